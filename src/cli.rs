@@ -1,0 +1,118 @@
+//! The command line: argument parsing, printing and exit codes. The only
+//! module that talks to the terminal.
+//!
+//! Exit codes: 0 success, 1 the run failed for another reason (e.g. the
+//! output folder cannot be written), 2 bad input (a bad scenario file or
+//! bad arguments).
+
+use crate::{output, scenario, sim, table};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Compares the cost and latency of architectures against one demand curve.
+#[derive(Parser, Debug)]
+#[command(name = "scalesim", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Simulate every architecture of a scenario; print a table and write
+    /// summary.json, summary.csv and timeseries.csv.
+    Run {
+        /// The scenario file (TOML).
+        file: PathBuf,
+        /// Output folder [default: output/<scenario name>/].
+        #[arg(long, short, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Override the scenario's seed.
+        #[arg(long, value_name = "N")]
+        seed: Option<u64>,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Validate a scenario and print it resolved (fleet sizes, units)
+    /// without running it.
+    Check {
+        /// The scenario file (TOML).
+        file: PathBuf,
+    },
+}
+
+const EXIT_FAILURE: u8 = 1;
+const EXIT_BAD_INPUT: u8 = 2;
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run {
+            file,
+            out,
+            seed,
+            quiet,
+        } => run(&file, out, seed, quiet),
+        Command::Check { file } => check(&file),
+    }
+}
+
+fn load(file: &std::path::Path) -> Result<scenario::Scenario, ExitCode> {
+    scenario::load(file).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(EXIT_BAD_INPUT)
+    })
+}
+
+fn check(file: &std::path::Path) -> ExitCode {
+    match load(file) {
+        Ok(s) => {
+            print!("{}", s.describe());
+            ExitCode::SUCCESS
+        }
+        Err(code) => code,
+    }
+}
+
+fn run(file: &std::path::Path, out: Option<PathBuf>, seed: Option<u64>, quiet: bool) -> ExitCode {
+    let mut scenario = match load(file) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    if let Some(seed) = seed {
+        scenario.seed = seed;
+    }
+    let out = out.unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
+    if !quiet {
+        eprintln!(
+            "scalesim: {} — {} simulated, {} architecture(s), seed {}",
+            scenario.name,
+            scenario.duration,
+            scenario.architectures.len(),
+            scenario.seed
+        );
+        for line in scenario.sizing_notes() {
+            eprintln!("  {line}");
+        }
+    }
+    let summary = sim::run(&scenario);
+    let written = output::outputs(&summary).and_then(|set| set.publish(&out));
+    match written {
+        Ok(paths) => {
+            if !quiet {
+                print!("{}", table::render(&summary));
+                for p in paths {
+                    eprintln!("wrote {}", p.display());
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}

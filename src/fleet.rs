@@ -1,0 +1,322 @@
+//! A fixed fleet: N identical servers of `vcpus` slots each behind a load
+//! balancer with one shared FCFS queue (M/G/c when demand is Poisson). All
+//! services run in one process on the fleet (a monolith), so a `sync` call
+//! runs on the caller's slot and an `async` call queues a new job.
+//!
+//! A request's entry job is admitted at arrival (or rejected when the queue
+//! is at `queue_limit`). Each job runs its service's work and, in order, its
+//! calls: sync callees' work continues on the same slot; async callees are
+//! queued as jobs of their own at the moment the call is made. The request
+//! completes when its last job finishes. With a `timeout`, a request still
+//! unfinished that long after arrival is abandoned: its running jobs free
+//! their slots and its queued jobs are dropped.
+
+use crate::engine::{Model, Scheduler};
+use crate::scenario::{CallMode, FleetSpec, Scenario};
+use crate::stats::Collector;
+use crate::time::SimTime;
+use crate::workload::{CallTree, RequestSource};
+use std::collections::VecDeque;
+
+/// One step of a job: run a call-tree node's work, or make an async call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    Work(u32),
+    Async(u32),
+}
+
+/// For every call-tree node, the steps a job started at that node performs:
+/// its own work, then its calls in order, with sync subtrees inlined.
+pub fn job_plans(tree: &CallTree) -> Vec<Vec<Step>> {
+    fn flatten(tree: &CallTree, node: usize, out: &mut Vec<Step>) {
+        out.push(Step::Work(node as u32));
+        for &c in &tree.nodes[node].children {
+            match tree.nodes[c].mode {
+                CallMode::Sync => flatten(tree, c, out),
+                CallMode::Async => out.push(Step::Async(c as u32)),
+            }
+        }
+    }
+    (0..tree.len())
+        .map(|n| {
+            let mut steps = Vec::new();
+            flatten(tree, n, &mut steps);
+            steps
+        })
+        .collect()
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum Event {
+    Arrival,
+    /// A job of request `req` finished and frees its slot.
+    JobDone {
+        req: u32,
+        epoch: u32,
+    },
+    /// An async call made by a running job: queue a job for `node`.
+    Spawn {
+        req: u32,
+        epoch: u32,
+        node: u32,
+    },
+    Timeout {
+        req: u32,
+        epoch: u32,
+    },
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Job {
+    req: u32,
+    epoch: u32,
+    node: u32,
+}
+
+/// An in-flight request. Slots are reused; `epoch` tells a live reference
+/// from a stale one left in the queue or the event list.
+#[derive(Clone, Copy, Debug, Default)]
+struct Request {
+    arrival: SimTime,
+    epoch: u32,
+    /// Jobs queued or running, plus async calls not yet made.
+    outstanding: u32,
+    running: u32,
+    queued: u32,
+}
+
+pub struct FleetModel {
+    plans: Vec<Vec<Step>>,
+    source: RequestSource,
+    per_req: usize,
+    /// Work of the next request, drawn when its arrival was scheduled.
+    staged: Vec<SimTime>,
+    slots: u64,
+    busy: u64,
+    queue: VecDeque<Job>,
+    live_queued: u64,
+    in_system: u64,
+    queue_limit: Option<u64>,
+    timeout: Option<SimTime>,
+    requests: Vec<Request>,
+    works: Vec<SimTime>,
+    free: Vec<u32>,
+    pub stats: Collector,
+}
+
+impl FleetModel {
+    pub fn new(scenario: &Scenario, spec: &FleetSpec, replication: u32) -> Self {
+        let source = RequestSource::new(scenario, replication);
+        let per_req = source.works_per_request();
+        let price = spec.instance.price_per_hour;
+        let mut stats = Collector::new(scenario.warmup, scenario.window, price);
+        stats.set_servers(spec.servers as u64);
+        FleetModel {
+            plans: job_plans(&scenario.calls),
+            source,
+            per_req,
+            staged: vec![SimTime::ZERO; per_req],
+            slots: spec.slots(),
+            busy: 0,
+            queue: VecDeque::with_capacity(1024),
+            live_queued: 0,
+            in_system: 0,
+            queue_limit: spec.queue_limit,
+            timeout: spec.timeout,
+            requests: Vec::with_capacity(1024),
+            works: Vec::with_capacity(1024 * per_req),
+            free: Vec::with_capacity(1024),
+            stats,
+        }
+    }
+
+    /// Schedules the first arrival. Call once before running.
+    pub fn start(&mut self, sched: &mut Scheduler<Event>) {
+        self.stage_next(sched);
+    }
+
+    fn stage_next(&mut self, sched: &mut Scheduler<Event>) {
+        if let Some(t) = self.source.next_into(&mut self.staged) {
+            sched.schedule(t, Event::Arrival);
+        }
+    }
+
+    fn alloc(&mut self, arrival: SimTime) -> u32 {
+        let id = match self.free.pop() {
+            Some(id) => id,
+            None => {
+                self.requests.push(Request::default());
+                self.works
+                    .extend(std::iter::repeat_n(SimTime::ZERO, self.per_req));
+                (self.requests.len() - 1) as u32
+            }
+        };
+        let r = &mut self.requests[id as usize];
+        r.arrival = arrival;
+        r.outstanding = 0;
+        r.running = 0;
+        r.queued = 0;
+        let base = id as usize * self.per_req;
+        self.works[base..base + self.per_req].copy_from_slice(&self.staged);
+        id
+    }
+
+    fn release(&mut self, id: u32) {
+        let r = &mut self.requests[id as usize];
+        r.epoch = r.epoch.wrapping_add(1);
+        self.free.push(id);
+        self.in_system -= 1;
+        self.stats.set_in_system(self.in_system);
+    }
+
+    #[inline]
+    fn is_live(&self, req: u32, epoch: u32) -> bool {
+        self.requests[req as usize].epoch == epoch
+    }
+
+    fn on_arrival(&mut self, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
+        self.stats.on_arrival(now);
+        let admit = self.busy < self.slots || self.queue_limit.is_none_or(|q| self.live_queued < q);
+        if admit {
+            let id = self.alloc(now);
+            self.in_system += 1;
+            self.stats.set_in_system(self.in_system);
+            let epoch = self.requests[id as usize].epoch;
+            self.requests[id as usize].outstanding = 1;
+            self.submit(
+                Job {
+                    req: id,
+                    epoch,
+                    node: 0,
+                },
+                sched,
+            );
+            if let Some(t) = self.timeout {
+                sched.schedule(now + t, Event::Timeout { req: id, epoch });
+            }
+        } else {
+            self.stats.on_reject(now);
+        }
+        self.stage_next(sched);
+    }
+
+    /// Starts a job now if a slot is free, else queues it.
+    fn submit(&mut self, job: Job, sched: &mut Scheduler<Event>) {
+        if self.busy < self.slots {
+            self.start_job(job, sched);
+        } else {
+            self.queue.push_back(job);
+            self.requests[job.req as usize].queued += 1;
+            self.live_queued += 1;
+            self.stats.set_queue(self.live_queued);
+        }
+    }
+
+    fn start_job(&mut self, job: Job, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
+        self.busy += 1;
+        self.stats.set_busy(self.busy);
+        let r = &mut self.requests[job.req as usize];
+        r.running += 1;
+        let arrival = r.arrival;
+        if job.node == 0 {
+            self.stats.on_start(arrival, now);
+        }
+        let base = job.req as usize * self.per_req;
+        let mut offset = SimTime::ZERO;
+        for &step in &self.plans[job.node as usize] {
+            match step {
+                Step::Work(n) => offset += self.works[base + n as usize],
+                Step::Async(n) => {
+                    self.requests[job.req as usize].outstanding += 1;
+                    sched.schedule(
+                        now + offset,
+                        Event::Spawn {
+                            req: job.req,
+                            epoch: job.epoch,
+                            node: n,
+                        },
+                    );
+                }
+            }
+        }
+        sched.schedule(
+            now + offset,
+            Event::JobDone {
+                req: job.req,
+                epoch: job.epoch,
+            },
+        );
+    }
+
+    /// Fills free slots from the queue, discarding jobs of abandoned requests.
+    fn dispatch(&mut self, sched: &mut Scheduler<Event>) {
+        while self.busy < self.slots {
+            let Some(job) = self.queue.pop_front() else {
+                break;
+            };
+            if !self.is_live(job.req, job.epoch) {
+                continue;
+            }
+            self.requests[job.req as usize].queued -= 1;
+            self.live_queued -= 1;
+            self.stats.set_queue(self.live_queued);
+            self.start_job(job, sched);
+        }
+    }
+
+    fn on_job_done(&mut self, req: u32, epoch: u32, sched: &mut Scheduler<Event>) {
+        if !self.is_live(req, epoch) {
+            return; // timed out: its slot was freed then
+        }
+        self.busy -= 1;
+        self.stats.set_busy(self.busy);
+        let r = &mut self.requests[req as usize];
+        r.running -= 1;
+        r.outstanding -= 1;
+        if r.outstanding == 0 {
+            let arrival = r.arrival;
+            self.stats.on_complete(arrival, sched.now());
+            self.release(req);
+        }
+        self.dispatch(sched);
+    }
+
+    fn on_spawn(&mut self, req: u32, epoch: u32, node: u32, sched: &mut Scheduler<Event>) {
+        if !self.is_live(req, epoch) {
+            return;
+        }
+        // The pending call becomes a job: `outstanding` is unchanged.
+        self.submit(Job { req, epoch, node }, sched);
+    }
+
+    fn on_timeout(&mut self, req: u32, epoch: u32, sched: &mut Scheduler<Event>) {
+        if !self.is_live(req, epoch) {
+            return; // finished in time
+        }
+        let r = self.requests[req as usize];
+        self.stats.on_timeout(r.arrival);
+        self.busy -= r.running as u64;
+        self.live_queued -= r.queued as u64;
+        self.stats.set_busy(self.busy);
+        self.stats.set_queue(self.live_queued);
+        self.release(req);
+        self.dispatch(sched);
+    }
+}
+
+impl Model for FleetModel {
+    type Event = Event;
+
+    #[inline]
+    fn handle(&mut self, event: Event, sched: &mut Scheduler<Event>) {
+        self.stats.advance(sched.now());
+        match event {
+            Event::Arrival => self.on_arrival(sched),
+            Event::JobDone { req, epoch } => self.on_job_done(req, epoch, sched),
+            Event::Spawn { req, epoch, node } => self.on_spawn(req, epoch, node, sched),
+            Event::Timeout { req, epoch } => self.on_timeout(req, epoch, sched),
+        }
+    }
+}

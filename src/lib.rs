@@ -1,0 +1,65 @@
+//! # scalesim — an autoscaling and cost simulator
+//!
+//! scalesim replays a demand curve against several architectures of the
+//! same system (fixed fleets, and in later modules autoscaled fleets and
+//! serverless functions) and reports, for each, what it costs and how fast
+//! it answers.
+//!
+//! ## How the crate is laid out
+//!
+//! The **simulation core** is pure and deterministic: it does no I/O and
+//! reads no clock.
+//!
+//! - [`time`]: integer simulated time ([`time::SimTime`], nanoseconds).
+//! - [`engine`]: the event queue and the loop; knows nothing of servers.
+//! - [`rng`], [`dist`]: named random streams and the distributions drawn from them.
+//! - [`demand`]: rate profiles and the arrival process.
+//! - [`workload`]: the call tree of a request and the per-request work sizes.
+//! - [`fleet`]: a fleet of identical servers behind one FCFS queue.
+//! - [`metrics`], [`stats`]: streaming histograms and time-series collection.
+//! - [`cost`]: billing rules.
+//! - [`sim`]: runs every architecture of a scenario.
+//!
+//! The **edges** turn files into scenarios and results into files:
+//! [`scenario`] (TOML parsing and validation), [`catalog`] (instance prices
+//! with their source and date), [`summary`], [`output`], [`table`] and
+//! [`cli`].
+//!
+//! ## The determinism contract
+//!
+//! Same scenario and same seed give byte-identical outputs, whatever the
+//! number of threads. Three rules make that true:
+//!
+//! 1. Time is an integer; events at the same instant run in the order they
+//!    were scheduled.
+//! 2. Every random number comes from a stream named by (seed, replication,
+//!    purpose), never from a shared generator, so running architectures in
+//!    parallel cannot change what any of them draws.
+//! 3. Arrivals and per-request work come from their own streams, consumed
+//!    in request order, so every architecture of a scenario sees exactly
+//!    the same requests (common random numbers): differences between
+//!    architectures come from the architecture, not from luck.
+//!
+//! ## Units
+//!
+//! Durations in scenario files carry a unit (`ms`, `s`, `m`, `h`, `d`);
+//! rates are requests per second; work is CPU time on one vCPU; money is
+//! US dollars, a month is 730 hours.
+
+pub mod catalog;
+pub mod cli;
+pub mod cost;
+pub mod demand;
+pub mod dist;
+pub mod engine;
+pub mod fleet;
+pub mod metrics;
+pub mod output;
+pub mod rng;
+pub mod scenario;
+pub mod sim;
+pub mod stats;
+pub mod summary;
+pub mod table;
+pub mod time;
+pub mod workload;

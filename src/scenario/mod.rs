@@ -1,0 +1,661 @@
+//! Scenario files: reading the TOML, validating it, and the resolved
+//! [`Scenario`] the simulation runs (units parsed, fleets sized, the call
+//! graph checked and expanded).
+//!
+//! Reading is two-stage: `raw` mirrors the file with serde, denying unknown
+//! keys; `validate` turns it into a `Scenario`, checking what needs the whole
+//! file (names, call graph, sizes). Every error names the file, line and key.
+
+mod error;
+mod raw;
+
+pub use error::ScenarioError;
+pub use raw::{CallMode, SizeBasis};
+
+use crate::catalog::Instance;
+use crate::demand::{ArrivalMode, RateProfile, Segment};
+use crate::dist::Dist;
+use crate::time::SimTime;
+use crate::workload::CallTree;
+use error::ErrorContext;
+use raw::{Arrivals, Kind, RawArchitecture, RawDemand, RawScenario, Servers, Shape};
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// A validated scenario, ready to run.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    /// The file it was read from (for relative paths and messages).
+    pub source: PathBuf,
+    pub duration: SimTime,
+    /// Requests arriving before this are simulated but not counted.
+    pub warmup: SimTime,
+    pub seed: u64,
+    /// Time-series bucket width.
+    pub window: SimTime,
+    pub demand: Demand,
+    /// In file order; the first is the entry service.
+    pub services: Vec<Service>,
+    /// The invocations one request causes.
+    pub calls: CallTree,
+    pub architectures: Vec<Architecture>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Demand {
+    pub profile: RateProfile,
+    pub arrivals: ArrivalMode,
+    /// What the file said, for reports ("constant 180 rps").
+    pub description: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Service {
+    pub name: String,
+    /// CPU time at 1 vCPU.
+    pub work: Dist,
+    pub calls: Vec<Call>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Call {
+    pub service: usize,
+    pub mode: CallMode,
+}
+
+#[derive(Clone, Debug)]
+pub struct Architecture {
+    pub name: String,
+    pub spec: ArchitectureSpec,
+}
+
+#[derive(Clone, Debug)]
+pub enum ArchitectureSpec {
+    Fleet(FleetSpec),
+}
+
+impl Architecture {
+    pub fn kind(&self) -> &'static str {
+        match self.spec {
+            ArchitectureSpec::Fleet(_) => "fleet",
+        }
+    }
+}
+
+/// A fixed fleet of identical servers behind one FCFS load-balancer queue.
+#[derive(Clone, Debug)]
+pub struct FleetSpec {
+    /// Resolved server count.
+    pub servers: u32,
+    /// How the count was derived, if it was.
+    pub sizing: Option<Sizing>,
+    pub instance: Instance,
+    /// Arrivals that find this many requests waiting are rejected.
+    pub queue_limit: Option<u64>,
+    /// A request not finished this long after arrival times out.
+    pub timeout: Option<SimTime>,
+}
+
+impl FleetSpec {
+    pub fn slots(&self) -> u64 {
+        self.servers as u64 * self.instance.vcpus as u64
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sizing {
+    pub basis: SizeBasis,
+    pub utilization: f64,
+    /// The demand rate the size was computed for (requests per second).
+    pub rate: f64,
+}
+
+/// Reads and validates a scenario file.
+pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
+        file: path.to_path_buf(),
+        line: None,
+        key: None,
+        message: format!("cannot read the file: {e}"),
+    })?;
+    parse(&text, path)
+}
+
+/// Validates scenario text; `path` is used for messages and relative paths.
+pub fn parse(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
+    let ctx = ErrorContext { file: path, text };
+    let de = toml::de::Deserializer::parse(text).map_err(|e| toml_error(&ctx, &e, ""))?;
+    let raw: RawScenario = serde_path_to_error::deserialize(de).map_err(|e| {
+        // `Spanned` values show up in the path as a private field: hide it.
+        let key = e
+            .path()
+            .to_string()
+            .replace(".$__serde_spanned_private_value", "");
+        toml_error(&ctx, e.inner(), if key == "." { "" } else { &key })
+    })?;
+    validate(raw, &ctx)
+}
+
+fn toml_error(ctx: &ErrorContext, e: &toml::de::Error, key: &str) -> ScenarioError {
+    let message = e.message().trim().replace('\n', " ");
+    ctx.at(e.span(), key, message)
+}
+
+fn validate(raw: RawScenario, ctx: &ErrorContext) -> Result<Scenario, ScenarioError> {
+    let name = raw.name.get_ref().trim().to_string();
+    if name.is_empty() || name == "." || name == ".." || name.contains(['/', '\\']) {
+        return Err(ctx.at(
+            Some(raw.name.span()),
+            "name",
+            "expected a non-empty name without slashes (it names the output folder)",
+        ));
+    }
+    let duration = raw.duration.get_ref().0;
+    if duration == SimTime::ZERO {
+        return Err(ctx.at(
+            Some(raw.duration.span()),
+            "duration",
+            "expected a duration > 0",
+        ));
+    }
+    let warmup = raw.warmup.as_ref().map_or(SimTime::ZERO, |w| w.get_ref().0);
+    if warmup >= duration {
+        let span = raw.warmup.as_ref().map(|w| w.span());
+        return Err(ctx.at(
+            span,
+            "warmup",
+            format!("expected a warmup shorter than the duration ({duration}), found {warmup}"),
+        ));
+    }
+    let window = match &raw.window {
+        Some(w) if w.get_ref().0 == SimTime::ZERO => {
+            return Err(ctx.at(Some(w.span()), "window", "expected a window > 0"));
+        }
+        Some(w) => w.get_ref().0,
+        None => default_window(duration),
+    };
+    let demand = validate_demand(&raw.demand, ctx)?;
+    let services = validate_services(&raw, ctx)?;
+    let calls = CallTree::build(&services).map_err(|m| ctx.at(None, "services", m))?;
+    let mean_work = calls.mean_work(&services);
+    let mut architectures = Vec::with_capacity(raw.architectures.len());
+    let mut seen: HashMap<String, ()> = HashMap::new();
+    if raw.architectures.is_empty() {
+        return Err(ctx.whole_file("expected at least one [[architectures]] table"));
+    }
+    for (i, a) in raw.architectures.iter().enumerate() {
+        let key = format!("architectures[{i}]");
+        let arch = validate_architecture(a, &key, ctx, &demand, duration, mean_work)?;
+        if seen.insert(arch.name.clone(), ()).is_some() {
+            return Err(ctx.at(
+                Some(a.name.span()),
+                &format!("{key}.name"),
+                format!(
+                    "architecture name \"{}\" is used twice; names must be unique",
+                    arch.name
+                ),
+            ));
+        }
+        architectures.push(arch);
+    }
+    Ok(Scenario {
+        name,
+        description: raw.description,
+        source: ctx.file.to_path_buf(),
+        duration,
+        warmup,
+        seed: raw.seed,
+        window,
+        demand,
+        services,
+        calls,
+        architectures,
+    })
+}
+
+/// One minute, or less for short runs so that a chart has ~100 points.
+fn default_window(duration: SimTime) -> SimTime {
+    let minute = SimTime::from_secs(60);
+    if duration >= SimTime(minute.as_nanos() * 100) {
+        minute
+    } else {
+        SimTime((duration.as_nanos() / 100).max(1_000_000))
+    }
+}
+
+fn positive_rate(
+    v: &Spanned<f64>,
+    key: &str,
+    ctx: &ErrorContext,
+    allow_zero: bool,
+) -> Result<f64, ScenarioError> {
+    let r = *v.get_ref();
+    let ok = r.is_finite() && (r > 0.0 || (allow_zero && r == 0.0));
+    if ok {
+        Ok(r)
+    } else {
+        let what = if allow_zero { ">= 0" } else { "> 0" };
+        Err(ctx.at(
+            Some(v.span()),
+            key,
+            format!("expected a rate {what} in requests per second, found {r}"),
+        ))
+    }
+}
+
+fn validate_demand(d: &Spanned<RawDemand>, ctx: &ErrorContext) -> Result<Demand, ScenarioError> {
+    let raw = d.get_ref();
+    let misplaced = |key: &str, span: std::ops::Range<usize>, shape: &str| {
+        ctx.at(
+            Some(span),
+            &format!("demand.{key}"),
+            format!("key `{key}` does not apply to shape = \"{shape}\""),
+        )
+    };
+    let arrivals = match raw.arrivals.unwrap_or(Arrivals::Poisson) {
+        Arrivals::Poisson => ArrivalMode::Poisson,
+        Arrivals::Uniform => ArrivalMode::Uniform,
+    };
+    let (profile, description) = match raw.shape {
+        Shape::Constant => {
+            if let Some(s) = &raw.steps {
+                return Err(misplaced("steps", s.span(), "constant"));
+            }
+            let rps = raw.rps.as_ref().ok_or_else(|| {
+                ctx.at(
+                    Some(d.span()),
+                    "demand.rps",
+                    "shape = \"constant\" needs `rps`",
+                )
+            })?;
+            let r = positive_rate(rps, "demand.rps", ctx, false)?;
+            (RateProfile::constant(r), format!("constant {r} rps"))
+        }
+        Shape::Steps => {
+            if let Some(r) = &raw.rps {
+                return Err(misplaced("rps", r.span(), "steps"));
+            }
+            let steps = raw.steps.as_ref().ok_or_else(|| {
+                ctx.at(
+                    Some(d.span()),
+                    "demand.steps",
+                    "shape = \"steps\" needs `steps = [{ at = \"0s\", rps = 50 }, …]`",
+                )
+            })?;
+            let mut segments = Vec::new();
+            for (i, s) in steps.get_ref().iter().enumerate() {
+                let rate = positive_rate(&s.rps, &format!("demand.steps[{i}].rps"), ctx, true)?;
+                segments.push(Segment {
+                    start: s.at.0,
+                    rate,
+                });
+            }
+            let mut starts: Vec<SimTime> = segments.iter().map(|s| s.start).collect();
+            starts.sort();
+            if starts.windows(2).any(|w| w[0] == w[1]) {
+                return Err(ctx.at(
+                    Some(steps.span()),
+                    "demand.steps",
+                    "two steps start at the same time",
+                ));
+            }
+            if segments.iter().all(|s| s.rate == 0.0) {
+                return Err(ctx.at(
+                    Some(steps.span()),
+                    "demand.steps",
+                    "expected at least one step with a rate > 0",
+                ));
+            }
+            let n = segments.len();
+            (RateProfile::steps(segments), format!("{n} steps"))
+        }
+    };
+    Ok(Demand {
+        profile,
+        arrivals,
+        description,
+    })
+}
+
+fn validate_services(raw: &RawScenario, ctx: &ErrorContext) -> Result<Vec<Service>, ScenarioError> {
+    if raw.services.is_empty() {
+        return Err(ctx.whole_file("expected at least one [[services]] table"));
+    }
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (i, s) in raw.services.iter().enumerate() {
+        let name = s.name.get_ref().as_str();
+        if name.trim().is_empty() {
+            return Err(ctx.at(
+                Some(s.name.span()),
+                &format!("services[{i}].name"),
+                "expected a non-empty name",
+            ));
+        }
+        if index.insert(name, i).is_some() {
+            return Err(ctx.at(
+                Some(s.name.span()),
+                &format!("services[{i}].name"),
+                format!("service name \"{name}\" is used twice; names must be unique"),
+            ));
+        }
+    }
+    let mut services = Vec::with_capacity(raw.services.len());
+    for (i, s) in raw.services.iter().enumerate() {
+        let mut calls = Vec::new();
+        for (j, c) in s.calls.iter().enumerate() {
+            let target = c.service.get_ref().as_str();
+            let key = format!("services[{i}].calls[{j}].service");
+            let Some(&to) = index.get(target) else {
+                let known: Vec<&str> = raw
+                    .services
+                    .iter()
+                    .map(|s| s.name.get_ref().as_str())
+                    .collect();
+                return Err(ctx.at(
+                    Some(c.service.span()),
+                    &key,
+                    format!(
+                        "unknown service \"{target}\"; the services are: {}",
+                        known.join(", ")
+                    ),
+                ));
+            };
+            calls.push(Call {
+                service: to,
+                mode: c.mode,
+            });
+        }
+        services.push(Service {
+            name: s.name.get_ref().clone(),
+            work: s.work.0.clone(),
+            calls,
+        });
+    }
+    if let Some(cycle) = find_cycle(&services) {
+        let names: Vec<&str> = cycle.iter().map(|&i| services[i].name.as_str()).collect();
+        let first = cycle[0];
+        return Err(ctx.at(
+            Some(raw.services[first].name.span()),
+            &format!("services[{first}].calls"),
+            format!(
+                "the call graph must be acyclic, but it has the cycle {}",
+                names.join(" → ")
+            ),
+        ));
+    }
+    Ok(services)
+}
+
+/// A cycle in the call graph, as the list of services along it (first repeated last).
+fn find_cycle(services: &[Service]) -> Option<Vec<usize>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Open,
+        Done,
+    }
+    fn visit(
+        s: usize,
+        services: &[Service],
+        marks: &mut [Mark],
+        path: &mut Vec<usize>,
+    ) -> Option<Vec<usize>> {
+        marks[s] = Mark::Open;
+        path.push(s);
+        for c in &services[s].calls {
+            match marks[c.service] {
+                Mark::Open => {
+                    let start = path.iter().position(|&p| p == c.service).unwrap_or(0);
+                    let mut cycle = path[start..].to_vec();
+                    cycle.push(c.service);
+                    return Some(cycle);
+                }
+                Mark::New => {
+                    if let Some(cycle) = visit(c.service, services, marks, path) {
+                        return Some(cycle);
+                    }
+                }
+                Mark::Done => {}
+            }
+        }
+        path.pop();
+        marks[s] = Mark::Done;
+        None
+    }
+    let mut marks = vec![Mark::New; services.len()];
+    for s in 0..services.len() {
+        if marks[s] == Mark::New
+            && let Some(c) = visit(s, services, &mut marks, &mut Vec::new())
+        {
+            return Some(c);
+        }
+    }
+    None
+}
+
+fn validate_architecture(
+    a: &RawArchitecture,
+    key: &str,
+    ctx: &ErrorContext,
+    demand: &Demand,
+    duration: SimTime,
+    mean_work: f64,
+) -> Result<Architecture, ScenarioError> {
+    let name = a.name.get_ref().trim().to_string();
+    if name.is_empty() || name.contains(['/', '\\', ',']) {
+        return Err(ctx.at(
+            Some(a.name.span()),
+            &format!("{key}.name"),
+            "expected a non-empty name without slashes or commas",
+        ));
+    }
+    match a.kind.get_ref() {
+        Kind::Fleet => {
+            let instance = a.instance.as_ref().map(|i| i.0.clone()).ok_or_else(|| {
+                ctx.at(
+                    Some(a.kind.span()),
+                    &format!("{key}.instance"),
+                    "a fleet needs `instance`: a type name such as \"m5.large\" or { vcpus = 2, memory = \"8GB\", price_per_hour = 0.096 }",
+                )
+            })?;
+            let servers_raw = a.servers.as_ref().ok_or_else(|| {
+                ctx.at(
+                    Some(a.kind.span()),
+                    &format!("{key}.servers"),
+                    "a fleet needs `servers`: a count, or { size_for = \"peak\", utilization = 0.6 }",
+                )
+            })?;
+            let (servers, sizing) = match *servers_raw.get_ref() {
+                Servers::Count(n) if (1..=1_000_000).contains(&n) => (n as u32, None),
+                Servers::Count(n) => {
+                    return Err(ctx.at(
+                        Some(servers_raw.span()),
+                        &format!("{key}.servers"),
+                        format!("expected between 1 and 1000000 servers, found {n}"),
+                    ));
+                }
+                Servers::SizeFor { basis, utilization } => {
+                    let rate = match basis {
+                        SizeBasis::Peak => demand.profile.peak(duration),
+                        SizeBasis::Mean => demand.profile.mean(duration),
+                    };
+                    let n = size_fleet(rate, mean_work, instance.vcpus, utilization);
+                    (
+                        n,
+                        Some(Sizing {
+                            basis,
+                            utilization,
+                            rate,
+                        }),
+                    )
+                }
+            };
+            let queue_limit = match &a.queue_limit {
+                Some(q) if *q.get_ref() < 0 => {
+                    return Err(ctx.at(
+                        Some(q.span()),
+                        &format!("{key}.queue_limit"),
+                        format!("expected a queue limit >= 0, found {}", q.get_ref()),
+                    ));
+                }
+                Some(q) => Some(*q.get_ref() as u64),
+                None => None,
+            };
+            let timeout = match &a.timeout {
+                Some(t) if t.get_ref().0 == SimTime::ZERO => {
+                    return Err(ctx.at(
+                        Some(t.span()),
+                        &format!("{key}.timeout"),
+                        "expected a timeout > 0",
+                    ));
+                }
+                Some(t) => Some(t.get_ref().0),
+                None => None,
+            };
+            Ok(Architecture {
+                name,
+                spec: ArchitectureSpec::Fleet(FleetSpec {
+                    servers,
+                    sizing,
+                    instance,
+                    queue_limit,
+                    timeout,
+                }),
+            })
+        }
+    }
+}
+
+/// The smallest N with rate × mean_work / (N × vcpus) ≤ utilization (at least 1).
+pub fn size_fleet(rate: f64, mean_work: f64, vcpus: u32, utilization: f64) -> u32 {
+    let load = rate * mean_work / (vcpus as f64 * utilization);
+    // Guard against 6.0000000001 becoming 7 through float noise.
+    let n = (load - 1e-9).ceil();
+    n.clamp(1.0, u32::MAX as f64) as u32
+}
+
+impl Scenario {
+    /// One line per architecture whose size was derived from the demand,
+    /// so the user sees what "sized for the peak" resolved to.
+    pub fn sizing_notes(&self) -> Vec<String> {
+        self.architectures
+            .iter()
+            .filter_map(|a| match &a.spec {
+                ArchitectureSpec::Fleet(f) => f.sizing.map(|z| {
+                    format!(
+                        "{}: {} × {} (sized for the {} of {:.2} rps at {:.0}% utilisation)",
+                        a.name,
+                        f.servers,
+                        f.instance.name,
+                        format!("{:?}", z.basis).to_lowercase(),
+                        z.rate,
+                        z.utilization * 100.0
+                    )
+                }),
+            })
+            .collect()
+    }
+
+    /// A human description of the resolved scenario, for `scalesim check`.
+    pub fn describe(&self) -> String {
+        let mut s = String::new();
+        let h = self.duration;
+        let _ = writeln!(s, "scenario   {}", self.name);
+        if !self.description.is_empty() {
+            let _ = writeln!(s, "           {}", self.description);
+        }
+        let _ = writeln!(
+            s,
+            "duration   {} (warmup {}), window {}, seed {}",
+            h, self.warmup, self.window, self.seed
+        );
+        let p = &self.demand.profile;
+        let _ = writeln!(
+            s,
+            "demand     {}, {:?} arrivals: mean {:.2} rps, peak {:.2} rps, {:.0} requests expected",
+            self.demand.description,
+            self.demand.arrivals,
+            p.mean(h),
+            p.peak(h),
+            p.cumulative(h)
+        );
+        let _ = writeln!(s, "services");
+        for svc in &self.services {
+            let calls: Vec<String> = svc
+                .calls
+                .iter()
+                .map(|c| format!("{} ({:?})", self.services[c.service].name, c.mode).to_lowercase())
+                .collect();
+            let _ = writeln!(
+                s,
+                "  {:<12} work {} (mean {}){}",
+                svc.name,
+                svc.work.describe(),
+                SimTime::from_secs_f64(svc.work.mean()),
+                if calls.is_empty() {
+                    String::new()
+                } else {
+                    format!(", calls {}", calls.join(", "))
+                }
+            );
+        }
+        let _ = writeln!(
+            s,
+            "  a request causes {} invocation(s), mean work {} at 1 vCPU",
+            self.calls.len(),
+            SimTime::from_secs_f64(self.calls.mean_work(&self.services))
+        );
+        let _ = writeln!(s, "architectures");
+        for a in &self.architectures {
+            match &a.spec {
+                ArchitectureSpec::Fleet(f) => {
+                    let how = match f.sizing {
+                        Some(z) => format!(
+                            " (sized for the {:?} of {:.2} rps at {:.0}% utilisation)",
+                            z.basis,
+                            z.rate,
+                            z.utilization * 100.0
+                        )
+                        .to_lowercase(),
+                        None => String::new(),
+                    };
+                    let _ = writeln!(
+                        s,
+                        "  {:<12} fleet of {} × {} ({} vCPU, ${}/h){}{}{}",
+                        a.name,
+                        f.servers,
+                        f.instance.name,
+                        f.instance.vcpus,
+                        f.instance.price_per_hour,
+                        how,
+                        f.queue_limit
+                            .map(|q| format!(", queue limit {q}"))
+                            .unwrap_or_default(),
+                        f.timeout
+                            .map(|t| format!(", timeout {t}"))
+                            .unwrap_or_default(),
+                    );
+                }
+            }
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizing_takes_the_smallest_fleet_under_the_target() {
+        // 180 rps × 50 ms = 9 busy vCPUs; at 60 % on 2-vCPU servers: 7.5 → 8.
+        assert_eq!(size_fleet(180.0, 0.05, 2, 0.6), 8);
+        // Exactly on the boundary stays there.
+        assert_eq!(size_fleet(120.0, 0.05, 1, 1.0), 6);
+        assert_eq!(size_fleet(0.0, 0.05, 1, 0.5), 1);
+    }
+}

@@ -1,0 +1,348 @@
+//! Per-run statistics of one architecture: request counts, latency and wait
+//! histograms, time integrals (busy slots, queue, requests in system,
+//! servers) and the windowed time series.
+//!
+//! Everything streams. Windows close as simulated time passes their end
+//! (events arrive in time order), so the only per-window state kept is one
+//! finished row per window; a run's memory is fixed by its duration and
+//! window, never by its number of requests.
+
+use crate::metrics::Histogram;
+use crate::time::SimTime;
+use serde::Serialize;
+
+/// Counts of requests that arrived in the measured period (after warmup).
+/// Conservation: arrived = completed + rejected + timed_out + in_flight.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RequestCounts {
+    pub arrived: u64,
+    pub completed: u64,
+    pub rejected: u64,
+    pub timed_out: u64,
+    pub in_flight: u64,
+}
+
+/// One time-series window.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WindowRow {
+    pub start_s: f64,
+    pub arrivals: u64,
+    pub completions: u64,
+    pub rejected: u64,
+    pub timed_out: u64,
+    /// Time-averaged over the window.
+    pub busy_slots: f64,
+    pub queue_length: f64,
+    pub in_system: f64,
+    pub servers: f64,
+    /// p99 latency of the requests that completed in the window (0 if none).
+    pub p99_ms: f64,
+    /// Cumulative cost at the end of the window.
+    pub cost_usd: f64,
+}
+
+/// Time integrals, in (count × nanoseconds), exact.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Areas {
+    pub busy: u128,
+    pub queue: u128,
+    pub in_system: u128,
+    pub servers: u128,
+}
+
+impl Areas {
+    fn minus(self, o: Areas) -> Areas {
+        Areas {
+            busy: self.busy - o.busy,
+            queue: self.queue - o.queue,
+            in_system: self.in_system - o.in_system,
+            servers: self.servers - o.servers,
+        }
+    }
+}
+
+/// Level values whose time integrals are tracked.
+#[derive(Clone, Copy, Debug, Default)]
+struct Levels {
+    busy: u64,
+    queue: u64,
+    in_system: u64,
+    servers: u64,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct WindowCounts {
+    arrivals: u64,
+    completions: u64,
+    rejected: u64,
+    timed_out: u64,
+}
+
+/// Collects the statistics of one run as events happen.
+#[derive(Debug)]
+pub struct Collector {
+    warmup: SimTime,
+    window: SimTime,
+    price_per_server_ns: f64,
+    pub counts: RequestCounts,
+    pub latency: Histogram,
+    pub wait: Histogram,
+    window_latency: Histogram,
+    levels: Levels,
+    areas: Areas,
+    areas_at_warmup: Option<Areas>,
+    areas_at_window_start: Areas,
+    last: SimTime,
+    window_start: SimTime,
+    next_boundary: SimTime,
+    win: WindowCounts,
+    pub rows: Vec<WindowRow>,
+}
+
+impl Collector {
+    /// `price_per_server_hour` prices the `servers` level for the running
+    /// cost column of the time series.
+    pub fn new(warmup: SimTime, window: SimTime, price_per_server_hour: f64) -> Self {
+        let mut c = Collector {
+            warmup,
+            window,
+            price_per_server_ns: price_per_server_hour / 3600.0 / 1e9,
+            counts: RequestCounts::default(),
+            latency: Histogram::new(),
+            wait: Histogram::new(),
+            window_latency: Histogram::new(),
+            levels: Levels::default(),
+            areas: Areas::default(),
+            areas_at_warmup: None,
+            areas_at_window_start: Areas::default(),
+            last: SimTime::ZERO,
+            window_start: SimTime::ZERO,
+            next_boundary: SimTime::ZERO,
+            win: WindowCounts::default(),
+            rows: Vec::new(),
+        };
+        if warmup == SimTime::ZERO {
+            c.areas_at_warmup = Some(Areas::default());
+        }
+        c.next_boundary = c.compute_next_boundary();
+        c
+    }
+
+    fn compute_next_boundary(&self) -> SimTime {
+        let win_end = self.window_start + self.window;
+        match self.areas_at_warmup {
+            None => win_end.min(self.warmup),
+            Some(_) => win_end,
+        }
+    }
+
+    #[inline]
+    fn integrate_to(&mut self, t: SimTime) {
+        let dt = (t - self.last).as_nanos() as u128;
+        if dt > 0 {
+            let l = self.levels;
+            self.areas.busy += l.busy as u128 * dt;
+            self.areas.queue += l.queue as u128 * dt;
+            self.areas.in_system += l.in_system as u128 * dt;
+            self.areas.servers += l.servers as u128 * dt;
+            self.last = t;
+        }
+    }
+
+    /// Brings the integrals and windows up to `now`. Call before changing
+    /// any level at `now`.
+    #[inline]
+    pub fn advance(&mut self, now: SimTime) {
+        if now >= self.next_boundary {
+            self.cross_boundaries(now);
+        }
+        self.integrate_to(now);
+    }
+
+    #[cold]
+    fn cross_boundaries(&mut self, now: SimTime) {
+        while now >= self.next_boundary {
+            let b = self.next_boundary;
+            self.integrate_to(b);
+            if self.areas_at_warmup.is_none() && b == self.warmup {
+                self.areas_at_warmup = Some(self.areas);
+            }
+            if b == self.window_start + self.window {
+                self.close_window(b);
+            }
+            self.next_boundary = self.compute_next_boundary();
+        }
+    }
+
+    fn close_window(&mut self, end: SimTime) {
+        let span = (end - self.window_start).as_nanos() as f64;
+        let a = self.areas.minus(self.areas_at_window_start);
+        let avg = |x: u128| if span > 0.0 { x as f64 / span } else { 0.0 };
+        let w = self.win;
+        self.rows.push(WindowRow {
+            start_s: self.window_start.as_secs_f64(),
+            arrivals: w.arrivals,
+            completions: w.completions,
+            rejected: w.rejected,
+            timed_out: w.timed_out,
+            busy_slots: avg(a.busy),
+            queue_length: avg(a.queue),
+            in_system: avg(a.in_system),
+            servers: avg(a.servers),
+            p99_ms: self.window_latency.quantile(0.99).as_millis_f64(),
+            cost_usd: self.areas.servers as f64 * self.price_per_server_ns,
+        });
+        self.window_latency.clear();
+        self.win = WindowCounts::default();
+        self.areas_at_window_start = self.areas;
+        self.window_start = end;
+    }
+
+    #[inline]
+    fn counted(&self, arrival: SimTime) -> bool {
+        arrival >= self.warmup
+    }
+
+    #[inline]
+    pub fn set_busy(&mut self, busy: u64) {
+        self.levels.busy = busy;
+    }
+    #[inline]
+    pub fn set_queue(&mut self, queue: u64) {
+        self.levels.queue = queue;
+    }
+    #[inline]
+    pub fn set_in_system(&mut self, n: u64) {
+        self.levels.in_system = n;
+    }
+    #[inline]
+    pub fn set_servers(&mut self, n: u64) {
+        self.levels.servers = n;
+    }
+
+    #[inline]
+    pub fn on_arrival(&mut self, arrival: SimTime) {
+        self.win.arrivals += 1;
+        if self.counted(arrival) {
+            self.counts.arrived += 1;
+        }
+    }
+
+    #[inline]
+    pub fn on_reject(&mut self, arrival: SimTime) {
+        self.win.rejected += 1;
+        if self.counted(arrival) {
+            self.counts.rejected += 1;
+        }
+    }
+
+    #[inline]
+    pub fn on_timeout(&mut self, arrival: SimTime) {
+        self.win.timed_out += 1;
+        if self.counted(arrival) {
+            self.counts.timed_out += 1;
+        }
+    }
+
+    /// The request's first work started at `now`.
+    #[inline]
+    pub fn on_start(&mut self, arrival: SimTime, now: SimTime) {
+        if self.counted(arrival) {
+            self.wait.record(now - arrival);
+        }
+    }
+
+    /// The last work the request caused finished at `now`.
+    #[inline]
+    pub fn on_complete(&mut self, arrival: SimTime, now: SimTime) {
+        let latency = now - arrival;
+        self.win.completions += 1;
+        self.window_latency.record(latency);
+        if self.counted(arrival) {
+            self.counts.completed += 1;
+            self.latency.record(latency);
+        }
+    }
+
+    /// Closes the run at `end`: the last (possibly partial) window is
+    /// written, and in-flight requests are counted.
+    pub fn finish(mut self, end: SimTime) -> RunStats {
+        self.advance(end);
+        if end > self.window_start {
+            self.close_window(end);
+        }
+        let c = &mut self.counts;
+        c.in_flight = c.arrived - c.completed - c.rejected - c.timed_out;
+        let measured = self.areas.minus(self.areas_at_warmup.unwrap_or_default());
+        RunStats {
+            counts: self.counts,
+            latency: self.latency,
+            wait: self.wait,
+            measured_areas: measured,
+            measured_time: end - self.warmup,
+            rows: self.rows,
+        }
+    }
+}
+
+/// What a finished run's collector hands over.
+#[derive(Debug)]
+pub struct RunStats {
+    pub counts: RequestCounts,
+    pub latency: Histogram,
+    pub wait: Histogram,
+    /// Integrals over the measured period [warmup, end).
+    pub measured_areas: Areas,
+    pub measured_time: SimTime,
+    pub rows: Vec<WindowRow>,
+}
+
+impl RunStats {
+    /// Time-average of a level over the measured period.
+    pub fn mean_level(&self, area: u128) -> f64 {
+        let t = self.measured_time.as_nanos();
+        if t == 0 { 0.0 } else { area as f64 / t as f64 }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integrals_split_exactly_at_window_edges() {
+        let s = SimTime::from_secs;
+        let mut c = Collector::new(SimTime::ZERO, s(10), 3.6);
+        c.advance(s(0));
+        c.set_servers(2);
+        c.set_busy(1);
+        c.advance(s(15));
+        c.set_busy(3);
+        let stats = c.finish(s(20));
+        assert_eq!(stats.rows.len(), 2);
+        assert_eq!(stats.rows[0].busy_slots, 1.0);
+        assert_eq!(stats.rows[1].busy_slots, 2.0);
+        assert_eq!(stats.rows[1].servers, 2.0);
+        // 2 servers × 20 s at $3.6/h = $0.04
+        assert!((stats.rows[1].cost_usd - 0.04).abs() < 1e-12);
+        assert_eq!(stats.mean_level(stats.measured_areas.busy), 1.5);
+    }
+
+    #[test]
+    fn warmup_requests_are_simulated_but_not_counted() {
+        let s = SimTime::from_secs;
+        let mut c = Collector::new(s(5), s(10), 0.0);
+        c.advance(s(1));
+        c.on_arrival(s(1));
+        c.advance(s(6));
+        c.on_arrival(s(6));
+        c.on_complete(s(1), s(6));
+        let stats = c.finish(s(10));
+        assert_eq!(stats.counts.arrived, 1);
+        assert_eq!(stats.counts.completed, 0);
+        assert_eq!(stats.counts.in_flight, 1);
+        assert_eq!(stats.rows[0].arrivals, 2);
+        assert_eq!(stats.rows[0].completions, 1);
+        assert_eq!(stats.measured_time, s(5));
+    }
+}

@@ -1,0 +1,93 @@
+//! The result of a run: one serializable record per architecture, with units
+//! in every field name. Writers (JSON, CSV, tables, charts) read only this.
+
+use crate::cost::CostSummary;
+use crate::metrics::Histogram;
+use crate::stats::{RequestCounts, WindowRow};
+use serde::Serialize;
+
+/// Latency percentiles, in milliseconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct LatencySummary {
+    pub mean: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub p95: f64,
+    pub p99: f64,
+    pub p999: f64,
+    pub max: f64,
+}
+
+impl LatencySummary {
+    pub fn from_histogram(h: &Histogram) -> Self {
+        let q = |p: f64| h.quantile(p).as_millis_f64();
+        LatencySummary {
+            mean: h.mean_secs() * 1e3,
+            p50: q(0.50),
+            p90: q(0.90),
+            p95: q(0.95),
+            p99: q(0.99),
+            p999: q(0.999),
+            max: h.max().as_millis_f64(),
+        }
+    }
+}
+
+/// Time from arrival until the request's first work starts, in milliseconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct WaitSummary {
+    pub mean: f64,
+    pub p99: f64,
+    /// Fraction of started requests that waited at all (Erlang C's P_W for M/M/c).
+    pub fraction_waited: f64,
+}
+
+impl WaitSummary {
+    pub fn from_histogram(h: &Histogram) -> Self {
+        WaitSummary {
+            mean: h.mean_secs() * 1e3,
+            p99: h.quantile(0.99).as_millis_f64(),
+            fraction_waited: h.fraction_above(crate::time::SimTime::ZERO),
+        }
+    }
+}
+
+/// One architecture's results.
+#[derive(Clone, Debug, Serialize)]
+pub struct ArchitectureResult {
+    pub name: String,
+    pub kind: String,
+    pub servers: u32,
+    pub instance: String,
+    pub requests: RequestCounts,
+    pub latency_ms: LatencySummary,
+    pub wait_ms: WaitSummary,
+    /// Busy slot-time over available slot-time in the measured period.
+    pub utilization: f64,
+    /// Time-average number of requests in the system (for Little's law).
+    pub mean_in_system: f64,
+    /// Arrivals per second in the measured period.
+    pub arrival_rate: f64,
+    /// Rejected + timed out, as a fraction of arrivals.
+    pub error_rate: f64,
+    pub cost: CostSummary,
+    /// Number of simulation events handled.
+    pub events: u64,
+    #[serde(skip)]
+    pub timeseries: Vec<WindowRow>,
+    /// The end-to-end latency histogram, for CDF charts.
+    #[serde(skip)]
+    pub latency: Histogram,
+}
+
+/// The results of every architecture of one scenario run, in file order.
+#[derive(Clone, Debug, Serialize)]
+pub struct RunSummary {
+    pub scenario: String,
+    pub description: String,
+    pub seed: u64,
+    pub duration_s: f64,
+    pub warmup_s: f64,
+    pub window_s: f64,
+    pub architectures: Vec<ArchitectureResult>,
+}
