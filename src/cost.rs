@@ -52,7 +52,10 @@ pub fn billed_seconds(
 ) -> f64 {
     let overlap = stop.min(to).saturating_sub(launch.max(from));
     let life = stop - launch;
-    let rounded = life.as_nanos().div_ceil(NANOS_PER_SEC) * NANOS_PER_SEC;
+    let rounded = life
+        .as_nanos()
+        .div_ceil(NANOS_PER_SEC)
+        .saturating_mul(NANOS_PER_SEC);
     let billed_life = SimTime(rounded).max(minimum);
     let top_up = if stop >= from && stop <= to {
         billed_life - life

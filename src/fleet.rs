@@ -79,6 +79,8 @@ struct Job {
 struct Request {
     arrival: SimTime,
     epoch: u32,
+    /// Admitted and not yet completed or timed out.
+    live: bool,
     /// Jobs queued or running, plus async calls not yet made.
     outstanding: u32,
     running: u32,
@@ -130,6 +132,19 @@ impl FleetModel {
         }
     }
 
+    /// Closes the run at `end`. Requests still in the system are counted
+    /// from the request table itself, not derived from the other counts,
+    /// so that a request the model lost would break conservation.
+    pub fn finish(self, end: SimTime) -> crate::stats::RunStats {
+        let warmup = self.stats.warmup();
+        let in_flight = self
+            .requests
+            .iter()
+            .filter(|r| r.live && r.arrival >= warmup)
+            .count() as u64;
+        self.stats.finish(end, in_flight)
+    }
+
     /// Schedules the first arrival. Call once before running.
     pub fn start(&mut self, sched: &mut Scheduler<Event>) {
         self.stage_next(sched);
@@ -153,6 +168,7 @@ impl FleetModel {
         };
         let r = &mut self.requests[id as usize];
         r.arrival = arrival;
+        r.live = true;
         r.outstanding = 0;
         r.running = 0;
         r.queued = 0;
@@ -164,6 +180,7 @@ impl FleetModel {
     fn release(&mut self, id: u32) {
         let r = &mut self.requests[id as usize];
         r.epoch = r.epoch.wrapping_add(1);
+        r.live = false;
         self.free.push(id);
         self.in_system -= 1;
         self.stats.set_in_system(self.in_system);

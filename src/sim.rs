@@ -7,6 +7,7 @@ use crate::engine::{self, Scheduler};
 use crate::fleet::FleetModel;
 use crate::scenario::{Architecture, ArchitectureSpec, FleetSpec, Scenario};
 use crate::summary::{ArchitectureResult, LatencySummary, RunSummary, WaitSummary};
+use crate::time::SimTime;
 use rayon::prelude::*;
 
 /// Runs every architecture of `scenario` (replication 0). Results come back
@@ -49,11 +50,13 @@ fn run_fleet(
     let mut sched = Scheduler::new();
     model.start(&mut sched);
     let events = engine::run_until(&mut model, &mut sched, scenario.duration);
-    let stats = model.stats.finish(scenario.duration);
+    let stats = model.finish(scenario.duration);
     let slots = spec.slots() as f64;
+    // A fixed fleet is up before the window opens and still up after it
+    // closes: it is never stopped inside it, so no minimum-charge top-up.
     let per_server = cost::billed_seconds(
-        crate::time::SimTime::ZERO,
-        scenario.duration,
+        SimTime::ZERO,
+        SimTime::MAX,
         scenario.warmup,
         scenario.duration,
         cost::SERVER_MINIMUM,

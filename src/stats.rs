@@ -264,15 +264,19 @@ impl Collector {
         }
     }
 
+    pub fn warmup(&self) -> SimTime {
+        self.warmup
+    }
+
     /// Closes the run at `end`: the last (possibly partial) window is
-    /// written, and in-flight requests are counted.
-    pub fn finish(mut self, end: SimTime) -> RunStats {
+    /// written. `in_flight` is the number of counted requests the model
+    /// still holds.
+    pub fn finish(mut self, end: SimTime, in_flight: u64) -> RunStats {
         self.advance(end);
         if end > self.window_start {
             self.close_window(end);
         }
-        let c = &mut self.counts;
-        c.in_flight = c.arrived - c.completed - c.rejected - c.timed_out;
+        self.counts.in_flight = in_flight;
         let measured = self.areas.minus(self.areas_at_warmup.unwrap_or_default());
         RunStats {
             counts: self.counts,
@@ -318,7 +322,7 @@ mod tests {
         c.set_busy(1);
         c.advance(s(15));
         c.set_busy(3);
-        let stats = c.finish(s(20));
+        let stats = c.finish(s(20), 0);
         assert_eq!(stats.rows.len(), 2);
         assert_eq!(stats.rows[0].busy_slots, 1.0);
         assert_eq!(stats.rows[1].busy_slots, 2.0);
@@ -337,7 +341,8 @@ mod tests {
         c.advance(s(6));
         c.on_arrival(s(6));
         c.on_complete(s(1), s(6));
-        let stats = c.finish(s(10));
+        // The model reports the request of t = 6 s as still in flight.
+        let stats = c.finish(s(10), 1);
         assert_eq!(stats.counts.arrived, 1);
         assert_eq!(stats.counts.completed, 0);
         assert_eq!(stats.counts.in_flight, 1);
