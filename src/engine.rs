@@ -17,18 +17,25 @@ use crate::time::SimTime;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-/// One pending event. Ordered so that the max-heap pops the earliest
-/// `(time, seq)` first.
+/// One pending event. `key` packs `(time, seq)` into one integer, time in
+/// the high half, so one comparison orders by time then insertion; the
+/// max-heap pops the smallest key first.
 #[derive(Clone, Copy, Debug)]
 struct Entry<E> {
-    time: SimTime,
-    seq: u64,
+    key: u128,
     event: E,
+}
+
+impl<E> Entry<E> {
+    #[inline]
+    fn time(&self) -> SimTime {
+        SimTime((self.key >> 64) as u64)
+    }
 }
 
 impl<E> PartialEq for Entry<E> {
     fn eq(&self, other: &Self) -> bool {
-        self.time == other.time && self.seq == other.seq
+        self.key == other.key
     }
 }
 impl<E> Eq for Entry<E> {}
@@ -39,8 +46,8 @@ impl<E> PartialOrd for Entry<E> {
 }
 impl<E> Ord for Entry<E> {
     fn cmp(&self, other: &Self) -> Ordering {
-        // Reversed: the smallest (time, seq) is the "greatest" for BinaryHeap.
-        (other.time, other.seq).cmp(&(self.time, self.seq))
+        // Reversed: the smallest key is the "greatest" for BinaryHeap.
+        other.key.cmp(&self.key)
     }
 }
 
@@ -48,6 +55,8 @@ impl<E> Ord for Entry<E> {
 #[derive(Debug)]
 pub struct Scheduler<E> {
     heap: BinaryHeap<Entry<E>>,
+    /// The pending event of the feed (see [`Scheduler::feed`]).
+    fed: Option<Entry<E>>,
     next_seq: u64,
     now: SimTime,
 }
@@ -62,6 +71,7 @@ impl<E> Scheduler<E> {
     pub fn new() -> Self {
         Scheduler {
             heap: BinaryHeap::with_capacity(1024),
+            fed: None,
             next_seq: 0,
             now: SimTime::ZERO,
         }
@@ -79,6 +89,28 @@ impl<E> Scheduler<E> {
     /// If `at` is before the current instant.
     #[inline]
     pub fn schedule(&mut self, at: SimTime, event: E) {
+        let entry = self.entry(at, event);
+        self.heap.push(entry);
+    }
+
+    /// Schedules the next event of a feed: a stream of events produced one
+    /// at a time, each scheduling the next when it runs (an arrival
+    /// process). It is ordered exactly as if it had been given to
+    /// [`Scheduler::schedule`] (same time, same insertion sequence), but
+    /// waits beside the heap instead of in it, which saves a heap push and
+    /// pop per arrival.
+    ///
+    /// # Panics
+    /// If `at` is in the past, or a feed event is already pending.
+    #[inline]
+    pub fn feed(&mut self, at: SimTime, event: E) {
+        assert!(self.fed.is_none(), "a feed event is already pending");
+        let entry = self.entry(at, event);
+        self.fed = Some(entry);
+    }
+
+    #[inline]
+    fn entry(&mut self, at: SimTime, event: E) -> Entry<E> {
         assert!(
             at >= self.now,
             "event scheduled in the past: {:?} < now {:?}",
@@ -87,11 +119,10 @@ impl<E> Scheduler<E> {
         );
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.heap.push(Entry {
-            time: at,
-            seq,
+        Entry {
+            key: ((at.as_nanos() as u128) << 64) | seq as u128,
             event,
-        });
+        }
     }
 
     /// Schedules `event` after `delay` from now.
@@ -105,22 +136,35 @@ impl<E> Scheduler<E> {
     /// advances the clock to it.
     #[inline]
     pub fn pop_before(&mut self, end: SimTime) -> Option<(SimTime, E)> {
-        match self.heap.peek() {
-            Some(top) if top.time < end => {}
-            _ => return None,
+        let from_feed = match (&self.fed, self.heap.peek()) {
+            (Some(f), Some(h)) => f.key < h.key,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        let next_time = if from_feed {
+            self.fed.as_ref().map(Entry::time)
+        } else {
+            self.heap.peek().map(Entry::time)
+        };
+        if next_time? >= end {
+            return None;
         }
-        let entry = self.heap.pop()?;
-        self.now = entry.time;
-        Some((entry.time, entry.event))
+        let entry = if from_feed {
+            self.fed.take()
+        } else {
+            self.heap.pop()
+        }?;
+        self.now = entry.time();
+        Some((self.now, entry.event))
     }
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.heap.len() + self.fed.is_some() as usize
     }
 
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.len() == 0
     }
 
     /// Moves the clock to `t` without handling anything (used to close a run
@@ -230,6 +274,38 @@ mod tests {
         assert_eq!(model.seen, vec![(SimTime::from_secs(1), 1)]);
         assert_eq!(sched.len(), 1);
         assert_eq!(sched.now(), SimTime::from_secs(2));
+    }
+
+    /// A feed event takes its place in the (time, insertion) order exactly
+    /// as a scheduled one would, ties included.
+    #[test]
+    fn feed_events_are_ordered_like_scheduled_ones() {
+        let s = SimTime::from_secs;
+        let mut sched = Scheduler::new();
+        sched.schedule(s(2), 1);
+        sched.feed(s(2), 2); // tied with 1, inserted after it
+        sched.schedule(s(2), 3); // tied, inserted after the feed event
+        sched.schedule(s(1), 4);
+        let mut order = vec![];
+        while let Some((t, e)) = sched.pop_before(s(10)) {
+            order.push((t, e));
+            if e == 2 {
+                sched.feed(s(3), 5);
+            }
+        }
+        assert_eq!(
+            order,
+            vec![(s(1), 4), (s(2), 1), (s(2), 2), (s(2), 3), (s(3), 5)]
+        );
+        assert!(sched.is_empty());
+    }
+
+    #[test]
+    #[should_panic(expected = "already pending")]
+    fn one_feed_event_at_a_time() {
+        let mut sched: Scheduler<u32> = Scheduler::new();
+        sched.feed(SimTime::from_secs(1), 1);
+        sched.feed(SimTime::from_secs(2), 2);
     }
 
     #[test]

@@ -152,7 +152,7 @@ impl FleetModel {
 
     fn stage_next(&mut self, sched: &mut Scheduler<Event>) {
         if let Some(t) = self.source.next_into(&mut self.staged) {
-            sched.schedule(t, Event::Arrival);
+            sched.feed(t, Event::Arrival);
         }
     }
 
