@@ -9,6 +9,43 @@ pub const HOURS_PER_MONTH: f64 = 730.0;
 /// EC2 (Linux) and Fargate bill per second with a one-minute minimum.
 pub const SERVER_MINIMUM: SimTime = SimTime::from_secs(60);
 
+/// Where the money of the measured period went. The parts add up to the
+/// total.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct CostBreakdown {
+    /// Capacity that was doing work: busy server time, or billed function
+    /// duration (cold starts included).
+    pub compute_usd: f64,
+    /// Capacity paid for while idle: the unused share of server time.
+    pub idle_usd: f64,
+    /// Per-invocation charges.
+    pub requests_usd: f64,
+    /// API gateway charges.
+    pub gateway_usd: f64,
+    /// Provisioned (pre-initialised) capacity.
+    pub provisioned_usd: f64,
+}
+
+impl CostBreakdown {
+    /// A server fleet: busy share of the bill is compute, the rest idle.
+    pub fn fleet(total_usd: f64, utilization: f64) -> Self {
+        let compute = total_usd * utilization.clamp(0.0, 1.0);
+        CostBreakdown {
+            compute_usd: compute,
+            idle_usd: total_usd - compute,
+            ..Default::default()
+        }
+    }
+
+    pub fn total(&self) -> f64 {
+        self.compute_usd
+            + self.idle_usd
+            + self.requests_usd
+            + self.gateway_usd
+            + self.provisioned_usd
+    }
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct CostSummary {
     /// Cost of the measured period (after warmup).
@@ -17,12 +54,15 @@ pub struct CostSummary {
     pub per_month_usd: f64,
     /// Total divided by completed requests, × 10⁶ (0 if none completed).
     pub per_million_requests_usd: f64,
+    pub breakdown: CostBreakdown,
 }
 
 impl CostSummary {
-    pub fn new(total_usd: f64, measured: SimTime, completed: u64) -> Self {
+    pub fn new(breakdown: CostBreakdown, measured: SimTime, completed: u64) -> Self {
         let secs = measured.as_secs_f64();
+        let total_usd = breakdown.total();
         CostSummary {
+            breakdown,
             total_usd,
             per_month_usd: if secs > 0.0 {
                 total_usd / secs * HOURS_PER_MONTH * 3600.0
@@ -99,7 +139,9 @@ mod tests {
 
     #[test]
     fn month_and_per_million_scale_linearly() {
-        let c = CostSummary::new(0.1, S(3600), 1000);
+        let c = CostSummary::new(CostBreakdown::fleet(0.1, 0.25), S(3600), 1000);
+        assert!((c.total_usd - 0.1).abs() < 1e-15);
+        assert!((c.breakdown.idle_usd - 0.075).abs() < 1e-15);
         assert!((c.per_month_usd - 73.0).abs() < 1e-9);
         assert!((c.per_million_requests_usd - 100.0).abs() < 1e-9);
     }

@@ -2,11 +2,11 @@
 //! in parallel across architectures, each run single-threaded and
 //! deterministic. Pure: no files, no printing.
 
-use crate::cost::{self, CostSummary};
+use crate::cost::{self, CostBreakdown, CostSummary};
 use crate::engine::{self, Scheduler};
 use crate::fleet::FleetModel;
 use crate::scenario::{Architecture, ArchitectureSpec, FleetSpec, Scenario};
-use crate::summary::{ArchitectureResult, LatencySummary, RunSummary, WaitSummary};
+use crate::summary::{ArchitectureResult, LatencySummary, PriceNote, RunSummary, WaitSummary};
 use crate::time::SimTime;
 use rayon::prelude::*;
 
@@ -64,6 +64,8 @@ fn run_fleet(
     let total = spec.servers as f64 * per_server * spec.instance.price_per_hour / 3600.0;
     let measured_s = stats.measured_time.as_secs_f64();
     let c = stats.counts;
+    let utilization = stats.mean_level(stats.measured_areas.busy) / slots;
+    let inst = &spec.instance;
     ArchitectureResult {
         name: arch.name.clone(),
         kind: arch.kind().to_string(),
@@ -72,7 +74,7 @@ fn run_fleet(
         requests: c,
         latency_ms: LatencySummary::from_histogram(&stats.latency),
         wait_ms: WaitSummary::from_histogram(&stats.wait),
-        utilization: stats.mean_level(stats.measured_areas.busy) / slots,
+        utilization,
         mean_in_system: stats.mean_level(stats.measured_areas.in_system),
         arrival_rate: if measured_s > 0.0 {
             c.arrived as f64 / measured_s
@@ -84,7 +86,18 @@ fn run_fleet(
         } else {
             0.0
         },
-        cost: CostSummary::new(total, stats.measured_time, c.completed),
+        cost: CostSummary::new(
+            CostBreakdown::fleet(total, utilization),
+            stats.measured_time,
+            c.completed,
+        ),
+        prices: vec![PriceNote {
+            item: inst.name.clone(),
+            price_usd: inst.price_per_hour,
+            unit: "server-hour".into(),
+            source: inst.source.clone(),
+            date: inst.date.clone(),
+        }],
         events,
         timeseries: stats.rows,
         latency: stats.latency,

@@ -52,6 +52,18 @@ impl WaitSummary {
     }
 }
 
+/// A price the result depends on, with where it came from, for reports.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PriceNote {
+    /// What is priced ("m5.large", "Lambda x86 duration").
+    pub item: String,
+    pub price_usd: f64,
+    /// Per what ("hour", "GB-second", "million requests").
+    pub unit: String,
+    pub source: String,
+    pub date: String,
+}
+
 /// One architecture's results.
 #[derive(Clone, Debug, Serialize)]
 pub struct ArchitectureResult {
@@ -71,6 +83,8 @@ pub struct ArchitectureResult {
     /// Rejected + timed out, as a fraction of arrivals.
     pub error_rate: f64,
     pub cost: CostSummary,
+    /// The prices behind `cost`, with source and date.
+    pub prices: Vec<PriceNote>,
     /// Number of simulation events handled.
     pub events: u64,
     #[serde(skip)]

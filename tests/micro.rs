@@ -205,6 +205,14 @@ instance = { vcpus = 2, memory = "4GB", price_per_hour = 0.36 }
     );
     assert!(close(r.timeseries[0].cost_usd, 0.018, 1e-12));
     assert!(r.timeseries.iter().all(|w| w.servers == 3.0));
+    // The busy share of the bill is compute, the rest idle capacity:
+    // 5 rps × 10 ms = 0.05 busy vCPUs of 6, up to the Poisson noise.
+    let b = r.cost.breakdown;
+    assert!(close(b.compute_usd + b.idle_usd, 0.09, 1e-12));
+    assert!(close(b.compute_usd, 0.09 * r.utilization, 1e-15));
+    assert!(close(r.utilization, 0.05 / 6.0, 0.001), "{}", r.utilization);
+    assert_eq!(b.requests_usd + b.gateway_usd + b.provisioned_usd, 0.0);
+    assert_eq!(r.prices[0].price_usd, 0.36);
 }
 
 /// Sizing on a steps demand of 100 rps for 1 h then 300 rps for 1 h, with
