@@ -53,6 +53,93 @@ pub fn instance_names() -> Vec<&'static str> {
     EC2.iter().map(|(n, ..)| *n).collect()
 }
 
+/// Serverless prices (AWS Lambda and API Gateway, us-east-1). Every field
+/// can be overridden in a scenario's `pricing` table.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ServerlessPricing {
+    /// Per million function invocations (chained ones too).
+    pub request_per_million: f64,
+    /// Per GB-second of billed duration, on-demand.
+    pub gb_second: f64,
+    /// Per GB-second an instance is kept provisioned.
+    pub provisioned_gb_second: f64,
+    /// Per GB-second of duration on a provisioned instance.
+    pub provisioned_execution_gb_second: f64,
+    /// Per million requests through the API gateway.
+    pub gateway_per_million: f64,
+    pub source: String,
+    pub date: String,
+}
+
+/// The processor architecture of a function: it sets the price.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Cpu {
+    X86_64,
+    Arm64,
+}
+
+/// Which API gateway fronts the entry function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum GatewayKind {
+    None,
+    Http,
+    Rest,
+}
+
+const LAMBDA_SOURCE: &str = "AWS Lambda and API Gateway pricing pages, us-east-1 (INIT billed since 2025-08-01); arm64 provisioned prices are the x86 ones × 0.8";
+const LAMBDA_DATE: &str = "2025-08";
+
+/// Lambda's published prices for `cpu`, with the gateway's per-request price.
+pub fn lambda_pricing(cpu: Cpu, gateway: GatewayKind) -> ServerlessPricing {
+    // arm64 runs 20 % cheaper per GB-second on every duration line.
+    let arm = if cpu == Cpu::Arm64 { 0.8 } else { 1.0 };
+    ServerlessPricing {
+        request_per_million: 0.20,
+        gb_second: if cpu == Cpu::Arm64 {
+            0.0000133334
+        } else {
+            0.0000166667
+        },
+        provisioned_gb_second: 0.0000041667 * arm,
+        provisioned_execution_gb_second: 0.0000097222 * arm,
+        gateway_per_million: match gateway {
+            GatewayKind::None => 0.0,
+            GatewayKind::Http => 1.00,
+            GatewayKind::Rest => 3.50,
+        },
+        source: LAMBDA_SOURCE.into(),
+        date: LAMBDA_DATE.into(),
+    }
+}
+
+/// Lambda's documented platform defaults, with their sources.
+pub mod lambda_defaults {
+    use crate::time::SimTime;
+    /// Account concurrency per region (AWS Lambda quotas page).
+    pub const CONCURRENCY_LIMIT: u32 = 1000;
+    /// New execution environments per function per 10 s (since Nov 2023).
+    pub const SCALE_INSTANCES: u32 = 1000;
+    pub const SCALE_PER: SimTime = SimTime::from_secs(10);
+    /// Idle instances are reclaimed after about 10 minutes (mikhail.io, 2019).
+    pub const KEEP_ALIVE: SimTime = SimTime::from_secs(600);
+    pub const MEMORY_MB: f64 = 1024.0;
+    /// CPU share is proportional to memory: 1,769 MB is one vCPU.
+    pub const MB_PER_VCPU: f64 = 1769.0;
+    pub const MIN_MEMORY_MB: f64 = 128.0;
+    pub const MAX_MEMORY_MB: f64 = 10240.0;
+    /// Cold start when none is given: lognormal, median 250 ms, p99 1.2 s
+    /// (real functions with dependencies take 0.15–2.5 s).
+    pub const COLD_START_MEDIAN_S: f64 = 0.25;
+    pub const COLD_START_P99_S: f64 = 1.2;
+    /// Latency an API gateway adds per request (an assumption: a few ms).
+    pub const GATEWAY_LATENCY: SimTime = SimTime::from_millis(5);
+    /// Latency added per function-to-function invocation (an assumption).
+    pub const HOP_LATENCY: SimTime = SimTime::from_millis(2);
+    /// Free tier per month: 1 M requests and 400,000 GB-s.
+    pub const FREE_REQUESTS_PER_MONTH: f64 = 1.0e6;
+    pub const FREE_GB_SECONDS_PER_MONTH: f64 = 400_000.0;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,6 +16,8 @@
 //! - [`demand`]: rate profiles and the arrival process.
 //! - [`workload`]: the call tree of a request and the per-request work sizes.
 //! - [`fleet`]: a fleet of identical servers behind one FCFS queue.
+//! - [`serverless`]: per-function instance pools with cold starts,
+//!   keep-alive, limits and pay-per-use billing.
 //! - [`metrics`], [`stats`]: streaming histograms and time-series collection.
 //! - [`cost`]: billing rules.
 //! - [`sim`]: runs every architecture of a scenario.
@@ -57,6 +59,7 @@ pub mod metrics;
 pub mod output;
 pub mod rng;
 pub mod scenario;
+pub mod serverless;
 pub mod sim;
 pub mod stats;
 pub mod summary;

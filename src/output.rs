@@ -75,6 +75,7 @@ pub fn summary_csv(run: &RunSummary) -> Result<Vec<u8>> {
         "rejected",
         "timed_out",
         "in_flight",
+        "throttled",
         "latency_mean_ms",
         "latency_p50_ms",
         "latency_p90_ms",
@@ -100,7 +101,15 @@ pub fn summary_csv(run: &RunSummary) -> Result<Vec<u8>> {
             a.instance.clone(),
         ];
         row.extend(
-            [r.arrived, r.completed, r.rejected, r.timed_out, r.in_flight].map(|x| x.to_string()),
+            [
+                r.arrived,
+                r.completed,
+                r.rejected,
+                r.timed_out,
+                r.in_flight,
+                r.throttled,
+            ]
+            .map(|x| x.to_string()),
         );
         row.extend(
             [
@@ -142,6 +151,8 @@ pub fn timeseries_csv(run: &RunSummary) -> Result<Vec<u8>> {
         "servers",
         "p99_ms",
         "cost_usd",
+        "throttled",
+        "cold_starts",
     ])?;
     let windows = run
         .architectures
@@ -159,7 +170,7 @@ pub fn timeseries_csv(run: &RunSummary) -> Result<Vec<u8>> {
                 a.name.clone(),
                 row.arrivals.to_string(),
                 row.completions.to_string(),
-                (row.rejected + row.timed_out).to_string(),
+                (row.rejected + row.throttled + row.timed_out).to_string(),
                 row.rejected.to_string(),
                 row.timed_out.to_string(),
                 row.busy_slots.to_string(),
@@ -168,6 +179,8 @@ pub fn timeseries_csv(run: &RunSummary) -> Result<Vec<u8>> {
                 row.servers.to_string(),
                 row.p99_ms.to_string(),
                 row.cost_usd.to_string(),
+                row.throttled.to_string(),
+                row.cold_starts.to_string(),
             ])?;
         }
     }

@@ -22,6 +22,10 @@ pub type Stream = Pcg64Mcg;
 pub mod purpose {
     pub const ARRIVALS: &str = "arrivals";
     pub const WORK: &str = "work";
+    /// Cold-start durations, drawn in the order instances start; their
+    /// number depends on the architecture, so they get their own stream
+    /// and cannot disturb the shared arrivals and work.
+    pub const COLD_START: &str = "cold_start";
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {

@@ -5,8 +5,12 @@
 use crate::cost::{self, CostBreakdown, CostSummary};
 use crate::engine::{self, Scheduler};
 use crate::fleet::FleetModel;
-use crate::scenario::{Architecture, ArchitectureSpec, FleetSpec, Scenario};
-use crate::summary::{ArchitectureResult, LatencySummary, PriceNote, RunSummary, WaitSummary};
+use crate::scenario::{Architecture, ArchitectureSpec, FleetSpec, Scenario, ServerlessSpec};
+use crate::serverless::ServerlessModel;
+use crate::stats::RunStats;
+use crate::summary::{
+    ArchitectureResult, LatencySummary, PriceNote, RunSummary, ServerlessResult, WaitSummary,
+};
 use crate::time::SimTime;
 use rayon::prelude::*;
 
@@ -37,6 +41,7 @@ pub fn run_architecture(
 ) -> ArchitectureResult {
     match &arch.spec {
         ArchitectureSpec::Fleet(spec) => run_fleet(scenario, arch, spec, replication),
+        ArchitectureSpec::Serverless(spec) => run_serverless(scenario, arch, spec, replication),
     }
 }
 
@@ -62,44 +67,151 @@ fn run_fleet(
         cost::SERVER_MINIMUM,
     );
     let total = spec.servers as f64 * per_server * spec.instance.price_per_hour / 3600.0;
-    let measured_s = stats.measured_time.as_secs_f64();
-    let c = stats.counts;
     let utilization = stats.mean_level(stats.measured_areas.busy) / slots;
     let inst = &spec.instance;
+    let prices = vec![PriceNote {
+        item: inst.name.clone(),
+        price_usd: inst.price_per_hour,
+        unit: "server-hour".into(),
+        source: inst.source.clone(),
+        date: inst.date.clone(),
+    }];
+    let kind_specific = KindSpecific {
+        servers: spec.servers,
+        instance: inst.name.clone(),
+        utilization,
+        cost: CostBreakdown::fleet(total, utilization),
+        prices,
+        serverless: None,
+    };
+    assemble(arch, stats, events, kind_specific)
+}
+
+/// The parts of a result that differ by architecture kind.
+struct KindSpecific {
+    servers: u32,
+    instance: String,
+    utilization: f64,
+    cost: CostBreakdown,
+    prices: Vec<PriceNote>,
+    serverless: Option<ServerlessResult>,
+}
+
+/// Builds the result every kind shares from a finished run's statistics.
+fn assemble(
+    arch: &Architecture,
+    stats: RunStats,
+    events: u64,
+    k: KindSpecific,
+) -> ArchitectureResult {
+    let measured_s = stats.measured_time.as_secs_f64();
+    let c = stats.counts;
+    let per = |n: u64, d: f64| if d > 0.0 { n as f64 / d } else { 0.0 };
     ArchitectureResult {
         name: arch.name.clone(),
         kind: arch.kind().to_string(),
-        servers: spec.servers,
-        instance: spec.instance.name.clone(),
+        servers: k.servers,
+        instance: k.instance,
         requests: c,
         latency_ms: LatencySummary::from_histogram(&stats.latency),
         wait_ms: WaitSummary::from_histogram(&stats.wait),
-        utilization,
+        utilization: k.utilization,
         mean_in_system: stats.mean_level(stats.measured_areas.in_system),
-        arrival_rate: if measured_s > 0.0 {
-            c.arrived as f64 / measured_s
-        } else {
-            0.0
-        },
-        error_rate: if c.arrived > 0 {
-            (c.rejected + c.timed_out) as f64 / c.arrived as f64
-        } else {
-            0.0
-        },
-        cost: CostSummary::new(
-            CostBreakdown::fleet(total, utilization),
-            stats.measured_time,
-            c.completed,
-        ),
-        prices: vec![PriceNote {
-            item: inst.name.clone(),
-            price_usd: inst.price_per_hour,
-            unit: "server-hour".into(),
-            source: inst.source.clone(),
-            date: inst.date.clone(),
-        }],
+        arrival_rate: per(c.arrived, measured_s),
+        error_rate: per(c.errors(), c.arrived as f64),
+        cost: CostSummary::new(k.cost, stats.measured_time, c.completed),
+        prices: k.prices,
+        serverless: k.serverless,
         events,
         timeseries: stats.rows,
         latency: stats.latency,
     }
+}
+
+fn run_serverless(
+    scenario: &Scenario,
+    arch: &Architecture,
+    spec: &ServerlessSpec,
+    replication: u32,
+) -> ArchitectureResult {
+    let mut model = ServerlessModel::new(scenario, spec, replication);
+    let mut sched = Scheduler::new();
+    model.start(&mut sched);
+    let events = engine::run_until(&mut model, &mut sched, scenario.duration);
+    let run = model.finish(scenario.duration, spec.free_tier);
+    let stats = run.stats;
+    // Executions over instance capacity (instances × per-instance slots).
+    let slots: f64 = run
+        .functions
+        .iter()
+        .zip(&spec.functions)
+        .map(|(r, f)| r.instances.mean * f.instance_concurrency as f64)
+        .sum();
+    let busy = stats.mean_level(stats.measured_areas.busy);
+    let first = &spec.functions[0];
+    let mut prices = Vec::new();
+    let mut seen = Vec::new();
+    for f in &spec.functions {
+        let p = &f.pricing;
+        let key = (f.cpu, p.gb_second.to_bits());
+        if seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        prices.push(PriceNote {
+            item: format!("function duration ({:?})", f.cpu),
+            price_usd: p.gb_second,
+            unit: "GB-second".into(),
+            source: p.source.clone(),
+            date: p.date.clone(),
+        });
+    }
+    let p = &first.pricing;
+    prices.push(PriceNote {
+        item: "function invocations".into(),
+        price_usd: p.request_per_million,
+        unit: "million requests".into(),
+        source: p.source.clone(),
+        date: p.date.clone(),
+    });
+    if spec.functions.iter().any(|f| f.provisioned > 0) {
+        prices.push(PriceNote {
+            item: "provisioned concurrency".into(),
+            price_usd: p.provisioned_gb_second,
+            unit: "GB-second".into(),
+            source: p.source.clone(),
+            date: p.date.clone(),
+        });
+    }
+    if p.gateway_per_million > 0.0 {
+        prices.push(PriceNote {
+            item: format!("API gateway ({:?})", spec.gateway),
+            price_usd: p.gateway_per_million,
+            unit: "million requests".into(),
+            source: p.source.clone(),
+            date: p.date.clone(),
+        });
+    }
+    let c = stats.counts;
+    let kind_specific = KindSpecific {
+        servers: run.instances.peak as u32,
+        instance: format!("{} function(s)", spec.functions.len()),
+        utilization: if slots > 0.0 { busy / slots } else { 0.0 },
+        cost: run.cost,
+        prices,
+        serverless: Some(ServerlessResult {
+            cold_starts: run.functions.iter().map(|f| f.cold_starts).sum(),
+            cold_start_fraction: if c.completed > 0 {
+                run.cold_completed as f64 / c.completed as f64
+            } else {
+                0.0
+            },
+            throttled: run.functions.iter().map(|f| f.throttled).sum(),
+            async_throttled: run.functions.iter().map(|f| f.async_throttled).sum(),
+            instances: run.instances,
+            idle_gb_seconds: run.idle_gb_seconds,
+            functions: run.functions,
+        }),
+    };
+    assemble(arch, stats, events, kind_specific)
 }

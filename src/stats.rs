@@ -12,14 +12,24 @@ use crate::time::SimTime;
 use serde::Serialize;
 
 /// Counts of requests that arrived in the measured period (after warmup).
-/// Conservation: arrived = completed + rejected + timed_out + in_flight.
+/// Conservation: arrived = completed + rejected + throttled + timed_out +
+/// in_flight.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct RequestCounts {
     pub arrived: u64,
     pub completed: u64,
     pub rejected: u64,
+    /// Failed because a synchronous invocation hit a serverless limit (429).
+    pub throttled: u64,
     pub timed_out: u64,
     pub in_flight: u64,
+}
+
+impl RequestCounts {
+    /// Requests that failed: rejected, throttled or timed out.
+    pub fn errors(&self) -> u64 {
+        self.rejected + self.throttled + self.timed_out
+    }
 }
 
 /// One time-series window.
@@ -29,7 +39,10 @@ pub struct WindowRow {
     pub arrivals: u64,
     pub completions: u64,
     pub rejected: u64,
+    pub throttled: u64,
     pub timed_out: u64,
+    /// Instances started cold in the window (serverless).
+    pub cold_starts: u64,
     /// Time-averaged over the window.
     pub busy_slots: f64,
     pub queue_length: f64,
@@ -75,7 +88,9 @@ struct WindowCounts {
     arrivals: u64,
     completions: u64,
     rejected: u64,
+    throttled: u64,
     timed_out: u64,
+    cold_starts: u64,
 }
 
 /// Collects the statistics of one run as events happen.
@@ -84,6 +99,10 @@ pub struct Collector {
     warmup: SimTime,
     window: SimTime,
     price_per_server_ns: f64,
+    /// Cost not proportional to server time: pay-per-use charges, and a
+    /// continuous rate (provisioned capacity), accrued as time passes.
+    extra_cost: f64,
+    cost_rate_per_ns: f64,
     pub counts: RequestCounts,
     pub latency: Histogram,
     pub wait: Histogram,
@@ -107,6 +126,8 @@ impl Collector {
             warmup,
             window,
             price_per_server_ns: price_per_server_hour / 3600.0 / 1e9,
+            extra_cost: 0.0,
+            cost_rate_per_ns: 0.0,
             counts: RequestCounts::default(),
             latency: Histogram::new(),
             wait: Histogram::new(),
@@ -145,6 +166,7 @@ impl Collector {
             self.areas.queue += l.queue as u128 * dt;
             self.areas.in_system += l.in_system as u128 * dt;
             self.areas.servers += l.servers as u128 * dt;
+            self.extra_cost += self.cost_rate_per_ns * dt as f64;
             self.last = t;
         }
     }
@@ -184,13 +206,15 @@ impl Collector {
             arrivals: w.arrivals,
             completions: w.completions,
             rejected: w.rejected,
+            throttled: w.throttled,
             timed_out: w.timed_out,
+            cold_starts: w.cold_starts,
             busy_slots: avg(a.busy),
             queue_length: avg(a.queue),
             in_system: avg(a.in_system),
             servers: avg(a.servers),
             p99_ms: self.window_latency.quantile(0.99).as_millis_f64(),
-            cost_usd: self.areas.servers as f64 * self.price_per_server_ns,
+            cost_usd: self.areas.servers as f64 * self.price_per_server_ns + self.extra_cost,
         });
         self.window_latency.clear();
         self.win = WindowCounts::default();
@@ -218,6 +242,30 @@ impl Collector {
     #[inline]
     pub fn set_servers(&mut self, n: u64) {
         self.levels.servers = n;
+    }
+
+    /// Adds a one-off charge (an invocation's bill) to the running cost.
+    #[inline]
+    pub fn add_cost(&mut self, usd: f64) {
+        self.extra_cost += usd;
+    }
+
+    /// Sets a continuous spend rate, in USD per second.
+    pub fn set_cost_rate(&mut self, usd_per_second: f64) {
+        self.cost_rate_per_ns = usd_per_second / 1e9;
+    }
+
+    #[inline]
+    pub fn on_cold_start(&mut self) {
+        self.win.cold_starts += 1;
+    }
+
+    #[inline]
+    pub fn on_throttle(&mut self, arrival: SimTime) {
+        self.win.throttled += 1;
+        if self.counted(arrival) {
+            self.counts.throttled += 1;
+        }
     }
 
     #[inline]

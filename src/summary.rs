@@ -64,6 +64,48 @@ pub struct PriceNote {
     pub date: String,
 }
 
+/// Mean and peak of a level over the measured period.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct LevelSummary {
+    pub mean: f64,
+    pub peak: u64,
+}
+
+/// What a serverless architecture adds to its results.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ServerlessResult {
+    /// Instances started cold (initialised) in the measured period.
+    pub cold_starts: u64,
+    /// Completed requests whose path met at least one cold start.
+    pub cold_start_fraction: f64,
+    /// Invocations refused by a limit: the synchronous ones failed their
+    /// request; the asynchronous ones waited in the event queue.
+    pub throttled: u64,
+    pub async_throttled: u64,
+    /// Warm or initialising instances, provisioned ones included.
+    pub instances: LevelSummary,
+    /// Memory held by idle warm instances, GB × seconds.
+    pub idle_gb_seconds: f64,
+    pub functions: Vec<FunctionResult>,
+}
+
+/// One function of a serverless architecture.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct FunctionResult {
+    pub name: String,
+    pub memory_mb: f64,
+    pub invocations: u64,
+    pub cold_starts: u64,
+    pub throttled: u64,
+    pub async_throttled: u64,
+    pub instances: LevelSummary,
+    pub provisioned: u32,
+    pub idle_gb_seconds: f64,
+    /// Billed duration, GB × seconds.
+    pub billed_gb_seconds: f64,
+    pub cost: crate::cost::CostBreakdown,
+}
+
 /// One architecture's results.
 #[derive(Clone, Debug, Serialize)]
 pub struct ArchitectureResult {
@@ -85,6 +127,9 @@ pub struct ArchitectureResult {
     pub cost: CostSummary,
     /// The prices behind `cost`, with source and date.
     pub prices: Vec<PriceNote>,
+    /// Serverless architectures only.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub serverless: Option<ServerlessResult>,
     /// Number of simulation events handled.
     pub events: u64,
     #[serde(skip)]

@@ -172,7 +172,7 @@ fn bad_input_gets_the_exact_message_exit_code_2_and_no_outputs() {
         (
             "servers = 2",
             "servers = 2\nspot = true",
-            "line 14, key `architectures[0].spot`: unknown field `spot`, expected one of `name`, `kind`, `servers`, `instance`, `queue_limit`, `timeout`",
+            "line 14, key `architectures[0].spot`: unknown field `spot`, expected one of `name`, `kind`, `servers`, `instance`, `queue_limit`, `timeout`, `memory`, `cpu`, `cold_start`, `keep_alive`, `scale_rate`, `instance_concurrency`, `idle_selection`, `hop_latency`, `concurrency_limit`, `call_mode`, `gateway`, `gateway_latency`, `free_tier`, `pricing`, `functions`",
         ),
         (
             "work = \"5ms\"",
@@ -182,7 +182,7 @@ fn bad_input_gets_the_exact_message_exit_code_2_and_no_outputs() {
         (
             "kind = \"fleet\"",
             "kind = \"mainframe\"",
-            "line 12, key `architectures[0].kind`: unknown variant `mainframe`, expected `fleet`",
+            "line 12, key `architectures[0].kind`: unknown variant `mainframe`, expected `fleet` or `serverless`",
         ),
     ];
     let dir = tempfile::tempdir().unwrap();
@@ -236,4 +236,53 @@ fn an_unwritable_output_folder_fails_cleanly() {
         stderr.contains("cannot create the output folder blocked/x"),
         "{stderr}"
     );
+}
+
+/// Bad serverless keys: the same rules, the same one-paragraph messages.
+#[test]
+fn bad_serverless_input_gets_the_exact_message() {
+    let base = "name = \"x\"\nduration = \"1m\"\n[demand]\nshape = \"constant\"\nrps = 5.0\n[[services]]\nname = \"api\"\nwork = \"5ms\"\n[[architectures]]\nname = \"l\"\nkind = \"serverless\"\n";
+    let cases: &[(&str, &str)] = &[
+        (
+            "memory = \"64MB\"",
+            "line 12, key `architectures[0].memory`: expected memory between 128MB and 10240MB, found 64MB",
+        ),
+        (
+            "keep_alive = \"-5m\"",
+            "line 12, key `architectures[0].keep_alive`: expected a duration such as \"50ms\" or \"2h\" (units ns, us, ms, s, m, h, d), found \"-5m\"",
+        ),
+        (
+            "servers = 3",
+            "line 12, key `architectures[0].servers`: key `servers` does not apply to kind = \"serverless\"",
+        ),
+        (
+            "idle_selection = \"random\"",
+            "line 12, key `architectures[0].idle_selection`: unknown variant `random`, expected one of `mru`, `lru`, `newest`",
+        ),
+        (
+            "[architectures.functions.db]\nmemory = \"512MB\"",
+            "line 12, key `architectures[0].functions.db`: unknown function \"db\"; the functions are the services: api",
+        ),
+        (
+            "[architectures.functions.api]\nreserved_concurrency = 2\nprovisioned = 3",
+            "line 14, key `architectures[0].functions.api.provisioned`: provisioned = 3 exceeds the function's concurrency cap of 2",
+        ),
+        (
+            "gateway_latency = \"3ms\"",
+            "line 12, key `architectures[0].gateway_latency`: `gateway_latency` needs a gateway: set gateway = \"http\" or \"rest\"",
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (extra, expected) in cases {
+        write(dir.path(), "bad.toml", &format!("{base}{extra}\n"));
+        let out = scalesim(&["run", "bad.toml"], dir.path());
+        assert_eq!(out.status.code(), Some(2), "{extra}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(
+            stderr,
+            format!("error: invalid scenario bad.toml, {expected}\n"),
+            "for `{extra}`"
+        );
+        assert!(!dir.path().join("output").exists());
+    }
 }

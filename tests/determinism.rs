@@ -50,6 +50,14 @@ name = "wider"
 kind = "fleet"
 servers = 4000
 instance = { vcpus = 1, memory = "1GB", price_per_hour = 0.02 }
+[[architectures]]
+name = "lambda"
+kind = "serverless"
+memory = "512MB"
+concurrency_limit = 60
+instance_concurrency = 2
+[architectures.functions.back]
+provisioned = 3
 "#;
 
 fn run_cli(dir: &Path, out: &str, threads: &str) -> Vec<(String, Vec<u8>)> {

@@ -18,7 +18,7 @@ fn assert_conserved(r: &ArchitectureResult) {
     let c = &r.requests;
     assert_eq!(
         c.arrived,
-        c.completed + c.rejected + c.timed_out + c.in_flight,
+        c.completed + c.rejected + c.throttled + c.timed_out + c.in_flight,
         "{}: {c:?}",
         r.name
     );
@@ -79,7 +79,11 @@ instance = "c5.xlarge"
 /// Conservation on the bundled scenarios, which reject and time out.
 #[test]
 fn bundled_scenarios_conserve_requests() {
-    for file in ["scenarios/steady-api.toml", "scenarios/lunch-peak.toml"] {
+    for file in [
+        "scenarios/steady-api.toml",
+        "scenarios/lunch-peak.toml",
+        "scenarios/bakery.toml",
+    ] {
         let s = scalesim::scenario::load(std::path::Path::new(file)).unwrap();
         for r in sim::run(&s).architectures {
             assert_conserved(&r);

@@ -248,6 +248,7 @@ instance = { vcpus = 1, memory = "1GB", price_per_hour = 0.01 }
         .iter()
         .map(|a| match &a.spec {
             scalesim::scenario::ArchitectureSpec::Fleet(f) => f.servers,
+            _ => unreachable!("both are fleets"),
         })
         .collect();
     assert_eq!(servers, vec![13, 10]);

@@ -7,9 +7,11 @@
 //! file (names, call graph, sizes). Every error names the file, line and key.
 
 mod error;
+mod functions;
 mod raw;
 
 pub use error::ScenarioError;
+pub use functions::{FunctionSpec, IdleSelection, ServerlessSpec};
 pub use raw::{CallMode, SizeBasis};
 
 use crate::catalog::Instance;
@@ -76,12 +78,14 @@ pub struct Architecture {
 #[derive(Clone, Debug)]
 pub enum ArchitectureSpec {
     Fleet(FleetSpec),
+    Serverless(ServerlessSpec),
 }
 
 impl Architecture {
     pub fn kind(&self) -> &'static str {
         match self.spec {
             ArchitectureSpec::Fleet(_) => "fleet",
+            ArchitectureSpec::Serverless(_) => "serverless",
         }
     }
 }
@@ -189,7 +193,7 @@ fn validate(raw: RawScenario, ctx: &ErrorContext) -> Result<Scenario, ScenarioEr
     }
     for (i, a) in raw.architectures.iter().enumerate() {
         let key = format!("architectures[{i}]");
-        let arch = validate_architecture(a, &key, ctx, &demand, duration, mean_work)?;
+        let arch = validate_architecture(a, &key, ctx, &demand, duration, mean_work, &services)?;
         if seen.insert(arch.name.clone(), ()).is_some() {
             return Err(ctx.at(
                 Some(a.name.span()),
@@ -444,6 +448,7 @@ fn validate_architecture(
     demand: &Demand,
     duration: SimTime,
     mean_work: f64,
+    services: &[Service],
 ) -> Result<Architecture, ScenarioError> {
     let name = a.name.get_ref().trim().to_string();
     if name.is_empty() || name.contains(['/', '\\', ',']) {
@@ -453,7 +458,14 @@ fn validate_architecture(
             "expected a non-empty name without slashes or commas",
         ));
     }
+    functions::check_kind_keys(a, key, ctx)?;
     match a.kind.get_ref() {
+        Kind::Serverless => Ok(Architecture {
+            name,
+            spec: ArchitectureSpec::Serverless(functions::validate_serverless(
+                a, key, services, ctx,
+            )?),
+        }),
         Kind::Fleet => {
             let instance = a.instance.as_ref().map(|i| i.0.clone()).ok_or_else(|| {
                 ctx.at(
@@ -556,6 +568,7 @@ impl Scenario {
                         z.utilization * 100.0
                     )
                 }),
+                ArchitectureSpec::Serverless(_) => None,
             })
             .collect()
     }
@@ -639,6 +652,46 @@ impl Scenario {
                             .map(|t| format!(", timeout {t}"))
                             .unwrap_or_default(),
                     );
+                }
+                ArchitectureSpec::Serverless(sv) => {
+                    let _ = writeln!(
+                        s,
+                        "  {:<12} serverless, account concurrency {}, gateway {:?}{}",
+                        a.name,
+                        sv.concurrency_limit,
+                        sv.gateway,
+                        if sv.gateway_latency > SimTime::ZERO {
+                            format!(" (+{})", sv.gateway_latency)
+                        } else {
+                            String::new()
+                        }
+                    );
+                    for f in &sv.functions {
+                        let _ = writeln!(
+                            s,
+                            "    {:<10} {} MB {:?} (work × {:.2}), cold start {}, keep-alive {}, {} new per {}, {} per instance, {:?} idle selection, hop {}{}{}, ${}/GB-s",
+                            f.name,
+                            f.memory_mb,
+                            f.cpu,
+                            f.slowdown(),
+                            f.cold_start.describe(),
+                            f.keep_alive,
+                            f.scale_instances,
+                            f.scale_per,
+                            f.instance_concurrency,
+                            f.idle_selection,
+                            f.hop_latency,
+                            if f.provisioned > 0 {
+                                format!(", {} provisioned", f.provisioned)
+                            } else {
+                                String::new()
+                            },
+                            f.reserved_concurrency
+                                .map(|r| format!(", reserved {r}"))
+                                .unwrap_or_default(),
+                            f.pricing.gb_second,
+                        );
+                    }
                 }
             }
         }

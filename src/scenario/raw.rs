@@ -90,6 +90,7 @@ fn default_mode() -> CallMode {
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Fleet,
+    Serverless,
 }
 
 #[derive(Debug, Deserialize)]
@@ -101,6 +102,155 @@ pub struct RawArchitecture {
     pub instance: Option<InstanceSpec>,
     pub queue_limit: Option<Spanned<i64>>,
     pub timeout: Option<Spanned<Dur>>,
+    // Serverless keys; the first eight may also appear per function under
+    // `functions` (see `RawFunctionKeys`).
+    pub memory: Option<Spanned<String>>,
+    pub cpu: Option<Spanned<CpuName>>,
+    pub cold_start: Option<Spanned<DistSpec>>,
+    pub keep_alive: Option<Spanned<Dur>>,
+    pub scale_rate: Option<Spanned<RawScaleRate>>,
+    pub instance_concurrency: Option<Spanned<i64>>,
+    pub idle_selection: Option<Spanned<IdleSelection>>,
+    pub hop_latency: Option<Spanned<Dur>>,
+    pub concurrency_limit: Option<Spanned<i64>>,
+    pub call_mode: Option<Spanned<CallMode>>,
+    pub gateway: Option<Spanned<GatewayName>>,
+    pub gateway_latency: Option<Spanned<Dur>>,
+    pub free_tier: Option<Spanned<bool>>,
+    pub pricing: Option<Spanned<RawPricing>>,
+    pub functions: Option<Spanned<std::collections::BTreeMap<String, Spanned<RawFunction>>>>,
+}
+
+impl RawArchitecture {
+    /// The serverless keys set for every function.
+    pub fn function_keys(&self) -> RawFunctionKeys {
+        RawFunctionKeys {
+            memory: self.memory.clone(),
+            cpu: self.cpu.clone(),
+            cold_start: self.cold_start.clone(),
+            keep_alive: self.keep_alive.clone(),
+            scale_rate: self.scale_rate.clone(),
+            instance_concurrency: self.instance_concurrency.clone(),
+            idle_selection: self.idle_selection.clone(),
+            hop_latency: self.hop_latency.clone(),
+        }
+    }
+}
+
+/// The serverless keys that an architecture sets for every function and a
+/// `functions.<name>` table may override.
+#[derive(Debug, Default, Clone)]
+pub struct RawFunctionKeys {
+    pub memory: Option<Spanned<String>>,
+    pub cpu: Option<Spanned<CpuName>>,
+    pub cold_start: Option<Spanned<DistSpec>>,
+    pub keep_alive: Option<Spanned<Dur>>,
+    pub scale_rate: Option<Spanned<RawScaleRate>>,
+    pub instance_concurrency: Option<Spanned<i64>>,
+    pub idle_selection: Option<Spanned<IdleSelection>>,
+    pub hop_latency: Option<Spanned<Dur>>,
+}
+
+impl RawFunctionKeys {
+    /// The keys that were given, with where.
+    pub fn present(&self) -> Vec<(&'static str, std::ops::Range<usize>)> {
+        let mut v = Vec::new();
+        macro_rules! key {
+            ($f:ident) => {
+                if let Some(x) = &self.$f {
+                    v.push((stringify!($f), x.span()));
+                }
+            };
+        }
+        key!(memory);
+        key!(cpu);
+        key!(cold_start);
+        key!(keep_alive);
+        key!(scale_rate);
+        key!(instance_concurrency);
+        key!(idle_selection);
+        key!(hop_latency);
+        v
+    }
+}
+
+/// A `functions.<name>` table: overrides plus per-function settings.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFunction {
+    pub memory: Option<Spanned<String>>,
+    pub cpu: Option<Spanned<CpuName>>,
+    pub cold_start: Option<Spanned<DistSpec>>,
+    pub keep_alive: Option<Spanned<Dur>>,
+    pub scale_rate: Option<Spanned<RawScaleRate>>,
+    pub instance_concurrency: Option<Spanned<i64>>,
+    pub idle_selection: Option<Spanned<IdleSelection>>,
+    pub hop_latency: Option<Spanned<Dur>>,
+    pub provisioned: Option<Spanned<i64>>,
+    pub reserved_concurrency: Option<Spanned<i64>>,
+}
+
+impl RawFunction {
+    /// The overridable keys, in the architecture-level shape.
+    pub fn keys(&self) -> RawFunctionKeys {
+        RawFunctionKeys {
+            memory: self.memory.clone(),
+            cpu: self.cpu.clone(),
+            cold_start: self.cold_start.clone(),
+            keep_alive: self.keep_alive.clone(),
+            scale_rate: self.scale_rate.clone(),
+            instance_concurrency: self.instance_concurrency.clone(),
+            idle_selection: self.idle_selection.clone(),
+            hop_latency: self.hop_latency.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScaleRate {
+    pub instances: Spanned<i64>,
+    pub per: Spanned<Dur>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPricing {
+    pub request_per_million: Option<f64>,
+    pub gb_second: Option<f64>,
+    pub provisioned_gb_second: Option<f64>,
+    pub provisioned_execution_gb_second: Option<f64>,
+    pub gateway_per_million: Option<f64>,
+    pub source: Option<String>,
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+pub enum CpuName {
+    #[serde(rename = "x86_64")]
+    X86_64,
+    #[serde(rename = "arm64")]
+    Arm64,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum GatewayName {
+    None,
+    Http,
+    Rest,
+}
+
+/// Which idle warm instance serves the next invocation.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IdleSelection {
+    /// Most recently used: what Lambda does; spare instances age out.
+    Mru,
+    /// Least recently used: spreads work, keeps every instance warm.
+    Lru,
+    /// Most recently started (SimFaaS's rule).
+    Newest,
 }
 
 /// A duration written as a string with a unit ("50ms").

@@ -1,0 +1,899 @@
+//! A serverless platform (AWS Lambda as the reference): one function per
+//! service, each with its own pool of instances (execution environments).
+//!
+//! # Rules
+//! - An invocation takes a warm instance with spare capacity if one exists:
+//!   provisioned instances first, then (with `instance_concurrency` > 1) a
+//!   busy instance with a free slot, then an idle one chosen by
+//!   `idle_selection` (most recently used by default, as Lambda does).
+//!   Otherwise it starts a new instance: a **cold start** drawn from
+//!   `cold_start`, during which the instance is busy and the request waits.
+//! - A single-threaded handler at memory M runs a service's `work` (CPU time
+//!   at one vCPU) in work × max(1, 1769 MB / M).
+//! - An idle instance is reclaimed `keep_alive` after it last finished work;
+//!   provisioned instances are never reclaimed. Expiry is exact: one timer
+//!   per function, set for the oldest idle instance.
+//! - **Limits.** An invocation needs a free execution under the account's
+//!   `concurrency_limit` and the function's `reserved_concurrency`; a new
+//!   instance also needs room in the function's `scale_rate` (at most N new
+//!   instances per aligned window). Otherwise it is **throttled**: a
+//!   synchronous invocation (from the gateway or a `sync` call) fails, and
+//!   its request fails as `throttled`; every invocation of a failed request
+//!   stops at its next call boundary. An asynchronous one waits in its
+//!   function's event queue and runs when capacity frees (its wait is part
+//!   of the latency).
+//! - `call_mode` on the architecture overrides the declared mode of every
+//!   call (the entry invocation, from the gateway, is always synchronous).
+//! - An invocation runs its own work, then makes its calls in order. A sync
+//!   call keeps the caller's instance busy, and billed, until the callee
+//!   (and its sync callees) finish; an async call returns at once.
+//!   `hop_latency` of the callee is added to every function-to-function
+//!   invocation; the gateway adds `gateway_latency` before the entry
+//!   function.
+//! - **Billing**: per invocation, duration (cold start included) rounded up
+//!   to 1 ms × memory GB × the GB-second price (the provisioned execution
+//!   price on a provisioned instance), plus the per-request price; each
+//!   provisioned instance costs its GB × the provisioned GB-second price for
+//!   the whole run; the gateway charges per entry request. An invocation is
+//!   billed when it ends; one still running at the end of the run is not.
+
+use crate::cost::CostBreakdown;
+use crate::dist::Dist;
+use crate::engine::{Model, Scheduler};
+use crate::rng::{self, Stream};
+use crate::scenario::{CallMode, FunctionSpec, IdleSelection, Scenario, ServerlessSpec};
+use crate::stats::{Collector, RunStats};
+use crate::summary::{FunctionResult, LevelSummary};
+use crate::time::SimTime;
+use crate::workload::RequestSource;
+use std::collections::{BinaryHeap, VecDeque};
+
+const NIL: u32 = u32::MAX;
+
+#[derive(Clone, Copy, Debug)]
+pub enum Event {
+    Arrival,
+    /// An invocation reaches its function (after gateway or hop latency).
+    Invoke {
+        inv: u32,
+    },
+    /// An invocation's own work (and cold start) is done: make its calls.
+    Resume {
+        inv: u32,
+    },
+    /// The oldest idle instance of a function may have expired.
+    Expire {
+        func: u32,
+    },
+    /// A new scale-rate window opens for a function with queued events.
+    ScaleWindow {
+        func: u32,
+    },
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Instance {
+    func: u32,
+    active: u32,
+    started: SimTime,
+    /// When it last became idle.
+    last_used: SimTime,
+    provisioned: bool,
+    alive: bool,
+    /// Links of the function's idle list (oldest first).
+    prev: u32,
+    next: u32,
+    /// Bumped whenever it enters or leaves the idle list, to spot stale
+    /// entries of the `newest` heap.
+    idle_epoch: u32,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Invocation {
+    req: u32,
+    node: u32,
+    /// The invocation waiting on this one (a sync call), or NIL.
+    parent: u32,
+    instance: u32,
+    /// Index of the next call to make.
+    step: u32,
+    start: SimTime,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Request {
+    arrival: SimTime,
+    /// Invocations started, queued or in transit, not yet ended.
+    outstanding: u32,
+    live: bool,
+    failed: bool,
+    cold: bool,
+}
+
+/// A level's integral and peak over the measured period `[warmup, end)`.
+#[derive(Clone, Copy, Debug, Default)]
+struct Level {
+    value: u64,
+    last: SimTime,
+    area: u128,
+    peak: u64,
+}
+
+impl Level {
+    #[inline]
+    fn set(&mut self, now: SimTime, value: u64, warmup: SimTime) {
+        let from = self.last.max(warmup);
+        if now > from {
+            self.area += self.value as u128 * (now - from).as_nanos() as u128;
+        }
+        if now >= warmup {
+            if self.last < warmup {
+                self.peak = self.peak.max(self.value);
+            }
+            self.peak = self.peak.max(value);
+        }
+        self.last = now;
+        self.value = value;
+    }
+
+    fn summary(&mut self, end: SimTime, warmup: SimTime) -> LevelSummary {
+        self.set(end, self.value, warmup);
+        let span = (end - warmup).as_nanos();
+        LevelSummary {
+            mean: if span > 0 {
+                self.area as f64 / span as f64
+            } else {
+                0.0
+            },
+            peak: self.peak,
+        }
+    }
+}
+
+enum Blocked {
+    Concurrency,
+    ScaleRate,
+}
+
+/// One function's pool, limits and tallies.
+struct Function {
+    spec: FunctionSpec,
+    slowdown: f64,
+    cold_start: Dist,
+    cap: u32,
+    busy: u32,
+    instances: u32,
+    idle_head: u32,
+    idle_tail: u32,
+    idle_count: u32,
+    provisioned_idle: Vec<u32>,
+    /// Instances with 0 < active < instance_concurrency (entries may be stale).
+    partial: Vec<u32>,
+    /// Idle instances by start time, for `newest` (entries may be stale).
+    newest: BinaryHeap<(SimTime, u32, u32)>,
+    /// Async invocations waiting for capacity.
+    queue: VecDeque<u32>,
+    expire_pending: bool,
+    scale_window: SimTime,
+    scale_created: u32,
+    scale_wake_pending: bool,
+    // Tallies over the measured period.
+    invocations: u64,
+    cold_starts: u64,
+    throttled: u64,
+    async_throttled: u64,
+    billed_gb_seconds: f64,
+    compute_usd: f64,
+    requests_usd: f64,
+    instances_level: Level,
+    idle_level: Level,
+}
+
+pub struct ServerlessModel {
+    source: RequestSource,
+    per_req: usize,
+    staged: Vec<SimTime>,
+    warmup: SimTime,
+    /// Per call-tree node: its function and how it is called.
+    node_func: Vec<u32>,
+    node_sync: Vec<bool>,
+    children: Vec<Vec<u32>>,
+    functions: Vec<Function>,
+    concurrency_limit: u32,
+    gateway_latency: SimTime,
+    gateway_price: f64,
+    account_busy: u32,
+    total_instances: u64,
+    total_level: Level,
+    queued: u64,
+    cold_rng: Stream,
+    instances: Vec<Instance>,
+    free_instances: Vec<u32>,
+    invocations: Vec<Invocation>,
+    free_invocations: Vec<u32>,
+    requests: Vec<Request>,
+    works: Vec<SimTime>,
+    free_requests: Vec<u32>,
+    in_system: u64,
+    cold_completed: u64,
+    gateway_usd: f64,
+    provisioned_rate: f64,
+    pub stats: Collector,
+}
+
+impl ServerlessModel {
+    pub fn new(scenario: &Scenario, spec: &ServerlessSpec, replication: u32) -> Self {
+        let source = RequestSource::new(scenario, replication);
+        let per_req = source.works_per_request();
+        let tree = &scenario.calls;
+        let functions = spec
+            .functions
+            .iter()
+            .map(|f| Function {
+                spec: f.clone(),
+                slowdown: f.slowdown(),
+                cold_start: f.cold_start.clone(),
+                cap: f.reserved_concurrency.unwrap_or(u32::MAX),
+                busy: 0,
+                instances: 0,
+                idle_head: NIL,
+                idle_tail: NIL,
+                idle_count: 0,
+                provisioned_idle: Vec::new(),
+                partial: Vec::new(),
+                newest: BinaryHeap::new(),
+                queue: VecDeque::new(),
+                expire_pending: false,
+                scale_window: SimTime::ZERO,
+                scale_created: 0,
+                scale_wake_pending: false,
+                invocations: 0,
+                cold_starts: 0,
+                throttled: 0,
+                async_throttled: 0,
+                billed_gb_seconds: 0.0,
+                compute_usd: 0.0,
+                requests_usd: 0.0,
+                instances_level: Level::default(),
+                idle_level: Level::default(),
+            })
+            .collect();
+        let provisioned_rate = spec
+            .functions
+            .iter()
+            .map(|f| f.provisioned as f64 * f.memory_gb() * f.pricing.provisioned_gb_second)
+            .sum();
+        let mut stats = Collector::new(scenario.warmup, scenario.window, 0.0);
+        stats.set_cost_rate(provisioned_rate);
+        ServerlessModel {
+            source,
+            per_req,
+            staged: vec![SimTime::ZERO; per_req],
+            warmup: scenario.warmup,
+            node_func: tree.nodes.iter().map(|n| n.service as u32).collect(),
+            node_sync: tree
+                .nodes
+                .iter()
+                .enumerate()
+                .map(|(i, n)| i == 0 || spec.call_mode.unwrap_or(n.mode) == CallMode::Sync)
+                .collect(),
+            children: tree
+                .nodes
+                .iter()
+                .map(|n| n.children.iter().map(|&c| c as u32).collect())
+                .collect(),
+            functions,
+            concurrency_limit: spec.concurrency_limit,
+            gateway_latency: spec.gateway_latency,
+            gateway_price: spec
+                .functions
+                .first()
+                .map_or(0.0, |f| f.pricing.gateway_per_million)
+                / 1e6,
+            account_busy: 0,
+            total_instances: 0,
+            total_level: Level::default(),
+            queued: 0,
+            cold_rng: rng::stream(scenario.seed, replication, rng::purpose::COLD_START),
+            instances: Vec::with_capacity(1024),
+            free_instances: Vec::new(),
+            invocations: Vec::with_capacity(1024),
+            free_invocations: Vec::new(),
+            requests: Vec::with_capacity(1024),
+            works: Vec::with_capacity(1024 * per_req),
+            free_requests: Vec::new(),
+            in_system: 0,
+            cold_completed: 0,
+            gateway_usd: 0.0,
+            provisioned_rate,
+            stats,
+        }
+    }
+
+    /// Creates the provisioned instances and schedules the first arrival.
+    pub fn start(&mut self, sched: &mut Scheduler<Event>) {
+        for f in 0..self.functions.len() {
+            for _ in 0..self.functions[f].spec.provisioned {
+                let id = self.new_instance(f as u32, SimTime::ZERO, true);
+                self.functions[f].provisioned_idle.push(id);
+            }
+        }
+        self.stage_next(sched);
+    }
+
+    fn stage_next(&mut self, sched: &mut Scheduler<Event>) {
+        if let Some(t) = self.source.next_into(&mut self.staged) {
+            sched.feed(t, Event::Arrival);
+        }
+    }
+
+    #[inline]
+    fn counted(&self, t: SimTime) -> bool {
+        t >= self.warmup
+    }
+
+    // ---- instances -------------------------------------------------------
+
+    fn new_instance(&mut self, func: u32, now: SimTime, provisioned: bool) -> u32 {
+        let inst = Instance {
+            func,
+            active: 0,
+            started: now,
+            last_used: now,
+            provisioned,
+            alive: true,
+            prev: NIL,
+            next: NIL,
+            idle_epoch: 0,
+        };
+        let id = match self.free_instances.pop() {
+            Some(id) => {
+                let epoch = self.instances[id as usize].idle_epoch;
+                self.instances[id as usize] = Instance {
+                    idle_epoch: epoch.wrapping_add(1),
+                    ..inst
+                };
+                id
+            }
+            None => {
+                self.instances.push(inst);
+                (self.instances.len() - 1) as u32
+            }
+        };
+        let warmup = self.warmup;
+        let f = &mut self.functions[func as usize];
+        f.instances += 1;
+        f.instances_level.set(now, f.instances as u64, warmup);
+        self.total_instances += 1;
+        self.total_level.set(now, self.total_instances, warmup);
+        self.stats.set_servers(self.total_instances);
+        id
+    }
+
+    fn unlink_idle(&mut self, id: u32, now: SimTime) {
+        let Instance {
+            prev, next, func, ..
+        } = self.instances[id as usize];
+        let f = &mut self.functions[func as usize];
+        if prev == NIL {
+            f.idle_head = next;
+        } else {
+            self.instances[prev as usize].next = next;
+        }
+        if next == NIL {
+            f.idle_tail = prev;
+        } else {
+            self.instances[next as usize].prev = prev;
+        }
+        f.idle_count -= 1;
+        f.idle_level.set(now, f.idle_count as u64, self.warmup);
+        let i = &mut self.instances[id as usize];
+        i.prev = NIL;
+        i.next = NIL;
+        i.idle_epoch = i.idle_epoch.wrapping_add(1);
+    }
+
+    /// The instance finished its last invocation at `now`.
+    fn become_idle(&mut self, id: u32, now: SimTime, sched: &mut Scheduler<Event>) {
+        let inst = self.instances[id as usize];
+        let f = &mut self.functions[inst.func as usize];
+        if inst.provisioned {
+            f.provisioned_idle.push(id);
+            return;
+        }
+        let tail = f.idle_tail;
+        if tail == NIL {
+            f.idle_head = id;
+        } else {
+            self.instances[tail as usize].next = id;
+        }
+        f.idle_tail = id;
+        f.idle_count += 1;
+        f.idle_level.set(now, f.idle_count as u64, self.warmup);
+        let i = &mut self.instances[id as usize];
+        i.prev = tail;
+        i.next = NIL;
+        i.last_used = now;
+        i.idle_epoch = i.idle_epoch.wrapping_add(1);
+        if f.spec.idle_selection == IdleSelection::Newest {
+            f.newest.push((i.started, id, i.idle_epoch));
+        }
+        if !f.expire_pending {
+            f.expire_pending = true;
+            sched.schedule(now + f.spec.keep_alive, Event::Expire { func: inst.func });
+        }
+    }
+
+    fn on_expire(&mut self, func: u32, now: SimTime, sched: &mut Scheduler<Event>) {
+        let keep_alive = self.functions[func as usize].spec.keep_alive;
+        self.functions[func as usize].expire_pending = false;
+        loop {
+            let head = self.functions[func as usize].idle_head;
+            if head == NIL {
+                return;
+            }
+            let deadline = self.instances[head as usize].last_used + keep_alive;
+            if deadline > now {
+                // The old head was reused; wake again for the new one.
+                self.functions[func as usize].expire_pending = true;
+                sched.schedule(deadline, Event::Expire { func });
+                return;
+            }
+            self.unlink_idle(head, now);
+            self.instances[head as usize].alive = false;
+            self.free_instances.push(head);
+            let warmup = self.warmup;
+            let f = &mut self.functions[func as usize];
+            f.instances -= 1;
+            f.instances_level.set(now, f.instances as u64, warmup);
+            self.total_instances -= 1;
+            self.total_level.set(now, self.total_instances, warmup);
+            self.stats.set_servers(self.total_instances);
+        }
+    }
+
+    /// Finds capacity for one invocation of `func`: a warm instance, or a
+    /// new (cold) one. Returns the instance and whether it is cold.
+    fn acquire(&mut self, func: u32, now: SimTime) -> Result<(u32, bool), Blocked> {
+        let fi = func as usize;
+        {
+            let f = &self.functions[fi];
+            if self.account_busy >= self.concurrency_limit || f.busy >= f.cap {
+                return Err(Blocked::Concurrency);
+            }
+        }
+        if let Some(id) = self.functions[fi].provisioned_idle.pop() {
+            return Ok((id, false));
+        }
+        let k = self.functions[fi].spec.instance_concurrency;
+        if k > 1 {
+            while let Some(id) = self.functions[fi].partial.pop() {
+                let i = &self.instances[id as usize];
+                if i.alive && i.active > 0 && i.active < k {
+                    return Ok((id, false));
+                }
+            }
+        }
+        let f = &mut self.functions[fi];
+        let warm = match f.spec.idle_selection {
+            IdleSelection::Mru => f.idle_tail,
+            IdleSelection::Lru => f.idle_head,
+            IdleSelection::Newest => loop {
+                match f.newest.pop() {
+                    None => break NIL,
+                    Some((_, id, epoch)) => {
+                        let i = &self.instances[id as usize];
+                        if i.alive && i.idle_epoch == epoch && i.active == 0 {
+                            break id;
+                        }
+                    }
+                }
+            },
+        };
+        if warm != NIL {
+            self.unlink_idle(warm, now);
+            return Ok((warm, false));
+        }
+        let per = f.spec.scale_per;
+        if now >= f.scale_window + per {
+            f.scale_window = SimTime(now.as_nanos() - now.as_nanos() % per.as_nanos());
+            f.scale_created = 0;
+        }
+        if f.scale_created >= f.spec.scale_instances {
+            return Err(Blocked::ScaleRate);
+        }
+        f.scale_created += 1;
+        let id = self.new_instance(func, now, false);
+        Ok((id, true))
+    }
+
+    // ---- invocations -----------------------------------------------------
+
+    fn new_invocation(&mut self, req: u32, node: u32, parent: u32) -> u32 {
+        let inv = Invocation {
+            req,
+            node,
+            parent,
+            instance: NIL,
+            step: 0,
+            start: SimTime::ZERO,
+        };
+        self.requests[req as usize].outstanding += 1;
+        match self.free_invocations.pop() {
+            Some(id) => {
+                self.invocations[id as usize] = inv;
+                id
+            }
+            None => {
+                self.invocations.push(inv);
+                (self.invocations.len() - 1) as u32
+            }
+        }
+    }
+
+    fn on_invoke(&mut self, inv: u32, now: SimTime, sched: &mut Scheduler<Event>) {
+        let Invocation { req, node, .. } = self.invocations[inv as usize];
+        let func = self.node_func[node as usize];
+        if self.requests[req as usize].failed {
+            // Its request already failed: do not start new work for it.
+            self.release_invocation(inv, now, sched);
+            return;
+        }
+        match self.acquire(func, now) {
+            Ok((instance, cold)) => self.start_invocation(inv, instance, cold, now, sched),
+            Err(why) => {
+                let counted = self.counted(now);
+                let f = &mut self.functions[func as usize];
+                if self.node_sync[node as usize] {
+                    if counted {
+                        f.throttled += 1;
+                    }
+                    let r = &mut self.requests[req as usize];
+                    if !r.failed {
+                        r.failed = true;
+                        self.stats.on_throttle(r.arrival);
+                    }
+                    self.release_invocation(inv, now, sched);
+                } else {
+                    if counted {
+                        f.async_throttled += 1;
+                    }
+                    f.queue.push_back(inv);
+                    self.queued += 1;
+                    self.stats.set_queue(self.queued);
+                    if let Blocked::ScaleRate = why {
+                        self.wake_at_next_window(func, sched);
+                    }
+                }
+            }
+        }
+    }
+
+    fn wake_at_next_window(&mut self, func: u32, sched: &mut Scheduler<Event>) {
+        let f = &mut self.functions[func as usize];
+        if !f.scale_wake_pending {
+            f.scale_wake_pending = true;
+            sched.schedule(
+                f.scale_window + f.spec.scale_per,
+                Event::ScaleWindow { func },
+            );
+        }
+    }
+
+    fn start_invocation(
+        &mut self,
+        inv: u32,
+        instance: u32,
+        cold: bool,
+        now: SimTime,
+        sched: &mut Scheduler<Event>,
+    ) {
+        let Invocation { req, node, .. } = self.invocations[inv as usize];
+        let func = self.node_func[node as usize];
+        let counted = self.counted(now);
+        let i = &mut self.instances[instance as usize];
+        i.active += 1;
+        let partial = i.active < self.functions[func as usize].spec.instance_concurrency;
+        let f = &mut self.functions[func as usize];
+        if partial {
+            f.partial.push(instance);
+        }
+        f.busy += 1;
+        self.account_busy += 1;
+        self.stats.set_busy(self.account_busy as u64);
+        if counted {
+            f.invocations += 1;
+        }
+        let work = self.works[req as usize * self.per_req + node as usize];
+        let mut delay = if f.slowdown == 1.0 {
+            work
+        } else {
+            SimTime((work.as_nanos() as f64 * f.slowdown + 0.5) as u64)
+        };
+        let mut init = SimTime::ZERO;
+        if cold {
+            init = f.cold_start.sample(&mut self.cold_rng);
+            delay += init;
+            if counted {
+                f.cold_starts += 1;
+            }
+            self.stats.on_cold_start();
+            self.requests[req as usize].cold = true;
+        }
+        if node == 0 {
+            // The wait of a request: until its entry handler starts running.
+            let arrival = self.requests[req as usize].arrival;
+            self.stats.on_start(arrival, now + init);
+        }
+        let v = &mut self.invocations[inv as usize];
+        v.instance = instance;
+        v.start = now;
+        sched.schedule(now + delay, Event::Resume { inv });
+    }
+
+    /// Makes the invocation's remaining calls, up to the next sync one; ends
+    /// it when none remain (or its request has failed).
+    fn resume(&mut self, inv: u32, now: SimTime, sched: &mut Scheduler<Event>) {
+        let Invocation {
+            req, node, step, ..
+        } = self.invocations[inv as usize];
+        let mut step = step as usize;
+        while !self.requests[req as usize].failed && step < self.children[node as usize].len() {
+            let child = self.children[node as usize][step];
+            step += 1;
+            let sync = self.node_sync[child as usize];
+            let c = self.new_invocation(req, child, if sync { inv } else { NIL });
+            let hop = self.functions[self.node_func[child as usize] as usize]
+                .spec
+                .hop_latency;
+            sched.schedule(now + hop, Event::Invoke { inv: c });
+            if sync {
+                self.invocations[inv as usize].step = step as u32;
+                return;
+            }
+        }
+        self.end_invocation(inv, now, sched);
+    }
+
+    fn end_invocation(&mut self, inv: u32, now: SimTime, sched: &mut Scheduler<Event>) {
+        let Invocation {
+            node,
+            instance,
+            start,
+            ..
+        } = self.invocations[inv as usize];
+        let func = self.node_func[node as usize];
+        let counted = self.counted(now);
+        let i = &mut self.instances[instance as usize];
+        i.active -= 1;
+        let (active, provisioned) = (i.active, i.provisioned);
+        let f = &mut self.functions[func as usize];
+        f.busy -= 1;
+        self.account_busy -= 1;
+        self.stats.set_busy(self.account_busy as u64);
+        // Duration rounded up to the millisecond, times memory.
+        let ms = (now - start).as_nanos().div_ceil(1_000_000);
+        let gb_seconds = ms as f64 / 1e3 * f.spec.memory_gb();
+        let rate = if provisioned {
+            f.spec.pricing.provisioned_execution_gb_second
+        } else {
+            f.spec.pricing.gb_second
+        };
+        let request = f.spec.pricing.request_per_million / 1e6;
+        if counted {
+            f.billed_gb_seconds += gb_seconds;
+            f.compute_usd += gb_seconds * rate;
+            f.requests_usd += request;
+        }
+        self.stats.add_cost(gb_seconds * rate + request);
+        let k = f.spec.instance_concurrency;
+        if active == 0 {
+            self.become_idle(instance, now, sched);
+        } else if active + 1 == k {
+            self.functions[func as usize].partial.push(instance);
+        }
+        self.release_invocation(inv, now, sched);
+        if self.queued > 0 {
+            self.drain(now, sched);
+        }
+    }
+
+    /// Frees the invocation record and tells its waiting caller, or closes
+    /// the request when nothing of it remains.
+    fn release_invocation(&mut self, inv: u32, now: SimTime, sched: &mut Scheduler<Event>) {
+        let Invocation { req, parent, .. } = self.invocations[inv as usize];
+        self.free_invocations.push(inv);
+        let r = &mut self.requests[req as usize];
+        r.outstanding -= 1;
+        if parent != NIL {
+            self.resume(parent, now, sched);
+        } else if r.outstanding == 0 {
+            self.finish_request(req, now);
+        }
+    }
+
+    fn finish_request(&mut self, req: u32, now: SimTime) {
+        let r = self.requests[req as usize];
+        if !r.failed {
+            self.stats.on_complete(r.arrival, now);
+            if r.cold && self.counted(r.arrival) {
+                self.cold_completed += 1;
+            }
+        }
+        self.requests[req as usize].live = false;
+        self.free_requests.push(req);
+        self.in_system -= 1;
+        self.stats.set_in_system(self.in_system);
+    }
+
+    /// Starts queued async invocations while capacity allows.
+    fn drain(&mut self, now: SimTime, sched: &mut Scheduler<Event>) {
+        for func in 0..self.functions.len() as u32 {
+            while let Some(&inv) = self.functions[func as usize].queue.front() {
+                match self.acquire(func, now) {
+                    Ok((instance, cold)) => {
+                        self.functions[func as usize].queue.pop_front();
+                        self.queued -= 1;
+                        self.stats.set_queue(self.queued);
+                        self.start_invocation(inv, instance, cold, now, sched);
+                    }
+                    Err(Blocked::ScaleRate) => {
+                        self.wake_at_next_window(func, sched);
+                        break;
+                    }
+                    Err(Blocked::Concurrency) => break,
+                }
+            }
+            if self.queued == 0 {
+                return;
+            }
+        }
+    }
+
+    fn on_arrival(&mut self, now: SimTime, sched: &mut Scheduler<Event>) {
+        self.stats.on_arrival(now);
+        if self.counted(now) {
+            self.gateway_usd += self.gateway_price;
+        }
+        self.stats.add_cost(self.gateway_price);
+        let req = match self.free_requests.pop() {
+            Some(id) => id,
+            None => {
+                self.requests.push(Request::default());
+                self.works
+                    .extend(std::iter::repeat_n(SimTime::ZERO, self.per_req));
+                (self.requests.len() - 1) as u32
+            }
+        };
+        self.requests[req as usize] = Request {
+            arrival: now,
+            outstanding: 0,
+            live: true,
+            failed: false,
+            cold: false,
+        };
+        let base = req as usize * self.per_req;
+        self.works[base..base + self.per_req].copy_from_slice(&self.staged);
+        self.in_system += 1;
+        self.stats.set_in_system(self.in_system);
+        let inv = self.new_invocation(req, 0, NIL);
+        if self.gateway_latency == SimTime::ZERO {
+            self.on_invoke(inv, now, sched);
+        } else {
+            sched.schedule(now + self.gateway_latency, Event::Invoke { inv });
+        }
+        self.stage_next(sched);
+    }
+
+    /// Closes the run at `end`: statistics, per-function results and cost.
+    pub fn finish(mut self, end: SimTime, free_tier: bool) -> ServerlessRun {
+        let warmup = self.warmup;
+        let in_flight = self
+            .requests
+            .iter()
+            .filter(|r| r.live && !r.failed && r.arrival >= warmup)
+            .count() as u64;
+        let measured_s = (end - warmup).as_secs_f64();
+        let mut functions = Vec::with_capacity(self.functions.len());
+        let mut total = CostBreakdown {
+            gateway_usd: self.gateway_usd,
+            provisioned_usd: self.provisioned_rate * measured_s,
+            ..Default::default()
+        };
+        let mut idle_gb_seconds = 0.0;
+        for f in &mut self.functions {
+            let idle = f.idle_level.summary(end, warmup);
+            let idle_gb_s = idle.mean * measured_s * f.spec.memory_gb();
+            idle_gb_seconds += idle_gb_s;
+            let cost = CostBreakdown {
+                compute_usd: f.compute_usd,
+                requests_usd: f.requests_usd,
+                provisioned_usd: f.spec.provisioned as f64
+                    * f.spec.memory_gb()
+                    * f.spec.pricing.provisioned_gb_second
+                    * measured_s,
+                ..Default::default()
+            };
+            total.compute_usd += cost.compute_usd;
+            total.requests_usd += cost.requests_usd;
+            functions.push(FunctionResult {
+                name: f.spec.name.clone(),
+                memory_mb: f.spec.memory_mb,
+                invocations: f.invocations,
+                cold_starts: f.cold_starts,
+                throttled: f.throttled,
+                async_throttled: f.async_throttled,
+                instances: f.instances_level.summary(end, warmup),
+                provisioned: f.spec.provisioned,
+                idle_gb_seconds: idle_gb_s,
+                billed_gb_seconds: f.billed_gb_seconds,
+                cost,
+            });
+        }
+        if free_tier {
+            apply_free_tier(&mut total, &functions, measured_s);
+        }
+        let instances = self.total_level.summary(end, warmup);
+        let stats = self.stats.finish(end, in_flight);
+        ServerlessRun {
+            cold_completed: self.cold_completed,
+            instances,
+            idle_gb_seconds,
+            functions,
+            cost: total,
+            stats,
+        }
+    }
+}
+
+/// The monthly free tier (1 M requests, 400,000 GB-s), pro rata to the
+/// measured period, taken off the request and compute charges.
+fn apply_free_tier(total: &mut CostBreakdown, functions: &[FunctionResult], measured_s: f64) {
+    use crate::catalog::lambda_defaults as d;
+    let share = measured_s / (crate::cost::HOURS_PER_MONTH * 3600.0);
+    let requests: u64 = functions.iter().map(|f| f.invocations).sum();
+    let gb_seconds: f64 = functions.iter().map(|f| f.billed_gb_seconds).sum();
+    if requests > 0 {
+        let per_request = total.requests_usd / requests as f64;
+        let free = (d::FREE_REQUESTS_PER_MONTH * share).min(requests as f64);
+        total.requests_usd -= free * per_request;
+    }
+    if gb_seconds > 0.0 {
+        let per_gb_s = total.compute_usd / gb_seconds;
+        let free = (d::FREE_GB_SECONDS_PER_MONTH * share).min(gb_seconds);
+        total.compute_usd -= free * per_gb_s;
+    }
+}
+
+/// What a finished serverless run hands to the summary.
+pub struct ServerlessRun {
+    /// Completed (counted) requests that met a cold start.
+    pub cold_completed: u64,
+    pub instances: LevelSummary,
+    pub idle_gb_seconds: f64,
+    pub functions: Vec<FunctionResult>,
+    pub cost: CostBreakdown,
+    pub stats: RunStats,
+}
+
+impl Model for ServerlessModel {
+    type Event = Event;
+
+    #[inline]
+    fn handle(&mut self, event: Event, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
+        self.stats.advance(now);
+        match event {
+            Event::Arrival => self.on_arrival(now, sched),
+            Event::Invoke { inv } => self.on_invoke(inv, now, sched),
+            Event::Resume { inv } => self.resume(inv, now, sched),
+            Event::Expire { func } => self.on_expire(func, now, sched),
+            Event::ScaleWindow { func } => {
+                self.functions[func as usize].scale_wake_pending = false;
+                if self.queued > 0 {
+                    self.drain(now, sched);
+                }
+            }
+        }
+    }
+}
