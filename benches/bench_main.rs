@@ -67,5 +67,59 @@ fn fleet(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, fleet);
+/// Serverless: `lambda` requests/s with 100 ms of work keep about
+/// lambda / 10 instances busy; `chain` functions called in sequence.
+fn serverless_scenario(lambda: f64, invocations: f64, chain: usize, mode: &str) -> Scenario {
+    let secs = (invocations / lambda / chain as f64).ceil() as u64;
+    let mut services = String::new();
+    for i in 0..chain {
+        services += &format!(
+            "[[services]]\nname = \"f{i}\"\nwork = {{ dist = \"exponential\", mean = \"100ms\" }}\n"
+        );
+        if i + 1 < chain {
+            services += &format!(
+                "calls = [{{ service = \"f{}\", mode = \"{mode}\" }}]\n",
+                i + 1
+            );
+        }
+    }
+    let text = format!(
+        r#"
+name = "bench"
+duration = "{secs}s"
+seed = 1
+[demand]
+shape = "constant"
+rps = {lambda}
+{services}
+[[architectures]]
+name = "lambda"
+kind = "serverless"
+memory = "1769MB"
+concurrency_limit = 100000
+scale_rate = {{ instances = 100000, per = "10s" }}
+"#
+    );
+    scenario::parse(&text, Path::new("bench.toml")).unwrap()
+}
+
+fn serverless(c: &mut Criterion) {
+    const INVOCATIONS: f64 = 1.0e6;
+    let mut g = c.benchmark_group("serverless");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(INVOCATIONS as u64));
+    for (name, lambda, chain, mode) in [
+        ("2k-instances", 20_000.0, 1, "sync"),
+        ("chain-3-async", 5_000.0, 3, "async"),
+        ("chain-3-sync", 5_000.0, 3, "sync"),
+    ] {
+        let s = serverless_scenario(lambda, INVOCATIONS, chain, mode);
+        g.bench_function(name, |b| {
+            b.iter(|| black_box(sim::run_architecture(&s, &s.architectures[0], 0)))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, fleet, serverless);
 criterion_main!(benches);
