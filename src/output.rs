@@ -153,6 +153,8 @@ pub fn timeseries_csv(run: &RunSummary) -> Result<Vec<u8>> {
         "cost_usd",
         "throttled",
         "cold_starts",
+        "idle_instances",
+        "provisioned_instances",
     ])?;
     let windows = run
         .architectures
@@ -181,6 +183,8 @@ pub fn timeseries_csv(run: &RunSummary) -> Result<Vec<u8>> {
                 row.cost_usd.to_string(),
                 row.throttled.to_string(),
                 row.cold_starts.to_string(),
+                row.idle_instances.to_string(),
+                row.provisioned_instances.to_string(),
             ])?;
         }
     }

@@ -205,6 +205,8 @@ pub struct ServerlessModel {
     account_busy: u32,
     total_instances: u64,
     total_level: Level,
+    /// Idle instances across functions, provisioned ones included.
+    total_idle: u64,
     queued: u64,
     cold_rng: Stream,
     instances: Vec<Instance>,
@@ -293,6 +295,7 @@ impl ServerlessModel {
             account_busy: 0,
             total_instances: 0,
             total_level: Level::default(),
+            total_idle: 0,
             queued: 0,
             cold_rng: rng::stream(scenario.seed, replication, rng::purpose::COLD_START),
             instances: Vec::with_capacity(1024),
@@ -312,12 +315,16 @@ impl ServerlessModel {
 
     /// Creates the provisioned instances and schedules the first arrival.
     pub fn start(&mut self, sched: &mut Scheduler<Event>) {
+        let mut provisioned = 0;
         for f in 0..self.functions.len() {
             for _ in 0..self.functions[f].spec.provisioned {
                 let id = self.new_instance(f as u32, SimTime::ZERO, true);
                 self.functions[f].provisioned_idle.push(id);
+                provisioned += 1;
             }
         }
+        self.stats.set_provisioned(provisioned);
+        self.set_total_idle(provisioned as i64);
         self.stage_next(sched);
     }
 
@@ -370,6 +377,12 @@ impl ServerlessModel {
         id
     }
 
+    #[inline]
+    fn set_total_idle(&mut self, delta: i64) {
+        self.total_idle = self.total_idle.wrapping_add_signed(delta);
+        self.stats.set_idle(self.total_idle);
+    }
+
     fn unlink_idle(&mut self, id: u32, now: SimTime) {
         let Instance {
             prev, next, func, ..
@@ -387,6 +400,7 @@ impl ServerlessModel {
         }
         f.idle_count -= 1;
         f.idle_level.set(now, f.idle_count as u64, self.warmup);
+        self.set_total_idle(-1);
         let i = &mut self.instances[id as usize];
         i.prev = NIL;
         i.next = NIL;
@@ -396,6 +410,7 @@ impl ServerlessModel {
     /// The instance finished its last invocation at `now`.
     fn become_idle(&mut self, id: u32, now: SimTime, sched: &mut Scheduler<Event>) {
         let inst = self.instances[id as usize];
+        self.set_total_idle(1);
         let f = &mut self.functions[inst.func as usize];
         if inst.provisioned {
             f.provisioned_idle.push(id);
@@ -463,6 +478,7 @@ impl ServerlessModel {
             }
         }
         if let Some(id) = self.functions[fi].provisioned_idle.pop() {
+            self.set_total_idle(-1);
             return Ok((id, false));
         }
         let k = self.functions[fi].spec.instance_concurrency;

@@ -48,6 +48,9 @@ pub struct WindowRow {
     pub queue_length: f64,
     pub in_system: f64,
     pub servers: f64,
+    /// Serverless: warm instances doing nothing, and provisioned instances.
+    pub idle_instances: f64,
+    pub provisioned_instances: f64,
     /// p99 latency of the requests that completed in the window (0 if none).
     pub p99_ms: f64,
     /// Cumulative cost at the end of the window.
@@ -61,6 +64,8 @@ pub struct Areas {
     pub queue: u128,
     pub in_system: u128,
     pub servers: u128,
+    pub idle: u128,
+    pub provisioned: u128,
 }
 
 impl Areas {
@@ -70,6 +75,8 @@ impl Areas {
             queue: self.queue - o.queue,
             in_system: self.in_system - o.in_system,
             servers: self.servers - o.servers,
+            idle: self.idle - o.idle,
+            provisioned: self.provisioned - o.provisioned,
         }
     }
 }
@@ -81,6 +88,8 @@ struct Levels {
     queue: u64,
     in_system: u64,
     servers: u64,
+    idle: u64,
+    provisioned: u64,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -166,6 +175,8 @@ impl Collector {
             self.areas.queue += l.queue as u128 * dt;
             self.areas.in_system += l.in_system as u128 * dt;
             self.areas.servers += l.servers as u128 * dt;
+            self.areas.idle += l.idle as u128 * dt;
+            self.areas.provisioned += l.provisioned as u128 * dt;
             self.extra_cost += self.cost_rate_per_ns * dt as f64;
             self.last = t;
         }
@@ -213,6 +224,8 @@ impl Collector {
             queue_length: avg(a.queue),
             in_system: avg(a.in_system),
             servers: avg(a.servers),
+            idle_instances: avg(a.idle),
+            provisioned_instances: avg(a.provisioned),
             p99_ms: self.window_latency.quantile(0.99).as_millis_f64(),
             cost_usd: self.areas.servers as f64 * self.price_per_server_ns + self.extra_cost,
         });
@@ -242,6 +255,13 @@ impl Collector {
     #[inline]
     pub fn set_servers(&mut self, n: u64) {
         self.levels.servers = n;
+    }
+    #[inline]
+    pub fn set_idle(&mut self, n: u64) {
+        self.levels.idle = n;
+    }
+    pub fn set_provisioned(&mut self, n: u64) {
+        self.levels.provisioned = n;
     }
 
     /// Adds a one-off charge (an invocation's bill) to the running cost.

@@ -278,6 +278,7 @@ provisioned = 2
         b.compute_usd
     );
     assert!(close(s.instances.mean, 2.0, 1e-12));
+    assert!(r.timeseries.iter().all(|w| w.provisioned_instances == 2.0));
 }
 
 /// With a concurrency limit c and synchronous invocations there is no
