@@ -11,8 +11,9 @@
 //! unfinished that long after arrival is abandoned: its running jobs free
 //! their slots and its queued jobs are dropped.
 
+use crate::autoscale::{Launches, Pool};
 use crate::engine::{Model, Scheduler};
-use crate::scenario::{CallMode, FleetSpec, Scenario};
+use crate::scenario::{CallMode, FleetSpec, ScalingSpec, Scenario};
 use crate::stats::Collector;
 use crate::time::SimTime;
 use crate::workload::{CallTree, RequestSource};
@@ -53,6 +54,8 @@ pub enum Event {
     JobDone {
         req: u32,
         epoch: u32,
+        /// The server it ran on (autoscaled fleets), or `u32::MAX`.
+        server: u32,
     },
     /// An async call made by a running job: queue a job for `node`.
     Spawn {
@@ -63,6 +66,16 @@ pub enum Event {
     Timeout {
         req: u32,
         epoch: u32,
+    },
+    /// Autoscaled: the policy reads its metric.
+    Evaluate,
+    /// Autoscaled: a launched server starts serving.
+    BootDone {
+        server: u32,
+    },
+    /// Autoscaled: the `idx`-th scheduled minimum of the day applies.
+    Scheduled {
+        idx: u32,
     },
 }
 
@@ -103,16 +116,36 @@ pub struct FleetModel {
     requests: Vec<Request>,
     works: Vec<SimTime>,
     free: Vec<u32>,
+    /// The servers of an autoscaled fleet; `None` for a fixed fleet, whose
+    /// jobs need no server of their own.
+    pool: Option<Pool>,
     pub stats: Collector,
 }
 
 impl FleetModel {
-    pub fn new(scenario: &Scenario, spec: &FleetSpec, replication: u32) -> Self {
+    pub fn new(
+        scenario: &Scenario,
+        spec: &FleetSpec,
+        scaling: Option<&ScalingSpec>,
+        replication: u32,
+    ) -> Self {
         let source = RequestSource::new(scenario, replication);
         let per_req = source.works_per_request();
         let price = spec.instance.price_per_hour;
         let mut stats = Collector::new(scenario.warmup, scenario.window, price);
         stats.set_servers(spec.servers as u64);
+        let pool = scaling.map(|z| {
+            let mut p = Pool::new(
+                z,
+                spec.instance.vcpus,
+                spec.instance.price_per_hour,
+                scenario.warmup,
+                scenario.seed,
+                replication,
+            );
+            p.start(spec.servers);
+            p
+        });
         FleetModel {
             plans: job_plans(&scenario.calls),
             source,
@@ -128,6 +161,7 @@ impl FleetModel {
             requests: Vec::with_capacity(1024),
             works: Vec::with_capacity(1024 * per_req),
             free: Vec::with_capacity(1024),
+            pool,
             stats,
         }
     }
@@ -135,19 +169,52 @@ impl FleetModel {
     /// Closes the run at `end`. Requests still in the system are counted
     /// from the request table itself, not derived from the other counts,
     /// so that a request the model lost would break conservation.
-    pub fn finish(self, end: SimTime) -> crate::stats::RunStats {
+    pub fn finish(
+        mut self,
+        end: SimTime,
+    ) -> (
+        crate::stats::RunStats,
+        Option<crate::autoscale::PoolSummary>,
+    ) {
         let warmup = self.stats.warmup();
         let in_flight = self
             .requests
             .iter()
             .filter(|r| r.live && r.arrival >= warmup)
             .count() as u64;
-        self.stats.finish(end, in_flight)
+        let pool = self.pool.as_mut().map(|p| p.finish(end));
+        (self.stats.finish(end, in_flight), pool)
     }
 
     /// Schedules the first arrival. Call once before running.
     pub fn start(&mut self, sched: &mut Scheduler<Event>) {
+        if let Some(p) = &self.pool {
+            sched.schedule(p.evaluation(), Event::Evaluate);
+            for (idx, &(at, _)) in p.scheduled().iter().enumerate() {
+                sched.schedule(at, Event::Scheduled { idx: idx as u32 });
+            }
+        }
         self.stage_next(sched);
+    }
+
+    #[inline]
+    fn has_free_slot(&self) -> bool {
+        match &self.pool {
+            None => self.busy < self.slots,
+            Some(p) => p.has_free_slot(),
+        }
+    }
+
+    /// After the pool changed: boot timers, levels, and queued work.
+    fn pool_changed(&mut self, launches: Launches, sched: &mut Scheduler<Event>) {
+        for (server, at) in launches.booted_at {
+            sched.schedule(at, Event::BootDone { server });
+        }
+        let p = self.pool.as_ref().expect("an autoscaled fleet");
+        self.slots = p.working_slots();
+        self.stats.set_servers(p.launched());
+        self.stats.set_booting_draining(p.booting(), p.draining());
+        self.dispatch(sched);
     }
 
     fn stage_next(&mut self, sched: &mut Scheduler<Event>) {
@@ -194,7 +261,10 @@ impl FleetModel {
     fn on_arrival(&mut self, sched: &mut Scheduler<Event>) {
         let now = sched.now();
         self.stats.on_arrival(now);
-        let admit = self.busy < self.slots || self.queue_limit.is_none_or(|q| self.live_queued < q);
+        if let Some(p) = &mut self.pool {
+            p.on_arrival();
+        }
+        let admit = self.has_free_slot() || self.queue_limit.is_none_or(|q| self.live_queued < q);
         if admit {
             let id = self.alloc(now);
             self.in_system += 1;
@@ -220,7 +290,7 @@ impl FleetModel {
 
     /// Starts a job now if a slot is free, else queues it.
     fn submit(&mut self, job: Job, sched: &mut Scheduler<Event>) {
-        if self.busy < self.slots {
+        if self.has_free_slot() {
             self.start_job(job, sched);
         } else {
             self.queue.push_back(job);
@@ -234,6 +304,10 @@ impl FleetModel {
         let now = sched.now();
         self.busy += 1;
         self.stats.set_busy(self.busy);
+        let server = match &mut self.pool {
+            None => u32::MAX,
+            Some(p) => p.take_slot(),
+        };
         let r = &mut self.requests[job.req as usize];
         r.running += 1;
         let arrival = r.arrival;
@@ -263,13 +337,14 @@ impl FleetModel {
             Event::JobDone {
                 req: job.req,
                 epoch: job.epoch,
+                server,
             },
         );
     }
 
     /// Fills free slots from the queue, discarding jobs of abandoned requests.
     fn dispatch(&mut self, sched: &mut Scheduler<Event>) {
-        while self.busy < self.slots {
+        while self.has_free_slot() {
             let Some(job) = self.queue.pop_front() else {
                 break;
             };
@@ -283,12 +358,24 @@ impl FleetModel {
         }
     }
 
-    fn on_job_done(&mut self, req: u32, epoch: u32, sched: &mut Scheduler<Event>) {
-        if !self.is_live(req, epoch) {
+    fn on_job_done(&mut self, req: u32, epoch: u32, server: u32, sched: &mut Scheduler<Event>) {
+        let live = self.is_live(req, epoch);
+        if let Some(p) = &mut self.pool {
+            // On an autoscaled fleet the job held its server's slot to the
+            // end, even for a request that timed out meanwhile.
+            p.release_slot(server, sched.now());
+            self.busy -= 1;
+            self.stats.set_busy(self.busy);
+            if !live {
+                self.pool_changed(Launches::default(), sched);
+                return;
+            }
+        } else if !live {
             return; // timed out: its slot was freed then
+        } else {
+            self.busy -= 1;
+            self.stats.set_busy(self.busy);
         }
-        self.busy -= 1;
-        self.stats.set_busy(self.busy);
         let r = &mut self.requests[req as usize];
         r.running -= 1;
         r.outstanding -= 1;
@@ -297,7 +384,12 @@ impl FleetModel {
             self.stats.on_complete(arrival, sched.now());
             self.release(req);
         }
-        self.dispatch(sched);
+        if self.pool.is_some() {
+            // A draining server may have stopped.
+            self.pool_changed(Launches::default(), sched);
+        } else {
+            self.dispatch(sched);
+        }
     }
 
     fn on_spawn(&mut self, req: u32, epoch: u32, node: u32, sched: &mut Scheduler<Event>) {
@@ -314,7 +406,11 @@ impl FleetModel {
         }
         let r = self.requests[req as usize];
         self.stats.on_timeout(r.arrival);
-        self.busy -= r.running as u64;
+        if self.pool.is_none() {
+            // A fixed fleet frees the slots at once; an autoscaled one when
+            // the jobs end (see `on_job_done`).
+            self.busy -= r.running as u64;
+        }
         self.live_queued -= r.queued as u64;
         self.stats.set_busy(self.busy);
         self.stats.set_queue(self.live_queued);
@@ -331,9 +427,33 @@ impl Model for FleetModel {
         self.stats.advance(sched.now());
         match event {
             Event::Arrival => self.on_arrival(sched),
-            Event::JobDone { req, epoch } => self.on_job_done(req, epoch, sched),
+            Event::JobDone { req, epoch, server } => self.on_job_done(req, epoch, server, sched),
             Event::Spawn { req, epoch, node } => self.on_spawn(req, epoch, node, sched),
             Event::Timeout { req, epoch } => self.on_timeout(req, epoch, sched),
+            Event::Evaluate => {
+                let now = sched.now();
+                let areas = self.stats.areas();
+                let p = self.pool.as_mut().expect("an autoscaled fleet");
+                let launches = p.evaluate(now, areas);
+                sched.schedule(now + p.evaluation(), Event::Evaluate);
+                self.pool_changed(launches, sched);
+            }
+            Event::BootDone { server } => {
+                let now = sched.now();
+                self.pool
+                    .as_mut()
+                    .expect("an autoscaled fleet")
+                    .boot_done(server, now);
+                self.pool_changed(Launches::default(), sched);
+            }
+            Event::Scheduled { idx } => {
+                let now = sched.now();
+                let p = self.pool.as_mut().expect("an autoscaled fleet");
+                let launches = p.enforce_minimum(now);
+                let _ = idx;
+                sched.schedule(now + SimTime::from_secs(86_400), Event::Scheduled { idx });
+                self.pool_changed(launches, sched);
+            }
         }
     }
 }

@@ -16,6 +16,8 @@
 //! - [`demand`]: rate profiles and the arrival process.
 //! - [`workload`]: the call tree of a request and the per-request work sizes.
 //! - [`fleet`]: a fleet of identical servers behind one FCFS queue.
+//! - [`autoscale`]: the servers of an autoscaled fleet and its
+//!   target-tracking policy.
 //! - [`serverless`]: per-function instance pools with cold starts,
 //!   keep-alive, limits and pay-per-use billing.
 //! - [`metrics`], [`stats`]: streaming histograms and time-series collection.
@@ -48,6 +50,7 @@
 //! rates are requests per second; work is CPU time on one vCPU; money is
 //! US dollars, a month is 730 hours.
 
+pub mod autoscale;
 pub mod catalog;
 pub mod cli;
 pub mod cost;

@@ -155,6 +155,8 @@ pub fn timeseries_csv(run: &RunSummary) -> Result<Vec<u8>> {
         "cold_starts",
         "idle_instances",
         "provisioned_instances",
+        "booting_servers",
+        "draining_servers",
     ])?;
     let windows = run
         .architectures
@@ -185,6 +187,8 @@ pub fn timeseries_csv(run: &RunSummary) -> Result<Vec<u8>> {
                 row.cold_starts.to_string(),
                 row.idle_instances.to_string(),
                 row.provisioned_instances.to_string(),
+                row.booting_servers.to_string(),
+                row.draining_servers.to_string(),
             ])?;
         }
     }

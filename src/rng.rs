@@ -26,6 +26,8 @@ pub mod purpose {
     /// number depends on the architecture, so they get their own stream
     /// and cannot disturb the shared arrivals and work.
     pub const COLD_START: &str = "cold_start";
+    /// Server boot times of an autoscaled fleet, for the same reason.
+    pub const BOOT_TIME: &str = "boot_time";
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {

@@ -42,8 +42,9 @@ use crate::dist::Dist;
 use crate::engine::{Model, Scheduler};
 use crate::rng::{self, Stream};
 use crate::scenario::{CallMode, FunctionSpec, IdleSelection, Scenario, ServerlessSpec};
-use crate::stats::{Collector, RunStats};
+use crate::stats::{Collector, Level, RunStats};
 use crate::summary::{FunctionResult, LevelSummary};
+
 use crate::time::SimTime;
 use crate::workload::RequestSource;
 use std::collections::{BinaryHeap, VecDeque};
@@ -108,46 +109,6 @@ struct Request {
     live: bool,
     failed: bool,
     cold: bool,
-}
-
-/// A level's integral and peak over the measured period `[warmup, end)`.
-#[derive(Clone, Copy, Debug, Default)]
-struct Level {
-    value: u64,
-    last: SimTime,
-    area: u128,
-    peak: u64,
-}
-
-impl Level {
-    #[inline]
-    fn set(&mut self, now: SimTime, value: u64, warmup: SimTime) {
-        let from = self.last.max(warmup);
-        if now > from {
-            self.area += self.value as u128 * (now - from).as_nanos() as u128;
-        }
-        if now >= warmup {
-            if self.last < warmup {
-                self.peak = self.peak.max(self.value);
-            }
-            self.peak = self.peak.max(value);
-        }
-        self.last = now;
-        self.value = value;
-    }
-
-    fn summary(&mut self, end: SimTime, warmup: SimTime) -> LevelSummary {
-        self.set(end, self.value, warmup);
-        let span = (end - warmup).as_nanos();
-        LevelSummary {
-            mean: if span > 0 {
-                self.area as f64 / span as f64
-            } else {
-                0.0
-            },
-            peak: self.peak,
-        }
-    }
 }
 
 enum Blocked {

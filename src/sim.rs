@@ -5,11 +5,14 @@
 use crate::cost::{self, CostBreakdown, CostSummary};
 use crate::engine::{self, Scheduler};
 use crate::fleet::FleetModel;
-use crate::scenario::{Architecture, ArchitectureSpec, FleetSpec, Scenario, ServerlessSpec};
+use crate::scenario::{
+    Architecture, ArchitectureSpec, AutoscaledSpec, FleetSpec, Scenario, ServerlessSpec,
+};
 use crate::serverless::ServerlessModel;
 use crate::stats::RunStats;
 use crate::summary::{
-    ArchitectureResult, LatencySummary, PriceNote, RunSummary, ServerlessResult, WaitSummary,
+    ArchitectureResult, AutoscaledResult, LatencySummary, PriceNote, RunSummary, ServerlessResult,
+    WaitSummary,
 };
 use crate::time::SimTime;
 use rayon::prelude::*;
@@ -42,6 +45,7 @@ pub fn run_architecture(
     match &arch.spec {
         ArchitectureSpec::Fleet(spec) => run_fleet(scenario, arch, spec, replication),
         ArchitectureSpec::Serverless(spec) => run_serverless(scenario, arch, spec, replication),
+        ArchitectureSpec::Autoscaled(spec) => run_autoscaled(scenario, arch, spec, replication),
     }
 }
 
@@ -51,11 +55,11 @@ fn run_fleet(
     spec: &FleetSpec,
     replication: u32,
 ) -> ArchitectureResult {
-    let mut model = FleetModel::new(scenario, spec, replication);
+    let mut model = FleetModel::new(scenario, spec, None, replication);
     let mut sched = Scheduler::new();
     model.start(&mut sched);
     let events = engine::run_until(&mut model, &mut sched, scenario.duration);
-    let stats = model.finish(scenario.duration);
+    let (stats, _) = model.finish(scenario.duration);
     let slots = spec.slots() as f64;
     // A fixed fleet is up before the window opens and still up after it
     // closes: it is never stopped inside it, so no minimum-charge top-up.
@@ -83,6 +87,7 @@ fn run_fleet(
         cost: CostBreakdown::fleet(total, utilization),
         prices,
         serverless: None,
+        autoscaled: None,
     };
     assemble(arch, stats, events, kind_specific)
 }
@@ -95,6 +100,7 @@ struct KindSpecific {
     cost: CostBreakdown,
     prices: Vec<PriceNote>,
     serverless: Option<ServerlessResult>,
+    autoscaled: Option<AutoscaledResult>,
 }
 
 /// Builds the result every kind shares from a finished run's statistics.
@@ -122,6 +128,7 @@ fn assemble(
         cost: CostSummary::new(k.cost, stats.measured_time, c.completed),
         prices: k.prices,
         serverless: k.serverless,
+        autoscaled: k.autoscaled,
         events,
         timeseries: stats.rows,
         latency: stats.latency,
@@ -211,6 +218,55 @@ fn run_serverless(
             instances: run.instances,
             idle_gb_seconds: run.idle_gb_seconds,
             functions: run.functions,
+        }),
+        autoscaled: None,
+    };
+    assemble(arch, stats, events, kind_specific)
+}
+
+fn run_autoscaled(
+    scenario: &Scenario,
+    arch: &Architecture,
+    spec: &AutoscaledSpec,
+    replication: u32,
+) -> ArchitectureResult {
+    let mut model = FleetModel::new(scenario, &spec.fleet, Some(&spec.scaling), replication);
+    let mut sched = Scheduler::new();
+    model.start(&mut sched);
+    let events = engine::run_until(&mut model, &mut sched, scenario.duration);
+    let (stats, pool) = model.finish(scenario.duration);
+    let pool = pool.expect("an autoscaled fleet has a pool");
+    let inst = &spec.fleet.instance;
+    let working_slots = pool.working_mean * inst.vcpus as f64;
+    let busy = stats.mean_level(stats.measured_areas.busy);
+    let utilization = if working_slots > 0.0 {
+        busy / working_slots
+    } else {
+        0.0
+    };
+    let kind_specific = KindSpecific {
+        servers: pool.servers.peak as u32,
+        instance: inst.name.clone(),
+        utilization,
+        cost: CostBreakdown::fleet(
+            pool.cost_usd,
+            utilization * pool.working_mean / pool.servers.mean.max(1e-12),
+        ),
+        prices: vec![PriceNote {
+            item: inst.name.clone(),
+            price_usd: inst.price_per_hour,
+            unit: "server-hour".into(),
+            source: inst.source.clone(),
+            date: inst.date.clone(),
+        }],
+        serverless: None,
+        autoscaled: Some(AutoscaledResult {
+            server_stats: pool.servers,
+            scaling_actions: crate::summary::ScalingActions {
+                out: pool.scale_outs,
+                r#in: pool.scale_ins,
+            },
+            server_hours: pool.server_seconds / 3600.0,
         }),
     };
     assemble(arch, stats, events, kind_specific)

@@ -51,6 +51,10 @@ pub struct WindowRow {
     /// Serverless: warm instances doing nothing, and provisioned instances.
     pub idle_instances: f64,
     pub provisioned_instances: f64,
+    /// Autoscaled: servers launched but not serving yet, and servers
+    /// draining (included in `servers`).
+    pub booting_servers: f64,
+    pub draining_servers: f64,
     /// p99 latency of the requests that completed in the window (0 if none).
     pub p99_ms: f64,
     /// Cumulative cost at the end of the window.
@@ -66,6 +70,8 @@ pub struct Areas {
     pub servers: u128,
     pub idle: u128,
     pub provisioned: u128,
+    pub booting: u128,
+    pub draining: u128,
 }
 
 impl Areas {
@@ -77,6 +83,8 @@ impl Areas {
             servers: self.servers - o.servers,
             idle: self.idle - o.idle,
             provisioned: self.provisioned - o.provisioned,
+            booting: self.booting - o.booting,
+            draining: self.draining - o.draining,
         }
     }
 }
@@ -90,6 +98,8 @@ struct Levels {
     servers: u64,
     idle: u64,
     provisioned: u64,
+    booting: u64,
+    draining: u64,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -100,6 +110,59 @@ struct WindowCounts {
     throttled: u64,
     timed_out: u64,
     cold_starts: u64,
+}
+
+/// A level's integral, peak and minimum over the measured period
+/// `[warmup, end)`, for levels a model tracks beside the collector's own
+/// (instances per function, launched servers).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Level {
+    value: u64,
+    last: SimTime,
+    area: u128,
+    peak: u64,
+    min: Option<u64>,
+}
+
+impl Level {
+    #[inline]
+    pub fn set(&mut self, now: SimTime, value: u64, warmup: SimTime) {
+        let from = self.last.max(warmup);
+        if now > from {
+            // The old value was in force over (from, now).
+            self.area += self.value as u128 * (now - from).as_nanos() as u128;
+            self.note(self.value);
+        }
+        if now >= warmup {
+            self.note(value);
+        }
+        self.last = now;
+        self.value = value;
+    }
+
+    fn note(&mut self, v: u64) {
+        self.peak = self.peak.max(v);
+        self.min = Some(self.min.map_or(v, |m| m.min(v)));
+    }
+
+    pub fn value(&self) -> u64 {
+        self.value
+    }
+
+    /// Closes the level at `end`.
+    pub fn summary(&mut self, end: SimTime, warmup: SimTime) -> crate::summary::LevelSummary {
+        self.set(end, self.value, warmup);
+        let span = (end - warmup).as_nanos();
+        crate::summary::LevelSummary {
+            mean: if span > 0 {
+                self.area as f64 / span as f64
+            } else {
+                0.0
+            },
+            peak: self.peak,
+            min: self.min.unwrap_or(self.value),
+        }
+    }
 }
 
 /// Collects the statistics of one run as events happen.
@@ -177,6 +240,8 @@ impl Collector {
             self.areas.servers += l.servers as u128 * dt;
             self.areas.idle += l.idle as u128 * dt;
             self.areas.provisioned += l.provisioned as u128 * dt;
+            self.areas.booting += l.booting as u128 * dt;
+            self.areas.draining += l.draining as u128 * dt;
             self.extra_cost += self.cost_rate_per_ns * dt as f64;
             self.last = t;
         }
@@ -226,6 +291,8 @@ impl Collector {
             servers: avg(a.servers),
             idle_instances: avg(a.idle),
             provisioned_instances: avg(a.provisioned),
+            booting_servers: avg(a.booting),
+            draining_servers: avg(a.draining),
             p99_ms: self.window_latency.quantile(0.99).as_millis_f64(),
             cost_usd: self.areas.servers as f64 * self.price_per_server_ns + self.extra_cost,
         });
@@ -262,6 +329,10 @@ impl Collector {
     }
     pub fn set_provisioned(&mut self, n: u64) {
         self.levels.provisioned = n;
+    }
+    pub fn set_booting_draining(&mut self, booting: u64, draining: u64) {
+        self.levels.booting = booting;
+        self.levels.draining = draining;
     }
 
     /// Adds a one-off charge (an invocation's bill) to the running cost.
@@ -334,6 +405,11 @@ impl Collector {
 
     pub fn warmup(&self) -> SimTime {
         self.warmup
+    }
+
+    /// The integrals from time 0 up to the last `advance`.
+    pub fn areas(&self) -> Areas {
+        self.areas
     }
 
     /// Closes the run at `end`: the last (possibly partial) window is

@@ -69,6 +69,7 @@ pub struct PriceNote {
 pub struct LevelSummary {
     pub mean: f64,
     pub peak: u64,
+    pub min: u64,
 }
 
 /// What a serverless architecture adds to its results.
@@ -106,6 +107,24 @@ pub struct FunctionResult {
     pub cost: crate::cost::CostBreakdown,
 }
 
+/// What an autoscaled fleet adds to its results.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct AutoscaledResult {
+    /// Launched servers (booting, serving, draining) over the measured
+    /// period; `servers` holds the peak.
+    pub server_stats: LevelSummary,
+    pub scaling_actions: ScalingActions,
+    /// Billed server-hours in the measured period.
+    pub server_hours: f64,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct ScalingActions {
+    pub out: u64,
+    #[serde(rename = "in")]
+    pub r#in: u64,
+}
+
 /// One architecture's results.
 #[derive(Clone, Debug, Serialize)]
 pub struct ArchitectureResult {
@@ -130,6 +149,9 @@ pub struct ArchitectureResult {
     /// Serverless architectures only.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub serverless: Option<ServerlessResult>,
+    /// Autoscaled fleets only.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub autoscaled: Option<AutoscaledResult>,
     /// Number of simulation events handled.
     pub events: u64,
     #[serde(skip)]

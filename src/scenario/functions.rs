@@ -62,65 +62,73 @@ impl FunctionSpec {
     }
 }
 
-/// Fleet keys a serverless architecture must not have, and vice versa.
+/// Rejects keys that do not belong to the architecture's kind, naming the
+/// first one found.
 pub(super) fn check_kind_keys(
     a: &RawArchitecture,
     key: &str,
     ctx: &ErrorContext,
 ) -> Result<(), ScenarioError> {
-    let mut serverless: Vec<(&str, std::ops::Range<usize>)> = a.function_keys().present();
-    let mut more = |name: &'static str, span: Option<std::ops::Range<usize>>| {
-        if let Some(s) = span {
-            serverless.push((name, s));
-        }
-    };
-    more(
-        "concurrency_limit",
-        a.concurrency_limit.as_ref().map(|x| x.span()),
-    );
-    more("call_mode", a.call_mode.as_ref().map(|x| x.span()));
-    more("gateway", a.gateway.as_ref().map(|x| x.span()));
-    more(
-        "gateway_latency",
-        a.gateway_latency.as_ref().map(|x| x.span()),
-    );
-    more("free_tier", a.free_tier.as_ref().map(|x| x.span()));
-    more("pricing", a.pricing.as_ref().map(|x| x.span()));
-    more("functions", a.functions.as_ref().map(|x| x.span()));
-    let mut fleet: Vec<(&str, Option<std::ops::Range<usize>>)> = Vec::new();
-    if let Some(x) = &a.servers {
-        fleet.push(("servers", Some(x.span())));
+    use super::raw::Kind::{Autoscaled, Fleet, Serverless};
+    type Span = Option<std::ops::Range<usize>>;
+    let sp = |x: Option<std::ops::Range<usize>>| x;
+    let mut given: Vec<(&str, Span, &[super::raw::Kind])> = Vec::new();
+    for (k, s) in a.function_keys().present() {
+        given.push((k, Some(s), &[Serverless]));
     }
+    let serverless: &[super::raw::Kind] = &[Serverless];
+    let fleets: &[super::raw::Kind] = &[Fleet, Autoscaled];
+    let autoscaled: &[super::raw::Kind] = &[Autoscaled];
+    macro_rules! key {
+        ($f:ident, $kinds:expr) => {
+            if let Some(x) = &a.$f {
+                given.push((stringify!($f), sp(Some(x.span())), $kinds));
+            }
+        };
+    }
+    key!(concurrency_limit, serverless);
+    key!(call_mode, serverless);
+    key!(gateway, serverless);
+    key!(gateway_latency, serverless);
+    key!(free_tier, serverless);
+    key!(pricing, serverless);
+    key!(functions, serverless);
+    key!(servers, &[Fleet]);
+    key!(queue_limit, fleets);
+    key!(timeout, fleets);
+    key!(min, autoscaled);
+    key!(max, autoscaled);
+    key!(initial, autoscaled);
+    key!(policy, autoscaled);
+    key!(evaluation, autoscaled);
+    key!(boot_time, autoscaled);
+    key!(scale_out_cooldown, autoscaled);
+    key!(scale_in_cooldown, autoscaled);
+    key!(tolerance, autoscaled);
+    key!(scheduled, autoscaled);
     if a.instance.is_some() {
-        fleet.push(("instance", None));
+        given.push(("instance", None, fleets));
     }
-    if let Some(x) = &a.queue_limit {
-        fleet.push(("queue_limit", Some(x.span())));
-    }
-    if let Some(x) = &a.timeout {
-        fleet.push(("timeout", Some(x.span())));
-    }
-    let (kind, wrong) = match a.kind.get_ref() {
-        super::raw::Kind::Fleet => (
-            "fleet",
-            serverless
-                .into_iter()
-                .map(|(k, s)| (k, Some(s)))
-                .collect::<Vec<_>>(),
-        ),
-        super::raw::Kind::Serverless => ("serverless", fleet),
-    };
-    if let Some((k, span)) = wrong.into_iter().next() {
+    let kind = *a.kind.get_ref();
+    if let Some((k, span, _)) = given
+        .into_iter()
+        .find(|(_, _, kinds)| !kinds.contains(&kind))
+    {
+        let name = match kind {
+            Fleet => "fleet",
+            Serverless => "serverless",
+            Autoscaled => "autoscaled",
+        };
         return Err(ctx.at(
             span.or(Some(a.kind.span())),
             &format!("{key}.{k}"),
-            format!("key `{k}` does not apply to kind = \"{kind}\""),
+            format!("key `{k}` does not apply to kind = \"{name}\""),
         ));
     }
     Ok(())
 }
 
-fn count(
+pub(super) fn count(
     v: &Option<toml::Spanned<i64>>,
     key: &str,
     ctx: &ErrorContext,

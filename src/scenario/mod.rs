@@ -6,12 +6,15 @@
 //! keys; `validate` turns it into a `Scenario`, checking what needs the whole
 //! file (names, call graph, sizes). Every error names the file, line and key.
 
+mod autoscaled;
 mod error;
 mod functions;
 mod raw;
 
+pub use autoscaled::{AutoscaledSpec, ScalingSpec};
 pub use error::ScenarioError;
 pub use functions::{FunctionSpec, IdleSelection, ServerlessSpec};
+pub use raw::Metric;
 pub use raw::{CallMode, SizeBasis};
 
 use crate::catalog::Instance;
@@ -79,6 +82,7 @@ pub struct Architecture {
 pub enum ArchitectureSpec {
     Fleet(FleetSpec),
     Serverless(ServerlessSpec),
+    Autoscaled(AutoscaledSpec),
 }
 
 impl Architecture {
@@ -86,6 +90,7 @@ impl Architecture {
         match self.spec {
             ArchitectureSpec::Fleet(_) => "fleet",
             ArchitectureSpec::Serverless(_) => "serverless",
+            ArchitectureSpec::Autoscaled(_) => "autoscaled",
         }
     }
 }
@@ -460,6 +465,10 @@ fn validate_architecture(
     }
     functions::check_kind_keys(a, key, ctx)?;
     match a.kind.get_ref() {
+        Kind::Autoscaled => Ok(Architecture {
+            name,
+            spec: ArchitectureSpec::Autoscaled(autoscaled::validate_autoscaled(a, key, ctx)?),
+        }),
         Kind::Serverless => Ok(Architecture {
             name,
             spec: ArchitectureSpec::Serverless(functions::validate_serverless(
@@ -467,13 +476,7 @@ fn validate_architecture(
             )?),
         }),
         Kind::Fleet => {
-            let instance = a.instance.as_ref().map(|i| i.0.clone()).ok_or_else(|| {
-                ctx.at(
-                    Some(a.kind.span()),
-                    &format!("{key}.instance"),
-                    "a fleet needs `instance`: a type name such as \"m5.large\" or { vcpus = 2, memory = \"8GB\", price_per_hour = 0.096 }",
-                )
-            })?;
+            let instance = fleet_instance(a, key, ctx)?;
             let servers_raw = a.servers.as_ref().ok_or_else(|| {
                 ctx.at(
                     Some(a.kind.span()),
@@ -506,28 +509,7 @@ fn validate_architecture(
                     )
                 }
             };
-            let queue_limit = match &a.queue_limit {
-                Some(q) if *q.get_ref() < 0 => {
-                    return Err(ctx.at(
-                        Some(q.span()),
-                        &format!("{key}.queue_limit"),
-                        format!("expected a queue limit >= 0, found {}", q.get_ref()),
-                    ));
-                }
-                Some(q) => Some(*q.get_ref() as u64),
-                None => None,
-            };
-            let timeout = match &a.timeout {
-                Some(t) if t.get_ref().0 == SimTime::ZERO => {
-                    return Err(ctx.at(
-                        Some(t.span()),
-                        &format!("{key}.timeout"),
-                        "expected a timeout > 0",
-                    ));
-                }
-                Some(t) => Some(t.get_ref().0),
-                None => None,
-            };
+            let (queue_limit, timeout) = fleet_limits(a, key, ctx)?;
             Ok(Architecture {
                 name,
                 spec: ArchitectureSpec::Fleet(FleetSpec {
@@ -540,6 +522,52 @@ fn validate_architecture(
             })
         }
     }
+}
+
+/// The `instance` of a fleet or autoscaled architecture.
+pub(super) fn fleet_instance(
+    a: &RawArchitecture,
+    key: &str,
+    ctx: &ErrorContext,
+) -> Result<Instance, ScenarioError> {
+    a.instance.as_ref().map(|i| i.0.clone()).ok_or_else(|| {
+        ctx.at(
+            Some(a.kind.span()),
+            &format!("{key}.instance"),
+            "a fleet needs `instance`: a type name such as \"m5.large\" or { vcpus = 2, memory = \"8GB\", price_per_hour = 0.096 }",
+        )
+    })
+}
+
+/// `queue_limit` and `timeout` of a fleet or autoscaled architecture.
+pub(super) fn fleet_limits(
+    a: &RawArchitecture,
+    key: &str,
+    ctx: &ErrorContext,
+) -> Result<(Option<u64>, Option<SimTime>), ScenarioError> {
+    let queue_limit = match &a.queue_limit {
+        Some(q) if *q.get_ref() < 0 => {
+            return Err(ctx.at(
+                Some(q.span()),
+                &format!("{key}.queue_limit"),
+                format!("expected a queue limit >= 0, found {}", q.get_ref()),
+            ));
+        }
+        Some(q) => Some(*q.get_ref() as u64),
+        None => None,
+    };
+    let timeout = match &a.timeout {
+        Some(t) if t.get_ref().0 == SimTime::ZERO => {
+            return Err(ctx.at(
+                Some(t.span()),
+                &format!("{key}.timeout"),
+                "expected a timeout > 0",
+            ));
+        }
+        Some(t) => Some(t.get_ref().0),
+        None => None,
+    };
+    Ok((queue_limit, timeout))
 }
 
 /// The smallest N with rate × mean_work / (N × vcpus) ≤ utilization (at least 1).
@@ -568,7 +596,7 @@ impl Scenario {
                         z.utilization * 100.0
                     )
                 }),
-                ArchitectureSpec::Serverless(_) => None,
+                ArchitectureSpec::Serverless(_) | ArchitectureSpec::Autoscaled(_) => None,
             })
             .collect()
     }
@@ -651,6 +679,42 @@ impl Scenario {
                         f.timeout
                             .map(|t| format!(", timeout {t}"))
                             .unwrap_or_default(),
+                    );
+                }
+                ArchitectureSpec::Autoscaled(x) => {
+                    let z = &x.scaling;
+                    let f = &x.fleet;
+                    // Where target tracking on CPU should settle for the mean demand.
+                    let settle = match z.metric {
+                        Metric::Cpu => format!(
+                            ", settles near {} for the mean demand",
+                            size_fleet(
+                                self.demand.profile.mean(h),
+                                self.calls.mean_work(&self.services),
+                                f.instance.vcpus,
+                                z.target
+                            )
+                        ),
+                        _ => String::new(),
+                    };
+                    let _ = writeln!(
+                        s,
+                        "  {:<12} autoscaled {} × {} ({} vCPU, ${}/h), {}..{} servers, {:?} target {}, every {}, boot {}, cooldown out {} / in {}, tolerance {}{}",
+                        a.name,
+                        f.servers,
+                        f.instance.name,
+                        f.instance.vcpus,
+                        f.instance.price_per_hour,
+                        z.min,
+                        z.max,
+                        z.metric,
+                        z.target,
+                        z.evaluation,
+                        z.boot_time.describe(),
+                        z.scale_out_cooldown,
+                        z.scale_in_cooldown,
+                        z.tolerance,
+                        settle
                     );
                 }
                 ArchitectureSpec::Serverless(sv) => {

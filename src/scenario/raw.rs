@@ -91,6 +91,7 @@ fn default_mode() -> CallMode {
 pub enum Kind {
     Fleet,
     Serverless,
+    Autoscaled,
 }
 
 #[derive(Debug, Deserialize)]
@@ -119,6 +120,44 @@ pub struct RawArchitecture {
     pub free_tier: Option<Spanned<bool>>,
     pub pricing: Option<Spanned<RawPricing>>,
     pub functions: Option<Spanned<std::collections::BTreeMap<String, Spanned<RawFunction>>>>,
+    // Autoscaled keys.
+    pub min: Option<Spanned<i64>>,
+    pub max: Option<Spanned<i64>>,
+    pub initial: Option<Spanned<i64>>,
+    pub policy: Option<Spanned<RawPolicy>>,
+    pub evaluation: Option<Spanned<Dur>>,
+    pub boot_time: Option<Spanned<DistSpec>>,
+    pub scale_out_cooldown: Option<Spanned<Dur>>,
+    pub scale_in_cooldown: Option<Spanned<Dur>>,
+    pub tolerance: Option<Spanned<f64>>,
+    pub scheduled: Option<Spanned<Vec<RawScheduled>>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPolicy {
+    pub metric: Metric,
+    pub target: Spanned<f64>,
+}
+
+/// What target tracking steers by.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    /// Busy share of the serving servers' vCPUs, in (0, 1].
+    Cpu,
+    /// Arrivals per second per serving server.
+    RequestsPerServer,
+    /// Waiting requests per serving server.
+    Queue,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScheduled {
+    /// Time of day, "HH:MM".
+    pub at: Spanned<String>,
+    pub min: Spanned<i64>,
 }
 
 impl RawArchitecture {

@@ -1,0 +1,252 @@
+//! The `kind = "autoscaled"` architecture as resolved from the file: a fleet
+//! whose size a target-tracking policy changes, as EC2 Auto Scaling and the
+//! Kubernetes HPA do.
+
+use super::error::{ErrorContext, ScenarioError};
+use super::functions::count;
+use super::raw::{Metric, RawArchitecture};
+use super::{FleetSpec, fleet_instance, fleet_limits};
+use crate::dist::Dist;
+use crate::time::SimTime;
+
+#[derive(Clone, Debug)]
+pub struct AutoscaledSpec {
+    /// The fleet as it starts (`servers` = the initial count).
+    pub fleet: FleetSpec,
+    pub scaling: ScalingSpec,
+}
+
+#[derive(Clone, Debug)]
+pub struct ScalingSpec {
+    pub min: u32,
+    pub max: u32,
+    pub metric: Metric,
+    pub target: f64,
+    /// How often the metric is read, averaged over that period.
+    pub evaluation: SimTime,
+    /// Launch to serving: billed, not serving.
+    pub boot_time: Dist,
+    pub scale_out_cooldown: SimTime,
+    /// Stabilisation: scale in only to the highest recommendation of this
+    /// window.
+    pub scale_in_cooldown: SimTime,
+    /// No action while |metric / target − 1| ≤ tolerance.
+    pub tolerance: f64,
+    /// Daily minimums: (time of day, minimum), sorted by time.
+    pub scheduled: Vec<(SimTime, u32)>,
+}
+
+/// Defaults and where they come from.
+pub mod defaults {
+    use crate::time::SimTime;
+    /// EC2 target tracking reads 60-second metrics.
+    pub const EVALUATION: SimTime = SimTime::from_secs(60);
+    /// Kubernetes HPA: 10 % tolerance.
+    pub const TOLERANCE: f64 = 0.1;
+    /// Kubernetes HPA: 300 s scale-down stabilisation window.
+    pub const SCALE_IN_COOLDOWN: SimTime = SimTime::from_secs(300);
+    /// Kubernetes HPA scales up without a stabilisation window; one
+    /// evaluation period between scale-outs lets new capacity show up in
+    /// the metric.
+    pub const SCALE_OUT_COOLDOWN: SimTime = SimTime::from_secs(60);
+    /// A VM boots and warms up in 60–180 s; 90 s is the default here.
+    pub const BOOT_TIME: SimTime = SimTime::from_secs(90);
+    /// Without a policy: keep CPU at 60 %.
+    pub const CPU_TARGET: f64 = 0.6;
+}
+
+/// Parses "HH:MM" into a time of day.
+fn time_of_day(s: &str) -> Option<SimTime> {
+    let (h, m) = s.split_once(':')?;
+    let (h, m): (u64, u64) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60 && s.len() == 5).then(|| SimTime::from_secs(h * 3600 + m * 60))
+}
+
+pub(super) fn validate_autoscaled(
+    a: &RawArchitecture,
+    key: &str,
+    ctx: &ErrorContext,
+) -> Result<AutoscaledSpec, ScenarioError> {
+    let instance = fleet_instance(a, key, ctx)?;
+    let (queue_limit, timeout) = fleet_limits(a, key, ctx)?;
+    let min = count(&a.min, &format!("{key}.min"), ctx, 0, 1)?;
+    let max = match &a.max {
+        Some(_) => count(&a.max, &format!("{key}.max"), ctx, 1, 0)?,
+        None => {
+            return Err(ctx.at(
+                Some(a.kind.span()),
+                &format!("{key}.max"),
+                "an autoscaled fleet needs `max`, the most servers it may run",
+            ));
+        }
+    };
+    if min > max {
+        return Err(ctx.at(
+            a.min.as_ref().map(|m| m.span()),
+            &format!("{key}.min"),
+            format!("expected min <= max, found min = {min}, max = {max}"),
+        ));
+    }
+    let (metric, target) = match &a.policy {
+        None => (Metric::Cpu, defaults::CPU_TARGET),
+        Some(p) => {
+            let p = p.get_ref();
+            let t = *p.target.get_ref();
+            let ok = match p.metric {
+                Metric::Cpu => t > 0.0 && t <= 1.0,
+                _ => t > 0.0 && t.is_finite(),
+            };
+            if !ok {
+                let expected = match p.metric {
+                    Metric::Cpu => "a cpu target in (0, 1]",
+                    Metric::RequestsPerServer => "a target > 0 requests per second per server",
+                    Metric::Queue => "a target > 0 waiting requests per server",
+                };
+                return Err(ctx.at(
+                    Some(p.target.span()),
+                    &format!("{key}.policy.target"),
+                    format!("expected {expected}, found {t}"),
+                ));
+            }
+            (p.metric, t)
+        }
+    };
+    let dur = |v: &Option<toml::Spanned<super::raw::Dur>>,
+               name: &str,
+               default: SimTime,
+               allow_zero: bool| {
+        match v {
+            None => Ok(default),
+            Some(d) if !allow_zero && d.get_ref().0 == SimTime::ZERO => Err(ctx.at(
+                Some(d.span()),
+                &format!("{key}.{name}"),
+                format!("expected `{name}` > 0"),
+            )),
+            Some(d) => Ok(d.get_ref().0),
+        }
+    };
+    let evaluation = dur(&a.evaluation, "evaluation", defaults::EVALUATION, false)?;
+    let scale_out_cooldown = dur(
+        &a.scale_out_cooldown,
+        "scale_out_cooldown",
+        defaults::SCALE_OUT_COOLDOWN,
+        true,
+    )?;
+    let scale_in_cooldown = dur(
+        &a.scale_in_cooldown,
+        "scale_in_cooldown",
+        defaults::SCALE_IN_COOLDOWN,
+        true,
+    )?;
+    let tolerance = match &a.tolerance {
+        None => defaults::TOLERANCE,
+        Some(t) if (0.0..1.0).contains(t.get_ref()) => *t.get_ref(),
+        Some(t) => {
+            return Err(ctx.at(
+                Some(t.span()),
+                &format!("{key}.tolerance"),
+                format!("expected a tolerance in [0, 1), found {}", t.get_ref()),
+            ));
+        }
+    };
+    let boot_time = a.boot_time.as_ref().map_or_else(
+        || Dist::constant(defaults::BOOT_TIME),
+        |b| b.get_ref().0.clone(),
+    );
+    let mut scheduled = Vec::new();
+    for (i, s) in a
+        .scheduled
+        .iter()
+        .flat_map(|s| s.get_ref().iter())
+        .enumerate()
+    {
+        let at = time_of_day(s.at.get_ref()).ok_or_else(|| {
+            ctx.at(
+                Some(s.at.span()),
+                &format!("{key}.scheduled[{i}].at"),
+                format!(
+                    "expected a time of day \"HH:MM\", found \"{}\"",
+                    s.at.get_ref()
+                ),
+            )
+        })?;
+        let m = count(
+            &Some(s.min.clone()),
+            &format!("{key}.scheduled[{i}].min"),
+            ctx,
+            0,
+            0,
+        )?;
+        if m > max {
+            return Err(ctx.at(
+                Some(s.min.span()),
+                &format!("{key}.scheduled[{i}].min"),
+                format!("a scheduled minimum of {m} exceeds max = {max}"),
+            ));
+        }
+        scheduled.push((at, m));
+    }
+    scheduled.sort_by_key(|&(t, _)| t);
+    let scaling = ScalingSpec {
+        min,
+        max,
+        metric,
+        target,
+        evaluation,
+        boot_time,
+        scale_out_cooldown,
+        scale_in_cooldown,
+        tolerance,
+        scheduled,
+    };
+    let floor = scaling.minimum_at(SimTime::ZERO);
+    let initial = match &a.initial {
+        None => floor,
+        Some(_) => count(&a.initial, &format!("{key}.initial"), ctx, 0, 0)?.clamp(floor, max),
+    };
+    Ok(AutoscaledSpec {
+        fleet: FleetSpec {
+            servers: initial,
+            sizing: None,
+            instance,
+            queue_limit,
+            timeout,
+        },
+        scaling,
+    })
+}
+
+impl ScalingSpec {
+    /// The minimum in force at simulated time `t` (t = 0 is 00:00): `min`,
+    /// raised by the latest scheduled minimum of the day (the last one of
+    /// the day carries over midnight).
+    pub fn minimum_at(&self, t: SimTime) -> u32 {
+        let day = SimTime::from_secs(86_400).as_nanos();
+        let tod = SimTime(t.as_nanos() % day);
+        let scheduled = self
+            .scheduled
+            .iter()
+            .rev()
+            .find(|(at, _)| *at <= tod)
+            .or(self.scheduled.last())
+            .map_or(0, |&(_, m)| m);
+        self.min.max(scheduled)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_of_day_parse_strictly() {
+        assert_eq!(time_of_day("08:00"), Some(SimTime::from_secs(8 * 3600)));
+        assert_eq!(
+            time_of_day("23:59"),
+            Some(SimTime::from_secs(23 * 3600 + 59 * 60))
+        );
+        assert_eq!(time_of_day("24:00"), None);
+        assert_eq!(time_of_day("8:00"), None);
+        assert_eq!(time_of_day("noon"), None);
+    }
+}
