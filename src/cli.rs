@@ -5,8 +5,9 @@
 //! output folder cannot be written), 2 bad input (a bad scenario file or
 //! bad arguments).
 
-use crate::{output, scenario, sim, table};
-use clap::{Parser, Subcommand};
+use crate::charts::Format;
+use crate::{output, report, scenario, sim, table};
+use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -21,7 +22,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Simulate every architecture of a scenario; print a table and write
-    /// summary.json, summary.csv and timeseries.csv.
+    /// summary.json, summary.csv, timeseries.csv, the charts and report.md.
     Run {
         /// The scenario file (TOML).
         file: PathBuf,
@@ -34,6 +35,9 @@ pub enum Command {
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
+        /// Which chart files to write (report.md is always written).
+        #[arg(long, value_enum, default_value_t = ChartFormats::Both, value_name = "FORMAT")]
+        charts: ChartFormats,
     },
     /// Validate a scenario and print it resolved (fleet sizes, units)
     /// without running it.
@@ -41,6 +45,26 @@ pub enum Command {
         /// The scenario file (TOML).
         file: PathBuf,
     },
+}
+
+/// The chart formats `--charts` selects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ChartFormats {
+    Png,
+    Svg,
+    Both,
+    None,
+}
+
+impl ChartFormats {
+    pub fn formats(self) -> &'static [Format] {
+        match self {
+            ChartFormats::Png => &[Format::Png],
+            ChartFormats::Svg => &[Format::Svg],
+            ChartFormats::Both => &[Format::Png, Format::Svg],
+            ChartFormats::None => &[],
+        }
+    }
 }
 
 const EXIT_FAILURE: u8 = 1;
@@ -55,7 +79,8 @@ pub fn main() -> ExitCode {
             out,
             seed,
             quiet,
-        } => run(&file, out, seed, quiet),
+            charts,
+        } => run(&file, out, seed, quiet, charts),
         Command::Check { file } => check(&file),
     }
 }
@@ -77,7 +102,13 @@ fn check(file: &std::path::Path) -> ExitCode {
     }
 }
 
-fn run(file: &std::path::Path, out: Option<PathBuf>, seed: Option<u64>, quiet: bool) -> ExitCode {
+fn run(
+    file: &std::path::Path,
+    out: Option<PathBuf>,
+    seed: Option<u64>,
+    quiet: bool,
+    charts: ChartFormats,
+) -> ExitCode {
     let mut scenario = match load(file) {
         Ok(s) => s,
         Err(code) => return code,
@@ -99,7 +130,12 @@ fn run(file: &std::path::Path, out: Option<PathBuf>, seed: Option<u64>, quiet: b
         }
     }
     let summary = sim::run(&scenario);
-    let written = output::outputs(&summary).and_then(|set| set.publish(&out));
+    let written = output::outputs(&summary)
+        .and_then(|mut set| {
+            report::add_outputs(&mut set, &scenario, &summary, charts.formats())?;
+            Ok(set)
+        })
+        .and_then(|set| set.publish(&out));
     match written {
         Ok(paths) => {
             if !quiet {

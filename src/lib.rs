@@ -29,6 +29,11 @@
 //! with their source and date), [`summary`], [`output`], [`table`] and
 //! [`cli`].
 //!
+//! The **decision** layer reads only the summary: [`decision`] (which
+//! architectures meet the SLO, the Pareto frontier, the cheapest that
+//! meets the SLO), [`charts`] (PNG and SVG, with an embedded font) and
+//! [`report`] (`report.md`).
+//!
 //! ## The determinism contract
 //!
 //! Same scenario and same seed give byte-identical outputs, whatever the
@@ -52,14 +57,17 @@
 
 pub mod autoscale;
 pub mod catalog;
+pub mod charts;
 pub mod cli;
 pub mod cost;
+pub mod decision;
 pub mod demand;
 pub mod dist;
 pub mod engine;
 pub mod fleet;
 pub mod metrics;
 pub mod output;
+pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod serverless;

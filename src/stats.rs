@@ -33,7 +33,7 @@ impl RequestCounts {
 }
 
 /// One time-series window.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct WindowRow {
     pub start_s: f64,
     pub arrivals: u64,

@@ -16,19 +16,23 @@ pub fn fmt_ms(ms: f64) -> String {
     }
 }
 
+/// Formats a count with thousands separators: "6,665,031".
+pub fn fmt_count(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Formats dollars: "$1,234", "$12.30", "$0.0042".
 pub fn fmt_usd(usd: f64) -> String {
     if usd >= 1000.0 {
-        let whole = usd.round() as u64;
-        let s = whole.to_string();
-        let mut out = String::new();
-        for (i, c) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i).is_multiple_of(3) {
-                out.push(',');
-            }
-            out.push(c);
-        }
-        format!("${out}")
+        format!("${}", fmt_count(usd.round() as u64))
     } else if usd >= 1.0 {
         format!("${usd:.2}")
     } else {
@@ -104,5 +108,7 @@ mod tests {
         assert_eq!(fmt_usd(1234.4), "$1,234");
         assert_eq!(fmt_usd(1234567.0), "$1,234,567");
         assert_eq!(fmt_usd(12.3), "$12.30");
+        assert_eq!(fmt_count(6_665_031), "6,665,031");
+        assert_eq!(fmt_count(999), "999");
     }
 }

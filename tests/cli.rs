@@ -2,6 +2,8 @@
 //! exact one-paragraph message for each kind of bad input, with no output
 //! file left behind.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -36,7 +38,7 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 }
 
 #[test]
-fn run_writes_the_three_outputs_and_prints_the_table() {
+fn run_writes_the_outputs_charts_and_report_and_prints_the_table() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "s.toml", GOOD);
     let out = scalesim(&["run", "s.toml"], dir.path());
@@ -57,7 +59,23 @@ fn run_writes_the_three_outputs_and_prints_the_table() {
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     names.sort();
-    assert_eq!(names, ["summary.csv", "summary.json", "timeseries.csv"]);
+    assert_eq!(
+        names,
+        [
+            "cost_breakdown.png",
+            "cost_breakdown.svg",
+            "cost_vs_latency.png",
+            "cost_vs_latency.svg",
+            "latency_cdf.png",
+            "latency_cdf.svg",
+            "report.md",
+            "summary.csv",
+            "summary.json",
+            "timeline.png",
+            "timeline.svg",
+            "timeseries.csv"
+        ]
+    );
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(folder.join("summary.json")).unwrap()).unwrap();
     assert_eq!(json["scenario"], "cli");
@@ -122,7 +140,7 @@ fn bad_input_gets_the_exact_message_exit_code_2_and_no_outputs() {
         (
             "seed = 9",
             "seed = 9\ncolour = \"blue\"",
-            "line 4, key `colour`: unknown field `colour`, expected one of `name`, `description`, `duration`, `warmup`, `seed`, `window`, `demand`, `services`, `architectures`",
+            "line 4, key `colour`: unknown field `colour`, expected one of `name`, `description`, `duration`, `warmup`, `seed`, `window`, `demand`, `services`, `architectures`, `slo`",
         ),
         (
             "servers = 2",
@@ -185,24 +203,7 @@ fn bad_input_gets_the_exact_message_exit_code_2_and_no_outputs() {
             "line 12, key `architectures[0].kind`: unknown variant `mainframe`, expected one of `fleet`, `serverless`, `autoscaled`",
         ),
     ];
-    let dir = tempfile::tempdir().unwrap();
-    for (from, to, expected) in cases {
-        assert!(GOOD.contains(from), "{from}");
-        let path = write(dir.path(), "bad.toml", &GOOD.replacen(from, to, 1));
-        for cmd in ["run", "check"] {
-            let out = scalesim(&[cmd, "bad.toml"], dir.path());
-            assert_eq!(out.status.code(), Some(2), "{cmd} {to}");
-            let stderr = String::from_utf8(out.stderr).unwrap();
-            let want = format!("error: invalid scenario {}, {expected}\n", "bad.toml");
-            assert_eq!(stderr, want, "for `{to}`");
-            assert!(out.stdout.is_empty());
-        }
-        assert!(
-            !dir.path().join("output").exists(),
-            "outputs written for `{to}`"
-        );
-        std::fs::remove_file(path).unwrap();
-    }
+    common::assert_bad_input(GOOD, cases);
 }
 
 #[test]

@@ -10,12 +10,14 @@ mod autoscaled;
 mod error;
 mod functions;
 mod raw;
+mod slo;
 
 pub use autoscaled::{AutoscaledSpec, ScalingSpec};
 pub use error::ScenarioError;
 pub use functions::{FunctionSpec, IdleSelection, ServerlessSpec};
 pub use raw::Metric;
 pub use raw::{CallMode, SizeBasis};
+pub use slo::{Percentile, Slo};
 
 use crate::catalog::Instance;
 use crate::demand::{ArrivalMode, RateProfile, Segment};
@@ -48,6 +50,8 @@ pub struct Scenario {
     /// The invocations one request causes.
     pub calls: CallTree,
     pub architectures: Vec<Architecture>,
+    /// The service-level objective, if the file sets one.
+    pub slo: Option<Slo>,
 }
 
 #[derive(Clone, Debug)]
@@ -188,6 +192,7 @@ fn validate(raw: RawScenario, ctx: &ErrorContext) -> Result<Scenario, ScenarioEr
         None => default_window(duration),
     };
     let demand = validate_demand(&raw.demand, ctx)?;
+    let slo = slo::validate(raw.slo.as_ref(), ctx)?;
     let services = validate_services(&raw, ctx)?;
     let calls = CallTree::build(&services).map_err(|m| ctx.at(None, "services", m))?;
     let mean_work = calls.mean_work(&services);
@@ -223,6 +228,7 @@ fn validate(raw: RawScenario, ctx: &ErrorContext) -> Result<Scenario, ScenarioEr
         services,
         calls,
         architectures,
+        slo,
     })
 }
 
@@ -650,6 +656,9 @@ impl Scenario {
             self.calls.len(),
             SimTime::from_secs_f64(self.calls.mean_work(&self.services))
         );
+        if let Some(slo) = &self.slo {
+            let _ = writeln!(s, "slo        {slo}");
+        }
         let _ = writeln!(s, "architectures");
         for a in &self.architectures {
             match &a.spec {

@@ -26,6 +26,7 @@ pub struct RawScenario {
     pub demand: Spanned<RawDemand>,
     pub services: Vec<RawService>,
     pub architectures: Vec<RawArchitecture>,
+    pub slo: Option<super::slo::RawSlo>,
 }
 
 #[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]

@@ -5,6 +5,34 @@
 use scalesim::scenario::{self, Scenario};
 use std::path::Path;
 
+/// For each (text to replace in `base`, its replacement, expected message):
+/// `scalesim run` and `scalesim check` of the edited file exit with code
+/// 2, print exactly `error: invalid scenario bad.toml, <message>` and
+/// nothing else, and write no output.
+pub fn assert_bad_input(base: &str, cases: &[(&str, &str, &str)]) {
+    let dir = tempfile::tempdir().unwrap();
+    for (from, to, expected) in cases {
+        assert!(base.contains(from), "{from}");
+        std::fs::write(dir.path().join("bad.toml"), base.replacen(from, to, 1)).unwrap();
+        for cmd in ["run", "check"] {
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_scalesim"))
+                .args([cmd, "bad.toml"])
+                .current_dir(dir.path())
+                .output()
+                .expect("the binary runs");
+            assert_eq!(out.status.code(), Some(2), "{cmd} {to}");
+            let stderr = String::from_utf8(out.stderr).unwrap();
+            let want = format!("error: invalid scenario bad.toml, {expected}\n");
+            assert_eq!(stderr, want, "for `{to}`");
+            assert!(out.stdout.is_empty());
+        }
+        assert!(
+            !dir.path().join("output").exists(),
+            "outputs written for `{to}`"
+        );
+    }
+}
+
 /// Parses scenario text as if it came from `test.toml`.
 pub fn scenario(text: &str) -> Scenario {
     scenario::parse(text, Path::new("test.toml")).unwrap_or_else(|e| panic!("{e}"))

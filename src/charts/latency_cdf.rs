@@ -1,0 +1,103 @@
+//! End-to-end latency CDF per architecture (log x), from the streaming
+//! histogram, with markers at p50, p90 and p99 and the SLO line.
+
+use super::look::{self, Glyph, LegendItem, Marker};
+use super::{ChartData, Drawn};
+use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// Where each curve carries its marker.
+const MARKED: [f64; 3] = [0.5, 0.9, 0.99];
+
+pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ChartData) -> Drawn<DB> {
+    let run = data.run;
+    let area = look::header(
+        root,
+        &format!(
+            "{}: end-to-end latency distribution (markers at p50, p90, p99)",
+            run.scenario
+        ),
+        &data.subtitle(),
+    )?;
+    let curves: Vec<Vec<(f64, f64)>> = run
+        .architectures
+        .iter()
+        .map(|a| {
+            a.latency
+                .cdf_points()
+                .into_iter()
+                .map(|(t, f)| (t.as_millis_f64().max(1e-3), f))
+                .collect()
+        })
+        .collect();
+    let mut items: Vec<LegendItem> = (0..curves.len())
+        .map(|i| LegendItem {
+            glyph: Glyph::Architecture {
+                index: i,
+                filled: data.meets(i),
+            },
+            label: run.architectures[i].name.clone(),
+        })
+        .collect();
+    items.extend(data.slo_legend_item());
+    let area = look::legend(&area, &items)?;
+
+    let slo_ms = data.slo.map(|s| s.latency.as_millis_f64());
+    let xs = curves.iter().flatten().map(|p| p.0).chain(slo_ms);
+    let (x0, x1) = look::log_range(xs);
+    let mut chart = ChartBuilder::on(&area)
+        .margin(look::MARGIN)
+        .margin_top(10)
+        .x_label_area_size(80)
+        .y_label_area_size(130)
+        .build_cartesian_2d(
+            (x0..x1)
+                .log_scale()
+                .with_key_points(look::log_ticks(x0, x1, 12)),
+            0f64..1.0,
+        )?;
+    let mut mesh = chart.configure_mesh();
+    mesh.x_desc("end-to-end latency (ms and s, log scale)")
+        .y_desc("requests completed within (cumulative %)")
+        .x_label_formatter(&|v| look::ms_tick(*v))
+        .y_label_formatter(&|v| look::percent_tick(*v))
+        .y_labels(11);
+    look::style_mesh(&mut mesh);
+    mesh.draw()?;
+
+    if let (Some(slo), Some(label)) = (data.slo, data.slo_label()) {
+        let x = slo.latency.as_millis_f64();
+        let q = slo.percentile.value() / 100.0;
+        chart.draw_series([
+            DashedPathElement::new(
+                vec![(x, 0.0), (x, 1.0)],
+                10,
+                6,
+                look::SLO_COLOR.stroke_width(2),
+            ),
+            DashedPathElement::new(vec![(x0, q), (x1, q)], 4, 6, look::MUTED.stroke_width(1)),
+        ])?;
+        chart.draw_series(std::iter::once(
+            EmptyElement::at((x, 0.0))
+                + Text::new(
+                    label,
+                    (10, -12),
+                    look::font(look::NOTE_PX).pos(Pos::new(HPos::Left, VPos::Bottom)),
+                ),
+        ))?;
+    }
+    for (i, curve) in curves.iter().enumerate() {
+        chart.draw_series(LineSeries::new(
+            curve.iter().copied(),
+            look::color(i).stroke_width(look::LINE_WIDTH),
+        ))?;
+        let marks = MARKED
+            .iter()
+            .filter_map(|&q| curve.iter().find(|p| p.1 >= q))
+            .map(|&p| Marker::new(p, i, data.meets(i)));
+        chart.draw_series(marks)?;
+    }
+    Ok(())
+}

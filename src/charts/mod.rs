@@ -1,0 +1,223 @@
+//! Charts of a run: cost against latency, a timeline, latency CDFs and a
+//! cost breakdown, as PNG or SVG bytes ready for an [`OutputSet`].
+//!
+//! One function per chart, each pure in (data, size): it reads only the
+//! summary's streaming histograms and time series, never stored requests.
+//! The look (size, fonts, palette, markers, tick format) is set once in
+//! [`look`]; architecture `i` of a scenario has the same colour and marker
+//! in every chart. Text uses DejaVu Sans, embedded in the binary, so the
+//! charts render the same on a machine with no fonts at all; SVG text is
+//! real `<text>`, so names can be searched and copied.
+//!
+//! [`OutputSet`]: crate::output::OutputSet
+
+mod cost_breakdown;
+mod cost_vs_latency;
+mod latency_cdf;
+pub mod look;
+mod timeline;
+
+use crate::decision;
+use crate::scenario::{Percentile, Slo};
+use crate::summary::RunSummary;
+use crate::time::SimTime;
+use anyhow::{Result, anyhow};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::collections::BTreeSet;
+use std::sync::Once;
+
+/// DejaVu Sans 2.37; license in `assets/fonts/LICENSE-DejaVu.txt`.
+static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+
+fn register_font() {
+    static REGISTER: Once = Once::new();
+    REGISTER.call_once(|| {
+        if plotters::style::register_font(look::FONT, FontStyle::Normal, FONT_BYTES).is_err() {
+            panic!("the embedded DejaVu Sans font does not parse");
+        }
+    });
+}
+
+/// The charts scalesim draws, in the order the report shows them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Chart {
+    CostVsLatency,
+    Timeline,
+    LatencyCdf,
+    CostBreakdown,
+}
+
+impl Chart {
+    pub const ALL: [Chart; 4] = [
+        Chart::CostVsLatency,
+        Chart::Timeline,
+        Chart::LatencyCdf,
+        Chart::CostBreakdown,
+    ];
+
+    /// The file name without extension.
+    pub fn stem(self) -> &'static str {
+        match self {
+            Chart::CostVsLatency => "cost_vs_latency",
+            Chart::Timeline => "timeline",
+            Chart::LatencyCdf => "latency_cdf",
+            Chart::CostBreakdown => "cost_breakdown",
+        }
+    }
+
+    /// What the chart shows, for alt text and headings.
+    pub fn caption(self) -> &'static str {
+        match self {
+            Chart::CostVsLatency => "Cost per month against latency",
+            Chart::Timeline => "Demand, capacity, latency and errors over time",
+            Chart::LatencyCdf => "End-to-end latency distribution",
+            Chart::CostBreakdown => "Where the money goes",
+        }
+    }
+
+    pub fn file_name(self, format: Format) -> String {
+        format!("{}.{}", self.stem(), format.extension())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Format {
+    Png,
+    Svg,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Png => "png",
+            Format::Svg => "svg",
+        }
+    }
+}
+
+/// What the charts draw: the run, and the SLO if the scenario has one.
+#[derive(Clone, Copy)]
+pub struct ChartData<'a> {
+    pub run: &'a RunSummary,
+    pub slo: Option<Slo>,
+}
+
+impl ChartData<'_> {
+    /// The percentile charted: the SLO's, or p99.
+    pub fn percentile(&self) -> Percentile {
+        self.slo.map_or(Percentile::P99, |s| s.percentile)
+    }
+
+    /// Latency of architecture `i` at the charted percentile, in ms.
+    pub fn latency_ms(&self, i: usize) -> f64 {
+        self.percentile().of(&self.run.architectures[i].latency_ms)
+    }
+
+    /// Whether architecture `i` meets the SLO; `true` without one.
+    pub fn meets(&self, i: usize) -> bool {
+        self.slo
+            .is_none_or(|s| decision::meets_slo(&s, &self.run.architectures[i]))
+    }
+
+    /// "SLO: p99 ≤ 500ms".
+    pub fn slo_label(&self) -> Option<String> {
+        self.slo
+            .map(|s| format!("SLO {} ≤ {}", s.percentile, s.latency))
+    }
+
+    /// The legend entry of the SLO line, if there is an SLO.
+    pub fn slo_legend_item(&self) -> Option<look::LegendItem> {
+        self.slo_label().map(|label| look::LegendItem {
+            glyph: look::Glyph::Line {
+                color: look::SLO_COLOR,
+                dashed: true,
+            },
+            label,
+        })
+    }
+
+    /// Seed, simulated duration and price date, for every subtitle.
+    pub fn subtitle(&self) -> String {
+        let r = self.run;
+        let dates: BTreeSet<&str> = r
+            .architectures
+            .iter()
+            .flat_map(|a| a.prices.iter().map(|p| p.date.as_str()))
+            .filter(|d| !d.is_empty())
+            .collect();
+        let prices = if dates.is_empty() {
+            "prices undated".to_string()
+        } else {
+            format!(
+                "prices as of {}",
+                dates.into_iter().collect::<Vec<_>>().join(", ")
+            )
+        };
+        let warmup = if r.warmup_s > 0.0 {
+            format!(" (first {} warm-up not counted)", secs(r.warmup_s))
+        } else {
+            String::new()
+        };
+        format!(
+            "seed {} · {} simulated{warmup} · {prices}",
+            r.seed,
+            secs(r.duration_s)
+        )
+    }
+}
+
+fn secs(s: f64) -> SimTime {
+    SimTime::from_secs_f64(s)
+}
+
+/// Renders `chart` in `format` at `size` (pixels).
+pub fn render(chart: Chart, data: &ChartData, format: Format, size: (u32, u32)) -> Result<Vec<u8>> {
+    register_font();
+    let failed = |e: String| anyhow!("cannot draw {}: {e}", chart.file_name(format));
+    match format {
+        Format::Png => {
+            let (w, h) = size;
+            let mut pixels = vec![0u8; w as usize * h as usize * 3];
+            {
+                let root = BitMapBackend::with_buffer(&mut pixels, size).into_drawing_area();
+                draw(chart, &root, data).map_err(|e| failed(e.to_string()))?;
+                root.present().map_err(|e| failed(e.to_string()))?;
+            }
+            let mut png = Vec::new();
+            image::ImageEncoder::write_image(
+                image::codecs::png::PngEncoder::new(&mut png),
+                &pixels,
+                w,
+                h,
+                image::ColorType::Rgb8,
+            )
+            .map_err(|e| failed(e.to_string()))?;
+            Ok(png)
+        }
+        Format::Svg => {
+            let mut svg = String::new();
+            {
+                let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+                draw(chart, &root, data).map_err(|e| failed(e.to_string()))?;
+                root.present().map_err(|e| failed(e.to_string()))?;
+            }
+            Ok(svg.into_bytes())
+        }
+    }
+}
+
+type Drawn<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+fn draw<DB: DrawingBackend>(
+    chart: Chart,
+    root: &DrawingArea<DB, Shift>,
+    data: &ChartData,
+) -> Drawn<DB> {
+    match chart {
+        Chart::CostVsLatency => cost_vs_latency::draw(root, data),
+        Chart::Timeline => timeline::draw(root, data),
+        Chart::LatencyCdf => latency_cdf::draw(root, data),
+        Chart::CostBreakdown => cost_breakdown::draw(root, data),
+    }
+}

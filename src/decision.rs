@@ -1,0 +1,164 @@
+//! Choosing between architectures from the numbers: which meet the SLO, the
+//! Pareto frontier of cost against latency, and the cheapest architecture
+//! that meets the SLO with what it saves against each other one. Pure
+//! functions of plain numbers, so that charts and report agree.
+
+use crate::scenario::Slo;
+use crate::summary::ArchitectureResult;
+
+/// Whether an architecture meets the SLO. One that completed no request
+/// does not, whatever its (empty) latency histogram says.
+pub fn meets_slo(slo: &Slo, a: &ArchitectureResult) -> bool {
+    a.requests.completed > 0 && slo.met_by(&a.latency_ms, a.error_rate)
+}
+
+/// Indices of the points that no other point beats on both coordinates:
+/// no other is at least as good on both and better on one. Points equal on
+/// both are all on the frontier. Sorted by the first coordinate, then the
+/// second, then index. Points are (latency, cost); lower is better.
+pub fn pareto_frontier(points: &[(f64, f64)]) -> Vec<usize> {
+    let dominates =
+        |a: (f64, f64), b: (f64, f64)| a.0 <= b.0 && a.1 <= b.1 && (a.0 < b.0 || a.1 < b.1);
+    let mut frontier: Vec<usize> = (0..points.len())
+        .filter(|&i| !points.iter().any(|&p| dominates(p, points[i])))
+        .collect();
+    frontier.sort_by(|&i, &j| {
+        points[i]
+            .0
+            .total_cmp(&points[j].0)
+            .then(points[i].1.total_cmp(&points[j].1))
+            .then(i.cmp(&j))
+    });
+    frontier
+}
+
+/// One architecture as the conclusion sees it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Candidate {
+    pub cost_per_month_usd: f64,
+    pub meets_slo: bool,
+}
+
+/// The cheapest candidate that meets the SLO; among equally cheap ones,
+/// the first. `None` if none meets it.
+pub fn cheapest_meeting_slo(candidates: &[Candidate]) -> Option<usize> {
+    candidates
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.meets_slo)
+        .min_by(|(i, a), (j, b)| {
+            a.cost_per_month_usd
+                .total_cmp(&b.cost_per_month_usd)
+                .then(i.cmp(j))
+        })
+        .map(|(i, _)| i)
+}
+
+/// What choosing `best` saves against another candidate, per month.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Saving {
+    pub other: usize,
+    /// Other's cost minus best's: negative when the other is cheaper
+    /// (which it can only be by missing the SLO).
+    pub usd_per_month: f64,
+    /// The saving as a fraction of the other's cost (0 if that is 0).
+    pub fraction: f64,
+}
+
+/// The saving of `best` against every other candidate, in input order.
+pub fn savings(candidates: &[Candidate], best: usize) -> Vec<Saving> {
+    let b = candidates[best].cost_per_month_usd;
+    candidates
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| i != best)
+        .map(|(i, c)| {
+            let usd = c.cost_per_month_usd - b;
+            Saving {
+                other: i,
+                usd_per_month: usd,
+                fraction: if c.cost_per_month_usd > 0.0 {
+                    usd / c.cost_per_month_usd
+                } else {
+                    0.0
+                },
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(cost: f64, meets: bool) -> Candidate {
+        Candidate {
+            cost_per_month_usd: cost,
+            meets_slo: meets,
+        }
+    }
+
+    #[test]
+    fn the_frontier_keeps_what_nothing_beats_on_both() {
+        // (latency, cost): 1 is beaten by 0 on both; 3 by 2 on cost at equal latency.
+        let pts = [
+            (100.0, 500.0),
+            (200.0, 600.0),
+            (300.0, 100.0),
+            (300.0, 150.0),
+            (50.0, 900.0),
+        ];
+        assert_eq!(pareto_frontier(&pts), vec![4, 0, 2]);
+    }
+
+    #[test]
+    fn equal_points_are_both_on_the_frontier() {
+        let pts = [(100.0, 500.0), (100.0, 500.0), (120.0, 520.0)];
+        assert_eq!(pareto_frontier(&pts), vec![0, 1]);
+    }
+
+    #[test]
+    fn the_frontier_of_nothing_is_empty_and_of_one_is_itself() {
+        assert!(pareto_frontier(&[]).is_empty());
+        assert_eq!(pareto_frontier(&[(1.0, 1.0)]), vec![0]);
+    }
+
+    #[test]
+    fn the_cheapest_meeting_the_slo_ignores_cheaper_ones_that_miss_it() {
+        let cands = [c(300.0, true), c(100.0, false), c(200.0, true)];
+        assert_eq!(cheapest_meeting_slo(&cands), Some(2));
+    }
+
+    #[test]
+    fn a_tie_goes_to_the_first_in_file_order() {
+        let cands = [c(500.0, false), c(200.0, true), c(200.0, true)];
+        assert_eq!(cheapest_meeting_slo(&cands), Some(1));
+    }
+
+    #[test]
+    fn no_candidate_meeting_the_slo_gives_none() {
+        assert_eq!(cheapest_meeting_slo(&[c(1.0, false), c(2.0, false)]), None);
+        assert_eq!(cheapest_meeting_slo(&[]), None);
+    }
+
+    #[test]
+    fn savings_are_against_every_other_and_negative_when_it_is_cheaper() {
+        let cands = [
+            c(400.0, true),
+            c(100.0, false),
+            c(200.0, true),
+            c(0.0, false),
+        ];
+        let s = savings(&cands, 2);
+        assert_eq!(s.len(), 3);
+        assert_eq!(
+            (s[0].other, s[0].usd_per_month, s[0].fraction),
+            (0, 200.0, 0.5)
+        );
+        assert_eq!(
+            (s[1].other, s[1].usd_per_month, s[1].fraction),
+            (1, -100.0, -1.0)
+        );
+        assert_eq!((s[2].other, s[2].fraction), (3, 0.0));
+    }
+}
