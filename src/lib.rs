@@ -18,6 +18,8 @@
 //! - [`fleet`]: a fleet of identical servers behind one FCFS queue.
 //! - [`autoscale`]: the servers of an autoscaled fleet and its
 //!   target-tracking policy.
+//! - [`microservices`]: one fleet per service, sync calls holding the
+//!   caller's slot.
 //! - [`serverless`]: per-function instance pools with cold starts,
 //!   keep-alive, limits and pay-per-use billing.
 //! - [`metrics`], [`stats`]: streaming histograms and time-series collection.
@@ -66,6 +68,7 @@ pub mod dist;
 pub mod engine;
 pub mod fleet;
 pub mod metrics;
+pub mod microservices;
 pub mod output;
 pub mod report;
 pub mod rng;

@@ -5,14 +5,16 @@
 use crate::cost::{self, CostBreakdown, CostSummary};
 use crate::engine::{self, Scheduler};
 use crate::fleet::FleetModel;
+use crate::microservices::MicroservicesModel;
 use crate::scenario::{
-    Architecture, ArchitectureSpec, AutoscaledSpec, FleetSpec, Scenario, ServerlessSpec,
+    Architecture, ArchitectureSpec, AutoscaledSpec, FleetSpec, MicroservicesSpec, Scenario,
+    ServerlessSpec,
 };
 use crate::serverless::ServerlessModel;
 use crate::stats::RunStats;
 use crate::summary::{
-    ArchitectureResult, AutoscaledResult, LatencySummary, PriceNote, RunSummary, ServerlessResult,
-    WaitSummary,
+    ArchitectureResult, AutoscaledResult, LatencySummary, MicroservicesResult, PriceNote,
+    RunSummary, ServerlessResult, ServiceFleetResult, WaitSummary,
 };
 use crate::time::SimTime;
 use rayon::prelude::*;
@@ -46,6 +48,9 @@ pub fn run_architecture(
         ArchitectureSpec::Fleet(spec) => run_fleet(scenario, arch, spec, replication),
         ArchitectureSpec::Serverless(spec) => run_serverless(scenario, arch, spec, replication),
         ArchitectureSpec::Autoscaled(spec) => run_autoscaled(scenario, arch, spec, replication),
+        ArchitectureSpec::Microservices(spec) => {
+            run_microservices(scenario, arch, spec, replication)
+        }
     }
 }
 
@@ -88,6 +93,7 @@ fn run_fleet(
         prices,
         serverless: None,
         autoscaled: None,
+        microservices: None,
     };
     assemble(arch, stats, events, kind_specific)
 }
@@ -101,6 +107,7 @@ struct KindSpecific {
     prices: Vec<PriceNote>,
     serverless: Option<ServerlessResult>,
     autoscaled: Option<AutoscaledResult>,
+    microservices: Option<MicroservicesResult>,
 }
 
 /// Builds the result every kind shares from a finished run's statistics.
@@ -129,6 +136,7 @@ fn assemble(
         prices: k.prices,
         serverless: k.serverless,
         autoscaled: k.autoscaled,
+        microservices: k.microservices,
         events,
         timeseries: stats.rows,
         latency: stats.latency,
@@ -220,6 +228,7 @@ fn run_serverless(
             functions: run.functions,
         }),
         autoscaled: None,
+        microservices: None,
     };
     assemble(arch, stats, events, kind_specific)
 }
@@ -268,6 +277,77 @@ fn run_autoscaled(
             },
             server_hours: pool.server_seconds / 3600.0,
         }),
+        microservices: None,
+    };
+    assemble(arch, stats, events, kind_specific)
+}
+
+fn run_microservices(
+    scenario: &Scenario,
+    arch: &Architecture,
+    spec: &MicroservicesSpec,
+    replication: u32,
+) -> ArchitectureResult {
+    let mut model = MicroservicesModel::new(scenario, spec, replication);
+    let mut sched = Scheduler::new();
+    model.start(&mut sched);
+    let events = engine::run_until(&mut model, &mut sched, scenario.duration);
+    let (stats, runs) = model.finish(scenario.duration);
+    let mut services = Vec::with_capacity(runs.len());
+    let (mut total, mut slots, mut peak) = (0.0, 0.0, 0u64);
+    let mut prices: Vec<PriceNote> = Vec::new();
+    for ((svc, fleet), run) in scenario.services.iter().zip(&spec.fleets).zip(runs) {
+        let (inst, kind) = match &fleet.spec {
+            ArchitectureSpec::Fleet(f) => (&f.instance, "fleet"),
+            ArchitectureSpec::Autoscaled(x) => (&x.fleet.instance, "autoscaled"),
+            _ => unreachable!("services run on fleets"),
+        };
+        let cost = run.pool.as_ref().map_or(run.fixed_cost_usd, |p| p.cost_usd);
+        total += cost;
+        slots += run.mean_slots;
+        peak += run.servers;
+        if !prices.iter().any(|p| p.item == inst.name) {
+            prices.push(PriceNote {
+                item: inst.name.clone(),
+                price_usd: inst.price_per_hour,
+                unit: "server-hour".into(),
+                source: inst.source.clone(),
+                date: inst.date.clone(),
+            });
+        }
+        services.push(ServiceFleetResult {
+            name: svc.name.clone(),
+            kind: kind.into(),
+            servers: run.servers,
+            instance: inst.name.clone(),
+            utilization: if run.mean_slots > 0.0 {
+                run.mean_busy / run.mean_slots
+            } else {
+                0.0
+            },
+            mean_queue: run.mean_queue,
+            cost_usd: cost,
+            autoscaled: run.pool.map(|p| AutoscaledResult {
+                server_stats: p.servers,
+                scaling_actions: crate::summary::ScalingActions {
+                    out: p.scale_outs,
+                    r#in: p.scale_ins,
+                },
+                server_hours: p.server_seconds / 3600.0,
+            }),
+        });
+    }
+    let busy = stats.mean_level(stats.measured_areas.busy);
+    let utilization = if slots > 0.0 { busy / slots } else { 0.0 };
+    let kind_specific = KindSpecific {
+        servers: peak as u32,
+        instance: format!("{} fleet(s)", services.len()),
+        utilization,
+        cost: CostBreakdown::fleet(total, utilization),
+        prices,
+        serverless: None,
+        autoscaled: None,
+        microservices: Some(MicroservicesResult { services }),
     };
     assemble(arch, stats, events, kind_specific)
 }

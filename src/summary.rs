@@ -125,6 +125,29 @@ pub struct ScalingActions {
     pub r#in: u64,
 }
 
+/// One service's fleet in a microservices architecture.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ServiceFleetResult {
+    pub name: String,
+    pub kind: String,
+    /// Fixed count, or the peak launched.
+    pub servers: u64,
+    pub instance: String,
+    /// Busy slots over serving slots.
+    pub utilization: f64,
+    /// Mean invocations waiting in the service's queue.
+    pub mean_queue: f64,
+    pub cost_usd: f64,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub autoscaled: Option<AutoscaledResult>,
+}
+
+/// What a microservices architecture adds: its fleet per service.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct MicroservicesResult {
+    pub services: Vec<ServiceFleetResult>,
+}
+
 /// One architecture's results.
 #[derive(Clone, Debug, Serialize)]
 pub struct ArchitectureResult {
@@ -152,6 +175,9 @@ pub struct ArchitectureResult {
     /// Autoscaled fleets only.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub autoscaled: Option<AutoscaledResult>,
+    /// Microservices only.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub microservices: Option<MicroservicesResult>,
     /// Number of simulation events handled.
     pub events: u64,
     #[serde(skip)]

@@ -340,3 +340,99 @@ fn bad_autoscaled_input_is_refused_with_the_exact_message() {
         );
     }
 }
+
+/// Microservices: a sync call holds the caller's slot while the callee's
+/// fleet serves it. One baker (10 ms) calls one oven (100 ms) with a 1 ms
+/// hop, ten requests a second, one slot each. The baker is held 111 ms per
+/// order, so order k waits 11k ms for it: latency 111 + 11k ms, and order k
+/// ends at 111(k + 1) ms: orders 0–8 end within the second.
+/// Two bakers remove the wait: every order takes 111 ms.
+#[test]
+fn microservices_sync_calls_hold_the_callers_slot() {
+    let with = |bakers: u32, mode: &str| {
+        run(&format!(
+            r#"
+name = "bakery-micro"
+duration = "1s"
+[demand]
+shape = "constant"
+rps = 10
+arrivals = "uniform"
+[[services]]
+name = "baker"
+work = "10ms"
+calls = [{{ service = "oven", mode = "{mode}" }}]
+[[services]]
+name = "oven"
+work = "100ms"
+[[architectures]]
+name = "k8s"
+kind = "microservices"
+hop_latency = "1ms"
+servers = 1
+instance = {{ vcpus = 1, memory = "1GB", price_per_hour = 3.6 }}
+[architectures.services.baker]
+servers = {bakers}
+"#
+        ))
+    };
+    let one = with(1, "sync");
+    let c = one.requests;
+    assert_eq!((c.arrived, c.completed, c.in_flight), (10, 9, 1));
+    assert!(
+        (one.latency_ms.mean - 155.0).abs() < 1e-6,
+        "{}",
+        one.latency_ms.mean
+    );
+    assert!((one.latency_ms.max - 199.0).abs() < 1e-6);
+    let services = &one.microservices.as_ref().unwrap().services;
+    assert_eq!(
+        services.iter().map(|s| s.servers).collect::<Vec<_>>(),
+        [1, 1]
+    );
+    // 2 servers at $3.60/h for 1 s.
+    assert!((one.cost.total_usd - 0.002).abs() < 1e-12);
+
+    let two = with(2, "sync");
+    assert_eq!(two.requests.completed, 9);
+    assert!(
+        (two.latency_ms.max - 111.0).abs() < 1e-6 && (two.latency_ms.mean - 111.0).abs() < 1e-6
+    );
+
+    // Async: the baker is free after 10 ms; the oven keeps pace (100 ms per
+    // 100 ms), so every order also takes 111 ms with a single baker.
+    let events = with(1, "async");
+    assert!((events.latency_ms.max - 111.0).abs() < 1e-6);
+}
+
+#[test]
+fn bad_microservices_input_is_refused_with_the_exact_message() {
+    let base = "name = \"x\"\nduration = \"1h\"\n[demand]\nshape = \"constant\"\nrps = 5.0\n[[services]]\nname = \"api\"\nwork = \"5ms\"\n[[architectures]]\nname = \"k\"\nkind = \"microservices\"\nservers = 2\ninstance = \"m5.large\"\n";
+    let cases: &[(&str, &str)] = &[
+        (
+            "[architectures.services.db]\nservers = 1",
+            "line 14, key `architectures[0].services.db`: unknown service \"db\"; the services are: api",
+        ),
+        (
+            "[architectures.services.api]\nkind = \"serverless\"",
+            "line 15, key `architectures[0].services.api.kind`: a service runs on kind = \"fleet\" or \"autoscaled\"",
+        ),
+        (
+            "[architectures.services.api]\nkind = \"autoscaled\"\nmin = 3\nmax = 2",
+            "line 16, key `architectures[0].services.api.min`: expected min <= max, found min = 3, max = 2",
+        ),
+        (
+            "timeout = \"1s\"",
+            "line 14, key `architectures[0].timeout`: key `timeout` does not apply to kind = \"microservices\"",
+        ),
+    ];
+    for (extra, expected) in cases {
+        let text = format!("{base}{extra}\n");
+        let err = scalesim::scenario::parse(&text, std::path::Path::new("bad.toml")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("invalid scenario bad.toml, {expected}"),
+            "for `{extra}`"
+        );
+    }
+}

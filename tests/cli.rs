@@ -190,7 +190,7 @@ fn bad_input_gets_the_exact_message_exit_code_2_and_no_outputs() {
         (
             "servers = 2",
             "servers = 2\nspot = true",
-            "line 14, key `architectures[0].spot`: unknown field `spot`, expected one of `name`, `kind`, `servers`, `instance`, `queue_limit`, `timeout`, `memory`, `cpu`, `cold_start`, `keep_alive`, `scale_rate`, `instance_concurrency`, `idle_selection`, `hop_latency`, `concurrency_limit`, `call_mode`, `gateway`, `gateway_latency`, `free_tier`, `pricing`, `functions`, `min`, `max`, `initial`, `policy`, `evaluation`, `boot_time`, `scale_out_cooldown`, `scale_in_cooldown`, `tolerance`, `scheduled`",
+            "line 14, key `architectures[0].spot`: unknown field `spot`, expected one of `name`, `kind`, `servers`, `instance`, `queue_limit`, `timeout`, `memory`, `cpu`, `cold_start`, `keep_alive`, `scale_rate`, `instance_concurrency`, `idle_selection`, `hop_latency`, `concurrency_limit`, `call_mode`, `gateway`, `gateway_latency`, `free_tier`, `pricing`, `functions`, `min`, `max`, `initial`, `policy`, `evaluation`, `boot_time`, `scale_out_cooldown`, `scale_in_cooldown`, `tolerance`, `scheduled`, `services`",
         ),
         (
             "work = \"5ms\"",
@@ -200,7 +200,7 @@ fn bad_input_gets_the_exact_message_exit_code_2_and_no_outputs() {
         (
             "kind = \"fleet\"",
             "kind = \"mainframe\"",
-            "line 12, key `architectures[0].kind`: unknown variant `mainframe`, expected one of `fleet`, `serverless`, `autoscaled`",
+            "line 12, key `architectures[0].kind`: unknown variant `mainframe`, expected one of `fleet`, `serverless`, `autoscaled`, `microservices`",
         ),
     ];
     common::assert_bad_input(GOOD, cases);

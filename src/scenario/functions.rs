@@ -69,12 +69,17 @@ pub(super) fn check_kind_keys(
     key: &str,
     ctx: &ErrorContext,
 ) -> Result<(), ScenarioError> {
-    use super::raw::Kind::{Autoscaled, Fleet, Serverless};
+    use super::raw::Kind::{Autoscaled, Fleet, Microservices, Serverless};
     type Span = Option<std::ops::Range<usize>>;
     let sp = |x: Option<std::ops::Range<usize>>| x;
     let mut given: Vec<(&str, Span, &[super::raw::Kind])> = Vec::new();
     for (k, s) in a.function_keys().present() {
-        given.push((k, Some(s), &[Serverless]));
+        let kinds: &[super::raw::Kind] = if k == "hop_latency" {
+            &[Serverless, Microservices]
+        } else {
+            &[Serverless]
+        };
+        given.push((k, Some(s), kinds));
     }
     let serverless: &[super::raw::Kind] = &[Serverless];
     let fleets: &[super::raw::Kind] = &[Fleet, Autoscaled];
@@ -93,8 +98,9 @@ pub(super) fn check_kind_keys(
     key!(free_tier, serverless);
     key!(pricing, serverless);
     key!(functions, serverless);
-    key!(servers, &[Fleet]);
-    key!(queue_limit, fleets);
+    key!(servers, &[Fleet, Microservices]);
+    key!(services, &[Microservices]);
+    key!(queue_limit, &[Fleet, Autoscaled, Microservices]);
     key!(timeout, fleets);
     key!(min, autoscaled);
     key!(max, autoscaled);
@@ -107,7 +113,7 @@ pub(super) fn check_kind_keys(
     key!(tolerance, autoscaled);
     key!(scheduled, autoscaled);
     if a.instance.is_some() {
-        given.push(("instance", None, fleets));
+        given.push(("instance", None, &[Fleet, Autoscaled, Microservices]));
     }
     let kind = *a.kind.get_ref();
     if let Some((k, span, _)) = given
@@ -118,6 +124,7 @@ pub(super) fn check_kind_keys(
             Fleet => "fleet",
             Serverless => "serverless",
             Autoscaled => "autoscaled",
+            Microservices => "microservices",
         };
         return Err(ctx.at(
             span.or(Some(a.kind.span())),

@@ -9,12 +9,14 @@
 mod autoscaled;
 mod error;
 mod functions;
+mod microservices;
 mod raw;
 mod slo;
 
 pub use autoscaled::{AutoscaledSpec, ScalingSpec};
 pub use error::ScenarioError;
 pub use functions::{FunctionSpec, IdleSelection, ServerlessSpec};
+pub use microservices::MicroservicesSpec;
 pub use raw::Metric;
 pub use raw::{CallMode, SizeBasis};
 pub use slo::{Percentile, Slo};
@@ -87,6 +89,7 @@ pub enum ArchitectureSpec {
     Fleet(FleetSpec),
     Serverless(ServerlessSpec),
     Autoscaled(AutoscaledSpec),
+    Microservices(MicroservicesSpec),
 }
 
 impl Architecture {
@@ -95,6 +98,7 @@ impl Architecture {
             ArchitectureSpec::Fleet(_) => "fleet",
             ArchitectureSpec::Serverless(_) => "serverless",
             ArchitectureSpec::Autoscaled(_) => "autoscaled",
+            ArchitectureSpec::Microservices(_) => "microservices",
         }
     }
 }
@@ -203,7 +207,13 @@ fn validate(raw: RawScenario, ctx: &ErrorContext) -> Result<Scenario, ScenarioEr
     }
     for (i, a) in raw.architectures.iter().enumerate() {
         let key = format!("architectures[{i}]");
-        let arch = validate_architecture(a, &key, ctx, &demand, duration, mean_work, &services)?;
+        let shared = Shared {
+            demand: &demand,
+            duration,
+            services: &services,
+            calls: &calls,
+        };
+        let arch = validate_architecture(a, &key, ctx, &shared, mean_work)?;
         if seen.insert(arch.name.clone(), ()).is_some() {
             return Err(ctx.at(
                 Some(a.name.span()),
@@ -452,15 +462,29 @@ fn find_cycle(services: &[Service]) -> Option<Vec<usize>> {
     None
 }
 
+/// What every architecture is validated against.
+pub(super) struct Shared<'a> {
+    pub demand: &'a Demand,
+    pub duration: SimTime,
+    pub services: &'a [Service],
+    pub calls: &'a CallTree,
+}
+
+/// `mean_work` is the work per request the architecture (or, within a
+/// microservices architecture, the service) must serve, for sizing.
 fn validate_architecture(
     a: &RawArchitecture,
     key: &str,
     ctx: &ErrorContext,
-    demand: &Demand,
-    duration: SimTime,
+    shared: &Shared,
     mean_work: f64,
-    services: &[Service],
 ) -> Result<Architecture, ScenarioError> {
+    let Shared {
+        demand,
+        duration,
+        services,
+        ..
+    } = *shared;
     let name = a.name.get_ref().trim().to_string();
     if name.is_empty() || name.contains(['/', '\\', ',']) {
         return Err(ctx.at(
@@ -471,6 +495,12 @@ fn validate_architecture(
     }
     functions::check_kind_keys(a, key, ctx)?;
     match a.kind.get_ref() {
+        Kind::Microservices => Ok(Architecture {
+            name,
+            spec: ArchitectureSpec::Microservices(microservices::validate_microservices(
+                a, key, ctx, shared,
+            )?),
+        }),
         Kind::Autoscaled => Ok(Architecture {
             name,
             spec: ArchitectureSpec::Autoscaled(autoscaled::validate_autoscaled(a, key, ctx)?),
@@ -602,7 +632,9 @@ impl Scenario {
                         z.utilization * 100.0
                     )
                 }),
-                ArchitectureSpec::Serverless(_) | ArchitectureSpec::Autoscaled(_) => None,
+                ArchitectureSpec::Serverless(_)
+                | ArchitectureSpec::Autoscaled(_)
+                | ArchitectureSpec::Microservices(_) => None,
             })
             .collect()
     }
@@ -689,6 +721,30 @@ impl Scenario {
                             .map(|t| format!(", timeout {t}"))
                             .unwrap_or_default(),
                     );
+                }
+                ArchitectureSpec::Microservices(m) => {
+                    let _ = writeln!(s, "  {:<12} microservices, hop {}", a.name, m.hop_latency);
+                    for (svc, f) in self.services.iter().zip(&m.fleets) {
+                        let what = match &f.spec {
+                            ArchitectureSpec::Fleet(f) => {
+                                format!(
+                                    "fleet of {} × {} ({} vCPU)",
+                                    f.servers, f.instance.name, f.instance.vcpus
+                                )
+                            }
+                            ArchitectureSpec::Autoscaled(x) => format!(
+                                "autoscaled {}..{} × {} ({} vCPU), {:?} target {}",
+                                x.scaling.min,
+                                x.scaling.max,
+                                x.fleet.instance.name,
+                                x.fleet.instance.vcpus,
+                                x.scaling.metric,
+                                x.scaling.target
+                            ),
+                            _ => unreachable!("services run on fleets"),
+                        };
+                        let _ = writeln!(s, "    {:<10} {what}", svc.name);
+                    }
                 }
                 ArchitectureSpec::Autoscaled(x) => {
                     let z = &x.scaling;

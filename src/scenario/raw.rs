@@ -93,6 +93,7 @@ pub enum Kind {
     Fleet,
     Serverless,
     Autoscaled,
+    Microservices,
 }
 
 #[derive(Debug, Deserialize)]
@@ -122,6 +123,28 @@ pub struct RawArchitecture {
     pub pricing: Option<Spanned<RawPricing>>,
     pub functions: Option<Spanned<std::collections::BTreeMap<String, Spanned<RawFunction>>>>,
     // Autoscaled keys.
+    pub min: Option<Spanned<i64>>,
+    pub max: Option<Spanned<i64>>,
+    pub initial: Option<Spanned<i64>>,
+    pub policy: Option<Spanned<RawPolicy>>,
+    pub evaluation: Option<Spanned<Dur>>,
+    pub boot_time: Option<Spanned<DistSpec>>,
+    pub scale_out_cooldown: Option<Spanned<Dur>>,
+    pub scale_in_cooldown: Option<Spanned<Dur>>,
+    pub tolerance: Option<Spanned<f64>>,
+    pub scheduled: Option<Spanned<Vec<RawScheduled>>>,
+    // Microservices: one fleet per service.
+    pub services: Option<Spanned<std::collections::BTreeMap<String, Spanned<RawServiceFleet>>>>,
+}
+
+/// `[architectures.services.<name>]`: the fleet one service runs on.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawServiceFleet {
+    pub kind: Option<Spanned<Kind>>,
+    pub servers: Option<Spanned<Servers>>,
+    pub instance: Option<InstanceSpec>,
+    pub queue_limit: Option<Spanned<i64>>,
     pub min: Option<Spanned<i64>>,
     pub max: Option<Spanned<i64>>,
     pub initial: Option<Spanned<i64>>,
@@ -162,6 +185,77 @@ pub struct RawScheduled {
 }
 
 impl RawArchitecture {
+    /// The architecture one service of a `microservices` architecture runs
+    /// on: its own table's keys, else the architecture's, as a fleet or
+    /// autoscaled architecture of its own.
+    pub fn for_service(
+        &self,
+        name: &str,
+        svc: Option<&Spanned<RawServiceFleet>>,
+    ) -> RawArchitecture {
+        let span = svc.map_or(self.kind.span(), |s| s.span());
+        let none = RawServiceFleet {
+            kind: None,
+            servers: None,
+            instance: None,
+            queue_limit: None,
+            min: None,
+            max: None,
+            initial: None,
+            policy: None,
+            evaluation: None,
+            boot_time: None,
+            scale_out_cooldown: None,
+            scale_in_cooldown: None,
+            tolerance: None,
+            scheduled: None,
+        };
+        let v = svc.map_or(&none, |s| s.get_ref());
+        let kind = v
+            .kind
+            .clone()
+            .unwrap_or_else(|| Spanned::new(span.clone(), Kind::Fleet));
+        RawArchitecture {
+            name: Spanned::new(span, name.to_string()),
+            // The architecture's `servers` is the default of fixed fleets only.
+            servers: v.servers.clone().or_else(|| {
+                (*kind.get_ref() == Kind::Fleet)
+                    .then(|| self.servers.clone())
+                    .flatten()
+            }),
+            instance: v.instance.clone().or_else(|| self.instance.clone()),
+            queue_limit: v.queue_limit.clone().or_else(|| self.queue_limit.clone()),
+            timeout: None,
+            memory: None,
+            cpu: None,
+            cold_start: None,
+            keep_alive: None,
+            scale_rate: None,
+            instance_concurrency: None,
+            idle_selection: None,
+            hop_latency: None,
+            concurrency_limit: None,
+            call_mode: None,
+            gateway: None,
+            gateway_latency: None,
+            free_tier: None,
+            pricing: None,
+            functions: None,
+            min: v.min.clone(),
+            max: v.max.clone(),
+            initial: v.initial.clone(),
+            policy: v.policy.clone(),
+            evaluation: v.evaluation.clone(),
+            boot_time: v.boot_time.clone(),
+            scale_out_cooldown: v.scale_out_cooldown.clone(),
+            scale_in_cooldown: v.scale_in_cooldown.clone(),
+            tolerance: v.tolerance.clone(),
+            scheduled: v.scheduled.clone(),
+            services: None,
+            kind,
+        }
+    }
+
     /// The serverless keys set for every function.
     pub fn function_keys(&self) -> RawFunctionKeys {
         RawFunctionKeys {

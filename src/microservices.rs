@@ -1,0 +1,518 @@
+//! Microservices: every service on a fleet of its own (fixed or
+//! autoscaled), each with its own FCFS queue.
+//!
+//! # Rules
+//! - An invocation of a service waits in that service's queue for a free
+//!   slot (or is rejected when the queue is at `queue_limit`, which fails
+//!   its request), runs its work, then makes its calls in order.
+//! - A `sync` call holds the caller's slot while the callee's fleet queues
+//!   and serves it (and the callee's own sync calls): the bakery's point —
+//!   more bakers do not help without more ovens. An `async` call queues the
+//!   callee and returns at once.
+//! - `hop_latency` is added to every service-to-service call.
+//! - Each autoscaled service fleet runs its own policy on its own metric.
+
+use crate::autoscale::{Launches, Pool, PoolSummary};
+use crate::engine::{Model, Scheduler};
+use crate::scenario::{ArchitectureSpec, CallMode, MicroservicesSpec, Scenario};
+use crate::stats::{Areas, Collector, RunStats};
+use crate::time::SimTime;
+use crate::workload::RequestSource;
+use std::collections::VecDeque;
+
+const NIL: u32 = u32::MAX;
+
+#[derive(Clone, Copy, Debug)]
+pub enum Event {
+    Arrival,
+    /// An invocation reaches its service (after the hop).
+    Invoke {
+        inv: u32,
+    },
+    /// An invocation's own work is done.
+    WorkDone {
+        inv: u32,
+    },
+    Evaluate {
+        svc: u32,
+    },
+    BootDone {
+        svc: u32,
+        server: u32,
+    },
+    Scheduled {
+        svc: u32,
+    },
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Invocation {
+    req: u32,
+    node: u32,
+    parent: u32,
+    step: u32,
+    server: u32,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Request {
+    arrival: SimTime,
+    outstanding: u32,
+    live: bool,
+    failed: bool,
+}
+
+/// Exact time integral of one level.
+#[derive(Clone, Copy, Debug, Default)]
+struct Integral {
+    level: u64,
+    last: SimTime,
+    area: u128,
+}
+
+impl Integral {
+    #[inline]
+    fn set(&mut self, now: SimTime, level: u64) {
+        self.area += self.level as u128 * (now - self.last).as_nanos() as u128;
+        self.last = now;
+        self.level = level;
+    }
+}
+
+/// One service's fleet.
+struct ServiceFleet {
+    slots: u64,
+    busy: u64,
+    queue: VecDeque<u32>,
+    queue_limit: Option<u64>,
+    pool: Option<Pool>,
+    fixed_servers: u64,
+    price_per_hour: f64,
+    vcpus: u32,
+    busy_area: Integral,
+    queue_area: Integral,
+}
+
+impl ServiceFleet {
+    #[inline]
+    fn has_free_slot(&self) -> bool {
+        match &self.pool {
+            None => self.busy < self.slots,
+            Some(p) => p.has_free_slot(),
+        }
+    }
+
+    fn launched(&self) -> u64 {
+        self.pool
+            .as_ref()
+            .map_or(self.fixed_servers, |p| p.launched())
+    }
+
+    fn areas(&mut self, now: SimTime) -> Areas {
+        self.busy_area.set(now, self.busy);
+        self.queue_area.set(now, self.queue.len() as u64);
+        Areas {
+            busy: self.busy_area.area,
+            queue: self.queue_area.area,
+            ..Areas::default()
+        }
+    }
+}
+
+/// USD per second of every launched server, for the running cost.
+fn spend_rate(fleets: &[ServiceFleet]) -> f64 {
+    fleets
+        .iter()
+        .map(|f| f.launched() as f64 * f.price_per_hour / 3600.0)
+        .sum()
+}
+
+pub struct MicroservicesModel {
+    source: RequestSource,
+    per_req: usize,
+    staged: Vec<SimTime>,
+    warmup: SimTime,
+    hop: SimTime,
+    node_svc: Vec<u32>,
+    node_sync: Vec<bool>,
+    children: Vec<Vec<u32>>,
+    fleets: Vec<ServiceFleet>,
+    invocations: Vec<Invocation>,
+    free_invocations: Vec<u32>,
+    requests: Vec<Request>,
+    works: Vec<SimTime>,
+    free_requests: Vec<u32>,
+    in_system: u64,
+    busy: u64,
+    queued: u64,
+    pub stats: Collector,
+}
+
+/// Per-service results of a run.
+pub struct ServiceRun {
+    pub servers: u64,
+    pub pool: Option<PoolSummary>,
+    pub fixed_cost_usd: f64,
+    /// Mean busy slots and waiting invocations over the whole run
+    /// (warmup included).
+    pub mean_busy: f64,
+    pub mean_queue: f64,
+    /// Mean slots of serving (and draining) servers over the measured period.
+    pub mean_slots: f64,
+}
+
+impl MicroservicesModel {
+    pub fn new(scenario: &Scenario, spec: &MicroservicesSpec, replication: u32) -> Self {
+        let source = RequestSource::new(scenario, replication);
+        let per_req = source.works_per_request();
+        let tree = &scenario.calls;
+        let fleets: Vec<ServiceFleet> = spec
+            .fleets
+            .iter()
+            .map(|a| match &a.spec {
+                ArchitectureSpec::Fleet(f) => ServiceFleet {
+                    slots: f.slots(),
+                    busy: 0,
+                    queue: VecDeque::new(),
+                    queue_limit: f.queue_limit,
+                    pool: None,
+                    fixed_servers: f.servers as u64,
+                    price_per_hour: f.instance.price_per_hour,
+                    vcpus: f.instance.vcpus,
+                    busy_area: Integral::default(),
+                    queue_area: Integral::default(),
+                },
+                ArchitectureSpec::Autoscaled(x) => {
+                    let mut pool = Pool::new(
+                        &x.scaling,
+                        x.fleet.instance.vcpus,
+                        x.fleet.instance.price_per_hour,
+                        scenario.warmup,
+                        scenario.seed,
+                        replication,
+                    );
+                    pool.start(x.fleet.servers);
+                    ServiceFleet {
+                        slots: pool.working_slots(),
+                        busy: 0,
+                        queue: VecDeque::new(),
+                        queue_limit: x.fleet.queue_limit,
+                        pool: Some(pool),
+                        fixed_servers: 0,
+                        price_per_hour: x.fleet.instance.price_per_hour,
+                        vcpus: x.fleet.instance.vcpus,
+                        busy_area: Integral::default(),
+                        queue_area: Integral::default(),
+                    }
+                }
+                _ => unreachable!("services run on fleets"),
+            })
+            .collect();
+        let mut stats = Collector::new(scenario.warmup, scenario.window, 0.0);
+        stats.set_servers(fleets.iter().map(|f| f.launched()).sum());
+        stats.set_cost_rate(spend_rate(&fleets));
+        MicroservicesModel {
+            source,
+            per_req,
+            staged: vec![SimTime::ZERO; per_req],
+            warmup: scenario.warmup,
+            hop: spec.hop_latency,
+            node_svc: tree.nodes.iter().map(|n| n.service as u32).collect(),
+            node_sync: tree
+                .nodes
+                .iter()
+                .map(|n| n.mode == CallMode::Sync)
+                .collect(),
+            children: tree
+                .nodes
+                .iter()
+                .map(|n| n.children.iter().map(|&c| c as u32).collect())
+                .collect(),
+            fleets,
+            invocations: Vec::with_capacity(1024),
+            free_invocations: Vec::new(),
+            requests: Vec::with_capacity(1024),
+            works: Vec::with_capacity(1024 * per_req),
+            free_requests: Vec::new(),
+            in_system: 0,
+            busy: 0,
+            queued: 0,
+            stats,
+        }
+    }
+
+    pub fn start(&mut self, sched: &mut Scheduler<Event>) {
+        for (svc, f) in self.fleets.iter().enumerate() {
+            if let Some(p) = &f.pool {
+                sched.schedule(p.evaluation(), Event::Evaluate { svc: svc as u32 });
+                for &(at, _) in p.scheduled() {
+                    sched.schedule(at, Event::Scheduled { svc: svc as u32 });
+                }
+            }
+        }
+        self.stage_next(sched);
+    }
+
+    fn stage_next(&mut self, sched: &mut Scheduler<Event>) {
+        if let Some(t) = self.source.next_into(&mut self.staged) {
+            sched.feed(t, Event::Arrival);
+        }
+    }
+
+    fn new_invocation(&mut self, req: u32, node: u32, parent: u32) -> u32 {
+        let inv = Invocation {
+            req,
+            node,
+            parent,
+            step: 0,
+            server: NIL,
+        };
+        self.requests[req as usize].outstanding += 1;
+        match self.free_invocations.pop() {
+            Some(id) => {
+                self.invocations[id as usize] = inv;
+                id
+            }
+            None => {
+                self.invocations.push(inv);
+                (self.invocations.len() - 1) as u32
+            }
+        }
+    }
+
+    fn on_arrival(&mut self, now: SimTime, sched: &mut Scheduler<Event>) {
+        self.stats.on_arrival(now);
+        let req = match self.free_requests.pop() {
+            Some(id) => id,
+            None => {
+                self.requests.push(Request::default());
+                self.works
+                    .extend(std::iter::repeat_n(SimTime::ZERO, self.per_req));
+                (self.requests.len() - 1) as u32
+            }
+        };
+        self.requests[req as usize] = Request {
+            arrival: now,
+            outstanding: 0,
+            live: true,
+            failed: false,
+        };
+        let base = req as usize * self.per_req;
+        self.works[base..base + self.per_req].copy_from_slice(&self.staged);
+        self.in_system += 1;
+        self.stats.set_in_system(self.in_system);
+        let inv = self.new_invocation(req, 0, NIL);
+        self.on_invoke(inv, now, sched);
+        self.stage_next(sched);
+    }
+
+    fn on_invoke(&mut self, inv: u32, now: SimTime, sched: &mut Scheduler<Event>) {
+        let Invocation { req, node, .. } = self.invocations[inv as usize];
+        let svc = self.node_svc[node as usize] as usize;
+        if self.requests[req as usize].failed {
+            self.release_invocation(inv, now, sched);
+            return;
+        }
+        if let Some(p) = &mut self.fleets[svc].pool {
+            p.on_arrival();
+        }
+        let f = &self.fleets[svc];
+        if f.has_free_slot() {
+            self.start_invocation(inv, now, sched);
+        } else if f.queue_limit.is_some_and(|q| f.queue.len() as u64 >= q) {
+            let r = &mut self.requests[req as usize];
+            r.failed = true;
+            self.stats.on_reject(r.arrival);
+            self.release_invocation(inv, now, sched);
+        } else {
+            let f = &mut self.fleets[svc];
+            f.queue_area.set(now, f.queue.len() as u64 + 1);
+            f.queue.push_back(inv);
+            self.queued += 1;
+            self.stats.set_queue(self.queued);
+        }
+    }
+
+    fn start_invocation(&mut self, inv: u32, now: SimTime, sched: &mut Scheduler<Event>) {
+        let Invocation { req, node, .. } = self.invocations[inv as usize];
+        let svc = self.node_svc[node as usize] as usize;
+        let f = &mut self.fleets[svc];
+        f.busy += 1;
+        f.busy_area.set(now, f.busy);
+        let server = f.pool.as_mut().map_or(NIL, |p| p.take_slot());
+        self.invocations[inv as usize].server = server;
+        self.busy += 1;
+        self.stats.set_busy(self.busy);
+        if node == 0 {
+            let arrival = self.requests[req as usize].arrival;
+            self.stats.on_start(arrival, now);
+        }
+        let work = self.works[req as usize * self.per_req + node as usize];
+        sched.schedule(now + work, Event::WorkDone { inv });
+    }
+
+    /// Makes the invocation's remaining calls, up to the next sync one; ends
+    /// it when none remain (or its request has failed).
+    fn resume(&mut self, inv: u32, now: SimTime, sched: &mut Scheduler<Event>) {
+        let Invocation {
+            req, node, step, ..
+        } = self.invocations[inv as usize];
+        let mut step = step as usize;
+        while !self.requests[req as usize].failed && step < self.children[node as usize].len() {
+            let child = self.children[node as usize][step];
+            step += 1;
+            let sync = self.node_sync[child as usize];
+            let c = self.new_invocation(req, child, if sync { inv } else { NIL });
+            sched.schedule(now + self.hop, Event::Invoke { inv: c });
+            if sync {
+                self.invocations[inv as usize].step = step as u32;
+                return;
+            }
+        }
+        self.end(inv, now, sched);
+    }
+
+    fn end(&mut self, inv: u32, now: SimTime, sched: &mut Scheduler<Event>) {
+        let Invocation { node, server, .. } = self.invocations[inv as usize];
+        let svc = self.node_svc[node as usize] as usize;
+        let f = &mut self.fleets[svc];
+        f.busy -= 1;
+        f.busy_area.set(now, f.busy);
+        if let Some(p) = &mut f.pool {
+            p.release_slot(server, now);
+        }
+        self.busy -= 1;
+        self.stats.set_busy(self.busy);
+        self.release_invocation(inv, now, sched);
+        self.dispatch(svc, now, sched);
+    }
+
+    fn release_invocation(&mut self, inv: u32, now: SimTime, sched: &mut Scheduler<Event>) {
+        let Invocation { req, parent, .. } = self.invocations[inv as usize];
+        self.free_invocations.push(inv);
+        let r = &mut self.requests[req as usize];
+        r.outstanding -= 1;
+        if parent != NIL {
+            self.resume(parent, now, sched);
+        } else if r.outstanding == 0 {
+            let r = *r;
+            if !r.failed {
+                self.stats.on_complete(r.arrival, now);
+            }
+            self.requests[req as usize].live = false;
+            self.free_requests.push(req);
+            self.in_system -= 1;
+            self.stats.set_in_system(self.in_system);
+        }
+    }
+
+    /// Starts queued invocations of a service while it has free slots.
+    fn dispatch(&mut self, svc: usize, now: SimTime, sched: &mut Scheduler<Event>) {
+        while self.fleets[svc].has_free_slot() {
+            let Some(inv) = self.fleets[svc].queue.pop_front() else {
+                break;
+            };
+            let f = &mut self.fleets[svc];
+            f.queue_area.set(now, f.queue.len() as u64);
+            self.queued -= 1;
+            self.stats.set_queue(self.queued);
+            self.start_invocation(inv, now, sched);
+        }
+    }
+
+    fn pool_changed(
+        &mut self,
+        svc: usize,
+        launches: Launches,
+        now: SimTime,
+        sched: &mut Scheduler<Event>,
+    ) {
+        for (server, at) in launches.booted_at {
+            sched.schedule(
+                at,
+                Event::BootDone {
+                    svc: svc as u32,
+                    server,
+                },
+            );
+        }
+        let launched: u64 = self.fleets.iter().map(|f| f.launched()).sum();
+        self.stats.set_servers(launched);
+        self.stats.set_cost_rate(spend_rate(&self.fleets));
+        self.dispatch(svc, now, sched);
+    }
+
+    /// Closes the run at `end`.
+    pub fn finish(mut self, end: SimTime) -> (RunStats, Vec<ServiceRun>) {
+        let warmup = self.warmup;
+        let in_flight = self
+            .requests
+            .iter()
+            .filter(|r| r.live && !r.failed && r.arrival >= warmup)
+            .count() as u64;
+        let measured = (end - warmup).as_secs_f64();
+        let services = self
+            .fleets
+            .iter_mut()
+            .map(|f| {
+                // Integrals from 0; the measured share is taken pro rata.
+                let areas = f.areas(end);
+                let span = end.as_nanos() as f64;
+                let pool = f.pool.as_mut().map(|p| p.finish(end));
+                let mean_slots = match &pool {
+                    Some(p) => p.working_mean * f.vcpus as f64,
+                    None => f.slots as f64,
+                };
+                ServiceRun {
+                    servers: pool.as_ref().map_or(f.fixed_servers, |p| p.servers.peak),
+                    fixed_cost_usd: f.fixed_servers as f64 * f.price_per_hour * measured / 3600.0,
+                    pool,
+                    mean_busy: areas.busy as f64 / span,
+                    mean_queue: areas.queue as f64 / span,
+                    mean_slots,
+                }
+            })
+            .collect();
+        (self.stats.finish(end, in_flight), services)
+    }
+}
+
+impl Model for MicroservicesModel {
+    type Event = Event;
+
+    #[inline]
+    fn handle(&mut self, event: Event, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
+        self.stats.advance(now);
+        match event {
+            Event::Arrival => self.on_arrival(now, sched),
+            Event::Invoke { inv } => self.on_invoke(inv, now, sched),
+            Event::WorkDone { inv } => self.resume(inv, now, sched),
+            Event::Evaluate { svc } => {
+                let f = &mut self.fleets[svc as usize];
+                let areas = f.areas(now);
+                let p = f.pool.as_mut().expect("an autoscaled service");
+                let launches = p.evaluate(now, areas);
+                sched.schedule(now + p.evaluation(), Event::Evaluate { svc });
+                self.pool_changed(svc as usize, launches, now, sched);
+            }
+            Event::BootDone { svc, server } => {
+                let p = self.fleets[svc as usize]
+                    .pool
+                    .as_mut()
+                    .expect("an autoscaled service");
+                p.boot_done(server, now);
+                self.pool_changed(svc as usize, Launches::default(), now, sched);
+            }
+            Event::Scheduled { svc } => {
+                let p = self.fleets[svc as usize]
+                    .pool
+                    .as_mut()
+                    .expect("an autoscaled service");
+                let launches = p.enforce_minimum(now);
+                sched.schedule(now + SimTime::from_secs(86_400), Event::Scheduled { svc });
+                self.pool_changed(svc as usize, launches, now, sched);
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! The `kind = "microservices"` architecture as resolved from the file:
+//! every service on a fleet of its own, fixed or autoscaled.
+
+use super::error::{ErrorContext, ScenarioError};
+use super::raw::RawArchitecture;
+use super::{Architecture, ArchitectureSpec, Shared, validate_architecture};
+use crate::time::SimTime;
+
+#[derive(Clone, Debug)]
+pub struct MicroservicesSpec {
+    /// Added to every service-to-service call.
+    pub hop_latency: SimTime,
+    /// One per service, in service order: a `Fleet` or `Autoscaled` spec.
+    pub fleets: Vec<Architecture>,
+}
+
+/// Kubernetes pod-to-pod calls inside a cluster: about a millisecond.
+pub const DEFAULT_HOP_LATENCY: SimTime = SimTime::from_millis(1);
+
+pub(super) fn validate_microservices(
+    a: &RawArchitecture,
+    key: &str,
+    ctx: &ErrorContext,
+    shared: &Shared,
+) -> Result<MicroservicesSpec, ScenarioError> {
+    let (services, calls) = (shared.services, shared.calls);
+    let tables = a.services.as_ref().map(|s| s.get_ref());
+    if let Some(t) = tables {
+        for (name, table) in t {
+            if !services.iter().any(|s| &s.name == name) {
+                let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
+                return Err(ctx.at(
+                    Some(table.span()),
+                    &format!("{key}.services.{name}"),
+                    format!(
+                        "unknown service \"{name}\"; the services are: {}",
+                        names.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    let mut fleets = Vec::with_capacity(services.len());
+    for (i, svc) in services.iter().enumerate() {
+        let raw = a.for_service(&svc.name, tables.and_then(|t| t.get(&svc.name)));
+        let skey = format!("{key}.services.{}", svc.name);
+        if !matches!(
+            raw.kind.get_ref(),
+            super::raw::Kind::Fleet | super::raw::Kind::Autoscaled
+        ) {
+            return Err(ctx.at(
+                Some(raw.kind.span()),
+                &format!("{skey}.kind"),
+                "a service runs on kind = \"fleet\" or \"autoscaled\"",
+            ));
+        }
+        // A service's fleet is sized for the work that service does per request.
+        let mean_work: f64 = calls
+            .nodes
+            .iter()
+            .filter(|n| n.service == i)
+            .map(|_| svc.work.mean())
+            .sum();
+        let arch = validate_architecture(&raw, &skey, ctx, shared, mean_work)?;
+        debug_assert!(matches!(
+            arch.spec,
+            ArchitectureSpec::Fleet(_) | ArchitectureSpec::Autoscaled(_)
+        ));
+        fleets.push(arch);
+    }
+    Ok(MicroservicesSpec {
+        hop_latency: a
+            .hop_latency
+            .as_ref()
+            .map_or(DEFAULT_HOP_LATENCY, |h| h.get_ref().0),
+        fleets,
+    })
+}
