@@ -60,15 +60,15 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn load(file: &std::path::Path) -> Result<scenario::Scenario, ExitCode> {
-    scenario::load(file).map_err(|e| {
+fn load(file: &std::path::Path, seed: Option<u64>) -> Result<scenario::Scenario, ExitCode> {
+    scenario::load_seeded(file, seed).map_err(|e| {
         eprintln!("error: {e}");
         ExitCode::from(EXIT_BAD_INPUT)
     })
 }
 
 fn check(file: &std::path::Path) -> ExitCode {
-    match load(file) {
+    match load(file, None) {
         Ok(s) => {
             print!("{}", s.describe());
             ExitCode::SUCCESS
@@ -78,7 +78,7 @@ fn check(file: &std::path::Path) -> ExitCode {
 }
 
 fn run(file: &std::path::Path, out: Option<PathBuf>, seed: Option<u64>, quiet: bool) -> ExitCode {
-    let mut scenario = match load(file) {
+    let mut scenario = match load(file, None) {
         Ok(s) => s,
         Err(code) => return code,
     };

@@ -14,6 +14,8 @@
 //! - [`engine`]: the event queue and the loop; knows nothing of servers.
 //! - [`rng`], [`dist`]: named random streams and the distributions drawn from them.
 //! - [`demand`]: rate profiles and the arrival process.
+//! - [`shapes`]: synthetic demand shapes (ramp, diurnal, hourly, spikes,
+//!   bursty, noise) built as rate profiles.
 //! - [`workload`]: the call tree of a request and the per-request work sizes.
 //! - [`fleet`]: a fleet of identical servers behind one FCFS queue.
 //! - [`serverless`]: per-function instance pools with cold starts,
@@ -60,6 +62,7 @@ pub mod output;
 pub mod rng;
 pub mod scenario;
 pub mod serverless;
+pub mod shapes;
 pub mod sim;
 pub mod stats;
 pub mod summary;
