@@ -16,6 +16,8 @@
 //! - [`demand`]: rate profiles and the arrival process.
 //! - [`shapes`]: synthetic demand shapes (ramp, diurnal, hourly, spikes,
 //!   bursty, noise) built as rate profiles.
+//! - [`trace`]: recorded demand (rate and timestamp CSV files), checked
+//!   at load time and streamed at run time.
 //! - [`workload`]: the call tree of a request and the per-request work sizes.
 //! - [`fleet`]: a fleet of identical servers behind one FCFS queue.
 //! - [`serverless`]: per-function instance pools with cold starts,
@@ -68,4 +70,5 @@ pub mod stats;
 pub mod summary;
 pub mod table;
 pub mod time;
+pub mod trace;
 pub mod workload;

@@ -7,6 +7,7 @@ use crate::dist::Dist;
 use crate::rng::{self, Stream};
 use crate::scenario::{CallMode, Scenario, Service};
 use crate::time::SimTime;
+use crate::trace::TraceArrivals;
 
 /// Largest call tree a request may expand to; beyond it the call graph is
 /// almost surely a mistake (a diamond fan-out repeated many levels deep).
@@ -78,6 +79,12 @@ impl CallTree {
     }
 }
 
+/// Where arrival times come from: a rate curve, or a recorded trace.
+enum Arrivals {
+    Rate(ArrivalProcess),
+    Trace(Box<TraceArrivals>),
+}
+
 /// The requests of one replication of a scenario, in arrival order.
 ///
 /// Arrival times come from the `arrivals` stream, work sizes from the `work`
@@ -85,18 +92,28 @@ impl CallTree {
 /// whatever happens to the request later. So request k has the same arrival
 /// time and the same work in every architecture.
 pub struct RequestSource {
-    arrivals: ArrivalProcess,
+    arrivals: Arrivals,
     work_rng: Stream,
     node_dists: Vec<Dist>,
 }
 
 impl RequestSource {
     pub fn new(scenario: &Scenario, replication: u32) -> Self {
-        let arrivals = ArrivalProcess::new(
-            scenario.demand.profile.clone(),
-            scenario.demand.arrivals,
-            rng::stream(scenario.seed, replication, rng::purpose::ARRIVALS),
-        );
+        let stream = rng::stream(scenario.seed, replication, rng::purpose::ARRIVALS);
+        let demand = &scenario.demand;
+        let arrivals = match &demand.trace {
+            None => Arrivals::Rate(ArrivalProcess::new(
+                demand.profile.clone(),
+                demand.arrivals,
+                stream,
+            )),
+            Some(trace) => Arrivals::Trace(Box::new(TraceArrivals::new(
+                trace.clone(),
+                demand.arrivals,
+                stream,
+                rng::stream(scenario.seed, replication, rng::purpose::TRACE_SCALE),
+            ))),
+        };
         RequestSource {
             arrivals,
             work_rng: rng::stream(scenario.seed, replication, rng::purpose::WORK),
@@ -118,7 +135,10 @@ impl RequestSource {
     /// length `works_per_request()`).
     #[inline]
     pub fn next_into(&mut self, works: &mut [SimTime]) -> Option<SimTime> {
-        let t = self.arrivals.next_arrival()?;
+        let t = match &mut self.arrivals {
+            Arrivals::Rate(a) => a.next_arrival(),
+            Arrivals::Trace(a) => a.next_arrival(),
+        }?;
         for (w, d) in works.iter_mut().zip(&self.node_dists) {
             *w = d.sample(&mut self.work_rng);
         }

@@ -7,8 +7,11 @@ use crate::demand::{ArrivalMode, RateProfile, Segment};
 use crate::rng;
 use crate::shapes::{self, BurstState, Spike};
 use crate::time::SimTime;
+use crate::trace::{Trace, TraceFormat, TraceOptions};
 use serde::Deserialize;
 use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::Arc;
 use toml::Spanned;
 
 #[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +24,14 @@ pub enum Shape {
     Hourly,
     Spike,
     Bursty,
+    Trace,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    RateCsv,
+    TimestampsCsv,
 }
 
 impl Shape {
@@ -33,6 +44,7 @@ impl Shape {
             Shape::Hourly => "hourly",
             Shape::Spike => "spike",
             Shape::Bursty => "bursty",
+            Shape::Trace => "trace",
         }
     }
 
@@ -46,6 +58,9 @@ impl Shape {
             Shape::Hourly => &["hourly", "weekend_factor"],
             Shape::Spike => &["rps", "at", "rise", "hold", "decay", "multiplier"],
             Shape::Bursty => &["states"],
+            Shape::Trace => &[
+                "file", "format", "bucket", "column", "speedup", "start", "end", "repeat",
+            ],
         }
     }
 }
@@ -83,6 +98,14 @@ pub struct RawDemand {
     pub noise: Option<Spanned<f64>>,
     pub noise_window: Option<Spanned<Dur>>,
     pub scale: Option<Spanned<f64>>,
+    pub file: Option<Spanned<String>>,
+    pub format: Option<Spanned<Format>>,
+    pub bucket: Option<Spanned<Dur>>,
+    pub column: Option<Spanned<String>>,
+    pub speedup: Option<Spanned<f64>>,
+    pub start: Option<Spanned<Dur>>,
+    pub end: Option<Spanned<Dur>>,
+    pub repeat: Option<Spanned<bool>>,
 }
 
 impl RawDemand {
@@ -145,6 +168,8 @@ pub struct Demand {
     pub arrivals: ArrivalMode,
     /// What the file said, for reports ("constant 180 rps").
     pub description: String,
+    /// A recorded trace to replay; `profile` then summarises its rate.
+    pub trace: Option<Arc<Trace>>,
 }
 
 /// What validating the demand needs from the rest of the file.
@@ -284,6 +309,7 @@ pub(crate) fn validate_demand(
             (shapes::hourly(&values, h), "hourly rates".to_string())
         }
         Shape::Bursty => bursty(raw, d, dc)?,
+        Shape::Trace => return trace(raw, d, dc, arrivals),
     };
     if let Some(w) = &raw.weekend_factor {
         let f = factor(w, "demand.weekend_factor", ctx)?;
@@ -369,6 +395,127 @@ pub(crate) fn validate_demand(
         profile,
         arrivals,
         description,
+        trace: None,
+    })
+}
+
+fn trace(
+    raw: &RawDemand,
+    d: &Spanned<RawDemand>,
+    dc: &DemandContext,
+    arrivals: ArrivalMode,
+) -> Result<Demand, ScenarioError> {
+    let ctx = dc.ctx;
+    if let Some(e) = raw.events.first() {
+        return Err(ctx.at(
+            Some(e.span()),
+            "demand.events",
+            "`events` do not apply to shape = \"trace\" (a trace is replayed as recorded)",
+        ));
+    }
+    if let Some(n) = &raw.noise {
+        return Err(ctx.at(
+            Some(n.span()),
+            "demand.noise",
+            "key `noise` does not apply to shape = \"trace\"",
+        ));
+    }
+    let file = raw.file.as_ref().ok_or_else(|| {
+        ctx.at(
+            Some(d.span()),
+            "demand.file",
+            "shape = \"trace\" needs `file` (a path relative to this scenario's folder)",
+        )
+    })?;
+    let format = raw.format.as_ref().ok_or_else(|| {
+        ctx.at(
+            Some(d.span()),
+            "demand.format",
+            "shape = \"trace\" needs `format` (\"rate-csv\" or \"timestamps-csv\")",
+        )
+    })?;
+    let format_kind = match format.get_ref() {
+        Format::RateCsv => TraceFormat::RateCsv,
+        Format::TimestampsCsv => TraceFormat::TimestampsCsv,
+    };
+    if let (TraceFormat::TimestampsCsv, Some(b)) = (format_kind, &raw.bucket) {
+        return Err(ctx.at(
+            Some(b.span()),
+            "demand.bucket",
+            "key `bucket` applies to format = \"rate-csv\" only",
+        ));
+    }
+    let positive = |v: &Option<Spanned<f64>>, key: &str| -> Result<f64, ScenarioError> {
+        match v {
+            None => Ok(1.0),
+            Some(x) if x.get_ref().is_finite() && *x.get_ref() > 0.0 => Ok(*x.get_ref()),
+            Some(x) => Err(ctx.at(
+                Some(x.span()),
+                key,
+                format!("expected a factor > 0, found {}", x.get_ref()),
+            )),
+        }
+    };
+    let scale = positive(&raw.scale, "demand.scale")?;
+    let speedup = positive(&raw.speedup, "demand.speedup")?;
+    let start = raw.start.as_ref().map_or(SimTime::ZERO, |s| s.get_ref().0);
+    let end = raw.end.as_ref().map(|e| e.get_ref().0);
+    if let (Some(e), Some(span)) = (end, raw.end.as_ref().map(|e| e.span()))
+        && e <= start
+    {
+        return Err(ctx.at(
+            Some(span),
+            "demand.end",
+            format!("expected `end` after `start` ({start}), found {e}"),
+        ));
+    }
+    let bucket = match &raw.bucket {
+        Some(b) => Some(positive_duration(b, "demand.bucket", ctx)?),
+        None => None,
+    };
+    let written = PathBuf::from(file.get_ref());
+    let path = match ctx.file.parent() {
+        Some(dir) if written.is_relative() => dir.join(&written),
+        _ => written.clone(),
+    };
+    let options = TraceOptions {
+        path: path.clone(),
+        format: format_kind,
+        bucket,
+        column: raw.column.as_ref().map(|c| c.get_ref().clone()),
+        scale,
+        speedup,
+        start,
+        end,
+        repeat: raw.repeat.as_ref().is_some_and(|r| *r.get_ref()),
+    };
+    let trace = Trace::load(options, dc.duration).map_err(|e| {
+        let line = e.line.map(|l| format!(", line {l}")).unwrap_or_default();
+        ctx.at(
+            Some(file.span()),
+            "demand.file",
+            format!("trace {}{line}: {}", path.display(), e.message),
+        )
+    })?;
+    let mut description = format!(
+        "trace {} ({} rows, {} requests)",
+        written.display(),
+        trace.rows,
+        trace.requests
+    );
+    for (what, v) in [("scaled ×", scale), ("sped up ×", speedup)] {
+        if v != 1.0 {
+            description += &format!(", {what} {v}");
+        }
+    }
+    if trace.options.repeat {
+        description += ", repeated";
+    }
+    Ok(Demand {
+        profile: trace.profile.clone(),
+        arrivals,
+        description,
+        trace: Some(Arc::new(trace)),
     })
 }
 
