@@ -41,6 +41,15 @@ pub enum Command {
         /// The scenario file (TOML).
         file: PathBuf,
     },
+    /// Print the demand of a scenario without simulating it: total
+    /// requests, mean / p95 / peak rate per window, the busiest window.
+    Demand {
+        /// The scenario file (TOML).
+        file: PathBuf,
+        /// Override the scenario's seed.
+        #[arg(long, value_name = "N")]
+        seed: Option<u64>,
+    },
 }
 
 const EXIT_FAILURE: u8 = 1;
@@ -57,6 +66,7 @@ pub fn main() -> ExitCode {
             quiet,
         } => run(&file, out, seed, quiet),
         Command::Check { file } => check(&file),
+        Command::Demand { file, seed } => demand(&file, seed),
     }
 }
 
@@ -75,6 +85,25 @@ fn check(file: &std::path::Path) -> ExitCode {
         }
         Err(code) => code,
     }
+}
+
+fn demand(file: &std::path::Path, seed: Option<u64>) -> ExitCode {
+    let s = match load(file, seed) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let r = crate::workload::demand_report(&s);
+    println!(
+        "demand     {} ({:?} arrivals, seed {})",
+        s.demand.description, s.demand.arrivals, s.seed
+    );
+    println!("requests   {} in {}", r.requests, s.duration);
+    println!(
+        "rate       mean {:.2} rps, p95 {:.2} rps, peak {:.2} rps (per {} window)",
+        r.mean_rps, r.p95_rps, r.peak_rps, r.window
+    );
+    println!("busiest    the window starting at {}", r.busiest_at);
+    ExitCode::SUCCESS
 }
 
 fn run(file: &std::path::Path, out: Option<PathBuf>, seed: Option<u64>, quiet: bool) -> ExitCode {

@@ -286,3 +286,16 @@ fn malformed_traces_are_reported_with_file_and_line() {
         "{stderr}"
     );
 }
+
+#[test]
+fn demand_command_replays_the_bundled_nasa_week_exactly() {
+    // scenarios/data holds 10,080 minutes with 567,783 requests in all.
+    let out = Command::new(env!("CARGO_BIN_EXE_scalesim"))
+        .args(["demand", "scenarios/nasa-web-1995.toml"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("requests   567783 in 7d\n"), "{stdout}");
+}
