@@ -45,6 +45,15 @@ pub enum Command {
         /// The scenario file (TOML).
         file: PathBuf,
     },
+    /// Print the demand of a scenario without simulating it: total
+    /// requests, mean / p95 / peak rate per window, the busiest window.
+    Demand {
+        /// The scenario file (TOML).
+        file: PathBuf,
+        /// Override the scenario's seed.
+        #[arg(long, value_name = "N")]
+        seed: Option<u64>,
+    },
 }
 
 /// The chart formats `--charts` selects.
@@ -82,24 +91,44 @@ pub fn main() -> ExitCode {
             charts,
         } => run(&file, out, seed, quiet, charts),
         Command::Check { file } => check(&file),
+        Command::Demand { file, seed } => demand(&file, seed),
     }
 }
 
-fn load(file: &std::path::Path) -> Result<scenario::Scenario, ExitCode> {
-    scenario::load(file).map_err(|e| {
+fn load(file: &std::path::Path, seed: Option<u64>) -> Result<scenario::Scenario, ExitCode> {
+    scenario::load_seeded(file, seed).map_err(|e| {
         eprintln!("error: {e}");
         ExitCode::from(EXIT_BAD_INPUT)
     })
 }
 
 fn check(file: &std::path::Path) -> ExitCode {
-    match load(file) {
+    match load(file, None) {
         Ok(s) => {
             print!("{}", s.describe());
             ExitCode::SUCCESS
         }
         Err(code) => code,
     }
+}
+
+fn demand(file: &std::path::Path, seed: Option<u64>) -> ExitCode {
+    let s = match load(file, seed) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let r = crate::workload::demand_report(&s);
+    println!(
+        "demand     {} ({:?} arrivals, seed {})",
+        s.demand.description, s.demand.arrivals, s.seed
+    );
+    println!("requests   {} in {}", r.requests, s.duration);
+    println!(
+        "rate       mean {:.2} rps, p95 {:.2} rps, peak {:.2} rps (per {} window)",
+        r.mean_rps, r.p95_rps, r.peak_rps, r.window
+    );
+    println!("busiest    the window starting at {}", r.busiest_at);
+    ExitCode::SUCCESS
 }
 
 fn run(
@@ -109,13 +138,12 @@ fn run(
     quiet: bool,
     charts: ChartFormats,
 ) -> ExitCode {
-    let mut scenario = match load(file) {
+    // The seed is applied before validation: bursty demand and noise are
+    // drawn when the scenario is resolved.
+    let scenario = match load(file, seed) {
         Ok(s) => s,
         Err(code) => return code,
     };
-    if let Some(seed) = seed {
-        scenario.seed = seed;
-    }
     let out = out.unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
     if !quiet {
         eprintln!(

@@ -1,13 +1,15 @@
 //! Demand: the arrival rate over time, and the arrival process that turns it
 //! into request times.
 //!
-//! Every shape is resolved to a [`RateProfile`], a piecewise-constant rate
-//! function, and arrivals are drawn from it by time rescaling: the k-th
-//! arrival is at Λ⁻¹(E₁ + … + E_k), where Λ is the cumulative rate and the Eᵢ
-//! are unit exponentials (Poisson), or at Λ⁻¹(k) (evenly spaced). This is
-//! exact for any piecewise-constant rate, needs no rejection step, and draws
-//! exactly one random number per arrival, so the arrival stream is the same
-//! whatever else the simulation does.
+//! Every synthetic shape is resolved to a [`RateProfile`], a piecewise-linear
+//! rate function (`constant` and `steps` are its piecewise-constant special
+//! case), and arrivals are drawn from it by time rescaling: the k-th arrival
+//! is at Λ⁻¹(E₁ + … + E_k), where Λ is the cumulative rate and the Eᵢ are unit
+//! exponentials (Poisson), or at Λ⁻¹(k) (evenly spaced). On a linear piece
+//! Λ is quadratic and Λ⁻¹ is the root of a quadratic, so this is exact for
+//! every profile, needs no rejection step, and draws exactly one random
+//! number per arrival: the arrival stream is the same whatever else the
+//! simulation does.
 
 use crate::rng::Stream;
 use crate::time::SimTime;
@@ -24,15 +26,65 @@ pub enum ArrivalMode {
     Uniform,
 }
 
-/// One piece of a rate function: `rate` requests per second from `start`
-/// until the next segment's start (the last segment holds forever).
+/// One piece of a rate function: from `start` until the next segment's start
+/// the rate is `rate + slope × (t − start)` requests per second (`slope` in
+/// requests per second per second). The last segment of a profile is flat
+/// and holds forever.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Segment {
     pub start: SimTime,
     pub rate: f64,
+    pub slope: f64,
 }
 
-/// A piecewise-constant arrival rate, in requests per second.
+impl Segment {
+    /// A constant rate from `start`.
+    pub fn flat(start: SimTime, rate: f64) -> Self {
+        Segment {
+            start,
+            rate,
+            slope: 0.0,
+        }
+    }
+
+    /// The rate `secs` seconds after the start.
+    #[inline]
+    fn rate_after(&self, secs: f64) -> f64 {
+        self.rate + self.slope * secs
+    }
+
+    /// Expected arrivals in the first `secs` seconds: ∫ rate.
+    #[inline]
+    fn integral(&self, secs: f64) -> f64 {
+        if self.slope == 0.0 {
+            self.rate * secs
+        } else {
+            secs * (self.rate + 0.5 * self.slope * secs)
+        }
+    }
+
+    /// Seconds after the start at which the integral reaches `x` (≥ 0), the
+    /// inverse of [`Segment::integral`]; `None` if it never does.
+    #[inline]
+    fn inverse(&self, x: f64) -> Option<f64> {
+        if self.slope == 0.0 {
+            return (self.rate > 0.0).then(|| x / self.rate);
+        }
+        // Root of slope/2 τ² + rate τ − x = 0, in the form that stays
+        // accurate when slope × x is small next to rate².
+        // (Rounding can push the discriminant a hair below zero where a
+        // falling rate reaches zero at the segment's end.)
+        let disc = (self.rate * self.rate + 2.0 * self.slope * x).max(0.0);
+        let denom = self.rate + disc.sqrt();
+        if denom > 0.0 {
+            Some(2.0 * x / denom)
+        } else {
+            (x == 0.0).then_some(0.0)
+        }
+    }
+}
+
+/// A piecewise-linear arrival rate, in requests per second, never negative.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RateProfile {
     segments: Vec<Segment>,
@@ -41,10 +93,7 @@ pub struct RateProfile {
 impl RateProfile {
     pub fn constant(rate: f64) -> Self {
         RateProfile {
-            segments: vec![Segment {
-                start: SimTime::ZERO,
-                rate,
-            }],
+            segments: vec![Segment::flat(SimTime::ZERO, rate)],
         }
     }
 
@@ -52,25 +101,50 @@ impl RateProfile {
     pub fn steps(mut segments: Vec<Segment>) -> Self {
         segments.sort_by_key(|s| s.start);
         if segments.first().is_none_or(|s| s.start > SimTime::ZERO) {
-            segments.insert(
-                0,
-                Segment {
-                    start: SimTime::ZERO,
-                    rate: 0.0,
-                },
-            );
+            segments.insert(0, Segment::flat(SimTime::ZERO, 0.0));
         }
         RateProfile { segments }
+    }
+
+    /// The continuous piecewise-linear rate through `knots` (time, rate),
+    /// which must be sorted by time with the first at zero; the last rate
+    /// holds forever. Equal times make a jump.
+    pub fn through(knots: &[(SimTime, f64)]) -> Self {
+        let mut segments = Vec::with_capacity(knots.len());
+        for w in knots.windows(2) {
+            let ((t0, r0), (t1, r1)) = (w[0], w[1]);
+            if t1 > t0 {
+                let slope = (r1 - r0) / (t1 - t0).as_secs_f64();
+                segments.push(Segment {
+                    start: t0,
+                    rate: r0,
+                    slope,
+                });
+            }
+        }
+        if let Some(&(t, r)) = knots.last() {
+            segments.push(Segment::flat(t, r));
+        }
+        Self::steps(segments)
     }
 
     pub fn segments(&self) -> &[Segment] {
         &self.segments
     }
 
+    /// Seconds that segment `i` lasts (`None` for the last, which holds).
+    fn span(&self, i: usize) -> Option<f64> {
+        let s = self.segments[i];
+        self.segments
+            .get(i + 1)
+            .map(|n| (n.start - s.start).as_secs_f64())
+    }
+
     /// The rate at instant `t`.
     pub fn rate_at(&self, t: SimTime) -> f64 {
         let i = self.segments.partition_point(|s| s.start <= t);
-        self.segments[i.saturating_sub(1)].rate
+        let s = self.segments[i.saturating_sub(1)];
+        s.rate_after((t - s.start).as_secs_f64())
     }
 
     /// Expected number of arrivals in [0, t): Λ(t).
@@ -81,18 +155,26 @@ impl RateProfile {
                 break;
             }
             let end = self.segments.get(i + 1).map_or(t, |n| n.start.min(t));
-            total += s.rate * (end - s.start).as_secs_f64();
+            total += s.integral((end - s.start).as_secs_f64());
         }
         total
     }
 
     /// The highest rate in force at some instant of [0, horizon).
     pub fn peak(&self, horizon: SimTime) -> f64 {
-        self.segments
-            .iter()
-            .filter(|s| s.start < horizon)
-            .map(|s| s.rate)
-            .fold(0.0, f64::max)
+        let mut peak: f64 = 0.0;
+        for (i, s) in self.segments.iter().enumerate() {
+            if s.start >= horizon {
+                break;
+            }
+            let end = self
+                .segments
+                .get(i + 1)
+                .map_or(horizon, |n| n.start.min(horizon));
+            let secs = (end - s.start).as_secs_f64();
+            peak = peak.max(s.rate).max(s.rate_after(secs));
+        }
+        peak
     }
 
     /// The mean rate over [0, horizon).
@@ -102,6 +184,88 @@ impl RateProfile {
             0.0
         } else {
             self.cumulative(horizon) / secs
+        }
+    }
+
+    /// The pointwise product of two profiles. Where both pieces slope the
+    /// product is quadratic; it is then approximated by chords at most
+    /// `max_piece` long (relative error ≤ (slope × max_piece)² / 8 of the
+    /// rates involved: negligible at seconds).
+    pub fn times(&self, other: &RateProfile, max_piece: SimTime) -> RateProfile {
+        let mut starts: Vec<SimTime> = self
+            .segments
+            .iter()
+            .chain(&other.segments)
+            .map(|s| s.start)
+            .collect();
+        starts.sort();
+        starts.dedup();
+        let mut out = Vec::with_capacity(starts.len());
+        for (k, &t0) in starts.iter().enumerate() {
+            let a = self.piece_at(t0);
+            let b = other.piece_at(t0);
+            let rate = a.rate * b.rate;
+            let Some(&t1) = starts.get(k + 1) else {
+                out.push(Segment::flat(t0, rate));
+                continue;
+            };
+            if a.slope == 0.0 || b.slope == 0.0 {
+                let slope = a.rate * b.slope + a.slope * b.rate;
+                out.push(Segment {
+                    start: t0,
+                    rate,
+                    slope,
+                });
+                continue;
+            }
+            let n = (t1 - t0).as_nanos().div_ceil(max_piece.as_nanos().max(1));
+            let step = (t1 - t0).as_nanos() / n;
+            let mut s = t0;
+            while s < t1 {
+                let e = if t1.as_nanos() - s.as_nanos() < 2 * step {
+                    t1
+                } else {
+                    SimTime(s.as_nanos() + step)
+                };
+                let (x0, x1) = ((s - t0).as_secs_f64(), (e - t0).as_secs_f64());
+                let (r0, r1) = (
+                    a.rate_after(x0) * b.rate_after(x0),
+                    a.rate_after(x1) * b.rate_after(x1),
+                );
+                out.push(Segment {
+                    start: s,
+                    rate: r0,
+                    slope: (r1 - r0) / (x1 - x0),
+                });
+                s = e;
+            }
+        }
+        RateProfile { segments: out }
+    }
+
+    /// The segment in force at `t`, restarted at `t`.
+    fn piece_at(&self, t: SimTime) -> Segment {
+        let i = self.segments.partition_point(|s| s.start <= t);
+        let s = self.segments[i.saturating_sub(1)];
+        Segment {
+            start: t,
+            rate: s.rate_after((t - s.start).as_secs_f64()),
+            slope: s.slope,
+        }
+    }
+
+    /// The profile with every rate multiplied by `factor` (≥ 0).
+    pub fn scaled(&self, factor: f64) -> RateProfile {
+        RateProfile {
+            segments: self
+                .segments
+                .iter()
+                .map(|s| Segment {
+                    start: s.start,
+                    rate: s.rate * factor,
+                    slope: s.slope * factor,
+                })
+                .collect(),
         }
     }
 }
@@ -145,12 +309,10 @@ impl ArrivalProcess {
             ArrivalMode::Uniform => self.count as f64,
         };
         self.count += 1;
-        let segs = &self.profile.segments;
         loop {
-            let s = segs[self.seg];
-            let next_start = segs.get(self.seg + 1).map(|n| n.start);
-            let span = next_start.map(|n| (n - s.start).as_secs_f64());
-            let cum_at_end = span.map(|d| self.cum_at_seg + s.rate * d);
+            let s = self.profile.segments[self.seg];
+            let span = self.profile.span(self.seg);
+            let cum_at_end = span.map(|d| self.cum_at_seg + s.integral(d));
             match cum_at_end {
                 // The target lies at or beyond this segment's end: move on.
                 // (At exactly the end, the arrival belongs to the next
@@ -160,13 +322,11 @@ impl ArrivalProcess {
                     self.seg += 1;
                 }
                 _ => {
-                    if s.rate <= 0.0 {
-                        return None;
-                    }
-                    let offset = (self.target - self.cum_at_seg) / s.rate;
+                    let offset = s.inverse(self.target - self.cum_at_seg)?;
                     let t = s.start + SimTime::from_secs_f64(offset);
                     // Rounding to whole nanoseconds must not spill into the
                     // next segment's time nor go before this one.
+                    let next_start = self.profile.segments.get(self.seg + 1).map(|n| n.start);
                     return Some(match next_start {
                         Some(n) if t >= n => SimTime(n.as_nanos() - 1).max(s.start),
                         _ => t,
@@ -185,10 +345,7 @@ mod tests {
     fn steps(list: &[(u64, f64)]) -> RateProfile {
         RateProfile::steps(
             list.iter()
-                .map(|&(s, r)| Segment {
-                    start: SimTime::from_secs(s),
-                    rate: r,
-                })
+                .map(|&(s, r)| Segment::flat(SimTime::from_secs(s), r))
                 .collect(),
         )
     }

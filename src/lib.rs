@@ -14,6 +14,10 @@
 //! - [`engine`]: the event queue and the loop; knows nothing of servers.
 //! - [`rng`], [`dist`]: named random streams and the distributions drawn from them.
 //! - [`demand`]: rate profiles and the arrival process.
+//! - [`shapes`]: synthetic demand shapes (ramp, diurnal, hourly, spikes,
+//!   bursty, noise) built as rate profiles.
+//! - [`trace`]: recorded demand (rate and timestamp CSV files), checked
+//!   at load time and streamed at run time.
 //! - [`workload`]: the call tree of a request and the per-request work sizes.
 //! - [`fleet`]: a fleet of identical servers behind one FCFS queue.
 //! - [`autoscale`]: the servers of an autoscaled fleet and its
@@ -74,9 +78,11 @@ pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod serverless;
+pub mod shapes;
 pub mod sim;
 pub mod stats;
 pub mod summary;
 pub mod table;
 pub mod time;
+pub mod trace;
 pub mod workload;

@@ -28,6 +28,15 @@ pub mod purpose {
     pub const COLD_START: &str = "cold_start";
     /// Server boot times of an autoscaled fleet, for the same reason.
     pub const BOOT_TIME: &str = "boot_time";
+    /// The states of a `bursty` demand, drawn once when the scenario is
+    /// resolved.
+    pub const DEMAND_BURSTS: &str = "demand_bursts";
+    /// The per-window `noise` factors of a demand, drawn once when the
+    /// scenario is resolved (its own stream, so that adding noise does not
+    /// change the bursts).
+    pub const DEMAND_NOISE: &str = "demand_noise";
+    /// Which trace requests a `scale` keeps or copies, and where copies go.
+    pub const TRACE_SCALE: &str = "trace_scale";
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {

@@ -7,6 +7,7 @@
 //! file (names, call graph, sizes). Every error names the file, line and key.
 
 mod autoscaled;
+mod demand;
 mod error;
 mod functions;
 mod microservices;
@@ -14,6 +15,7 @@ mod raw;
 mod slo;
 
 pub use autoscaled::{AutoscaledSpec, ScalingSpec};
+pub use demand::Demand;
 pub use error::ScenarioError;
 pub use functions::{FunctionSpec, IdleSelection, ServerlessSpec};
 pub use microservices::MicroservicesSpec;
@@ -22,16 +24,14 @@ pub use raw::{CallMode, SizeBasis};
 pub use slo::{Percentile, Slo};
 
 use crate::catalog::Instance;
-use crate::demand::{ArrivalMode, RateProfile, Segment};
 use crate::dist::Dist;
 use crate::time::SimTime;
 use crate::workload::CallTree;
 use error::ErrorContext;
-use raw::{Arrivals, Kind, RawArchitecture, RawDemand, RawScenario, Servers, Shape};
+use raw::{Kind, RawArchitecture, RawScenario, Servers};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use toml::Spanned;
 
 /// A validated scenario, ready to run.
 #[derive(Clone, Debug)]
@@ -54,14 +54,6 @@ pub struct Scenario {
     pub architectures: Vec<Architecture>,
     /// The service-level objective, if the file sets one.
     pub slo: Option<Slo>,
-}
-
-#[derive(Clone, Debug)]
-pub struct Demand {
-    pub profile: RateProfile,
-    pub arrivals: ArrivalMode,
-    /// What the file said, for reports ("constant 180 rps").
-    pub description: String,
 }
 
 #[derive(Clone, Debug)]
@@ -133,17 +125,29 @@ pub struct Sizing {
 
 /// Reads and validates a scenario file.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+    load_seeded(path, None)
+}
+
+/// Reads and validates a scenario file with its seed replaced by `seed`
+/// (if given). The seed must be known while validating: random demand
+/// shapes (`bursty`, `noise`) are drawn then.
+pub fn load_seeded(path: &Path, seed: Option<u64>) -> Result<Scenario, ScenarioError> {
     let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
         file: path.to_path_buf(),
         line: None,
         key: None,
         message: format!("cannot read the file: {e}"),
     })?;
-    parse(&text, path)
+    parse_seeded(&text, path, seed)
 }
 
 /// Validates scenario text; `path` is used for messages and relative paths.
 pub fn parse(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
+    parse_seeded(text, path, None)
+}
+
+/// [`parse`], with the file's seed replaced by `seed` (if given).
+pub fn parse_seeded(text: &str, path: &Path, seed: Option<u64>) -> Result<Scenario, ScenarioError> {
     let ctx = ErrorContext { file: path, text };
     let de = toml::de::Deserializer::parse(text).map_err(|e| toml_error(&ctx, &e, ""))?;
     let raw: RawScenario = serde_path_to_error::deserialize(de).map_err(|e| {
@@ -154,7 +158,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
             .replace(".$__serde_spanned_private_value", "");
         toml_error(&ctx, e.inner(), if key == "." { "" } else { &key })
     })?;
-    validate(raw, &ctx)
+    validate(raw, &ctx, seed)
 }
 
 fn toml_error(ctx: &ErrorContext, e: &toml::de::Error, key: &str) -> ScenarioError {
@@ -162,7 +166,14 @@ fn toml_error(ctx: &ErrorContext, e: &toml::de::Error, key: &str) -> ScenarioErr
     ctx.at(e.span(), key, message)
 }
 
-fn validate(raw: RawScenario, ctx: &ErrorContext) -> Result<Scenario, ScenarioError> {
+fn validate(
+    mut raw: RawScenario,
+    ctx: &ErrorContext,
+    seed: Option<u64>,
+) -> Result<Scenario, ScenarioError> {
+    if let Some(seed) = seed {
+        raw.seed = seed;
+    }
     let name = raw.name.get_ref().trim().to_string();
     if name.is_empty() || name == "." || name == ".." || name.contains(['/', '\\']) {
         return Err(ctx.at(
@@ -195,7 +206,15 @@ fn validate(raw: RawScenario, ctx: &ErrorContext) -> Result<Scenario, ScenarioEr
         Some(w) => w.get_ref().0,
         None => default_window(duration),
     };
-    let demand = validate_demand(&raw.demand, ctx)?;
+    let demand = demand::validate_demand(
+        &raw.demand,
+        &demand::DemandContext {
+            ctx,
+            duration,
+            window,
+            seed: raw.seed,
+        },
+    )?;
     let slo = slo::validate(raw.slo.as_ref(), ctx)?;
     let services = validate_services(&raw, ctx)?;
     let calls = CallTree::build(&services).map_err(|m| ctx.at(None, "services", m))?;
@@ -250,100 +269,6 @@ fn default_window(duration: SimTime) -> SimTime {
     } else {
         SimTime((duration.as_nanos() / 100).max(1_000_000))
     }
-}
-
-fn positive_rate(
-    v: &Spanned<f64>,
-    key: &str,
-    ctx: &ErrorContext,
-    allow_zero: bool,
-) -> Result<f64, ScenarioError> {
-    let r = *v.get_ref();
-    let ok = r.is_finite() && (r > 0.0 || (allow_zero && r == 0.0));
-    if ok {
-        Ok(r)
-    } else {
-        let what = if allow_zero { ">= 0" } else { "> 0" };
-        Err(ctx.at(
-            Some(v.span()),
-            key,
-            format!("expected a rate {what} in requests per second, found {r}"),
-        ))
-    }
-}
-
-fn validate_demand(d: &Spanned<RawDemand>, ctx: &ErrorContext) -> Result<Demand, ScenarioError> {
-    let raw = d.get_ref();
-    let misplaced = |key: &str, span: std::ops::Range<usize>, shape: &str| {
-        ctx.at(
-            Some(span),
-            &format!("demand.{key}"),
-            format!("key `{key}` does not apply to shape = \"{shape}\""),
-        )
-    };
-    let arrivals = match raw.arrivals.unwrap_or(Arrivals::Poisson) {
-        Arrivals::Poisson => ArrivalMode::Poisson,
-        Arrivals::Uniform => ArrivalMode::Uniform,
-    };
-    let (profile, description) = match raw.shape {
-        Shape::Constant => {
-            if let Some(s) = &raw.steps {
-                return Err(misplaced("steps", s.span(), "constant"));
-            }
-            let rps = raw.rps.as_ref().ok_or_else(|| {
-                ctx.at(
-                    Some(d.span()),
-                    "demand.rps",
-                    "shape = \"constant\" needs `rps`",
-                )
-            })?;
-            let r = positive_rate(rps, "demand.rps", ctx, false)?;
-            (RateProfile::constant(r), format!("constant {r} rps"))
-        }
-        Shape::Steps => {
-            if let Some(r) = &raw.rps {
-                return Err(misplaced("rps", r.span(), "steps"));
-            }
-            let steps = raw.steps.as_ref().ok_or_else(|| {
-                ctx.at(
-                    Some(d.span()),
-                    "demand.steps",
-                    "shape = \"steps\" needs `steps = [{ at = \"0s\", rps = 50 }, …]`",
-                )
-            })?;
-            let mut segments = Vec::new();
-            for (i, s) in steps.get_ref().iter().enumerate() {
-                let rate = positive_rate(&s.rps, &format!("demand.steps[{i}].rps"), ctx, true)?;
-                segments.push(Segment {
-                    start: s.at.0,
-                    rate,
-                });
-            }
-            let mut starts: Vec<SimTime> = segments.iter().map(|s| s.start).collect();
-            starts.sort();
-            if starts.windows(2).any(|w| w[0] == w[1]) {
-                return Err(ctx.at(
-                    Some(steps.span()),
-                    "demand.steps",
-                    "two steps start at the same time",
-                ));
-            }
-            if segments.iter().all(|s| s.rate == 0.0) {
-                return Err(ctx.at(
-                    Some(steps.span()),
-                    "demand.steps",
-                    "expected at least one step with a rate > 0",
-                ));
-            }
-            let n = segments.len();
-            (RateProfile::steps(segments), format!("{n} steps"))
-        }
-    };
-    Ok(Demand {
-        profile,
-        arrivals,
-        description,
-    })
 }
 
 fn validate_services(raw: &RawScenario, ctx: &ErrorContext) -> Result<Vec<Service>, ScenarioError> {

@@ -4,6 +4,7 @@
 //! that the TOML parser attaches the exact line to the error; checks that
 //! need the whole file happen in `validate`.
 
+use super::demand::RawDemand;
 use crate::catalog::{self, Instance};
 use crate::dist::Dist;
 use crate::time::{SimTime, parse_duration, parse_memory_mb};
@@ -27,36 +28,6 @@ pub struct RawScenario {
     pub services: Vec<RawService>,
     pub architectures: Vec<RawArchitecture>,
     pub slo: Option<super::slo::RawSlo>,
-}
-
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum Shape {
-    Constant,
-    Steps,
-}
-
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum Arrivals {
-    Poisson,
-    Uniform,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawDemand {
-    pub shape: Shape,
-    pub rps: Option<Spanned<f64>>,
-    pub steps: Option<Spanned<Vec<RawStep>>>,
-    pub arrivals: Option<Arrivals>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawStep {
-    pub at: Dur,
-    pub rps: Spanned<f64>,
 }
 
 #[derive(Debug, Deserialize)]
