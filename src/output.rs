@@ -157,6 +157,10 @@ pub fn timeseries_csv(run: &RunSummary) -> Result<Vec<u8>> {
         "provisioned_instances",
         "booting_servers",
         "draining_servers",
+        "p50_ms",
+        "p90_ms",
+        "p95_ms",
+        "p999_ms",
     ])?;
     let windows = run
         .architectures
@@ -189,6 +193,10 @@ pub fn timeseries_csv(run: &RunSummary) -> Result<Vec<u8>> {
                 row.provisioned_instances.to_string(),
                 row.booting_servers.to_string(),
                 row.draining_servers.to_string(),
+                row.p50_ms.to_string(),
+                row.p90_ms.to_string(),
+                row.p95_ms.to_string(),
+                row.p999_ms.to_string(),
             ])?;
         }
     }

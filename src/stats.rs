@@ -57,8 +57,26 @@ pub struct WindowRow {
     pub draining_servers: f64,
     /// p99 latency of the requests that completed in the window (0 if none).
     pub p99_ms: f64,
+    /// The other percentiles an SLO may name, likewise.
+    pub p50_ms: f64,
+    pub p90_ms: f64,
+    pub p95_ms: f64,
+    pub p999_ms: f64,
     /// Cumulative cost at the end of the window.
     pub cost_usd: f64,
+}
+
+impl WindowRow {
+    /// The window's latency at percentile `p` (50, 90, 95, 99 or 99.9).
+    pub fn latency_ms_at(&self, p: f64) -> f64 {
+        match p {
+            50.0 => self.p50_ms,
+            90.0 => self.p90_ms,
+            95.0 => self.p95_ms,
+            99.9 => self.p999_ms,
+            _ => self.p99_ms,
+        }
+    }
 }
 
 /// Time integrals, in (count × nanoseconds), exact.
@@ -294,6 +312,10 @@ impl Collector {
             booting_servers: avg(a.booting),
             draining_servers: avg(a.draining),
             p99_ms: self.window_latency.quantile(0.99).as_millis_f64(),
+            p50_ms: self.window_latency.quantile(0.50).as_millis_f64(),
+            p90_ms: self.window_latency.quantile(0.90).as_millis_f64(),
+            p95_ms: self.window_latency.quantile(0.95).as_millis_f64(),
+            p999_ms: self.window_latency.quantile(0.999).as_millis_f64(),
             cost_usd: self.areas.servers as f64 * self.price_per_server_ns + self.extra_cost,
         });
         self.window_latency.clear();

@@ -320,3 +320,23 @@ fn check_prints_the_slo() {
         "{stdout}"
     );
 }
+
+/// The timeline's latency panel follows the SLO percentile.
+#[test]
+fn timeline_latency_panel_uses_the_slo_percentile() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "name = \"p95\"\nduration = \"10m\"\n[demand]\nshape = \"constant\"\nrps = 20.0\n[[services]]\nname = \"api\"\nwork = { dist = \"exponential\", mean = \"20ms\" }\n[[architectures]]\nname = \"f\"\nkind = \"fleet\"\nservers = 1\ninstance = \"m5.large\"\n[slo]\nlatency = \"100ms\"\npercentile = 95\n";
+    std::fs::write(dir.path().join("s.toml"), text).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_scalesim"))
+        .args(["run", "s.toml", "--quiet", "--charts", "svg"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let svg = std::fs::read_to_string(dir.path().join("output/p95/timeline.svg")).unwrap();
+    assert!(
+        svg.contains("Latency: p95 of the requests"),
+        "no p95 panel title"
+    );
+    assert!(!svg.contains("Latency: p99"));
+}

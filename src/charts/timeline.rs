@@ -1,5 +1,6 @@
-//! Panels sharing the time axis: demand, capacity per architecture, p99
-//! latency per window (log scale) and errors per window. Drawn as steps,
+//! Panels sharing the time axis: demand, capacity per architecture, the
+//! latency at the SLO percentile (p99 without an SLO) per window (log
+//! scale) and errors per window. Drawn as steps,
 //! one per time-series window; very long series are merged into at most
 //! [`MAX_STEPS`] steps so that the chart stays readable and small.
 
@@ -29,12 +30,20 @@ struct Step {
     arrivals: u64,
     errors: u64,
     servers: f64,
-    /// The worst p99 of the merged windows; 0 if nothing completed.
+    /// The worst latency at the charted percentile of the merged windows;
+    /// 0 if nothing completed.
     p99_ms: f64,
 }
 
 /// Merges consecutive windows so that there are at most `max` steps.
-fn steps(rows: &[WindowRow], window_s: f64, duration_s: f64, max: usize) -> Vec<Step> {
+/// `percentile` picks the latency kept per window (50, 90, 95, 99, 99.9).
+fn steps(
+    rows: &[WindowRow],
+    window_s: f64,
+    duration_s: f64,
+    max: usize,
+    percentile: f64,
+) -> Vec<Step> {
     let group = rows.len().div_ceil(max.max(1)).max(1);
     rows.chunks(group)
         .map(|c| {
@@ -51,10 +60,24 @@ fn steps(rows: &[WindowRow], window_s: f64, duration_s: f64, max: usize) -> Vec<
                     .map(|r| r.rejected + r.throttled + r.timed_out)
                     .sum(),
                 servers: c.iter().map(|r| r.servers * width(r)).sum::<f64>() / span,
-                p99_ms: c.iter().map(|r| r.p99_ms).fold(0.0, f64::max),
+                p99_ms: c
+                    .iter()
+                    .map(|r| r.latency_ms_at(percentile))
+                    .fold(0.0, f64::max),
             }
         })
         .collect()
+}
+
+/// The latency panel's axis label: a static string, as panels take one.
+fn y_desc_for(p: Percentile) -> &'static str {
+    match p {
+        Percentile::P50 => "p50 (log)",
+        Percentile::P90 => "p90 (log)",
+        Percentile::P95 => "p95 (log)",
+        Percentile::P99 => "p99 (log)",
+        Percentile::P999 => "p99.9 (log)",
+    }
 }
 
 /// The unit of the time axis: hours, minutes or seconds.
@@ -109,8 +132,9 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ChartData)
             label: run.architectures[i].name.clone(),
         })
         .collect();
-    let slo_p99 = data.slo.filter(|s| s.percentile == Percentile::P99);
-    if slo_p99.is_some() {
+    // The SLO's percentile, per window (p99 without an SLO).
+    let percentile = data.slo.map_or(Percentile::P99, |s| s.percentile);
+    if data.slo.is_some() {
         items.extend(data.slo_legend_item());
     }
     let area = look::legend(&area, &items)?;
@@ -119,7 +143,15 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ChartData)
     let all: Vec<Vec<Step>> = run
         .architectures
         .iter()
-        .map(|a| steps(&a.timeseries, run.window_s, run.duration_s, MAX_STEPS))
+        .map(|a| {
+            steps(
+                &a.timeseries,
+                run.window_s,
+                run.duration_s,
+                MAX_STEPS,
+                percentile.value(),
+            )
+        })
         .collect();
     let merged_s = all
         .first()
@@ -172,7 +204,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ChartData)
     panel.draw(&panels[1], x.clone(), 0.0..top, &linear, &capacity)?;
 
     let latency = series(&|s| (s.p99_ms > 0.0).then_some(s.p99_ms));
-    let slo_ms = slo_p99.map(|s| s.latency.as_millis_f64());
+    let slo_ms = data.slo.map(|s| s.latency.as_millis_f64());
     let ys = latency
         .iter()
         .flat_map(|(_, l)| l.iter().flatten())
@@ -180,8 +212,8 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ChartData)
         .chain(slo_ms);
     let (y0, y1) = look::log_range(ys);
     let panel = Panel {
-        title: "Latency: p99 of the requests completing in each window".into(),
-        y_desc: "p99 (log)",
+        title: format!("Latency: {percentile} of the requests completing in each window"),
+        y_desc: y_desc_for(percentile),
         slo_ms,
         ..panel
     };
@@ -347,7 +379,7 @@ mod tests {
         let rows: Vec<WindowRow> = (0..10)
             .map(|i| row(i as f64 * 60.0, 10, if i < 5 { 2.0 } else { 4.0 }, i as f64))
             .collect();
-        let s = steps(&rows, 60.0, 570.0, 4);
+        let s = steps(&rows, 60.0, 570.0, 4, 99.0);
         // 10 windows, at most 4 steps: groups of 3.
         assert_eq!(s.len(), 4);
         assert_eq!(
@@ -368,7 +400,7 @@ mod tests {
             row(60.0, 1, 1.0, 0.0),
             row(120.0, 1, 1.0, 7.0),
         ];
-        let s = steps(&rows, 60.0, 180.0, 100);
+        let s = steps(&rows, 60.0, 180.0, 100, 99.0);
         let lines = step_lines(&s, 60.0, |s| (s.p99_ms > 0.0).then_some(s.p99_ms));
         assert_eq!(
             lines,
