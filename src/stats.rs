@@ -114,10 +114,28 @@ struct Levels {
     queue: u64,
     in_system: u64,
     servers: u64,
-    idle: u64,
-    provisioned: u64,
-    booting: u64,
-    draining: u64,
+}
+
+/// A level that changes rarely (instances idle or provisioned, servers
+/// booting or draining): integrated when it changes, not on every event,
+/// to keep the per-event work of the common levels small.
+#[derive(Clone, Copy, Debug, Default)]
+struct Slow {
+    value: u64,
+    since: SimTime,
+    area: u128,
+}
+
+impl Slow {
+    fn set(&mut self, now: SimTime, value: u64) {
+        self.area = self.area_at(now);
+        self.since = now;
+        self.value = value;
+    }
+
+    fn area_at(&self, t: SimTime) -> u128 {
+        self.area + self.value as u128 * (t - self.since).as_nanos() as u128
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -193,6 +211,11 @@ pub struct Collector {
     /// continuous rate (provisioned capacity), accrued as time passes.
     extra_cost: f64,
     cost_rate_per_ns: f64,
+    cost_rate_since: SimTime,
+    idle: Slow,
+    provisioned: Slow,
+    booting: Slow,
+    draining: Slow,
     pub counts: RequestCounts,
     pub latency: Histogram,
     pub wait: Histogram,
@@ -218,6 +241,11 @@ impl Collector {
             price_per_server_ns: price_per_server_hour / 3600.0 / 1e9,
             extra_cost: 0.0,
             cost_rate_per_ns: 0.0,
+            cost_rate_since: SimTime::ZERO,
+            idle: Slow::default(),
+            provisioned: Slow::default(),
+            booting: Slow::default(),
+            draining: Slow::default(),
             counts: RequestCounts::default(),
             latency: Histogram::new(),
             wait: Histogram::new(),
@@ -256,11 +284,6 @@ impl Collector {
             self.areas.queue += l.queue as u128 * dt;
             self.areas.in_system += l.in_system as u128 * dt;
             self.areas.servers += l.servers as u128 * dt;
-            self.areas.idle += l.idle as u128 * dt;
-            self.areas.provisioned += l.provisioned as u128 * dt;
-            self.areas.booting += l.booting as u128 * dt;
-            self.areas.draining += l.draining as u128 * dt;
-            self.extra_cost += self.cost_rate_per_ns * dt as f64;
             self.last = t;
         }
     }
@@ -281,7 +304,7 @@ impl Collector {
             let b = self.next_boundary;
             self.integrate_to(b);
             if self.areas_at_warmup.is_none() && b == self.warmup {
-                self.areas_at_warmup = Some(self.areas);
+                self.areas_at_warmup = Some(self.snapshot(b));
             }
             if b == self.window_start + self.window {
                 self.close_window(b);
@@ -292,7 +315,8 @@ impl Collector {
 
     fn close_window(&mut self, end: SimTime) {
         let span = (end - self.window_start).as_nanos() as f64;
-        let a = self.areas.minus(self.areas_at_window_start);
+        let now = self.snapshot(end);
+        let a = now.minus(self.areas_at_window_start);
         let avg = |x: u128| if span > 0.0 { x as f64 / span } else { 0.0 };
         let w = self.win;
         self.rows.push(WindowRow {
@@ -316,11 +340,12 @@ impl Collector {
             p90_ms: self.window_latency.quantile(0.90).as_millis_f64(),
             p95_ms: self.window_latency.quantile(0.95).as_millis_f64(),
             p999_ms: self.window_latency.quantile(0.999).as_millis_f64(),
-            cost_usd: self.areas.servers as f64 * self.price_per_server_ns + self.extra_cost,
+            cost_usd: self.areas.servers as f64 * self.price_per_server_ns
+                + self.extra_cost_at(end),
         });
         self.window_latency.clear();
         self.win = WindowCounts::default();
-        self.areas_at_window_start = self.areas;
+        self.areas_at_window_start = now;
         self.window_start = end;
     }
 
@@ -347,14 +372,36 @@ impl Collector {
     }
     #[inline]
     pub fn set_idle(&mut self, n: u64) {
-        self.levels.idle = n;
+        if n != self.idle.value {
+            self.idle.set(self.last, n);
+        }
     }
     pub fn set_provisioned(&mut self, n: u64) {
-        self.levels.provisioned = n;
+        self.provisioned.set(self.last, n);
     }
     pub fn set_booting_draining(&mut self, booting: u64, draining: u64) {
-        self.levels.booting = booting;
-        self.levels.draining = draining;
+        if booting != self.booting.value {
+            self.booting.set(self.last, booting);
+        }
+        if draining != self.draining.value {
+            self.draining.set(self.last, draining);
+        }
+    }
+
+    /// Every integral at `t`, which must be the instant integrated to.
+    fn snapshot(&self, t: SimTime) -> Areas {
+        Areas {
+            idle: self.idle.area_at(t),
+            provisioned: self.provisioned.area_at(t),
+            booting: self.booting.area_at(t),
+            draining: self.draining.area_at(t),
+            ..self.areas
+        }
+    }
+
+    /// Pay-per-use charges and the continuous spend up to `t`.
+    fn extra_cost_at(&self, t: SimTime) -> f64 {
+        self.extra_cost + self.cost_rate_per_ns * (t - self.cost_rate_since).as_nanos() as f64
     }
 
     /// Adds a one-off charge (an invocation's bill) to the running cost.
@@ -365,6 +412,8 @@ impl Collector {
 
     /// Sets a continuous spend rate, in USD per second.
     pub fn set_cost_rate(&mut self, usd_per_second: f64) {
+        self.extra_cost = self.extra_cost_at(self.last);
+        self.cost_rate_since = self.last;
         self.cost_rate_per_ns = usd_per_second / 1e9;
     }
 
@@ -431,7 +480,7 @@ impl Collector {
 
     /// The integrals from time 0 up to the last `advance`.
     pub fn areas(&self) -> Areas {
-        self.areas
+        self.snapshot(self.last)
     }
 
     /// Closes the run at `end`: the last (possibly partial) window is
@@ -443,7 +492,9 @@ impl Collector {
             self.close_window(end);
         }
         self.counts.in_flight = in_flight;
-        let measured = self.areas.minus(self.areas_at_warmup.unwrap_or_default());
+        let measured = self
+            .snapshot(end)
+            .minus(self.areas_at_warmup.unwrap_or_default());
         RunStats {
             counts: self.counts,
             latency: self.latency,
