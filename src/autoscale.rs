@@ -3,7 +3,8 @@
 //!
 //! # Rules
 //! - Every `evaluation` period the metric is read, averaged over the
-//!   period: `cpu` (busy share of the serving servers' vCPUs),
+//!   period: `cpu` (busy share of the vCPUs of the servers that run work:
+//!   serving and draining),
 //!   `requests_per_server` (arrivals per second per serving server) or
 //!   `queue` (waiting requests per serving server).
 //! - The desired size is ceil(serving × metric / target) (for `queue` and
@@ -68,13 +69,15 @@ pub struct Pool {
     serving: u32,
     booting: u32,
     draining: u32,
-    /// Integral of serving servers over time, for the metric.
-    serving_area: u128,
-    serving_since: SimTime,
+    /// Integral of serving and draining servers over time: the capacity
+    /// whose busy slots the metric reads.
+    working_area: u128,
+    working_since: SimTime,
+    working_now: u32,
     arrivals: u64,
     last_eval: SimTime,
     areas_at_eval: Areas,
-    serving_area_at_eval: u128,
+    working_area_at_eval: u128,
     last_scale_out: Option<SimTime>,
     /// Recent recommendations (time, desired) for scale-in stabilisation.
     history: std::collections::VecDeque<(SimTime, u32)>,
@@ -106,12 +109,13 @@ impl Pool {
             serving: 0,
             booting: 0,
             draining: 0,
-            serving_area: 0,
-            serving_since: SimTime::ZERO,
+            working_area: 0,
+            working_since: SimTime::ZERO,
+            working_now: 0,
             arrivals: 0,
             last_eval: SimTime::ZERO,
             areas_at_eval: Areas::default(),
-            serving_area_at_eval: 0,
+            working_area_at_eval: 0,
             last_scale_out: None,
             history: std::collections::VecDeque::new(),
             boot_rng: rng::stream(seed, replication, rng::purpose::BOOT_TIME),
@@ -200,13 +204,12 @@ impl Pool {
         }
     }
 
-    fn set_serving(&mut self, now: SimTime, serving: u32) {
-        self.serving_area += self.serving as u128 * (now - self.serving_since).as_nanos() as u128;
-        self.serving_since = now;
-        self.serving = serving;
-    }
-
+    /// Call at every change of the counts (after it).
     fn record_levels(&mut self, now: SimTime) {
+        self.working_area +=
+            self.working_now as u128 * (now - self.working_since).as_nanos() as u128;
+        self.working_since = now;
+        self.working_now = self.serving + self.draining;
         self.launched.set(now, self.launched(), self.warmup);
         self.working
             .set(now, (self.serving + self.draining) as u64, self.warmup);
@@ -241,7 +244,7 @@ impl Pool {
             let s = (self.servers.len() - 1) as u32;
             self.make_available(s);
         }
-        self.set_serving(SimTime::ZERO, n);
+        self.serving = n;
         self.record_levels(SimTime::ZERO);
     }
 
@@ -252,7 +255,7 @@ impl Pool {
         }
         self.servers[s as usize].state = State::Serving;
         self.booting -= 1;
-        self.set_serving(now, self.serving + 1);
+        self.serving += 1;
         self.make_available(s);
         self.record_levels(now);
     }
@@ -264,7 +267,7 @@ impl Pool {
             State::Draining => self.draining -= 1,
             State::Serving => {
                 self.make_unavailable(s);
-                self.set_serving(now, self.serving - 1);
+                self.serving -= 1;
             }
             State::Stopped => return,
         }
@@ -310,7 +313,7 @@ impl Pool {
                 return;
             };
             self.make_unavailable(s);
-            self.set_serving(now, self.serving - 1);
+            self.serving -= 1;
             self.servers[s as usize].state = State::Draining;
             self.draining += 1;
             self.record_levels(now);
@@ -322,15 +325,17 @@ impl Pool {
     /// `areas` are the fleet's integrals up to `now`.
     pub fn evaluate(&mut self, now: SimTime, areas: Areas) -> Launches {
         let mut out = Launches::default();
-        self.set_serving(now, self.serving);
+        self.record_levels(now);
         let period = (now - self.last_eval).as_nanos() as f64;
-        let serving_mean = (self.serving_area - self.serving_area_at_eval) as f64 / period;
+        // Busy slots include draining servers' jobs, so the capacity they
+        // are read against does too.
+        let working_mean = (self.working_area - self.working_area_at_eval) as f64 / period;
         let busy = (areas.busy - self.areas_at_eval.busy) as f64 / period;
         let queue = (areas.queue - self.areas_at_eval.queue) as f64 / period;
         let arrivals_per_s = self.arrivals as f64 / (period / 1e9);
         self.last_eval = now;
         self.areas_at_eval = areas;
-        self.serving_area_at_eval = self.serving_area;
+        self.working_area_at_eval = self.working_area;
         self.arrivals = 0;
 
         // The load the metric measures, in servers' worth at the target.
@@ -339,8 +344,8 @@ impl Pool {
             Metric::RequestsPerServer => arrivals_per_s / self.spec.target,
             Metric::Queue => queue / self.spec.target,
         };
-        let ratio = if serving_mean > 0.0 {
-            needed / serving_mean
+        let ratio = if working_mean > 0.0 {
+            needed / working_mean
         } else if needed > 0.0 {
             f64::INFINITY
         } else {

@@ -15,7 +15,7 @@
 use crate::autoscale::{Launches, Pool, PoolSummary};
 use crate::engine::{Model, Scheduler};
 use crate::scenario::{ArchitectureSpec, CallMode, MicroservicesSpec, Scenario};
-use crate::stats::{Areas, Collector, RunStats};
+use crate::stats::{Areas, Collector, Level, RunStats};
 use crate::time::SimTime;
 use crate::workload::RequestSource;
 use std::collections::VecDeque;
@@ -91,6 +91,9 @@ struct ServiceFleet {
     vcpus: u32,
     busy_area: Integral,
     queue_area: Integral,
+    /// The same levels over the measured period, for the summary.
+    busy_level: Level,
+    queue_level: Level,
 }
 
 impl ServiceFleet {
@@ -153,8 +156,7 @@ pub struct ServiceRun {
     pub servers: u64,
     pub pool: Option<PoolSummary>,
     pub fixed_cost_usd: f64,
-    /// Mean busy slots and waiting invocations over the whole run
-    /// (warmup included).
+    /// Mean busy slots and waiting invocations over the measured period.
     pub mean_busy: f64,
     pub mean_queue: f64,
     /// Mean slots of serving (and draining) servers over the measured period.
@@ -181,6 +183,8 @@ impl MicroservicesModel {
                     vcpus: f.instance.vcpus,
                     busy_area: Integral::default(),
                     queue_area: Integral::default(),
+                    busy_level: Level::default(),
+                    queue_level: Level::default(),
                 },
                 ArchitectureSpec::Autoscaled(x) => {
                     let mut pool = Pool::new(
@@ -203,6 +207,8 @@ impl MicroservicesModel {
                         vcpus: x.fleet.instance.vcpus,
                         busy_area: Integral::default(),
                         queue_area: Integral::default(),
+                        busy_level: Level::default(),
+                        queue_level: Level::default(),
                     }
                 }
                 _ => unreachable!("services run on fleets"),
@@ -325,8 +331,10 @@ impl MicroservicesModel {
             self.stats.on_reject(r.arrival);
             self.release_invocation(inv, now, sched);
         } else {
+            let warmup = self.warmup;
             let f = &mut self.fleets[svc];
             f.queue_area.set(now, f.queue.len() as u64 + 1);
+            f.queue_level.set(now, f.queue.len() as u64 + 1, warmup);
             f.queue.push_back(inv);
             self.queued += 1;
             self.stats.set_queue(self.queued);
@@ -339,6 +347,7 @@ impl MicroservicesModel {
         let f = &mut self.fleets[svc];
         f.busy += 1;
         f.busy_area.set(now, f.busy);
+        f.busy_level.set(now, f.busy, self.warmup);
         let server = f.pool.as_mut().map_or(NIL, |p| p.take_slot());
         self.invocations[inv as usize].server = server;
         self.busy += 1;
@@ -378,13 +387,19 @@ impl MicroservicesModel {
         let f = &mut self.fleets[svc];
         f.busy -= 1;
         f.busy_area.set(now, f.busy);
+        f.busy_level.set(now, f.busy, self.warmup);
         if let Some(p) = &mut f.pool {
             p.release_slot(server, now);
         }
         self.busy -= 1;
         self.stats.set_busy(self.busy);
         self.release_invocation(inv, now, sched);
-        self.dispatch(svc, now, sched);
+        if self.fleets[svc].pool.is_some() {
+            // A draining server may have stopped.
+            self.pool_changed(svc, Launches::default(), now, sched);
+        } else {
+            self.dispatch(svc, now, sched);
+        }
     }
 
     fn release_invocation(&mut self, inv: u32, now: SimTime, sched: &mut Scheduler<Event>) {
@@ -414,8 +429,15 @@ impl MicroservicesModel {
             };
             let f = &mut self.fleets[svc];
             f.queue_area.set(now, f.queue.len() as u64);
+            f.queue_level.set(now, f.queue.len() as u64, self.warmup);
             self.queued -= 1;
             self.stats.set_queue(self.queued);
+            let req = self.invocations[inv as usize].req;
+            if self.requests[req as usize].failed {
+                // Its request failed while it waited: drop it unrun.
+                self.release_invocation(inv, now, sched);
+                continue;
+            }
             self.start_invocation(inv, now, sched);
         }
     }
@@ -438,6 +460,10 @@ impl MicroservicesModel {
         }
         let launched: u64 = self.fleets.iter().map(|f| f.launched()).sum();
         self.stats.set_servers(launched);
+        let pools = self.fleets.iter().filter_map(|f| f.pool.as_ref());
+        let (booting, draining) =
+            pools.fold((0, 0), |(b, d), p| (b + p.booting(), d + p.draining()));
+        self.stats.set_booting_draining(booting, draining);
         self.stats.set_cost_rate(spend_rate(&self.fleets));
         self.dispatch(svc, now, sched);
     }
@@ -455,9 +481,8 @@ impl MicroservicesModel {
             .fleets
             .iter_mut()
             .map(|f| {
-                // Integrals from 0; the measured share is taken pro rata.
-                let areas = f.areas(end);
-                let span = end.as_nanos() as f64;
+                let busy = f.busy_level.summary(end, warmup);
+                let queue = f.queue_level.summary(end, warmup);
                 let pool = f.pool.as_mut().map(|p| p.finish(end));
                 let mean_slots = match &pool {
                     Some(p) => p.working_mean * f.vcpus as f64,
@@ -467,8 +492,8 @@ impl MicroservicesModel {
                     servers: pool.as_ref().map_or(f.fixed_servers, |p| p.servers.peak),
                     fixed_cost_usd: f.fixed_servers as f64 * f.price_per_hour * measured / 3600.0,
                     pool,
-                    mean_busy: areas.busy as f64 / span,
-                    mean_queue: areas.queue as f64 / span,
+                    mean_busy: busy.mean,
+                    mean_queue: queue.mean,
                     mean_slots,
                 }
             })

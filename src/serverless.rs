@@ -81,6 +81,9 @@ struct Instance {
     last_used: SimTime,
     provisioned: bool,
     alive: bool,
+    /// When its cold start ends: invocations that join it earlier (with
+    /// `instance_concurrency` > 1) wait for it too.
+    ready_at: SimTime,
     /// Links of the function's idle list (oldest first).
     prev: u32,
     next: u32,
@@ -144,6 +147,8 @@ struct Function {
     throttled: u64,
     async_throttled: u64,
     billed_gb_seconds: f64,
+    /// Invocations billed (counted when they end, as billing is).
+    billed_invocations: u64,
     compute_usd: f64,
     requests_usd: f64,
     instances_level: Level,
@@ -215,6 +220,7 @@ impl ServerlessModel {
                 throttled: 0,
                 async_throttled: 0,
                 billed_gb_seconds: 0.0,
+                billed_invocations: 0,
                 compute_usd: 0.0,
                 requests_usd: 0.0,
                 instances_level: Level::default(),
@@ -310,6 +316,7 @@ impl ServerlessModel {
             last_used: now,
             provisioned,
             alive: true,
+            ready_at: now,
             prev: NIL,
             next: NIL,
             idle_epoch: 0,
@@ -446,7 +453,9 @@ impl ServerlessModel {
         if k > 1 {
             while let Some(id) = self.functions[fi].partial.pop() {
                 let i = &self.instances[id as usize];
-                if i.alive && i.active > 0 && i.active < k {
+                // Entries may be stale: the id may since have been reused,
+                // even by another function.
+                if i.alive && i.func == func && i.active > 0 && i.active < k {
                     return Ok((id, false));
                 }
             }
@@ -587,14 +596,21 @@ impl ServerlessModel {
         } else {
             SimTime((work.as_nanos() as f64 * f.slowdown + 0.5) as u64)
         };
-        let mut init = SimTime::ZERO;
         if cold {
-            init = f.cold_start.sample(&mut self.cold_rng);
-            delay += init;
+            let init = f.cold_start.sample(&mut self.cold_rng);
+            self.instances[instance as usize].ready_at = now + init;
             if counted {
                 f.cold_starts += 1;
             }
             self.stats.on_cold_start();
+        }
+        // The cold start of this instance, or what is left of it for an
+        // invocation that joins an instance still initialising.
+        let init = self.instances[instance as usize]
+            .ready_at
+            .saturating_sub(now);
+        if init > SimTime::ZERO {
+            delay += init;
             self.requests[req as usize].cold = true;
         }
         if node == 0 {
@@ -659,6 +675,7 @@ impl ServerlessModel {
         let request = f.spec.pricing.request_per_million / 1e6;
         if counted {
             f.billed_gb_seconds += gb_seconds;
+            f.billed_invocations += 1;
             f.compute_usd += gb_seconds * rate;
             f.requests_usd += request;
         }
@@ -707,6 +724,15 @@ impl ServerlessModel {
     fn drain(&mut self, now: SimTime, sched: &mut Scheduler<Event>) {
         for func in 0..self.functions.len() as u32 {
             while let Some(&inv) = self.functions[func as usize].queue.front() {
+                let req = self.invocations[inv as usize].req;
+                if self.requests[req as usize].failed {
+                    // Its request failed while it waited: drop it unrun.
+                    self.functions[func as usize].queue.pop_front();
+                    self.queued -= 1;
+                    self.stats.set_queue(self.queued);
+                    self.release_invocation(inv, now, sched);
+                    continue;
+                }
                 match self.acquire(func, now) {
                     Ok((instance, cold)) => {
                         self.functions[func as usize].queue.pop_front();
@@ -804,6 +830,7 @@ impl ServerlessModel {
                 provisioned: f.spec.provisioned,
                 idle_gb_seconds: idle_gb_s,
                 billed_gb_seconds: f.billed_gb_seconds,
+                billed_invocations: f.billed_invocations,
                 cost,
             });
         }
@@ -828,7 +855,7 @@ impl ServerlessModel {
 fn apply_free_tier(total: &mut CostBreakdown, functions: &[FunctionResult], measured_s: f64) {
     use crate::catalog::lambda_defaults as d;
     let share = measured_s / (crate::cost::HOURS_PER_MONTH * 3600.0);
-    let requests: u64 = functions.iter().map(|f| f.invocations).sum();
+    let requests: u64 = functions.iter().map(|f| f.billed_invocations).sum();
     let gb_seconds: f64 = functions.iter().map(|f| f.billed_gb_seconds).sum();
     if requests > 0 {
         let per_request = total.requests_usd / requests as f64;

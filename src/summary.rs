@@ -104,6 +104,8 @@ pub struct FunctionResult {
     pub idle_gb_seconds: f64,
     /// Billed duration, GB × seconds.
     pub billed_gb_seconds: f64,
+    /// Invocations billed in the measured period (counted when they end).
+    pub billed_invocations: u64,
     pub cost: crate::cost::CostBreakdown,
 }
 

@@ -498,3 +498,38 @@ provisioned = {provisioned}
         prop_assert!(s.functions[0].instances.peak >= provisioned as u64);
     }
 }
+
+/// With `instance_concurrency` > 1, invocations that join an instance still
+/// in its cold start wait for it too. Five requests 10 ms apart (0–40 ms)
+/// share one instance (10 per instance) whose cold start takes 500 ms; each
+/// works 10 ms: they end at 510 ms, latencies 510, 500, 490, 480, 470 ms,
+/// and every one met the cold start.
+#[test]
+fn joiners_wait_for_the_instances_cold_start() {
+    let r = run(r#"
+name = "joiners"
+duration = "2s"
+[demand]
+shape = "steps"
+steps = [{ at = "0s", rps = 100 }, { at = "50ms", rps = 0 }]
+arrivals = "uniform"
+[[services]]
+name = "f"
+work = "10ms"
+[[architectures]]
+name = "lambda"
+kind = "serverless"
+memory = "2048MB"
+cold_start = "500ms"
+instance_concurrency = 10
+"#);
+    let s = sv(&r);
+    assert_eq!((r.requests.completed, s.cold_starts), (5, 1));
+    assert!(
+        close(r.latency_ms.max, 510.0, 1e-6) && close(r.latency_ms.mean, 490.0, 1e-6),
+        "{:?}",
+        r.latency_ms
+    );
+    assert!(close(s.cold_start_fraction, 1.0, 1e-12));
+    assert_eq!(s.instances.peak, 1);
+}
