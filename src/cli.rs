@@ -8,6 +8,8 @@
 use crate::charts::Format;
 use crate::{output, report, scenario, sim, table};
 use clap::{Parser, Subcommand, ValueEnum};
+use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -76,6 +78,19 @@ impl ChartFormats {
     }
 }
 
+/// Writes to standard output; a closed pipe (`scalesim check x | head`)
+/// ends the program quietly instead of with a panic.
+fn emit(text: &str) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write to standard output: {e}");
+        std::process::exit(EXIT_FAILURE as i32);
+    }
+}
+
 const EXIT_FAILURE: u8 = 1;
 const EXIT_BAD_INPUT: u8 = 2;
 
@@ -105,7 +120,7 @@ fn load(file: &std::path::Path, seed: Option<u64>) -> Result<scenario::Scenario,
 fn check(file: &std::path::Path) -> ExitCode {
     match load(file, None) {
         Ok(s) => {
-            print!("{}", s.describe());
+            emit(&s.describe());
             ExitCode::SUCCESS
         }
         Err(code) => code,
@@ -118,16 +133,20 @@ fn demand(file: &std::path::Path, seed: Option<u64>) -> ExitCode {
         Err(code) => return code,
     };
     let r = crate::workload::demand_report(&s);
-    println!(
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
         "demand     {} ({:?} arrivals, seed {})",
         s.demand.description, s.demand.arrivals, s.seed
     );
-    println!("requests   {} in {}", r.requests, s.duration);
-    println!(
+    let _ = writeln!(text, "requests   {} in {}", r.requests, s.duration);
+    let _ = writeln!(
+        text,
         "rate       mean {:.2} rps, p95 {:.2} rps, peak {:.2} rps (per {} window)",
         r.mean_rps, r.p95_rps, r.peak_rps, r.window
     );
-    println!("busiest    the window starting at {}", r.busiest_at);
+    let _ = writeln!(text, "busiest    the window starting at {}", r.busiest_at);
+    emit(&text);
     ExitCode::SUCCESS
 }
 
@@ -167,7 +186,7 @@ fn run(
     match written {
         Ok(paths) => {
             if !quiet {
-                print!("{}", table::render(&summary));
+                emit(&table::render(&summary));
                 for p in paths {
                     eprintln!("wrote {}", p.display());
                 }
