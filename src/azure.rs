@@ -1,0 +1,583 @@
+//! Multi-function traces: the Azure Functions 2019 format (Shahrad et al.,
+//! "Serverless in the Wild", ATC'20).
+//!
+//! Three files describe the functions: `invocations` (one row per function,
+//! `HashOwner,HashApp,HashFunction,Trigger,<count per minute>…`),
+//! `durations` (percentiles of execution time in ms) and `memory` (allocated
+//! MB). Each selected function becomes a service with its own work
+//! distribution and memory; its requests enter there.
+//!
+//! The per-minute counts of the selected functions are kept (a few bytes per
+//! function and minute); arrivals are generated one minute at a time, each
+//! minute's count exactly, spread uniformly at random inside the minute (or
+//! evenly), merged across functions in time order.
+
+use crate::demand::{ArrivalMode, RateProfile, Segment};
+use crate::dist::Dist;
+use crate::rng::Stream;
+use crate::time::{NANOS_PER_SEC, SimTime};
+use rand::Rng;
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+const MINUTE: u64 = 60 * NANOS_PER_SEC;
+
+/// Serverless memory bounds a trace's per-function memory is clamped to.
+const MIN_MEMORY_MB: f64 = 128.0;
+const MAX_MEMORY_MB: f64 = 10240.0;
+
+/// Which functions of the trace to replay, and the files.
+#[derive(Clone, Debug, Default)]
+pub struct AzureOptions {
+    pub invocations: PathBuf,
+    pub durations: PathBuf,
+    pub memory: PathBuf,
+    /// Keep the N functions with the most invocations (after the filters).
+    pub top: Option<usize>,
+    /// Keep only these functions (full HashFunction or its short name).
+    pub functions: Option<Vec<String>>,
+    /// Keep only functions with one of these triggers.
+    pub triggers: Option<Vec<String>>,
+    /// All selected functions as one service.
+    pub merge: bool,
+}
+
+/// One selected function.
+#[derive(Clone, Debug)]
+pub struct AzureFunction {
+    pub hash: String,
+    /// A short stable name (the first 8 hex digits, longer on collisions).
+    pub name: String,
+    pub trigger: String,
+    /// Invocations over the whole trace.
+    pub total: u64,
+    pub work: Dist,
+    /// Average allocated memory, clamped to 128–10240 MB.
+    pub memory_mb: f64,
+}
+
+/// A checked multi-function trace.
+#[derive(Clone, Debug)]
+pub struct AzureTrace {
+    pub options: AzureOptions,
+    pub functions: Vec<AzureFunction>,
+    /// Per function, its count in each minute.
+    counts: Vec<Vec<u32>>,
+    pub minutes: usize,
+    /// Rows of the invocations file.
+    pub rows: u64,
+    /// Invocations of the selected functions.
+    pub requests: u64,
+    /// Rate per minute of all selected functions together.
+    pub profile: RateProfile,
+}
+
+/// A problem with one of the files: which, where, and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AzureError {
+    /// The scenario key naming the file (`file`, `durations`, `memory`), or
+    /// `None` for a problem with the selection.
+    pub key: &'static str,
+    pub path: PathBuf,
+    pub line: Option<u64>,
+    pub message: String,
+}
+
+struct CsvFile {
+    key: &'static str,
+    path: PathBuf,
+    csv: csv::Reader<BufReader<File>>,
+    record: csv::StringRecord,
+    line: u64,
+}
+
+impl CsvFile {
+    fn open(key: &'static str, path: &Path) -> Result<CsvFile, AzureError> {
+        let file = File::open(path).map_err(|e| AzureError {
+            key,
+            path: path.to_path_buf(),
+            line: None,
+            message: format!("cannot read it: {e}"),
+        })?;
+        Ok(CsvFile {
+            key,
+            path: path.to_path_buf(),
+            csv: csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .trim(csv::Trim::All)
+                .from_reader(BufReader::with_capacity(1 << 16, file)),
+            record: csv::StringRecord::new(),
+            line: 0,
+        })
+    }
+
+    fn err(&self, line: Option<u64>, message: impl Into<String>) -> AzureError {
+        AzureError {
+            key: self.key,
+            path: self.path.clone(),
+            line,
+            message: message.into(),
+        }
+    }
+
+    fn next(&mut self) -> Result<bool, AzureError> {
+        match self.csv.read_record(&mut self.record) {
+            Ok(more) => {
+                self.line = self.record.position().map_or(0, |p| p.line());
+                Ok(more)
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                Err(self.err(Some(line), format!("unreadable row: {e}")))
+            }
+        }
+    }
+
+    /// Reads the header and finds the named columns.
+    fn header(&mut self, names: &[&str]) -> Result<Vec<usize>, AzureError> {
+        if !self.next()? {
+            return Err(self.err(None, "the file is empty: no rows"));
+        }
+        names
+            .iter()
+            .map(|n| {
+                self.record.iter().position(|h| h == *n).ok_or_else(|| {
+                    self.err(
+                        Some(self.line),
+                        format!("expected a column named \"{n}\" in the header"),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    fn field(&self, i: usize, what: &str) -> Result<&str, AzureError> {
+        self.record.get(i).ok_or_else(|| {
+            self.err(
+                Some(self.line),
+                format!(
+                    "expected {what} in column {}, but the row has {} column(s)",
+                    i + 1,
+                    self.record.len()
+                ),
+            )
+        })
+    }
+
+    fn number(&self, i: usize, what: &str) -> Result<f64, AzureError> {
+        let v = self.field(i, what)?;
+        v.parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite() && *x >= 0.0)
+            .ok_or_else(|| {
+                self.err(
+                    Some(self.line),
+                    format!("expected {what} (a number >= 0), found \"{v}\""),
+                )
+            })
+    }
+}
+
+/// A row of the invocations file, before selection.
+struct Row {
+    hash: String,
+    trigger: String,
+    counts: Vec<u32>,
+    total: u64,
+}
+
+const PERCENTILES: [(&str, f64); 7] = [
+    ("percentile_Average_0", 0.0),
+    ("percentile_Average_1", 1.0),
+    ("percentile_Average_25", 25.0),
+    ("percentile_Average_50", 50.0),
+    ("percentile_Average_75", 75.0),
+    ("percentile_Average_99", 99.0),
+    ("percentile_Average_100", 100.0),
+];
+
+impl AzureTrace {
+    /// Reads the three files, checks every row, and selects the functions.
+    pub fn load(options: AzureOptions) -> Result<AzureTrace, AzureError> {
+        let (rows, file_rows, minutes) = read_invocations(&options.invocations)?;
+        let selection_err = |message: String| AzureError {
+            key: "",
+            path: options.invocations.clone(),
+            line: None,
+            message,
+        };
+        let mut selected: Vec<Row> = rows;
+        if let Some(wanted) = &options.functions {
+            let mut keep = vec![false; selected.len()];
+            for w in wanted {
+                let hits: Vec<usize> = selected
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| r.hash == *w || (w.len() >= 8 && r.hash.starts_with(w)))
+                    .map(|(i, _)| i)
+                    .collect();
+                match hits.len() {
+                    0 => {
+                        return Err(selection_err(format!(
+                            "unknown function \"{w}\": no row of the invocations file has that HashFunction"
+                        )));
+                    }
+                    1 => keep[hits[0]] = true,
+                    n => {
+                        return Err(selection_err(format!(
+                            "function \"{w}\" is ambiguous: {n} functions' hashes start with it"
+                        )));
+                    }
+                }
+            }
+            let mut i = 0;
+            selected.retain(|_| {
+                i += 1;
+                keep[i - 1]
+            });
+        }
+        if let Some(triggers) = &options.triggers {
+            selected.retain(|r| triggers.iter().any(|t| t.eq_ignore_ascii_case(&r.trigger)));
+            if selected.is_empty() {
+                return Err(selection_err(format!(
+                    "no function has one of the triggers {}",
+                    triggers.join(", ")
+                )));
+            }
+        }
+        if let Some(n) = options.top
+            && n < selected.len()
+        {
+            // The busiest n, ties to the earlier row; then back in file order.
+            let mut order: Vec<usize> = (0..selected.len()).collect();
+            order.sort_by(|&a, &b| selected[b].total.cmp(&selected[a].total).then(a.cmp(&b)));
+            let mut keep = vec![false; selected.len()];
+            for &i in &order[..n] {
+                keep[i] = true;
+            }
+            let mut i = 0;
+            selected.retain(|_| {
+                i += 1;
+                keep[i - 1]
+            });
+        }
+        let requests: u64 = selected.iter().map(|r| r.total).sum();
+        if requests == 0 {
+            return Err(selection_err(
+                "the trace holds no invocations of the selected functions".into(),
+            ));
+        }
+        let index: HashMap<&str, usize> = selected
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.hash.as_str(), i))
+            .collect();
+        let works = read_durations(&options.durations, &index)?;
+        let memory = read_memory(&options.memory, &index)?;
+        let names = short_names(selected.iter().map(|r| r.hash.as_str()));
+        let mut functions = Vec::with_capacity(selected.len());
+        let mut counts = Vec::with_capacity(selected.len());
+        for (i, row) in selected.into_iter().enumerate() {
+            let missing = |key: &'static str, path: &Path| AzureError {
+                key,
+                path: path.to_path_buf(),
+                line: None,
+                message: format!("function {} has no row", row.hash),
+            };
+            let work = works[i]
+                .clone()
+                .ok_or_else(|| missing("durations", &options.durations))?;
+            let mb = memory[i].ok_or_else(|| missing("memory", &options.memory))?;
+            functions.push(AzureFunction {
+                name: names[i].clone(),
+                hash: row.hash,
+                trigger: row.trigger,
+                total: row.total,
+                work,
+                memory_mb: mb.clamp(MIN_MEMORY_MB, MAX_MEMORY_MB),
+            });
+            counts.push(row.counts);
+        }
+        let mut segments: Vec<Segment> = (0..minutes)
+            .map(|m| {
+                let n: u64 = counts.iter().map(|c| c[m] as u64).sum();
+                Segment::flat(SimTime(m as u64 * MINUTE), n as f64 / 60.0)
+            })
+            .collect();
+        segments.push(Segment::flat(SimTime(minutes as u64 * MINUTE), 0.0));
+        Ok(AzureTrace {
+            options,
+            functions,
+            counts,
+            minutes,
+            rows: file_rows,
+            requests,
+            profile: RateProfile::steps(segments),
+        })
+    }
+}
+
+impl AzureTrace {
+    /// The work of one invocation of any selected function: the mixture of
+    /// their distributions weighted by invocations (for `merge = true`).
+    /// Piecewise-linear CDFs mix exactly at the union of their breakpoints.
+    pub fn merged_work(&self) -> Dist {
+        let total = self.requests as f64;
+        let tables: Vec<(f64, &[(f64, f64)])> = self
+            .functions
+            .iter()
+            .filter_map(|f| match &f.work {
+                Dist::Empirical { points } => Some((f.total as f64 / total, points.as_slice())),
+                _ => None,
+            })
+            .collect();
+        let mut xs: Vec<f64> = tables
+            .iter()
+            .flat_map(|t| t.1.iter().map(|p| p.1))
+            .collect();
+        xs.sort_by(f64::total_cmp);
+        xs.dedup();
+        let mix =
+            |x: f64, left: bool| -> f64 { tables.iter().map(|(w, t)| w * cdf(t, x, left)).sum() };
+        let mut points: Vec<(f64, f64)> = Vec::with_capacity(2 * xs.len());
+        for &x in &xs {
+            for left in [true, false] {
+                let p = (mix(x, left) * 100.0).clamp(0.0, 100.0);
+                if points.last().is_none_or(|l| p > l.0 + 1e-9) {
+                    points.push((p, x));
+                }
+            }
+        }
+        points[0].0 = 0.0;
+        if points.len() == 1 {
+            points.push((100.0, points[0].1));
+        }
+        let last = points.len() - 1;
+        points[last].0 = 100.0;
+        Dist::empirical(points).expect("a mixture of percentile tables is one")
+    }
+}
+
+/// The CDF of a percentile table (fractions, seconds) at `x`, or its limit
+/// from the left.
+fn cdf(points: &[(f64, f64)], x: f64, left: bool) -> f64 {
+    let below = |v: f64| if left { v < x } else { v <= x };
+    let n = points.iter().take_while(|p| below(p.1)).count();
+    if n == 0 {
+        return 0.0;
+    }
+    if n == points.len() {
+        return 1.0;
+    }
+    let (a, b) = (points[n - 1], points[n]);
+    if b.1 == a.1 {
+        return a.0;
+    }
+    a.0 + (b.0 - a.0) * (x - a.1) / (b.1 - a.1)
+}
+
+/// Every row of the invocations file: its counts must be whole numbers,
+/// as many as the header's minute columns.
+fn read_invocations(path: &Path) -> Result<(Vec<Row>, u64, usize), AzureError> {
+    let mut f = CsvFile::open("file", path)?;
+    let cols = f.header(&["HashFunction", "Trigger"])?;
+    let (hash_col, trigger_col) = (cols[0], cols[1]);
+    let first_minute = trigger_col.max(hash_col) + 1;
+    let minutes = f.record.len().saturating_sub(first_minute);
+    if minutes == 0 {
+        return Err(f.err(
+            Some(f.line),
+            "expected minute columns after HashOwner,HashApp,HashFunction,Trigger",
+        ));
+    }
+    let mut rows = Vec::new();
+    let mut n = 0;
+    while f.next()? {
+        n += 1;
+        if f.record.len() != first_minute + minutes {
+            return Err(f.err(
+                Some(f.line),
+                format!(
+                    "expected {} columns (as the header), found {}",
+                    first_minute + minutes,
+                    f.record.len()
+                ),
+            ));
+        }
+        let hash = f.field(hash_col, "a HashFunction")?.to_string();
+        let trigger = f.field(trigger_col, "a Trigger")?.to_string();
+        let mut counts = Vec::with_capacity(minutes);
+        let mut total = 0u64;
+        for c in first_minute..first_minute + minutes {
+            let v = &f.record[c];
+            let k = v.parse::<u32>().map_err(|_| {
+                f.err(
+                    Some(f.line),
+                    format!(
+                        "expected an invocation count (a whole number >= 0) in column {}, found \"{v}\"",
+                        c + 1
+                    ),
+                )
+            })?;
+            total += k as u64;
+            counts.push(k);
+        }
+        rows.push(Row {
+            hash,
+            trigger,
+            counts,
+            total,
+        });
+    }
+    if rows.is_empty() {
+        return Err(f.err(None, "the trace is empty: no rows"));
+    }
+    Ok((rows, n, minutes))
+}
+
+/// The work distribution of each selected function (by its index), from
+/// its duration percentiles in ms.
+fn read_durations(
+    path: &Path,
+    index: &HashMap<&str, usize>,
+) -> Result<Vec<Option<Dist>>, AzureError> {
+    let mut f = CsvFile::open("durations", path)?;
+    let mut names = vec!["HashFunction"];
+    names.extend(PERCENTILES.iter().map(|p| p.0));
+    let cols = f.header(&names)?;
+    let mut out = vec![None; index.len()];
+    while f.next()? {
+        let Some(&i) = index.get(f.field(cols[0], "a HashFunction")?) else {
+            continue;
+        };
+        let mut points = Vec::with_capacity(PERCENTILES.len());
+        for (&c, (name, p)) in cols[1..].iter().zip(PERCENTILES) {
+            points.push((p, f.number(c, name)? / 1000.0));
+        }
+        let dist = Dist::empirical(points).map_err(|m| f.err(Some(f.line), m))?;
+        out[i] = Some(dist);
+    }
+    Ok(out)
+}
+
+/// The average allocated memory (MB) of each selected function.
+fn read_memory(path: &Path, index: &HashMap<&str, usize>) -> Result<Vec<Option<f64>>, AzureError> {
+    let mut f = CsvFile::open("memory", path)?;
+    let cols = f.header(&["HashFunction", "AverageAllocatedMb"])?;
+    let mut out = vec![None; index.len()];
+    while f.next()? {
+        let Some(&i) = index.get(f.field(cols[0], "a HashFunction")?) else {
+            continue;
+        };
+        out[i] = Some(f.number(cols[1], "AverageAllocatedMb")?);
+    }
+    Ok(out)
+}
+
+/// The shortest prefix of at least 8 characters that tells the hashes
+/// apart; identical hashes get a suffix `-2`, `-3`, ….
+fn short_names<'a>(hashes: impl Iterator<Item = &'a str> + Clone) -> Vec<String> {
+    let longest = hashes.clone().map(str::len).max().unwrap_or(0);
+    let mut len = 8;
+    loop {
+        let mut seen: HashMap<&str, u32> = HashMap::new();
+        let mut clash = false;
+        let names: Vec<String> = hashes
+            .clone()
+            .map(|h| {
+                let p = &h[..len.min(h.len())];
+                let n = seen.entry(p).or_insert(0);
+                *n += 1;
+                clash |= *n > 1;
+                if *n > 1 {
+                    format!("{p}-{n}")
+                } else {
+                    p.to_string()
+                }
+            })
+            .collect();
+        if !clash || len >= longest {
+            return names;
+        }
+        len += 4;
+    }
+}
+
+/// The arrivals of a multi-function trace, one minute at a time: each
+/// arrival with the index of its function.
+pub struct AzureArrivals {
+    trace: Arc<AzureTrace>,
+    mode: ArrivalMode,
+    rng: Stream,
+    minute: usize,
+    /// The current minute's arrivals, sorted, and how many were taken.
+    buf: Vec<(SimTime, u32)>,
+    taken: usize,
+}
+
+impl AzureArrivals {
+    pub fn new(trace: Arc<AzureTrace>, mode: ArrivalMode, rng: Stream) -> Self {
+        AzureArrivals {
+            trace,
+            mode,
+            rng,
+            minute: 0,
+            buf: Vec::new(),
+            taken: 0,
+        }
+    }
+
+    /// The next arrival and its function, or `None` when the trace is over.
+    #[inline]
+    pub fn next_arrival(&mut self) -> Option<(SimTime, u32)> {
+        while self.taken >= self.buf.len() {
+            if self.minute >= self.trace.minutes {
+                return None;
+            }
+            self.fill_minute();
+        }
+        self.taken += 1;
+        Some(self.buf[self.taken - 1])
+    }
+
+    fn fill_minute(&mut self) {
+        let m = self.minute;
+        self.minute += 1;
+        self.buf.clear();
+        self.taken = 0;
+        let start = m as u64 * MINUTE;
+        for (f, counts) in self.trace.counts.iter().enumerate() {
+            let n = counts[m] as u64;
+            for k in 0..n {
+                let offset = match self.mode {
+                    ArrivalMode::Poisson => self.rng.random_range(0..MINUTE),
+                    ArrivalMode::Uniform => k * MINUTE / n,
+                };
+                self.buf.push((SimTime(start + offset), f as u32));
+            }
+        }
+        self.buf.sort_unstable();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_names_lengthen_on_collisions() {
+        let a = "0123456789abcdef";
+        let b = "0123456789abffff";
+        let c = "fedcba9876543210";
+        assert_eq!(short_names([a, a].into_iter()), vec![a, &format!("{a}-2")]);
+        assert_eq!(
+            short_names([a, c].into_iter()),
+            vec!["01234567", "fedcba98"]
+        );
+        assert_eq!(short_names([a, b, c].into_iter()), vec![a, b, c]);
+    }
+}
