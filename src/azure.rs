@@ -29,9 +29,30 @@ const MINUTE: u64 = 60 * NANOS_PER_SEC;
 const MIN_MEMORY_MB: f64 = 128.0;
 const MAX_MEMORY_MB: f64 = 10240.0;
 
+/// The two Azure Functions trace formats.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AzureFormat {
+    /// 2019: per-minute counts per function, with companion files.
+    #[default]
+    Minutes2019,
+    /// 2021: one row per invocation, `app,func,end_timestamp,duration`.
+    Invocations2021,
+}
+
+impl AzureFormat {
+    /// As written in a scenario's `format`.
+    pub fn name(self) -> &'static str {
+        match self {
+            AzureFormat::Minutes2019 => "azure-functions-2019",
+            AzureFormat::Invocations2021 => "azure-functions-2021",
+        }
+    }
+}
+
 /// Which functions of the trace to replay, and the files.
 #[derive(Clone, Debug, Default)]
 pub struct AzureOptions {
+    pub format: AzureFormat,
     pub invocations: PathBuf,
     pub durations: PathBuf,
     pub memory: PathBuf,
@@ -55,8 +76,17 @@ pub struct AzureFunction {
     /// Invocations over the whole trace.
     pub total: u64,
     pub work: Dist,
-    /// Average allocated memory, clamped to 128–10240 MB.
-    pub memory_mb: f64,
+    /// Average allocated memory, clamped to 128–10240 MB (2019 only).
+    pub memory_mb: Option<f64>,
+}
+
+/// One invocation of a 2021 trace: when it started, its function and how
+/// long it ran.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Recorded {
+    start: SimTime,
+    function: u32,
+    work: SimTime,
 }
 
 /// A checked multi-function trace.
@@ -64,11 +94,15 @@ pub struct AzureFunction {
 pub struct AzureTrace {
     pub options: AzureOptions,
     pub functions: Vec<AzureFunction>,
-    /// Per function, its count in each minute.
+    /// Per function, its count in each minute (2019).
     counts: Vec<Vec<u32>>,
+    /// Every invocation in start order (2021).
+    recorded: Vec<Recorded>,
     pub minutes: usize,
     /// Rows of the invocations file.
     pub rows: u64,
+    /// Functions in the file, before selection.
+    pub file_functions: usize,
     /// Invocations of the selected functions.
     pub requests: u64,
     /// Rate per minute of all selected functions together.
@@ -201,8 +235,11 @@ const PERCENTILES: [(&str, f64); 7] = [
 ];
 
 impl AzureTrace {
-    /// Reads the three files, checks every row, and selects the functions.
+    /// Reads the files, checks every row, and selects the functions.
     pub fn load(options: AzureOptions) -> Result<AzureTrace, AzureError> {
+        if options.format == AzureFormat::Invocations2021 {
+            return load_2021(options);
+        }
         let (rows, file_rows, minutes) = read_invocations(&options.invocations)?;
         let selection_err = |message: String| AzureError {
             key: "",
@@ -210,61 +247,19 @@ impl AzureTrace {
             line: None,
             message,
         };
-        let mut selected: Vec<Row> = rows;
-        if let Some(wanted) = &options.functions {
-            let mut keep = vec![false; selected.len()];
-            for w in wanted {
-                let hits: Vec<usize> = selected
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, r)| r.hash == *w || (w.len() >= 8 && r.hash.starts_with(w)))
-                    .map(|(i, _)| i)
-                    .collect();
-                match hits.len() {
-                    0 => {
-                        return Err(selection_err(format!(
-                            "unknown function \"{w}\": no row of the invocations file has that HashFunction"
-                        )));
-                    }
-                    1 => keep[hits[0]] = true,
-                    n => {
-                        return Err(selection_err(format!(
-                            "function \"{w}\" is ambiguous: {n} functions' hashes start with it"
-                        )));
-                    }
-                }
-            }
-            let mut i = 0;
-            selected.retain(|_| {
-                i += 1;
-                keep[i - 1]
-            });
-        }
-        if let Some(triggers) = &options.triggers {
-            selected.retain(|r| triggers.iter().any(|t| t.eq_ignore_ascii_case(&r.trigger)));
-            if selected.is_empty() {
-                return Err(selection_err(format!(
-                    "no function has one of the triggers {}",
-                    triggers.join(", ")
-                )));
-            }
-        }
-        if let Some(n) = options.top
-            && n < selected.len()
-        {
-            // The busiest n, ties to the earlier row; then back in file order.
-            let mut order: Vec<usize> = (0..selected.len()).collect();
-            order.sort_by(|&a, &b| selected[b].total.cmp(&selected[a].total).then(a.cmp(&b)));
-            let mut keep = vec![false; selected.len()];
-            for &i in &order[..n] {
-                keep[i] = true;
-            }
-            let mut i = 0;
-            selected.retain(|_| {
-                i += 1;
-                keep[i - 1]
-            });
-        }
+        let keep = select(
+            &options,
+            &rows
+                .iter()
+                .map(|r| (r.hash.as_str(), r.trigger.as_str(), r.total))
+                .collect::<Vec<_>>(),
+        )
+        .map_err(selection_err)?;
+        let selected: Vec<Row> = rows
+            .into_iter()
+            .zip(keep)
+            .filter_map(|(r, k)| k.then_some(r))
+            .collect();
         let requests: u64 = selected.iter().map(|r| r.total).sum();
         if requests == 0 {
             return Err(selection_err(
@@ -298,7 +293,7 @@ impl AzureTrace {
                 trigger: row.trigger,
                 total: row.total,
                 work,
-                memory_mb: mb.clamp(MIN_MEMORY_MB, MAX_MEMORY_MB),
+                memory_mb: Some(mb.clamp(MIN_MEMORY_MB, MAX_MEMORY_MB)),
             });
             counts.push(row.counts);
         }
@@ -313,8 +308,10 @@ impl AzureTrace {
             options,
             functions,
             counts,
+            recorded: Vec::new(),
             minutes,
             rows: file_rows,
+            file_functions: file_rows as usize,
             requests,
             profile: RateProfile::steps(segments),
         })
@@ -378,6 +375,167 @@ fn cdf(points: &[(f64, f64)], x: f64, left: bool) -> f64 {
         return a.0;
     }
     a.0 + (b.0 - a.0) * (x - a.1) / (b.1 - a.1)
+}
+
+/// Which functions the selection keys keep, given each function's hash,
+/// trigger and total: `functions`, then `triggers`, then `top`.
+fn select(options: &AzureOptions, rows: &[(&str, &str, u64)]) -> Result<Vec<bool>, String> {
+    let mut keep = vec![true; rows.len()];
+    if let Some(wanted) = &options.functions {
+        keep = vec![false; rows.len()];
+        for w in wanted {
+            let hits: Vec<usize> = (0..rows.len())
+                .filter(|&i| rows[i].0 == w || (w.len() >= 8 && rows[i].0.starts_with(w.as_str())))
+                .collect();
+            match hits.len() {
+                0 => {
+                    return Err(format!(
+                        "unknown function \"{w}\": no row of the invocations file has that HashFunction"
+                    ));
+                }
+                1 => keep[hits[0]] = true,
+                n => {
+                    return Err(format!(
+                        "function \"{w}\" is ambiguous: {n} functions' hashes start with it"
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(triggers) = &options.triggers {
+        for (k, r) in keep.iter_mut().zip(rows) {
+            *k &= triggers.iter().any(|t| t.eq_ignore_ascii_case(r.1));
+        }
+        if !keep.contains(&true) {
+            return Err(format!(
+                "no function has one of the triggers {}",
+                triggers.join(", ")
+            ));
+        }
+    }
+    if let Some(n) = options.top {
+        // The busiest n, ties to the earlier row.
+        let mut order: Vec<usize> = (0..rows.len()).filter(|&i| keep[i]).collect();
+        order.sort_by(|&a, &b| rows[b].2.cmp(&rows[a].2).then(a.cmp(&b)));
+        for &i in order.iter().skip(n) {
+            keep[i] = false;
+        }
+    }
+    Ok(keep)
+}
+
+/// A 2021 trace: every invocation row, its start = end − duration; time 0
+/// is the earliest start. Rows need not be in time order, so they are
+/// read into memory (16 bytes per invocation) and sorted.
+fn load_2021(options: AzureOptions) -> Result<AzureTrace, AzureError> {
+    let mut f = CsvFile::open("file", &options.invocations)?;
+    let cols = f.header(&["app", "func", "end_timestamp", "duration"])?;
+    let mut index: HashMap<(String, String), usize> = HashMap::new();
+    // Per function: its hash and its durations.
+    let mut seen: Vec<(String, Vec<SimTime>)> = Vec::new();
+    let mut rows: Vec<(i128, u32, SimTime)> = Vec::new();
+    let mut n = 0;
+    while f.next()? {
+        n += 1;
+        let seconds = |i: usize, what: &str| -> Result<i128, AzureError> {
+            let v = f.field(i, what)?;
+            crate::trace::parse_timestamp(v).ok_or_else(|| {
+                f.err(
+                    Some(f.line),
+                    format!("expected {what} in seconds (a number >= 0), found \"{v}\""),
+                )
+            })
+        };
+        let end = seconds(cols[2], "an end_timestamp")?;
+        let duration = seconds(cols[3], "a duration")?;
+        let key = (
+            f.field(cols[0], "an app")?.to_string(),
+            f.field(cols[1], "a func")?.to_string(),
+        );
+        let next = seen.len();
+        let i = *index.entry(key.clone()).or_insert(next);
+        if i == next {
+            seen.push((key.1, Vec::new()));
+        }
+        let work = SimTime(duration.clamp(0, u64::MAX as i128) as u64);
+        seen[i].1.push(work);
+        rows.push((end - duration, i as u32, work));
+    }
+    if rows.is_empty() {
+        return Err(f.err(None, "the trace is empty: no rows"));
+    }
+    let keep = select(
+        &options,
+        &seen
+            .iter()
+            .map(|(h, d)| (h.as_str(), "", d.len() as u64))
+            .collect::<Vec<_>>(),
+    )
+    .map_err(|message| AzureError {
+        key: "",
+        path: options.invocations.clone(),
+        line: None,
+        message,
+    })?;
+    let mut new_index = vec![u32::MAX; seen.len()];
+    let kept: Vec<usize> = (0..seen.len()).filter(|&i| keep[i]).collect();
+    for (j, &i) in kept.iter().enumerate() {
+        new_index[i] = j as u32;
+    }
+    rows.retain(|r| keep[r.1 as usize]);
+    let origin = rows.iter().map(|r| r.0).min().unwrap_or(0);
+    let mut recorded: Vec<Recorded> = rows
+        .iter()
+        .map(|&(start, i, work)| Recorded {
+            start: SimTime((start - origin) as u64),
+            function: new_index[i as usize],
+            work,
+        })
+        .collect();
+    recorded.sort();
+    let last = recorded.last().map_or(0, |r| r.start.as_nanos());
+    let minutes = (last / MINUTE + 1) as usize;
+    let mut per_minute = vec![0u64; minutes];
+    for r in &recorded {
+        per_minute[(r.start.as_nanos() / MINUTE) as usize] += 1;
+    }
+    let names = short_names(kept.iter().map(|&i| seen[i].0.as_str()));
+    let functions = kept
+        .iter()
+        .zip(names)
+        .map(|(&i, name)| {
+            let mut d = seen[i].1.clone();
+            d.sort_unstable();
+            let at =
+                |p: f64| d[((p / 100.0) * (d.len() - 1) as f64).round() as usize].as_secs_f64();
+            let points = [0.0, 25.0, 50.0, 75.0, 100.0].map(|p| (p, at(p))).to_vec();
+            AzureFunction {
+                hash: seen[i].0.clone(),
+                name,
+                trigger: String::new(),
+                total: d.len() as u64,
+                work: Dist::empirical(points).expect("sorted durations make a percentile table"),
+                memory_mb: None,
+            }
+        })
+        .collect();
+    let mut segments: Vec<Segment> = per_minute
+        .iter()
+        .enumerate()
+        .map(|(m, &c)| Segment::flat(SimTime(m as u64 * MINUTE), c as f64 / 60.0))
+        .collect();
+    segments.push(Segment::flat(SimTime(minutes as u64 * MINUTE), 0.0));
+    Ok(AzureTrace {
+        options,
+        functions,
+        counts: Vec::new(),
+        requests: recorded.len() as u64,
+        recorded,
+        minutes,
+        rows: n,
+        file_functions: seen.len(),
+        profile: RateProfile::steps(segments),
+    })
 }
 
 /// Every row of the invocations file: its counts must be whole numbers,
@@ -531,9 +689,15 @@ impl AzureArrivals {
         }
     }
 
-    /// The next arrival and its function, or `None` when the trace is over.
+    /// The next arrival, its function and, for a 2021 trace, its recorded
+    /// work; `None` when the trace is over.
     #[inline]
-    pub fn next_arrival(&mut self) -> Option<(SimTime, u32)> {
+    pub fn next_arrival(&mut self) -> Option<(SimTime, u32, Option<SimTime>)> {
+        if !self.trace.recorded.is_empty() {
+            let r = *self.trace.recorded.get(self.taken)?;
+            self.taken += 1;
+            return Some((r.start, r.function, Some(r.work)));
+        }
         while self.taken >= self.buf.len() {
             if self.minute >= self.trace.minutes {
                 return None;
@@ -541,7 +705,8 @@ impl AzureArrivals {
             self.fill_minute();
         }
         self.taken += 1;
-        Some(self.buf[self.taken - 1])
+        let (t, f) = self.buf[self.taken - 1];
+        Some((t, f, None))
     }
 
     fn fill_minute(&mut self) {

@@ -229,9 +229,9 @@ impl RequestSource {
     /// node order: node `root + i` gets `works[i]`.
     #[inline]
     pub fn next_request(&mut self, works: &mut [SimTime]) -> Option<(SimTime, u32)> {
-        let (t, entry) = match &mut self.arrivals {
-            Arrivals::Rate(a) => (a.next_arrival()?, 0),
-            Arrivals::Trace(a) => (a.next_arrival()?, 0),
+        let (t, entry, recorded) = match &mut self.arrivals {
+            Arrivals::Rate(a) => (a.next_arrival()?, 0, None),
+            Arrivals::Trace(a) => (a.next_arrival()?, 0, None),
             Arrivals::Functions(a) => a.next_arrival()?,
         };
         let (root, len) = self
@@ -242,6 +242,10 @@ impl RequestSource {
         let dists = &self.node_dists[root as usize..(root + len) as usize];
         for (w, d) in works.iter_mut().zip(dists) {
             *w = d.sample(&mut self.work_rng);
+        }
+        // A trace that records each invocation's duration: that is its work.
+        if let Some(w) = recorded {
+            works[0] = w;
         }
         Some((t, root))
     }

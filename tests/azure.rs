@@ -289,3 +289,92 @@ fn demand_command_prints_the_busiest_functions() {
     let line = format!("{:<12}  {}", &rows[0].0[..8], rows[0].2);
     assert!(stdout.contains(&line), "{line} in {stdout}");
 }
+
+/// The 2021 excerpt: `app,func,end_timestamp,duration` rows, not sorted.
+fn load_2021(extra: &str) -> Scenario {
+    let f =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/data/azure2021/Azure2021_200.csv");
+    let t = format!(
+        r#"name = "az21"
+duration = "30m"
+seed = 3
+[demand]
+shape = "trace"
+format = "azure-functions-2021"
+file = "{}"
+{extra}
+[[architectures]]
+name = "fleet"
+kind = "fleet"
+servers = 4
+instance = "m5.large"
+[[architectures]]
+name = "lambda"
+kind = "serverless"
+"#,
+        f.display()
+    );
+    scalesim::scenario::parse(&t, Path::new("az21.toml")).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn a_2021_trace_replays_each_invocation_at_its_start_with_its_duration() {
+    let s = load_2021("");
+    assert_eq!(s.services.len(), 31);
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/data/azure2021/Azure2021_200.csv"),
+    )
+    .unwrap();
+    // (start, duration) in ns, as the file says, start = end − duration.
+    let ns = |v: &str| scalesim::trace::parse_timestamp(v).unwrap();
+    let mut want: Vec<(i128, u64, String)> = text
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (ns(f[2]) - ns(f[3]), ns(f[3]) as u64, f[1][..8].to_string())
+        })
+        .collect();
+    want.sort_by_key(|w| w.0);
+    let origin = want[0].0;
+    let mut source = RequestSource::new(&s, 0);
+    let mut w = vec![SimTime::ZERO; source.works_per_request()];
+    let mut got = Vec::new();
+    while let Some((t, root)) = source.next_request(&mut w) {
+        let name = s.services[s.calls.nodes[root as usize].service]
+            .name
+            .clone();
+        got.push((t.as_nanos() as i128 + origin, w[0].as_nanos(), name));
+    }
+    assert_eq!(got.len(), 199);
+    let key = |v: &Vec<(i128, u64, String)>| {
+        let mut v = v.clone();
+        v.sort();
+        v
+    };
+    assert_eq!(key(&got), key(&want));
+    assert!(got.windows(2).all(|p| p[0].0 <= p[1].0));
+    // Every architecture sees them all.
+    let summary = scalesim::sim::run(&s);
+    for a in &summary.architectures {
+        assert_eq!(a.requests.arrived, 199);
+    }
+    // top = 2: the two busiest functions (32 invocations each).
+    let s = load_2021("top = 2");
+    let mut source = RequestSource::new(&s, 0);
+    let mut n = 0;
+    while source.next_into(&mut w).is_some() {
+        n += 1;
+    }
+    assert_eq!(n, 64);
+}
+
+#[test]
+fn a_2021_trace_refuses_the_2019_companions() {
+    let e = std::panic::catch_unwind(|| load_2021("durations = \"d.csv\"")).unwrap_err();
+    let m = e.downcast_ref::<String>().unwrap();
+    assert!(
+        m.ends_with("key `demand.durations`: key `durations` is not supported with format = \"azure-functions-2021\""),
+        "{m}"
+    );
+}

@@ -3,7 +3,7 @@
 
 use super::error::{ErrorContext, ScenarioError};
 use super::raw::Dur;
-use crate::azure::{AzureOptions, AzureTrace};
+use crate::azure::{AzureFormat, AzureOptions, AzureTrace};
 use crate::demand::{ArrivalMode, RateProfile, Segment};
 use crate::rng;
 use crate::shapes::{self, BurstState, Spike};
@@ -48,6 +48,8 @@ pub enum Format {
     TimestampsCsv,
     #[serde(rename = "azure-functions-2019")]
     AzureFunctions2019,
+    #[serde(rename = "azure-functions-2021")]
+    AzureFunctions2021,
 }
 
 impl Shape {
@@ -444,13 +446,20 @@ fn trace(
     let format_kind = match format.get_ref() {
         Format::RateCsv => TraceFormat::RateCsv,
         Format::TimestampsCsv => TraceFormat::TimestampsCsv,
-        Format::AzureFunctions2019 => return azure_trace(raw, file, dc, arrivals),
+        Format::AzureFunctions2019 => {
+            return azure_trace(raw, file, dc, arrivals, AzureFormat::Minutes2019);
+        }
+        Format::AzureFunctions2021 => {
+            return azure_trace(raw, file, dc, arrivals, AzureFormat::Invocations2021);
+        }
     };
     if let Some((key, span)) = raw.azure_keys().into_iter().next() {
         return Err(ctx.at(
             Some(span),
             &format!("demand.{key}"),
-            format!("key `{key}` applies to format = \"azure-functions-2019\" only"),
+            format!(
+                "key `{key}` applies to format = \"azure-functions-2019\" or \"azure-functions-2021\" only"
+            ),
         ));
     }
     if let (TraceFormat::TimestampsCsv, Some(b)) = (format_kind, &raw.bucket) {
@@ -560,14 +569,24 @@ fn azure_trace(
     file: &Spanned<String>,
     dc: &DemandContext,
     arrivals: ArrivalMode,
+    format: AzureFormat,
 ) -> Result<Demand, ScenarioError> {
     let ctx = dc.ctx;
-    if let Some((key, span)) = raw.unsupported_azure_keys().into_iter().next() {
+    let name = format.name();
+    let mut unsupported = raw.unsupported_azure_keys();
+    if format == AzureFormat::Invocations2021 {
+        // It records each invocation's time and duration, and no triggers.
+        unsupported.extend(given!(raw; durations, memory, triggers));
+    }
+    if let Some((key, span)) = unsupported.into_iter().next() {
         return Err(ctx.at(
             Some(span),
             &format!("demand.{key}"),
-            format!("key `{key}` is not supported with format = \"azure-functions-2019\""),
+            format!("key `{key}` is not supported with format = \"{name}\""),
         ));
+    }
+    if format == AzureFormat::Invocations2021 {
+        return azure_load(raw, file, dc, arrivals, format, None);
     }
     fn companion<'a>(
         v: &'a Option<Spanned<String>>,
@@ -594,6 +613,21 @@ fn azure_trace(
         ctx,
     )?;
     let memory = companion(&raw.memory, "memory", "allocated-memory", file, ctx)?;
+    azure_load(raw, file, dc, arrivals, format, Some((durations, memory)))
+}
+
+/// Loads a multi-function trace; `companions` are the 2019 format's
+/// durations and memory files.
+fn azure_load(
+    raw: &RawDemand,
+    file: &Spanned<String>,
+    dc: &DemandContext,
+    arrivals: ArrivalMode,
+    format: AzureFormat,
+    companions: Option<(&Spanned<String>, &Spanned<String>)>,
+) -> Result<Demand, ScenarioError> {
+    let ctx = dc.ctx;
+    let name = format.name();
     let top = match &raw.top {
         None => None,
         Some(t) if *t.get_ref() >= 1 => Some(*t.get_ref() as usize),
@@ -606,20 +640,26 @@ fn azure_trace(
         }
     };
     let (written, invocations) = relative_path(file.get_ref(), ctx);
+    let companion = |i: usize| {
+        companions.map_or_else(PathBuf::new, |c| {
+            relative_path([c.0, c.1][i].get_ref(), ctx).1
+        })
+    };
     let options = AzureOptions {
+        format,
         invocations,
-        durations: relative_path(durations.get_ref(), ctx).1,
-        memory: relative_path(memory.get_ref(), ctx).1,
+        durations: companion(0),
+        memory: companion(1),
         top,
         functions: raw.functions.as_ref().map(|f| f.get_ref().clone()),
         triggers: raw.triggers.as_ref().map(|f| f.get_ref().clone()),
         merge: raw.merge.as_ref().is_some_and(|m| *m.get_ref()),
     };
     let trace = AzureTrace::load(options).map_err(|e| {
-        let (key, span) = match e.key {
-            "durations" => ("demand.durations", durations.span()),
-            "memory" => ("demand.memory", memory.span()),
-            "file" => ("demand.file", file.span()),
+        let (key, span) = match (e.key, companions) {
+            ("durations", Some((d, _))) => ("demand.durations", d.span()),
+            ("memory", Some((_, m))) => ("demand.memory", m.span()),
+            ("file", _) => ("demand.file", file.span()),
             _ => match (&raw.functions, &raw.triggers) {
                 (Some(f), _) if e.message.contains("function \"") => ("demand.functions", f.span()),
                 (_, Some(t)) if e.message.contains("trigger") => ("demand.triggers", t.span()),
@@ -635,10 +675,10 @@ fn azure_trace(
         ctx.at(Some(span), key, message)
     })?;
     let mut description = format!(
-        "trace {} (azure-functions-2019, {} of {} functions, {} invocations over {} min)",
+        "trace {} ({name}, {} of {} functions, {} invocations over {} min)",
         written.display(),
         trace.functions.len(),
-        trace.rows,
+        trace.file_functions,
         trace.requests,
         trace.minutes
     );

@@ -361,7 +361,7 @@ fn trace_services(
         return Err(ctx.at(
             Some(s.name.span()),
             "services",
-            "a multi-function trace (format = \"azure-functions-2019\") defines the services: remove the [[services]] tables",
+            "a multi-function trace (format = \"azure-functions-2019\" or \"azure-functions-2021\") defines the services: remove the [[services]] tables",
         ));
     }
     if trace.options.merge {
@@ -381,7 +381,7 @@ fn trace_services(
             name: f.name.clone(),
             work: f.work.clone(),
             calls: Vec::new(),
-            memory_mb: Some(f.memory_mb),
+            memory_mb: f.memory_mb,
         })
         .collect();
     let total = trace.requests as f64;
