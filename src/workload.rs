@@ -127,11 +127,22 @@ impl CallTree {
     /// Expected total work (seconds of CPU at 1 vCPU) of one request,
     /// weighted over its entries.
     pub fn mean_work(&self, services: &[Service]) -> f64 {
+        self.weighted_work(services, |_| true)
+    }
+
+    /// Expected work one request causes at `service`, weighted over the
+    /// entries.
+    pub fn service_mean_work(&self, services: &[Service], service: usize) -> f64 {
+        self.weighted_work(services, |n| n.service == service)
+    }
+
+    fn weighted_work(&self, services: &[Service], counts: impl Fn(&CallNode) -> bool) -> f64 {
         self.entries
             .iter()
             .map(|e| {
                 let tree: f64 = self.nodes[e.root..e.root + e.len]
                     .iter()
+                    .filter(|n| counts(n))
                     .map(|n| services[n.service].work.mean())
                     .sum();
                 e.share * tree

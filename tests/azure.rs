@@ -378,3 +378,22 @@ fn a_2021_trace_refuses_the_2019_companions() {
         "{m}"
     );
 }
+
+#[test]
+fn each_function_weighs_by_its_share_of_the_invocations() {
+    let s = load("top = 10");
+    let total: u64 = s.calls.entries.iter().map(|e| e.len as u64).sum();
+    assert_eq!(total, 10, "one single-node tree per function");
+    let a = arrivals(&s);
+    for (i, svc) in s.services.iter().enumerate() {
+        let n = a.iter().filter(|x| x.1 == i).count() as f64;
+        let want = n / a.len() as f64 * svc.work.mean();
+        let got = s.calls.service_mean_work(&s.services, i);
+        assert!((got - want).abs() < 1e-12 + 1e-9 * want, "{}", svc.name);
+    }
+    let sum: f64 = (0..s.services.len())
+        .map(|i| s.calls.service_mean_work(&s.services, i))
+        .sum();
+    let w = s.calls.mean_work(&s.services);
+    assert!((sum - w).abs() < 1e-9 * w);
+}
