@@ -1,5 +1,6 @@
 //! Multi-function traces: the Azure Functions 2019 format (Shahrad et al.,
-//! "Serverless in the Wild", ATC'20).
+//! "Serverless in the Wild", ATC'20) and the 2021 invocation trace (Zhang
+//! et al., SOSP'21).
 //!
 //! Three files describe the functions: `invocations` (one row per function,
 //! `HashOwner,HashApp,HashFunction,Trigger,<count per minute>…`),
@@ -11,6 +12,9 @@
 //! function and minute); arrivals are generated one minute at a time, each
 //! minute's count exactly, spread uniformly at random inside the minute (or
 //! evenly), merged across functions in time order.
+//!
+//! A 2021 trace has one row per invocation (`app,func,end_timestamp,
+//! duration`): each arrives at end − duration with exactly that work.
 
 use crate::demand::{ArrivalMode, RateProfile, Segment};
 use crate::dist::Dist;
@@ -113,7 +117,7 @@ pub struct AzureTrace {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AzureError {
     /// The scenario key naming the file (`file`, `durations`, `memory`), or
-    /// `None` for a problem with the selection.
+    /// `""` for a problem with the selection.
     pub key: &'static str,
     pub path: PathBuf,
     pub line: Option<u64>,
