@@ -68,6 +68,15 @@ pub struct AzureOptions {
     pub triggers: Option<Vec<String>>,
     /// All selected functions as one service.
     pub merge: bool,
+    /// 2019: the minute columns replayed, [start, end) from the first.
+    pub start_minute: usize,
+    pub end_minute: Option<usize>,
+    /// 2019: a trace minute lasts 1/speedup minutes.
+    pub speedup: f64,
+    /// 2019: loop the replayed minutes until the run ends.
+    pub repeat: bool,
+    /// The run's length (for the rate summary of a repeated trace).
+    pub horizon: SimTime,
 }
 
 /// One selected function.
@@ -244,7 +253,29 @@ impl AzureTrace {
         if options.format == AzureFormat::Invocations2021 {
             return load_2021(options);
         }
-        let (rows, file_rows, minutes) = read_invocations(&options.invocations)?;
+        let (mut rows, file_rows, all_minutes) = read_invocations(&options.invocations)?;
+        // The replayed window of minute columns.
+        let first = options.start_minute;
+        let end = options
+            .end_minute
+            .map_or(all_minutes, |e| e.min(all_minutes));
+        if first >= end {
+            return Err(AzureError {
+                key: "start",
+                path: options.invocations.clone(),
+                line: None,
+                message: format!(
+                    "the trace has {all_minutes} minute columns: `start` must be before its end"
+                ),
+            });
+        }
+        let minutes = end - first;
+        if minutes < all_minutes {
+            for r in &mut rows {
+                r.counts = r.counts[first..end].to_vec();
+                r.total = r.counts.iter().map(|&c| c as u64).sum();
+            }
+        }
         let selection_err = |message: String| AzureError {
             key: "",
             path: options.invocations.clone(),
@@ -301,13 +332,25 @@ impl AzureTrace {
             });
             counts.push(row.counts);
         }
-        let mut segments: Vec<Segment> = (0..minutes)
-            .map(|m| {
-                let n: u64 = counts.iter().map(|c| c[m] as u64).sum();
-                Segment::flat(SimTime(m as u64 * MINUTE), n as f64 / 60.0)
-            })
+        // The expected rate per (sped-up) minute, lap after lap.
+        let per_minute: Vec<f64> = (0..minutes)
+            .map(|m| counts.iter().map(|c| c[m] as u64).sum::<u64>() as f64)
             .collect();
-        segments.push(Segment::flat(SimTime(minutes as u64 * MINUTE), 0.0));
+        let width = minute_width(options.speedup);
+        let laps = if options.repeat {
+            (options.horizon.as_nanos().div_ceil(width * minutes as u64)).max(1)
+        } else {
+            1
+        };
+        let mut segments = Vec::with_capacity(laps as usize * minutes + 1);
+        for i in 0..laps * minutes as u64 {
+            let n = per_minute[(i % minutes as u64) as usize];
+            segments.push(Segment::flat(
+                SimTime(i * width),
+                n / (width as f64 / NANOS_PER_SEC as f64),
+            ));
+        }
+        segments.push(Segment::flat(SimTime(laps * minutes as u64 * width), 0.0));
         Ok(AzureTrace {
             options,
             functions,
@@ -379,6 +422,11 @@ fn cdf(points: &[(f64, f64)], x: f64, left: bool) -> f64 {
         return a.0;
     }
     a.0 + (b.0 - a.0) * (x - a.1) / (b.1 - a.1)
+}
+
+/// How long a trace minute lasts in simulated time, in ns.
+fn minute_width(speedup: f64) -> u64 {
+    ((MINUTE as f64 / speedup).round() as u64).max(1)
 }
 
 /// Which functions the selection keys keep, given each function's hash,
@@ -676,6 +724,7 @@ pub struct AzureArrivals {
     mode: ArrivalMode,
     rng: Stream,
     minute: usize,
+    lap: u64,
     /// The current minute's arrivals, sorted, and how many were taken.
     buf: Vec<(SimTime, u32)>,
     taken: usize,
@@ -688,6 +737,7 @@ impl AzureArrivals {
             mode,
             rng,
             minute: 0,
+            lap: 0,
             buf: Vec::new(),
             taken: 0,
         }
@@ -704,7 +754,11 @@ impl AzureArrivals {
         }
         while self.taken >= self.buf.len() {
             if self.minute >= self.trace.minutes {
-                return None;
+                if !self.trace.options.repeat {
+                    return None;
+                }
+                self.lap += 1;
+                self.minute = 0;
             }
             self.fill_minute();
         }
@@ -718,13 +772,14 @@ impl AzureArrivals {
         self.minute += 1;
         self.buf.clear();
         self.taken = 0;
-        let start = m as u64 * MINUTE;
+        let width = minute_width(self.trace.options.speedup);
+        let start = (self.lap * self.trace.minutes as u64 + m as u64) * width;
         for (f, counts) in self.trace.counts.iter().enumerate() {
             let n = counts[m] as u64;
             for k in 0..n {
                 let offset = match self.mode {
-                    ArrivalMode::Poisson => self.rng.random_range(0..MINUTE),
-                    ArrivalMode::Uniform => k * MINUTE / n,
+                    ArrivalMode::Poisson => self.rng.random_range(0..width),
+                    ArrivalMode::Uniform => k * width / n,
                 };
                 self.buf.push((SimTime(start + offset), f as u32));
             }

@@ -397,3 +397,50 @@ fn each_function_weighs_by_its_share_of_the_invocations() {
     let w = s.calls.mean_work(&s.services);
     assert!((sum - w).abs() < 1e-9 * w);
 }
+
+#[test]
+fn start_end_speedup_and_repeat_cut_compress_and_loop_whole_minutes() {
+    let rows_text = std::fs::read_to_string(data().join("invocations.csv")).unwrap();
+    let window: u64 = rows_text
+        .lines()
+        .skip(1)
+        .flat_map(|l| {
+            l.split(',')
+                .skip(4 + 60)
+                .take(60)
+                .map(|c| c.parse::<u64>().unwrap())
+                .collect::<Vec<_>>()
+        })
+        .sum();
+    // start = 1h, end = 2h: minute columns 60..120, from time 0.
+    let s = load("start = \"1h\"\nend = \"2h\"");
+    let a = arrivals(&s);
+    assert_eq!(a.len() as u64, window);
+    assert!(a.last().unwrap().0 < SimTime::from_secs(3600));
+    // speedup = 4: all of it within 2 hours.
+    let s = load("speedup = 4.0");
+    let a = arrivals(&s);
+    assert_eq!(a.len(), 339_657);
+    assert!(a.last().unwrap().0 < SimTime::from_secs(2 * 3600));
+    // repeat: a second lap of the window starts after the first.
+    let s = load("start = \"1h\"\nend = \"2h\"\nrepeat = true");
+    let mut source = RequestSource::new(&s, 0);
+    let mut w = vec![SimTime::ZERO; source.works_per_request()];
+    let mut n = 0u64;
+    while let Some(t) = source.next_into(&mut w) {
+        if t >= SimTime::from_secs(3 * 3600) {
+            break;
+        }
+        n += 1;
+    }
+    assert_eq!(n, 3 * window);
+    // Not whole minutes: an error.
+    let e = scalesim::scenario::parse(&text("start = \"30s\"", &data()), Path::new("az.toml"))
+        .unwrap_err();
+    assert!(
+        e.to_string().ends_with(
+            "key `demand.start`: expected a whole number of minutes with format = \"azure-functions-2019\" (it counts per minute), found 30s"
+        ),
+        "{e}"
+    );
+}

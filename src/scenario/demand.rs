@@ -558,7 +558,7 @@ impl RawDemand {
 
     /// The trace keys the Azure Functions format does not support.
     fn unsupported_azure_keys(&self) -> Vec<(&'static str, Range<usize>)> {
-        given!(self; bucket, column, scale, speedup, start, end, repeat)
+        given!(self; bucket, column, scale)
     }
 }
 
@@ -576,7 +576,7 @@ fn azure_trace(
     let mut unsupported = raw.unsupported_azure_keys();
     if format == AzureFormat::Invocations2021 {
         // It records each invocation's time and duration, and no triggers.
-        unsupported.extend(given!(raw; durations, memory, triggers));
+        unsupported.extend(given!(raw; durations, memory, triggers, speedup, start, end, repeat));
     }
     if let Some((key, span)) = unsupported.into_iter().next() {
         return Err(ctx.at(
@@ -645,7 +645,46 @@ fn azure_load(
             relative_path([c.0, c.1][i].get_ref(), ctx).1
         })
     };
+    // 2019: whole minutes of the trace, from its first minute column.
+    let minute = |v: &Option<Spanned<Dur>>, key: &str| -> Result<Option<usize>, ScenarioError> {
+        let Some(v) = v else { return Ok(None) };
+        let ns = v.get_ref().0.as_nanos();
+        if ns % 60_000_000_000 != 0 {
+            return Err(ctx.at(
+                Some(v.span()),
+                &format!("demand.{key}"),
+                format!(
+                    "expected a whole number of minutes with format = \"{name}\" (it counts per minute), found {}",
+                    v.get_ref().0
+                ),
+            ));
+        }
+        Ok(Some((ns / 60_000_000_000) as usize))
+    };
+    let start_minute = minute(&raw.start, "start")?.unwrap_or(0);
+    let end_minute = minute(&raw.end, "end")?;
+    if let (Some(e), Some(span)) = (end_minute, raw.end.as_ref().map(|e| e.span()))
+        && e <= start_minute
+    {
+        return Err(ctx.at(Some(span), "demand.end", "expected `end` after `start`"));
+    }
+    let speedup = match &raw.speedup {
+        None => 1.0,
+        Some(x) if x.get_ref().is_finite() && *x.get_ref() > 0.0 => *x.get_ref(),
+        Some(x) => {
+            return Err(ctx.at(
+                Some(x.span()),
+                "demand.speedup",
+                format!("expected a factor > 0, found {}", x.get_ref()),
+            ));
+        }
+    };
     let options = AzureOptions {
+        start_minute,
+        end_minute,
+        speedup,
+        repeat: raw.repeat.as_ref().is_some_and(|r| *r.get_ref()),
+        horizon: dc.duration,
         format,
         invocations,
         durations: companion(0),
@@ -660,6 +699,10 @@ fn azure_load(
             ("durations", Some((d, _))) => ("demand.durations", d.span()),
             ("memory", Some((_, m))) => ("demand.memory", m.span()),
             ("file", _) => ("demand.file", file.span()),
+            ("start", _) => (
+                "demand.start",
+                raw.start.as_ref().map_or(file.span(), |s| s.span()),
+            ),
             _ => match (&raw.functions, &raw.triggers) {
                 (Some(f), _) if e.message.contains("function \"") => ("demand.functions", f.span()),
                 (_, Some(t)) if e.message.contains("trigger") => ("demand.triggers", t.span()),
@@ -682,7 +725,18 @@ fn azure_load(
         trace.requests,
         trace.minutes
     );
-    if trace.options.merge {
+    let o = &trace.options;
+    if o.start_minute > 0 || o.end_minute.is_some() {
+        let end = o.start_minute + trace.minutes;
+        description += &format!(", minutes {}..{end}", o.start_minute);
+    }
+    if o.speedup != 1.0 {
+        description += &format!(", sped up × {}", o.speedup);
+    }
+    if o.repeat {
+        description += ", repeated";
+    }
+    if o.merge {
         description += ", merged into one service";
     }
     Ok(Demand {
