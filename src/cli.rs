@@ -146,6 +146,26 @@ fn demand(file: &std::path::Path, seed: Option<u64>) -> ExitCode {
         r.mean_rps, r.p95_rps, r.peak_rps, r.window
     );
     let _ = writeln!(text, "busiest    the window starting at {}", r.busiest_at);
+    if s.calls.entries.len() > 1 {
+        // Multi-function traces: the busiest services, most requests first.
+        let mut order: Vec<usize> = (0..r.per_service.len()).collect();
+        order.sort_by(|&a, &b| r.per_service[b].cmp(&r.per_service[a]).then(a.cmp(&b)));
+        let shown = order.len().min(10);
+        let _ = writeln!(
+            text,
+            "services   {} entry services; the {shown} busiest:",
+            order.len()
+        );
+        for &i in &order[..shown] {
+            let _ = writeln!(
+                text,
+                "  {:<12}  {}  ({:.1}%)",
+                s.services[i].name,
+                r.per_service[i],
+                100.0 * r.per_service[i] as f64 / r.requests.max(1) as f64
+            );
+        }
+    }
     emit(&text);
     ExitCode::SUCCESS
 }

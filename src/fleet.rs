@@ -92,6 +92,8 @@ struct Job {
 struct Request {
     arrival: SimTime,
     epoch: u32,
+    /// The root node of its call tree (its entry invocation).
+    root: u32,
     /// Admitted and not yet completed or timed out.
     live: bool,
     /// Jobs queued or running, plus async calls not yet made.
@@ -106,6 +108,7 @@ pub struct FleetModel {
     per_req: usize,
     /// Work of the next request, drawn when its arrival was scheduled.
     staged: Vec<SimTime>,
+    staged_root: u32,
     slots: u64,
     busy: u64,
     queue: VecDeque<Job>,
@@ -151,6 +154,7 @@ impl FleetModel {
             source,
             per_req,
             staged: vec![SimTime::ZERO; per_req],
+            staged_root: 0,
             slots: spec.slots(),
             busy: 0,
             queue: VecDeque::with_capacity(1024),
@@ -218,7 +222,8 @@ impl FleetModel {
     }
 
     fn stage_next(&mut self, sched: &mut Scheduler<Event>) {
-        if let Some(t) = self.source.next_into(&mut self.staged) {
+        if let Some((t, root)) = self.source.next_request(&mut self.staged) {
+            self.staged_root = root;
             sched.feed(t, Event::Arrival);
         }
     }
@@ -236,6 +241,7 @@ impl FleetModel {
         let r = &mut self.requests[id as usize];
         r.arrival = arrival;
         r.live = true;
+        r.root = self.staged_root;
         r.outstanding = 0;
         r.running = 0;
         r.queued = 0;
@@ -271,11 +277,12 @@ impl FleetModel {
             self.stats.set_in_system(self.in_system);
             let epoch = self.requests[id as usize].epoch;
             self.requests[id as usize].outstanding = 1;
+            let node = self.requests[id as usize].root;
             self.submit(
                 Job {
                     req: id,
                     epoch,
-                    node: 0,
+                    node,
                 },
                 sched,
             );
@@ -311,14 +318,16 @@ impl FleetModel {
         let r = &mut self.requests[job.req as usize];
         r.running += 1;
         let arrival = r.arrival;
-        if job.node == 0 {
+        let root = r.root;
+        if job.node == root {
             self.stats.on_start(arrival, now);
         }
+        // Work of node n is at slot n − root of the request's block.
         let base = job.req as usize * self.per_req;
         let mut offset = SimTime::ZERO;
         for &step in &self.plans[job.node as usize] {
             match step {
-                Step::Work(n) => offset += self.works[base + n as usize],
+                Step::Work(n) => offset += self.works[base + (n - root) as usize],
                 Step::Async(n) => {
                     self.requests[job.req as usize].outstanding += 1;
                     sched.schedule(

@@ -62,6 +62,7 @@
 //! US dollars, a month is 730 hours.
 
 pub mod autoscale;
+pub mod azure;
 pub mod catalog;
 pub mod charts;
 pub mod cli;

@@ -57,6 +57,8 @@ struct Invocation {
 #[derive(Clone, Copy, Debug, Default)]
 struct Request {
     arrival: SimTime,
+    /// The root node of its call tree (its entry invocation).
+    root: u32,
     outstanding: u32,
     live: bool,
     failed: bool,
@@ -134,6 +136,7 @@ pub struct MicroservicesModel {
     source: RequestSource,
     per_req: usize,
     staged: Vec<SimTime>,
+    staged_root: u32,
     warmup: SimTime,
     hop: SimTime,
     node_svc: Vec<u32>,
@@ -221,6 +224,7 @@ impl MicroservicesModel {
             source,
             per_req,
             staged: vec![SimTime::ZERO; per_req],
+            staged_root: 0,
             warmup: scenario.warmup,
             hop: spec.hop_latency,
             node_svc: tree.nodes.iter().map(|n| n.service as u32).collect(),
@@ -260,7 +264,8 @@ impl MicroservicesModel {
     }
 
     fn stage_next(&mut self, sched: &mut Scheduler<Event>) {
-        if let Some(t) = self.source.next_into(&mut self.staged) {
+        if let Some((t, root)) = self.source.next_request(&mut self.staged) {
+            self.staged_root = root;
             sched.feed(t, Event::Arrival);
         }
     }
@@ -299,6 +304,7 @@ impl MicroservicesModel {
         };
         self.requests[req as usize] = Request {
             arrival: now,
+            root: self.staged_root,
             outstanding: 0,
             live: true,
             failed: false,
@@ -307,7 +313,7 @@ impl MicroservicesModel {
         self.works[base..base + self.per_req].copy_from_slice(&self.staged);
         self.in_system += 1;
         self.stats.set_in_system(self.in_system);
-        let inv = self.new_invocation(req, 0, NIL);
+        let inv = self.new_invocation(req, self.staged_root, NIL);
         self.on_invoke(inv, now, sched);
         self.stage_next(sched);
     }
@@ -352,11 +358,12 @@ impl MicroservicesModel {
         self.invocations[inv as usize].server = server;
         self.busy += 1;
         self.stats.set_busy(self.busy);
-        if node == 0 {
+        let root = self.requests[req as usize].root;
+        if node == root {
             let arrival = self.requests[req as usize].arrival;
             self.stats.on_start(arrival, now);
         }
-        let work = self.works[req as usize * self.per_req + node as usize];
+        let work = self.works[req as usize * self.per_req + (node - root) as usize];
         sched.schedule(now + work, Event::WorkDone { inv });
     }
 

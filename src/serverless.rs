@@ -107,6 +107,8 @@ struct Invocation {
 #[derive(Clone, Copy, Debug, Default)]
 struct Request {
     arrival: SimTime,
+    /// The root node of its call tree (its entry invocation).
+    root: u32,
     /// Invocations started, queued or in transit, not yet ended.
     outstanding: u32,
     live: bool,
@@ -159,6 +161,7 @@ pub struct ServerlessModel {
     source: RequestSource,
     per_req: usize,
     staged: Vec<SimTime>,
+    staged_root: u32,
     warmup: SimTime,
     /// Per call-tree node: its function and how it is called.
     node_func: Vec<u32>,
@@ -238,6 +241,7 @@ impl ServerlessModel {
             source,
             per_req,
             staged: vec![SimTime::ZERO; per_req],
+            staged_root: 0,
             warmup: scenario.warmup,
             node_func: tree.nodes.iter().map(|n| n.service as u32).collect(),
             node_sync: tree
@@ -296,7 +300,8 @@ impl ServerlessModel {
     }
 
     fn stage_next(&mut self, sched: &mut Scheduler<Event>) {
-        if let Some(t) = self.source.next_into(&mut self.staged) {
+        if let Some((t, root)) = self.source.next_request(&mut self.staged) {
+            self.staged_root = root;
             sched.feed(t, Event::Arrival);
         }
     }
@@ -590,7 +595,8 @@ impl ServerlessModel {
         if counted {
             f.invocations += 1;
         }
-        let work = self.works[req as usize * self.per_req + node as usize];
+        let root = self.requests[req as usize].root;
+        let work = self.works[req as usize * self.per_req + (node - root) as usize];
         let mut delay = if f.slowdown == 1.0 {
             work
         } else {
@@ -613,7 +619,7 @@ impl ServerlessModel {
             delay += init;
             self.requests[req as usize].cold = true;
         }
-        if node == 0 {
+        if node == root {
             // The wait of a request: until its entry handler starts running.
             let arrival = self.requests[req as usize].arrival;
             self.stats.on_start(arrival, now + init);
@@ -770,6 +776,7 @@ impl ServerlessModel {
         };
         self.requests[req as usize] = Request {
             arrival: now,
+            root: self.staged_root,
             outstanding: 0,
             live: true,
             failed: false,
@@ -779,7 +786,7 @@ impl ServerlessModel {
         self.works[base..base + self.per_req].copy_from_slice(&self.staged);
         self.in_system += 1;
         self.stats.set_in_system(self.in_system);
-        let inv = self.new_invocation(req, 0, NIL);
+        let inv = self.new_invocation(req, self.staged_root, NIL);
         if self.gateway_latency == SimTime::ZERO {
             self.on_invoke(inv, now, sched);
         } else {

@@ -2,6 +2,7 @@
 //! causes, and the stream of requests (arrival time plus the work of every
 //! invocation) that every architecture of a scenario replays identically.
 
+use crate::azure::AzureArrivals;
 use crate::demand::ArrivalProcess;
 use crate::dist::Dist;
 use crate::rng::{self, Stream};
@@ -22,20 +23,73 @@ pub struct CallNode {
     pub children: Vec<usize>,
 }
 
-/// The invocations one request causes, expanded from the service call graph
-/// in pre-order: node 0 is the entry service; a service called from two
-/// places appears twice.
+/// The invocations a request causes, expanded from the service call graph
+/// in pre-order, one tree per service a request may enter at (a forest,
+/// each tree's nodes contiguous). With the usual single entry, service 0,
+/// node 0 is the entry; a service called from two places appears twice.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CallTree {
     pub nodes: Vec<CallNode>,
+    /// The trees, in the order of their entry services.
+    pub entries: Vec<Entry>,
+    /// By service: the index in `entries` of the tree entered there.
+    by_service: Vec<Option<usize>>,
+}
+
+/// One tree of the forest: requests entering at `service`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub service: usize,
+    /// Its first node (the entry invocation) and its number of nodes.
+    pub root: usize,
+    pub len: usize,
+    /// The expected share of requests entering here (for sizing).
+    pub share: f64,
 }
 
 impl CallTree {
     /// Expands the (acyclic) call graph from service 0.
     pub fn build(services: &[Service]) -> Result<CallTree, String> {
-        let mut tree = CallTree { nodes: Vec::new() };
-        tree.expand(services, 0, CallMode::Sync)?;
+        CallTree::build_entries(services, &[(0, 1.0)])
+    }
+
+    /// Expands the call graph from each entry service, with the expected
+    /// share of requests entering there.
+    pub fn build_entries(
+        services: &[Service],
+        entries: &[(usize, f64)],
+    ) -> Result<CallTree, String> {
+        let mut tree = CallTree {
+            nodes: Vec::new(),
+            entries: Vec::with_capacity(entries.len()),
+            by_service: vec![None; services.len()],
+        };
+        for &(service, share) in entries {
+            let root = tree.nodes.len();
+            tree.expand(services, service, CallMode::Sync)?;
+            tree.by_service[service] = Some(tree.entries.len());
+            tree.entries.push(Entry {
+                service,
+                root,
+                len: tree.nodes.len() - root,
+                share,
+            });
+        }
         Ok(tree)
+    }
+
+    /// The tree requests entering at `service` follow, if they may.
+    pub fn entry(&self, service: usize) -> Option<&Entry> {
+        self.by_service
+            .get(service)
+            .copied()
+            .flatten()
+            .map(|i| &self.entries[i])
+    }
+
+    /// Nodes of the largest tree: the work values one request needs.
+    pub fn max_tree_len(&self) -> usize {
+        self.entries.iter().map(|e| e.len).max().unwrap_or(0)
     }
 
     fn expand(
@@ -70,11 +124,29 @@ impl CallTree {
         self.nodes.is_empty()
     }
 
-    /// Expected total work (seconds of CPU at 1 vCPU) of one request.
+    /// Expected total work (seconds of CPU at 1 vCPU) of one request,
+    /// weighted over its entries.
     pub fn mean_work(&self, services: &[Service]) -> f64 {
-        self.nodes
+        self.weighted_work(services, |_| true)
+    }
+
+    /// Expected work one request causes at `service`, weighted over the
+    /// entries.
+    pub fn service_mean_work(&self, services: &[Service], service: usize) -> f64 {
+        self.weighted_work(services, |n| n.service == service)
+    }
+
+    fn weighted_work(&self, services: &[Service], counts: impl Fn(&CallNode) -> bool) -> f64 {
+        self.entries
             .iter()
-            .map(|n| services[n.service].work.mean())
+            .map(|e| {
+                let tree: f64 = self.nodes[e.root..e.root + e.len]
+                    .iter()
+                    .filter(|n| counts(n))
+                    .map(|n| services[n.service].work.mean())
+                    .sum();
+                e.share * tree
+            })
             .sum()
     }
 }
@@ -83,6 +155,8 @@ impl CallTree {
 enum Arrivals {
     Rate(ArrivalProcess),
     Trace(Box<TraceArrivals>),
+    /// A multi-function trace: each arrival names its function.
+    Functions(Box<AzureArrivals>),
 }
 
 /// The requests of one replication of a scenario, in arrival order.
@@ -95,13 +169,32 @@ pub struct RequestSource {
     arrivals: Arrivals,
     work_rng: Stream,
     node_dists: Vec<Dist>,
+    /// Per function of a multi-function trace (else just one): the root
+    /// node and node count of the tree its requests follow.
+    entries: Vec<(u32, u32)>,
+    max_tree: usize,
 }
 
 impl RequestSource {
     pub fn new(scenario: &Scenario, replication: u32) -> Self {
         let stream = rng::stream(scenario.seed, replication, rng::purpose::ARRIVALS);
         let demand = &scenario.demand;
+        let entry = |service: usize| {
+            let e = scenario
+                .calls
+                .entry(service)
+                .expect("every entry service has a call tree");
+            (e.root as u32, e.len as u32)
+        };
+        let mut entries = vec![entry(0)];
         let arrivals = match &demand.trace {
+            None if demand.functions.is_some() => {
+                let trace = demand.functions.clone().expect("checked");
+                if !trace.options.merge {
+                    entries = (0..trace.functions.len()).map(entry).collect();
+                }
+                Arrivals::Functions(Box::new(AzureArrivals::new(trace, demand.arrivals, stream)))
+            }
             None => Arrivals::Rate(ArrivalProcess::new(
                 demand.profile.clone(),
                 demand.arrivals,
@@ -123,26 +216,49 @@ impl RequestSource {
                 .iter()
                 .map(|n| scenario.services[n.service].work.clone())
                 .collect(),
+            entries,
+            max_tree: scenario.calls.max_tree_len(),
         }
     }
 
-    /// Number of work values per request (one per call-tree node).
+    /// Number of work values per request: one per node of the largest
+    /// call tree.
     pub fn works_per_request(&self) -> usize {
-        self.node_dists.len()
+        self.max_tree
     }
 
-    /// The next request: returns its arrival time and fills `works` (of
-    /// length `works_per_request()`).
+    /// The next request's arrival time, its work filled into `works` as by
+    /// [`RequestSource::next_request`].
     #[inline]
     pub fn next_into(&mut self, works: &mut [SimTime]) -> Option<SimTime> {
-        let t = match &mut self.arrivals {
-            Arrivals::Rate(a) => a.next_arrival(),
-            Arrivals::Trace(a) => a.next_arrival(),
-        }?;
-        for (w, d) in works.iter_mut().zip(&self.node_dists) {
+        self.next_request(works).map(|(t, _)| t)
+    }
+
+    /// The next request: returns its arrival time and the root node of the
+    /// call tree it follows, and fills the first `len` of `works` (of
+    /// length `works_per_request()`) with the work of that tree's nodes in
+    /// node order: node `root + i` gets `works[i]`.
+    #[inline]
+    pub fn next_request(&mut self, works: &mut [SimTime]) -> Option<(SimTime, u32)> {
+        let (t, entry, recorded) = match &mut self.arrivals {
+            Arrivals::Rate(a) => (a.next_arrival()?, 0, None),
+            Arrivals::Trace(a) => (a.next_arrival()?, 0, None),
+            Arrivals::Functions(a) => a.next_arrival()?,
+        };
+        let (root, len) = self
+            .entries
+            .get(entry as usize)
+            .copied()
+            .unwrap_or(self.entries[0]);
+        let dists = &self.node_dists[root as usize..(root + len) as usize];
+        for (w, d) in works.iter_mut().zip(dists) {
             *w = d.sample(&mut self.work_rng);
         }
-        Some(t)
+        // A trace that records each invocation's duration: that is its work.
+        if let Some(w) = recorded {
+            works[0] = w;
+        }
+        Some((t, root))
     }
 }
 
@@ -160,6 +276,8 @@ pub struct DemandReport {
     pub peak_rps: f64,
     /// Start of the window with the most requests (the first if tied).
     pub busiest_at: SimTime,
+    /// Requests per entry service (by service index).
+    pub per_service: Vec<u64>,
 }
 
 /// Draws the arrivals of replication 0 over the run and counts them.
@@ -169,11 +287,13 @@ pub fn demand_report(scenario: &Scenario) -> DemandReport {
     let mut counts = vec![0u64; n];
     let mut source = RequestSource::new(scenario, 0);
     let mut works = vec![SimTime::ZERO; source.works_per_request()];
-    while let Some(t) = source.next_into(&mut works) {
+    let mut per_service = vec![0u64; scenario.services.len()];
+    while let Some((t, root)) = source.next_request(&mut works) {
         if t >= scenario.duration {
             break;
         }
         counts[(t.as_nanos() / w) as usize] += 1;
+        per_service[scenario.calls.nodes[root as usize].service] += 1;
     }
     let secs = scenario.window.as_secs_f64();
     let busiest = counts
@@ -192,5 +312,6 @@ pub fn demand_report(scenario: &Scenario) -> DemandReport {
         p95_rps: sorted[rank] as f64 / secs,
         peak_rps: counts[busiest] as f64 / secs,
         busiest_at: SimTime(busiest as u64 * w),
+        per_service,
     }
 }

@@ -3,6 +3,7 @@
 
 use super::error::{ErrorContext, ScenarioError};
 use super::raw::Dur;
+use crate::azure::{AzureFormat, AzureOptions, AzureTrace};
 use crate::demand::{ArrivalMode, RateProfile, Segment};
 use crate::rng;
 use crate::shapes::{self, BurstState, Spike};
@@ -13,6 +14,19 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 use toml::Spanned;
+
+/// The keys among those named that a raw table sets, with where.
+macro_rules! given {
+    ($raw:expr; $($f:ident),* $(,)?) => {{
+        let mut v: Vec<(&'static str, Range<usize>)> = Vec::new();
+        $(
+            if let Some(x) = &$raw.$f {
+                v.push((stringify!($f), x.span()));
+            }
+        )*
+        v
+    }};
+}
 
 #[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -32,6 +46,10 @@ pub enum Shape {
 pub enum Format {
     RateCsv,
     TimestampsCsv,
+    #[serde(rename = "azure-functions-2019")]
+    AzureFunctions2019,
+    #[serde(rename = "azure-functions-2021")]
+    AzureFunctions2021,
 }
 
 impl Shape {
@@ -106,33 +124,21 @@ pub struct RawDemand {
     pub start: Option<Spanned<Dur>>,
     pub end: Option<Spanned<Dur>>,
     pub repeat: Option<Spanned<bool>>,
+    pub durations: Option<Spanned<String>>,
+    pub memory: Option<Spanned<String>>,
+    pub top: Option<Spanned<i64>>,
+    pub functions: Option<Spanned<Vec<String>>>,
+    pub triggers: Option<Spanned<Vec<String>>>,
+    pub merge: Option<Spanned<bool>>,
 }
 
 impl RawDemand {
     /// The shape-specific keys that were given, with where.
     fn present(&self) -> Vec<(&'static str, Range<usize>)> {
-        let mut v = Vec::new();
-        macro_rules! key {
-            ($($f:ident),*) => {$(
-                if let Some(x) = &self.$f {
-                    v.push((stringify!($f), x.span()));
-                }
-            )*};
-        }
-        key!(
-            rps, steps, from_rps, to_rps, over, min_rps, peak_rps, peak_at
-        );
-        key!(
-            weekend_factor,
-            hourly,
-            states,
-            at,
-            rise,
-            hold,
-            decay,
-            multiplier
-        );
-        v
+        given!(
+            self; rps, steps, from_rps, to_rps, over, min_rps, peak_rps, peak_at,
+            weekend_factor, hourly, states, at, rise, hold, decay, multiplier
+        )
     }
 }
 
@@ -170,6 +176,8 @@ pub struct Demand {
     pub description: String,
     /// A recorded trace to replay; `profile` then summarises its rate.
     pub trace: Option<Arc<Trace>>,
+    /// A multi-function trace: its functions become the services.
+    pub functions: Option<Arc<AzureTrace>>,
 }
 
 /// What validating the demand needs from the rest of the file.
@@ -396,6 +404,7 @@ pub(crate) fn validate_demand(
         arrivals,
         description,
         trace: None,
+        functions: None,
     })
 }
 
@@ -431,13 +440,28 @@ fn trace(
         ctx.at(
             Some(d.span()),
             "demand.format",
-            "shape = \"trace\" needs `format` (\"rate-csv\" or \"timestamps-csv\")",
+            "shape = \"trace\" needs `format` (\"rate-csv\", \"timestamps-csv\" or \"azure-functions-2019\")",
         )
     })?;
     let format_kind = match format.get_ref() {
         Format::RateCsv => TraceFormat::RateCsv,
         Format::TimestampsCsv => TraceFormat::TimestampsCsv,
+        Format::AzureFunctions2019 => {
+            return azure_trace(raw, file, dc, arrivals, AzureFormat::Minutes2019);
+        }
+        Format::AzureFunctions2021 => {
+            return azure_trace(raw, file, dc, arrivals, AzureFormat::Invocations2021);
+        }
     };
+    if let Some((key, span)) = raw.azure_keys().into_iter().next() {
+        return Err(ctx.at(
+            Some(span),
+            &format!("demand.{key}"),
+            format!(
+                "key `{key}` applies to format = \"azure-functions-2019\" or \"azure-functions-2021\" only"
+            ),
+        ));
+    }
     if let (TraceFormat::TimestampsCsv, Some(b)) = (format_kind, &raw.bucket) {
         return Err(ctx.at(
             Some(b.span()),
@@ -473,11 +497,7 @@ fn trace(
         Some(b) => Some(positive_duration(b, "demand.bucket", ctx)?),
         None => None,
     };
-    let written = PathBuf::from(file.get_ref());
-    let path = match ctx.file.parent() {
-        Some(dir) if written.is_relative() => dir.join(&written),
-        _ => written.clone(),
-    };
+    let (written, path) = relative_path(file.get_ref(), ctx);
     let options = TraceOptions {
         path: path.clone(),
         format: format_kind,
@@ -516,6 +536,215 @@ fn trace(
         arrivals,
         description,
         trace: Some(Arc::new(trace)),
+        functions: None,
+    })
+}
+
+/// A path as written, and resolved against the scenario file's folder.
+fn relative_path(written: &str, ctx: &ErrorContext) -> (PathBuf, PathBuf) {
+    let written = PathBuf::from(written);
+    let path = match ctx.file.parent() {
+        Some(dir) if written.is_relative() => dir.join(&written),
+        _ => written.clone(),
+    };
+    (written, path)
+}
+
+impl RawDemand {
+    /// The keys of the Azure Functions format that were given, with where.
+    fn azure_keys(&self) -> Vec<(&'static str, Range<usize>)> {
+        given!(self; durations, memory, top, functions, triggers, merge)
+    }
+
+    /// The trace keys the Azure Functions format does not support.
+    fn unsupported_azure_keys(&self) -> Vec<(&'static str, Range<usize>)> {
+        given!(self; bucket, column, scale)
+    }
+}
+
+/// `format = "azure-functions-2019"`: the invocations file and its two
+/// companions; each selected function becomes a service.
+fn azure_trace(
+    raw: &RawDemand,
+    file: &Spanned<String>,
+    dc: &DemandContext,
+    arrivals: ArrivalMode,
+    format: AzureFormat,
+) -> Result<Demand, ScenarioError> {
+    let ctx = dc.ctx;
+    let name = format.name();
+    let mut unsupported = raw.unsupported_azure_keys();
+    if format == AzureFormat::Invocations2021 {
+        // It records each invocation's time and duration, and no triggers.
+        unsupported.extend(given!(raw; durations, memory, triggers, speedup, start, end, repeat));
+    }
+    if let Some((key, span)) = unsupported.into_iter().next() {
+        return Err(ctx.at(
+            Some(span),
+            &format!("demand.{key}"),
+            format!("key `{key}` is not supported with format = \"{name}\""),
+        ));
+    }
+    if format == AzureFormat::Invocations2021 {
+        return azure_load(raw, file, dc, arrivals, format, None);
+    }
+    fn companion<'a>(
+        v: &'a Option<Spanned<String>>,
+        key: &str,
+        example: &str,
+        file: &Spanned<String>,
+        ctx: &ErrorContext,
+    ) -> Result<&'a Spanned<String>, ScenarioError> {
+        v.as_ref().ok_or_else(|| {
+            ctx.at(
+                Some(file.span()),
+                &format!("demand.{key}"),
+                format!(
+                    "format = \"azure-functions-2019\" needs `{key}` (the {example} file, e.g. {key} = \"{key}.csv\")"
+                ),
+            )
+        })
+    }
+    let durations = companion(
+        &raw.durations,
+        "durations",
+        "execution-time percentiles",
+        file,
+        ctx,
+    )?;
+    let memory = companion(&raw.memory, "memory", "allocated-memory", file, ctx)?;
+    azure_load(raw, file, dc, arrivals, format, Some((durations, memory)))
+}
+
+/// Loads a multi-function trace; `companions` are the 2019 format's
+/// durations and memory files.
+fn azure_load(
+    raw: &RawDemand,
+    file: &Spanned<String>,
+    dc: &DemandContext,
+    arrivals: ArrivalMode,
+    format: AzureFormat,
+    companions: Option<(&Spanned<String>, &Spanned<String>)>,
+) -> Result<Demand, ScenarioError> {
+    let ctx = dc.ctx;
+    let name = format.name();
+    let top = match &raw.top {
+        None => None,
+        Some(t) if *t.get_ref() >= 1 => Some(*t.get_ref() as usize),
+        Some(t) => {
+            return Err(ctx.at(
+                Some(t.span()),
+                "demand.top",
+                format!("expected a number of functions >= 1, found {}", t.get_ref()),
+            ));
+        }
+    };
+    let (written, invocations) = relative_path(file.get_ref(), ctx);
+    let companion = |i: usize| {
+        companions.map_or_else(PathBuf::new, |c| {
+            relative_path([c.0, c.1][i].get_ref(), ctx).1
+        })
+    };
+    // 2019: whole minutes of the trace, from its first minute column.
+    let minute = |v: &Option<Spanned<Dur>>, key: &str| -> Result<Option<usize>, ScenarioError> {
+        let Some(v) = v else { return Ok(None) };
+        let ns = v.get_ref().0.as_nanos();
+        if ns % 60_000_000_000 != 0 {
+            return Err(ctx.at(
+                Some(v.span()),
+                &format!("demand.{key}"),
+                format!(
+                    "expected a whole number of minutes with format = \"{name}\" (it counts per minute), found {}",
+                    v.get_ref().0
+                ),
+            ));
+        }
+        Ok(Some((ns / 60_000_000_000) as usize))
+    };
+    let start_minute = minute(&raw.start, "start")?.unwrap_or(0);
+    let end_minute = minute(&raw.end, "end")?;
+    if let (Some(e), Some(span)) = (end_minute, raw.end.as_ref().map(|e| e.span()))
+        && e <= start_minute
+    {
+        return Err(ctx.at(Some(span), "demand.end", "expected `end` after `start`"));
+    }
+    let speedup = match &raw.speedup {
+        None => 1.0,
+        Some(x) if x.get_ref().is_finite() && *x.get_ref() > 0.0 => *x.get_ref(),
+        Some(x) => {
+            return Err(ctx.at(
+                Some(x.span()),
+                "demand.speedup",
+                format!("expected a factor > 0, found {}", x.get_ref()),
+            ));
+        }
+    };
+    let options = AzureOptions {
+        start_minute,
+        end_minute,
+        speedup,
+        repeat: raw.repeat.as_ref().is_some_and(|r| *r.get_ref()),
+        horizon: dc.duration,
+        format,
+        invocations,
+        durations: companion(0),
+        memory: companion(1),
+        top,
+        functions: raw.functions.as_ref().map(|f| f.get_ref().clone()),
+        triggers: raw.triggers.as_ref().map(|f| f.get_ref().clone()),
+        merge: raw.merge.as_ref().is_some_and(|m| *m.get_ref()),
+    };
+    let trace = AzureTrace::load(options).map_err(|e| {
+        let (key, span) = match (e.key, companions) {
+            ("durations", Some((d, _))) => ("demand.durations", d.span()),
+            ("memory", Some((_, m))) => ("demand.memory", m.span()),
+            ("file", _) => ("demand.file", file.span()),
+            ("start", _) => (
+                "demand.start",
+                raw.start.as_ref().map_or(file.span(), |s| s.span()),
+            ),
+            _ => match (&raw.functions, &raw.triggers) {
+                (Some(f), _) if e.message.contains("function \"") => ("demand.functions", f.span()),
+                (_, Some(t)) if e.message.contains("trigger") => ("demand.triggers", t.span()),
+                _ => ("demand.file", file.span()),
+            },
+        };
+        let message = if e.key.is_empty() {
+            e.message
+        } else {
+            let line = e.line.map(|l| format!(", line {l}")).unwrap_or_default();
+            format!("trace {}{line}: {}", e.path.display(), e.message)
+        };
+        ctx.at(Some(span), key, message)
+    })?;
+    let mut description = format!(
+        "trace {} ({name}, {} of {} functions, {} invocations over {} min)",
+        written.display(),
+        trace.functions.len(),
+        trace.file_functions,
+        trace.requests,
+        trace.minutes
+    );
+    let o = &trace.options;
+    if o.start_minute > 0 || o.end_minute.is_some() {
+        let end = o.start_minute + trace.minutes;
+        description += &format!(", minutes {}..{end}", o.start_minute);
+    }
+    if o.speedup != 1.0 {
+        description += &format!(", sped up × {}", o.speedup);
+    }
+    if o.repeat {
+        description += ", repeated";
+    }
+    if o.merge {
+        description += ", merged into one service";
+    }
+    Ok(Demand {
+        profile: trace.profile.clone(),
+        arrivals,
+        description,
+        trace: None,
+        functions: Some(Arc::new(trace)),
     })
 }
 

@@ -179,6 +179,10 @@ fn resolve_function(
         };
     }
     let memory_mb = match pick!(memory) {
+        // A trace's per-function memory, unless this function sets its own.
+        _ if over.memory.is_none() && service.memory_mb.is_some() => {
+            service.memory_mb.unwrap_or(d::MEMORY_MB)
+        }
         None => d::MEMORY_MB,
         Some((m, key)) => {
             let mb = parse_memory_mb(m.get_ref()).map_err(|e| ctx.at(Some(m.span()), &key, e))?;

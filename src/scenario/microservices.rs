@@ -55,12 +55,7 @@ pub(super) fn validate_microservices(
             ));
         }
         // A service's fleet is sized for the work that service does per request.
-        let mean_work: f64 = calls
-            .nodes
-            .iter()
-            .filter(|n| n.service == i)
-            .map(|_| svc.work.mean())
-            .sum();
+        let mean_work = calls.service_mean_work(services, i);
         let arch = validate_architecture(&raw, &skey, ctx, shared, mean_work)?;
         debug_assert!(matches!(
             arch.spec,

@@ -23,6 +23,7 @@ pub use raw::Metric;
 pub use raw::{CallMode, SizeBasis};
 pub use slo::{Percentile, Slo};
 
+use crate::azure::AzureTrace;
 use crate::catalog::Instance;
 use crate::dist::Dist;
 use crate::time::SimTime;
@@ -62,6 +63,8 @@ pub struct Service {
     /// CPU time at 1 vCPU.
     pub work: Dist,
     pub calls: Vec<Call>,
+    /// Memory recorded for it by a trace (the serverless default), in MB.
+    pub memory_mb: Option<f64>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -216,8 +219,14 @@ fn validate(
         },
     )?;
     let slo = slo::validate(raw.slo.as_ref(), ctx)?;
-    let services = validate_services(&raw, ctx)?;
-    let calls = CallTree::build(&services).map_err(|m| ctx.at(None, "services", m))?;
+    let (services, calls) = match &demand.functions {
+        None => {
+            let services = validate_services(&raw, ctx)?;
+            let calls = CallTree::build(&services).map_err(|m| ctx.at(None, "services", m))?;
+            (services, calls)
+        }
+        Some(trace) => trace_services(&raw, trace, ctx)?,
+    };
     let mean_work = calls.mean_work(&services);
     let mut architectures = Vec::with_capacity(raw.architectures.len());
     let mut seen: HashMap<String, ()> = HashMap::new();
@@ -323,6 +332,7 @@ fn validate_services(raw: &RawScenario, ctx: &ErrorContext) -> Result<Vec<Servic
             name: s.name.get_ref().clone(),
             work: s.work.0.clone(),
             calls,
+            memory_mb: None,
         });
     }
     if let Some(cycle) = find_cycle(&services) {
@@ -338,6 +348,52 @@ fn validate_services(raw: &RawScenario, ctx: &ErrorContext) -> Result<Vec<Servic
         ));
     }
     Ok(services)
+}
+
+/// The services of a multi-function trace: one per function, each an entry
+/// with its share of the invocations, or all merged into one.
+fn trace_services(
+    raw: &RawScenario,
+    trace: &AzureTrace,
+    ctx: &ErrorContext,
+) -> Result<(Vec<Service>, CallTree), ScenarioError> {
+    if let Some(s) = raw.services.first() {
+        return Err(ctx.at(
+            Some(s.name.span()),
+            "services",
+            "a multi-function trace (format = \"azure-functions-2019\" or \"azure-functions-2021\") defines the services: remove the [[services]] tables",
+        ));
+    }
+    if trace.options.merge {
+        let services = vec![Service {
+            name: "functions".to_string(),
+            work: trace.merged_work(),
+            calls: Vec::new(),
+            memory_mb: None,
+        }];
+        let calls = CallTree::build(&services).map_err(|m| ctx.at(None, "services", m))?;
+        return Ok((services, calls));
+    }
+    let services: Vec<Service> = trace
+        .functions
+        .iter()
+        .map(|f| Service {
+            name: f.name.clone(),
+            work: f.work.clone(),
+            calls: Vec::new(),
+            memory_mb: f.memory_mb,
+        })
+        .collect();
+    let total = trace.requests as f64;
+    let entries: Vec<(usize, f64)> = trace
+        .functions
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (i, f.total as f64 / total))
+        .collect();
+    let calls =
+        CallTree::build_entries(&services, &entries).map_err(|m| ctx.at(None, "services", m))?;
+    Ok((services, calls))
 }
 
 /// A cycle in the call graph, as the list of services along it (first repeated last).
@@ -607,12 +663,20 @@ impl Scenario {
                 }
             );
         }
-        let _ = writeln!(
-            s,
-            "  a request causes {} invocation(s), mean work {} at 1 vCPU",
-            self.calls.len(),
-            SimTime::from_secs_f64(self.calls.mean_work(&self.services))
-        );
+        let mean_work = SimTime::from_secs_f64(self.calls.mean_work(&self.services));
+        if self.calls.entries.len() == 1 {
+            let _ = writeln!(
+                s,
+                "  a request causes {} invocation(s), mean work {mean_work} at 1 vCPU",
+                self.calls.len(),
+            );
+        } else {
+            let _ = writeln!(
+                s,
+                "  requests enter at {} services (one per function), mean work {mean_work} at 1 vCPU",
+                self.calls.entries.len(),
+            );
+        }
         if let Some(slo) = &self.slo {
             let _ = writeln!(s, "slo        {slo}");
         }

@@ -25,6 +25,7 @@ pub struct RawScenario {
     pub seed: u64,
     pub window: Option<Spanned<Dur>>,
     pub demand: Spanned<RawDemand>,
+    #[serde(default)]
     pub services: Vec<RawService>,
     pub architectures: Vec<RawArchitecture>,
     pub slo: Option<super::slo::RawSlo>,

@@ -1,0 +1,446 @@
+//! Multi-function traces (`format = "azure-functions-2019"`): every minute
+//! replays exactly its recorded count per function, each function is its
+//! own service with its own arrivals, every architecture sees the same
+//! requests, the selection keys pick what they promise, and a broken trace
+//! gets its own message and exit code 2.
+
+use scalesim::scenario::Scenario;
+use scalesim::time::SimTime;
+use scalesim::workload::RequestSource;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const DATA: &str = "scenarios/data/azure2019_100";
+
+fn data() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(DATA)
+}
+
+/// A scenario replaying the bundled sample with `extra` demand keys.
+fn text(extra: &str, data: &Path) -> String {
+    let d = data.display();
+    format!(
+        r#"name = "az"
+duration = "8h"
+seed = 7
+[demand]
+shape = "trace"
+format = "azure-functions-2019"
+file = "{d}/invocations.csv"
+durations = "{d}/durations.csv"
+memory = "{d}/memory.csv"
+{extra}
+[[architectures]]
+name = "fleet"
+kind = "fleet"
+servers = 40
+instance = "m5.large"
+[[architectures]]
+name = "lambda"
+kind = "serverless"
+keep_alive = "10m"
+"#
+    )
+}
+
+fn load(extra: &str) -> Scenario {
+    scalesim::scenario::parse(&text(extra, &data()), Path::new("az.toml"))
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The invocations file's rows: (HashFunction, trigger, row sum), in order.
+fn rows() -> Vec<(String, String, u64)> {
+    let text = std::fs::read_to_string(data().join("invocations.csv")).unwrap();
+    text.lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            let sum = f[4..].iter().map(|c| c.parse::<u64>().unwrap()).sum();
+            (f[2].to_string(), f[3].to_string(), sum)
+        })
+        .collect()
+}
+
+/// Arrivals of replication 0 with the service each enters at.
+fn arrivals(s: &Scenario) -> Vec<(SimTime, usize)> {
+    let mut source = RequestSource::new(s, 0);
+    let mut w = vec![SimTime::ZERO; source.works_per_request()];
+    let mut out = Vec::new();
+    while let Some((t, root)) = source.next_request(&mut w) {
+        out.push((t, s.calls.nodes[root as usize].service));
+    }
+    out
+}
+
+#[test]
+fn the_sample_replays_every_recorded_invocation_per_function_and_minute() {
+    let s = load("");
+    let rows = rows();
+    assert_eq!(s.services.len(), 100);
+    let a = arrivals(&s);
+    assert_eq!(a.len(), 339_657);
+    assert!(a.windows(2).all(|w| w[0].0 <= w[1].0), "in time order");
+    assert!(a.last().unwrap().0 < SimTime::from_secs(8 * 3600));
+    // Per function: the row sum; per minute of the first function: its counts.
+    let mut per_service = vec![0u64; s.services.len()];
+    for &(_, svc) in &a {
+        per_service[svc] += 1;
+    }
+    let want: Vec<u64> = rows.iter().map(|r| r.2).collect();
+    assert_eq!(per_service, want);
+    let text = std::fs::read_to_string(data().join("invocations.csv")).unwrap();
+    let first: Vec<u64> = text
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .skip(4)
+        .map(|c| c.parse().unwrap())
+        .collect();
+    let mut per_minute = vec![0u64; 480];
+    for &(t, svc) in &a {
+        if svc == 0 {
+            per_minute[(t.as_nanos() / 60_000_000_000) as usize] += 1;
+        }
+    }
+    assert_eq!(per_minute, first);
+    // Services are named by their hash's first 8 hex digits.
+    assert_eq!(s.services[0].name, rows[0].0[..8]);
+}
+
+#[test]
+fn evenly_spread_arrivals_keep_the_counts() {
+    let s = load("arrivals = \"uniform\"");
+    assert_eq!(arrivals(&s).len(), 339_657);
+}
+
+#[test]
+fn fleet_and_serverless_see_the_same_arrivals() {
+    let s = load("top = 30");
+    let summary = scalesim::sim::run(&s);
+    let per_arch: Vec<Vec<u64>> = summary
+        .architectures
+        .iter()
+        .map(|a| a.timeseries.iter().map(|r| r.arrivals).collect())
+        .collect();
+    assert_eq!(per_arch[0], per_arch[1]);
+    let mut busiest: Vec<u64> = rows().iter().map(|r| r.2).collect();
+    busiest.sort_unstable_by(|a, b| b.cmp(a));
+    let total: u64 = busiest[..30].iter().sum();
+    assert_eq!(summary.architectures[0].requests.arrived, total);
+    assert_eq!(summary.architectures[1].requests.arrived, total);
+    assert_eq!(arrivals(&s), arrivals(&s));
+}
+
+#[test]
+fn selection_keys_pick_what_they_promise() {
+    let rows = rows();
+    // top = 20: the 20 busiest (ties to the earlier row), in file order.
+    let s = load("top = 20");
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by(|&a, &b| rows[b].2.cmp(&rows[a].2).then(a.cmp(&b)));
+    let mut top: Vec<usize> = order[..20].to_vec();
+    top.sort_unstable();
+    let want: Vec<String> = top.iter().map(|&i| rows[i].0[..8].to_string()).collect();
+    let got: Vec<String> = s.services.iter().map(|s| s.name.clone()).collect();
+    assert_eq!(got, want);
+    let total: u64 = top.iter().map(|&i| rows[i].2).sum();
+    assert_eq!(arrivals(&s).len() as u64, total);
+    // functions = [...] by full hash or short name.
+    let s = load(&format!(
+        "functions = [\"{}\", \"{}\"]",
+        rows[3].0,
+        &rows[5].0[..8]
+    ));
+    let got: Vec<&str> = s.services.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(got, vec![&rows[3].0[..8], &rows[5].0[..8]]);
+    // triggers = ["http"]: the 36 HTTP functions.
+    let s = load("triggers = [\"http\"]");
+    assert_eq!(s.services.len(), 36);
+    let http: u64 = rows.iter().filter(|r| r.1 == "http").map(|r| r.2).sum();
+    assert_eq!(arrivals(&s).len() as u64, http);
+    // merge = true: one service, every invocation enters there.
+    let s = load("merge = true");
+    assert_eq!(s.services.len(), 1);
+    let a = arrivals(&s);
+    assert_eq!(a.len(), 339_657);
+    assert!(a.iter().all(|x| x.1 == 0));
+    let split = load("");
+    let (m, w) = (
+        s.calls.mean_work(&s.services),
+        split.calls.mean_work(&split.services),
+    );
+    assert!((m - w).abs() < 1e-6 * w, "merged mean work {m} vs {w}");
+}
+
+#[test]
+fn trace_memory_is_the_serverless_default_unless_a_function_sets_its_own() {
+    let s = load("functions = [\"a3cacf8a\", \"b9386d10\"]");
+    let scalesim::scenario::ArchitectureSpec::Serverless(sv) = &s.architectures[1].spec else {
+        panic!("serverless");
+    };
+    // b9386d10 records a few MB (clamped to 128); a3cacf8a about 301 MB.
+    let mb: Vec<f64> = sv.functions.iter().map(|f| f.memory_mb.round()).collect();
+    assert_eq!(mb, vec![128.0, 301.0]);
+    let over = text("functions = [\"a3cacf8a\"]", &data())
+        + "[architectures.functions.a3cacf8a]\nmemory = \"1GB\"\n";
+    let s =
+        scalesim::scenario::parse(&over, Path::new("az.toml")).unwrap_or_else(|e| panic!("{e}"));
+    let scalesim::scenario::ArchitectureSpec::Serverless(sv) = &s.architectures[1].spec else {
+        panic!("serverless");
+    };
+    assert_eq!(sv.functions[0].memory_mb, 1024.0);
+}
+
+/// `scalesim check` of the scenario with `extra` keys on a copy of the
+/// sample whose files `edit` may change: exit code and stderr.
+fn check(extra: &str, edit: impl Fn(&Path)) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("d");
+    std::fs::create_dir(&d).unwrap();
+    for f in ["invocations.csv", "durations.csv", "memory.csv"] {
+        std::fs::copy(data().join(f), d.join(f)).unwrap();
+    }
+    edit(&d);
+    let t = text(extra, Path::new("d"));
+    std::fs::write(dir.path().join("s.toml"), t).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_scalesim"))
+        .args(["check", "s.toml"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn broken_traces_and_selections_are_reported_exactly() {
+    type Edit = Box<dyn Fn(&Path)>;
+    let cases: Vec<(&str, Edit, &str)> = vec![
+        (
+            "functions = [\"deadbeef\"]",
+            Box::new(|_: &Path| {}),
+            "line 10, key `demand.functions`: unknown function \"deadbeef\": no row of the invocations file has that HashFunction",
+        ),
+        (
+            "",
+            Box::new(|d: &Path| std::fs::remove_file(d.join("memory.csv")).unwrap()),
+            "line 9, key `demand.memory`: trace d/memory.csv: cannot read it: No such file or directory (os error 2)",
+        ),
+        (
+            "",
+            Box::new(|d: &Path| {
+                let p = d.join("invocations.csv");
+                let t = std::fs::read_to_string(&p).unwrap();
+                let mut lines: Vec<String> = t.lines().map(String::from).collect();
+                lines[2] = lines[2].replacen(",timer,0,1,", ",timer,0,x,", 1);
+                std::fs::write(&p, lines.join("\n") + "\n").unwrap();
+            }),
+            "line 7, key `demand.file`: trace d/invocations.csv, line 3: expected an invocation count (a whole number >= 0) in column 6, found \"x\"",
+        ),
+        (
+            "",
+            Box::new(|d: &Path| {
+                let p = d.join("durations.csv");
+                let t = std::fs::read_to_string(&p).unwrap();
+                let keep: Vec<&str> = t.lines().filter(|l| !l.contains("b9386d10c889")).collect();
+                std::fs::write(&p, keep.join("\n") + "\n").unwrap();
+            }),
+            "line 8, key `demand.durations`: trace d/durations.csv: function b9386d10c889ce4ca90550f25debd35474be8d8ec0dce2cfaf3824a3276ee505 has no row",
+        ),
+        (
+            "scale = 2.0",
+            Box::new(|_: &Path| {}),
+            "line 10, key `demand.scale`: key `scale` is not supported with format = \"azure-functions-2019\"",
+        ),
+    ];
+    for (extra, edit, want) in cases {
+        let (code, stderr) = check(extra, edit);
+        assert_eq!(code, 2, "{stderr}");
+        assert_eq!(stderr, format!("error: invalid scenario s.toml, {want}\n"));
+    }
+}
+
+#[test]
+fn services_tables_are_refused_with_a_multi_function_trace() {
+    let t = text("", &data()) + "[[services]]\nname = \"api\"\nwork = \"1ms\"\n";
+    let e = scalesim::scenario::parse(&t, Path::new("az.toml")).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("defines the services: remove the [[services]] tables"),
+        "{e}"
+    );
+}
+
+#[test]
+fn demand_command_prints_the_busiest_functions() {
+    let out = Command::new(env!("CARGO_BIN_EXE_scalesim"))
+        .args(["demand", "scenarios/azure-functions.toml"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("requests   339657 in 8h"), "{stdout}");
+    let mut rows = rows();
+    rows.sort_by_key(|r| std::cmp::Reverse(r.2));
+    let line = format!("{:<12}  {}", &rows[0].0[..8], rows[0].2);
+    assert!(stdout.contains(&line), "{line} in {stdout}");
+}
+
+/// The 2021 excerpt: `app,func,end_timestamp,duration` rows, not sorted.
+fn load_2021(extra: &str) -> Scenario {
+    let f =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/data/azure2021/Azure2021_200.csv");
+    let t = format!(
+        r#"name = "az21"
+duration = "30m"
+seed = 3
+[demand]
+shape = "trace"
+format = "azure-functions-2021"
+file = "{}"
+{extra}
+[[architectures]]
+name = "fleet"
+kind = "fleet"
+servers = 4
+instance = "m5.large"
+[[architectures]]
+name = "lambda"
+kind = "serverless"
+"#,
+        f.display()
+    );
+    scalesim::scenario::parse(&t, Path::new("az21.toml")).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn a_2021_trace_replays_each_invocation_at_its_start_with_its_duration() {
+    let s = load_2021("");
+    assert_eq!(s.services.len(), 31);
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/data/azure2021/Azure2021_200.csv"),
+    )
+    .unwrap();
+    // (start, duration) in ns, as the file says, start = end − duration.
+    let ns = |v: &str| scalesim::trace::parse_timestamp(v).unwrap();
+    let mut want: Vec<(i128, u64, String)> = text
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (ns(f[2]) - ns(f[3]), ns(f[3]) as u64, f[1][..8].to_string())
+        })
+        .collect();
+    want.sort_by_key(|w| w.0);
+    let origin = want[0].0;
+    let mut source = RequestSource::new(&s, 0);
+    let mut w = vec![SimTime::ZERO; source.works_per_request()];
+    let mut got = Vec::new();
+    while let Some((t, root)) = source.next_request(&mut w) {
+        let name = s.services[s.calls.nodes[root as usize].service]
+            .name
+            .clone();
+        got.push((t.as_nanos() as i128 + origin, w[0].as_nanos(), name));
+    }
+    assert_eq!(got.len(), 199);
+    let key = |v: &Vec<(i128, u64, String)>| {
+        let mut v = v.clone();
+        v.sort();
+        v
+    };
+    assert_eq!(key(&got), key(&want));
+    assert!(got.windows(2).all(|p| p[0].0 <= p[1].0));
+    // Every architecture sees them all.
+    let summary = scalesim::sim::run(&s);
+    for a in &summary.architectures {
+        assert_eq!(a.requests.arrived, 199);
+    }
+    // top = 2: the two busiest functions (32 invocations each).
+    let s = load_2021("top = 2");
+    let mut source = RequestSource::new(&s, 0);
+    let mut n = 0;
+    while source.next_into(&mut w).is_some() {
+        n += 1;
+    }
+    assert_eq!(n, 64);
+}
+
+#[test]
+fn a_2021_trace_refuses_the_2019_companions() {
+    let e = std::panic::catch_unwind(|| load_2021("durations = \"d.csv\"")).unwrap_err();
+    let m = e.downcast_ref::<String>().unwrap();
+    assert!(
+        m.ends_with("key `demand.durations`: key `durations` is not supported with format = \"azure-functions-2021\""),
+        "{m}"
+    );
+}
+
+#[test]
+fn each_function_weighs_by_its_share_of_the_invocations() {
+    let s = load("top = 10");
+    let total: u64 = s.calls.entries.iter().map(|e| e.len as u64).sum();
+    assert_eq!(total, 10, "one single-node tree per function");
+    let a = arrivals(&s);
+    for (i, svc) in s.services.iter().enumerate() {
+        let n = a.iter().filter(|x| x.1 == i).count() as f64;
+        let want = n / a.len() as f64 * svc.work.mean();
+        let got = s.calls.service_mean_work(&s.services, i);
+        assert!((got - want).abs() < 1e-12 + 1e-9 * want, "{}", svc.name);
+    }
+    let sum: f64 = (0..s.services.len())
+        .map(|i| s.calls.service_mean_work(&s.services, i))
+        .sum();
+    let w = s.calls.mean_work(&s.services);
+    assert!((sum - w).abs() < 1e-9 * w);
+}
+
+#[test]
+fn start_end_speedup_and_repeat_cut_compress_and_loop_whole_minutes() {
+    let rows_text = std::fs::read_to_string(data().join("invocations.csv")).unwrap();
+    let window: u64 = rows_text
+        .lines()
+        .skip(1)
+        .flat_map(|l| {
+            l.split(',')
+                .skip(4 + 60)
+                .take(60)
+                .map(|c| c.parse::<u64>().unwrap())
+                .collect::<Vec<_>>()
+        })
+        .sum();
+    // start = 1h, end = 2h: minute columns 60..120, from time 0.
+    let s = load("start = \"1h\"\nend = \"2h\"");
+    let a = arrivals(&s);
+    assert_eq!(a.len() as u64, window);
+    assert!(a.last().unwrap().0 < SimTime::from_secs(3600));
+    // speedup = 4: all of it within 2 hours.
+    let s = load("speedup = 4.0");
+    let a = arrivals(&s);
+    assert_eq!(a.len(), 339_657);
+    assert!(a.last().unwrap().0 < SimTime::from_secs(2 * 3600));
+    // repeat: a second lap of the window starts after the first.
+    let s = load("start = \"1h\"\nend = \"2h\"\nrepeat = true");
+    let mut source = RequestSource::new(&s, 0);
+    let mut w = vec![SimTime::ZERO; source.works_per_request()];
+    let mut n = 0u64;
+    while let Some(t) = source.next_into(&mut w) {
+        if t >= SimTime::from_secs(3 * 3600) {
+            break;
+        }
+        n += 1;
+    }
+    assert_eq!(n, 3 * window);
+    // Not whole minutes: an error.
+    let e = scalesim::scenario::parse(&text("start = \"30s\"", &data()), Path::new("az.toml"))
+        .unwrap_err();
+    assert!(
+        e.to_string().ends_with(
+            "key `demand.start`: expected a whole number of minutes with format = \"azure-functions-2019\" (it counts per minute), found 30s"
+        ),
+        "{e}"
+    );
+}
