@@ -322,13 +322,20 @@ impl AzureTrace {
                 .clone()
                 .ok_or_else(|| missing("durations", &options.durations))?;
             let mb = memory[i].ok_or_else(|| missing("memory", &options.memory))?;
+            let mb = mb.clamp(MIN_MEMORY_MB, MAX_MEMORY_MB);
+            // The trace records how long each function ran at its memory;
+            // `work` is CPU time at one vCPU, so undo the memory's CPU
+            // share: replayed on serverless at that memory, a function
+            // takes exactly its recorded durations.
+            let cpu_share = (mb / crate::catalog::lambda_defaults::MB_PER_VCPU).min(1.0);
+            let work = work.scaled_empirical(cpu_share).unwrap_or(work);
             functions.push(AzureFunction {
                 name: names[i].clone(),
                 hash: row.hash,
                 trigger: row.trigger,
                 total: row.total,
                 work,
-                memory_mb: Some(mb.clamp(MIN_MEMORY_MB, MAX_MEMORY_MB)),
+                memory_mb: Some(mb),
             });
             counts.push(row.counts);
         }

@@ -136,6 +136,17 @@ impl Dist {
         Ok(Dist::Empirical { points })
     }
 
+    /// The same distribution with every duration multiplied by `factor`
+    /// (> 0); only for empirical tables, which traces produce.
+    pub fn scaled_empirical(&self, factor: f64) -> Option<Dist> {
+        match self {
+            Dist::Empirical { points } => Some(Dist::Empirical {
+                points: points.iter().map(|&(p, secs)| (p, secs * factor)).collect(),
+            }),
+            _ => None,
+        }
+    }
+
     /// Draws one duration.
     #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> SimTime {

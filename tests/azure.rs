@@ -444,3 +444,27 @@ fn start_end_speedup_and_repeat_cut_compress_and_loop_whole_minutes() {
         "{e}"
     );
 }
+
+/// Replayed on serverless at its recorded memory, a function takes its
+/// recorded durations: the trace's durations were measured at that memory,
+/// so its CPU share is not applied a second time.
+#[test]
+fn serverless_replays_recorded_durations() {
+    let s = load("top = 1");
+    let (hash, _, _) = rows().into_iter().max_by_key(|r| r.2).unwrap();
+    let durations = std::fs::read_to_string(data().join("durations.csv")).unwrap();
+    let row: Vec<&str> = durations
+        .lines()
+        .find(|l| l.contains(hash.as_str()))
+        .unwrap()
+        .split(',')
+        .collect();
+    let recorded_p50_ms: f64 = row[10].parse().unwrap(); // percentile_Average_50
+    let lambda = scalesim::sim::run_architecture(&s, &s.architectures[1], 0);
+    let p50 = lambda.latency_ms.p50;
+    eprintln!("recorded p50 {recorded_p50_ms} ms, replayed {p50} ms");
+    assert!(
+        (p50 - recorded_p50_ms).abs() <= 0.02 * recorded_p50_ms + 1.0,
+        "{p50} vs {recorded_p50_ms}"
+    );
+}
