@@ -81,6 +81,7 @@ pub mod scenario;
 pub mod serverless;
 pub mod shapes;
 pub mod sim;
+pub mod slab;
 pub mod stats;
 pub mod summary;
 pub mod table;

@@ -15,6 +15,7 @@
 use crate::autoscale::{Launches, Pool, PoolSummary};
 use crate::engine::{Model, Scheduler};
 use crate::scenario::{ArchitectureSpec, CallMode, MicroservicesSpec, Scenario};
+use crate::slab::{Slab, WorkBlocks};
 use crate::stats::{Areas, Collector, Level, RunStats};
 use crate::time::SimTime;
 use crate::workload::RequestSource;
@@ -134,7 +135,6 @@ fn spend_rate(fleets: &[ServiceFleet]) -> f64 {
 
 pub struct MicroservicesModel {
     source: RequestSource,
-    per_req: usize,
     staged: Vec<SimTime>,
     staged_root: u32,
     warmup: SimTime,
@@ -143,11 +143,9 @@ pub struct MicroservicesModel {
     node_sync: Vec<bool>,
     children: Vec<Vec<u32>>,
     fleets: Vec<ServiceFleet>,
-    invocations: Vec<Invocation>,
-    free_invocations: Vec<u32>,
-    requests: Vec<Request>,
-    works: Vec<SimTime>,
-    free_requests: Vec<u32>,
+    invocations: Slab<Invocation>,
+    requests: Slab<Request>,
+    works: WorkBlocks,
     in_system: u64,
     busy: u64,
     queued: u64,
@@ -222,7 +220,6 @@ impl MicroservicesModel {
         stats.set_cost_rate(spend_rate(&fleets));
         MicroservicesModel {
             source,
-            per_req,
             staged: vec![SimTime::ZERO; per_req],
             staged_root: 0,
             warmup: scenario.warmup,
@@ -239,11 +236,9 @@ impl MicroservicesModel {
                 .map(|n| n.children.iter().map(|&c| c as u32).collect())
                 .collect(),
             fleets,
-            invocations: Vec::with_capacity(1024),
-            free_invocations: Vec::new(),
-            requests: Vec::with_capacity(1024),
-            works: Vec::with_capacity(1024 * per_req),
-            free_requests: Vec::new(),
+            invocations: Slab::default(),
+            requests: Slab::default(),
+            works: WorkBlocks::new(per_req),
             in_system: 0,
             busy: 0,
             queued: 0,
@@ -279,38 +274,19 @@ impl MicroservicesModel {
             server: NIL,
         };
         self.requests[req as usize].outstanding += 1;
-        match self.free_invocations.pop() {
-            Some(id) => {
-                self.invocations[id as usize] = inv;
-                id
-            }
-            None => {
-                self.invocations.push(inv);
-                (self.invocations.len() - 1) as u32
-            }
-        }
+        self.invocations.insert(inv)
     }
 
     fn on_arrival(&mut self, now: SimTime, sched: &mut Scheduler<Event>) {
         self.stats.on_arrival(now);
-        let req = match self.free_requests.pop() {
-            Some(id) => id,
-            None => {
-                self.requests.push(Request::default());
-                self.works
-                    .extend(std::iter::repeat_n(SimTime::ZERO, self.per_req));
-                (self.requests.len() - 1) as u32
-            }
-        };
-        self.requests[req as usize] = Request {
+        let req = self.requests.insert(Request {
             arrival: now,
             root: self.staged_root,
             outstanding: 0,
             live: true,
             failed: false,
-        };
-        let base = req as usize * self.per_req;
-        self.works[base..base + self.per_req].copy_from_slice(&self.staged);
+        });
+        self.works.store(req, &self.staged);
         self.in_system += 1;
         self.stats.set_in_system(self.in_system);
         let inv = self.new_invocation(req, self.staged_root, NIL);
@@ -363,7 +339,7 @@ impl MicroservicesModel {
             let arrival = self.requests[req as usize].arrival;
             self.stats.on_start(arrival, now);
         }
-        let work = self.works[req as usize * self.per_req + (node - root) as usize];
+        let work = self.works.get(req, (node - root) as usize);
         sched.schedule(now + work, Event::WorkDone { inv });
     }
 
@@ -411,7 +387,7 @@ impl MicroservicesModel {
 
     fn release_invocation(&mut self, inv: u32, now: SimTime, sched: &mut Scheduler<Event>) {
         let Invocation { req, parent, .. } = self.invocations[inv as usize];
-        self.free_invocations.push(inv);
+        self.invocations.remove(inv);
         let r = &mut self.requests[req as usize];
         r.outstanding -= 1;
         if parent != NIL {
@@ -422,7 +398,7 @@ impl MicroservicesModel {
                 self.stats.on_complete(r.arrival, now);
             }
             self.requests[req as usize].live = false;
-            self.free_requests.push(req);
+            self.requests.remove(req);
             self.in_system -= 1;
             self.stats.set_in_system(self.in_system);
         }

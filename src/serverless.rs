@@ -45,6 +45,7 @@ use crate::scenario::{CallMode, FunctionSpec, IdleSelection, Scenario, Serverles
 use crate::stats::{Collector, Level, RunStats};
 use crate::summary::{FunctionResult, LevelSummary};
 
+use crate::slab::{Slab, WorkBlocks};
 use crate::time::SimTime;
 use crate::workload::RequestSource;
 use std::collections::{BinaryHeap, VecDeque};
@@ -159,7 +160,6 @@ struct Function {
 
 pub struct ServerlessModel {
     source: RequestSource,
-    per_req: usize,
     staged: Vec<SimTime>,
     staged_root: u32,
     warmup: SimTime,
@@ -180,11 +180,9 @@ pub struct ServerlessModel {
     cold_rng: Stream,
     instances: Vec<Instance>,
     free_instances: Vec<u32>,
-    invocations: Vec<Invocation>,
-    free_invocations: Vec<u32>,
-    requests: Vec<Request>,
-    works: Vec<SimTime>,
-    free_requests: Vec<u32>,
+    invocations: Slab<Invocation>,
+    requests: Slab<Request>,
+    works: WorkBlocks,
     in_system: u64,
     cold_completed: u64,
     gateway_usd: f64,
@@ -239,7 +237,6 @@ impl ServerlessModel {
         stats.set_cost_rate(provisioned_rate);
         ServerlessModel {
             source,
-            per_req,
             staged: vec![SimTime::ZERO; per_req],
             staged_root: 0,
             warmup: scenario.warmup,
@@ -271,11 +268,9 @@ impl ServerlessModel {
             cold_rng: rng::stream(scenario.seed, replication, rng::purpose::COLD_START),
             instances: Vec::with_capacity(1024),
             free_instances: Vec::new(),
-            invocations: Vec::with_capacity(1024),
-            free_invocations: Vec::new(),
-            requests: Vec::with_capacity(1024),
-            works: Vec::with_capacity(1024 * per_req),
-            free_requests: Vec::new(),
+            invocations: Slab::default(),
+            requests: Slab::default(),
+            works: WorkBlocks::new(per_req),
             in_system: 0,
             cold_completed: 0,
             gateway_usd: 0.0,
@@ -510,16 +505,7 @@ impl ServerlessModel {
             start: SimTime::ZERO,
         };
         self.requests[req as usize].outstanding += 1;
-        match self.free_invocations.pop() {
-            Some(id) => {
-                self.invocations[id as usize] = inv;
-                id
-            }
-            None => {
-                self.invocations.push(inv);
-                (self.invocations.len() - 1) as u32
-            }
-        }
+        self.invocations.insert(inv)
     }
 
     fn on_invoke(&mut self, inv: u32, now: SimTime, sched: &mut Scheduler<Event>) {
@@ -596,7 +582,7 @@ impl ServerlessModel {
             f.invocations += 1;
         }
         let root = self.requests[req as usize].root;
-        let work = self.works[req as usize * self.per_req + (node - root) as usize];
+        let work = self.works.get(req, (node - root) as usize);
         let mut delay = if f.slowdown == 1.0 {
             work
         } else {
@@ -702,7 +688,7 @@ impl ServerlessModel {
     /// the request when nothing of it remains.
     fn release_invocation(&mut self, inv: u32, now: SimTime, sched: &mut Scheduler<Event>) {
         let Invocation { req, parent, .. } = self.invocations[inv as usize];
-        self.free_invocations.push(inv);
+        self.invocations.remove(inv);
         let r = &mut self.requests[req as usize];
         r.outstanding -= 1;
         if parent != NIL {
@@ -721,7 +707,7 @@ impl ServerlessModel {
             }
         }
         self.requests[req as usize].live = false;
-        self.free_requests.push(req);
+        self.requests.remove(req);
         self.in_system -= 1;
         self.stats.set_in_system(self.in_system);
     }
@@ -765,25 +751,15 @@ impl ServerlessModel {
             self.gateway_usd += self.gateway_price;
         }
         self.stats.add_cost(self.gateway_price);
-        let req = match self.free_requests.pop() {
-            Some(id) => id,
-            None => {
-                self.requests.push(Request::default());
-                self.works
-                    .extend(std::iter::repeat_n(SimTime::ZERO, self.per_req));
-                (self.requests.len() - 1) as u32
-            }
-        };
-        self.requests[req as usize] = Request {
+        let req = self.requests.insert(Request {
             arrival: now,
             root: self.staged_root,
             outstanding: 0,
             live: true,
             failed: false,
             cold: false,
-        };
-        let base = req as usize * self.per_req;
-        self.works[base..base + self.per_req].copy_from_slice(&self.staged);
+        });
+        self.works.store(req, &self.staged);
         self.in_system += 1;
         self.stats.set_in_system(self.in_system);
         let inv = self.new_invocation(req, self.staged_root, NIL);
