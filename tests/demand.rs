@@ -233,6 +233,16 @@ fn bad_demand_keys_name_the_key_and_what_was_expected() {
             "line 10, key `demand.rps`: key `rps` does not apply to shape = \"ramp\"",
         ),
         (
+            // A trace key left behind when the shape changed is a mistake,
+            // not something to ignore silently.
+            "shape = \"constant\"\nrps = 5\nfile = \"old.csv\"",
+            "line 8, key `demand.file`: key `file` does not apply to shape = \"constant\"",
+        ),
+        (
+            "shape = \"diurnal\"\nmin_rps = 1\npeak_rps = 2\ntop = 3",
+            "line 9, key `demand.top`: key `top` does not apply to shape = \"diurnal\"",
+        ),
+        (
             "shape = \"diurnal\"\nmin_rps = 1\npeak_rps = 2\npeak_at = \"1pm\"",
             "line 9, key `demand.peak_at`: expected a time of day such as \"13:00\", found \"1pm\"",
         ),

@@ -77,7 +77,20 @@ impl Shape {
             Shape::Spike => &["rps", "at", "rise", "hold", "decay", "multiplier"],
             Shape::Bursty => &["states"],
             Shape::Trace => &[
-                "file", "format", "bucket", "column", "speedup", "start", "end", "repeat",
+                "file",
+                "format",
+                "bucket",
+                "column",
+                "speedup",
+                "start",
+                "end",
+                "repeat",
+                "durations",
+                "memory",
+                "top",
+                "functions",
+                "triggers",
+                "merge",
             ],
         }
     }
@@ -137,7 +150,9 @@ impl RawDemand {
     fn present(&self) -> Vec<(&'static str, Range<usize>)> {
         given!(
             self; rps, steps, from_rps, to_rps, over, min_rps, peak_rps, peak_at,
-            weekend_factor, hourly, states, at, rise, hold, decay, multiplier
+            weekend_factor, hourly, states, at, rise, hold, decay, multiplier,
+            file, format, bucket, column, speedup, start, end, repeat,
+            durations, memory, top, functions, triggers, merge
         )
     }
 }
