@@ -428,20 +428,78 @@ pub struct TraceArrivals {
     lap: u64,
     /// The next row in the window, read ahead (a copy spreads up to it).
     ahead: Option<Row>,
-    group: Group,
+    group: Spread,
 }
 
 /// A run of arrivals spread over [start, start + width): a bucket's
-/// requests, or a timestamp and its copies (the first exactly at `start`).
+/// requests, or a recorded request and its copies under `scale` (the first
+/// exactly at `start`).
 #[derive(Default)]
-struct Group {
-    start: SimTime,
-    width: f64,
-    total: u64,
+pub(crate) struct Spread {
+    pub start: SimTime,
+    pub width: f64,
+    pub total: u64,
     done: u64,
     /// Position in [0, 1) of the last arrival placed (Poisson spreading).
     pos: f64,
-    first_exact: bool,
+    pub first_exact: bool,
+}
+
+impl Spread {
+    pub fn new(start: SimTime, width: f64, total: u64, first_exact: bool) -> Self {
+        Spread {
+            start,
+            width,
+            total,
+            first_exact,
+            ..Spread::default()
+        }
+    }
+
+    /// The next arrival of the run, in time order; `None` when all are out.
+    /// Poisson spreading places the sorted uniforms one at a time, so a run
+    /// of a million requests needs no buffer.
+    #[inline]
+    pub fn next(&mut self, mode: ArrivalMode, rng: &mut Stream) -> Option<SimTime> {
+        if self.done >= self.total {
+            return None;
+        }
+        let (k, n) = (self.done, self.total);
+        self.done += 1;
+        let x = if self.first_exact && k == 0 {
+            0.0
+        } else {
+            match mode {
+                ArrivalMode::Uniform => k as f64 / n as f64,
+                ArrivalMode::Poisson => {
+                    // The next of the remaining n − k sorted uniforms on
+                    // (pos, 1): pos + (1 − pos)(1 − U^{1/(n−k)}).
+                    let u: f64 = 1.0 - rng.random::<f64>();
+                    self.pos += (1.0 - self.pos) * (1.0 - u.powf(1.0 / (n - k) as f64));
+                    self.pos
+                }
+            }
+        };
+        let offset = ((x * self.width) as u64).min((self.width as u64).saturating_sub(1));
+        Some(self.start + SimTime(offset))
+    }
+}
+
+/// How many requests a recorded `n` becomes under `scale`: n × ⌊scale⌋
+/// plus a binomial share of the fraction (thinning below 1), drawn from
+/// the scale stream so that every architecture sees the same copies.
+pub(crate) fn scaled_count(n: u64, scale: f64, rng: &mut Stream) -> u64 {
+    if scale == 1.0 {
+        return n;
+    }
+    let whole = scale.floor();
+    let frac = scale - whole;
+    let extra = if frac > 0.0 && n > 0 {
+        Binomial::new(n, frac).map_or(0, |b| b.sample(rng))
+    } else {
+        0
+    };
+    n * whole as u64 + extra
 }
 
 impl TraceArrivals {
@@ -459,7 +517,7 @@ impl TraceArrivals {
             rows: None,
             lap: 0,
             ahead: None,
-            group: Group::default(),
+            group: Spread::default(),
         };
         a.rows = Rows::open(&a.trace).ok();
         a.ahead = a.next_in_window();
@@ -494,23 +552,6 @@ impl TraceArrivals {
         }
     }
 
-    /// How many requests a recorded `n` becomes under `scale`: n × ⌊scale⌋
-    /// plus a binomial share of the fraction.
-    fn scaled(&mut self, n: u64) -> u64 {
-        let s = self.trace.options.scale;
-        if s == 1.0 {
-            return n;
-        }
-        let whole = s.floor();
-        let frac = s - whole;
-        let extra = if frac > 0.0 && n > 0 {
-            Binomial::new(n, frac).map_or(0, |b| b.sample(&mut self.scale_rng))
-        } else {
-            0
-        };
-        n * whole as u64 + extra
-    }
-
     /// Starts the group of the next row; false at the end of the trace.
     fn next_group(&mut self) -> bool {
         let Some(row) = self.ahead else {
@@ -520,61 +561,31 @@ impl TraceArrivals {
         self.ahead = self.next_in_window();
         let trace = &self.trace;
         let start = trace.sim_time(row.time, lap);
-        self.group = match trace.options.format {
-            TraceFormat::RateCsv => {
-                let end = trace.sim_time(row.time + trace.bucket, lap);
-                Group {
-                    start,
-                    width: (end - start).as_nanos() as f64,
-                    total: 0,
-                    first_exact: false,
-                    ..Group::default()
-                }
-            }
-            TraceFormat::TimestampsCsv => {
-                let next = self
-                    .ahead
-                    .map_or(start, |a| trace.sim_time(a.time, self.lap));
-                Group {
-                    start,
-                    width: next.saturating_sub(start).as_nanos() as f64,
-                    total: 0,
-                    first_exact: true,
-                    ..Group::default()
-                }
-            }
+        let (end, first_exact) = match trace.options.format {
+            TraceFormat::RateCsv => (trace.sim_time(row.time + trace.bucket, lap), false),
+            TraceFormat::TimestampsCsv => (
+                self.ahead
+                    .map_or(start, |a| trace.sim_time(a.time, self.lap)),
+                true,
+            ),
         };
-        self.group.total = self.scaled(row.count);
+        let total = scaled_count(row.count, trace.options.scale, &mut self.scale_rng);
+        let width = end.saturating_sub(start).as_nanos() as f64;
+        self.group = Spread::new(start, width, total, first_exact);
         true
     }
 
     /// The next arrival time, or `None` when the trace is over.
     #[inline]
     pub fn next_arrival(&mut self) -> Option<SimTime> {
-        while self.group.done >= self.group.total {
+        loop {
+            if let Some(t) = self.group.next(self.mode, &mut self.rng) {
+                return Some(t);
+            }
             if !self.next_group() {
                 return None;
             }
         }
-        let g = &mut self.group;
-        let (k, n) = (g.done, g.total);
-        g.done += 1;
-        let x = if g.first_exact && k == 0 {
-            0.0
-        } else {
-            match self.mode {
-                ArrivalMode::Uniform => k as f64 / n as f64,
-                ArrivalMode::Poisson => {
-                    // The next of the remaining n − k sorted uniforms on
-                    // (pos, 1): pos + (1 − pos)(1 − U^{1/(n−k)}).
-                    let u: f64 = 1.0 - self.rng.random::<f64>();
-                    g.pos += (1.0 - g.pos) * (1.0 - u.powf(1.0 / (n - k) as f64));
-                    g.pos
-                }
-            }
-        };
-        let offset = ((x * g.width) as u64).min((g.width as u64).saturating_sub(1));
-        Some(g.start + SimTime(offset))
     }
 }
 

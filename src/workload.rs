@@ -187,13 +187,19 @@ impl RequestSource {
             (e.root as u32, e.len as u32)
         };
         let mut entries = vec![entry(0)];
+        let scale_stream = rng::stream(scenario.seed, replication, rng::purpose::TRACE_SCALE);
         let arrivals = match &demand.trace {
             None if demand.functions.is_some() => {
                 let trace = demand.functions.clone().expect("checked");
                 if !trace.options.merge {
                     entries = (0..trace.functions.len()).map(entry).collect();
                 }
-                Arrivals::Functions(Box::new(AzureArrivals::new(trace, demand.arrivals, stream)))
+                Arrivals::Functions(Box::new(AzureArrivals::new(
+                    trace,
+                    demand.arrivals,
+                    stream,
+                    scale_stream,
+                )))
             }
             None => Arrivals::Rate(ArrivalProcess::new(
                 demand.profile.clone(),
@@ -204,7 +210,7 @@ impl RequestSource {
                 trace.clone(),
                 demand.arrivals,
                 stream,
-                rng::stream(scenario.seed, replication, rng::purpose::TRACE_SCALE),
+                scale_stream,
             ))),
         };
         RequestSource {

@@ -1,8 +1,10 @@
-//! Multi-function traces (`format = "azure-functions-2019"`): every minute
-//! replays exactly its recorded count per function, each function is its
-//! own service with its own arrivals, every architecture sees the same
-//! requests, the selection keys pick what they promise, and a broken trace
-//! gets its own message and exit code 2.
+//! Multi-function traces (`format = "azure-functions-2019"` and `-2021`):
+//! every minute replays exactly its recorded count per function (every
+//! invocation at its start, with its duration), each function is its own
+//! service with its own arrivals, every architecture sees the same
+//! requests, the selection keys and the transformations (`scale`,
+//! `speedup`, `start`/`end`, `repeat`) do what they promise, and a broken
+//! trace gets its own message and exit code 2.
 
 use scalesim::scenario::Scenario;
 use scalesim::time::SimTime;
@@ -202,11 +204,16 @@ fn check(extra: &str, edit: impl Fn(&Path)) -> (i32, String) {
         std::fs::copy(data().join(f), d.join(f)).unwrap();
     }
     edit(&d);
-    let t = text(extra, Path::new("d"));
-    std::fs::write(dir.path().join("s.toml"), t).unwrap();
+    check_in(dir.path(), &text(extra, Path::new("d")))
+}
+
+/// `scalesim check s.toml` of `scenario` written in `dir`: exit code and
+/// stderr.
+fn check_in(dir: &Path, scenario: &str) -> (i32, String) {
+    std::fs::write(dir.join("s.toml"), scenario).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_scalesim"))
         .args(["check", "s.toml"])
-        .current_dir(dir.path())
+        .current_dir(dir)
         .output()
         .unwrap();
     (
@@ -251,9 +258,9 @@ fn broken_traces_and_selections_are_reported_exactly() {
             "line 8, key `demand.durations`: trace d/durations.csv: function b9386d10c889ce4ca90550f25debd35474be8d8ec0dce2cfaf3824a3276ee505 has no row",
         ),
         (
-            "scale = 2.0",
+            "bucket = \"1m\"",
             Box::new(|_: &Path| {}),
-            "line 10, key `demand.scale`: key `scale` is not supported with format = \"azure-functions-2019\"",
+            "line 10, key `demand.bucket`: key `bucket` is not supported with format = \"azure-functions-2019\"",
         ),
     ];
     for (extra, edit, want) in cases {
@@ -467,4 +474,178 @@ fn serverless_replays_recorded_durations() {
         (p50 - recorded_p50_ms).abs() <= 0.02 * recorded_p50_ms + 1.0,
         "{p50} vs {recorded_p50_ms}"
     );
+}
+
+/// Arrivals per (service, minute of simulated time).
+fn per_function_minute(s: &Scenario, minutes: usize) -> Vec<Vec<u64>> {
+    let mut out = vec![vec![0u64; minutes]; s.services.len()];
+    for (t, svc) in arrivals(s) {
+        out[svc][(t.as_nanos() / 60_000_000_000) as usize] += 1;
+    }
+    out
+}
+
+#[test]
+fn scale_copies_or_thins_each_function_minute_reproducibly() {
+    let recorded = per_function_minute(&load("top = 20"), 480);
+    // A whole factor is exact: every function-minute doubled.
+    let doubled = per_function_minute(&load("top = 20\nscale = 2.0"), 480);
+    let want: Vec<Vec<u64>> = recorded
+        .iter()
+        .map(|r| r.iter().map(|c| 2 * c).collect())
+        .collect();
+    assert_eq!(doubled, want);
+    // A fraction thins binomially: never more than recorded per cell, the
+    // total within 5 standard deviations of half, and the same draw for
+    // the same seed.
+    let s = load("top = 20\nscale = 0.5");
+    let halved = per_function_minute(&s, 480);
+    let n: u64 = recorded.iter().flatten().sum();
+    let got: u64 = halved.iter().flatten().sum();
+    for (h, r) in halved.iter().flatten().zip(recorded.iter().flatten()) {
+        assert!(h <= r);
+    }
+    let sd = (n as f64 * 0.25).sqrt();
+    assert!(
+        (got as f64 - n as f64 / 2.0).abs() < 5.0 * sd,
+        "{got} of {n}"
+    );
+    assert_eq!(halved, per_function_minute(&s, 480));
+    // The rate the sizing and the report see is scaled too.
+    let base = load("top = 20");
+    let (a, b) = (
+        base.demand.profile.cumulative(SimTime::from_secs(8 * 3600)),
+        s.demand.profile.cumulative(SimTime::from_secs(8 * 3600)),
+    );
+    assert!((b - a / 2.0).abs() < 1e-6 * a, "{a} {b}");
+    // 1.5: every recorded invocation once, half of them twice.
+    let s = load("top = 20\nscale = 1.5");
+    let got: u64 = per_function_minute(&s, 480).iter().flatten().sum();
+    assert!((got as f64 - 1.5 * n as f64).abs() < 5.0 * sd, "{got}");
+    let summary = scalesim::sim::run(&s);
+    assert_eq!(summary.architectures[0].requests.arrived, got);
+    assert_eq!(summary.architectures[1].requests.arrived, got);
+}
+
+/// The excerpt's invocations as (start ns from the first, duration ns).
+fn excerpt() -> Vec<(u64, u64)> {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/data/azure2021/Azure2021_200.csv"),
+    )
+    .unwrap();
+    let ns = |v: &str| scalesim::trace::parse_timestamp(v).unwrap();
+    let mut v: Vec<(i128, i128)> = text
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (ns(f[2]) - ns(f[3]), ns(f[3]))
+        })
+        .collect();
+    v.sort();
+    let origin = v[0].0;
+    v.iter()
+        .map(|&(s, d)| ((s - origin) as u64, d as u64))
+        .collect()
+}
+
+fn replay_2021(extra: &str) -> Vec<(u64, u64)> {
+    let s = load_2021(extra);
+    let mut source = RequestSource::new(&s, 0);
+    let mut w = vec![SimTime::ZERO; source.works_per_request()];
+    let mut out = Vec::new();
+    while let Some(t) = source.next_into(&mut w) {
+        if t >= s.duration {
+            break;
+        }
+        out.push((t.as_nanos(), w[0].as_nanos()));
+    }
+    out
+}
+
+#[test]
+fn a_2021_trace_takes_every_transformation() {
+    let recorded = excerpt();
+    let span = recorded.last().unwrap().0;
+    // speedup: every start divided, durations kept.
+    let fast = replay_2021("speedup = 4.0");
+    let want: Vec<(u64, u64)> = recorded
+        .iter()
+        .map(|&(s, d)| ((s as f64 / 4.0).round() as u64, d))
+        .collect();
+    assert_eq!(fast, want);
+    // start/end: the invocations starting in [5 min, 15 min), from time 0.
+    let (a, b) = (300_000_000_000u64, 900_000_000_000u64);
+    let cut = replay_2021("start = \"5m\"\nend = \"15m\"");
+    let want: Vec<(u64, u64)> = recorded
+        .iter()
+        .filter(|r| r.0 >= a && r.0 < b)
+        .map(|&(s, d)| (s - a, d))
+        .collect();
+    assert_eq!(cut, want);
+    // repeat: the 10-minute window again from 10 min, within the 30-min run.
+    let looped = replay_2021("start = \"5m\"\nend = \"15m\"\nrepeat = true");
+    assert_eq!(looped.len(), 3 * want.len());
+    for (lap, chunk) in looped.chunks(want.len()).enumerate() {
+        let shifted: Vec<(u64, u64)> = want
+            .iter()
+            .map(|&(s, d)| (s + lap as u64 * (b - a), d))
+            .collect();
+        assert_eq!(chunk, shifted.as_slice());
+    }
+    // scale = 3: each invocation three times with its duration, the first
+    // exactly on time, the copies before the next recorded start.
+    let tripled = replay_2021("scale = 3.0");
+    assert_eq!(tripled.len(), 3 * recorded.len());
+    assert!(tripled.windows(2).all(|p| p[0].0 <= p[1].0));
+    for (i, chunk) in tripled.chunks(3).enumerate() {
+        assert_eq!(chunk[0], recorded[i]);
+        let next = recorded.get(i + 1).map_or(span + 60_000_000_000, |r| r.0);
+        for c in chunk {
+            assert_eq!(c.1, recorded[i].1);
+            assert!(c.0 >= chunk[0].0 && (c.0 < next || c.0 == chunk[0].0));
+        }
+    }
+    // scale = 0.5: a reproducible thinning of the recorded invocations.
+    let thin = replay_2021("scale = 0.5");
+    assert!(thin.len() > 60 && thin.len() < 140, "{}", thin.len());
+    assert!(thin.iter().all(|x| recorded.contains(x)));
+    assert_eq!(thin, replay_2021("scale = 0.5"));
+}
+
+#[test]
+fn broken_2021_traces_are_reported_exactly() {
+    let cases = [
+        (
+            "app,func,end_timestamp,duration\na,f,10,1\na,g,12,x\n",
+            "",
+            "line 6, key `demand.file`: trace t.csv, line 3: expected a duration in seconds (a number >= 0), found \"x\"",
+        ),
+        (
+            "app,func,end_timestamp,duration\n",
+            "",
+            "line 6, key `demand.file`: trace t.csv: the trace is empty: no rows",
+        ),
+        (
+            "app,func,end,duration\na,f,10,1\n",
+            "",
+            "line 6, key `demand.file`: trace t.csv, line 1: expected a column named \"end_timestamp\" in the header",
+        ),
+        (
+            "app,func,end_timestamp,duration\na,f,10,1\na,g,100,1\n",
+            "start = \"2m\"",
+            "line 7, key `demand.start`: trace t.csv: the trace holds no invocations between `start` and `end`",
+        ),
+    ];
+    for (csv, extra, want) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("t.csv"), csv).unwrap();
+        let t = format!(
+            "name = \"t\"\nduration = \"1h\"\n[demand]\nshape = \"trace\"\nformat = \"azure-functions-2021\"\n\
+             file = \"t.csv\"\n{extra}\n[[architectures]]\nname = \"l\"\nkind = \"serverless\"\n"
+        );
+        let (code, stderr) = check_in(dir.path(), &t);
+        assert_eq!(code, 2, "{stderr}");
+        assert_eq!(stderr, format!("error: invalid scenario s.toml, {want}\n"));
+    }
 }

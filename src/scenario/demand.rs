@@ -571,9 +571,9 @@ impl RawDemand {
         given!(self; durations, memory, top, functions, triggers, merge)
     }
 
-    /// The trace keys the Azure Functions format does not support.
+    /// The trace keys the Azure Functions formats do not support.
     fn unsupported_azure_keys(&self) -> Vec<(&'static str, Range<usize>)> {
-        given!(self; bucket, column, scale)
+        given!(self; bucket, column)
     }
 }
 
@@ -591,7 +591,7 @@ fn azure_trace(
     let mut unsupported = raw.unsupported_azure_keys();
     if format == AzureFormat::Invocations2021 {
         // It records each invocation's time and duration, and no triggers.
-        unsupported.extend(given!(raw; durations, memory, triggers, speedup, start, end, repeat));
+        unsupported.extend(given!(raw; durations, memory, triggers));
     }
     if let Some((key, span)) = unsupported.into_iter().next() {
         return Err(ctx.at(
@@ -660,43 +660,45 @@ fn azure_load(
             relative_path([c.0, c.1][i].get_ref(), ctx).1
         })
     };
-    // 2019: whole minutes of the trace, from its first minute column.
-    let minute = |v: &Option<Spanned<Dur>>, key: &str| -> Result<Option<usize>, ScenarioError> {
+    // 2019 counts per minute: its window is whole minutes.
+    let window = |v: &Option<Spanned<Dur>>, key: &str| -> Result<Option<SimTime>, ScenarioError> {
         let Some(v) = v else { return Ok(None) };
-        let ns = v.get_ref().0.as_nanos();
-        if ns % 60_000_000_000 != 0 {
+        let t = v.get_ref().0;
+        if format == AzureFormat::Minutes2019 && t.as_nanos() % 60_000_000_000 != 0 {
             return Err(ctx.at(
                 Some(v.span()),
                 &format!("demand.{key}"),
                 format!(
-                    "expected a whole number of minutes with format = \"{name}\" (it counts per minute), found {}",
-                    v.get_ref().0
+                    "expected a whole number of minutes with format = \"{name}\" (it counts per minute), found {t}"
                 ),
             ));
         }
-        Ok(Some((ns / 60_000_000_000) as usize))
+        Ok(Some(t))
     };
-    let start_minute = minute(&raw.start, "start")?.unwrap_or(0);
-    let end_minute = minute(&raw.end, "end")?;
-    if let (Some(e), Some(span)) = (end_minute, raw.end.as_ref().map(|e| e.span()))
-        && e <= start_minute
+    let start = window(&raw.start, "start")?.unwrap_or(SimTime::ZERO);
+    let end = window(&raw.end, "end")?;
+    if let (Some(e), Some(span)) = (end, raw.end.as_ref().map(|e| e.span()))
+        && e <= start
     {
         return Err(ctx.at(Some(span), "demand.end", "expected `end` after `start`"));
     }
-    let speedup = match &raw.speedup {
-        None => 1.0,
-        Some(x) if x.get_ref().is_finite() && *x.get_ref() > 0.0 => *x.get_ref(),
-        Some(x) => {
-            return Err(ctx.at(
+    let factor = |v: &Option<Spanned<f64>>, key: &str| -> Result<f64, ScenarioError> {
+        match v {
+            None => Ok(1.0),
+            Some(x) if x.get_ref().is_finite() && *x.get_ref() > 0.0 => Ok(*x.get_ref()),
+            Some(x) => Err(ctx.at(
                 Some(x.span()),
-                "demand.speedup",
+                key,
                 format!("expected a factor > 0, found {}", x.get_ref()),
-            ));
+            )),
         }
     };
+    let speedup = factor(&raw.speedup, "demand.speedup")?;
+    let scale = factor(&raw.scale, "demand.scale")?;
     let options = AzureOptions {
-        start_minute,
-        end_minute,
+        start,
+        end,
+        scale,
         speedup,
         repeat: raw.repeat.as_ref().is_some_and(|r| *r.get_ref()),
         horizon: dc.duration,
@@ -741,12 +743,16 @@ fn azure_load(
         trace.minutes
     );
     let o = &trace.options;
-    if o.start_minute > 0 || o.end_minute.is_some() {
-        let end = o.start_minute + trace.minutes;
-        description += &format!(", minutes {}..{end}", o.start_minute);
+    if o.start > SimTime::ZERO || o.end.is_some() {
+        let to = o
+            .end
+            .map_or_else(|| "the end".to_string(), |e| e.to_string());
+        description += &format!(", from {} to {to}", o.start);
     }
-    if o.speedup != 1.0 {
-        description += &format!(", sped up × {}", o.speedup);
+    for (what, v) in [("scaled ×", o.scale), ("sped up ×", o.speedup)] {
+        if v != 1.0 {
+            description += &format!(", {what} {v}");
+        }
     }
     if o.repeat {
         description += ", repeated";

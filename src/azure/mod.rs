@@ -14,7 +14,9 @@
 //! evenly), merged across functions in time order.
 //!
 //! A 2021 trace has one row per invocation (`app,func,end_timestamp,
-//! duration`): each arrives at end − duration with exactly that work.
+//! duration`): each arrives at end − duration with exactly that work; see
+//! [`invocations`] for how it is streamed although its rows are not in
+//! start order.
 
 use crate::demand::{ArrivalMode, RateProfile, Segment};
 use crate::dist::Dist;
@@ -26,6 +28,8 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+mod invocations;
 
 const MINUTE: u64 = 60 * NANOS_PER_SEC;
 
@@ -68,12 +72,16 @@ pub struct AzureOptions {
     pub triggers: Option<Vec<String>>,
     /// All selected functions as one service.
     pub merge: bool,
-    /// 2019: the minute columns replayed, [start, end) from the first.
-    pub start_minute: usize,
-    pub end_minute: Option<usize>,
-    /// 2019: a trace minute lasts 1/speedup minutes.
+    /// The window replayed, [start, end) from the trace's first minute
+    /// column (2019: whole minutes) or its first invocation (2021).
+    pub start: SimTime,
+    pub end: Option<SimTime>,
+    /// Rate multiplier: each recorded invocation becomes ⌊scale⌋ copies
+    /// plus one more with probability scale − ⌊scale⌋.
+    pub scale: f64,
+    /// A trace minute lasts 1/speedup minutes.
     pub speedup: f64,
-    /// 2019: loop the replayed minutes until the run ends.
+    /// Loop the replayed window until the run ends.
     pub repeat: bool,
     /// The run's length (for the rate summary of a repeated trace).
     pub horizon: SimTime,
@@ -93,15 +101,6 @@ pub struct AzureFunction {
     pub memory_mb: Option<f64>,
 }
 
-/// One invocation of a 2021 trace: when it started, its function and how
-/// long it ran.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct Recorded {
-    start: SimTime,
-    function: u32,
-    work: SimTime,
-}
-
 /// A checked multi-function trace.
 #[derive(Clone, Debug)]
 pub struct AzureTrace {
@@ -109,8 +108,9 @@ pub struct AzureTrace {
     pub functions: Vec<AzureFunction>,
     /// Per function, its count in each minute (2019).
     counts: Vec<Vec<u32>>,
-    /// Every invocation in start order (2021).
-    recorded: Vec<Recorded>,
+    /// Where to stream a 2021 trace's invocations from.
+    invocations: Option<invocations::Invocations>,
+    /// Minutes of the trace replayed (one lap).
     pub minutes: usize,
     /// Rows of the invocations file.
     pub rows: u64,
@@ -251,14 +251,14 @@ impl AzureTrace {
     /// Reads the files, checks every row, and selects the functions.
     pub fn load(options: AzureOptions) -> Result<AzureTrace, AzureError> {
         if options.format == AzureFormat::Invocations2021 {
-            return load_2021(options);
+            return invocations::load(options);
         }
         let (mut rows, file_rows, all_minutes) = read_invocations(&options.invocations)?;
         // The replayed window of minute columns.
-        let first = options.start_minute;
-        let end = options
-            .end_minute
-            .map_or(all_minutes, |e| e.min(all_minutes));
+        let first = (options.start.as_nanos() / MINUTE) as usize;
+        let end = options.end.map_or(all_minutes, |e| {
+            ((e.as_nanos() / MINUTE) as usize).min(all_minutes)
+        });
         if first >= end {
             return Err(AzureError {
                 key: "start",
@@ -341,7 +341,7 @@ impl AzureTrace {
         }
         // The expected rate per (sped-up) minute, lap after lap.
         let per_minute: Vec<f64> = (0..minutes)
-            .map(|m| counts.iter().map(|c| c[m] as u64).sum::<u64>() as f64)
+            .map(|m| counts.iter().map(|c| c[m] as u64).sum::<u64>() as f64 * options.scale)
             .collect();
         let width = minute_width(options.speedup);
         let laps = if options.repeat {
@@ -362,7 +362,7 @@ impl AzureTrace {
             options,
             functions,
             counts,
-            recorded: Vec::new(),
+            invocations: None,
             minutes,
             rows: file_rows,
             file_functions: file_rows as usize,
@@ -481,120 +481,6 @@ fn select(options: &AzureOptions, rows: &[(&str, &str, u64)]) -> Result<Vec<bool
         }
     }
     Ok(keep)
-}
-
-/// A 2021 trace: every invocation row, its start = end − duration; time 0
-/// is the earliest start. Rows need not be in time order, so they are
-/// read into memory (16 bytes per invocation) and sorted.
-fn load_2021(options: AzureOptions) -> Result<AzureTrace, AzureError> {
-    let mut f = CsvFile::open("file", &options.invocations)?;
-    let cols = f.header(&["app", "func", "end_timestamp", "duration"])?;
-    let mut index: HashMap<(String, String), usize> = HashMap::new();
-    // Per function: its hash and its durations.
-    let mut seen: Vec<(String, Vec<SimTime>)> = Vec::new();
-    let mut rows: Vec<(i128, u32, SimTime)> = Vec::new();
-    let mut n = 0;
-    while f.next()? {
-        n += 1;
-        let seconds = |i: usize, what: &str| -> Result<i128, AzureError> {
-            let v = f.field(i, what)?;
-            crate::trace::parse_timestamp(v).ok_or_else(|| {
-                f.err(
-                    Some(f.line),
-                    format!("expected {what} in seconds (a number >= 0), found \"{v}\""),
-                )
-            })
-        };
-        let end = seconds(cols[2], "an end_timestamp")?;
-        let duration = seconds(cols[3], "a duration")?;
-        let key = (
-            f.field(cols[0], "an app")?.to_string(),
-            f.field(cols[1], "a func")?.to_string(),
-        );
-        let next = seen.len();
-        let i = *index.entry(key.clone()).or_insert(next);
-        if i == next {
-            seen.push((key.1, Vec::new()));
-        }
-        let work = SimTime(duration.clamp(0, u64::MAX as i128) as u64);
-        seen[i].1.push(work);
-        rows.push((end - duration, i as u32, work));
-    }
-    if rows.is_empty() {
-        return Err(f.err(None, "the trace is empty: no rows"));
-    }
-    let keep = select(
-        &options,
-        &seen
-            .iter()
-            .map(|(h, d)| (h.as_str(), "", d.len() as u64))
-            .collect::<Vec<_>>(),
-    )
-    .map_err(|message| AzureError {
-        key: "",
-        path: options.invocations.clone(),
-        line: None,
-        message,
-    })?;
-    let mut new_index = vec![u32::MAX; seen.len()];
-    let kept: Vec<usize> = (0..seen.len()).filter(|&i| keep[i]).collect();
-    for (j, &i) in kept.iter().enumerate() {
-        new_index[i] = j as u32;
-    }
-    rows.retain(|r| keep[r.1 as usize]);
-    let origin = rows.iter().map(|r| r.0).min().unwrap_or(0);
-    let mut recorded: Vec<Recorded> = rows
-        .iter()
-        .map(|&(start, i, work)| Recorded {
-            start: SimTime((start - origin) as u64),
-            function: new_index[i as usize],
-            work,
-        })
-        .collect();
-    recorded.sort();
-    let last = recorded.last().map_or(0, |r| r.start.as_nanos());
-    let minutes = (last / MINUTE + 1) as usize;
-    let mut per_minute = vec![0u64; minutes];
-    for r in &recorded {
-        per_minute[(r.start.as_nanos() / MINUTE) as usize] += 1;
-    }
-    let names = short_names(kept.iter().map(|&i| seen[i].0.as_str()));
-    let functions = kept
-        .iter()
-        .zip(names)
-        .map(|(&i, name)| {
-            let mut d = seen[i].1.clone();
-            d.sort_unstable();
-            let at =
-                |p: f64| d[((p / 100.0) * (d.len() - 1) as f64).round() as usize].as_secs_f64();
-            let points = [0.0, 25.0, 50.0, 75.0, 100.0].map(|p| (p, at(p))).to_vec();
-            AzureFunction {
-                hash: seen[i].0.clone(),
-                name,
-                trigger: String::new(),
-                total: d.len() as u64,
-                work: Dist::empirical(points).expect("sorted durations make a percentile table"),
-                memory_mb: None,
-            }
-        })
-        .collect();
-    let mut segments: Vec<Segment> = per_minute
-        .iter()
-        .enumerate()
-        .map(|(m, &c)| Segment::flat(SimTime(m as u64 * MINUTE), c as f64 / 60.0))
-        .collect();
-    segments.push(Segment::flat(SimTime(minutes as u64 * MINUTE), 0.0));
-    Ok(AzureTrace {
-        options,
-        functions,
-        counts: Vec::new(),
-        requests: recorded.len() as u64,
-        recorded,
-        minutes,
-        rows: n,
-        file_functions: seen.len(),
-        profile: RateProfile::steps(segments),
-    })
 }
 
 /// Every row of the invocations file: its counts must be whole numbers,
@@ -724,29 +610,36 @@ fn short_names<'a>(hashes: impl Iterator<Item = &'a str> + Clone) -> Vec<String>
     }
 }
 
-/// The arrivals of a multi-function trace, one minute at a time: each
-/// arrival with the index of its function.
+/// The arrivals of a multi-function trace, in time order, each with the
+/// index of its function: a 2019 trace one minute at a time, a 2021 trace
+/// streamed from its file.
 pub struct AzureArrivals {
     trace: Arc<AzureTrace>,
     mode: ArrivalMode,
     rng: Stream,
+    /// Decides the copies and drops of `scale`.
+    scale_rng: Stream,
     minute: usize,
     lap: u64,
     /// The current minute's arrivals, sorted, and how many were taken.
     buf: Vec<(SimTime, u32)>,
     taken: usize,
+    replay: Option<invocations::Replay>,
 }
 
 impl AzureArrivals {
-    pub fn new(trace: Arc<AzureTrace>, mode: ArrivalMode, rng: Stream) -> Self {
+    pub fn new(trace: Arc<AzureTrace>, mode: ArrivalMode, rng: Stream, scale_rng: Stream) -> Self {
+        let replay = trace.invocations.as_ref().map(invocations::Replay::new);
         AzureArrivals {
             trace,
             mode,
             rng,
+            scale_rng,
             minute: 0,
             lap: 0,
             buf: Vec::new(),
             taken: 0,
+            replay,
         }
     }
 
@@ -754,10 +647,13 @@ impl AzureArrivals {
     /// work; `None` when the trace is over.
     #[inline]
     pub fn next_arrival(&mut self) -> Option<(SimTime, u32, Option<SimTime>)> {
-        if !self.trace.recorded.is_empty() {
-            let r = *self.trace.recorded.get(self.taken)?;
-            self.taken += 1;
-            return Some((r.start, r.function, Some(r.work)));
+        if let Some(replay) = &mut self.replay {
+            let inv = self
+                .trace
+                .invocations
+                .as_ref()
+                .expect("a replay has its trace");
+            return replay.next(inv, self.mode, &mut self.rng, &mut self.scale_rng);
         }
         while self.taken >= self.buf.len() {
             if self.minute >= self.trace.minutes {
@@ -781,8 +677,9 @@ impl AzureArrivals {
         self.taken = 0;
         let width = minute_width(self.trace.options.speedup);
         let start = (self.lap * self.trace.minutes as u64 + m as u64) * width;
+        let scale = self.trace.options.scale;
         for (f, counts) in self.trace.counts.iter().enumerate() {
-            let n = counts[m] as u64;
+            let n = crate::trace::scaled_count(counts[m] as u64, scale, &mut self.scale_rng);
             for k in 0..n {
                 let offset = match self.mode {
                     ArrivalMode::Poisson => self.rng.random_range(0..width),
