@@ -9,6 +9,7 @@
 use scalesim::scenario::Scenario;
 use scalesim::time::SimTime;
 use scalesim::workload::RequestSource;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -648,4 +649,46 @@ fn broken_2021_traces_are_reported_exactly() {
         assert_eq!(code, 2, "{stderr}");
         assert_eq!(stderr, format!("error: invalid scenario s.toml, {want}\n"));
     }
+}
+
+#[test]
+fn microservice_fleets_are_sized_for_each_functions_own_peak() {
+    let t = text("top = 8", &data())
+        + "[[architectures]]\nname = \"k8s\"\nkind = \"microservices\"\n\
+           servers = { size_for = \"peak\", utilization = 0.5 }\n\
+           instance = { vcpus = 1, memory = \"2GB\", price_per_hour = 0.04 }\n";
+    let s = scalesim::scenario::parse(&t, Path::new("az.toml")).unwrap();
+    let scalesim::scenario::ArchitectureSpec::Microservices(m) = &s.architectures[2].spec else {
+        panic!("microservices");
+    };
+    // Each function's busiest minute, straight from the file.
+    let text = std::fs::read_to_string(data().join("invocations.csv")).unwrap();
+    let peaks: HashMap<String, f64> = text
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            let most = f[4..].iter().map(|c| c.parse::<u64>().unwrap()).max();
+            (f[2][..8].to_string(), most.unwrap() as f64 / 60.0)
+        })
+        .collect();
+    let mut below_own_peak = 0;
+    for (svc, fleet) in s.services.iter().zip(&m.fleets) {
+        let scalesim::scenario::ArchitectureSpec::Fleet(f) = &fleet.spec else {
+            panic!("fixed fleets");
+        };
+        let peak = peaks[&svc.name];
+        let sizing = f.sizing.as_ref().unwrap();
+        assert!((sizing.rate - peak).abs() < 1e-9, "{}", svc.name);
+        let want = ((peak * svc.work.mean() / 0.5) - 1e-9).ceil().max(1.0) as u32;
+        assert_eq!(f.servers, want, "{}", svc.name);
+        // Its share of the whole trace's peak understates a function that
+        // peaks when the others do not (and overstates a steady one).
+        let i = s.services.iter().position(|x| x.name == svc.name).unwrap();
+        let share_of_peak = s.calls.entries[i].share * s.demand.profile.peak(s.duration);
+        if share_of_peak < 0.8 * peak {
+            below_own_peak += 1;
+        }
+    }
+    assert!(below_own_peak >= 2, "{below_own_peak} functions peak apart");
 }

@@ -222,18 +222,21 @@ pub(super) fn load(options: AzureOptions) -> Result<AzureTrace, AzureError> {
     // Pass 3: the selected invocations per minute of trace time, and the
     // span of a lap.
     let mut rows = Rows::open(&path)?;
-    let mut per_minute: Vec<u64> = Vec::new();
+    // Per selected function: its count per trace minute.
+    let mut own: Vec<Vec<u32>> = vec![Vec::new(); kept.len()];
     let (mut first, mut last, mut requests) = (i128::MAX, i128::MIN, 0u64);
     while let Some(row) = rows.next()? {
         let rel = row.start - origin;
-        if inv.index[rows.key.as_str()] == SKIP || !inv.in_window(rel) {
+        let f = inv.index[rows.key.as_str()];
+        if f == SKIP || !inv.in_window(rel) {
             continue;
         }
         let m = ((rel - inv.start) / MINUTE as i128) as usize;
-        if per_minute.len() <= m {
-            per_minute.resize(m + 1, 0);
+        let counts = &mut own[f as usize];
+        if counts.len() <= m {
+            counts.resize(m + 1, 0);
         }
-        per_minute[m] += 1;
+        counts[m] += 1;
         first = first.min(rel);
         last = last.max(rel);
         requests += 1;
@@ -251,12 +254,18 @@ pub(super) fn load(options: AzureOptions) -> Result<AzureTrace, AzureError> {
         }
     };
     let minutes = (inv.period as u64).div_ceil(MINUTE) as usize;
-    per_minute.resize(minutes, 0);
+    let mut per_minute = vec![0u64; minutes];
+    for counts in &own {
+        for (total, &c) in per_minute.iter_mut().zip(counts) {
+            *total += c as u64;
+        }
+    }
     let names = super::short_names(kept.iter().map(|&i| seen[i].hash.as_str()));
     let functions = kept
         .iter()
         .zip(names)
-        .map(|(&i, name)| {
+        .zip(&own)
+        .map(|((&i, name), own)| {
             let h = &seen[i].durations;
             let points = [0.0, 25.0, 50.0, 75.0, 100.0]
                 .map(|p| {
@@ -275,6 +284,7 @@ pub(super) fn load(options: AzureOptions) -> Result<AzureTrace, AzureError> {
                 total: seen[i].in_window,
                 work: Dist::empirical(points).expect("quantiles make a percentile table"),
                 memory_mb: None,
+                peak_rps: super::peak_rps(own, &options),
             }
         })
         .collect();

@@ -99,6 +99,10 @@ pub struct AzureFunction {
     pub work: Dist,
     /// Average allocated memory, clamped to 128–10240 MB (2019 only).
     pub memory_mb: Option<f64>,
+    /// Its busiest minute within the run, in invocations per second of
+    /// simulated time (after `scale` and `speedup`): what a fleet of its
+    /// own is sized for.
+    pub peak_rps: f64,
 }
 
 /// A checked multi-function trace.
@@ -330,6 +334,7 @@ impl AzureTrace {
             let cpu_share = (mb / crate::catalog::lambda_defaults::MB_PER_VCPU).min(1.0);
             let work = work.scaled_empirical(cpu_share).unwrap_or(work);
             functions.push(AzureFunction {
+                peak_rps: peak_rps(&row.counts, &options),
                 name: names[i].clone(),
                 hash: row.hash,
                 trigger: row.trigger,
@@ -429,6 +434,15 @@ fn cdf(points: &[(f64, f64)], x: f64, left: bool) -> f64 {
         return a.0;
     }
     a.0 + (b.0 - a.0) * (x - a.1) / (b.1 - a.1)
+}
+
+/// The highest of a function's per-minute counts among the minutes the run
+/// reaches, as a rate in simulated time.
+fn peak_rps(per_minute: &[u32], options: &AzureOptions) -> f64 {
+    let width = minute_width(options.speedup);
+    let reached = options.horizon.as_nanos().div_ceil(width).max(1) as usize;
+    let most = per_minute.iter().take(reached).max().copied().unwrap_or(0);
+    most as f64 * options.scale / (width as f64 / NANOS_PER_SEC as f64)
 }
 
 /// How long a trace minute lasts in simulated time, in ns.

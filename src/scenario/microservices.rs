@@ -3,7 +3,7 @@
 
 use super::error::{ErrorContext, ScenarioError};
 use super::raw::RawArchitecture;
-use super::{Architecture, ArchitectureSpec, Shared, validate_architecture};
+use super::{Architecture, ArchitectureSpec, Load, Shared, validate_architecture};
 use crate::time::SimTime;
 
 #[derive(Clone, Debug)]
@@ -17,13 +17,36 @@ pub struct MicroservicesSpec {
 /// Kubernetes pod-to-pod calls inside a cluster: about a millisecond.
 pub const DEFAULT_HOP_LATENCY: SimTime = SimTime::from_millis(1);
 
+/// What service `i`'s fleet must serve. A function of a multi-function
+/// trace has its own arrivals, so its fleet is sized for its own peak
+/// (functions do not all peak in the same minute); otherwise every
+/// request's share of work at the service, at the demand's rate.
+fn service_load(shared: &Shared, i: usize) -> Load {
+    let (demand, h) = (shared.demand, shared.duration);
+    match &demand.functions {
+        Some(trace) if !trace.options.merge => {
+            let f = &trace.functions[i];
+            Load {
+                peak_rps: f.peak_rps,
+                mean_rps: demand.profile.mean(h) * f.total as f64 / trace.requests as f64,
+                mean_work: shared.services[i].work.mean(),
+            }
+        }
+        _ => Load {
+            peak_rps: demand.profile.peak(h),
+            mean_rps: demand.profile.mean(h),
+            mean_work: shared.calls.service_mean_work(shared.services, i),
+        },
+    }
+}
+
 pub(super) fn validate_microservices(
     a: &RawArchitecture,
     key: &str,
     ctx: &ErrorContext,
     shared: &Shared,
 ) -> Result<MicroservicesSpec, ScenarioError> {
-    let (services, calls) = (shared.services, shared.calls);
+    let services = shared.services;
     let tables = a.services.as_ref().map(|s| s.get_ref());
     if let Some(t) = tables {
         for (name, table) in t {
@@ -54,9 +77,7 @@ pub(super) fn validate_microservices(
                 "a service runs on kind = \"fleet\" or \"autoscaled\"",
             ));
         }
-        // A service's fleet is sized for the work that service does per request.
-        let mean_work = calls.service_mean_work(services, i);
-        let arch = validate_architecture(&raw, &skey, ctx, shared, mean_work)?;
+        let arch = validate_architecture(&raw, &skey, ctx, shared, &service_load(shared, i))?;
         debug_assert!(matches!(
             arch.spec,
             ArchitectureSpec::Fleet(_) | ArchitectureSpec::Autoscaled(_)

@@ -227,7 +227,11 @@ fn validate(
         }
         Some(trace) => trace_services(&raw, trace, ctx)?,
     };
-    let mean_work = calls.mean_work(&services);
+    let load = Load {
+        peak_rps: demand.profile.peak(duration),
+        mean_rps: demand.profile.mean(duration),
+        mean_work: calls.mean_work(&services),
+    };
     let mut architectures = Vec::with_capacity(raw.architectures.len());
     let mut seen: HashMap<String, ()> = HashMap::new();
     if raw.architectures.is_empty() {
@@ -241,7 +245,7 @@ fn validate(
             services: &services,
             calls: &calls,
         };
-        let arch = validate_architecture(a, &key, ctx, &shared, mean_work)?;
+        let arch = validate_architecture(a, &key, ctx, &shared, &load)?;
         if seen.insert(arch.name.clone(), ()).is_some() {
             return Err(ctx.at(
                 Some(a.name.span()),
@@ -451,21 +455,25 @@ pub(super) struct Shared<'a> {
     pub calls: &'a CallTree,
 }
 
-/// `mean_work` is the work per request the architecture (or, within a
-/// microservices architecture, the service) must serve, for sizing.
+/// What a fleet sized from the demand must serve: the architecture's whole
+/// demand, or one service's share of it within microservices.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Load {
+    /// Requests per second reaching it at the peak and on average.
+    pub peak_rps: f64,
+    pub mean_rps: f64,
+    /// Work per such request, in seconds at one vCPU.
+    pub mean_work: f64,
+}
+
 fn validate_architecture(
     a: &RawArchitecture,
     key: &str,
     ctx: &ErrorContext,
     shared: &Shared,
-    mean_work: f64,
+    load: &Load,
 ) -> Result<Architecture, ScenarioError> {
-    let Shared {
-        demand,
-        duration,
-        services,
-        ..
-    } = *shared;
+    let services = shared.services;
     let name = a.name.get_ref().trim().to_string();
     if name.is_empty() || name.contains(['/', '\\', ',']) {
         return Err(ctx.at(
@@ -512,10 +520,10 @@ fn validate_architecture(
                 }
                 Servers::SizeFor { basis, utilization } => {
                     let rate = match basis {
-                        SizeBasis::Peak => demand.profile.peak(duration),
-                        SizeBasis::Mean => demand.profile.mean(duration),
+                        SizeBasis::Peak => load.peak_rps,
+                        SizeBasis::Mean => load.mean_rps,
                     };
-                    let n = size_fleet(rate, mean_work, instance.vcpus, utilization);
+                    let n = size_fleet(rate, load.mean_work, instance.vcpus, utilization);
                     (
                         n,
                         Some(Sizing {
