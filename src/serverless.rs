@@ -187,7 +187,17 @@ pub struct ServerlessModel {
     cold_completed: u64,
     gateway_usd: f64,
     provisioned_rate: f64,
+    /// Reused marks for compacting the `partial` lists.
+    scratch: Vec<bool>,
     pub stats: Collector,
+}
+
+/// How long a function's lazily cleaned lists may grow before they are
+/// compacted: twice its instances, and some slack so small pools never
+/// compact.
+#[inline]
+fn stale_limit(instances: u32) -> usize {
+    2 * instances as usize + 64
 }
 
 impl ServerlessModel {
@@ -275,6 +285,7 @@ impl ServerlessModel {
             cold_completed: 0,
             gateway_usd: 0.0,
             provisioned_rate,
+            scratch: Vec::new(),
             stats,
         }
     }
@@ -405,6 +416,60 @@ impl ServerlessModel {
             f.expire_pending = true;
             sched.schedule(now + f.spec.keep_alive, Event::Expire { func: inst.func });
         }
+        self.keep_lists_lean(inst.func);
+    }
+
+    /// Bounds a function's lazily cleaned lists. Stale entries of the
+    /// `newest` heap and the `partial` list are dropped when popped, but an
+    /// instance that expires below newer ones leaves its entry behind, so
+    /// without this the lists could grow with the length of the run. Once a
+    /// list is over twice the function's instances (plus slack) it is
+    /// compacted: amortised O(1) per entry pushed.
+    #[inline]
+    fn keep_lists_lean(&mut self, func: u32) {
+        let f = &self.functions[func as usize];
+        let limit = stale_limit(f.instances);
+        if f.newest.len() > limit {
+            self.compact_newest(func);
+        }
+        if self.functions[func as usize].partial.len() > limit {
+            self.compact_partial(func);
+        }
+    }
+
+    #[cold]
+    fn compact_newest(&mut self, func: u32) {
+        let instances = &self.instances;
+        self.functions[func as usize]
+            .newest
+            .retain(|&(_, id, epoch)| {
+                let i = &instances[id as usize];
+                i.alive && i.idle_epoch == epoch && i.active == 0
+            });
+    }
+
+    #[cold]
+    fn compact_partial(&mut self, func: u32) {
+        let k = self.functions[func as usize].spec.instance_concurrency;
+        let instances = &self.instances;
+        let seen = &mut self.scratch;
+        seen.clear();
+        seen.resize(instances.len(), false);
+        let partial = &mut self.functions[func as usize].partial;
+        // Walk from the top (the end), keep what is live and first seen.
+        let mut kept = 0;
+        for r in (0..partial.len()).rev() {
+            let id = partial[r];
+            let i = &instances[id as usize];
+            if i.alive && i.func == func && i.active > 0 && i.active < k && !seen[id as usize] {
+                seen[id as usize] = true;
+                kept += 1;
+                let w = partial.len() - kept;
+                partial[w] = id;
+            }
+        }
+        let n = partial.len();
+        partial.drain(..n - kept);
     }
 
     fn on_expire(&mut self, func: u32, now: SimTime, sched: &mut Scheduler<Event>) {
@@ -413,14 +478,14 @@ impl ServerlessModel {
         loop {
             let head = self.functions[func as usize].idle_head;
             if head == NIL {
-                return;
+                break;
             }
             let deadline = self.instances[head as usize].last_used + keep_alive;
             if deadline > now {
                 // The old head was reused; wake again for the new one.
                 self.functions[func as usize].expire_pending = true;
                 sched.schedule(deadline, Event::Expire { func });
-                return;
+                break;
             }
             self.unlink_idle(head, now);
             self.instances[head as usize].alive = false;
@@ -433,6 +498,8 @@ impl ServerlessModel {
             self.total_level.set(now, self.total_instances, warmup);
             self.stats.set_servers(self.total_instances);
         }
+        // Fewer instances: the lists' allowance shrinks with them.
+        self.keep_lists_lean(func);
     }
 
     /// Finds capacity for one invocation of `func`: a warm instance, or a
@@ -574,7 +641,9 @@ impl ServerlessModel {
         let f = &mut self.functions[func as usize];
         if partial {
             f.partial.push(instance);
+            self.keep_lists_lean(func);
         }
+        let f = &mut self.functions[func as usize];
         f.busy += 1;
         self.account_busy += 1;
         self.stats.set_busy(self.account_busy as u64);
@@ -677,6 +746,7 @@ impl ServerlessModel {
             self.become_idle(instance, now, sched);
         } else if active + 1 == k {
             self.functions[func as usize].partial.push(instance);
+            self.keep_lists_lean(func);
         }
         self.release_invocation(inv, now, sched);
         if self.queued > 0 {
@@ -882,5 +952,65 @@ impl Model for ServerlessModel {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::ArchitectureSpec;
+
+    /// A steady 100 concurrent invocations with bursts to 400 every two
+    /// minutes or so. After a burst the steady load moves to the newest
+    /// instances and the older ones expire below them: uncompacted, the
+    /// `newest` heap reaches 3.5 entries per instance.
+    const BURSTS: &str = r#"
+name = "t"
+duration = "2h"
+[demand]
+shape = "bursty"
+states = [{ rps = 100, mean_sojourn = "110s" }, { rps = 400, mean_sojourn = "10s" }]
+[[services]]
+name = "f"
+work = "1s"
+[[architectures]]
+name = "l"
+kind = "serverless"
+keep_alive = "30s"
+"#;
+
+    /// Steps the scenario's only architecture event by event and checks
+    /// after each that both lists are within their allowance; returns how
+    /// many events found a list at more than its steady-state share.
+    fn lists_stay_lean(text: &str) -> u64 {
+        let scenario = crate::scenario::parse(text, std::path::Path::new("t.toml")).unwrap();
+        let ArchitectureSpec::Serverless(spec) = &scenario.architectures[0].spec else {
+            panic!("serverless");
+        };
+        let mut m = ServerlessModel::new(&scenario, spec, 0);
+        let mut sched = Scheduler::new();
+        m.start(&mut sched);
+        let mut crowded = 0;
+        while let Some((_, event)) = sched.pop_before(scenario.duration) {
+            m.handle(event, &mut sched);
+            let f = &m.functions[0];
+            let limit = stale_limit(f.instances);
+            assert!(f.newest.len() <= limit, "{} > {limit}", f.newest.len());
+            assert!(f.partial.len() <= limit, "{} > {limit}", f.partial.len());
+            crowded += (f.newest.len().max(f.partial.len()) > limit / 2) as u64;
+        }
+        assert!(m.functions[0].cold_starts > 5_000);
+        crowded
+    }
+
+    #[test]
+    fn stale_newest_entries_are_compacted() {
+        let crowded = lists_stay_lean(&format!("{BURSTS}idle_selection = \"newest\"\n"));
+        assert!(crowded > 0, "the compaction is exercised");
+    }
+
+    #[test]
+    fn stale_partial_entries_are_compacted() {
+        lists_stay_lean(&format!("{BURSTS}instance_concurrency = 4\n"));
     }
 }
