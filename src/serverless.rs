@@ -35,7 +35,8 @@
 //!   price on a provisioned instance), plus the per-request price; each
 //!   provisioned instance costs its GB × the provisioned GB-second price for
 //!   the whole run; the gateway charges per entry request. An invocation is
-//!   billed when it ends; one still running at the end of the run is not.
+//!   billed when it ends; one still running at the end of the run is billed
+//!   for what ran inside the run.
 
 use crate::cost::CostBreakdown;
 use crate::dist::Dist;
@@ -150,7 +151,7 @@ struct Function {
     throttled: u64,
     async_throttled: u64,
     billed_gb_seconds: f64,
-    /// Invocations billed (counted when they end, as billing is).
+    /// Invocations billed: when they end, or at the end of the run.
     billed_invocations: u64,
     compute_usd: f64,
     requests_usd: f64,
@@ -725,8 +726,26 @@ impl ServerlessModel {
         f.busy -= 1;
         self.account_busy -= 1;
         self.stats.set_busy(self.account_busy as u64);
-        // Duration rounded up to the millisecond, times memory.
-        let ms = (now - start).as_nanos().div_ceil(1_000_000);
+        let k = f.spec.instance_concurrency;
+        self.bill(func, provisioned, now - start, counted);
+        if active == 0 {
+            self.become_idle(instance, now, sched);
+        } else if active + 1 == k {
+            self.functions[func as usize].partial.push(instance);
+            self.keep_lists_lean(func);
+        }
+        self.release_invocation(inv, now, sched);
+        if self.queued > 0 {
+            self.drain(now, sched);
+        }
+    }
+
+    /// Bills one invocation that ran for `ran`: its duration rounded up to
+    /// the millisecond times its memory, at the on-demand or provisioned
+    /// rate, plus the request fee; into the results if `counted`.
+    fn bill(&mut self, func: u32, provisioned: bool, ran: SimTime, counted: bool) {
+        let f = &mut self.functions[func as usize];
+        let ms = ran.as_nanos().div_ceil(1_000_000);
         let gb_seconds = ms as f64 / 1e3 * f.spec.memory_gb();
         let rate = if provisioned {
             f.spec.pricing.provisioned_execution_gb_second
@@ -741,17 +760,6 @@ impl ServerlessModel {
             f.requests_usd += request;
         }
         self.stats.add_cost(gb_seconds * rate + request);
-        let k = f.spec.instance_concurrency;
-        if active == 0 {
-            self.become_idle(instance, now, sched);
-        } else if active + 1 == k {
-            self.functions[func as usize].partial.push(instance);
-            self.keep_lists_lean(func);
-        }
-        self.release_invocation(inv, now, sched);
-        if self.queued > 0 {
-            self.drain(now, sched);
-        }
     }
 
     /// Frees the invocation record and tells its waiting caller, or closes
@@ -844,6 +852,22 @@ impl ServerlessModel {
     /// Closes the run at `end`: statistics, per-function results and cost.
     pub fn finish(mut self, end: SimTime, free_tier: bool) -> ServerlessRun {
         let warmup = self.warmup;
+        // Invocations still running at the end have been billed for what
+        // ran inside the run, as a fleet's servers are: the run's cost
+        // should not depend on whether its last invocations happened to
+        // end just before or just after it.
+        let running: Vec<(u32, bool, SimTime)> = self
+            .invocations
+            .live()
+            .filter(|v| v.instance != NIL)
+            .map(|v| {
+                let provisioned = self.instances[v.instance as usize].provisioned;
+                (self.node_func[v.node as usize], provisioned, end - v.start)
+            })
+            .collect();
+        for (func, provisioned, ran) in running {
+            self.bill(func, provisioned, ran, self.counted(end));
+        }
         let in_flight = self
             .requests
             .iter()

@@ -47,6 +47,19 @@ impl<T> Slab<T> {
     pub fn iter(&self) -> impl Iterator<Item = &T> {
         self.items.iter()
     }
+
+    /// The records stored and not freed. Builds a mask of the free ids, so
+    /// it is for the end of a run, not the hot path.
+    pub fn live(&self) -> impl Iterator<Item = &T> {
+        let mut free = vec![false; self.items.len()];
+        for &id in &self.free {
+            free[id as usize] = true;
+        }
+        self.items
+            .iter()
+            .zip(free)
+            .filter_map(|(item, free)| (!free).then_some(item))
+    }
 }
 
 impl<T> Index<usize> for Slab<T> {

@@ -146,18 +146,14 @@ idle_selection = "{policy}"
     }
 }
 
-/// A sync chain is billed for the wait. `api` (100 ms) calls `db` (300 ms)
-/// with a 10 ms hop. Sync: api runs 0–0.1 s, waits until db ends at 0.41 s:
-/// billed 410 ms; db 300 ms; at 2 GB that is 1.42 GB-s. Async: api is billed
-/// 100 ms only (0.8 GB-s in all). Both end at 410 ms. With an HTTP gateway
-/// (5 ms, $1 per million) the latency is 415 ms.
-#[test]
-fn a_sync_chain_is_billed_for_the_wait() {
-    let with = |mode: &str, gateway: &str| {
-        run(&format!(
-            r#"
+/// One request at time 0 (rps 0.1, uniform) through api (100 ms) calling
+/// db (300 ms) with `mode`, on 2 GB functions without cold starts and a
+/// 10 ms hop.
+fn chain(mode: &str, gateway: &str, duration: &str) -> String {
+    format!(
+        r#"
 name = "chain"
-duration = "10s"
+duration = "{duration}"
 [demand]
 shape = "constant"
 rps = 0.1
@@ -177,8 +173,17 @@ cold_start = "0ms"
 hop_latency = "10ms"
 gateway = "{gateway}"
 "#
-        ))
-    };
+    )
+}
+
+/// A sync chain is billed for the wait. `api` (100 ms) calls `db` (300 ms)
+/// with a 10 ms hop. Sync: api runs 0–0.1 s, waits until db ends at 0.41 s:
+/// billed 410 ms; db 300 ms; at 2 GB that is 1.42 GB-s. Async: api is billed
+/// 100 ms only (0.8 GB-s in all). Both end at 410 ms. With an HTTP gateway
+/// (5 ms, $1 per million) the latency is 415 ms.
+#[test]
+fn a_sync_chain_is_billed_for_the_wait() {
+    let with = |mode: &str, gateway: &str| run(&chain(mode, gateway, "10s"));
     let sync = with("sync", "none");
     assert_eq!(sync.requests.completed, 1);
     assert!(close(sync.latency_ms.max, 410.0, 1e-6));
@@ -198,6 +203,37 @@ gateway = "{gateway}"
     let gw = with("sync", "http");
     assert!(close(gw.latency_ms.max, 415.0, 1e-6));
     assert!(close(gw.cost.breakdown.gateway_usd, 1.0 / 1e6, 1e-15));
+}
+
+/// The run ends at 250 ms while the chain above is running: api has run
+/// 250 ms (0.5 GB-s at 2 GB), db 140 ms since 110 ms (0.28 GB-s). Both are
+/// billed for that, as a fleet's servers are billed to the end of the run.
+#[test]
+fn invocations_running_at_the_end_are_billed_for_what_ran() {
+    let r = run(&chain("sync", "none", "250ms"));
+    assert_eq!(r.requests.completed, 0);
+    let functions = &sv(&r).functions;
+    assert!(close(functions[0].billed_gb_seconds, 0.5, 1e-12));
+    assert!(close(functions[1].billed_gb_seconds, 0.28, 1e-12));
+    assert!(close(r.cost.total_usd, 0.78 * GB_S + 2.0 * REQ, 1e-15));
+    // Without a warm-up, every invocation started is billed exactly once.
+    let r = run(r#"
+name = "busy"
+duration = "1m"
+seed = 4
+[demand]
+shape = "constant"
+rps = 50
+[[services]]
+name = "f"
+work = { dist = "gamma", mean = "2s", cv = 1.5 }
+[[architectures]]
+name = "lambda"
+kind = "serverless"
+"#);
+    let f = &sv(&r).functions[0];
+    assert!(f.invocations > 2_500);
+    assert_eq!(f.billed_invocations, f.invocations);
 }
 
 /// CPU follows memory: 100 ms of work at 512 MB takes 100 × 1769 / 512 ms;
