@@ -276,10 +276,17 @@ pub struct ArrivalProcess {
     profile: RateProfile,
     mode: ArrivalMode,
     rng: Stream,
-    /// Index of the segment the last arrival fell in.
+    /// Index of the segment the last arrival fell in, and a copy of it.
     seg: usize,
+    cur: Segment,
     /// Λ at the start of segment `seg`.
     cum_at_seg: f64,
+    /// Λ at the end of segment `seg` and the next segment's start (`None`
+    /// for the last segment, which holds forever). They stay fixed while
+    /// arrivals fall in the segment, so they are computed once on entering
+    /// it rather than for every arrival.
+    cum_at_end: Option<f64>,
+    next_start: Option<SimTime>,
     /// Λ of the next arrival.
     target: f64,
     count: u64,
@@ -287,15 +294,32 @@ pub struct ArrivalProcess {
 
 impl ArrivalProcess {
     pub fn new(profile: RateProfile, mode: ArrivalMode, rng: Stream) -> Self {
-        ArrivalProcess {
+        let mut a = ArrivalProcess {
+            cur: profile.segments[0],
             profile,
             mode,
             rng,
             seg: 0,
             cum_at_seg: 0.0,
+            cum_at_end: None,
+            next_start: None,
             target: 0.0,
             count: 0,
-        }
+        };
+        a.enter(0);
+        a
+    }
+
+    /// Makes segment `seg`, starting at Λ = `cum_at_seg`, the current one.
+    fn enter(&mut self, seg: usize) {
+        let s = self.profile.segments[seg];
+        self.seg = seg;
+        self.cur = s;
+        self.cum_at_end = self
+            .profile
+            .span(seg)
+            .map(|d| self.cum_at_seg + s.integral(d));
+        self.next_start = self.profile.segments.get(seg + 1).map(|n| n.start);
     }
 
     /// The next arrival time, or `None` if the rate stays zero forever.
@@ -309,31 +333,22 @@ impl ArrivalProcess {
             ArrivalMode::Uniform => self.count as f64,
         };
         self.count += 1;
-        loop {
-            let s = self.profile.segments[self.seg];
-            let span = self.profile.span(self.seg);
-            let cum_at_end = span.map(|d| self.cum_at_seg + s.integral(d));
-            match cum_at_end {
-                // The target lies at or beyond this segment's end: move on.
-                // (At exactly the end, the arrival belongs to the next
-                // segment with a positive rate.)
-                Some(end) if end <= self.target => {
-                    self.cum_at_seg = end;
-                    self.seg += 1;
-                }
-                _ => {
-                    let offset = s.inverse(self.target - self.cum_at_seg)?;
-                    let t = s.start + SimTime::from_secs_f64(offset);
-                    // Rounding to whole nanoseconds must not spill into the
-                    // next segment's time nor go before this one.
-                    let next_start = self.profile.segments.get(self.seg + 1).map(|n| n.start);
-                    return Some(match next_start {
-                        Some(n) if t >= n => SimTime(n.as_nanos() - 1).max(s.start),
-                        _ => t,
-                    });
-                }
-            }
+        // The target lies at or beyond this segment's end: move on. (At
+        // exactly the end, the arrival belongs to the next segment with a
+        // positive rate.)
+        while let Some(end) = self.cum_at_end.filter(|&end| end <= self.target) {
+            self.cum_at_seg = end;
+            self.enter(self.seg + 1);
         }
+        let s = self.cur;
+        let offset = s.inverse(self.target - self.cum_at_seg)?;
+        let t = s.start + SimTime::from_secs_f64(offset);
+        // Rounding to whole nanoseconds must not spill into the next
+        // segment's time nor go before this one.
+        Some(match self.next_start {
+            Some(n) if t >= n => SimTime(n.as_nanos() - 1).max(s.start),
+            _ => t,
+        })
     }
 }
 

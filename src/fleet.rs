@@ -246,7 +246,13 @@ impl FleetModel {
         r.running = 0;
         r.queued = 0;
         let base = id as usize * self.per_req;
-        self.works[base..base + self.per_req].copy_from_slice(&self.staged);
+        let block = &mut self.works[base..base + self.per_req];
+        match (block, self.staged.as_slice()) {
+            // The usual one-node tree: one store rather than a memcpy call,
+            // which cost a few percent of the whole run.
+            ([w], [staged]) => *w = *staged,
+            (block, staged) => block.copy_from_slice(staged),
+        }
         id
     }
 
