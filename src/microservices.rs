@@ -11,6 +11,12 @@
 //!   callee and returns at once.
 //! - `hop_latency` is added to every service-to-service call.
 //! - Each autoscaled service fleet runs its own policy on its own metric.
+//! - With a `timeout`, a request not finished that long after its arrival
+//!   fails as timed out: nothing more of it is called, invocations in
+//!   transit are dropped and queued ones when their turn comes (they hold
+//!   their place in the queue until then), but work already running finishes
+//!   on its slot (services rarely cancel work when a client gives up), and
+//!   a sync caller waiting on it is released when it does.
 
 use crate::autoscale::{Launches, Pool, PoolSummary};
 use crate::engine::{Model, Scheduler};
@@ -43,6 +49,10 @@ pub enum Event {
     },
     Scheduled {
         svc: u32,
+    },
+    /// The request's timeout, if it is still running.
+    Timeout {
+        req: u32,
     },
 }
 
@@ -139,6 +149,7 @@ pub struct MicroservicesModel {
     staged_root: u32,
     warmup: SimTime,
     hop: SimTime,
+    timeout: Option<SimTime>,
     node_svc: Vec<u32>,
     node_sync: Vec<bool>,
     children: Vec<Vec<u32>>,
@@ -224,6 +235,7 @@ impl MicroservicesModel {
             staged_root: 0,
             warmup: scenario.warmup,
             hop: spec.hop_latency,
+            timeout: spec.timeout,
             node_svc: tree.nodes.iter().map(|n| n.service as u32).collect(),
             node_sync: tree
                 .nodes
@@ -289,9 +301,23 @@ impl MicroservicesModel {
         self.works.store(req, &self.staged);
         self.in_system += 1;
         self.stats.set_in_system(self.in_system);
+        if let Some(t) = self.timeout {
+            sched.schedule(now + t, Event::Timeout { req });
+        }
         let inv = self.new_invocation(req, self.staged_root, NIL);
         self.on_invoke(inv, now, sched);
         self.stage_next(sched);
+    }
+
+    fn on_timeout(&mut self, req: u32, now: SimTime) {
+        let timeout = self.timeout.expect("timeouts are scheduled only with one");
+        let r = &mut self.requests[req as usize];
+        // The id may since hold a later request, whose deadline is later.
+        if !r.live || r.failed || now - r.arrival < timeout {
+            return;
+        }
+        r.failed = true;
+        self.stats.on_timeout(r.arrival);
     }
 
     fn on_invoke(&mut self, inv: u32, now: SimTime, sched: &mut Scheduler<Event>) {
@@ -494,6 +520,7 @@ impl Model for MicroservicesModel {
         self.stats.advance(now);
         match event {
             Event::Arrival => self.on_arrival(now, sched),
+            Event::Timeout { req } => self.on_timeout(req, now),
             Event::Invoke { inv } => self.on_invoke(inv, now, sched),
             Event::WorkDone { inv } => self.resume(inv, now, sched),
             Event::Evaluate { svc } => {

@@ -347,11 +347,12 @@ fn bad_autoscaled_input_is_refused_with_the_exact_message() {
 /// order, so order k waits 11k ms for it: latency 111 + 11k ms, and order k
 /// ends at 111(k + 1) ms: orders 0–8 end within the second.
 /// Two bakers remove the wait: every order takes 111 ms.
-#[test]
-fn microservices_sync_calls_hold_the_callers_slot() {
-    let with = |bakers: u32, mode: &str| {
-        run(&format!(
-            r#"
+/// One baker (10 ms) calling one oven (100 ms) with `mode`, ten orders a
+/// second for one second, one slot per server, `bakers` baker servers and
+/// `extra` architecture keys.
+fn bakery_micro(bakers: u32, mode: &str, extra: &str) -> ArchitectureResult {
+    run(&format!(
+        r#"
 name = "bakery-micro"
 duration = "1s"
 [demand]
@@ -371,11 +372,16 @@ kind = "microservices"
 hop_latency = "1ms"
 servers = 1
 instance = {{ vcpus = 1, memory = "1GB", price_per_hour = 3.6 }}
+{extra}
 [architectures.services.baker]
 servers = {bakers}
 "#
-        ))
-    };
+    ))
+}
+
+#[test]
+fn microservices_sync_calls_hold_the_callers_slot() {
+    let with = |bakers: u32, mode: &str| bakery_micro(bakers, mode, "");
     let one = with(1, "sync");
     let c = one.requests;
     assert_eq!((c.arrived, c.completed, c.in_flight), (10, 9, 1));
@@ -405,6 +411,28 @@ servers = {bakers}
     assert!((events.latency_ms.max - 111.0).abs() < 1e-6);
 }
 
+/// The same bakery with an end-to-end `timeout` of 150 ms: order k would
+/// take 111 + 11k ms, so orders 0–3 complete, 4–8 time out (their running
+/// work still finishes, so the timing of the others is unchanged) and 9 is
+/// still in flight at 1 s. With 5 ms every order times out during its
+/// baker step, and the oven is never called.
+#[test]
+fn microservices_requests_time_out_end_to_end() {
+    let r = bakery_micro(1, "sync", "timeout = \"150ms\"");
+    let c = r.requests;
+    assert_eq!(
+        (c.arrived, c.completed, c.timed_out, c.in_flight),
+        (10, 4, 5, 1)
+    );
+    assert!((r.latency_ms.max - 144.0).abs() < 1e-6);
+    assert!((r.latency_ms.mean - 127.5).abs() < 1e-6);
+    let r = bakery_micro(1, "sync", "timeout = \"5ms\"");
+    assert_eq!((r.requests.completed, r.requests.timed_out), (0, 10));
+    let services = &r.microservices.as_ref().unwrap().services;
+    assert!(services[0].utilization > 0.09, "the baker worked");
+    assert_eq!(services[1].utilization, 0.0, "the oven was never called");
+}
+
 #[test]
 fn bad_microservices_input_is_refused_with_the_exact_message() {
     let base = "name = \"x\"\nduration = \"1h\"\n[demand]\nshape = \"constant\"\nrps = 5.0\n[[services]]\nname = \"api\"\nwork = \"5ms\"\n[[architectures]]\nname = \"k\"\nkind = \"microservices\"\nservers = 2\ninstance = \"m5.large\"\n";
@@ -422,8 +450,8 @@ fn bad_microservices_input_is_refused_with_the_exact_message() {
             "line 16, key `architectures[0].services.api.min`: expected min <= max, found min = 3, max = 2",
         ),
         (
-            "timeout = \"1s\"",
-            "line 14, key `architectures[0].timeout`: key `timeout` does not apply to kind = \"microservices\"",
+            "timeout = \"0s\"",
+            "line 14, key `architectures[0].timeout`: expected a timeout > 0",
         ),
     ];
     for (extra, expected) in cases {

@@ -82,7 +82,6 @@ pub(super) fn check_kind_keys(
         given.push((k, Some(s), kinds));
     }
     let serverless: &[super::raw::Kind] = &[Serverless];
-    let fleets: &[super::raw::Kind] = &[Fleet, Autoscaled];
     let autoscaled: &[super::raw::Kind] = &[Autoscaled];
     macro_rules! key {
         ($f:ident, $kinds:expr) => {
@@ -101,7 +100,7 @@ pub(super) fn check_kind_keys(
     key!(servers, &[Fleet, Microservices]);
     key!(services, &[Microservices]);
     key!(queue_limit, &[Fleet, Autoscaled, Microservices]);
-    key!(timeout, fleets);
+    key!(timeout, &[Fleet, Autoscaled, Microservices]);
     key!(min, autoscaled);
     key!(max, autoscaled);
     key!(initial, autoscaled);

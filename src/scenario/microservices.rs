@@ -10,6 +10,9 @@ use crate::time::SimTime;
 pub struct MicroservicesSpec {
     /// Added to every service-to-service call.
     pub hop_latency: SimTime,
+    /// End to end: a request not finished this long after its arrival
+    /// fails as timed out (the client gives up).
+    pub timeout: Option<SimTime>,
     /// One per service, in service order: a `Fleet` or `Autoscaled` spec.
     pub fleets: Vec<Architecture>,
 }
@@ -84,7 +87,9 @@ pub(super) fn validate_microservices(
         ));
         fleets.push(arch);
     }
+    let (_, timeout) = super::fleet_limits(a, key, ctx)?;
     Ok(MicroservicesSpec {
+        timeout,
         hop_latency: a
             .hop_latency
             .as_ref()
