@@ -299,10 +299,10 @@ fn demand_command_prints_the_busiest_functions() {
 }
 
 /// The 2021 excerpt: `app,func,end_timestamp,duration` rows, not sorted.
-fn load_2021(extra: &str) -> Scenario {
+fn load_2021_text(extra: &str) -> String {
     let f =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/data/azure2021/Azure2021_200.csv");
-    let t = format!(
+    format!(
         r#"name = "az21"
 duration = "30m"
 seed = 3
@@ -321,8 +321,12 @@ name = "lambda"
 kind = "serverless"
 "#,
         f.display()
-    );
-    scalesim::scenario::parse(&t, Path::new("az21.toml")).unwrap_or_else(|e| panic!("{e}"))
+    )
+}
+
+fn load_2021(extra: &str) -> Scenario {
+    scalesim::scenario::parse(&load_2021_text(extra), Path::new("az21.toml"))
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]
@@ -691,4 +695,29 @@ fn microservice_fleets_are_sized_for_each_functions_own_peak() {
         }
     }
     assert!(below_own_peak >= 2, "{below_own_peak} functions peak apart");
+}
+
+/// A 2021 trace records no memory: each function gets one full vCPU's
+/// memory (1769 MB), so on serverless it runs exactly its recorded
+/// durations, as on a fleet; the architecture's or a function's own
+/// memory still wins.
+#[test]
+fn a_2021_trace_replays_its_durations_unchanged_on_serverless() {
+    let memories = |s: &Scenario| -> Vec<(f64, f64)> {
+        let scalesim::scenario::ArchitectureSpec::Serverless(sv) = &s.architectures[1].spec else {
+            panic!("serverless");
+        };
+        sv.functions
+            .iter()
+            .map(|f| (f.memory_mb, f.slowdown()))
+            .collect()
+    };
+    let s = load_2021("top = 3");
+    assert_eq!(memories(&s), vec![(1769.0, 1.0); 3]);
+    let s = scalesim::scenario::parse(
+        &format!("{}memory = \"1024MB\"\n", load_2021_text("top = 3")),
+        Path::new("az21.toml"),
+    )
+    .unwrap();
+    assert!(memories(&s).iter().all(|m| m.0 == 1024.0 && m.1 > 1.7));
 }

@@ -182,7 +182,7 @@ fn resolve_function(
         _ if over.memory.is_none() && service.memory_mb.is_some() => {
             service.memory_mb.unwrap_or(d::MEMORY_MB)
         }
-        None => d::MEMORY_MB,
+        None => service.assumed_memory_mb.unwrap_or(d::MEMORY_MB),
         Some((m, key)) => {
             let mb = parse_memory_mb(m.get_ref()).map_err(|e| ctx.at(Some(m.span()), &key, e))?;
             if !(d::MIN_MEMORY_MB..=d::MAX_MEMORY_MB).contains(&mb) {

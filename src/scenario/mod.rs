@@ -65,6 +65,9 @@ pub struct Service {
     pub calls: Vec<Call>,
     /// Memory recorded for it by a trace (the serverless default), in MB.
     pub memory_mb: Option<f64>,
+    /// The memory a serverless function gets when neither the trace, the
+    /// function nor the architecture sets one, if not the usual default.
+    pub assumed_memory_mb: Option<f64>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -337,6 +340,7 @@ fn validate_services(raw: &RawScenario, ctx: &ErrorContext) -> Result<Vec<Servic
             work: s.work.0.clone(),
             calls,
             memory_mb: None,
+            assumed_memory_mb: None,
         });
     }
     if let Some(cycle) = find_cycle(&services) {
@@ -374,6 +378,7 @@ fn trace_services(
             work: trace.merged_work(),
             calls: Vec::new(),
             memory_mb: None,
+            assumed_memory_mb: assumed_memory(trace),
         }];
         let calls = CallTree::build(&services).map_err(|m| ctx.at(None, "services", m))?;
         return Ok((services, calls));
@@ -386,6 +391,7 @@ fn trace_services(
             work: f.work.clone(),
             calls: Vec::new(),
             memory_mb: f.memory_mb,
+            assumed_memory_mb: assumed_memory(trace),
         })
         .collect();
     let total = trace.requests as f64;
@@ -445,6 +451,14 @@ fn find_cycle(services: &[Service]) -> Option<Vec<usize>> {
         }
     }
     None
+}
+
+/// A 2021 trace records durations but no memory: its functions get the
+/// memory of one full vCPU unless something sets theirs, so that the
+/// recorded durations replay unchanged on serverless as on a fleet.
+fn assumed_memory(trace: &AzureTrace) -> Option<f64> {
+    (trace.options.format == crate::azure::AzureFormat::Invocations2021)
+        .then_some(crate::catalog::lambda_defaults::MB_PER_VCPU)
 }
 
 /// What every architecture is validated against.
