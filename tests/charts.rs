@@ -340,3 +340,42 @@ fn timeline_latency_panel_uses_the_slo_percentile() {
     );
     assert!(!svg.contains("Latency: p99"));
 }
+
+/// Two architectures with the same cost and latency: their point labels in
+/// the headline chart sit one above the other, not on top of each other.
+#[test]
+fn coinciding_points_get_labels_that_do_not_overlap() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = SCENARIO.replace(
+        "[slo]",
+        "[[architectures]]\nname = \"roomy-twin\"\nkind = \"fleet\"\nservers = 2\ninstance = \"m5.large\"\n[slo]",
+    );
+    let out = run_into(dir.path(), &text, "o", &["--charts", "svg"]);
+    let svg = read(out.join("cost_vs_latency.svg"));
+    // Point labels hang above their anchor (dy = -0.5ex); legend ones do not.
+    let labels: Vec<(&str, &str)> = svg
+        .split("<text ")
+        .skip(1)
+        .filter_map(|t| {
+            let (tag, rest) = t.split_once('>')?;
+            let body = rest.split("</text>").next()?.trim();
+            tag.contains("dy=\"-0.5ex\"").then_some((tag, body))
+        })
+        .collect();
+    let label_at = |name: &str| -> (f64, f64) {
+        let tag = labels
+            .iter()
+            .find(|l| l.1 == name)
+            .unwrap_or_else(|| panic!("no point label {name}"))
+            .0;
+        let tag = format!(" {tag}");
+        let attr = |a: &str| -> f64 {
+            let v = tag.split(&format!(" {a}=\"")).nth(1).unwrap();
+            v[..v.find('"').unwrap()].parse().unwrap()
+        };
+        (attr("x"), attr("y"))
+    };
+    let (a, b) = (label_at("roomy-fleet"), label_at("roomy-twin"));
+    assert_eq!(a.0, b.0, "same point, same column");
+    assert!((a.1 - b.1).abs() >= 19.0, "{a:?} {b:?}");
+}

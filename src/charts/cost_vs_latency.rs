@@ -93,18 +93,59 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ChartData)
                 ),
         ))?;
     }
+    let style = look::font(look::LEGEND_PX).pos(Pos::new(HPos::Left, VPos::Bottom));
+    let lifts = label_lifts(&area, &chart, &points, data, &style)?;
     for (i, &(x, y)) in points.iter().enumerate() {
         chart.draw_series(std::iter::once(Marker::new((x, y), i, data.meets(i))))?;
         // Above and to the right: the frontier runs from up-left to
-        // down-right through its points, so that corner is always clear.
+        // down-right through its points, so that corner is always clear;
+        // a label that would cover another is lifted above it.
         chart.draw_series(std::iter::once(
             EmptyElement::at((x, y))
                 + Text::new(
                     run.architectures[i].name.clone(),
-                    (12, -12),
-                    look::font(look::LEGEND_PX).pos(Pos::new(HPos::Left, VPos::Bottom)),
+                    (12, -12 - lifts[i]),
+                    style.clone(),
                 ),
         ))?;
     }
     Ok(())
+}
+
+/// How far (pixels) to lift each point's label so that no two overlap:
+/// architectures with nearly the same cost and latency would otherwise
+/// print their names on top of each other. Lower points are placed first
+/// and keep their spot; a label that collides moves up a line at a time.
+fn label_lifts<DB: DrawingBackend, X, Y>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &ChartContext<DB, Cartesian2d<X, Y>>,
+    points: &[(f64, f64)],
+    data: &ChartData,
+    style: &TextStyle,
+) -> Result<Vec<i32>, DrawingAreaErrorKind<DB::ErrorType>>
+where
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    let mut boxes: Vec<(i32, i32, i32, i32)> = Vec::with_capacity(points.len());
+    let mut lifts = vec![0; points.len()];
+    let mut order: Vec<usize> = (0..points.len()).collect();
+    let pixel: Vec<(i32, i32)> = points.iter().map(|p| chart.backend_coord(p)).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(pixel[i].1), i));
+    for i in order {
+        let (w, h) = area.estimate_text_size(&data.run.architectures[i].name, style)?;
+        let (w, h) = (w as i32, h as i32 + 4);
+        let (px, py) = pixel[i];
+        let left = px + 12;
+        let mut bottom = py - 12;
+        while boxes
+            .iter()
+            .any(|&(l, r, t, b)| left < r && l < left + w && bottom - h < b && t < bottom)
+        {
+            bottom -= h;
+        }
+        lifts[i] = py - 12 - bottom;
+        boxes.push((left, left + w, bottom - h, bottom));
+    }
+    Ok(lifts)
 }
