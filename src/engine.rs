@@ -38,13 +38,22 @@ const ARITY: usize = 4;
 /// keys array is padded with `u128::MAX` past the heap, so that every group
 /// of children is read whole and the smallest of the four is picked without
 /// branches. Sifts move a hole rather than swapping.
+///
+/// Popping leaves the root's place vacant: a handler often schedules an
+/// event right after its own was popped (a finished job starts the next
+/// one), and that event then takes the root's place and sinks once, where
+/// refilling the root at pop and then inserting would sift twice. A peek
+/// refills the root if it is still vacant.
 #[derive(Debug)]
 struct EventHeap<E> {
-    /// `keys[..len]` is the heap; `keys[len..]` are at least `ARITY - 1`
-    /// copies of `u128::MAX`, which no real key reaches.
+    /// `keys[..slots]` is the heap (`slots` is `events.len()`);
+    /// `keys[slots..]` are at least `ARITY - 1` copies of `u128::MAX`,
+    /// which no real key reaches.
     keys: Vec<u128>,
-    /// The event of each key; its length is the heap's.
+    /// The event of each key.
     events: Vec<E>,
+    /// Slot 0 holds no entry: the one there was popped.
+    vacant_root: bool,
 }
 
 impl<E: Copy> EventHeap<E> {
@@ -54,17 +63,21 @@ impl<E: Copy> EventHeap<E> {
         EventHeap {
             keys,
             events: Vec::with_capacity(n),
+            vacant_root: false,
         }
     }
 
     #[inline]
     fn len(&self) -> usize {
-        self.events.len()
+        self.events.len() - self.vacant_root as usize
     }
 
     /// The smallest key.
     #[inline]
-    fn peek(&self) -> Option<u128> {
+    fn peek(&mut self) -> Option<u128> {
+        if self.vacant_root {
+            self.refill_root();
+        }
         if self.events.is_empty() {
             None
         } else {
@@ -74,6 +87,11 @@ impl<E: Copy> EventHeap<E> {
 
     #[inline(always)]
     fn push(&mut self, key: u128, event: E) {
+        if self.vacant_root {
+            self.vacant_root = false;
+            self.sift_down_from_root(key, event);
+            return;
+        }
         let mut hole = self.events.len();
         if self.keys.len() < hole + ARITY {
             self.keys.resize(hole + ARITY, u128::MAX);
@@ -95,19 +113,27 @@ impl<E: Copy> EventHeap<E> {
         events[hole] = event;
     }
 
-    /// Removes the entry with the smallest key: the last entry fills the
-    /// root's place and sinks to where it belongs.
+    /// Removes the entry with the smallest key, leaving its place vacant.
     #[inline]
     fn pop(&mut self) -> Option<(u128, E)> {
-        let event = self.events.pop()?;
-        let len = self.events.len();
-        let key = std::mem::replace(&mut self.keys[len], u128::MAX);
-        if len == 0 {
-            return Some((key, event));
+        self.peek()?;
+        self.vacant_root = true;
+        Some((self.keys[0], self.events[0]))
+    }
+
+    /// Fills the vacant root's place with the last entry, which sinks to
+    /// where it belongs.
+    #[inline]
+    fn refill_root(&mut self) {
+        self.vacant_root = false;
+        let Some(event) = self.events.pop() else {
+            return;
+        };
+        let last = self.events.len();
+        let key = std::mem::replace(&mut self.keys[last], u128::MAX);
+        if last > 0 {
+            self.sift_down_from_root(key, event);
         }
-        let top = (self.keys[0], self.events[0]);
-        self.sift_down_from_root(key, event);
-        Some(top)
     }
 
     /// Places `(key, event)` at the root's place, then moves it down while
@@ -238,7 +264,8 @@ impl<E: Copy> Scheduler<E> {
     /// advances the clock to it.
     #[inline]
     pub fn pop_before(&mut self, end: SimTime) -> Option<(SimTime, E)> {
-        let (key, from_feed) = match (&self.fed, self.heap.peek()) {
+        let heap_key = self.heap.peek();
+        let (key, from_feed) = match (&self.fed, heap_key) {
             (Some(f), Some(h)) => (f.key.min(h), f.key < h),
             (Some(f), None) => (f.key, true),
             (None, Some(h)) => (h, false),
@@ -438,9 +465,12 @@ mod tests {
     /// parent's, and the padding past the heap is whole.
     fn assert_heap_shape(heap: &EventHeap<u32>) {
         let slots = heap.events.len();
-        for i in 1..slots {
+        let root = usize::from(heap.vacant_root);
+        for i in (root + 1).max(1)..slots {
             let parent = (i - 1) / ARITY;
-            assert!(heap.keys[parent] < heap.keys[i], "slot {i} of {slots}");
+            if parent >= root {
+                assert!(heap.keys[parent] < heap.keys[i], "slot {i} of {slots}");
+            }
             assert_eq!(heap.events[i], tag(heap.keys[i]), "slot {i}");
         }
         assert!(heap.keys.len() >= slots + ARITY - 1);
