@@ -9,68 +9,199 @@
 //! backwards: scheduling an event before the current instant is a bug in the
 //! model and panics.
 //!
-//! The queue is a binary heap of small `Copy` entries that is reused for the
-//! whole run, so handling an event allocates nothing once the heap has grown
-//! to the largest number of pending events.
+//! The queue is a 4-ary min-heap of small `Copy` events, with their keys
+//! in a parallel array, that is reused for the whole run, so handling an
+//! event allocates nothing once the heap has grown to the largest number of
+//! pending events. Every key is unique, so the order events come out in
+//! depends only on the keys, not on how the heap is laid out.
 
 use crate::time::SimTime;
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 
-/// One pending event. `key` packs `(time, seq)` into one integer, time in
-/// the high half, so one comparison orders by time then insertion; the
-/// max-heap pops the smallest key first.
+/// The key of an event: `(time, seq)` packed into one integer, time in the
+/// high half, so one comparison orders by time then insertion.
+#[inline]
+fn key(at: SimTime, seq: u64) -> u128 {
+    ((at.as_nanos() as u128) << 64) | seq as u128
+}
+
+#[inline]
+fn key_time(key: u128) -> SimTime {
+    SimTime((key >> 64) as u64)
+}
+
+/// Children per node of [`EventHeap`].
+const ARITY: usize = 4;
+
+/// An implicit 4-ary min-heap: node `i`'s children are `4i + 1 ..= 4i + 4`.
+/// Four children per node halve the depth of a binary heap. Keys and events
+/// are kept in parallel arrays, so that sifting compares only keys, and the
+/// keys array is padded with `u128::MAX` past the heap, so that every group
+/// of children is read whole and the smallest of the four is picked without
+/// branches. Sifts move a hole rather than swapping.
+///
+/// Popping leaves the root's place vacant: a handler often schedules an
+/// event right after its own was popped (a finished job starts the next
+/// one), and that event then takes the root's place and sinks once, where
+/// refilling the root at pop and then inserting would sift twice. A peek
+/// refills the root if it is still vacant.
+#[derive(Debug)]
+struct EventHeap<E> {
+    /// `keys[..slots]` is the heap (`slots` is `events.len()`);
+    /// `keys[slots..]` are at least `ARITY - 1` copies of `u128::MAX`,
+    /// which no real key reaches.
+    keys: Vec<u128>,
+    /// The event of each key.
+    events: Vec<E>,
+    /// Slot 0 holds no entry: the one there was popped.
+    vacant_root: bool,
+}
+
+impl<E: Copy> EventHeap<E> {
+    fn with_capacity(n: usize) -> Self {
+        let mut keys = Vec::with_capacity(n + ARITY);
+        keys.resize(ARITY, u128::MAX);
+        EventHeap {
+            keys,
+            events: Vec::with_capacity(n),
+            vacant_root: false,
+        }
+    }
+
+    #[inline]
+    fn len(&self) -> usize {
+        self.events.len() - self.vacant_root as usize
+    }
+
+    /// The smallest key.
+    #[inline]
+    fn peek(&mut self) -> Option<u128> {
+        if self.vacant_root {
+            self.refill_root();
+        }
+        if self.events.is_empty() {
+            None
+        } else {
+            Some(self.keys[0])
+        }
+    }
+
+    #[inline(always)]
+    fn push(&mut self, key: u128, event: E) {
+        if self.vacant_root {
+            self.vacant_root = false;
+            self.sift_down_from_root(key, event);
+            return;
+        }
+        let mut hole = self.events.len();
+        if self.keys.len() < hole + ARITY {
+            self.keys.resize(hole + ARITY, u128::MAX);
+        }
+        self.events.push(event);
+        let keys = &mut self.keys[..];
+        let events = &mut self.events[..];
+        while hole > 0 {
+            let parent = (hole - 1) / ARITY;
+            let parent_key = keys[parent];
+            if parent_key < key {
+                break;
+            }
+            keys[hole] = parent_key;
+            events[hole] = events[parent];
+            hole = parent;
+        }
+        keys[hole] = key;
+        events[hole] = event;
+    }
+
+    /// Removes the entry with the smallest key, leaving its place vacant.
+    #[inline]
+    fn pop(&mut self) -> Option<(u128, E)> {
+        self.peek()?;
+        self.vacant_root = true;
+        Some((self.keys[0], self.events[0]))
+    }
+
+    /// Fills the vacant root's place with the last entry, which sinks to
+    /// where it belongs.
+    #[inline]
+    fn refill_root(&mut self) {
+        self.vacant_root = false;
+        let Some(event) = self.events.pop() else {
+            return;
+        };
+        let last = self.events.len();
+        let key = std::mem::replace(&mut self.keys[last], u128::MAX);
+        if last > 0 {
+            self.sift_down_from_root(key, event);
+        }
+    }
+
+    /// Places `(key, event)` at the root's place, then moves it down while
+    /// a child has a smaller key.
+    #[inline]
+    fn sift_down_from_root(&mut self, key: u128, event: E) {
+        let len = self.events.len();
+        let keys = &mut self.keys[..];
+        let events = &mut self.events[..];
+        let mut hole = 0;
+        loop {
+            let first = ARITY * hole + 1;
+            if first >= len {
+                break;
+            }
+            let (i, child_key) = min_of_four(&keys[first..first + ARITY]);
+            if key < child_key {
+                break;
+            }
+            let child = first + i;
+            keys[hole] = child_key;
+            events[hole] = events[child];
+            hole = child;
+        }
+        keys[hole] = key;
+        events[hole] = event;
+    }
+}
+
+/// The index and value of the smallest of four keys, by a tournament that
+/// compiles to conditional moves: which child is smallest is a coin toss
+/// that a branch predictor cannot learn.
+#[inline]
+fn min_of_four(k: &[u128]) -> (usize, u128) {
+    let i01 = (k[1] < k[0]) as usize;
+    let i23 = 2 + (k[3] < k[2]) as usize;
+    let pair = [i01, i23];
+    let i = pair[(k[i23] < k[i01]) as usize];
+    (i, k[i])
+}
+
+/// One pending event with its key.
 #[derive(Clone, Copy, Debug)]
 struct Entry<E> {
     key: u128,
     event: E,
 }
 
-impl<E> Entry<E> {
-    #[inline]
-    fn time(&self) -> SimTime {
-        SimTime((self.key >> 64) as u64)
-    }
-}
-
-impl<E> PartialEq for Entry<E> {
-    fn eq(&self, other: &Self) -> bool {
-        self.key == other.key
-    }
-}
-impl<E> Eq for Entry<E> {}
-impl<E> PartialOrd for Entry<E> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl<E> Ord for Entry<E> {
-    fn cmp(&self, other: &Self) -> Ordering {
-        // Reversed: the smallest key is the "greatest" for BinaryHeap.
-        other.key.cmp(&self.key)
-    }
-}
-
 /// The future-event list and the clock.
 #[derive(Debug)]
 pub struct Scheduler<E> {
-    heap: BinaryHeap<Entry<E>>,
+    heap: EventHeap<E>,
     /// The pending event of the feed (see [`Scheduler::feed`]).
     fed: Option<Entry<E>>,
     next_seq: u64,
     now: SimTime,
 }
 
-impl<E> Default for Scheduler<E> {
+impl<E: Copy> Default for Scheduler<E> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<E> Scheduler<E> {
+impl<E: Copy> Scheduler<E> {
     pub fn new() -> Self {
         Scheduler {
-            heap: BinaryHeap::with_capacity(1024),
+            heap: EventHeap::with_capacity(1024),
             fed: None,
             next_seq: 0,
             now: SimTime::ZERO,
@@ -89,8 +220,8 @@ impl<E> Scheduler<E> {
     /// If `at` is before the current instant.
     #[inline]
     pub fn schedule(&mut self, at: SimTime, event: E) {
-        let entry = self.entry(at, event);
-        self.heap.push(entry);
+        let key = self.next_key(at);
+        self.heap.push(key, event);
     }
 
     /// Schedules the next event of a feed: a stream of events produced one
@@ -105,12 +236,12 @@ impl<E> Scheduler<E> {
     #[inline]
     pub fn feed(&mut self, at: SimTime, event: E) {
         assert!(self.fed.is_none(), "a feed event is already pending");
-        let entry = self.entry(at, event);
-        self.fed = Some(entry);
+        let key = self.next_key(at);
+        self.fed = Some(Entry { key, event });
     }
 
     #[inline]
-    fn entry(&mut self, at: SimTime, event: E) -> Entry<E> {
+    fn next_key(&mut self, at: SimTime) -> u128 {
         assert!(
             at >= self.now,
             "event scheduled in the past: {:?} < now {:?}",
@@ -119,10 +250,7 @@ impl<E> Scheduler<E> {
         );
         let seq = self.next_seq;
         self.next_seq += 1;
-        Entry {
-            key: ((at.as_nanos() as u128) << 64) | seq as u128,
-            event,
-        }
+        key(at, seq)
     }
 
     /// Schedules `event` after `delay` from now.
@@ -136,26 +264,24 @@ impl<E> Scheduler<E> {
     /// advances the clock to it.
     #[inline]
     pub fn pop_before(&mut self, end: SimTime) -> Option<(SimTime, E)> {
-        let from_feed = match (&self.fed, self.heap.peek()) {
-            (Some(f), Some(h)) => f.key < h.key,
-            (Some(_), None) => true,
-            (None, _) => false,
+        let heap_key = self.heap.peek();
+        let (key, from_feed) = match (&self.fed, heap_key) {
+            (Some(f), Some(h)) => (f.key.min(h), f.key < h),
+            (Some(f), None) => (f.key, true),
+            (None, Some(h)) => (h, false),
+            (None, None) => return None,
         };
-        let next_time = if from_feed {
-            self.fed.as_ref().map(Entry::time)
-        } else {
-            self.heap.peek().map(Entry::time)
-        };
-        if next_time? >= end {
+        let at = key_time(key);
+        if at >= end {
             return None;
         }
-        let entry = if from_feed {
-            self.fed.take()
+        let event = if from_feed {
+            self.fed.take()?.event
         } else {
-            self.heap.pop()
-        }?;
-        self.now = entry.time();
-        Some((self.now, entry.event))
+            self.heap.pop()?.1
+        };
+        self.now = at;
+        Some((at, event))
     }
 
     /// Number of pending events.
@@ -178,7 +304,7 @@ impl<E> Scheduler<E> {
 
 /// A simulation model: state plus a handler for its own closed event type.
 pub trait Model {
-    type Event;
+    type Event: Copy;
     /// Handles one event at `sched.now()`; may schedule further events.
     fn handle(&mut self, event: Self::Event, sched: &mut Scheduler<Self::Event>);
 }
@@ -314,5 +440,161 @@ mod tests {
         let mut sched: Scheduler<u32> = Scheduler::new();
         sched.advance_to(SimTime::from_secs(5));
         sched.schedule(SimTime::from_secs(4), 1);
+    }
+
+    /// A small deterministic generator for the queue tests.
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn next(&mut self) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            self.0 >> 33
+        }
+    }
+
+    /// The event stored with a key in the queue tests: derived from the
+    /// key, so a key popped with another entry's event is caught.
+    fn tag(key: u128) -> u32 {
+        (key as u32) ^ ((key >> 64) as u32).rotate_left(16) ^ 0x5a5a_5a5a
+    }
+
+    /// Checks the heap's invariants: every entry's key is above its
+    /// parent's, and the padding past the heap is whole.
+    fn assert_heap_shape(heap: &EventHeap<u32>) {
+        let slots = heap.events.len();
+        let root = usize::from(heap.vacant_root);
+        for i in (root + 1).max(1)..slots {
+            let parent = (i - 1) / ARITY;
+            if parent >= root {
+                assert!(heap.keys[parent] < heap.keys[i], "slot {i} of {slots}");
+            }
+            assert_eq!(heap.events[i], tag(heap.keys[i]), "slot {i}");
+        }
+        assert!(heap.keys.len() >= slots + ARITY - 1);
+        assert!(heap.keys[slots..].iter().all(|&k| k == u128::MAX));
+    }
+
+    /// Pushes `times` in the given order (each with the next sequence
+    /// number), then pops everything: it must come out in key order.
+    fn push_all_then_pop_all(times: &[u64]) {
+        let mut heap = EventHeap::with_capacity(4);
+        for (seq, &t) in times.iter().enumerate() {
+            let k = key(SimTime(t), seq as u64);
+            heap.push(k, tag(k));
+            assert_heap_shape(&heap);
+        }
+        assert_eq!(heap.len(), times.len());
+        let mut expected: Vec<u128> = times
+            .iter()
+            .enumerate()
+            .map(|(seq, &t)| key(SimTime(t), seq as u64))
+            .collect();
+        expected.sort_unstable();
+        for (n, &k) in expected.iter().enumerate() {
+            assert_eq!(heap.peek(), Some(k));
+            assert_eq!(heap.pop(), Some((k, tag(k))));
+            assert_eq!(heap.len(), times.len() - n - 1);
+            assert_heap_shape(&heap);
+        }
+        assert_eq!(heap.peek(), None);
+        assert_eq!(heap.pop(), None);
+    }
+
+    /// Every size from empty to three full levels and a partial fourth, so
+    /// that the last group of children is cut at every position.
+    #[test]
+    fn heap_pops_in_key_order_at_every_size() {
+        let mut rng = Lcg(7);
+        for n in 0..=90u64 {
+            push_all_then_pop_all(&(0..n).collect::<Vec<_>>());
+            push_all_then_pop_all(&(0..n).rev().collect::<Vec<_>>());
+            push_all_then_pop_all(&(0..n).map(|_| rng.next() % 1000).collect::<Vec<_>>());
+            // All tied: only the sequence numbers order them.
+            push_all_then_pop_all(&vec![42; n as usize]);
+        }
+    }
+
+    /// Random interleavings of pushes and pops, with many tied times,
+    /// against `BinaryHeap` as the reference; the heap grows and shrinks
+    /// through several levels.
+    #[test]
+    fn heap_matches_a_reference_under_interleaved_pushes_and_pops() {
+        use std::cmp::Reverse;
+        use std::collections::BinaryHeap;
+        let mut rng = Lcg(2024);
+        for round in 0..40u64 {
+            let mut heap = EventHeap::with_capacity(0);
+            let mut reference = BinaryHeap::new();
+            let mut seq = 0u64;
+            let mut now = 0u64;
+            // Phases that mostly push, then mostly pop, and so on.
+            for step in 0..3000u64 {
+                let push_odds = if (step / 500) % 2 == 0 { 6 } else { 3 };
+                if rng.next() % 10 < push_odds {
+                    let t = now + rng.next() % (1 + round % 8);
+                    let k = key(SimTime(t), seq);
+                    seq += 1;
+                    heap.push(k, tag(k));
+                    reference.push(Reverse(k));
+                } else {
+                    let expected = reference.pop().map(|Reverse(k)| (k, tag(k)));
+                    assert_eq!(heap.pop(), expected, "round {round}, step {step}");
+                    if let Some((k, _)) = expected {
+                        now = key_time(k).0;
+                    }
+                }
+                assert_eq!(heap.len(), reference.len());
+                assert_heap_shape(&heap);
+            }
+            while let Some(Reverse(k)) = reference.pop() {
+                assert_eq!(heap.pop(), Some((k, tag(k))));
+            }
+            assert_eq!(heap.pop(), None);
+        }
+    }
+
+    /// The scheduler, feed included, against a sorted list of
+    /// `(time, insertion order)`: events pushed while others run, many at
+    /// the instant being handled.
+    #[test]
+    fn scheduler_matches_a_sorted_reference() {
+        let mut rng = Lcg(99);
+        let mut sched = Scheduler::new();
+        let mut pending: Vec<(SimTime, u64, u32)> = vec![];
+        let mut inserted = 0u64;
+        let mut add = |sched: &mut Scheduler<u32>, pending: &mut Vec<_>, at, fed: bool| {
+            let id = inserted as u32;
+            if fed {
+                sched.feed(at, id);
+            } else {
+                sched.schedule(at, id);
+            }
+            pending.push((at, inserted, id));
+            inserted += 1;
+            id
+        };
+        let mut feed_id = add(&mut sched, &mut pending, SimTime(3), true);
+        for _ in 0..20_000 {
+            for _ in 0..rng.next() % 3 {
+                let at = SimTime(sched.now().0 + rng.next() % 4);
+                add(&mut sched, &mut pending, at, false);
+            }
+            let Some((t, id)) = sched.pop_before(SimTime::MAX) else {
+                break;
+            };
+            let first = (0..pending.len())
+                .min_by_key(|&i| (pending[i].0, pending[i].1))
+                .unwrap();
+            assert_eq!((t, id), (pending[first].0, pending[first].2));
+            pending.remove(first);
+            if id == feed_id {
+                let at = SimTime(t.0 + rng.next() % 3);
+                feed_id = add(&mut sched, &mut pending, at, true);
+            }
+            assert_eq!(sched.len(), pending.len());
+        }
     }
 }
