@@ -19,6 +19,9 @@ use crate::time::SimTime;
 use crate::workload::{CallTree, RequestSource};
 use std::collections::VecDeque;
 
+/// No server: a job not running (autoscaled fleets).
+const NONE: u32 = u32::MAX;
+
 /// One step of a job: run a call-tree node's work, or make an async call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
@@ -54,8 +57,9 @@ pub enum Event {
     JobDone {
         req: u32,
         epoch: u32,
-        /// The server it ran on (autoscaled fleets), or `u32::MAX`.
-        server: u32,
+        /// Its node's place in the request's block (autoscaled fleets keep
+        /// the job's server there).
+        slot: u32,
     },
     /// An async call made by a running job: queue a job for `node`.
     Spawn {
@@ -122,6 +126,9 @@ pub struct FleetModel {
     /// The servers of an autoscaled fleet; `None` for a fixed fleet, whose
     /// jobs need no server of their own.
     pool: Option<Pool>,
+    /// Autoscaled: per request, laid out like `works`, the server each
+    /// running job holds (NONE if none), so that a timeout can free them.
+    job_servers: Vec<u32>,
     pub stats: Collector,
 }
 
@@ -166,6 +173,7 @@ impl FleetModel {
             works: Vec::with_capacity(1024 * per_req),
             free: Vec::with_capacity(1024),
             pool,
+            job_servers: Vec::new(),
             stats,
         }
     }
@@ -235,6 +243,10 @@ impl FleetModel {
                 self.requests.push(Request::default());
                 self.works
                     .extend(std::iter::repeat_n(SimTime::ZERO, self.per_req));
+                if self.pool.is_some() {
+                    self.job_servers
+                        .extend(std::iter::repeat_n(NONE, self.per_req));
+                }
                 (self.requests.len() - 1) as u32
             }
         };
@@ -317,14 +329,14 @@ impl FleetModel {
         let now = sched.now();
         self.busy += 1;
         self.stats.set_busy(self.busy);
-        let server = match &mut self.pool {
-            None => u32::MAX,
-            Some(p) => p.take_slot(),
-        };
         let r = &mut self.requests[job.req as usize];
         r.running += 1;
         let arrival = r.arrival;
         let root = r.root;
+        let slot = job.node - root;
+        if let Some(p) = &mut self.pool {
+            self.job_servers[job.req as usize * self.per_req + slot as usize] = p.take_slot();
+        }
         if job.node == root {
             self.stats.on_start(arrival, now);
         }
@@ -352,7 +364,7 @@ impl FleetModel {
             Event::JobDone {
                 req: job.req,
                 epoch: job.epoch,
-                server,
+                slot,
             },
         );
     }
@@ -373,23 +385,16 @@ impl FleetModel {
         }
     }
 
-    fn on_job_done(&mut self, req: u32, epoch: u32, server: u32, sched: &mut Scheduler<Event>) {
-        let live = self.is_live(req, epoch);
-        if let Some(p) = &mut self.pool {
-            // On an autoscaled fleet the job held its server's slot to the
-            // end, even for a request that timed out meanwhile.
-            p.release_slot(server, sched.now());
-            self.busy -= 1;
-            self.stats.set_busy(self.busy);
-            if !live {
-                self.pool_changed(Launches::default(), sched);
-                return;
-            }
-        } else if !live {
+    fn on_job_done(&mut self, req: u32, epoch: u32, slot: u32, sched: &mut Scheduler<Event>) {
+        if !self.is_live(req, epoch) {
             return; // timed out: its slot was freed then
-        } else {
-            self.busy -= 1;
-            self.stats.set_busy(self.busy);
+        }
+        self.busy -= 1;
+        self.stats.set_busy(self.busy);
+        if let Some(p) = &mut self.pool {
+            let held = &mut self.job_servers[req as usize * self.per_req + slot as usize];
+            p.release_slot(*held, sched.now());
+            *held = NONE;
         }
         let r = &mut self.requests[req as usize];
         r.running -= 1;
@@ -421,16 +426,28 @@ impl FleetModel {
         }
         let r = self.requests[req as usize];
         self.stats.on_timeout(r.arrival);
-        if self.pool.is_none() {
-            // A fixed fleet frees the slots at once; an autoscaled one when
-            // the jobs end (see `on_job_done`).
-            self.busy -= r.running as u64;
+        // The running jobs are abandoned: their slots are free at once.
+        self.busy -= r.running as u64;
+        if let Some(p) = &mut self.pool {
+            let now = sched.now();
+            let base = req as usize * self.per_req;
+            for held in &mut self.job_servers[base..base + self.per_req] {
+                if *held != NONE {
+                    p.release_slot(*held, now);
+                    *held = NONE;
+                }
+            }
         }
         self.live_queued -= r.queued as u64;
         self.stats.set_busy(self.busy);
         self.stats.set_queue(self.live_queued);
         self.release(req);
-        self.dispatch(sched);
+        if self.pool.is_some() {
+            // A draining server may have stopped.
+            self.pool_changed(Launches::default(), sched);
+        } else {
+            self.dispatch(sched);
+        }
     }
 }
 
@@ -442,7 +459,7 @@ impl Model for FleetModel {
         self.stats.advance(sched.now());
         match event {
             Event::Arrival => self.on_arrival(sched),
-            Event::JobDone { req, epoch, server } => self.on_job_done(req, epoch, server, sched),
+            Event::JobDone { req, epoch, slot } => self.on_job_done(req, epoch, slot, sched),
             Event::Spawn { req, epoch, node } => self.on_spawn(req, epoch, node, sched),
             Event::Timeout { req, epoch } => self.on_timeout(req, epoch, sched),
             Event::Evaluate => {

@@ -341,6 +341,50 @@ fn bad_autoscaled_input_is_refused_with_the_exact_message() {
     }
 }
 
+/// An autoscaling group pinned at min = max = 3 is a fixed fleet of 3: with
+/// an overload and a timeout, the same requests complete, time out and
+/// queue, with the same latencies, because a timed-out request frees its
+/// slots at once on both (and the group never scales).
+#[test]
+fn a_pinned_group_times_out_like_a_fixed_fleet() {
+    let summary = sim::run(&scenario(
+        r#"
+name = "pinned"
+duration = "20m"
+seed = 9
+[demand]
+shape = "steps"
+steps = [{ at = "0s", rps = 60 }, { at = "5m", rps = 200 }, { at = "10m", rps = 60 }]
+[[services]]
+name = "api"
+work = { dist = "gamma", mean = "40ms", cv = 2.0 }
+calls = [{ service = "db", mode = "async" }]
+[[services]]
+name = "db"
+work = "5ms"
+[[architectures]]
+name = "fixed"
+kind = "fleet"
+servers = 3
+instance = "m5.large"
+timeout = "800ms"
+[[architectures]]
+name = "pinned"
+kind = "autoscaled"
+min = 3
+max = 3
+instance = "m5.large"
+timeout = "800ms"
+"#,
+    ));
+    let (fixed, pinned) = (&summary.architectures[0], &summary.architectures[1]);
+    assert!(fixed.requests.timed_out > 1_000, "{:?}", fixed.requests);
+    assert_eq!(fixed.requests, pinned.requests);
+    assert_eq!(fixed.latency_ms, pinned.latency_ms);
+    assert!((fixed.utilization - pinned.utilization).abs() < 1e-9);
+    assert_eq!(auto(pinned).scaling_actions.out, 0);
+}
+
 /// Microservices: a sync call holds the caller's slot while the callee's
 /// fleet serves it. One baker (10 ms) calls one oven (100 ms) with a 1 ms
 /// hop, ten requests a second, one slot each. The baker is held 111 ms per
