@@ -28,7 +28,7 @@ pub enum Command {
     Run {
         /// The scenario file (TOML).
         file: PathBuf,
-        /// Output folder [default: output/<scenario name>/].
+        /// Output folder [default: output/NAME/, NAME being the scenario's name].
         #[arg(long, short, value_name = "DIR")]
         out: Option<PathBuf>,
         /// Override the scenario's seed.

@@ -1,7 +1,7 @@
 //! # scalesim — an autoscaling and cost simulator
 //!
 //! scalesim replays a demand curve against several architectures of the
-//! same system (fixed fleets, and in later modules autoscaled fleets and
+//! same system (fixed fleets, autoscaled fleets, microservices and
 //! serverless functions) and reports, for each, what it costs and how fast
 //! it answers.
 //!
@@ -11,13 +11,16 @@
 //! reads no clock.
 //!
 //! - [`time`]: integer simulated time ([`time::SimTime`], nanoseconds).
-//! - [`engine`]: the event queue and the loop; knows nothing of servers.
+//! - [`engine`]: the event queue (a 4-ary heap) and the loop; knows
+//!   nothing of servers.
 //! - [`rng`], [`dist`]: named random streams and the distributions drawn from them.
 //! - [`demand`]: rate profiles and the arrival process.
 //! - [`shapes`]: synthetic demand shapes (ramp, diurnal, hourly, spikes,
 //!   bursty, noise) built as rate profiles.
 //! - [`trace`]: recorded demand (rate and timestamp CSV files), checked
 //!   at load time and streamed at run time.
+//! - [`azure`]: multi-function traces (Azure Functions 2019 and 2021), each
+//!   function a service with its own arrivals.
 //! - [`workload`]: the call tree of a request and the per-request work sizes.
 //! - [`fleet`]: a fleet of identical servers behind one FCFS queue.
 //! - [`autoscale`]: the servers of an autoscaled fleet and its
@@ -26,6 +29,7 @@
 //!   caller's slot.
 //! - [`serverless`]: per-function instance pools with cold starts,
 //!   keep-alive, limits and pay-per-use billing.
+//! - [`slab`]: reusable records of requests and invocations in flight.
 //! - [`metrics`], [`stats`]: streaming histograms and time-series collection.
 //! - [`cost`]: billing rules.
 //! - [`sim`]: runs every architecture of a scenario.

@@ -15,7 +15,7 @@
 //!
 //! A 2021 trace has one row per invocation (`app,func,end_timestamp,
 //! duration`): each arrives at end − duration with exactly that work; see
-//! [`invocations`] for how it is streamed although its rows are not in
+//! the `invocations` module for how it is streamed although its rows are not in
 //! start order.
 
 use crate::demand::{ArrivalMode, RateProfile, Segment};
