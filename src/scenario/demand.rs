@@ -484,19 +484,8 @@ fn trace(
             "key `bucket` applies to format = \"rate-csv\" only",
         ));
     }
-    let positive = |v: &Option<Spanned<f64>>, key: &str| -> Result<f64, ScenarioError> {
-        match v {
-            None => Ok(1.0),
-            Some(x) if x.get_ref().is_finite() && *x.get_ref() > 0.0 => Ok(*x.get_ref()),
-            Some(x) => Err(ctx.at(
-                Some(x.span()),
-                key,
-                format!("expected a factor > 0, found {}", x.get_ref()),
-            )),
-        }
-    };
-    let scale = positive(&raw.scale, "demand.scale")?;
-    let speedup = positive(&raw.speedup, "demand.speedup")?;
+    let scale = trace_factor(&raw.scale, "demand.scale", ctx)?;
+    let speedup = trace_factor(&raw.speedup, "demand.speedup", ctx)?;
     let start = raw.start.as_ref().map_or(SimTime::ZERO, |s| s.get_ref().0);
     let end = raw.end.as_ref().map(|e| e.get_ref().0);
     if let (Some(e), Some(span)) = (end, raw.end.as_ref().map(|e| e.span()))
@@ -682,19 +671,8 @@ fn azure_load(
     {
         return Err(ctx.at(Some(span), "demand.end", "expected `end` after `start`"));
     }
-    let factor = |v: &Option<Spanned<f64>>, key: &str| -> Result<f64, ScenarioError> {
-        match v {
-            None => Ok(1.0),
-            Some(x) if x.get_ref().is_finite() && *x.get_ref() > 0.0 => Ok(*x.get_ref()),
-            Some(x) => Err(ctx.at(
-                Some(x.span()),
-                key,
-                format!("expected a factor > 0, found {}", x.get_ref()),
-            )),
-        }
-    };
-    let speedup = factor(&raw.speedup, "demand.speedup")?;
-    let scale = factor(&raw.scale, "demand.scale")?;
+    let speedup = trace_factor(&raw.speedup, "demand.speedup", ctx)?;
+    let scale = trace_factor(&raw.scale, "demand.scale", ctx)?;
     let options = AzureOptions {
         start,
         end,
@@ -866,6 +844,23 @@ pub(crate) fn rate(
 }
 
 /// A multiplying factor: finite and >= 0.
+/// A trace's `scale` or `speedup`: a factor > 0, 1 if not given.
+fn trace_factor(
+    v: &Option<Spanned<f64>>,
+    key: &str,
+    ctx: &ErrorContext,
+) -> Result<f64, ScenarioError> {
+    match v {
+        None => Ok(1.0),
+        Some(x) if x.get_ref().is_finite() && *x.get_ref() > 0.0 => Ok(*x.get_ref()),
+        Some(x) => Err(ctx.at(
+            Some(x.span()),
+            key,
+            format!("expected a factor > 0, found {}", x.get_ref()),
+        )),
+    }
+}
+
 fn factor(v: &Spanned<f64>, key: &str, ctx: &ErrorContext) -> Result<f64, ScenarioError> {
     let f = *v.get_ref();
     if f.is_finite() && f >= 0.0 {
