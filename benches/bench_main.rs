@@ -4,8 +4,8 @@
 //! `cargo bench` runs them; the README's performance table quotes them.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use scalesim::architectures;
 use scalesim::scenario::{self, Scenario};
-use scalesim::sim;
 use std::hint::black_box;
 use std::path::Path;
 
@@ -51,7 +51,7 @@ fn fleet(c: &mut Criterion) {
     ] {
         let s = mmc(lambda, servers, REQUESTS, "");
         g.bench_function(name, |b| {
-            b.iter(|| black_box(sim::run_architecture(&s, &s.architectures[0], 0)))
+            b.iter(|| black_box(architectures::run_architecture(&s, &s.architectures[0], 0)))
         });
     }
     // A request with a sync call: two invocations per request.
@@ -62,7 +62,7 @@ fn fleet(c: &mut Criterion) {
         r#"calls = [{ service = "db", mode = "sync" }]"#,
     );
     g.bench_function("mmc-10-sync-call", |b| {
-        b.iter(|| black_box(sim::run_architecture(&s, &s.architectures[0], 0)))
+        b.iter(|| black_box(architectures::run_architecture(&s, &s.architectures[0], 0)))
     });
     g.finish();
 }
@@ -115,7 +115,7 @@ fn serverless(c: &mut Criterion) {
     ] {
         let s = serverless_scenario(lambda, INVOCATIONS, chain, mode);
         g.bench_function(name, |b| {
-            b.iter(|| black_box(sim::run_architecture(&s, &s.architectures[0], 0)))
+            b.iter(|| black_box(architectures::run_architecture(&s, &s.architectures[0], 0)))
         });
     }
     g.finish();

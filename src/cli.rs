@@ -5,8 +5,9 @@
 //! output folder cannot be written), 2 bad input (a bad scenario file or
 //! bad arguments).
 
-use crate::charts::Format;
-use crate::{output, report, scenario, sim, table};
+use crate::report::charts::Format;
+use crate::report::{self, output, table};
+use crate::{architectures, scenario};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -132,7 +133,7 @@ fn demand(file: &std::path::Path, seed: Option<u64>) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let r = crate::workload::demand_report(&s);
+    let r = crate::report::demand::demand_report(&s);
     let mut text = String::new();
     let _ = writeln!(
         text,
@@ -196,7 +197,7 @@ fn run(
             eprintln!("  {line}");
         }
     }
-    let summary = sim::run(&scenario);
+    let summary = architectures::run(&scenario);
     let written = output::outputs(&summary)
         .and_then(|mut set| {
             report::add_outputs(&mut set, &scenario, &summary, charts.formats())?;

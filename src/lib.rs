@@ -7,42 +7,31 @@
 //!
 //! ## How the crate is laid out
 //!
+//! One folder per part; the top of `src/` holds only the entry points
+//! ([`cli`], `main`) and the basics every part shares: [`time`] (integer
+//! simulated time, [`time::SimTime`] in nanoseconds), [`rng`] (named random
+//! streams) and [`dist`] (the distributions drawn from them).
+//!
 //! The **simulation core** is pure and deterministic: it does no I/O and
 //! reads no clock.
 //!
-//! - [`time`]: integer simulated time ([`time::SimTime`], nanoseconds).
 //! - [`engine`]: the event queue (a 4-ary heap) and the loop; knows
 //!   nothing of servers.
-//! - [`rng`], [`dist`]: named random streams and the distributions drawn from them.
-//! - [`demand`]: rate profiles and the arrival process.
-//! - [`shapes`]: synthetic demand shapes (ramp, diurnal, hourly, spikes,
-//!   bursty, noise) built as rate profiles.
-//! - [`trace`]: recorded demand (rate and timestamp CSV files), checked
-//!   at load time and streamed at run time.
-//! - [`azure`]: multi-function traces (Azure Functions 2019 and 2021), each
-//!   function a service with its own arrivals.
-//! - [`workload`]: the call tree of a request and the per-request work sizes.
-//! - [`fleet`]: a fleet of identical servers behind one FCFS queue.
-//! - [`autoscale`]: the servers of an autoscaled fleet and its
-//!   target-tracking policy.
-//! - [`microservices`]: one fleet per service, sync calls holding the
-//!   caller's slot.
-//! - [`serverless`]: per-function instance pools with cold starts,
-//!   keep-alive, limits and pay-per-use billing.
-//! - [`slab`]: reusable records of requests and invocations in flight.
-//! - [`metrics`], [`stats`]: streaming histograms and time-series collection.
-//! - [`cost`]: billing rules.
-//! - [`sim`]: runs every architecture of a scenario.
+//! - [`demand`]: rate profiles and the arrival process, synthetic shapes,
+//!   and recorded traces (rate and timestamp CSV, Azure Functions 2019 and
+//!   2021) checked at load time and streamed at run time.
+//! - [`architectures`]: one module per kind (fixed and autoscaled fleets,
+//!   microservices, serverless), the request stream they all replay, the
+//!   records of requests in flight, and the run loop.
+//! - [`results`]: streaming histograms and time series, billing rules, and
+//!   the serializable summary of a run.
 //!
 //! The **edges** turn files into scenarios and results into files:
-//! [`scenario`] (TOML parsing and validation), [`catalog`] (instance prices
-//! with their source and date), [`summary`], [`output`], [`table`] and
-//! [`cli`].
-//!
-//! The **decision** layer reads only the summary: [`decision`] (which
-//! architectures meet the SLO, the Pareto frontier, the cheapest that
-//! meets the SLO), [`charts`] (PNG and SVG, with an embedded font) and
-//! [`report`] (`report.md`).
+//! [`scenario`] (TOML parsing and validation into a resolved scenario, the
+//! call tree, and the instance catalog with its sources and dates) and
+//! [`report`] (the terminal table, the decision rules, the charts, the
+//! Markdown report and the output files, all of which read the summary
+//! and the scenario, never the models).
 //!
 //! ## The determinism contract
 //!
@@ -65,30 +54,13 @@
 //! rates are requests per second; work is CPU time on one vCPU; money is
 //! US dollars, a month is 730 hours.
 
-pub mod autoscale;
-pub mod azure;
-pub mod catalog;
-pub mod charts;
+pub mod architectures;
 pub mod cli;
-pub mod cost;
-pub mod decision;
 pub mod demand;
 pub mod dist;
 pub mod engine;
-pub mod fleet;
-pub mod metrics;
-pub mod microservices;
-pub mod output;
 pub mod report;
+pub mod results;
 pub mod rng;
 pub mod scenario;
-pub mod serverless;
-pub mod shapes;
-pub mod sim;
-pub mod slab;
-pub mod stats;
-pub mod summary;
-pub mod table;
 pub mod time;
-pub mod trace;
-pub mod workload;

@@ -6,13 +6,13 @@
 mod common;
 
 use common::scenario;
-use scalesim::sim;
-use scalesim::stats::WindowRow;
-use scalesim::summary::{ArchitectureResult, AutoscaledResult};
+use scalesim::architectures;
+use scalesim::results::stats::WindowRow;
+use scalesim::results::summary::{ArchitectureResult, AutoscaledResult};
 
 fn run(text: &str) -> ArchitectureResult {
     let s = scenario(text);
-    sim::run_architecture(&s, &s.architectures[0], 0)
+    architectures::run_architecture(&s, &s.architectures[0], 0)
 }
 
 fn auto(r: &ArchitectureResult) -> &AutoscaledResult {
@@ -347,7 +347,7 @@ fn bad_autoscaled_input_is_refused_with_the_exact_message() {
 /// slots at once on both (and the group never scales).
 #[test]
 fn a_pinned_group_times_out_like_a_fixed_fleet() {
-    let summary = sim::run(&scenario(
+    let summary = architectures::run(&scenario(
         r#"
 name = "pinned"
 duration = "20m"

@@ -6,9 +6,9 @@
 //! `speedup`, `start`/`end`, `repeat`) do what they promise, and a broken
 //! trace gets its own message and exit code 2.
 
+use scalesim::architectures::requests::RequestSource;
 use scalesim::scenario::Scenario;
 use scalesim::time::SimTime;
-use scalesim::workload::RequestSource;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -120,7 +120,7 @@ fn evenly_spread_arrivals_keep_the_counts() {
 #[test]
 fn fleet_and_serverless_see_the_same_arrivals() {
     let s = load("top = 30");
-    let summary = scalesim::sim::run(&s);
+    let summary = scalesim::architectures::run(&s);
     let per_arch: Vec<Vec<u64>> = summary
         .architectures
         .iter()
@@ -338,7 +338,7 @@ fn a_2021_trace_replays_each_invocation_at_its_start_with_its_duration() {
     )
     .unwrap();
     // (start, duration) in ns, as the file says, start = end − duration.
-    let ns = |v: &str| scalesim::trace::parse_timestamp(v).unwrap();
+    let ns = |v: &str| scalesim::demand::trace::parse_timestamp(v).unwrap();
     let mut want: Vec<(i128, u64, String)> = text
         .lines()
         .skip(1)
@@ -367,7 +367,7 @@ fn a_2021_trace_replays_each_invocation_at_its_start_with_its_duration() {
     assert_eq!(key(&got), key(&want));
     assert!(got.windows(2).all(|p| p[0].0 <= p[1].0));
     // Every architecture sees them all.
-    let summary = scalesim::sim::run(&s);
+    let summary = scalesim::architectures::run(&s);
     for a in &summary.architectures {
         assert_eq!(a.requests.arrived, 199);
     }
@@ -472,7 +472,7 @@ fn serverless_replays_recorded_durations() {
         .split(',')
         .collect();
     let recorded_p50_ms: f64 = row[10].parse().unwrap(); // percentile_Average_50
-    let lambda = scalesim::sim::run_architecture(&s, &s.architectures[1], 0);
+    let lambda = scalesim::architectures::run_architecture(&s, &s.architectures[1], 0);
     let p50 = lambda.latency_ms.p50;
     eprintln!("recorded p50 {recorded_p50_ms} ms, replayed {p50} ms");
     assert!(
@@ -527,7 +527,7 @@ fn scale_copies_or_thins_each_function_minute_reproducibly() {
     let s = load("top = 20\nscale = 1.5");
     let got: u64 = per_function_minute(&s, 480).iter().flatten().sum();
     assert!((got as f64 - 1.5 * n as f64).abs() < 5.0 * sd, "{got}");
-    let summary = scalesim::sim::run(&s);
+    let summary = scalesim::architectures::run(&s);
     assert_eq!(summary.architectures[0].requests.arrived, got);
     assert_eq!(summary.architectures[1].requests.arrived, got);
 }
@@ -538,7 +538,7 @@ fn excerpt() -> Vec<(u64, u64)> {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/data/azure2021/Azure2021_200.csv"),
     )
     .unwrap();
-    let ns = |v: &str| scalesim::trace::parse_timestamp(v).unwrap();
+    let ns = |v: &str| scalesim::demand::trace::parse_timestamp(v).unwrap();
     let mut v: Vec<(i128, i128)> = text
         .lines()
         .skip(1)

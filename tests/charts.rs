@@ -6,8 +6,8 @@
 
 mod common;
 
-use scalesim::charts::{Chart, ChartData, Format};
-use scalesim::{report, sim};
+use scalesim::report::charts::{Chart, ChartData, Format};
+use scalesim::{architectures, report};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -223,7 +223,7 @@ fn same_seed_gives_identical_svg_and_markdown_bytes() {
 #[test]
 fn the_report_concludes_from_the_numbers() {
     let s = common::scenario(SCENARIO);
-    let run = sim::run(&s);
+    let run = architectures::run(&s);
     let md = report::render(&s, &run, &[Format::Png]);
     // The tight fleet drops requests at the burst; the roomy one meets the SLO.
     assert!(
@@ -241,7 +241,7 @@ fn the_report_concludes_from_the_numbers() {
 
     // An SLO nobody meets.
     let strict = common::scenario(&SCENARIO.replace("latency = \"200ms\"", "latency = \"1ms\""));
-    let run = sim::run(&strict);
+    let run = architectures::run(&strict);
     let md = report::render(&strict, &run, &[]);
     assert!(
         md.contains("No architecture meets the SLO (p99 ≤ 1ms"),
@@ -254,18 +254,18 @@ fn the_report_concludes_from_the_numbers() {
 #[test]
 fn charts_render_in_process_for_each_format() {
     let s = common::scenario(SCENARIO);
-    let run = sim::run(&s);
+    let run = architectures::run(&s);
     let data = ChartData {
         run: &run,
         slo: s.slo,
     };
     for chart in Chart::ALL {
-        let svg = scalesim::charts::render(chart, &data, Format::Svg, (800, 450)).unwrap();
+        let svg = scalesim::report::charts::render(chart, &data, Format::Svg, (800, 450)).unwrap();
         assert!(
             String::from_utf8(svg).unwrap().contains("width=\"800\""),
             "{chart:?}"
         );
-        let png = scalesim::charts::render(chart, &data, Format::Png, (800, 450)).unwrap();
+        let png = scalesim::report::charts::render(chart, &data, Format::Png, (800, 450)).unwrap();
         let img = image::load_from_memory(&png).unwrap();
         assert_eq!((img.width(), img.height()), (800, 450), "{chart:?}");
     }

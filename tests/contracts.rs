@@ -4,7 +4,7 @@
 
 mod common;
 
-use scalesim::sim;
+use scalesim::architectures;
 
 /// The bundled steady-api.toml is the foundation's contract file, verbatim.
 #[test]
@@ -114,7 +114,7 @@ max_error_rate = 0.001   # rejected + timed out + throttled, as a fraction of ar
 #[test]
 fn contract_blocks_parse_and_run_as_written() {
     let s = common::scenario(&format!("{HEADER}{BLOCKS}"));
-    let run = sim::run(&s);
+    let run = architectures::run(&s);
     let kinds: Vec<&str> = run.architectures.iter().map(|a| a.kind.as_str()).collect();
     assert_eq!(kinds, ["serverless", "autoscaled", "microservices"]);
     for a in &run.architectures {

@@ -6,8 +6,8 @@
 
 mod common;
 
+use scalesim::architectures::requests::RequestSource;
 use scalesim::time::SimTime;
-use scalesim::workload::RequestSource;
 use std::f64::consts::TAU;
 
 /// Arrivals per window of `window_s` seconds over the whole run.

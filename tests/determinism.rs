@@ -5,7 +5,7 @@
 mod common;
 
 use common::scenario;
-use scalesim::sim;
+use scalesim::architectures;
 use std::path::Path;
 use std::process::Command;
 
@@ -90,9 +90,9 @@ fn same_seed_gives_byte_identical_outputs_on_one_or_many_threads() {
 #[test]
 fn a_different_seed_gives_different_numbers() {
     let mut s = scenario(SCENARIO);
-    let a = sim::run(&s);
+    let a = architectures::run(&s);
     s.seed += 1;
-    let b = sim::run(&s);
+    let b = architectures::run(&s);
     assert_ne!(
         a.architectures[0].requests.arrived,
         b.architectures[0].requests.arrived
@@ -105,7 +105,7 @@ fn a_different_seed_gives_different_numbers() {
 
 #[test]
 fn every_architecture_sees_the_same_arrivals() {
-    let run = sim::run(&scenario(SCENARIO));
+    let run = architectures::run(&scenario(SCENARIO));
     let arrivals = |i: usize| -> Vec<u64> {
         run.architectures[i]
             .timeseries
@@ -128,7 +128,7 @@ fn every_architecture_sees_the_same_arrivals() {
 /// distributions are identical to the last nanosecond.
 #[test]
 fn request_k_has_the_same_work_in_every_architecture() {
-    let run = sim::run(&scenario(SCENARIO));
+    let run = architectures::run(&scenario(SCENARIO));
     let (wide, wider) = (&run.architectures[2], &run.architectures[3]);
     assert_eq!(wide.wait_ms.fraction_waited, 0.0);
     assert_eq!(wider.wait_ms.fraction_waited, 0.0);

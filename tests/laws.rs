@@ -6,12 +6,12 @@ mod common;
 
 use common::scenario;
 use proptest::prelude::*;
-use scalesim::sim;
-use scalesim::summary::ArchitectureResult;
+use scalesim::architectures;
+use scalesim::results::summary::ArchitectureResult;
 
 fn run_one(text: &str) -> ArchitectureResult {
     let s = scenario(text);
-    sim::run_architecture(&s, &s.architectures[0], 0)
+    architectures::run_architecture(&s, &s.architectures[0], 0)
 }
 
 fn assert_conserved(r: &ArchitectureResult) {
@@ -85,7 +85,7 @@ fn bundled_scenarios_conserve_requests() {
         "scenarios/bakery.toml",
     ] {
         let s = scalesim::scenario::load(std::path::Path::new(file)).unwrap();
-        for r in sim::run(&s).architectures {
+        for r in architectures::run(&s).architectures {
             assert_conserved(&r);
         }
     }
@@ -127,7 +127,9 @@ timeout = "150ms"
         "{c:?}"
     );
     assert_conserved(&r);
-    let sum = |f: fn(&scalesim::stats::WindowRow) -> u64| r.timeseries.iter().map(f).sum::<u64>();
+    let sum = |f: fn(&scalesim::results::stats::WindowRow) -> u64| {
+        r.timeseries.iter().map(f).sum::<u64>()
+    };
     assert_eq!(sum(|w| w.arrivals), c.arrived);
     assert_eq!(sum(|w| w.completions), c.completed);
     assert_eq!(sum(|w| w.rejected), c.rejected);

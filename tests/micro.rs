@@ -5,14 +5,14 @@
 mod common;
 
 use common::scenario;
-use scalesim::sim;
-use scalesim::summary::ArchitectureResult;
+use scalesim::architectures;
+use scalesim::results::summary::ArchitectureResult;
 
 const NS: f64 = 1e-6; // one nanosecond, in milliseconds
 
 fn run(body: &str) -> ArchitectureResult {
     let s = scenario(&format!("name = \"micro\"\nseed = 1\n{body}"));
-    sim::run_architecture(&s, &s.architectures[0], 0)
+    architectures::run_architecture(&s, &s.architectures[0], 0)
 }
 
 /// 10 evenly spaced requests per second for 1 s onto one 1-vCPU server

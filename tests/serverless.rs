@@ -6,8 +6,8 @@ mod common;
 
 use common::scenario;
 use proptest::prelude::*;
-use scalesim::sim;
-use scalesim::summary::{ArchitectureResult, ServerlessResult};
+use scalesim::architectures;
+use scalesim::results::summary::{ArchitectureResult, ServerlessResult};
 
 /// Lambda x86: $ per GB-second, $ per request.
 const GB_S: f64 = 0.0000166667;
@@ -15,7 +15,7 @@ const REQ: f64 = 0.20 / 1e6;
 
 fn run(text: &str) -> ArchitectureResult {
     let s = scenario(text);
-    sim::run_architecture(&s, &s.architectures[0], 0)
+    architectures::run_architecture(&s, &s.architectures[0], 0)
 }
 
 fn sv(r: &ArchitectureResult) -> &ServerlessResult {

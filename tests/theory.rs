@@ -9,7 +9,7 @@
 mod common;
 
 use common::{MMc, mean_se, mmc_scenario};
-use scalesim::sim;
+use scalesim::architectures;
 
 const SEEDS: [u64; 6] = [1, 2, 3, 4, 5, 6];
 
@@ -33,7 +33,7 @@ fn observe(m: MMc, hours: f64) -> Observed {
     };
     for seed in SEEDS {
         let s = mmc_scenario(m, hours, seed);
-        let r = sim::run_architecture(&s, &s.architectures[0], 0);
+        let r = architectures::run_architecture(&s, &s.architectures[0], 0);
         assert!(
             r.requests.completed > 1_000_000,
             "{} requests",

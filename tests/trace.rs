@@ -6,8 +6,8 @@
 
 mod common;
 
+use scalesim::architectures::requests::RequestSource;
 use scalesim::time::SimTime;
-use scalesim::workload::RequestSource;
 use std::path::Path;
 use std::process::Command;
 
@@ -194,7 +194,7 @@ fn every_architecture_sees_the_same_trace_arrivals() {
         "10m",
     );
     assert_eq!(arrivals(&s, SimTime::MAX), arrivals(&s, SimTime::MAX));
-    let summary = scalesim::sim::run(&s);
+    let summary = scalesim::architectures::run(&s);
     let per_arch: Vec<Vec<u64>> = summary
         .architectures
         .iter()

@@ -3,12 +3,12 @@
 
 use super::error::{ErrorContext, ScenarioError};
 use super::raw::Dur;
-use crate::azure::{AzureFormat, AzureOptions, AzureTrace};
+use crate::demand::azure::{AzureFormat, AzureOptions, AzureTrace};
+use crate::demand::shapes::{self, BurstState, Spike};
+use crate::demand::trace::{Trace, TraceFormat, TraceOptions};
 use crate::demand::{ArrivalMode, RateProfile, Segment};
 use crate::rng;
-use crate::shapes::{self, BurstState, Spike};
 use crate::time::SimTime;
-use crate::trace::{Trace, TraceFormat, TraceOptions};
 use serde::Deserialize;
 use std::ops::Range;
 use std::path::PathBuf;

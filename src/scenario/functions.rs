@@ -6,8 +6,8 @@ use super::Service;
 use super::error::{ErrorContext, ScenarioError};
 pub use super::raw::IdleSelection;
 use super::raw::{CpuName, GatewayName, RawArchitecture, RawFunctionKeys};
-use crate::catalog::{self, Cpu, GatewayKind, ServerlessPricing, lambda_defaults as d};
 use crate::dist::Dist;
+use crate::scenario::catalog::{self, Cpu, GatewayKind, ServerlessPricing, lambda_defaults as d};
 use crate::time::{SimTime, parse_memory_mb};
 use serde::Serialize;
 

@@ -7,6 +7,8 @@
 //! file (names, call graph, sizes). Every error names the file, line and key.
 
 mod autoscaled;
+pub mod calls;
+pub mod catalog;
 mod demand;
 mod error;
 mod functions;
@@ -15,6 +17,7 @@ mod raw;
 mod slo;
 
 pub use autoscaled::{AutoscaledSpec, ScalingSpec};
+pub use calls::CallTree;
 pub use demand::Demand;
 pub use error::ScenarioError;
 pub use functions::{FunctionSpec, IdleSelection, ServerlessSpec};
@@ -23,11 +26,10 @@ pub use raw::Metric;
 pub use raw::{CallMode, SizeBasis};
 pub use slo::{Percentile, Slo};
 
-use crate::azure::AzureTrace;
-use crate::catalog::Instance;
+use crate::demand::azure::AzureTrace;
 use crate::dist::Dist;
+use crate::scenario::catalog::Instance;
 use crate::time::SimTime;
-use crate::workload::CallTree;
 use error::ErrorContext;
 use raw::{Kind, RawArchitecture, RawScenario, Servers};
 use std::collections::HashMap;
@@ -457,8 +459,8 @@ fn find_cycle(services: &[Service]) -> Option<Vec<usize>> {
 /// memory of one full vCPU unless something sets theirs, so that the
 /// recorded durations replay unchanged on serverless as on a fleet.
 fn assumed_memory(trace: &AzureTrace) -> Option<f64> {
-    (trace.options.format == crate::azure::AzureFormat::Invocations2021)
-        .then_some(crate::catalog::lambda_defaults::MB_PER_VCPU)
+    (trace.options.format == crate::demand::azure::AzureFormat::Invocations2021)
+        .then_some(crate::scenario::catalog::lambda_defaults::MB_PER_VCPU)
 }
 
 /// What every architecture is validated against.

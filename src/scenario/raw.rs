@@ -5,8 +5,8 @@
 //! need the whole file happen in `validate`.
 
 use super::demand::RawDemand;
-use crate::catalog::{self, Instance};
 use crate::dist::Dist;
+use crate::scenario::catalog::{self, Instance};
 use crate::time::{SimTime, parse_duration, parse_memory_mb};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};

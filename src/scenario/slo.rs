@@ -3,7 +3,7 @@
 
 use super::error::ErrorContext;
 use super::raw::Dur;
-use crate::summary::LatencySummary;
+use crate::results::summary::LatencySummary;
 use crate::time::SimTime;
 use serde::Deserialize;
 use std::fmt;

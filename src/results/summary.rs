@@ -1,9 +1,10 @@
 //! The result of a run: one serializable record per architecture, with units
 //! in every field name. Writers (JSON, CSV, tables, charts) read only this.
 
-use crate::cost::CostSummary;
-use crate::metrics::Histogram;
-use crate::stats::{RequestCounts, WindowRow};
+use crate::results::cost::CostSummary;
+use crate::results::metrics::Histogram;
+pub use crate::results::stats::LevelSummary;
+use crate::results::stats::{RequestCounts, WindowRow};
 use serde::Serialize;
 
 /// Latency percentiles, in milliseconds.
@@ -64,14 +65,6 @@ pub struct PriceNote {
     pub date: String,
 }
 
-/// Mean and peak of a level over the measured period.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
-pub struct LevelSummary {
-    pub mean: f64,
-    pub peak: u64,
-    pub min: u64,
-}
-
 /// What a serverless architecture adds to its results.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ServerlessResult {
@@ -106,7 +99,7 @@ pub struct FunctionResult {
     pub billed_gb_seconds: f64,
     /// Invocations billed in the measured period (counted when they end).
     pub billed_invocations: u64,
-    pub cost: crate::cost::CostBreakdown,
+    pub cost: crate::results::cost::CostBreakdown,
 }
 
 /// What an autoscaled fleet adds to its results.

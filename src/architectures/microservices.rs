@@ -18,13 +18,13 @@
 //!   on its slot (services rarely cancel work when a client gives up), and
 //!   a sync caller waiting on it is released when it does.
 
-use crate::autoscale::{Launches, Pool, PoolSummary};
+use crate::architectures::autoscale::{Launches, Pool, PoolSummary};
+use crate::architectures::records::{Slab, WorkBlocks};
+use crate::architectures::requests::RequestSource;
 use crate::engine::{Model, Scheduler};
+use crate::results::stats::{Areas, Collector, Level, RunStats};
 use crate::scenario::{ArchitectureSpec, CallMode, MicroservicesSpec, Scenario};
-use crate::slab::{Slab, WorkBlocks};
-use crate::stats::{Areas, Collector, Level, RunStats};
 use crate::time::SimTime;
-use crate::workload::RequestSource;
 use std::collections::VecDeque;
 
 const NIL: u32 = u32::MAX;

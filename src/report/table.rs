@@ -1,6 +1,6 @@
 //! The table `scalesim run` prints: one row per architecture.
 
-use crate::summary::RunSummary;
+use crate::results::summary::RunSummary;
 use std::fmt::Write as _;
 
 /// Formats a number of milliseconds as people write it: "850 µs", "42.1 ms", "3.20 s".

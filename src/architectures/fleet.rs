@@ -11,12 +11,13 @@
 //! unfinished that long after arrival is abandoned: its running jobs free
 //! their slots and its queued jobs are dropped.
 
-use crate::autoscale::{Launches, Pool};
+use crate::architectures::autoscale::{Launches, Pool};
+use crate::architectures::requests::RequestSource;
 use crate::engine::{Model, Scheduler};
+use crate::results::stats::Collector;
+use crate::scenario::calls::CallTree;
 use crate::scenario::{CallMode, FleetSpec, ScalingSpec, Scenario};
-use crate::stats::Collector;
 use crate::time::SimTime;
-use crate::workload::{CallTree, RequestSource};
 use std::collections::VecDeque;
 
 /// No server: a job not running (autoscaled fleets).
@@ -185,8 +186,8 @@ impl FleetModel {
         mut self,
         end: SimTime,
     ) -> (
-        crate::stats::RunStats,
-        Option<crate::autoscale::PoolSummary>,
+        crate::results::stats::RunStats,
+        Option<crate::architectures::autoscale::PoolSummary>,
     ) {
         let warmup = self.stats.warmup();
         let in_flight = self

@@ -6,8 +6,8 @@
 
 use super::look::{self, Glyph, LegendItem};
 use super::{ChartData, Drawn};
+use crate::results::stats::WindowRow;
 use crate::scenario::Percentile;
-use crate::stats::WindowRow;
 use crate::time::SimTime;
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::AsRangedCoord;

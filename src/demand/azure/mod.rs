@@ -331,7 +331,7 @@ impl AzureTrace {
             // `work` is CPU time at one vCPU, so undo the memory's CPU
             // share: replayed on serverless at that memory, a function
             // takes exactly its recorded durations.
-            let cpu_share = (mb / crate::catalog::lambda_defaults::MB_PER_VCPU).min(1.0);
+            let cpu_share = (mb / crate::scenario::catalog::lambda_defaults::MB_PER_VCPU).min(1.0);
             let work = work.scaled_empirical(cpu_share).unwrap_or(work);
             functions.push(AzureFunction {
                 peak_rps: peak_rps(&row.counts, &options),
@@ -693,7 +693,8 @@ impl AzureArrivals {
         let start = (self.lap * self.trace.minutes as u64 + m as u64) * width;
         let scale = self.trace.options.scale;
         for (f, counts) in self.trace.counts.iter().enumerate() {
-            let n = crate::trace::scaled_count(counts[m] as u64, scale, &mut self.scale_rng);
+            let n =
+                crate::demand::trace::scaled_count(counts[m] as u64, scale, &mut self.scale_rng);
             for k in 0..n {
                 let offset = match self.mode {
                     ArrivalMode::Poisson => self.rng.random_range(0..width),

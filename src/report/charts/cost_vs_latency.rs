@@ -4,7 +4,7 @@
 
 use super::look::{self, Glyph, LegendItem, Marker};
 use super::{ChartData, Drawn};
-use crate::decision;
+use crate::report::decision;
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;

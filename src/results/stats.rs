@@ -7,7 +7,7 @@
 //! finished row per window; a run's memory is fixed by its duration and
 //! window, never by its number of requests.
 
-use crate::metrics::Histogram;
+use crate::results::metrics::Histogram;
 use crate::time::SimTime;
 use serde::Serialize;
 
@@ -148,6 +148,14 @@ struct WindowCounts {
     cold_starts: u64,
 }
 
+/// Mean and peak of a level over the measured period.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct LevelSummary {
+    pub mean: f64,
+    pub peak: u64,
+    pub min: u64,
+}
+
 /// A level's integral, peak and minimum over the measured period
 /// `[warmup, end)`, for levels a model tracks beside the collector's own
 /// (instances per function, launched servers).
@@ -186,10 +194,10 @@ impl Level {
     }
 
     /// Closes the level at `end`.
-    pub fn summary(&mut self, end: SimTime, warmup: SimTime) -> crate::summary::LevelSummary {
+    pub fn summary(&mut self, end: SimTime, warmup: SimTime) -> LevelSummary {
         self.set(end, self.value, warmup);
         let span = (end - warmup).as_nanos();
-        crate::summary::LevelSummary {
+        LevelSummary {
             mean: if span > 0 {
                 self.area as f64 / span as f64
             } else {

@@ -2,12 +2,12 @@
 //! charts, and a conclusion computed from the numbers. Also renders the
 //! charts, so that the report links exactly the chart files written.
 
-use crate::charts::{self, Chart, ChartData, Format, look};
-use crate::decision::{self, Candidate};
-use crate::output::OutputSet;
+use crate::report::charts::{self, Chart, ChartData, Format, look};
+use crate::report::decision::{self, Candidate};
+use crate::report::output::OutputSet;
+use crate::report::table::{fmt_count, fmt_ms, fmt_usd};
+use crate::results::summary::{ArchitectureResult, PriceNote, RunSummary};
 use crate::scenario::{Scenario, Slo};
-use crate::summary::{ArchitectureResult, PriceNote, RunSummary};
-use crate::table::{fmt_count, fmt_ms, fmt_usd};
 use crate::time::SimTime;
 use anyhow::Result;
 use std::fmt::Write as _;

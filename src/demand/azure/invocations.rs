@@ -16,12 +16,12 @@
 //! summarise the selected functions' rate), each pass in fixed memory.
 
 use super::{AzureError, AzureFunction, AzureOptions, AzureTrace, CsvFile, MINUTE, select};
+use crate::demand::trace::{Spread, parse_timestamp, scaled_count};
 use crate::demand::{ArrivalMode, RateProfile, Segment};
 use crate::dist::Dist;
-use crate::metrics::Histogram;
+use crate::results::metrics::Histogram;
 use crate::rng::Stream;
 use crate::time::{NANOS_PER_SEC, SimTime};
-use crate::trace::{Spread, parse_timestamp, scaled_count};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::path::{Path, PathBuf};

@@ -25,11 +25,11 @@
 //! - Billing: per second with a 60 s minimum per server, from launch to
 //!   stop; servers still up at the end are billed to the end.
 
-use crate::cost;
+use crate::results::cost;
+use crate::results::stats::{Areas, Level};
+use crate::results::summary::LevelSummary;
 use crate::rng::{self, Stream};
 use crate::scenario::{Metric, ScalingSpec};
-use crate::stats::{Areas, Level};
-use crate::summary::LevelSummary;
 use crate::time::SimTime;
 
 const NIL: u32 = u32::MAX;

@@ -2,19 +2,19 @@
 //! in parallel across architectures, each run single-threaded and
 //! deterministic. Pure: no files, no printing.
 
-use crate::cost::{self, CostBreakdown, CostSummary};
+use crate::architectures::fleet::FleetModel;
+use crate::architectures::microservices::MicroservicesModel;
+use crate::architectures::serverless::ServerlessModel;
 use crate::engine::{self, Scheduler};
-use crate::fleet::FleetModel;
-use crate::microservices::MicroservicesModel;
+use crate::results::cost::{self, CostBreakdown, CostSummary};
+use crate::results::stats::RunStats;
+use crate::results::summary::{
+    ArchitectureResult, AutoscaledResult, LatencySummary, MicroservicesResult, PriceNote,
+    RunSummary, ServerlessResult, ServiceFleetResult, WaitSummary,
+};
 use crate::scenario::{
     Architecture, ArchitectureSpec, AutoscaledSpec, FleetSpec, MicroservicesSpec, Scenario,
     ServerlessSpec,
-};
-use crate::serverless::ServerlessModel;
-use crate::stats::RunStats;
-use crate::summary::{
-    ArchitectureResult, AutoscaledResult, LatencySummary, MicroservicesResult, PriceNote,
-    RunSummary, ServerlessResult, ServiceFleetResult, WaitSummary,
 };
 use crate::time::SimTime;
 use rayon::prelude::*;
@@ -271,7 +271,7 @@ fn run_autoscaled(
         serverless: None,
         autoscaled: Some(AutoscaledResult {
             server_stats: pool.servers,
-            scaling_actions: crate::summary::ScalingActions {
+            scaling_actions: crate::results::summary::ScalingActions {
                 out: pool.scale_outs,
                 r#in: pool.scale_ins,
             },
@@ -329,7 +329,7 @@ fn run_microservices(
             cost_usd: cost,
             autoscaled: run.pool.map(|p| AutoscaledResult {
                 server_stats: p.servers,
-                scaling_actions: crate::summary::ScalingActions {
+                scaling_actions: crate::results::summary::ScalingActions {
                     out: p.scale_outs,
                     r#in: p.scale_ins,
                 },

@@ -9,7 +9,7 @@
 //! charts render the same on a machine with no fonts at all; SVG text is
 //! real `<text>`, so names can be searched and copied.
 //!
-//! [`OutputSet`]: crate::output::OutputSet
+//! [`OutputSet`]: crate::report::output::OutputSet
 
 mod cost_breakdown;
 mod cost_vs_latency;
@@ -17,9 +17,9 @@ mod latency_cdf;
 pub mod look;
 mod timeline;
 
-use crate::decision;
+use crate::report::decision;
+use crate::results::summary::RunSummary;
 use crate::scenario::{Percentile, Slo};
-use crate::summary::RunSummary;
 use crate::time::SimTime;
 use anyhow::{Result, anyhow};
 use plotters::coord::Shift;
@@ -28,7 +28,7 @@ use std::collections::BTreeSet;
 use std::sync::Once;
 
 /// DejaVu Sans 2.37; license in `assets/fonts/LICENSE-DejaVu.txt`.
-static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+static FONT_BYTES: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
 
 fn register_font() {
     static REGISTER: Once = Once::new();

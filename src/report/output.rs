@@ -4,7 +4,7 @@
 //! folder, and only once all of them are complete are they renamed into
 //! place, so an interrupted or failed run never leaves a half-written file.
 
-use crate::summary::RunSummary;
+use crate::results::summary::RunSummary;
 use anyhow::{Context, Result};
 use std::fs;
 use std::io::Write;

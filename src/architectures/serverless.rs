@@ -38,17 +38,17 @@
 //!   billed when it ends; one still running at the end of the run is billed
 //!   for what ran inside the run.
 
-use crate::cost::CostBreakdown;
 use crate::dist::Dist;
 use crate::engine::{Model, Scheduler};
+use crate::results::cost::CostBreakdown;
+use crate::results::stats::{Collector, Level, RunStats};
+use crate::results::summary::{FunctionResult, LevelSummary};
 use crate::rng::{self, Stream};
 use crate::scenario::{CallMode, FunctionSpec, IdleSelection, Scenario, ServerlessSpec};
-use crate::stats::{Collector, Level, RunStats};
-use crate::summary::{FunctionResult, LevelSummary};
 
-use crate::slab::{Slab, WorkBlocks};
+use crate::architectures::records::{Slab, WorkBlocks};
+use crate::architectures::requests::RequestSource;
 use crate::time::SimTime;
-use crate::workload::RequestSource;
 use std::collections::{BinaryHeap, VecDeque};
 
 const NIL: u32 = u32::MAX;
@@ -930,8 +930,8 @@ impl ServerlessModel {
 /// The monthly free tier (1 M requests, 400,000 GB-s), pro rata to the
 /// measured period, taken off the request and compute charges.
 fn apply_free_tier(total: &mut CostBreakdown, functions: &[FunctionResult], measured_s: f64) {
-    use crate::catalog::lambda_defaults as d;
-    let share = measured_s / (crate::cost::HOURS_PER_MONTH * 3600.0);
+    use crate::scenario::catalog::lambda_defaults as d;
+    let share = measured_s / (crate::results::cost::HOURS_PER_MONTH * 3600.0);
     let requests: u64 = functions.iter().map(|f| f.billed_invocations).sum();
     let gb_seconds: f64 = functions.iter().map(|f| f.billed_gb_seconds).sum();
     if requests > 0 {

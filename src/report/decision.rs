@@ -3,8 +3,8 @@
 //! that meets the SLO with what it saves against each other one. Pure
 //! functions of plain numbers, so that charts and report agree.
 
+use crate::results::summary::ArchitectureResult;
 use crate::scenario::Slo;
-use crate::summary::ArchitectureResult;
 
 /// Whether an architecture meets the SLO. One that completed no request
 /// does not, whatever its (empty) latency histogram says.

@@ -1,0 +1,128 @@
+//! The stream of requests every architecture of a scenario replays
+//! identically: each request's arrival time and the work of every
+//! invocation it causes.
+
+use crate::demand::ArrivalProcess;
+use crate::demand::azure::AzureArrivals;
+use crate::demand::trace::TraceArrivals;
+use crate::dist::Dist;
+use crate::rng::{self, Stream};
+use crate::scenario::Scenario;
+use crate::time::SimTime;
+
+/// Where arrival times come from: a rate curve, or a recorded trace.
+enum Arrivals {
+    Rate(ArrivalProcess),
+    Trace(Box<TraceArrivals>),
+    /// A multi-function trace: each arrival names its function.
+    Functions(Box<AzureArrivals>),
+}
+
+/// The requests of one replication of a scenario, in arrival order.
+///
+/// Arrival times come from the `arrivals` stream, work sizes from the `work`
+/// stream, drawn for every node of the call tree at arrival, in node order,
+/// whatever happens to the request later. So request k has the same arrival
+/// time and the same work in every architecture.
+pub struct RequestSource {
+    arrivals: Arrivals,
+    work_rng: Stream,
+    node_dists: Vec<Dist>,
+    /// Per function of a multi-function trace (else just one): the root
+    /// node and node count of the tree its requests follow.
+    entries: Vec<(u32, u32)>,
+    max_tree: usize,
+}
+
+impl RequestSource {
+    pub fn new(scenario: &Scenario, replication: u32) -> Self {
+        let stream = rng::stream(scenario.seed, replication, rng::purpose::ARRIVALS);
+        let demand = &scenario.demand;
+        let entry = |service: usize| {
+            let e = scenario
+                .calls
+                .entry(service)
+                .expect("every entry service has a call tree");
+            (e.root as u32, e.len as u32)
+        };
+        let mut entries = vec![entry(0)];
+        let scale_stream = rng::stream(scenario.seed, replication, rng::purpose::TRACE_SCALE);
+        let arrivals = match &demand.trace {
+            None if demand.functions.is_some() => {
+                let trace = demand.functions.clone().expect("checked");
+                if !trace.options.merge {
+                    entries = (0..trace.functions.len()).map(entry).collect();
+                }
+                Arrivals::Functions(Box::new(AzureArrivals::new(
+                    trace,
+                    demand.arrivals,
+                    stream,
+                    scale_stream,
+                )))
+            }
+            None => Arrivals::Rate(ArrivalProcess::new(
+                demand.profile.clone(),
+                demand.arrivals,
+                stream,
+            )),
+            Some(trace) => Arrivals::Trace(Box::new(TraceArrivals::new(
+                trace.clone(),
+                demand.arrivals,
+                stream,
+                scale_stream,
+            ))),
+        };
+        RequestSource {
+            arrivals,
+            work_rng: rng::stream(scenario.seed, replication, rng::purpose::WORK),
+            node_dists: scenario
+                .calls
+                .nodes
+                .iter()
+                .map(|n| scenario.services[n.service].work.clone())
+                .collect(),
+            entries,
+            max_tree: scenario.calls.max_tree_len(),
+        }
+    }
+
+    /// Number of work values per request: one per node of the largest
+    /// call tree.
+    pub fn works_per_request(&self) -> usize {
+        self.max_tree
+    }
+
+    /// The next request's arrival time, its work filled into `works` as by
+    /// [`RequestSource::next_request`].
+    #[inline]
+    pub fn next_into(&mut self, works: &mut [SimTime]) -> Option<SimTime> {
+        self.next_request(works).map(|(t, _)| t)
+    }
+
+    /// The next request: returns its arrival time and the root node of the
+    /// call tree it follows, and fills the first `len` of `works` (of
+    /// length `works_per_request()`) with the work of that tree's nodes in
+    /// node order: node `root + i` gets `works[i]`.
+    #[inline]
+    pub fn next_request(&mut self, works: &mut [SimTime]) -> Option<(SimTime, u32)> {
+        let (t, entry, recorded) = match &mut self.arrivals {
+            Arrivals::Rate(a) => (a.next_arrival()?, 0, None),
+            Arrivals::Trace(a) => (a.next_arrival()?, 0, None),
+            Arrivals::Functions(a) => a.next_arrival()?,
+        };
+        let (root, len) = self
+            .entries
+            .get(entry as usize)
+            .copied()
+            .unwrap_or(self.entries[0]);
+        let dists = &self.node_dists[root as usize..(root + len) as usize];
+        for (w, d) in works.iter_mut().zip(dists) {
+            *w = d.sample(&mut self.work_rng);
+        }
+        // A trace that records each invocation's duration: that is its work.
+        if let Some(w) = recorded {
+            works[0] = w;
+        }
+        Some((t, root))
+    }
+}

@@ -1,0 +1,13 @@
+//! The edges that turn results into what a person reads: the terminal
+//! table ([`table`]), the decision rules ([`decision`]), the charts
+//! ([`charts`]), the Markdown report ([`markdown`]), the demand summary of
+//! `scalesim demand` ([`demand`]) and the output files ([`output`]).
+
+pub mod charts;
+pub mod decision;
+pub mod demand;
+pub mod markdown;
+pub mod output;
+pub mod table;
+
+pub use markdown::{add_outputs, conclusion, render};

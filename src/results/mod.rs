@@ -1,0 +1,8 @@
+//! What a run measures and reports: streaming histograms ([`metrics`]),
+//! the statistics a model feeds while it runs ([`stats`]), billing rules
+//! ([`cost`]) and the serializable result of a run ([`summary`]).
+
+pub mod cost;
+pub mod metrics;
+pub mod stats;
+pub mod summary;
