@@ -16,7 +16,7 @@ fn run(text: &str) -> ArchitectureResult {
 }
 
 fn auto(r: &ArchitectureResult) -> &AutoscaledResult {
-    r.autoscaled.as_ref().expect("an autoscaled result")
+    r.autoscaled().expect("an autoscaled result")
 }
 
 fn steps_scenario(boot: &str) -> String {
@@ -435,7 +435,7 @@ fn microservices_sync_calls_hold_the_callers_slot() {
         one.latency_ms.mean
     );
     assert!((one.latency_ms.max - 199.0).abs() < 1e-6);
-    let services = &one.microservices.as_ref().unwrap().services;
+    let services = &one.microservices().unwrap().services;
     assert_eq!(
         services.iter().map(|s| s.servers).collect::<Vec<_>>(),
         [1, 1]
@@ -472,7 +472,7 @@ fn microservices_requests_time_out_end_to_end() {
     assert!((r.latency_ms.mean - 127.5).abs() < 1e-6);
     let r = bakery_micro(1, "sync", "timeout = \"5ms\"");
     assert_eq!((r.requests.completed, r.requests.timed_out), (0, 10));
-    let services = &r.microservices.as_ref().unwrap().services;
+    let services = &r.microservices().unwrap().services;
     assert!(services[0].utilization > 0.09, "the baker worked");
     assert_eq!(services[1].utilization, 0.0, "the oven was never called");
 }

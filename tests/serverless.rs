@@ -19,7 +19,7 @@ fn run(text: &str) -> ArchitectureResult {
 }
 
 fn sv(r: &ArchitectureResult) -> &ServerlessResult {
-    r.serverless.as_ref().expect("a serverless result")
+    r.serverless().expect("a serverless result")
 }
 
 fn close(a: f64, b: f64, tol: f64) -> bool {

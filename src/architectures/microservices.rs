@@ -23,7 +23,7 @@ use crate::architectures::records::{Slab, WorkBlocks};
 use crate::architectures::requests::RequestSource;
 use crate::engine::{Model, Scheduler};
 use crate::results::stats::{Areas, Collector, Level, RunStats};
-use crate::scenario::{ArchitectureSpec, CallMode, MicroservicesSpec, Scenario};
+use crate::scenario::{CallMode, MicroservicesSpec, Scenario, ServiceFleet as Fleets};
 use crate::time::SimTime;
 use std::collections::VecDeque;
 
@@ -183,47 +183,37 @@ impl MicroservicesModel {
         let fleets: Vec<ServiceFleet> = spec
             .fleets
             .iter()
-            .map(|a| match &a.spec {
-                ArchitectureSpec::Fleet(f) => ServiceFleet {
-                    slots: f.slots(),
+            .map(|spec| {
+                let f = spec.fleet();
+                let pool = match spec {
+                    Fleets::Fixed(_) => None,
+                    Fleets::Autoscaled(x) => {
+                        let mut pool = Pool::new(
+                            &x.scaling,
+                            f.instance.vcpus,
+                            f.instance.price_per_hour,
+                            scenario.warmup,
+                            scenario.seed,
+                            replication,
+                        );
+                        pool.start(f.servers);
+                        Some(pool)
+                    }
+                };
+                ServiceFleet {
+                    slots: pool.as_ref().map_or(f.slots(), |p| p.working_slots()),
                     busy: 0,
                     queue: VecDeque::new(),
                     queue_limit: f.queue_limit,
-                    pool: None,
-                    fixed_servers: f.servers as u64,
+                    fixed_servers: if pool.is_some() { 0 } else { f.servers as u64 },
+                    pool,
                     price_per_hour: f.instance.price_per_hour,
                     vcpus: f.instance.vcpus,
                     busy_area: Integral::default(),
                     queue_area: Integral::default(),
                     busy_level: Level::default(),
                     queue_level: Level::default(),
-                },
-                ArchitectureSpec::Autoscaled(x) => {
-                    let mut pool = Pool::new(
-                        &x.scaling,
-                        x.fleet.instance.vcpus,
-                        x.fleet.instance.price_per_hour,
-                        scenario.warmup,
-                        scenario.seed,
-                        replication,
-                    );
-                    pool.start(x.fleet.servers);
-                    ServiceFleet {
-                        slots: pool.working_slots(),
-                        busy: 0,
-                        queue: VecDeque::new(),
-                        queue_limit: x.fleet.queue_limit,
-                        pool: Some(pool),
-                        fixed_servers: 0,
-                        price_per_hour: x.fleet.instance.price_per_hour,
-                        vcpus: x.fleet.instance.vcpus,
-                        busy_area: Integral::default(),
-                        queue_area: Integral::default(),
-                        busy_level: Level::default(),
-                        queue_level: Level::default(),
-                    }
                 }
-                _ => unreachable!("services run on fleets"),
             })
             .collect();
         let mut stats = Collector::new(scenario.warmup, scenario.window, 0.0);

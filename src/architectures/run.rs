@@ -297,11 +297,7 @@ fn run_microservices(
     let (mut total, mut slots, mut peak) = (0.0, 0.0, 0u64);
     let mut prices: Vec<PriceNote> = Vec::new();
     for ((svc, fleet), run) in scenario.services.iter().zip(&spec.fleets).zip(runs) {
-        let (inst, kind) = match &fleet.spec {
-            ArchitectureSpec::Fleet(f) => (&f.instance, "fleet"),
-            ArchitectureSpec::Autoscaled(x) => (&x.fleet.instance, "autoscaled"),
-            _ => unreachable!("services run on fleets"),
-        };
+        let (inst, kind) = (&fleet.fleet().instance, fleet.kind());
         let cost = run.pool.as_ref().map_or(run.fixed_cost_usd, |p| p.cost_usd);
         total += cost;
         slots += run.mean_slots;

@@ -182,6 +182,23 @@ pub struct ArchitectureResult {
     pub latency: Histogram,
 }
 
+impl ArchitectureResult {
+    /// What a serverless architecture adds, if this is one.
+    pub fn serverless(&self) -> Option<&ServerlessResult> {
+        self.serverless.as_ref()
+    }
+
+    /// What an autoscaled fleet adds, if this is one.
+    pub fn autoscaled(&self) -> Option<&AutoscaledResult> {
+        self.autoscaled.as_ref()
+    }
+
+    /// What a microservices architecture adds, if this is one.
+    pub fn microservices(&self) -> Option<&MicroservicesResult> {
+        self.microservices.as_ref()
+    }
+}
+
 /// The results of every architecture of one scenario run, in file order.
 #[derive(Clone, Debug, Serialize)]
 pub struct RunSummary {

@@ -2,8 +2,9 @@
 //! every service on a fleet of its own, fixed or autoscaled.
 
 use super::error::{ErrorContext, ScenarioError};
+use super::raw::Kind;
 use super::raw::RawArchitecture;
-use super::{Architecture, ArchitectureSpec, Load, Shared, validate_architecture};
+use super::{AutoscaledSpec, FleetSpec, Load, Shared, autoscaled, checked_name, validate_fleet};
 use crate::time::SimTime;
 
 #[derive(Clone, Debug)]
@@ -13,8 +14,34 @@ pub struct MicroservicesSpec {
     /// End to end: a request not finished this long after its arrival
     /// fails as timed out (the client gives up).
     pub timeout: Option<SimTime>,
-    /// One per service, in service order: a `Fleet` or `Autoscaled` spec.
-    pub fleets: Vec<Architecture>,
+    /// One per service, in service order.
+    pub fleets: Vec<ServiceFleet>,
+}
+
+/// The fleet one service of a microservices architecture runs on: fixed
+/// or autoscaled, never another kind.
+#[derive(Clone, Debug)]
+pub enum ServiceFleet {
+    Fixed(FleetSpec),
+    Autoscaled(AutoscaledSpec),
+}
+
+impl ServiceFleet {
+    /// Its servers, instance and limits (an autoscaled fleet's at start).
+    pub fn fleet(&self) -> &FleetSpec {
+        match self {
+            ServiceFleet::Fixed(f) => f,
+            ServiceFleet::Autoscaled(x) => &x.fleet,
+        }
+    }
+
+    /// The name of its kind, as written in scenario files and results.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ServiceFleet::Fixed(_) => "fleet",
+            ServiceFleet::Autoscaled(_) => "autoscaled",
+        }
+    }
 }
 
 /// Kubernetes pod-to-pod calls inside a cluster: about a millisecond.
@@ -70,22 +97,20 @@ pub(super) fn validate_microservices(
     for (i, svc) in services.iter().enumerate() {
         let raw = a.for_service(&svc.name, tables.and_then(|t| t.get(&svc.name)));
         let skey = format!("{key}.services.{}", svc.name);
-        if !matches!(
-            raw.kind.get_ref(),
-            super::raw::Kind::Fleet | super::raw::Kind::Autoscaled
-        ) {
+        if !matches!(raw.kind.get_ref(), Kind::Fleet | Kind::Autoscaled) {
             return Err(ctx.at(
                 Some(raw.kind.span()),
                 &format!("{skey}.kind"),
                 "a service runs on kind = \"fleet\" or \"autoscaled\"",
             ));
         }
-        let arch = validate_architecture(&raw, &skey, ctx, shared, &service_load(shared, i))?;
-        debug_assert!(matches!(
-            arch.spec,
-            ArchitectureSpec::Fleet(_) | ArchitectureSpec::Autoscaled(_)
-        ));
-        fleets.push(arch);
+        checked_name(&raw, &skey, ctx)?;
+        let fleet = if *raw.kind.get_ref() == Kind::Autoscaled {
+            ServiceFleet::Autoscaled(autoscaled::validate_autoscaled(&raw, &skey, ctx)?)
+        } else {
+            ServiceFleet::Fixed(validate_fleet(&raw, &skey, ctx, &service_load(shared, i))?)
+        };
+        fleets.push(fleet);
     }
     let (_, timeout) = super::fleet_limits(a, key, ctx)?;
     Ok(MicroservicesSpec {

@@ -21,7 +21,7 @@ pub use calls::CallTree;
 pub use demand::Demand;
 pub use error::ScenarioError;
 pub use functions::{FunctionSpec, IdleSelection, ServerlessSpec};
-pub use microservices::MicroservicesSpec;
+pub use microservices::{MicroservicesSpec, ServiceFleet};
 pub use raw::Metric;
 pub use raw::{CallMode, SizeBasis};
 pub use slo::{Percentile, Slo};
@@ -490,15 +490,7 @@ fn validate_architecture(
     load: &Load,
 ) -> Result<Architecture, ScenarioError> {
     let services = shared.services;
-    let name = a.name.get_ref().trim().to_string();
-    if name.is_empty() || name.contains(['/', '\\', ',']) {
-        return Err(ctx.at(
-            Some(a.name.span()),
-            &format!("{key}.name"),
-            "expected a non-empty name without slashes or commas",
-        ));
-    }
-    functions::check_kind_keys(a, key, ctx)?;
+    let name = checked_name(a, key, ctx)?;
     match a.kind.get_ref() {
         Kind::Microservices => Ok(Architecture {
             name,
@@ -516,53 +508,81 @@ fn validate_architecture(
                 a, key, services, ctx,
             )?),
         }),
-        Kind::Fleet => {
-            let instance = fleet_instance(a, key, ctx)?;
-            let servers_raw = a.servers.as_ref().ok_or_else(|| {
-                ctx.at(
-                    Some(a.kind.span()),
-                    &format!("{key}.servers"),
-                    "a fleet needs `servers`: a count, or { size_for = \"peak\", utilization = 0.6 }",
-                )
-            })?;
-            let (servers, sizing) = match *servers_raw.get_ref() {
-                Servers::Count(n) if (1..=1_000_000).contains(&n) => (n as u32, None),
-                Servers::Count(n) => {
-                    return Err(ctx.at(
-                        Some(servers_raw.span()),
-                        &format!("{key}.servers"),
-                        format!("expected between 1 and 1000000 servers, found {n}"),
-                    ));
-                }
-                Servers::SizeFor { basis, utilization } => {
-                    let rate = match basis {
-                        SizeBasis::Peak => load.peak_rps,
-                        SizeBasis::Mean => load.mean_rps,
-                    };
-                    let n = size_fleet(rate, load.mean_work, instance.vcpus, utilization);
-                    (
-                        n,
-                        Some(Sizing {
-                            basis,
-                            utilization,
-                            rate,
-                        }),
-                    )
-                }
-            };
-            let (queue_limit, timeout) = fleet_limits(a, key, ctx)?;
-            Ok(Architecture {
-                name,
-                spec: ArchitectureSpec::Fleet(FleetSpec {
-                    servers,
-                    sizing,
-                    instance,
-                    queue_limit,
-                    timeout,
-                }),
-            })
-        }
+        Kind::Fleet => Ok(Architecture {
+            name,
+            spec: ArchitectureSpec::Fleet(validate_fleet(a, key, ctx, load)?),
+        }),
     }
+}
+
+/// The name of an architecture (or of a service's fleet within one), once
+/// its keys are known to fit its kind.
+pub(super) fn checked_name(
+    a: &RawArchitecture,
+    key: &str,
+    ctx: &ErrorContext,
+) -> Result<String, ScenarioError> {
+    let name = a.name.get_ref().trim().to_string();
+    if name.is_empty() || name.contains(['/', '\\', ',']) {
+        return Err(ctx.at(
+            Some(a.name.span()),
+            &format!("{key}.name"),
+            "expected a non-empty name without slashes or commas",
+        ));
+    }
+    functions::check_kind_keys(a, key, ctx)?;
+    Ok(name)
+}
+
+/// A `kind = "fleet"` table: its servers (counted or sized for `load`),
+/// instance and limits.
+pub(super) fn validate_fleet(
+    a: &RawArchitecture,
+    key: &str,
+    ctx: &ErrorContext,
+    load: &Load,
+) -> Result<FleetSpec, ScenarioError> {
+    let instance = fleet_instance(a, key, ctx)?;
+    let servers_raw = a.servers.as_ref().ok_or_else(|| {
+        ctx.at(
+            Some(a.kind.span()),
+            &format!("{key}.servers"),
+            "a fleet needs `servers`: a count, or { size_for = \"peak\", utilization = 0.6 }",
+        )
+    })?;
+    let (servers, sizing) = match *servers_raw.get_ref() {
+        Servers::Count(n) if (1..=1_000_000).contains(&n) => (n as u32, None),
+        Servers::Count(n) => {
+            return Err(ctx.at(
+                Some(servers_raw.span()),
+                &format!("{key}.servers"),
+                format!("expected between 1 and 1000000 servers, found {n}"),
+            ));
+        }
+        Servers::SizeFor { basis, utilization } => {
+            let rate = match basis {
+                SizeBasis::Peak => load.peak_rps,
+                SizeBasis::Mean => load.mean_rps,
+            };
+            let n = size_fleet(rate, load.mean_work, instance.vcpus, utilization);
+            (
+                n,
+                Some(Sizing {
+                    basis,
+                    utilization,
+                    rate,
+                }),
+            )
+        }
+    };
+    let (queue_limit, timeout) = fleet_limits(a, key, ctx)?;
+    Ok(FleetSpec {
+        servers,
+        sizing,
+        instance,
+        queue_limit,
+        timeout,
+    })
 }
 
 /// The `instance` of a fleet or autoscaled architecture.
@@ -738,14 +758,14 @@ impl Scenario {
                 ArchitectureSpec::Microservices(m) => {
                     let _ = writeln!(s, "  {:<12} microservices, hop {}", a.name, m.hop_latency);
                     for (svc, f) in self.services.iter().zip(&m.fleets) {
-                        let what = match &f.spec {
-                            ArchitectureSpec::Fleet(f) => {
+                        let what = match f {
+                            ServiceFleet::Fixed(f) => {
                                 format!(
                                     "fleet of {} × {} ({} vCPU)",
                                     f.servers, f.instance.name, f.instance.vcpus
                                 )
                             }
-                            ArchitectureSpec::Autoscaled(x) => format!(
+                            ServiceFleet::Autoscaled(x) => format!(
                                 "autoscaled {}..{} × {} ({} vCPU), {:?} target {}",
                                 x.scaling.min,
                                 x.scaling.max,
@@ -754,7 +774,6 @@ impl Scenario {
                                 x.scaling.metric,
                                 x.scaling.target
                             ),
-                            _ => unreachable!("services run on fleets"),
                         };
                         let _ = writeln!(s, "    {:<10} {what}", svc.name);
                     }
