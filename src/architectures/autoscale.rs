@@ -27,7 +27,7 @@
 
 use crate::results::cost;
 use crate::results::stats::{Areas, Level};
-use crate::results::summary::LevelSummary;
+use crate::results::summary::{AutoscaledResult, LevelSummary, ScalingActions};
 use crate::rng::{self, Stream};
 use crate::scenario::{Metric, ScalingSpec};
 use crate::time::SimTime;
@@ -446,6 +446,20 @@ pub struct PoolSummary {
     pub cost_usd: f64,
     pub scale_outs: u64,
     pub scale_ins: u64,
+}
+
+impl PoolSummary {
+    /// What the summary reports of an autoscaled fleet.
+    pub fn result(&self) -> AutoscaledResult {
+        AutoscaledResult {
+            server_stats: self.servers,
+            scaling_actions: ScalingActions {
+                out: self.scale_outs,
+                r#in: self.scale_ins,
+            },
+            server_hours: self.server_seconds / 3600.0,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -11,12 +11,15 @@
 //! unfinished that long after arrival is abandoned: its running jobs free
 //! their slots and its queued jobs are dropped.
 
+use super::{Kind, Outcome, instance_price};
 use crate::architectures::autoscale::{Launches, Pool};
 use crate::architectures::requests::RequestSource;
 use crate::engine::{Model, Scheduler};
+use crate::results::cost::{self, CostBreakdown};
 use crate::results::stats::Collector;
+use crate::results::summary::KindResult;
 use crate::scenario::calls::CallTree;
-use crate::scenario::{CallMode, FleetSpec, ScalingSpec, Scenario};
+use crate::scenario::{AutoscaledSpec, CallMode, FleetSpec, ScalingSpec, Scenario};
 use crate::time::SimTime;
 use std::collections::VecDeque;
 
@@ -197,17 +200,6 @@ impl FleetModel {
             .count() as u64;
         let pool = self.pool.as_mut().map(|p| p.finish(end));
         (self.stats.finish(end, in_flight), pool)
-    }
-
-    /// Schedules the first arrival. Call once before running.
-    pub fn start(&mut self, sched: &mut Scheduler<Event>) {
-        if let Some(p) = &self.pool {
-            sched.schedule(p.evaluation(), Event::Evaluate);
-            for (idx, &(at, _)) in p.scheduled().iter().enumerate() {
-                sched.schedule(at, Event::Scheduled { idx: idx as u32 });
-            }
-        }
-        self.stage_next(sched);
     }
 
     #[inline]
@@ -455,6 +447,17 @@ impl FleetModel {
 impl Model for FleetModel {
     type Event = Event;
 
+    /// Schedules the first arrival. Call once before running.
+    fn start(&mut self, sched: &mut Scheduler<Event>) {
+        if let Some(p) = &self.pool {
+            sched.schedule(p.evaluation(), Event::Evaluate);
+            for (idx, &(at, _)) in p.scheduled().iter().enumerate() {
+                sched.schedule(at, Event::Scheduled { idx: idx as u32 });
+            }
+        }
+        self.stage_next(sched);
+    }
+
     #[inline]
     fn handle(&mut self, event: Event, sched: &mut Scheduler<Event>) {
         self.stats.advance(sched.now());
@@ -487,6 +490,71 @@ impl Model for FleetModel {
                 sched.schedule(now + SimTime::from_secs(86_400), Event::Scheduled { idx });
                 self.pool_changed(launches, sched);
             }
+        }
+    }
+}
+
+impl Kind for FleetSpec {
+    type Model = FleetModel;
+
+    fn build(&self, scenario: &Scenario, replication: u32) -> FleetModel {
+        FleetModel::new(scenario, self, None, replication)
+    }
+
+    fn finish(&self, scenario: &Scenario, model: FleetModel) -> Outcome {
+        let (stats, _) = model.finish(scenario.duration);
+        // A fixed fleet is up before the window opens and still up after it
+        // closes: it is never stopped inside it, so no minimum-charge top-up.
+        let per_server = cost::billed_seconds(
+            SimTime::ZERO,
+            SimTime::MAX,
+            scenario.warmup,
+            scenario.duration,
+            cost::SERVER_MINIMUM,
+        );
+        let total = self.servers as f64 * per_server * self.instance.price_per_hour / 3600.0;
+        let utilization = stats.mean_level(stats.measured_areas.busy) / self.slots() as f64;
+        Outcome {
+            stats,
+            servers: self.servers,
+            instance: self.instance.name.clone(),
+            utilization,
+            cost: CostBreakdown::fleet(total, utilization),
+            prices: vec![instance_price(&self.instance)],
+            details: KindResult::Fleet,
+        }
+    }
+}
+
+impl Kind for AutoscaledSpec {
+    type Model = FleetModel;
+
+    fn build(&self, scenario: &Scenario, replication: u32) -> FleetModel {
+        FleetModel::new(scenario, &self.fleet, Some(&self.scaling), replication)
+    }
+
+    fn finish(&self, scenario: &Scenario, model: FleetModel) -> Outcome {
+        let (stats, pool) = model.finish(scenario.duration);
+        let pool = pool.expect("an autoscaled fleet has a pool");
+        let inst = &self.fleet.instance;
+        let working_slots = pool.working_mean * inst.vcpus as f64;
+        let busy = stats.mean_level(stats.measured_areas.busy);
+        let utilization = if working_slots > 0.0 {
+            busy / working_slots
+        } else {
+            0.0
+        };
+        Outcome {
+            stats,
+            servers: pool.servers.peak as u32,
+            instance: inst.name.clone(),
+            utilization,
+            cost: CostBreakdown::fleet(
+                pool.cost_usd,
+                utilization * pool.working_mean / pool.servers.mean.max(1e-12),
+            ),
+            prices: vec![instance_price(inst)],
+            details: KindResult::Autoscaled(pool.result()),
         }
     }
 }

@@ -18,11 +18,14 @@
 //!   on its slot (services rarely cancel work when a client gives up), and
 //!   a sync caller waiting on it is released when it does.
 
+use super::{Kind, Outcome, instance_price};
 use crate::architectures::autoscale::{Launches, Pool, PoolSummary};
 use crate::architectures::records::{Slab, WorkBlocks};
 use crate::architectures::requests::RequestSource;
 use crate::engine::{Model, Scheduler};
+use crate::results::cost::CostBreakdown;
 use crate::results::stats::{Areas, Collector, Level, RunStats};
+use crate::results::summary::{KindResult, MicroservicesResult, PriceNote, ServiceFleetResult};
 use crate::scenario::{CallMode, MicroservicesSpec, Scenario, ServiceFleet as Fleets};
 use crate::time::SimTime;
 use std::collections::VecDeque;
@@ -246,18 +249,6 @@ impl MicroservicesModel {
             queued: 0,
             stats,
         }
-    }
-
-    pub fn start(&mut self, sched: &mut Scheduler<Event>) {
-        for (svc, f) in self.fleets.iter().enumerate() {
-            if let Some(p) = &f.pool {
-                sched.schedule(p.evaluation(), Event::Evaluate { svc: svc as u32 });
-                for &(at, _) in p.scheduled() {
-                    sched.schedule(at, Event::Scheduled { svc: svc as u32 });
-                }
-            }
-        }
-        self.stage_next(sched);
     }
 
     fn stage_next(&mut self, sched: &mut Scheduler<Event>) {
@@ -504,6 +495,18 @@ impl MicroservicesModel {
 impl Model for MicroservicesModel {
     type Event = Event;
 
+    fn start(&mut self, sched: &mut Scheduler<Event>) {
+        for (svc, f) in self.fleets.iter().enumerate() {
+            if let Some(p) = &f.pool {
+                sched.schedule(p.evaluation(), Event::Evaluate { svc: svc as u32 });
+                for &(at, _) in p.scheduled() {
+                    sched.schedule(at, Event::Scheduled { svc: svc as u32 });
+                }
+            }
+        }
+        self.stage_next(sched);
+    }
+
     #[inline]
     fn handle(&mut self, event: Event, sched: &mut Scheduler<Event>) {
         let now = sched.now();
@@ -538,6 +541,56 @@ impl Model for MicroservicesModel {
                 sched.schedule(now + SimTime::from_secs(86_400), Event::Scheduled { svc });
                 self.pool_changed(svc as usize, launches, now, sched);
             }
+        }
+    }
+}
+
+impl Kind for MicroservicesSpec {
+    type Model = MicroservicesModel;
+
+    fn build(&self, scenario: &Scenario, replication: u32) -> MicroservicesModel {
+        MicroservicesModel::new(scenario, self, replication)
+    }
+
+    fn finish(&self, scenario: &Scenario, model: MicroservicesModel) -> Outcome {
+        let (stats, runs) = model.finish(scenario.duration);
+        let mut services = Vec::with_capacity(runs.len());
+        let (mut total, mut slots, mut peak) = (0.0, 0.0, 0u64);
+        let mut prices: Vec<PriceNote> = Vec::new();
+        for ((svc, fleet), run) in scenario.services.iter().zip(&self.fleets).zip(runs) {
+            let inst = &fleet.fleet().instance;
+            let cost = run.pool.as_ref().map_or(run.fixed_cost_usd, |p| p.cost_usd);
+            total += cost;
+            slots += run.mean_slots;
+            peak += run.servers;
+            if !prices.iter().any(|p| p.item == inst.name) {
+                prices.push(instance_price(inst));
+            }
+            services.push(ServiceFleetResult {
+                name: svc.name.clone(),
+                kind: fleet.kind().into(),
+                servers: run.servers,
+                instance: inst.name.clone(),
+                utilization: if run.mean_slots > 0.0 {
+                    run.mean_busy / run.mean_slots
+                } else {
+                    0.0
+                },
+                mean_queue: run.mean_queue,
+                cost_usd: cost,
+                autoscaled: run.pool.map(|p| p.result()),
+            });
+        }
+        let busy = stats.mean_level(stats.measured_areas.busy);
+        let utilization = if slots > 0.0 { busy / slots } else { 0.0 };
+        Outcome {
+            stats,
+            servers: peak as u32,
+            instance: format!("{} fleet(s)", services.len()),
+            utilization,
+            cost: CostBreakdown::fleet(total, utilization),
+            prices,
+            details: KindResult::Microservices(MicroservicesResult { services }),
         }
     }
 }

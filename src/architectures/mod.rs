@@ -2,6 +2,16 @@
 //! they share: the request stream every kind replays ([`requests`]), the
 //! reusable records of requests in flight ([`records`]) and the run loop
 //! ([`run`]).
+//!
+//! # Kinds as plug-ins
+//!
+//! A kind is a resolved spec (from [`crate::scenario`]) that implements
+//! [`Kind`]: it builds an event-driven model for one replication and, once
+//! the run loop has run that model to the end of the scenario, turns it
+//! into an [`Outcome`] — the kind's cost, price notes, headline numbers
+//! and kind-specific results. The run loop ([`run::run_architecture`]) is
+//! the same for every kind; the only place that lists the kinds is its
+//! dispatch on [`crate::scenario::ArchitectureSpec`].
 
 pub mod autoscale;
 pub mod fleet;
@@ -12,3 +22,50 @@ pub mod run;
 pub mod serverless;
 
 pub use run::{run, run_architecture};
+
+use crate::engine::Model;
+use crate::results::cost::CostBreakdown;
+use crate::results::stats::RunStats;
+use crate::results::summary::{KindResult, PriceNote};
+use crate::scenario::Scenario;
+use crate::scenario::catalog::Instance;
+
+/// One kind of architecture, as the run loop sees it.
+pub trait Kind {
+    /// The model of one replication.
+    type Model: Model;
+
+    /// The model of replication `replication` of `scenario`, with nothing
+    /// scheduled yet: the run loop starts it.
+    fn build(&self, scenario: &Scenario, replication: u32) -> Self::Model;
+
+    /// Closes a model that has run to the end of the scenario.
+    fn finish(&self, scenario: &Scenario, model: Self::Model) -> Outcome;
+}
+
+/// What a finished run of one kind hands to the summary.
+pub struct Outcome {
+    pub stats: RunStats,
+    /// The fixed number of servers, or the peak launched (autoscaled), or
+    /// the peak number of instances (serverless).
+    pub servers: u32,
+    /// The instance type, or a short description of what ran.
+    pub instance: String,
+    /// Busy slot-time over available slot-time in the measured period.
+    pub utilization: f64,
+    pub cost: CostBreakdown,
+    /// The prices behind `cost`.
+    pub prices: Vec<PriceNote>,
+    pub details: KindResult,
+}
+
+/// The price note of a server instance type.
+pub(crate) fn instance_price(inst: &Instance) -> PriceNote {
+    PriceNote {
+        item: inst.name.clone(),
+        price_usd: inst.price_per_hour,
+        unit: "server-hour".into(),
+        source: inst.source.clone(),
+        date: inst.date.clone(),
+    }
+}

@@ -38,11 +38,14 @@
 //!   billed when it ends; one still running at the end of the run is billed
 //!   for what ran inside the run.
 
+use super::{Kind, Outcome};
 use crate::dist::Dist;
 use crate::engine::{Model, Scheduler};
 use crate::results::cost::CostBreakdown;
 use crate::results::stats::{Collector, Level, RunStats};
-use crate::results::summary::{FunctionResult, LevelSummary};
+use crate::results::summary::{
+    FunctionResult, KindResult, LevelSummary, PriceNote, ServerlessResult,
+};
 use crate::rng::{self, Stream};
 use crate::scenario::{CallMode, FunctionSpec, IdleSelection, Scenario, ServerlessSpec};
 
@@ -289,21 +292,6 @@ impl ServerlessModel {
             scratch: Vec::new(),
             stats,
         }
-    }
-
-    /// Creates the provisioned instances and schedules the first arrival.
-    pub fn start(&mut self, sched: &mut Scheduler<Event>) {
-        let mut provisioned = 0;
-        for f in 0..self.functions.len() {
-            for _ in 0..self.functions[f].spec.provisioned {
-                let id = self.new_instance(f as u32, SimTime::ZERO, true);
-                self.functions[f].provisioned_idle.push(id);
-                provisioned += 1;
-            }
-        }
-        self.stats.set_provisioned(provisioned);
-        self.set_total_idle(provisioned as i64);
-        self.stage_next(sched);
     }
 
     fn stage_next(&mut self, sched: &mut Scheduler<Event>) {
@@ -960,6 +948,21 @@ pub struct ServerlessRun {
 impl Model for ServerlessModel {
     type Event = Event;
 
+    /// Creates the provisioned instances and schedules the first arrival.
+    fn start(&mut self, sched: &mut Scheduler<Event>) {
+        let mut provisioned = 0;
+        for f in 0..self.functions.len() {
+            for _ in 0..self.functions[f].spec.provisioned {
+                let id = self.new_instance(f as u32, SimTime::ZERO, true);
+                self.functions[f].provisioned_idle.push(id);
+                provisioned += 1;
+            }
+        }
+        self.stats.set_provisioned(provisioned);
+        self.set_total_idle(provisioned as i64);
+        self.stage_next(sched);
+    }
+
     #[inline]
     fn handle(&mut self, event: Event, sched: &mut Scheduler<Event>) {
         let now = sched.now();
@@ -977,6 +980,107 @@ impl Model for ServerlessModel {
             }
         }
     }
+}
+
+impl Kind for ServerlessSpec {
+    type Model = ServerlessModel;
+
+    fn build(&self, scenario: &Scenario, replication: u32) -> ServerlessModel {
+        ServerlessModel::new(scenario, self, replication)
+    }
+
+    fn finish(&self, scenario: &Scenario, model: ServerlessModel) -> Outcome {
+        let run = model.finish(scenario.duration, self.free_tier);
+        let stats = run.stats;
+        // Executions over instance capacity (instances × per-instance slots).
+        let slots: f64 = run
+            .functions
+            .iter()
+            .zip(&self.functions)
+            .map(|(r, f)| r.instances.mean * f.instance_concurrency as f64)
+            .sum();
+        let busy = stats.mean_level(stats.measured_areas.busy);
+        let c = stats.counts;
+        let details = ServerlessResult {
+            cold_starts: run.functions.iter().map(|f| f.cold_starts).sum(),
+            cold_start_fraction: if c.completed > 0 {
+                run.cold_completed as f64 / c.completed as f64
+            } else {
+                0.0
+            },
+            throttled: run.functions.iter().map(|f| f.throttled).sum(),
+            async_throttled: run.functions.iter().map(|f| f.async_throttled).sum(),
+            instances: run.instances,
+            idle_gb_seconds: run.idle_gb_seconds,
+            functions: run.functions,
+        };
+        Outcome {
+            stats,
+            servers: run.instances.peak as u32,
+            instance: format!("{} function(s)", self.functions.len()),
+            utilization: if slots > 0.0 { busy / slots } else { 0.0 },
+            cost: run.cost,
+            prices: price_notes(self),
+            details: KindResult::Serverless(details),
+        }
+    }
+}
+
+/// The prices a serverless bill used: each distinct duration price, the
+/// invocation fee, and provisioned concurrency and the gateway if used.
+fn price_notes(spec: &ServerlessSpec) -> Vec<PriceNote> {
+    let note = |item: String,
+                price_usd: f64,
+                unit: &str,
+                p: &crate::scenario::catalog::ServerlessPricing| {
+        PriceNote {
+            item,
+            price_usd,
+            unit: unit.into(),
+            source: p.source.clone(),
+            date: p.date.clone(),
+        }
+    };
+    let mut prices = Vec::new();
+    let mut seen = Vec::new();
+    for f in &spec.functions {
+        let p = &f.pricing;
+        let key = (f.cpu, p.gb_second.to_bits());
+        if seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        prices.push(note(
+            format!("function duration ({:?})", f.cpu),
+            p.gb_second,
+            "GB-second",
+            p,
+        ));
+    }
+    let p = &spec.functions[0].pricing;
+    prices.push(note(
+        "function invocations".into(),
+        p.request_per_million,
+        "million requests",
+        p,
+    ));
+    if spec.functions.iter().any(|f| f.provisioned > 0) {
+        prices.push(note(
+            "provisioned concurrency".into(),
+            p.provisioned_gb_second,
+            "GB-second",
+            p,
+        ));
+    }
+    if p.gateway_per_million > 0.0 {
+        prices.push(note(
+            format!("API gateway ({:?})", spec.gateway),
+            p.gateway_per_million,
+            "million requests",
+            p,
+        ));
+    }
+    prices
 }
 
 #[cfg(test)]

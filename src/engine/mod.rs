@@ -162,8 +162,21 @@ impl<E: Copy> Scheduler<E> {
 /// A simulation model: state plus a handler for its own closed event type.
 pub trait Model {
     type Event: Copy;
+    /// Schedules the model's first events; called once, at time 0, before
+    /// the first event is handled.
+    fn start(&mut self, sched: &mut Scheduler<Self::Event>) {
+        let _ = sched;
+    }
     /// Handles one event at `sched.now()`; may schedule further events.
     fn handle(&mut self, event: Self::Event, sched: &mut Scheduler<Self::Event>);
+}
+
+/// Starts `model` on a new scheduler and runs it to `end`. Returns the
+/// number of events handled.
+pub fn simulate<M: Model>(model: &mut M, end: SimTime) -> u64 {
+    let mut sched = Scheduler::new();
+    model.start(&mut sched);
+    run_until(model, &mut sched, end)
 }
 
 /// Runs `model` until no event remains before `end`, then sets the clock to

@@ -164,15 +164,9 @@ pub struct ArchitectureResult {
     pub cost: CostSummary,
     /// The prices behind `cost`, with source and date.
     pub prices: Vec<PriceNote>,
-    /// Serverless architectures only.
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    pub serverless: Option<ServerlessResult>,
-    /// Autoscaled fleets only.
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    pub autoscaled: Option<AutoscaledResult>,
-    /// Microservices only.
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    pub microservices: Option<MicroservicesResult>,
+    /// What the architecture's kind adds (nothing for a fixed fleet).
+    #[serde(flatten)]
+    pub details: KindResult,
     /// Number of simulation events handled.
     pub events: u64,
     #[serde(skip)]
@@ -185,18 +179,39 @@ pub struct ArchitectureResult {
 impl ArchitectureResult {
     /// What a serverless architecture adds, if this is one.
     pub fn serverless(&self) -> Option<&ServerlessResult> {
-        self.serverless.as_ref()
+        match &self.details {
+            KindResult::Serverless(r) => Some(r),
+            _ => None,
+        }
     }
 
     /// What an autoscaled fleet adds, if this is one.
     pub fn autoscaled(&self) -> Option<&AutoscaledResult> {
-        self.autoscaled.as_ref()
+        match &self.details {
+            KindResult::Autoscaled(r) => Some(r),
+            _ => None,
+        }
     }
 
     /// What a microservices architecture adds, if this is one.
     pub fn microservices(&self) -> Option<&MicroservicesResult> {
-        self.microservices.as_ref()
+        match &self.details {
+            KindResult::Microservices(r) => Some(r),
+            _ => None,
+        }
     }
+}
+
+/// What one kind of architecture adds to the results every kind shares.
+/// Serialised flat into the architecture's object, so that each kind's
+/// keys sit beside the shared ones; a fixed fleet adds none.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum KindResult {
+    Fleet,
+    Autoscaled(AutoscaledResult),
+    Microservices(MicroservicesResult),
+    Serverless(ServerlessResult),
 }
 
 /// The results of every architecture of one scenario run, in file order.
