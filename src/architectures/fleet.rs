@@ -11,9 +11,10 @@
 //! unfinished that long after arrival is abandoned: its running jobs free
 //! their slots and its queued jobs are dropped.
 
+use super::records::{Blocks, Slab, WorkBlocks};
+use super::requests::Upcoming;
 use super::{Kind, Outcome, instance_price};
 use crate::architectures::autoscale::{Launches, Pool};
-use crate::architectures::requests::RequestSource;
 use crate::engine::{Model, Scheduler};
 use crate::results::cost::{self, CostBreakdown};
 use crate::results::stats::Collector;
@@ -94,12 +95,12 @@ struct Job {
     node: u32,
 }
 
-/// An in-flight request. Slots are reused; `epoch` tells a live reference
-/// from a stale one left in the queue or the event list.
+/// An in-flight request. Ids are reused; the slab's generation (`epoch`
+/// in events and jobs) tells a live reference from a stale one left in the
+/// queue or the event list.
 #[derive(Clone, Copy, Debug, Default)]
 struct Request {
     arrival: SimTime,
-    epoch: u32,
     /// The root node of its call tree (its entry invocation).
     root: u32,
     /// Admitted and not yet completed or timed out.
@@ -112,11 +113,7 @@ struct Request {
 
 pub struct FleetModel {
     plans: Vec<Vec<Step>>,
-    source: RequestSource,
-    per_req: usize,
-    /// Work of the next request, drawn when its arrival was scheduled.
-    staged: Vec<SimTime>,
-    staged_root: u32,
+    upcoming: Upcoming,
     slots: u64,
     busy: u64,
     queue: VecDeque<Job>,
@@ -124,15 +121,14 @@ pub struct FleetModel {
     in_system: u64,
     queue_limit: Option<u64>,
     timeout: Option<SimTime>,
-    requests: Vec<Request>,
-    works: Vec<SimTime>,
-    free: Vec<u32>,
+    requests: Slab<Request>,
+    works: WorkBlocks,
     /// The servers of an autoscaled fleet; `None` for a fixed fleet, whose
     /// jobs need no server of their own.
     pool: Option<Pool>,
     /// Autoscaled: per request, laid out like `works`, the server each
     /// running job holds (NONE if none), so that a timeout can free them.
-    job_servers: Vec<u32>,
+    job_servers: Blocks<u32>,
     pub stats: Collector,
 }
 
@@ -143,8 +139,8 @@ impl FleetModel {
         scaling: Option<&ScalingSpec>,
         replication: u32,
     ) -> Self {
-        let source = RequestSource::new(scenario, replication);
-        let per_req = source.works_per_request();
+        let upcoming = Upcoming::new(scenario, replication);
+        let per_req = upcoming.works_per_request();
         let price = spec.instance.price_per_hour;
         let mut stats = Collector::new(scenario.warmup, scenario.window, price);
         stats.set_servers(spec.servers as u64);
@@ -162,10 +158,7 @@ impl FleetModel {
         });
         FleetModel {
             plans: job_plans(&scenario.calls),
-            source,
-            per_req,
-            staged: vec![SimTime::ZERO; per_req],
-            staged_root: 0,
+            upcoming,
             slots: spec.slots(),
             busy: 0,
             queue: VecDeque::with_capacity(1024),
@@ -173,11 +166,10 @@ impl FleetModel {
             in_system: 0,
             queue_limit: spec.queue_limit,
             timeout: spec.timeout,
-            requests: Vec::with_capacity(1024),
-            works: Vec::with_capacity(1024 * per_req),
-            free: Vec::with_capacity(1024),
+            requests: Slab::default(),
+            works: WorkBlocks::new(per_req),
             pool,
-            job_servers: Vec::new(),
+            job_servers: Blocks::filled(per_req, NONE),
             stats,
         }
     }
@@ -222,57 +214,35 @@ impl FleetModel {
         self.dispatch(sched);
     }
 
-    fn stage_next(&mut self, sched: &mut Scheduler<Event>) {
-        if let Some((t, root)) = self.source.next_request(&mut self.staged) {
-            self.staged_root = root;
-            sched.feed(t, Event::Arrival);
-        }
-    }
-
+    /// Admits the upcoming request, arrived at `arrival`.
     fn alloc(&mut self, arrival: SimTime) -> u32 {
-        let id = match self.free.pop() {
-            Some(id) => id,
-            None => {
-                self.requests.push(Request::default());
-                self.works
-                    .extend(std::iter::repeat_n(SimTime::ZERO, self.per_req));
-                if self.pool.is_some() {
-                    self.job_servers
-                        .extend(std::iter::repeat_n(NONE, self.per_req));
-                }
-                (self.requests.len() - 1) as u32
-            }
-        };
-        let r = &mut self.requests[id as usize];
-        r.arrival = arrival;
-        r.live = true;
-        r.root = self.staged_root;
-        r.outstanding = 0;
-        r.running = 0;
-        r.queued = 0;
-        let base = id as usize * self.per_req;
-        let block = &mut self.works[base..base + self.per_req];
-        match (block, self.staged.as_slice()) {
-            // The usual one-node tree: one store rather than a memcpy call,
-            // which cost a few percent of the whole run.
-            ([w], [staged]) => *w = *staged,
-            (block, staged) => block.copy_from_slice(staged),
+        let id = self.requests.insert(Request {
+            arrival,
+            root: self.upcoming.root,
+            live: true,
+            outstanding: 0,
+            running: 0,
+            queued: 0,
+        });
+        self.works.store(id, &self.upcoming.works);
+        if self.pool.is_some() {
+            // A new id's block starts empty; a reused one was emptied when
+            // its jobs released their servers.
+            self.job_servers.block_mut(id);
         }
         id
     }
 
     fn release(&mut self, id: u32) {
-        let r = &mut self.requests[id as usize];
-        r.epoch = r.epoch.wrapping_add(1);
-        r.live = false;
-        self.free.push(id);
+        self.requests[id as usize].live = false;
+        self.requests.remove(id);
         self.in_system -= 1;
         self.stats.set_in_system(self.in_system);
     }
 
     #[inline]
     fn is_live(&self, req: u32, epoch: u32) -> bool {
-        self.requests[req as usize].epoch == epoch
+        self.requests.is_current(req, epoch)
     }
 
     fn on_arrival(&mut self, sched: &mut Scheduler<Event>) {
@@ -286,7 +256,7 @@ impl FleetModel {
             let id = self.alloc(now);
             self.in_system += 1;
             self.stats.set_in_system(self.in_system);
-            let epoch = self.requests[id as usize].epoch;
+            let epoch = self.requests.generation(id);
             self.requests[id as usize].outstanding = 1;
             let node = self.requests[id as usize].root;
             self.submit(
@@ -303,7 +273,7 @@ impl FleetModel {
         } else {
             self.stats.on_reject(now);
         }
-        self.stage_next(sched);
+        self.upcoming.stage(sched, Event::Arrival);
     }
 
     /// Starts a job now if a slot is free, else queues it.
@@ -328,17 +298,16 @@ impl FleetModel {
         let root = r.root;
         let slot = job.node - root;
         if let Some(p) = &mut self.pool {
-            self.job_servers[job.req as usize * self.per_req + slot as usize] = p.take_slot();
+            self.job_servers.set(job.req, slot as usize, p.take_slot());
         }
         if job.node == root {
             self.stats.on_start(arrival, now);
         }
         // Work of node n is at slot n − root of the request's block.
-        let base = job.req as usize * self.per_req;
         let mut offset = SimTime::ZERO;
         for &step in &self.plans[job.node as usize] {
             match step {
-                Step::Work(n) => offset += self.works[base + (n - root) as usize],
+                Step::Work(n) => offset += self.works.get(job.req, (n - root) as usize),
                 Step::Async(n) => {
                     self.requests[job.req as usize].outstanding += 1;
                     sched.schedule(
@@ -385,9 +354,8 @@ impl FleetModel {
         self.busy -= 1;
         self.stats.set_busy(self.busy);
         if let Some(p) = &mut self.pool {
-            let held = &mut self.job_servers[req as usize * self.per_req + slot as usize];
-            p.release_slot(*held, sched.now());
-            *held = NONE;
+            p.release_slot(self.job_servers.get(req, slot as usize), sched.now());
+            self.job_servers.set(req, slot as usize, NONE);
         }
         let r = &mut self.requests[req as usize];
         r.running -= 1;
@@ -423,8 +391,7 @@ impl FleetModel {
         self.busy -= r.running as u64;
         if let Some(p) = &mut self.pool {
             let now = sched.now();
-            let base = req as usize * self.per_req;
-            for held in &mut self.job_servers[base..base + self.per_req] {
+            for held in self.job_servers.block_mut(req) {
                 if *held != NONE {
                     p.release_slot(*held, now);
                     *held = NONE;
@@ -455,7 +422,7 @@ impl Model for FleetModel {
                 sched.schedule(at, Event::Scheduled { idx: idx as u32 });
             }
         }
-        self.stage_next(sched);
+        self.upcoming.stage(sched, Event::Arrival);
     }
 
     #[inline]

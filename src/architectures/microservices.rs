@@ -18,10 +18,10 @@
 //!   on its slot (services rarely cancel work when a client gives up), and
 //!   a sync caller waiting on it is released when it does.
 
+use super::calls::{CallStepper, Invocation, NIL, Released};
+use super::requests::Upcoming;
 use super::{Kind, Outcome, instance_price};
 use crate::architectures::autoscale::{Launches, Pool, PoolSummary};
-use crate::architectures::records::{Slab, WorkBlocks};
-use crate::architectures::requests::RequestSource;
 use crate::engine::{Model, Scheduler};
 use crate::results::cost::CostBreakdown;
 use crate::results::stats::{Areas, Collector, Level, RunStats};
@@ -29,8 +29,6 @@ use crate::results::summary::{KindResult, MicroservicesResult, PriceNote, Servic
 use crate::scenario::{CallMode, MicroservicesSpec, Scenario, ServiceFleet as Fleets};
 use crate::time::SimTime;
 use std::collections::VecDeque;
-
-const NIL: u32 = u32::MAX;
 
 #[derive(Clone, Copy, Debug)]
 pub enum Event {
@@ -53,29 +51,12 @@ pub enum Event {
     Scheduled {
         svc: u32,
     },
-    /// The request's timeout, if it is still running.
+    /// The request's timeout, if it is still running (`epoch`: the
+    /// request's generation in its slab when the timer was set).
     Timeout {
         req: u32,
+        epoch: u32,
     },
-}
-
-#[derive(Clone, Copy, Debug)]
-struct Invocation {
-    req: u32,
-    node: u32,
-    parent: u32,
-    step: u32,
-    server: u32,
-}
-
-#[derive(Clone, Copy, Debug, Default)]
-struct Request {
-    arrival: SimTime,
-    /// The root node of its call tree (its entry invocation).
-    root: u32,
-    outstanding: u32,
-    live: bool,
-    failed: bool,
 }
 
 /// Exact time integral of one level.
@@ -147,19 +128,11 @@ fn spend_rate(fleets: &[ServiceFleet]) -> f64 {
 }
 
 pub struct MicroservicesModel {
-    source: RequestSource,
-    staged: Vec<SimTime>,
-    staged_root: u32,
+    upcoming: Upcoming,
     warmup: SimTime,
-    hop: SimTime,
     timeout: Option<SimTime>,
-    node_svc: Vec<u32>,
-    node_sync: Vec<bool>,
-    children: Vec<Vec<u32>>,
+    calls: CallStepper,
     fleets: Vec<ServiceFleet>,
-    invocations: Slab<Invocation>,
-    requests: Slab<Request>,
-    works: WorkBlocks,
     in_system: u64,
     busy: u64,
     queued: u64,
@@ -180,9 +153,7 @@ pub struct ServiceRun {
 
 impl MicroservicesModel {
     pub fn new(scenario: &Scenario, spec: &MicroservicesSpec, replication: u32) -> Self {
-        let source = RequestSource::new(scenario, replication);
-        let per_req = source.works_per_request();
-        let tree = &scenario.calls;
+        let upcoming = Upcoming::new(scenario, replication);
         let fleets: Vec<ServiceFleet> = spec
             .fleets
             .iter()
@@ -222,28 +193,18 @@ impl MicroservicesModel {
         let mut stats = Collector::new(scenario.warmup, scenario.window, 0.0);
         stats.set_servers(fleets.iter().map(|f| f.launched()).sum());
         stats.set_cost_rate(spend_rate(&fleets));
+        let hop = spec.hop_latency;
         MicroservicesModel {
-            source,
-            staged: vec![SimTime::ZERO; per_req],
-            staged_root: 0,
+            calls: CallStepper::new(
+                &scenario.calls,
+                upcoming.works_per_request(),
+                |_, n| n.mode == CallMode::Sync,
+                |_| hop,
+            ),
+            upcoming,
             warmup: scenario.warmup,
-            hop: spec.hop_latency,
             timeout: spec.timeout,
-            node_svc: tree.nodes.iter().map(|n| n.service as u32).collect(),
-            node_sync: tree
-                .nodes
-                .iter()
-                .map(|n| n.mode == CallMode::Sync)
-                .collect(),
-            children: tree
-                .nodes
-                .iter()
-                .map(|n| n.children.iter().map(|&c| c as u32).collect())
-                .collect(),
             fleets,
-            invocations: Slab::default(),
-            requests: Slab::default(),
-            works: WorkBlocks::new(per_req),
             in_system: 0,
             busy: 0,
             queued: 0,
@@ -251,50 +212,25 @@ impl MicroservicesModel {
         }
     }
 
-    fn stage_next(&mut self, sched: &mut Scheduler<Event>) {
-        if let Some((t, root)) = self.source.next_request(&mut self.staged) {
-            self.staged_root = root;
-            sched.feed(t, Event::Arrival);
-        }
-    }
-
-    fn new_invocation(&mut self, req: u32, node: u32, parent: u32) -> u32 {
-        let inv = Invocation {
-            req,
-            node,
-            parent,
-            step: 0,
-            server: NIL,
-        };
-        self.requests[req as usize].outstanding += 1;
-        self.invocations.insert(inv)
-    }
-
     fn on_arrival(&mut self, now: SimTime, sched: &mut Scheduler<Event>) {
         self.stats.on_arrival(now);
-        let req = self.requests.insert(Request {
-            arrival: now,
-            root: self.staged_root,
-            outstanding: 0,
-            live: true,
-            failed: false,
-        });
-        self.works.store(req, &self.staged);
+        let (req, inv) = self.calls.admit(now, &self.upcoming);
         self.in_system += 1;
         self.stats.set_in_system(self.in_system);
         if let Some(t) = self.timeout {
-            sched.schedule(now + t, Event::Timeout { req });
+            let epoch = self.calls.requests.generation(req);
+            sched.schedule(now + t, Event::Timeout { req, epoch });
         }
-        let inv = self.new_invocation(req, self.staged_root, NIL);
         self.on_invoke(inv, now, sched);
-        self.stage_next(sched);
+        self.upcoming.stage(sched, Event::Arrival);
     }
 
-    fn on_timeout(&mut self, req: u32, now: SimTime) {
-        let timeout = self.timeout.expect("timeouts are scheduled only with one");
-        let r = &mut self.requests[req as usize];
-        // The id may since hold a later request, whose deadline is later.
-        if !r.live || r.failed || now - r.arrival < timeout {
+    fn on_timeout(&mut self, req: u32, epoch: u32) {
+        if !self.calls.requests.is_current(req, epoch) {
+            return; // finished in time
+        }
+        let r = &mut self.calls.requests[req as usize];
+        if r.failed {
             return;
         }
         r.failed = true;
@@ -302,9 +238,9 @@ impl MicroservicesModel {
     }
 
     fn on_invoke(&mut self, inv: u32, now: SimTime, sched: &mut Scheduler<Event>) {
-        let Invocation { req, node, .. } = self.invocations[inv as usize];
-        let svc = self.node_svc[node as usize] as usize;
-        if self.requests[req as usize].failed {
+        let Invocation { req, node, .. } = self.calls.invocations[inv as usize];
+        let svc = self.calls.target(node) as usize;
+        if self.calls.requests[req as usize].failed {
             self.release_invocation(inv, now, sched);
             return;
         }
@@ -315,7 +251,7 @@ impl MicroservicesModel {
         if f.has_free_slot() {
             self.start_invocation(inv, now, sched);
         } else if f.queue_limit.is_some_and(|q| f.queue.len() as u64 >= q) {
-            let r = &mut self.requests[req as usize];
+            let r = &mut self.calls.requests[req as usize];
             r.failed = true;
             self.stats.on_reject(r.arrival);
             self.release_invocation(inv, now, sched);
@@ -331,49 +267,42 @@ impl MicroservicesModel {
     }
 
     fn start_invocation(&mut self, inv: u32, now: SimTime, sched: &mut Scheduler<Event>) {
-        let Invocation { req, node, .. } = self.invocations[inv as usize];
-        let svc = self.node_svc[node as usize] as usize;
+        let Invocation { req, node, .. } = self.calls.invocations[inv as usize];
+        let svc = self.calls.target(node) as usize;
         let f = &mut self.fleets[svc];
         f.busy += 1;
         f.busy_area.set(now, f.busy);
         f.busy_level.set(now, f.busy, self.warmup);
         let server = f.pool.as_mut().map_or(NIL, |p| p.take_slot());
-        self.invocations[inv as usize].server = server;
+        self.calls.invocations[inv as usize].holder = server;
         self.busy += 1;
         self.stats.set_busy(self.busy);
-        let root = self.requests[req as usize].root;
+        let root = self.calls.requests[req as usize].root;
         if node == root {
-            let arrival = self.requests[req as usize].arrival;
+            let arrival = self.calls.requests[req as usize].arrival;
             self.stats.on_start(arrival, now);
         }
-        let work = self.works.get(req, (node - root) as usize);
+        let work = self.calls.works.get(req, (node - root) as usize);
         sched.schedule(now + work, Event::WorkDone { inv });
     }
 
-    /// Makes the invocation's remaining calls, up to the next sync one; ends
-    /// it when none remain (or its request has failed).
+    /// Makes the invocation's remaining calls; ends it when none remain.
     fn resume(&mut self, inv: u32, now: SimTime, sched: &mut Scheduler<Event>) {
-        let Invocation {
-            req, node, step, ..
-        } = self.invocations[inv as usize];
-        let mut step = step as usize;
-        while !self.requests[req as usize].failed && step < self.children[node as usize].len() {
-            let child = self.children[node as usize][step];
-            step += 1;
-            let sync = self.node_sync[child as usize];
-            let c = self.new_invocation(req, child, if sync { inv } else { NIL });
-            sched.schedule(now + self.hop, Event::Invoke { inv: c });
-            if sync {
-                self.invocations[inv as usize].step = step as u32;
-                return;
-            }
+        if self
+            .calls
+            .step(inv, now, sched, |c| Event::Invoke { inv: c })
+        {
+            self.end(inv, now, sched);
         }
-        self.end(inv, now, sched);
     }
 
     fn end(&mut self, inv: u32, now: SimTime, sched: &mut Scheduler<Event>) {
-        let Invocation { node, server, .. } = self.invocations[inv as usize];
-        let svc = self.node_svc[node as usize] as usize;
+        let Invocation {
+            node,
+            holder: server,
+            ..
+        } = self.calls.invocations[inv as usize];
+        let svc = self.calls.target(node) as usize;
         let f = &mut self.fleets[svc];
         f.busy -= 1;
         f.busy_area.set(now, f.busy);
@@ -393,21 +322,17 @@ impl MicroservicesModel {
     }
 
     fn release_invocation(&mut self, inv: u32, now: SimTime, sched: &mut Scheduler<Event>) {
-        let Invocation { req, parent, .. } = self.invocations[inv as usize];
-        self.invocations.remove(inv);
-        let r = &mut self.requests[req as usize];
-        r.outstanding -= 1;
-        if parent != NIL {
-            self.resume(parent, now, sched);
-        } else if r.outstanding == 0 {
-            let r = *r;
-            if !r.failed {
-                self.stats.on_complete(r.arrival, now);
+        match self.calls.release(inv) {
+            Released::Caller(parent) => self.resume(parent, now, sched),
+            Released::Request(req) => {
+                let r = self.calls.close(req);
+                if !r.failed {
+                    self.stats.on_complete(r.arrival, now);
+                }
+                self.in_system -= 1;
+                self.stats.set_in_system(self.in_system);
             }
-            self.requests[req as usize].live = false;
-            self.requests.remove(req);
-            self.in_system -= 1;
-            self.stats.set_in_system(self.in_system);
+            Released::Pending => {}
         }
     }
 
@@ -422,8 +347,8 @@ impl MicroservicesModel {
             f.queue_level.set(now, f.queue.len() as u64, self.warmup);
             self.queued -= 1;
             self.stats.set_queue(self.queued);
-            let req = self.invocations[inv as usize].req;
-            if self.requests[req as usize].failed {
+            let req = self.calls.invocations[inv as usize].req;
+            if self.calls.requests[req as usize].failed {
                 // Its request failed while it waited: drop it unrun.
                 self.release_invocation(inv, now, sched);
                 continue;
@@ -461,11 +386,7 @@ impl MicroservicesModel {
     /// Closes the run at `end`.
     pub fn finish(mut self, end: SimTime) -> (RunStats, Vec<ServiceRun>) {
         let warmup = self.warmup;
-        let in_flight = self
-            .requests
-            .iter()
-            .filter(|r| r.live && !r.failed && r.arrival >= warmup)
-            .count() as u64;
+        let in_flight = self.calls.in_flight(warmup);
         let measured = (end - warmup).as_secs_f64();
         let services = self
             .fleets
@@ -504,7 +425,7 @@ impl Model for MicroservicesModel {
                 }
             }
         }
-        self.stage_next(sched);
+        self.upcoming.stage(sched, Event::Arrival);
     }
 
     #[inline]
@@ -513,7 +434,7 @@ impl Model for MicroservicesModel {
         self.stats.advance(now);
         match event {
             Event::Arrival => self.on_arrival(now, sched),
-            Event::Timeout { req } => self.on_timeout(req, now),
+            Event::Timeout { req, epoch } => self.on_timeout(req, epoch),
             Event::Invoke { inv } => self.on_invoke(inv, now, sched),
             Event::WorkDone { inv } => self.resume(inv, now, sched),
             Event::Evaluate { svc } => {

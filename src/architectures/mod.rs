@@ -14,6 +14,7 @@
 //! dispatch on [`crate::scenario::ArchitectureSpec`].
 
 pub mod autoscale;
+pub mod calls;
 pub mod fleet;
 pub mod microservices;
 pub mod records;

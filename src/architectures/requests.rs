@@ -6,6 +6,7 @@ use crate::demand::ArrivalProcess;
 use crate::demand::azure::AzureArrivals;
 use crate::demand::trace::TraceArrivals;
 use crate::dist::Dist;
+use crate::engine::Scheduler;
 use crate::rng::{self, Stream};
 use crate::scenario::Scenario;
 use crate::time::SimTime;
@@ -124,5 +125,42 @@ impl RequestSource {
             works[0] = w;
         }
         Some((t, root))
+    }
+}
+
+/// The next request of a run, drawn one arrival ahead: its arrival waits
+/// in the scheduler's feed while its works wait here, so that a model
+/// admits it without drawing anything.
+pub struct Upcoming {
+    source: RequestSource,
+    /// The works of the upcoming request, in node order from `root`.
+    pub works: Vec<SimTime>,
+    /// The root node of its call tree.
+    pub root: u32,
+}
+
+impl Upcoming {
+    pub fn new(scenario: &Scenario, replication: u32) -> Self {
+        let source = RequestSource::new(scenario, replication);
+        Upcoming {
+            works: vec![SimTime::ZERO; source.works_per_request()],
+            source,
+            root: 0,
+        }
+    }
+
+    /// Number of work values per request.
+    pub fn works_per_request(&self) -> usize {
+        self.works.len()
+    }
+
+    /// Draws the next request and feeds `arrival` to the scheduler at its
+    /// time; does nothing once the demand is exhausted.
+    #[inline]
+    pub fn stage<E: Copy>(&mut self, sched: &mut Scheduler<E>, arrival: E) {
+        if let Some((t, root)) = self.source.next_request(&mut self.works) {
+            self.root = root;
+            sched.feed(t, arrival);
+        }
     }
 }

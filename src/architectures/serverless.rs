@@ -49,12 +49,10 @@ use crate::results::summary::{
 use crate::rng::{self, Stream};
 use crate::scenario::{CallMode, FunctionSpec, IdleSelection, Scenario, ServerlessSpec};
 
-use crate::architectures::records::{Slab, WorkBlocks};
-use crate::architectures::requests::RequestSource;
+use super::calls::{CallStepper, Invocation, NIL, Released};
+use super::requests::Upcoming;
 use crate::time::SimTime;
 use std::collections::{BinaryHeap, VecDeque};
-
-const NIL: u32 = u32::MAX;
 
 #[derive(Clone, Copy, Debug)]
 pub enum Event {
@@ -95,30 +93,6 @@ struct Instance {
     /// Bumped whenever it enters or leaves the idle list, to spot stale
     /// entries of the `newest` heap.
     idle_epoch: u32,
-}
-
-#[derive(Clone, Copy, Debug)]
-struct Invocation {
-    req: u32,
-    node: u32,
-    /// The invocation waiting on this one (a sync call), or NIL.
-    parent: u32,
-    instance: u32,
-    /// Index of the next call to make.
-    step: u32,
-    start: SimTime,
-}
-
-#[derive(Clone, Copy, Debug, Default)]
-struct Request {
-    arrival: SimTime,
-    /// The root node of its call tree (its entry invocation).
-    root: u32,
-    /// Invocations started, queued or in transit, not yet ended.
-    outstanding: u32,
-    live: bool,
-    failed: bool,
-    cold: bool,
 }
 
 enum Blocked {
@@ -163,14 +137,10 @@ struct Function {
 }
 
 pub struct ServerlessModel {
-    source: RequestSource,
-    staged: Vec<SimTime>,
-    staged_root: u32,
+    upcoming: Upcoming,
     warmup: SimTime,
-    /// Per call-tree node: its function and how it is called.
-    node_func: Vec<u32>,
-    node_sync: Vec<bool>,
-    children: Vec<Vec<u32>>,
+    /// The call tree (each node's function) and the records in flight.
+    calls: CallStepper,
     functions: Vec<Function>,
     concurrency_limit: u32,
     gateway_latency: SimTime,
@@ -184,9 +154,6 @@ pub struct ServerlessModel {
     cold_rng: Stream,
     instances: Vec<Instance>,
     free_instances: Vec<u32>,
-    invocations: Slab<Invocation>,
-    requests: Slab<Request>,
-    works: WorkBlocks,
     in_system: u64,
     cold_completed: u64,
     gateway_usd: f64,
@@ -206,9 +173,7 @@ fn stale_limit(instances: u32) -> usize {
 
 impl ServerlessModel {
     pub fn new(scenario: &Scenario, spec: &ServerlessSpec, replication: u32) -> Self {
-        let source = RequestSource::new(scenario, replication);
-        let per_req = source.works_per_request();
-        let tree = &scenario.calls;
+        let upcoming = Upcoming::new(scenario, replication);
         let functions = spec
             .functions
             .iter()
@@ -250,22 +215,15 @@ impl ServerlessModel {
         let mut stats = Collector::new(scenario.warmup, scenario.window, 0.0);
         stats.set_cost_rate(provisioned_rate);
         ServerlessModel {
-            source,
-            staged: vec![SimTime::ZERO; per_req],
-            staged_root: 0,
+            calls: CallStepper::new(
+                &scenario.calls,
+                upcoming.works_per_request(),
+                // The entry invocation, from the gateway, is always synchronous.
+                |i, n| i == 0 || spec.call_mode.unwrap_or(n.mode) == CallMode::Sync,
+                |n| spec.functions[n.service].hop_latency,
+            ),
+            upcoming,
             warmup: scenario.warmup,
-            node_func: tree.nodes.iter().map(|n| n.service as u32).collect(),
-            node_sync: tree
-                .nodes
-                .iter()
-                .enumerate()
-                .map(|(i, n)| i == 0 || spec.call_mode.unwrap_or(n.mode) == CallMode::Sync)
-                .collect(),
-            children: tree
-                .nodes
-                .iter()
-                .map(|n| n.children.iter().map(|&c| c as u32).collect())
-                .collect(),
             functions,
             concurrency_limit: spec.concurrency_limit,
             gateway_latency: spec.gateway_latency,
@@ -282,22 +240,12 @@ impl ServerlessModel {
             cold_rng: rng::stream(scenario.seed, replication, rng::purpose::COLD_START),
             instances: Vec::with_capacity(1024),
             free_instances: Vec::new(),
-            invocations: Slab::default(),
-            requests: Slab::default(),
-            works: WorkBlocks::new(per_req),
             in_system: 0,
             cold_completed: 0,
             gateway_usd: 0.0,
             provisioned_rate,
             scratch: Vec::new(),
             stats,
-        }
-    }
-
-    fn stage_next(&mut self, sched: &mut Scheduler<Event>) {
-        if let Some((t, root)) = self.source.next_request(&mut self.staged) {
-            self.staged_root = root;
-            sched.feed(t, Event::Arrival);
         }
     }
 
@@ -551,23 +499,10 @@ impl ServerlessModel {
 
     // ---- invocations -----------------------------------------------------
 
-    fn new_invocation(&mut self, req: u32, node: u32, parent: u32) -> u32 {
-        let inv = Invocation {
-            req,
-            node,
-            parent,
-            instance: NIL,
-            step: 0,
-            start: SimTime::ZERO,
-        };
-        self.requests[req as usize].outstanding += 1;
-        self.invocations.insert(inv)
-    }
-
     fn on_invoke(&mut self, inv: u32, now: SimTime, sched: &mut Scheduler<Event>) {
-        let Invocation { req, node, .. } = self.invocations[inv as usize];
-        let func = self.node_func[node as usize];
-        if self.requests[req as usize].failed {
+        let Invocation { req, node, .. } = self.calls.invocations[inv as usize];
+        let func = self.calls.target(node);
+        if self.calls.requests[req as usize].failed {
             // Its request already failed: do not start new work for it.
             self.release_invocation(inv, now, sched);
             return;
@@ -577,11 +512,11 @@ impl ServerlessModel {
             Err(why) => {
                 let counted = self.counted(now);
                 let f = &mut self.functions[func as usize];
-                if self.node_sync[node as usize] {
+                if self.calls.is_sync(node) {
                     if counted {
                         f.throttled += 1;
                     }
-                    let r = &mut self.requests[req as usize];
+                    let r = &mut self.calls.requests[req as usize];
                     if !r.failed {
                         r.failed = true;
                         self.stats.on_throttle(r.arrival);
@@ -621,8 +556,8 @@ impl ServerlessModel {
         now: SimTime,
         sched: &mut Scheduler<Event>,
     ) {
-        let Invocation { req, node, .. } = self.invocations[inv as usize];
-        let func = self.node_func[node as usize];
+        let Invocation { req, node, .. } = self.calls.invocations[inv as usize];
+        let func = self.calls.target(node);
         let counted = self.counted(now);
         let i = &mut self.instances[instance as usize];
         i.active += 1;
@@ -639,8 +574,8 @@ impl ServerlessModel {
         if counted {
             f.invocations += 1;
         }
-        let root = self.requests[req as usize].root;
-        let work = self.works.get(req, (node - root) as usize);
+        let root = self.calls.requests[req as usize].root;
+        let work = self.calls.works.get(req, (node - root) as usize);
         let mut delay = if f.slowdown == 1.0 {
             work
         } else {
@@ -661,51 +596,37 @@ impl ServerlessModel {
             .saturating_sub(now);
         if init > SimTime::ZERO {
             delay += init;
-            self.requests[req as usize].cold = true;
+            self.calls.requests[req as usize].cold = true;
         }
         if node == root {
             // The wait of a request: until its entry handler starts running.
-            let arrival = self.requests[req as usize].arrival;
+            let arrival = self.calls.requests[req as usize].arrival;
             self.stats.on_start(arrival, now + init);
         }
-        let v = &mut self.invocations[inv as usize];
-        v.instance = instance;
+        let v = &mut self.calls.invocations[inv as usize];
+        v.holder = instance;
         v.start = now;
         sched.schedule(now + delay, Event::Resume { inv });
     }
 
-    /// Makes the invocation's remaining calls, up to the next sync one; ends
-    /// it when none remain (or its request has failed).
+    /// Makes the invocation's remaining calls; ends it when none remain.
     fn resume(&mut self, inv: u32, now: SimTime, sched: &mut Scheduler<Event>) {
-        let Invocation {
-            req, node, step, ..
-        } = self.invocations[inv as usize];
-        let mut step = step as usize;
-        while !self.requests[req as usize].failed && step < self.children[node as usize].len() {
-            let child = self.children[node as usize][step];
-            step += 1;
-            let sync = self.node_sync[child as usize];
-            let c = self.new_invocation(req, child, if sync { inv } else { NIL });
-            let hop = self.functions[self.node_func[child as usize] as usize]
-                .spec
-                .hop_latency;
-            sched.schedule(now + hop, Event::Invoke { inv: c });
-            if sync {
-                self.invocations[inv as usize].step = step as u32;
-                return;
-            }
+        if self
+            .calls
+            .step(inv, now, sched, |c| Event::Invoke { inv: c })
+        {
+            self.end_invocation(inv, now, sched);
         }
-        self.end_invocation(inv, now, sched);
     }
 
     fn end_invocation(&mut self, inv: u32, now: SimTime, sched: &mut Scheduler<Event>) {
         let Invocation {
             node,
-            instance,
+            holder: instance,
             start,
             ..
-        } = self.invocations[inv as usize];
-        let func = self.node_func[node as usize];
+        } = self.calls.invocations[inv as usize];
+        let func = self.calls.target(node);
         let counted = self.counted(now);
         let i = &mut self.instances[instance as usize];
         i.active -= 1;
@@ -750,40 +671,32 @@ impl ServerlessModel {
         self.stats.add_cost(gb_seconds * rate + request);
     }
 
-    /// Frees the invocation record and tells its waiting caller, or closes
-    /// the request when nothing of it remains.
+    /// Frees the invocation record and resumes its waiting caller, or
+    /// closes the request when nothing of it remains.
     fn release_invocation(&mut self, inv: u32, now: SimTime, sched: &mut Scheduler<Event>) {
-        let Invocation { req, parent, .. } = self.invocations[inv as usize];
-        self.invocations.remove(inv);
-        let r = &mut self.requests[req as usize];
-        r.outstanding -= 1;
-        if parent != NIL {
-            self.resume(parent, now, sched);
-        } else if r.outstanding == 0 {
-            self.finish_request(req, now);
-        }
-    }
-
-    fn finish_request(&mut self, req: u32, now: SimTime) {
-        let r = self.requests[req as usize];
-        if !r.failed {
-            self.stats.on_complete(r.arrival, now);
-            if r.cold && self.counted(r.arrival) {
-                self.cold_completed += 1;
+        match self.calls.release(inv) {
+            Released::Caller(parent) => self.resume(parent, now, sched),
+            Released::Request(req) => {
+                let r = self.calls.close(req);
+                if !r.failed {
+                    self.stats.on_complete(r.arrival, now);
+                    if r.cold && self.counted(r.arrival) {
+                        self.cold_completed += 1;
+                    }
+                }
+                self.in_system -= 1;
+                self.stats.set_in_system(self.in_system);
             }
+            Released::Pending => {}
         }
-        self.requests[req as usize].live = false;
-        self.requests.remove(req);
-        self.in_system -= 1;
-        self.stats.set_in_system(self.in_system);
     }
 
     /// Starts queued async invocations while capacity allows.
     fn drain(&mut self, now: SimTime, sched: &mut Scheduler<Event>) {
         for func in 0..self.functions.len() as u32 {
             while let Some(&inv) = self.functions[func as usize].queue.front() {
-                let req = self.invocations[inv as usize].req;
-                if self.requests[req as usize].failed {
+                let req = self.calls.invocations[inv as usize].req;
+                if self.calls.requests[req as usize].failed {
                     // Its request failed while it waited: drop it unrun.
                     self.functions[func as usize].queue.pop_front();
                     self.queued -= 1;
@@ -817,24 +730,15 @@ impl ServerlessModel {
             self.gateway_usd += self.gateway_price;
         }
         self.stats.add_cost(self.gateway_price);
-        let req = self.requests.insert(Request {
-            arrival: now,
-            root: self.staged_root,
-            outstanding: 0,
-            live: true,
-            failed: false,
-            cold: false,
-        });
-        self.works.store(req, &self.staged);
+        let (_, inv) = self.calls.admit(now, &self.upcoming);
         self.in_system += 1;
         self.stats.set_in_system(self.in_system);
-        let inv = self.new_invocation(req, self.staged_root, NIL);
         if self.gateway_latency == SimTime::ZERO {
             self.on_invoke(inv, now, sched);
         } else {
             sched.schedule(now + self.gateway_latency, Event::Invoke { inv });
         }
-        self.stage_next(sched);
+        self.upcoming.stage(sched, Event::Arrival);
     }
 
     /// Closes the run at `end`: statistics, per-function results and cost.
@@ -845,22 +749,19 @@ impl ServerlessModel {
         // should not depend on whether its last invocations happened to
         // end just before or just after it.
         let running: Vec<(u32, bool, SimTime)> = self
+            .calls
             .invocations
             .live()
-            .filter(|v| v.instance != NIL)
+            .filter(|v| v.holder != NIL)
             .map(|v| {
-                let provisioned = self.instances[v.instance as usize].provisioned;
-                (self.node_func[v.node as usize], provisioned, end - v.start)
+                let provisioned = self.instances[v.holder as usize].provisioned;
+                (self.calls.target(v.node), provisioned, end - v.start)
             })
             .collect();
         for (func, provisioned, ran) in running {
             self.bill(func, provisioned, ran, self.counted(end));
         }
-        let in_flight = self
-            .requests
-            .iter()
-            .filter(|r| r.live && !r.failed && r.arrival >= warmup)
-            .count() as u64;
+        let in_flight = self.calls.in_flight(warmup);
         let measured_s = (end - warmup).as_secs_f64();
         let mut functions = Vec::with_capacity(self.functions.len());
         let mut total = CostBreakdown {
@@ -960,7 +861,7 @@ impl Model for ServerlessModel {
         }
         self.stats.set_provisioned(provisioned);
         self.set_total_idle(provisioned as i64);
-        self.stage_next(sched);
+        self.upcoming.stage(sched, Event::Arrival);
     }
 
     #[inline]
