@@ -2,9 +2,7 @@
 //! forms (Erlang B, M/G/∞, the sparse-traffic cold-start probability) and
 //! SimFaaS's published reference case.
 
-mod common;
-
-use common::scenario;
+use crate::common::scenario;
 use proptest::prelude::*;
 use scalesim::architectures;
 use scalesim::results::summary::{ArchitectureResult, ServerlessResult};

@@ -3,9 +3,7 @@
 //! leaves late (stabilisation); scaling loses no request; billing is the
 //! integral of launched servers with the per-server minimum.
 
-mod common;
-
-use common::scenario;
+use crate::common::scenario;
 use scalesim::architectures;
 use scalesim::results::stats::WindowRow;
 use scalesim::results::summary::{ArchitectureResult, AutoscaledResult};

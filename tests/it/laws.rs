@@ -2,9 +2,7 @@
 //! conservation of requests, and that more servers never make waiting
 //! worse for the same demand.
 
-mod common;
-
-use common::scenario;
+use crate::common::scenario;
 use proptest::prelude::*;
 use scalesim::architectures;
 use scalesim::results::summary::ArchitectureResult;

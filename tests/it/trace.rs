@@ -4,8 +4,6 @@
 //! same arrivals, and each malformed trace gets its own message and exit
 //! code 2.
 
-mod common;
-
 use scalesim::architectures::requests::RequestSource;
 use scalesim::time::SimTime;
 use std::path::Path;

@@ -6,9 +6,7 @@
 //! that interval be narrow, so that a real bug (a service rate a few
 //! percent off, a queue discipline error) cannot hide in it.
 
-mod common;
-
-use common::{MMc, mean_se, mmc_scenario};
+use crate::common::{MMc, mean_se, mmc_scenario};
 use scalesim::architectures;
 
 const SEEDS: [u64; 6] = [1, 2, 3, 4, 5, 6];

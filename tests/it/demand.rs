@@ -4,8 +4,7 @@
 //! (not from the simulator's own profile), with a chi-square test that a
 //! generator using the wrong rate fails by a wide margin.
 
-mod common;
-
+use crate::common;
 use scalesim::architectures::requests::RequestSource;
 use scalesim::time::SimTime;
 use std::f64::consts::TAU;

@@ -2,8 +2,7 @@
 //! exact one-paragraph message for each kind of bad input, with no output
 //! file left behind.
 
-mod common;
-
+use crate::common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
