@@ -2,9 +2,12 @@
 //! checks. Queueing theory comes from the crate (`results::queueing`).
 #![allow(dead_code)]
 
+use scalesim::architectures;
 pub use scalesim::results::queueing::MMc;
+use scalesim::results::summary::RunSummary;
 use scalesim::scenario::{self, Scenario};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// For each (text to replace in `base`, its replacement, expected message):
 /// `scalesim run` and `scalesim check` of the edited file exit with code
@@ -74,4 +77,52 @@ instance = {{ vcpus = 1, memory = "2GB", price_per_hour = 0.05 }}
         lambda = m.lambda,
         c = m.servers,
     ))
+}
+
+/// A bundled scenario (`scenarios/*.toml`) and its run with its file's seed.
+pub struct BundledRun {
+    /// The file stem, e.g. `steady-api`.
+    pub name: String,
+    /// The path relative to the crate root, as a user would pass it.
+    pub file: PathBuf,
+    pub scenario: Scenario,
+    pub run: RunSummary,
+}
+
+/// Every bundled scenario, sorted by file name, each run once for the
+/// whole test binary (one thread per scenario: they take from under a
+/// second to several seconds each) however many tests look at them.
+pub fn bundled_runs() -> &'static [BundledRun] {
+    static RUNS: OnceLock<Vec<BundledRun>> = OnceLock::new();
+    RUNS.get_or_init(|| {
+        let mut files: Vec<PathBuf> = std::fs::read_dir("scenarios")
+            .expect("the tests run in the crate root")
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        files.sort();
+        assert!(files.len() >= 6, "bundled scenarios: {files:?}");
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = files
+                .into_iter()
+                .map(|file| {
+                    scope.spawn(move || {
+                        let scenario = scenario::load(&file).unwrap_or_else(|e| panic!("{e}"));
+                        let run = architectures::run(&scenario);
+                        let name = file.file_stem().unwrap().to_str().unwrap().to_string();
+                        BundledRun {
+                            name,
+                            file,
+                            scenario,
+                            run,
+                        }
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("a bundled scenario runs"))
+                .collect()
+        })
+    })
 }

@@ -10,6 +10,8 @@ mod common;
 mod contracts;
 mod demand;
 mod determinism;
+mod golden;
+mod json_schema;
 mod laws;
 mod micro;
 mod serverless;
