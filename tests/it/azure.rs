@@ -6,6 +6,7 @@
 //! `speedup`, `start`/`end`, `repeat`) do what they promise, and a broken
 //! trace gets its own message and exit code 2.
 
+use crate::common::check_in;
 use scalesim::architectures::requests::RequestSource;
 use scalesim::scenario::{Scenario, ScenarioError};
 use scalesim::time::SimTime;
@@ -206,21 +207,6 @@ fn check(extra: &str, edit: impl Fn(&Path)) -> (i32, String) {
     }
     edit(&d);
     check_in(dir.path(), &text(extra, Path::new("d")))
-}
-
-/// `scalesim check s.toml` of `scenario` written in `dir`: exit code and
-/// stderr.
-fn check_in(dir: &Path, scenario: &str) -> (i32, String) {
-    std::fs::write(dir.join("s.toml"), scenario).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_scalesim"))
-        .args(["check", "s.toml"])
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
 }
 
 #[test]

@@ -14,27 +14,94 @@ use std::sync::OnceLock;
 /// 2, print exactly `error: invalid scenario bad.toml, <message>` and
 /// nothing else, and write no output.
 pub fn assert_bad_input(base: &str, cases: &[(&str, &str, &str)]) {
+    let files: Vec<(&str, String, &str)> = cases
+        .iter()
+        .map(|(from, to, expected)| {
+            assert!(base.contains(from), "{from}");
+            (*to, base.replacen(from, to, 1), *expected)
+        })
+        .collect();
+    assert_bad_files(&files);
+}
+
+/// Like [`assert_bad_input`], for each (text appended to `base`, expected
+/// message): the CLI twin of [`assert_refused`].
+pub fn assert_bad_appended(base: &str, cases: &[(&str, &str)]) {
+    let files: Vec<(&str, String, &str)> = cases
+        .iter()
+        .map(|(extra, expected)| (*extra, format!("{base}{extra}\n"), *expected))
+        .collect();
+    assert_bad_files(&files);
+}
+
+/// For each (what was changed, the file's text, expected message): the
+/// checks of [`assert_bad_input`].
+fn assert_bad_files(cases: &[(&str, String, &str)]) {
     let dir = tempfile::tempdir().unwrap();
-    for (from, to, expected) in cases {
-        assert!(base.contains(from), "{from}");
-        std::fs::write(dir.path().join("bad.toml"), base.replacen(from, to, 1)).unwrap();
+    for (change, text, expected) in cases {
+        std::fs::write(dir.path().join("bad.toml"), text).unwrap();
         for cmd in ["run", "check"] {
             let out = std::process::Command::new(env!("CARGO_BIN_EXE_scalesim"))
                 .args([cmd, "bad.toml"])
                 .current_dir(dir.path())
                 .output()
                 .expect("the binary runs");
-            assert_eq!(out.status.code(), Some(2), "{cmd} {to}");
+            assert_eq!(out.status.code(), Some(2), "{cmd} {change}");
             let stderr = String::from_utf8(out.stderr).unwrap();
             let want = format!("error: invalid scenario bad.toml, {expected}\n");
-            assert_eq!(stderr, want, "for `{to}`");
+            assert_eq!(stderr, want, "for `{change}`");
             assert!(out.stdout.is_empty());
         }
         assert!(
             !dir.path().join("output").exists(),
-            "outputs written for `{to}`"
+            "outputs written for `{change}`"
         );
     }
+}
+
+/// For each (text appended to `base`, expected message): parsing the
+/// result as `bad.toml` fails with exactly `invalid scenario bad.toml,
+/// <message>`. The in-process twin of [`assert_bad_input`].
+pub fn assert_refused(base: &str, cases: &[(&str, &str)]) {
+    for (extra, expected) in cases {
+        assert_parse_error(&format!("{base}{extra}\n"), expected);
+    }
+}
+
+/// Parsing `text` as `bad.toml` fails with exactly `invalid scenario
+/// bad.toml, <message>`.
+pub fn assert_parse_error(text: &str, message: &str) {
+    let err = scenario::parse(text, Path::new("bad.toml")).expect_err(text);
+    assert_eq!(
+        err.to_string(),
+        format!("invalid scenario bad.toml, {message}"),
+        "for\n{text}"
+    );
+}
+
+/// The first 8 lines of the small bad-input scenarios: name "x",
+/// `duration`, a constant demand of 5 rps and one service `api` of 5 ms.
+/// Error messages count lines from it: what follows starts at line 9.
+pub fn header(duration: &str) -> String {
+    format!(
+        "name = \"x\"\nduration = \"{duration}\"\n[demand]\nshape = \"constant\"\nrps = 5.0\n\
+         [[services]]\nname = \"api\"\nwork = \"5ms\"\n"
+    )
+}
+
+/// `scalesim check s.toml` of `scenario`, written in `dir`: exit code and
+/// standard error.
+pub fn check_in(dir: &Path, scenario: &str) -> (i32, String) {
+    std::fs::write(dir.join("s.toml"), scenario).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_scalesim"))
+        .args(["check", "s.toml"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
 }
 
 /// Parses scenario text as if it came from `test.toml`.
