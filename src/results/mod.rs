@@ -4,5 +4,6 @@
 
 pub mod cost;
 pub mod metrics;
+pub mod queueing;
 pub mod stats;
 pub mod summary;

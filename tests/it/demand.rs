@@ -4,8 +4,7 @@
 //! (not from the simulator's own profile), with a chi-square test that a
 //! generator using the wrong rate fails by a wide margin.
 
-mod common;
-
+use crate::common;
 use scalesim::architectures::requests::RequestSource;
 use scalesim::time::SimTime;
 use std::f64::consts::TAU;
@@ -268,11 +267,6 @@ fn bad_demand_keys_name_the_key_and_what_was_expected() {
         ),
     ];
     for (demand, message) in cases {
-        let text = scenario_with(demand, "1h");
-        let err = scalesim::scenario::parse(&text, std::path::Path::new("t.toml")).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            format!("invalid scenario t.toml, {message}")
-        );
+        common::assert_parse_error(&scenario_with(demand, "1h"), message);
     }
 }

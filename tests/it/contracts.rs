@@ -2,8 +2,7 @@
 //! as contracts keep working as written. Each block below is copied from
 //! its issue; change the code, never these.
 
-mod common;
-
+use crate::common;
 use scalesim::architectures;
 
 /// The bundled steady-api.toml is the foundation's contract file, verbatim.

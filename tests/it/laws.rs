@@ -2,9 +2,7 @@
 //! conservation of requests, and that more servers never make waiting
 //! worse for the same demand.
 
-mod common;
-
-use common::scenario;
+use crate::common::{self, scenario};
 use proptest::prelude::*;
 use scalesim::architectures;
 use scalesim::results::summary::ArchitectureResult;
@@ -76,17 +74,12 @@ instance = "c5.xlarge"
     assert!((r.mean_in_system / l - 1.0).abs() < 1e-9);
 }
 
-/// Conservation on the bundled scenarios, which reject and time out.
+/// Conservation on every bundled scenario (some reject and time out).
 #[test]
 fn bundled_scenarios_conserve_requests() {
-    for file in [
-        "scenarios/steady-api.toml",
-        "scenarios/lunch-peak.toml",
-        "scenarios/bakery.toml",
-    ] {
-        let s = scalesim::scenario::load(std::path::Path::new(file)).unwrap();
-        for r in architectures::run(&s).architectures {
-            assert_conserved(&r);
+    for b in common::bundled_runs() {
+        for r in &b.run.architectures {
+            assert_conserved(r);
         }
     }
 }

@@ -2,9 +2,7 @@
 //! count; and every architecture of a scenario replays the same requests
 //! (common random numbers).
 
-mod common;
-
-use common::scenario;
+use crate::common::scenario;
 use scalesim::architectures;
 use std::path::Path;
 use std::process::Command;

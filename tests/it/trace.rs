@@ -4,8 +4,6 @@
 //! same arrivals, and each malformed trace gets its own message and exit
 //! code 2.
 
-mod common;
-
 use scalesim::architectures::requests::RequestSource;
 use scalesim::time::SimTime;
 use std::path::Path;
@@ -212,16 +210,7 @@ fn check(csv: Option<&str>, demand: &str) -> (i32, String) {
     if let Some(csv) = csv {
         std::fs::write(dir.path().join("trace.csv"), csv).unwrap();
     }
-    std::fs::write(dir.path().join("s.toml"), scenario_text(demand, "10m")).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_scalesim"))
-        .args(["check", "s.toml"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    crate::common::check_in(dir.path(), &scenario_text(demand, "10m"))
 }
 
 #[test]

@@ -6,8 +6,9 @@
 //! `speedup`, `start`/`end`, `repeat`) do what they promise, and a broken
 //! trace gets its own message and exit code 2.
 
+use crate::common::check_in;
 use scalesim::architectures::requests::RequestSource;
-use scalesim::scenario::Scenario;
+use scalesim::scenario::{Scenario, ScenarioError};
 use scalesim::time::SimTime;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -208,21 +209,6 @@ fn check(extra: &str, edit: impl Fn(&Path)) -> (i32, String) {
     check_in(dir.path(), &text(extra, Path::new("d")))
 }
 
-/// `scalesim check s.toml` of `scenario` written in `dir`: exit code and
-/// stderr.
-fn check_in(dir: &Path, scenario: &str) -> (i32, String) {
-    std::fs::write(dir.join("s.toml"), scenario).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_scalesim"))
-        .args(["check", "s.toml"])
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
-
 #[test]
 fn broken_traces_and_selections_are_reported_exactly() {
     type Edit = Box<dyn Fn(&Path)>;
@@ -324,9 +310,12 @@ kind = "serverless"
     )
 }
 
-fn load_2021(extra: &str) -> Scenario {
+fn parse_2021(extra: &str) -> Result<Scenario, ScenarioError> {
     scalesim::scenario::parse(&load_2021_text(extra), Path::new("az21.toml"))
-        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn load_2021(extra: &str) -> Scenario {
+    parse_2021(extra).unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]
@@ -383,11 +372,10 @@ fn a_2021_trace_replays_each_invocation_at_its_start_with_its_duration() {
 
 #[test]
 fn a_2021_trace_refuses_the_2019_companions() {
-    let e = std::panic::catch_unwind(|| load_2021("durations = \"d.csv\"")).unwrap_err();
-    let m = e.downcast_ref::<String>().unwrap();
-    assert!(
-        m.ends_with("key `demand.durations`: key `durations` is not supported with format = \"azure-functions-2021\""),
-        "{m}"
+    let e = parse_2021("durations = \"d.csv\"").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid scenario az21.toml, line 8, key `demand.durations`: key `durations` is not supported with format = \"azure-functions-2021\""
     );
 }
 

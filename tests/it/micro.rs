@@ -2,9 +2,7 @@
 //! k / rate, k = 0, 1, …), constant work, one or two slots. Every latency,
 //! count and dollar below is worked out by hand in the comments.
 
-mod common;
-
-use common::scenario;
+use crate::common::scenario;
 use scalesim::architectures;
 use scalesim::results::summary::ArchitectureResult;
 

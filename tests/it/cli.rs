@@ -2,8 +2,7 @@
 //! exact one-paragraph message for each kind of bad input, with no output
 //! file left behind.
 
-mod common;
-
+use crate::common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -242,7 +241,7 @@ fn an_unwritable_output_folder_fails_cleanly() {
 /// Bad serverless keys: the same rules, the same one-paragraph messages.
 #[test]
 fn bad_serverless_input_gets_the_exact_message() {
-    let base = "name = \"x\"\nduration = \"1m\"\n[demand]\nshape = \"constant\"\nrps = 5.0\n[[services]]\nname = \"api\"\nwork = \"5ms\"\n[[architectures]]\nname = \"l\"\nkind = \"serverless\"\n";
+    let base = common::header("1m") + "[[architectures]]\nname = \"l\"\nkind = \"serverless\"\n";
     let cases: &[(&str, &str)] = &[
         (
             "memory = \"64MB\"",
@@ -273,17 +272,5 @@ fn bad_serverless_input_gets_the_exact_message() {
             "line 12, key `architectures[0].gateway_latency`: `gateway_latency` needs a gateway: set gateway = \"http\" or \"rest\"",
         ),
     ];
-    let dir = tempfile::tempdir().unwrap();
-    for (extra, expected) in cases {
-        write(dir.path(), "bad.toml", &format!("{base}{extra}\n"));
-        let out = scalesim(&["run", "bad.toml"], dir.path());
-        assert_eq!(out.status.code(), Some(2), "{extra}");
-        let stderr = String::from_utf8(out.stderr).unwrap();
-        assert_eq!(
-            stderr,
-            format!("error: invalid scenario bad.toml, {expected}\n"),
-            "for `{extra}`"
-        );
-        assert!(!dir.path().join("output").exists());
-    }
+    common::assert_bad_appended(&base, cases);
 }

@@ -3,9 +3,7 @@
 //! leaves late (stabilisation); scaling loses no request; billing is the
 //! integral of launched servers with the per-server minimum.
 
-mod common;
-
-use common::scenario;
+use crate::common::{assert_refused, header, scenario};
 use scalesim::architectures;
 use scalesim::results::stats::WindowRow;
 use scalesim::results::summary::{ArchitectureResult, AutoscaledResult};
@@ -303,7 +301,8 @@ scheduled = [{ at = "01:00", min = 5 }, { at = "02:00", min = 1 }]
 
 #[test]
 fn bad_autoscaled_input_is_refused_with_the_exact_message() {
-    let base = "name = \"x\"\nduration = \"1h\"\n[demand]\nshape = \"constant\"\nrps = 5.0\n[[services]]\nname = \"api\"\nwork = \"5ms\"\n[[architectures]]\nname = \"a\"\nkind = \"autoscaled\"\ninstance = \"m5.large\"\n";
+    let base = header("1h")
+        + "[[architectures]]\nname = \"a\"\nkind = \"autoscaled\"\ninstance = \"m5.large\"\n";
     let cases: &[(&str, &str)] = &[
         (
             "min = 5\nmax = 2",
@@ -330,15 +329,7 @@ fn bad_autoscaled_input_is_refused_with_the_exact_message() {
             "line 14, key `architectures[0].scheduled[0].at`: expected a time of day \"HH:MM\", found \"25:00\"",
         ),
     ];
-    for (extra, expected) in cases {
-        let text = format!("{base}{extra}\n");
-        let err = scalesim::scenario::parse(&text, std::path::Path::new("bad.toml")).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            format!("invalid scenario bad.toml, {expected}"),
-            "for `{extra}`"
-        );
-    }
+    assert_refused(&base, cases);
 }
 
 /// An autoscaling group pinned at min = max = 3 is a fixed fleet of 3: with
@@ -479,7 +470,8 @@ fn microservices_requests_time_out_end_to_end() {
 
 #[test]
 fn bad_microservices_input_is_refused_with_the_exact_message() {
-    let base = "name = \"x\"\nduration = \"1h\"\n[demand]\nshape = \"constant\"\nrps = 5.0\n[[services]]\nname = \"api\"\nwork = \"5ms\"\n[[architectures]]\nname = \"k\"\nkind = \"microservices\"\nservers = 2\ninstance = \"m5.large\"\n";
+    let base = header("1h")
+        + "[[architectures]]\nname = \"k\"\nkind = \"microservices\"\nservers = 2\ninstance = \"m5.large\"\n";
     let cases: &[(&str, &str)] = &[
         (
             "[architectures.services.db]\nservers = 1",
@@ -498,13 +490,5 @@ fn bad_microservices_input_is_refused_with_the_exact_message() {
             "line 14, key `architectures[0].timeout`: expected a timeout > 0",
         ),
     ];
-    for (extra, expected) in cases {
-        let text = format!("{base}{extra}\n");
-        let err = scalesim::scenario::parse(&text, std::path::Path::new("bad.toml")).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            format!("invalid scenario bad.toml, {expected}"),
-            "for `{extra}`"
-        );
-    }
+    assert_refused(&base, cases);
 }

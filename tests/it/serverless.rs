@@ -2,11 +2,10 @@
 //! forms (Erlang B, M/G/∞, the sparse-traffic cold-start probability) and
 //! SimFaaS's published reference case.
 
-mod common;
-
-use common::scenario;
+use crate::common::scenario;
 use proptest::prelude::*;
 use scalesim::architectures;
+use scalesim::results::queueing::erlang_b;
 use scalesim::results::summary::{ArchitectureResult, ServerlessResult};
 
 /// Lambda x86: $ per GB-second, $ per request.
@@ -341,10 +340,7 @@ cold_start = "0ms"
 concurrency_limit = 10
 "#);
     let a = 50.0 * (0.15f64.ln() + 0.5 * ((0.6f64 / 0.15).ln() / 2.326_347_874).powi(2)).exp();
-    let mut b = 1.0;
-    for k in 1..=10 {
-        b = a * b / (k as f64 + a * b);
-    }
+    let b = erlang_b(10, a);
     let c = r.requests;
     let observed = c.throttled as f64 / c.arrived as f64;
     eprintln!("offered {a:.3} erlangs: throttled {observed:.4}, Erlang B {b:.4}");
@@ -355,16 +351,6 @@ concurrency_limit = 10
     );
     assert_eq!(c.arrived, c.completed + c.throttled + c.in_flight);
     assert_eq!(sv(&r).throttled, c.throttled);
-}
-
-/// The Erlang B recursion gives the reference value B(10, 10 erlangs) = 0.2146.
-#[test]
-fn erlang_b_reference_value() {
-    let mut b = 1.0;
-    for k in 1..=10 {
-        b = 10.0 * b / (k as f64 + 10.0 * b);
-    }
-    assert!((b - 0.2146).abs() < 5e-5, "{b}");
 }
 
 /// No limits: the busy-instance count is M/G/∞, with mean λ·E[S].

@@ -6,9 +6,7 @@
 //! that interval be narrow, so that a real bug (a service rate a few
 //! percent off, a queue discipline error) cannot hide in it.
 
-mod common;
-
-use common::{MMc, mean_se, mmc_scenario};
+use crate::common::{MMc, mean_se, mmc_scenario};
 use scalesim::architectures;
 
 const SEEDS: [u64; 6] = [1, 2, 3, 4, 5, 6];
@@ -73,8 +71,8 @@ fn check(m: MMc, hours: f64) {
     let o = observe(m, hours);
     eprintln!(
         "M/M/{} at ρ = {:.2}: {} requests over {} seeds",
-        m.c,
-        m.rho(),
+        m.servers,
+        m.utilization(),
         o.requests,
         SEEDS.len()
     );
@@ -86,7 +84,7 @@ fn check(m: MMc, hours: f64) {
         m.mean_response(),
         0.01,
     );
-    assert_consistent("utilization", &o.utilization, m.rho(), 0.005);
+    assert_consistent("utilization", &o.utilization, m.utilization(), 0.005);
     // The p99 is read from a histogram with ≤ 0.4 % bucket error; with
     // millions of samples per seed its sampling error is about as small.
     let (p99, _) = mean_se(&o.p99_response);
@@ -101,71 +99,17 @@ fn check(m: MMc, hours: f64) {
 /// The contract scenario's `fleet-10`: λ = 180/s, 50 ms, c = 10, ρ = 0.9.
 #[test]
 fn mmc_heavy_load_matches_erlang_c() {
-    check(
-        MMc {
-            lambda: 180.0,
-            mu: 20.0,
-            c: 10,
-        },
-        1.6,
-    );
+    check(MMc::new(180.0, 20.0, 10), 1.6);
 }
 
 /// ρ = 0.7, where most requests do not wait at all.
 #[test]
 fn mmc_moderate_load_matches_erlang_c() {
-    check(
-        MMc {
-            lambda: 140.0,
-            mu: 20.0,
-            c: 10,
-        },
-        2.05,
-    );
+    check(MMc::new(140.0, 20.0, 10), 2.05);
 }
 
 /// A single server: M/M/1 at ρ = 0.8, where P(wait > 0) = ρ.
 #[test]
 fn mm1_matches_theory() {
-    check(
-        MMc {
-            lambda: 160.0,
-            mu: 200.0,
-            c: 1,
-        },
-        1.8,
-    );
-}
-
-#[test]
-fn theory_helpers_match_textbook_values() {
-    // M/M/1: P_W = ρ, W_q = ρ/(μ − λ), response ~ Exp(μ − λ).
-    let m1 = MMc {
-        lambda: 8.0,
-        mu: 10.0,
-        c: 1,
-    };
-    assert!((m1.p_wait() - 0.8).abs() < 1e-12);
-    assert!((m1.mean_wait() - 0.4).abs() < 1e-12);
-    let p99 = m1.response_quantile(0.99);
-    assert!((p99 - (100.0f64).ln() / 2.0).abs() < 1e-9, "{p99}");
-    // M/M/2 with a = 1: P_W = 1/3 (textbook value).
-    let m2 = MMc {
-        lambda: 1.0,
-        mu: 1.0,
-        c: 2,
-    };
-    assert!((m2.p_wait() - 1.0 / 3.0).abs() < 1e-12);
-    // The equal-rate branch is the limit of the other one.
-    let eq = MMc {
-        lambda: 180.0,
-        mu: 20.0,
-        c: 10,
-    };
-    let near = MMc {
-        lambda: 180.0 + 1e-6,
-        mu: 20.0,
-        c: 10,
-    };
-    assert!((eq.response_tail(0.1) - near.response_tail(0.1)).abs() < 1e-6);
+    check(MMc::new(160.0, 200.0, 1), 1.8);
 }

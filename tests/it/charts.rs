@@ -4,8 +4,7 @@
 //! exactly the charts that exist, that the same seed gives the same bytes,
 //! and the exact message for a bad `[slo]` table.
 
-mod common;
-
+use crate::common;
 use scalesim::report::charts::{Chart, ChartData, Format};
 use scalesim::{architectures, report};
 use std::collections::BTreeSet;

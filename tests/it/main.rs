@@ -1,0 +1,19 @@
+//! The integration tests, linked as one binary (`tests/it`): one link of
+//! the crate instead of one per file. Each module is one former test file;
+//! `common` holds the scenario builders and checks they share.
+
+mod autoscaled;
+mod azure;
+mod charts;
+mod cli;
+mod common;
+mod contracts;
+mod demand;
+mod determinism;
+mod golden;
+mod json_schema;
+mod laws;
+mod micro;
+mod serverless;
+mod theory;
+mod trace;
