@@ -1,5 +1,8 @@
-//! A fixed fleet: N identical servers of `vcpus` slots each behind a load
-//! balancer with one shared FCFS queue (M/G/c when demand is Poisson). All
+//! A fleet of identical servers of `vcpus` slots each behind a load
+//! balancer with one shared FCFS queue (M/G/c when demand is Poisson):
+//! fixed at N servers (`kind = "fleet"`), or sized over time by an
+//! autoscaling policy (`kind = "autoscaled"`, whose servers and policy
+//! live in [`super::autoscale`]). All
 //! services run in one process on the fleet (a monolith), so a `sync` call
 //! runs on the caller's slot and an `async` call queues a new job.
 //!

@@ -1,5 +1,8 @@
-//! The result of a run: one serializable record per architecture, with units
-//! in every field name. Writers (JSON, CSV, tables, charts) read only this.
+//! The result of a run: one serializable record per architecture. Field
+//! names carry their unit where one is not implied (`latency_ms`,
+//! `cost_usd`; rates such as `arrival_rate` are per second, shares such as
+//! `utilization` are fractions); the names are a documented contract.
+//! Writers (JSON, CSV, tables, charts) read only this.
 
 use crate::results::cost::CostSummary;
 use crate::results::metrics::Histogram;
