@@ -38,21 +38,21 @@
 //!   billed when it ends; one still running at the end of the run is billed
 //!   for what ran inside the run.
 
-use super::{Kind, Outcome};
 use crate::dist::Dist;
 use crate::engine::{Model, Scheduler};
-use crate::results::cost::CostBreakdown;
-use crate::results::stats::{Collector, Level, RunStats};
-use crate::results::summary::{
-    FunctionResult, KindResult, LevelSummary, PriceNote, ServerlessResult,
-};
+use crate::results::stats::{Collector, Level};
 use crate::rng::{self, Stream};
-use crate::scenario::{CallMode, FunctionSpec, IdleSelection, Scenario, ServerlessSpec};
+use crate::scenario::{CallMode, FunctionSpec, Scenario, ServerlessSpec};
 
 use super::calls::{CallStepper, Invocation, NIL, Released};
 use super::requests::Upcoming;
 use crate::time::SimTime;
 use std::collections::{BinaryHeap, VecDeque};
+
+mod billing;
+mod instances;
+
+pub use billing::ServerlessRun;
 
 #[derive(Clone, Copy, Debug)]
 pub enum Event {
@@ -163,14 +163,6 @@ pub struct ServerlessModel {
     pub stats: Collector,
 }
 
-/// How long a function's lazily cleaned lists may grow before they are
-/// compacted: twice its instances, and some slack so small pools never
-/// compact.
-#[inline]
-fn stale_limit(instances: u32) -> usize {
-    2 * instances as usize + 64
-}
-
 impl ServerlessModel {
     pub fn new(scenario: &Scenario, spec: &ServerlessSpec, replication: u32) -> Self {
         let upcoming = Upcoming::new(scenario, replication);
@@ -252,249 +244,6 @@ impl ServerlessModel {
     #[inline]
     fn counted(&self, t: SimTime) -> bool {
         t >= self.warmup
-    }
-
-    // ---- instances -------------------------------------------------------
-
-    fn new_instance(&mut self, func: u32, now: SimTime, provisioned: bool) -> u32 {
-        let inst = Instance {
-            func,
-            active: 0,
-            started: now,
-            last_used: now,
-            provisioned,
-            alive: true,
-            ready_at: now,
-            prev: NIL,
-            next: NIL,
-            idle_epoch: 0,
-        };
-        let id = match self.free_instances.pop() {
-            Some(id) => {
-                let epoch = self.instances[id as usize].idle_epoch;
-                self.instances[id as usize] = Instance {
-                    idle_epoch: epoch.wrapping_add(1),
-                    ..inst
-                };
-                id
-            }
-            None => {
-                self.instances.push(inst);
-                (self.instances.len() - 1) as u32
-            }
-        };
-        let warmup = self.warmup;
-        let f = &mut self.functions[func as usize];
-        f.instances += 1;
-        f.instances_level.set(now, f.instances as u64, warmup);
-        self.total_instances += 1;
-        self.total_level.set(now, self.total_instances, warmup);
-        self.stats.set_servers(self.total_instances);
-        id
-    }
-
-    #[inline]
-    fn set_total_idle(&mut self, delta: i64) {
-        self.total_idle = self.total_idle.wrapping_add_signed(delta);
-        self.stats.set_idle(self.total_idle);
-    }
-
-    fn unlink_idle(&mut self, id: u32, now: SimTime) {
-        let Instance {
-            prev, next, func, ..
-        } = self.instances[id as usize];
-        let f = &mut self.functions[func as usize];
-        if prev == NIL {
-            f.idle_head = next;
-        } else {
-            self.instances[prev as usize].next = next;
-        }
-        if next == NIL {
-            f.idle_tail = prev;
-        } else {
-            self.instances[next as usize].prev = prev;
-        }
-        f.idle_count -= 1;
-        f.idle_level.set(now, f.idle_count as u64, self.warmup);
-        self.set_total_idle(-1);
-        let i = &mut self.instances[id as usize];
-        i.prev = NIL;
-        i.next = NIL;
-        i.idle_epoch = i.idle_epoch.wrapping_add(1);
-    }
-
-    /// The instance finished its last invocation at `now`.
-    fn become_idle(&mut self, id: u32, now: SimTime, sched: &mut Scheduler<Event>) {
-        let inst = self.instances[id as usize];
-        self.set_total_idle(1);
-        let f = &mut self.functions[inst.func as usize];
-        if inst.provisioned {
-            f.provisioned_idle.push(id);
-            return;
-        }
-        let tail = f.idle_tail;
-        if tail == NIL {
-            f.idle_head = id;
-        } else {
-            self.instances[tail as usize].next = id;
-        }
-        f.idle_tail = id;
-        f.idle_count += 1;
-        f.idle_level.set(now, f.idle_count as u64, self.warmup);
-        let i = &mut self.instances[id as usize];
-        i.prev = tail;
-        i.next = NIL;
-        i.last_used = now;
-        i.idle_epoch = i.idle_epoch.wrapping_add(1);
-        if f.spec.idle_selection == IdleSelection::Newest {
-            f.newest.push((i.started, id, i.idle_epoch));
-        }
-        if !f.expire_pending {
-            f.expire_pending = true;
-            sched.schedule(now + f.spec.keep_alive, Event::Expire { func: inst.func });
-        }
-        self.keep_lists_lean(inst.func);
-    }
-
-    /// Bounds a function's lazily cleaned lists. Stale entries of the
-    /// `newest` heap and the `partial` list are dropped when popped, but an
-    /// instance that expires below newer ones leaves its entry behind, so
-    /// without this the lists could grow with the length of the run. Once a
-    /// list is over twice the function's instances (plus slack) it is
-    /// compacted: amortised O(1) per entry pushed.
-    #[inline]
-    fn keep_lists_lean(&mut self, func: u32) {
-        let f = &self.functions[func as usize];
-        let limit = stale_limit(f.instances);
-        if f.newest.len() > limit {
-            self.compact_newest(func);
-        }
-        if self.functions[func as usize].partial.len() > limit {
-            self.compact_partial(func);
-        }
-    }
-
-    #[cold]
-    fn compact_newest(&mut self, func: u32) {
-        let instances = &self.instances;
-        self.functions[func as usize]
-            .newest
-            .retain(|&(_, id, epoch)| {
-                let i = &instances[id as usize];
-                i.alive && i.idle_epoch == epoch && i.active == 0
-            });
-    }
-
-    #[cold]
-    fn compact_partial(&mut self, func: u32) {
-        let k = self.functions[func as usize].spec.instance_concurrency;
-        let instances = &self.instances;
-        let seen = &mut self.scratch;
-        seen.clear();
-        seen.resize(instances.len(), false);
-        let partial = &mut self.functions[func as usize].partial;
-        // Walk from the top (the end), keep what is live and first seen.
-        let mut kept = 0;
-        for r in (0..partial.len()).rev() {
-            let id = partial[r];
-            let i = &instances[id as usize];
-            if i.alive && i.func == func && i.active > 0 && i.active < k && !seen[id as usize] {
-                seen[id as usize] = true;
-                kept += 1;
-                let w = partial.len() - kept;
-                partial[w] = id;
-            }
-        }
-        let n = partial.len();
-        partial.drain(..n - kept);
-    }
-
-    fn on_expire(&mut self, func: u32, now: SimTime, sched: &mut Scheduler<Event>) {
-        let keep_alive = self.functions[func as usize].spec.keep_alive;
-        self.functions[func as usize].expire_pending = false;
-        loop {
-            let head = self.functions[func as usize].idle_head;
-            if head == NIL {
-                break;
-            }
-            let deadline = self.instances[head as usize].last_used + keep_alive;
-            if deadline > now {
-                // The old head was reused; wake again for the new one.
-                self.functions[func as usize].expire_pending = true;
-                sched.schedule(deadline, Event::Expire { func });
-                break;
-            }
-            self.unlink_idle(head, now);
-            self.instances[head as usize].alive = false;
-            self.free_instances.push(head);
-            let warmup = self.warmup;
-            let f = &mut self.functions[func as usize];
-            f.instances -= 1;
-            f.instances_level.set(now, f.instances as u64, warmup);
-            self.total_instances -= 1;
-            self.total_level.set(now, self.total_instances, warmup);
-            self.stats.set_servers(self.total_instances);
-        }
-        // Fewer instances: the lists' allowance shrinks with them.
-        self.keep_lists_lean(func);
-    }
-
-    /// Finds capacity for one invocation of `func`: a warm instance, or a
-    /// new (cold) one. Returns the instance and whether it is cold.
-    fn acquire(&mut self, func: u32, now: SimTime) -> Result<(u32, bool), Blocked> {
-        let fi = func as usize;
-        {
-            let f = &self.functions[fi];
-            if self.account_busy >= self.concurrency_limit || f.busy >= f.cap {
-                return Err(Blocked::Concurrency);
-            }
-        }
-        if let Some(id) = self.functions[fi].provisioned_idle.pop() {
-            self.set_total_idle(-1);
-            return Ok((id, false));
-        }
-        let k = self.functions[fi].spec.instance_concurrency;
-        if k > 1 {
-            while let Some(id) = self.functions[fi].partial.pop() {
-                let i = &self.instances[id as usize];
-                // Entries may be stale: the id may since have been reused,
-                // even by another function.
-                if i.alive && i.func == func && i.active > 0 && i.active < k {
-                    return Ok((id, false));
-                }
-            }
-        }
-        let f = &mut self.functions[fi];
-        let warm = match f.spec.idle_selection {
-            IdleSelection::Mru => f.idle_tail,
-            IdleSelection::Lru => f.idle_head,
-            IdleSelection::Newest => loop {
-                match f.newest.pop() {
-                    None => break NIL,
-                    Some((_, id, epoch)) => {
-                        let i = &self.instances[id as usize];
-                        if i.alive && i.idle_epoch == epoch && i.active == 0 {
-                            break id;
-                        }
-                    }
-                }
-            },
-        };
-        if warm != NIL {
-            self.unlink_idle(warm, now);
-            return Ok((warm, false));
-        }
-        let per = f.spec.scale_per;
-        if now >= f.scale_window + per {
-            f.scale_window = SimTime(now.as_nanos() - now.as_nanos() % per.as_nanos());
-            f.scale_created = 0;
-        }
-        if f.scale_created >= f.spec.scale_instances {
-            return Err(Blocked::ScaleRate);
-        }
-        f.scale_created += 1;
-        let id = self.new_instance(func, now, false);
-        Ok((id, true))
     }
 
     // ---- invocations -----------------------------------------------------
@@ -649,28 +398,6 @@ impl ServerlessModel {
         }
     }
 
-    /// Bills one invocation that ran for `ran`: its duration rounded up to
-    /// the millisecond times its memory, at the on-demand or provisioned
-    /// rate, plus the request fee; into the results if `counted`.
-    fn bill(&mut self, func: u32, provisioned: bool, ran: SimTime, counted: bool) {
-        let f = &mut self.functions[func as usize];
-        let ms = ran.as_nanos().div_ceil(1_000_000);
-        let gb_seconds = ms as f64 / 1e3 * f.spec.memory_gb();
-        let rate = if provisioned {
-            f.spec.pricing.provisioned_execution_gb_second
-        } else {
-            f.spec.pricing.gb_second
-        };
-        let request = f.spec.pricing.request_per_million / 1e6;
-        if counted {
-            f.billed_gb_seconds += gb_seconds;
-            f.billed_invocations += 1;
-            f.compute_usd += gb_seconds * rate;
-            f.requests_usd += request;
-        }
-        self.stats.add_cost(gb_seconds * rate + request);
-    }
-
     /// Frees the invocation record and resumes its waiting caller, or
     /// closes the request when nothing of it remains.
     fn release_invocation(&mut self, inv: u32, now: SimTime, sched: &mut Scheduler<Event>) {
@@ -740,112 +467,7 @@ impl ServerlessModel {
         }
         self.upcoming.stage(sched, Event::Arrival);
     }
-
-    /// Closes the run at `end`: statistics, per-function results and cost.
-    pub fn finish(mut self, end: SimTime, free_tier: bool) -> ServerlessRun {
-        let warmup = self.warmup;
-        // Invocations still running at the end have been billed for what
-        // ran inside the run, as a fleet's servers are: the run's cost
-        // should not depend on whether its last invocations happened to
-        // end just before or just after it.
-        let running: Vec<(u32, bool, SimTime)> = self
-            .calls
-            .invocations
-            .live()
-            .filter(|v| v.holder != NIL)
-            .map(|v| {
-                let provisioned = self.instances[v.holder as usize].provisioned;
-                (self.calls.target(v.node), provisioned, end - v.start)
-            })
-            .collect();
-        for (func, provisioned, ran) in running {
-            self.bill(func, provisioned, ran, self.counted(end));
-        }
-        let in_flight = self.calls.in_flight(warmup);
-        let measured_s = (end - warmup).as_secs_f64();
-        let mut functions = Vec::with_capacity(self.functions.len());
-        let mut total = CostBreakdown {
-            gateway_usd: self.gateway_usd,
-            provisioned_usd: self.provisioned_rate * measured_s,
-            ..Default::default()
-        };
-        let mut idle_gb_seconds = 0.0;
-        for f in &mut self.functions {
-            let idle = f.idle_level.summary(end, warmup);
-            let idle_gb_s = idle.mean * measured_s * f.spec.memory_gb();
-            idle_gb_seconds += idle_gb_s;
-            let cost = CostBreakdown {
-                compute_usd: f.compute_usd,
-                requests_usd: f.requests_usd,
-                provisioned_usd: f.spec.provisioned as f64
-                    * f.spec.memory_gb()
-                    * f.spec.pricing.provisioned_gb_second
-                    * measured_s,
-                ..Default::default()
-            };
-            total.compute_usd += cost.compute_usd;
-            total.requests_usd += cost.requests_usd;
-            functions.push(FunctionResult {
-                name: f.spec.name.clone(),
-                memory_mb: f.spec.memory_mb,
-                invocations: f.invocations,
-                cold_starts: f.cold_starts,
-                throttled: f.throttled,
-                async_throttled: f.async_throttled,
-                instances: f.instances_level.summary(end, warmup),
-                provisioned: f.spec.provisioned,
-                idle_gb_seconds: idle_gb_s,
-                billed_gb_seconds: f.billed_gb_seconds,
-                billed_invocations: f.billed_invocations,
-                cost,
-            });
-        }
-        if free_tier {
-            apply_free_tier(&mut total, &functions, measured_s);
-        }
-        let instances = self.total_level.summary(end, warmup);
-        let stats = self.stats.finish(end, in_flight);
-        ServerlessRun {
-            cold_completed: self.cold_completed,
-            instances,
-            idle_gb_seconds,
-            functions,
-            cost: total,
-            stats,
-        }
-    }
 }
-
-/// The monthly free tier (1 M requests, 400,000 GB-s), pro rata to the
-/// measured period, taken off the request and compute charges.
-fn apply_free_tier(total: &mut CostBreakdown, functions: &[FunctionResult], measured_s: f64) {
-    use crate::scenario::catalog::lambda_defaults as d;
-    let share = measured_s / (crate::results::cost::HOURS_PER_MONTH * 3600.0);
-    let requests: u64 = functions.iter().map(|f| f.billed_invocations).sum();
-    let gb_seconds: f64 = functions.iter().map(|f| f.billed_gb_seconds).sum();
-    if requests > 0 {
-        let per_request = total.requests_usd / requests as f64;
-        let free = (d::FREE_REQUESTS_PER_MONTH * share).min(requests as f64);
-        total.requests_usd -= free * per_request;
-    }
-    if gb_seconds > 0.0 {
-        let per_gb_s = total.compute_usd / gb_seconds;
-        let free = (d::FREE_GB_SECONDS_PER_MONTH * share).min(gb_seconds);
-        total.compute_usd -= free * per_gb_s;
-    }
-}
-
-/// What a finished serverless run hands to the summary.
-pub struct ServerlessRun {
-    /// Completed (counted) requests that met a cold start.
-    pub cold_completed: u64,
-    pub instances: LevelSummary,
-    pub idle_gb_seconds: f64,
-    pub functions: Vec<FunctionResult>,
-    pub cost: CostBreakdown,
-    pub stats: RunStats,
-}
-
 impl Model for ServerlessModel {
     type Event = Event;
 
@@ -881,107 +503,6 @@ impl Model for ServerlessModel {
             }
         }
     }
-}
-
-impl Kind for ServerlessSpec {
-    type Model = ServerlessModel;
-
-    fn build(&self, scenario: &Scenario, replication: u32) -> ServerlessModel {
-        ServerlessModel::new(scenario, self, replication)
-    }
-
-    fn finish(&self, scenario: &Scenario, model: ServerlessModel) -> Outcome {
-        let run = model.finish(scenario.duration, self.free_tier);
-        let stats = run.stats;
-        // Executions over instance capacity (instances × per-instance slots).
-        let slots: f64 = run
-            .functions
-            .iter()
-            .zip(&self.functions)
-            .map(|(r, f)| r.instances.mean * f.instance_concurrency as f64)
-            .sum();
-        let busy = stats.mean_level(stats.measured_areas.busy);
-        let c = stats.counts;
-        let details = ServerlessResult {
-            cold_starts: run.functions.iter().map(|f| f.cold_starts).sum(),
-            cold_start_fraction: if c.completed > 0 {
-                run.cold_completed as f64 / c.completed as f64
-            } else {
-                0.0
-            },
-            throttled: run.functions.iter().map(|f| f.throttled).sum(),
-            async_throttled: run.functions.iter().map(|f| f.async_throttled).sum(),
-            instances: run.instances,
-            idle_gb_seconds: run.idle_gb_seconds,
-            functions: run.functions,
-        };
-        Outcome {
-            stats,
-            servers: run.instances.peak as u32,
-            instance: format!("{} function(s)", self.functions.len()),
-            utilization: if slots > 0.0 { busy / slots } else { 0.0 },
-            cost: run.cost,
-            prices: price_notes(self),
-            details: KindResult::Serverless(details),
-        }
-    }
-}
-
-/// The prices a serverless bill used: each distinct duration price, the
-/// invocation fee, and provisioned concurrency and the gateway if used.
-fn price_notes(spec: &ServerlessSpec) -> Vec<PriceNote> {
-    let note = |item: String,
-                price_usd: f64,
-                unit: &str,
-                p: &crate::scenario::catalog::ServerlessPricing| {
-        PriceNote {
-            item,
-            price_usd,
-            unit: unit.into(),
-            source: p.source.clone(),
-            date: p.date.clone(),
-        }
-    };
-    let mut prices = Vec::new();
-    let mut seen = Vec::new();
-    for f in &spec.functions {
-        let p = &f.pricing;
-        let key = (f.cpu, p.gb_second.to_bits());
-        if seen.contains(&key) {
-            continue;
-        }
-        seen.push(key);
-        prices.push(note(
-            format!("function duration ({:?})", f.cpu),
-            p.gb_second,
-            "GB-second",
-            p,
-        ));
-    }
-    let p = &spec.functions[0].pricing;
-    prices.push(note(
-        "function invocations".into(),
-        p.request_per_million,
-        "million requests",
-        p,
-    ));
-    if spec.functions.iter().any(|f| f.provisioned > 0) {
-        prices.push(note(
-            "provisioned concurrency".into(),
-            p.provisioned_gb_second,
-            "GB-second",
-            p,
-        ));
-    }
-    if p.gateway_per_million > 0.0 {
-        prices.push(note(
-            format!("API gateway ({:?})", spec.gateway),
-            p.gateway_per_million,
-            "million requests",
-            p,
-        ));
-    }
-    prices
 }
 
 #[cfg(test)]
@@ -1023,7 +544,7 @@ keep_alive = "30s"
         while let Some((_, event)) = sched.pop_before(scenario.duration) {
             m.handle(event, &mut sched);
             let f = &m.functions[0];
-            let limit = stale_limit(f.instances);
+            let limit = super::instances::stale_limit(f.instances);
             assert!(f.newest.len() <= limit, "{} > {limit}", f.newest.len());
             assert!(f.partial.len() <= limit, "{} > {limit}", f.partial.len());
             crowded += (f.newest.len().max(f.partial.len()) > limit / 2) as u64;

@@ -1,0 +1,242 @@
+//! What a serverless run costs and reports: per-invocation billing, the
+//! closing of a run (invocations still running, provisioned concurrency,
+//! the free tier) and the serverless kind's outcome with its price notes.
+
+use super::{NIL, ServerlessModel};
+use crate::architectures::{Kind, Outcome};
+use crate::results::cost::CostBreakdown;
+use crate::results::stats::RunStats;
+use crate::results::summary::{
+    FunctionResult, KindResult, LevelSummary, PriceNote, ServerlessResult,
+};
+use crate::scenario::{Scenario, ServerlessSpec};
+use crate::time::SimTime;
+
+impl ServerlessModel {
+    /// Bills one invocation that ran for `ran`: its duration rounded up to
+    /// the millisecond times its memory, at the on-demand or provisioned
+    /// rate, plus the request fee; into the results if `counted`.
+    pub(super) fn bill(&mut self, func: u32, provisioned: bool, ran: SimTime, counted: bool) {
+        let f = &mut self.functions[func as usize];
+        let ms = ran.as_nanos().div_ceil(1_000_000);
+        let gb_seconds = ms as f64 / 1e3 * f.spec.memory_gb();
+        let rate = if provisioned {
+            f.spec.pricing.provisioned_execution_gb_second
+        } else {
+            f.spec.pricing.gb_second
+        };
+        let request = f.spec.pricing.request_per_million / 1e6;
+        if counted {
+            f.billed_gb_seconds += gb_seconds;
+            f.billed_invocations += 1;
+            f.compute_usd += gb_seconds * rate;
+            f.requests_usd += request;
+        }
+        self.stats.add_cost(gb_seconds * rate + request);
+    }
+
+    /// Closes the run at `end`: statistics, per-function results and cost.
+    pub fn finish(mut self, end: SimTime, free_tier: bool) -> ServerlessRun {
+        let warmup = self.warmup;
+        // Invocations still running at the end have been billed for what
+        // ran inside the run, as a fleet's servers are: the run's cost
+        // should not depend on whether its last invocations happened to
+        // end just before or just after it.
+        let running: Vec<(u32, bool, SimTime)> = self
+            .calls
+            .invocations
+            .live()
+            .filter(|v| v.holder != NIL)
+            .map(|v| {
+                let provisioned = self.instances[v.holder as usize].provisioned;
+                (self.calls.target(v.node), provisioned, end - v.start)
+            })
+            .collect();
+        for (func, provisioned, ran) in running {
+            self.bill(func, provisioned, ran, self.counted(end));
+        }
+        let in_flight = self.calls.in_flight(warmup);
+        let measured_s = (end - warmup).as_secs_f64();
+        let mut functions = Vec::with_capacity(self.functions.len());
+        let mut total = CostBreakdown {
+            gateway_usd: self.gateway_usd,
+            provisioned_usd: self.provisioned_rate * measured_s,
+            ..Default::default()
+        };
+        let mut idle_gb_seconds = 0.0;
+        for f in &mut self.functions {
+            let idle = f.idle_level.summary(end, warmup);
+            let idle_gb_s = idle.mean * measured_s * f.spec.memory_gb();
+            idle_gb_seconds += idle_gb_s;
+            let cost = CostBreakdown {
+                compute_usd: f.compute_usd,
+                requests_usd: f.requests_usd,
+                provisioned_usd: f.spec.provisioned as f64
+                    * f.spec.memory_gb()
+                    * f.spec.pricing.provisioned_gb_second
+                    * measured_s,
+                ..Default::default()
+            };
+            total.compute_usd += cost.compute_usd;
+            total.requests_usd += cost.requests_usd;
+            functions.push(FunctionResult {
+                name: f.spec.name.clone(),
+                memory_mb: f.spec.memory_mb,
+                invocations: f.invocations,
+                cold_starts: f.cold_starts,
+                throttled: f.throttled,
+                async_throttled: f.async_throttled,
+                instances: f.instances_level.summary(end, warmup),
+                provisioned: f.spec.provisioned,
+                idle_gb_seconds: idle_gb_s,
+                billed_gb_seconds: f.billed_gb_seconds,
+                billed_invocations: f.billed_invocations,
+                cost,
+            });
+        }
+        if free_tier {
+            apply_free_tier(&mut total, &functions, measured_s);
+        }
+        let instances = self.total_level.summary(end, warmup);
+        let stats = self.stats.finish(end, in_flight);
+        ServerlessRun {
+            cold_completed: self.cold_completed,
+            instances,
+            idle_gb_seconds,
+            functions,
+            cost: total,
+            stats,
+        }
+    }
+}
+
+/// The monthly free tier (1 M requests, 400,000 GB-s), pro rata to the
+/// measured period, taken off the request and compute charges.
+fn apply_free_tier(total: &mut CostBreakdown, functions: &[FunctionResult], measured_s: f64) {
+    use crate::scenario::catalog::lambda_defaults as d;
+    let share = measured_s / (crate::results::cost::HOURS_PER_MONTH * 3600.0);
+    let requests: u64 = functions.iter().map(|f| f.billed_invocations).sum();
+    let gb_seconds: f64 = functions.iter().map(|f| f.billed_gb_seconds).sum();
+    if requests > 0 {
+        let per_request = total.requests_usd / requests as f64;
+        let free = (d::FREE_REQUESTS_PER_MONTH * share).min(requests as f64);
+        total.requests_usd -= free * per_request;
+    }
+    if gb_seconds > 0.0 {
+        let per_gb_s = total.compute_usd / gb_seconds;
+        let free = (d::FREE_GB_SECONDS_PER_MONTH * share).min(gb_seconds);
+        total.compute_usd -= free * per_gb_s;
+    }
+}
+
+/// What a finished serverless run hands to the summary.
+pub struct ServerlessRun {
+    /// Completed (counted) requests that met a cold start.
+    pub cold_completed: u64,
+    pub instances: LevelSummary,
+    pub idle_gb_seconds: f64,
+    pub functions: Vec<FunctionResult>,
+    pub cost: CostBreakdown,
+    pub stats: RunStats,
+}
+
+impl Kind for ServerlessSpec {
+    type Model = ServerlessModel;
+
+    fn build(&self, scenario: &Scenario, replication: u32) -> ServerlessModel {
+        ServerlessModel::new(scenario, self, replication)
+    }
+
+    fn finish(&self, scenario: &Scenario, model: ServerlessModel) -> Outcome {
+        let run = model.finish(scenario.duration, self.free_tier);
+        let stats = run.stats;
+        // Executions over instance capacity (instances × per-instance slots).
+        let slots: f64 = run
+            .functions
+            .iter()
+            .zip(&self.functions)
+            .map(|(r, f)| r.instances.mean * f.instance_concurrency as f64)
+            .sum();
+        let busy = stats.mean_level(stats.measured_areas.busy);
+        let c = stats.counts;
+        let details = ServerlessResult {
+            cold_starts: run.functions.iter().map(|f| f.cold_starts).sum(),
+            cold_start_fraction: if c.completed > 0 {
+                run.cold_completed as f64 / c.completed as f64
+            } else {
+                0.0
+            },
+            throttled: run.functions.iter().map(|f| f.throttled).sum(),
+            async_throttled: run.functions.iter().map(|f| f.async_throttled).sum(),
+            instances: run.instances,
+            idle_gb_seconds: run.idle_gb_seconds,
+            functions: run.functions,
+        };
+        Outcome {
+            stats,
+            servers: run.instances.peak as u32,
+            instance: format!("{} function(s)", self.functions.len()),
+            utilization: if slots > 0.0 { busy / slots } else { 0.0 },
+            cost: run.cost,
+            prices: price_notes(self),
+            details: KindResult::Serverless(details),
+        }
+    }
+}
+
+/// The prices a serverless bill used: each distinct duration price, the
+/// invocation fee, and provisioned concurrency and the gateway if used.
+fn price_notes(spec: &ServerlessSpec) -> Vec<PriceNote> {
+    let note = |item: String,
+                price_usd: f64,
+                unit: &str,
+                p: &crate::scenario::catalog::ServerlessPricing| {
+        PriceNote {
+            item,
+            price_usd,
+            unit: unit.into(),
+            source: p.source.clone(),
+            date: p.date.clone(),
+        }
+    };
+    let mut prices = Vec::new();
+    let mut seen = Vec::new();
+    for f in &spec.functions {
+        let p = &f.pricing;
+        let key = (f.cpu, p.gb_second.to_bits());
+        if seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        prices.push(note(
+            format!("function duration ({:?})", f.cpu),
+            p.gb_second,
+            "GB-second",
+            p,
+        ));
+    }
+    let p = &spec.functions[0].pricing;
+    prices.push(note(
+        "function invocations".into(),
+        p.request_per_million,
+        "million requests",
+        p,
+    ));
+    if spec.functions.iter().any(|f| f.provisioned > 0) {
+        prices.push(note(
+            "provisioned concurrency".into(),
+            p.provisioned_gb_second,
+            "GB-second",
+            p,
+        ));
+    }
+    if p.gateway_per_million > 0.0 {
+        prices.push(note(
+            format!("API gateway ({:?})", spec.gateway),
+            p.gateway_per_million,
+            "million requests",
+            p,
+        ));
+    }
+    prices
+}

@@ -1,0 +1,259 @@
+//! A function's instances: creating them, the idle list (oldest first)
+//! and keep-alive expiry, the lists of partly busy and newest instances,
+//! and finding capacity for an invocation within the limits.
+
+use super::{Blocked, Event, Instance, NIL, ServerlessModel};
+use crate::engine::Scheduler;
+use crate::scenario::IdleSelection;
+use crate::time::SimTime;
+
+/// How long a function's lazily cleaned lists may grow before they are
+/// compacted: twice its instances, and some slack so small pools never
+/// compact.
+#[inline]
+pub(super) fn stale_limit(instances: u32) -> usize {
+    2 * instances as usize + 64
+}
+
+impl ServerlessModel {
+    pub(super) fn new_instance(&mut self, func: u32, now: SimTime, provisioned: bool) -> u32 {
+        let inst = Instance {
+            func,
+            active: 0,
+            started: now,
+            last_used: now,
+            provisioned,
+            alive: true,
+            ready_at: now,
+            prev: NIL,
+            next: NIL,
+            idle_epoch: 0,
+        };
+        let id = match self.free_instances.pop() {
+            Some(id) => {
+                let epoch = self.instances[id as usize].idle_epoch;
+                self.instances[id as usize] = Instance {
+                    idle_epoch: epoch.wrapping_add(1),
+                    ..inst
+                };
+                id
+            }
+            None => {
+                self.instances.push(inst);
+                (self.instances.len() - 1) as u32
+            }
+        };
+        let warmup = self.warmup;
+        let f = &mut self.functions[func as usize];
+        f.instances += 1;
+        f.instances_level.set(now, f.instances as u64, warmup);
+        self.total_instances += 1;
+        self.total_level.set(now, self.total_instances, warmup);
+        self.stats.set_servers(self.total_instances);
+        id
+    }
+
+    #[inline]
+    pub(super) fn set_total_idle(&mut self, delta: i64) {
+        self.total_idle = self.total_idle.wrapping_add_signed(delta);
+        self.stats.set_idle(self.total_idle);
+    }
+
+    pub(super) fn unlink_idle(&mut self, id: u32, now: SimTime) {
+        let Instance {
+            prev, next, func, ..
+        } = self.instances[id as usize];
+        let f = &mut self.functions[func as usize];
+        if prev == NIL {
+            f.idle_head = next;
+        } else {
+            self.instances[prev as usize].next = next;
+        }
+        if next == NIL {
+            f.idle_tail = prev;
+        } else {
+            self.instances[next as usize].prev = prev;
+        }
+        f.idle_count -= 1;
+        f.idle_level.set(now, f.idle_count as u64, self.warmup);
+        self.set_total_idle(-1);
+        let i = &mut self.instances[id as usize];
+        i.prev = NIL;
+        i.next = NIL;
+        i.idle_epoch = i.idle_epoch.wrapping_add(1);
+    }
+
+    /// The instance finished its last invocation at `now`.
+    pub(super) fn become_idle(&mut self, id: u32, now: SimTime, sched: &mut Scheduler<Event>) {
+        let inst = self.instances[id as usize];
+        self.set_total_idle(1);
+        let f = &mut self.functions[inst.func as usize];
+        if inst.provisioned {
+            f.provisioned_idle.push(id);
+            return;
+        }
+        let tail = f.idle_tail;
+        if tail == NIL {
+            f.idle_head = id;
+        } else {
+            self.instances[tail as usize].next = id;
+        }
+        f.idle_tail = id;
+        f.idle_count += 1;
+        f.idle_level.set(now, f.idle_count as u64, self.warmup);
+        let i = &mut self.instances[id as usize];
+        i.prev = tail;
+        i.next = NIL;
+        i.last_used = now;
+        i.idle_epoch = i.idle_epoch.wrapping_add(1);
+        if f.spec.idle_selection == IdleSelection::Newest {
+            f.newest.push((i.started, id, i.idle_epoch));
+        }
+        if !f.expire_pending {
+            f.expire_pending = true;
+            sched.schedule(now + f.spec.keep_alive, Event::Expire { func: inst.func });
+        }
+        self.keep_lists_lean(inst.func);
+    }
+
+    /// Bounds a function's lazily cleaned lists. Stale entries of the
+    /// `newest` heap and the `partial` list are dropped when popped, but an
+    /// instance that expires below newer ones leaves its entry behind, so
+    /// without this the lists could grow with the length of the run. Once a
+    /// list is over twice the function's instances (plus slack) it is
+    /// compacted: amortised O(1) per entry pushed.
+    #[inline]
+    pub(super) fn keep_lists_lean(&mut self, func: u32) {
+        let f = &self.functions[func as usize];
+        let limit = stale_limit(f.instances);
+        if f.newest.len() > limit {
+            self.compact_newest(func);
+        }
+        if self.functions[func as usize].partial.len() > limit {
+            self.compact_partial(func);
+        }
+    }
+
+    #[cold]
+    pub(super) fn compact_newest(&mut self, func: u32) {
+        let instances = &self.instances;
+        self.functions[func as usize]
+            .newest
+            .retain(|&(_, id, epoch)| {
+                let i = &instances[id as usize];
+                i.alive && i.idle_epoch == epoch && i.active == 0
+            });
+    }
+
+    #[cold]
+    pub(super) fn compact_partial(&mut self, func: u32) {
+        let k = self.functions[func as usize].spec.instance_concurrency;
+        let instances = &self.instances;
+        let seen = &mut self.scratch;
+        seen.clear();
+        seen.resize(instances.len(), false);
+        let partial = &mut self.functions[func as usize].partial;
+        // Walk from the top (the end), keep what is live and first seen.
+        let mut kept = 0;
+        for r in (0..partial.len()).rev() {
+            let id = partial[r];
+            let i = &instances[id as usize];
+            if i.alive && i.func == func && i.active > 0 && i.active < k && !seen[id as usize] {
+                seen[id as usize] = true;
+                kept += 1;
+                let w = partial.len() - kept;
+                partial[w] = id;
+            }
+        }
+        let n = partial.len();
+        partial.drain(..n - kept);
+    }
+
+    pub(super) fn on_expire(&mut self, func: u32, now: SimTime, sched: &mut Scheduler<Event>) {
+        let keep_alive = self.functions[func as usize].spec.keep_alive;
+        self.functions[func as usize].expire_pending = false;
+        loop {
+            let head = self.functions[func as usize].idle_head;
+            if head == NIL {
+                break;
+            }
+            let deadline = self.instances[head as usize].last_used + keep_alive;
+            if deadline > now {
+                // The old head was reused; wake again for the new one.
+                self.functions[func as usize].expire_pending = true;
+                sched.schedule(deadline, Event::Expire { func });
+                break;
+            }
+            self.unlink_idle(head, now);
+            self.instances[head as usize].alive = false;
+            self.free_instances.push(head);
+            let warmup = self.warmup;
+            let f = &mut self.functions[func as usize];
+            f.instances -= 1;
+            f.instances_level.set(now, f.instances as u64, warmup);
+            self.total_instances -= 1;
+            self.total_level.set(now, self.total_instances, warmup);
+            self.stats.set_servers(self.total_instances);
+        }
+        // Fewer instances: the lists' allowance shrinks with them.
+        self.keep_lists_lean(func);
+    }
+
+    /// Finds capacity for one invocation of `func`: a warm instance, or a
+    /// new (cold) one. Returns the instance and whether it is cold.
+    pub(super) fn acquire(&mut self, func: u32, now: SimTime) -> Result<(u32, bool), Blocked> {
+        let fi = func as usize;
+        {
+            let f = &self.functions[fi];
+            if self.account_busy >= self.concurrency_limit || f.busy >= f.cap {
+                return Err(Blocked::Concurrency);
+            }
+        }
+        if let Some(id) = self.functions[fi].provisioned_idle.pop() {
+            self.set_total_idle(-1);
+            return Ok((id, false));
+        }
+        let k = self.functions[fi].spec.instance_concurrency;
+        if k > 1 {
+            while let Some(id) = self.functions[fi].partial.pop() {
+                let i = &self.instances[id as usize];
+                // Entries may be stale: the id may since have been reused,
+                // even by another function.
+                if i.alive && i.func == func && i.active > 0 && i.active < k {
+                    return Ok((id, false));
+                }
+            }
+        }
+        let f = &mut self.functions[fi];
+        let warm = match f.spec.idle_selection {
+            IdleSelection::Mru => f.idle_tail,
+            IdleSelection::Lru => f.idle_head,
+            IdleSelection::Newest => loop {
+                match f.newest.pop() {
+                    None => break NIL,
+                    Some((_, id, epoch)) => {
+                        let i = &self.instances[id as usize];
+                        if i.alive && i.idle_epoch == epoch && i.active == 0 {
+                            break id;
+                        }
+                    }
+                }
+            },
+        };
+        if warm != NIL {
+            self.unlink_idle(warm, now);
+            return Ok((warm, false));
+        }
+        let per = f.spec.scale_per;
+        if now >= f.scale_window + per {
+            f.scale_window = SimTime(now.as_nanos() - now.as_nanos() % per.as_nanos());
+            f.scale_created = 0;
+        }
+        if f.scale_created >= f.spec.scale_instances {
+            return Err(Blocked::ScaleRate);
+        }
+        f.scale_created += 1;
+        let id = self.new_instance(func, now, false);
+        Ok((id, true))
+    }
+}
