@@ -4,6 +4,7 @@
 //! CSV files, [`azure`] for multi-function Azure Functions traces).
 
 pub mod azure;
+mod buckets;
 pub mod profile;
 pub mod shapes;
 pub mod trace;

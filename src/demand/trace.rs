@@ -12,7 +12,8 @@
 //! after it). A `rate-csv` bucket of n requests yields exactly n arrivals
 //! inside it, spread as sorted uniform times (Poisson) or evenly.
 
-use crate::demand::{ArrivalMode, RateProfile, Segment};
+use crate::demand::buckets::rate_of_counts;
+use crate::demand::{ArrivalMode, RateProfile};
 use crate::rng::Stream;
 use crate::time::{NANOS_PER_SEC, SimTime};
 use rand::Rng;
@@ -383,28 +384,10 @@ impl Trace {
                 i += 1;
             }
         }
-        let secs = bin as f64 / NANOS_PER_SEC as f64;
-        let mut segments = Vec::new();
-        let laps = if self.options.repeat {
-            (horizon_bins as usize).div_ceil(n)
-        } else {
-            1
-        };
-        for lap in 0..laps {
-            let lap_start = self.sim_time(0, lap as u64).as_nanos();
-            for (i, c) in counts.iter().enumerate() {
-                let t = lap_start + (i as i128 * bin) as u64;
-                segments.push(Segment::flat(SimTime(t), c / secs));
-            }
-        }
-        // After the last lap (or the trace), no more demand.
-        let end = self
-            .sim_time(0, laps as u64)
-            .as_nanos()
-            .max(n as u64 * bin as u64);
-        segments.push(Segment::flat(SimTime(end), 0.0));
-        segments.dedup_by_key(|s| s.start);
-        Ok(RateProfile::steps(segments))
+        let repeat = self.options.repeat;
+        Ok(rate_of_counts(&counts, repeat, horizon, |lap, i| {
+            self.sim_time(0, lap) + SimTime((i as i128 * bin) as u64)
+        }))
     }
 
     /// The replayed window of trace time, from the first row: start and end.

@@ -16,8 +16,9 @@
 //! summarise the selected functions' rate), each pass in fixed memory.
 
 use super::{AzureError, AzureFunction, AzureOptions, AzureTrace, CsvFile, MINUTE, select};
+use crate::demand::buckets::rate_of_counts;
 use crate::demand::trace::{Spread, parse_timestamp, scaled_count};
-use crate::demand::{ArrivalMode, RateProfile, Segment};
+use crate::demand::{ArrivalMode, RateProfile};
 use crate::dist::Dist;
 use crate::results::metrics::Histogram;
 use crate::rng::Stream;
@@ -302,38 +303,13 @@ pub(super) fn load(options: AzureOptions) -> Result<AzureTrace, AzureError> {
     })
 }
 
-/// The expected rate: each trace minute's count × scale, over its span in
+/// The expected rate: each trace minute's count × scale over its span in
 /// simulated time, lap after lap to the horizon.
 fn rate_profile(inv: &Invocations, per_minute: &[u64], horizon: SimTime) -> RateProfile {
-    let lap_end = |lap: u64| inv.sim_time(inv.start, lap);
-    let laps = if inv.repeat {
-        let lap = lap_end(1).as_nanos().max(1);
-        horizon.as_nanos().div_ceil(lap).max(1)
-    } else {
-        1
-    };
-    let mut segments = Vec::with_capacity(laps as usize * per_minute.len() + 1);
-    for lap in 0..laps {
-        let next_lap = lap_end(lap + 1);
-        for (m, &c) in per_minute.iter().enumerate() {
-            let rel = inv.start + m as i128 * MINUTE as i128;
-            let a = inv.sim_time(rel, lap);
-            let b = inv.sim_time(rel + MINUTE as i128, lap).min(next_lap);
-            if b > a {
-                let secs = (b - a).as_secs_f64();
-                // A lap's last minute may be cut short: its count over
-                // a full minute keeps the rate honest.
-                let full = inv.sim_time(rel + MINUTE as i128, lap) - a;
-                segments.push(Segment::flat(
-                    a,
-                    c as f64 * inv.scale / full.as_secs_f64().max(secs),
-                ));
-            }
-        }
-    }
-    segments.push(Segment::flat(lap_end(laps), 0.0));
-    segments.dedup_by_key(|s| s.start);
-    RateProfile::steps(segments)
+    let expected: Vec<f64> = per_minute.iter().map(|&c| c as f64 * inv.scale).collect();
+    rate_of_counts(&expected, inv.repeat, horizon, |lap, m| {
+        inv.sim_time(inv.start + m as i128 * MINUTE as i128, lap)
+    })
 }
 
 /// A heap entry: start in trace time, then file order to break ties.

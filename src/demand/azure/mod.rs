@@ -18,7 +18,8 @@
 //! the `invocations` module for how it is streamed although its rows are not in
 //! start order.
 
-use crate::demand::{ArrivalMode, RateProfile, Segment};
+use crate::demand::buckets::rate_of_counts;
+use crate::demand::{ArrivalMode, RateProfile};
 use crate::dist::Dist;
 use crate::rng::Stream;
 use crate::time::{NANOS_PER_SEC, SimTime};
@@ -344,25 +345,14 @@ impl AzureTrace {
             });
             counts.push(row.counts);
         }
-        // The expected rate per (sped-up) minute, lap after lap.
+        // The expected count per (sped-up) minute, lap after lap.
         let per_minute: Vec<f64> = (0..minutes)
             .map(|m| counts.iter().map(|c| c[m] as u64).sum::<u64>() as f64 * options.scale)
             .collect();
         let width = minute_width(options.speedup);
-        let laps = if options.repeat {
-            (options.horizon.as_nanos().div_ceil(width * minutes as u64)).max(1)
-        } else {
-            1
-        };
-        let mut segments = Vec::with_capacity(laps as usize * minutes + 1);
-        for i in 0..laps * minutes as u64 {
-            let n = per_minute[(i % minutes as u64) as usize];
-            segments.push(Segment::flat(
-                SimTime(i * width),
-                n / (width as f64 / NANOS_PER_SEC as f64),
-            ));
-        }
-        segments.push(Segment::flat(SimTime(laps * minutes as u64 * width), 0.0));
+        let profile = rate_of_counts(&per_minute, options.repeat, options.horizon, |lap, i| {
+            SimTime((lap * minutes as u64 + i as u64) * width)
+        });
         Ok(AzureTrace {
             options,
             functions,
@@ -372,7 +362,7 @@ impl AzureTrace {
             rows: file_rows,
             file_functions: file_rows as usize,
             requests,
-            profile: RateProfile::steps(segments),
+            profile,
         })
     }
 }
