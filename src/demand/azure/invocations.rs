@@ -62,6 +62,11 @@ impl Invocations {
         SimTime(ns.clamp(0, u64::MAX as i128) as u64)
     }
 
+    /// Where trace minute `m` of the window starts, in lap `lap`.
+    fn minute_edge(&self, lap: u64, m: usize) -> SimTime {
+        self.sim_time(self.start + m as i128 * MINUTE as i128, lap)
+    }
+
     fn in_window(&self, rel: i128) -> bool {
         rel >= self.start && self.end.is_none_or(|e| rel < e)
     }
@@ -285,7 +290,7 @@ pub(super) fn load(options: AzureOptions) -> Result<AzureTrace, AzureError> {
                 total: seen[i].in_window,
                 work: Dist::empirical(points).expect("quantiles make a percentile table"),
                 memory_mb: None,
-                peak_rps: super::peak_rps(own, &options),
+                peak_rps: super::peak_rps(own, &options, |lap, m| inv.minute_edge(lap, m)),
             }
         })
         .collect();
@@ -308,7 +313,7 @@ pub(super) fn load(options: AzureOptions) -> Result<AzureTrace, AzureError> {
 fn rate_profile(inv: &Invocations, per_minute: &[u64], horizon: SimTime) -> RateProfile {
     let expected: Vec<f64> = per_minute.iter().map(|&c| c as f64 * inv.scale).collect();
     rate_of_counts(&expected, inv.repeat, horizon, |lap, m| {
-        inv.sim_time(inv.start + m as i128 * MINUTE as i128, lap)
+        inv.minute_edge(lap, m)
     })
 }
 

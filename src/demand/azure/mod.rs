@@ -275,6 +275,10 @@ impl AzureTrace {
             });
         }
         let minutes = end - first;
+        let width = minute_width(options.speedup);
+        // Minute i of lap `lap` in simulated time: laps follow each other
+        // without a gap, every minute whole.
+        let minute_edge = |lap: u64, i: usize| SimTime((lap * minutes as u64 + i as u64) * width);
         if minutes < all_minutes {
             for r in &mut rows {
                 r.counts = r.counts[first..end].to_vec();
@@ -335,7 +339,7 @@ impl AzureTrace {
             let cpu_share = (mb / crate::scenario::catalog::lambda_defaults::MB_PER_VCPU).min(1.0);
             let work = work.scaled_empirical(cpu_share).unwrap_or(work);
             functions.push(AzureFunction {
-                peak_rps: peak_rps(&row.counts, &options),
+                peak_rps: peak_rps(&row.counts, &options, minute_edge),
                 name: names[i].clone(),
                 hash: row.hash,
                 trigger: row.trigger,
@@ -349,10 +353,7 @@ impl AzureTrace {
         let per_minute: Vec<f64> = (0..minutes)
             .map(|m| counts.iter().map(|c| c[m] as u64).sum::<u64>() as f64 * options.scale)
             .collect();
-        let width = minute_width(options.speedup);
-        let profile = rate_of_counts(&per_minute, options.repeat, options.horizon, |lap, i| {
-            SimTime((lap * minutes as u64 + i as u64) * width)
-        });
+        let profile = rate_of_counts(&per_minute, options.repeat, options.horizon, minute_edge);
         Ok(AzureTrace {
             options,
             functions,
@@ -426,13 +427,20 @@ fn cdf(points: &[(f64, f64)], x: f64, left: bool) -> f64 {
     a.0 + (b.0 - a.0) * (x - a.1) / (b.1 - a.1)
 }
 
-/// The highest of a function's per-minute counts among the minutes the run
-/// reaches, as a rate in simulated time.
-fn peak_rps(per_minute: &[u32], options: &AzureOptions) -> f64 {
-    let width = minute_width(options.speedup);
-    let reached = options.horizon.as_nanos().div_ceil(width).max(1) as usize;
-    let most = per_minute.iter().take(reached).max().copied().unwrap_or(0);
-    most as f64 * options.scale / (width as f64 / NANOS_PER_SEC as f64)
+/// A function's busiest minute within the run, as a rate in simulated time:
+/// the peak of its own rate profile, so that a cut last minute counts as it
+/// does for the whole trace's (see `demand::buckets`). `edge` places the
+/// minutes as for the whole trace's profile.
+fn peak_rps(
+    per_minute: &[u32],
+    options: &AzureOptions,
+    edge: impl Fn(u64, usize) -> SimTime,
+) -> f64 {
+    let expected: Vec<f64> = per_minute
+        .iter()
+        .map(|&c| c as f64 * options.scale)
+        .collect();
+    rate_of_counts(&expected, options.repeat, options.horizon, edge).peak(options.horizon)
 }
 
 /// How long a trace minute lasts in simulated time, in ns.
