@@ -13,5 +13,6 @@ pub mod shapes;
 mod spread;
 mod timestamp;
 pub mod trace;
+mod trace_file;
 
 pub use profile::{ArrivalMode, ArrivalProcess, RateProfile, Segment};

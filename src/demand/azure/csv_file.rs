@@ -3,6 +3,7 @@
 //! file, the file and the line.
 
 use super::options::AzureError;
+use crate::demand::trace_file::csv_reader;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
@@ -26,11 +27,7 @@ impl CsvFile {
         Ok(CsvFile {
             key,
             path: path.to_path_buf(),
-            csv: csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .trim(csv::Trim::All)
-                .from_reader(BufReader::with_capacity(1 << 16, file)),
+            csv: csv_reader(file),
             record: csv::StringRecord::new(),
             line: 0,
         })

@@ -6,6 +6,7 @@ use super::rows::{Row, Rows, open_csv};
 use crate::demand::RateProfile;
 use crate::demand::buckets::rate_of_counts;
 use crate::demand::timestamp::parse_timestamp;
+use crate::demand::trace_file::sped_up;
 use crate::time::{NANOS_PER_SEC, SimTime};
 
 const MINUTE: i128 = 60 * NANOS_PER_SEC as i128;
@@ -199,14 +200,7 @@ impl Trace {
 
     /// Maps a trace time (ns from `start`) of lap `lap` to simulated time.
     pub(super) fn sim_time(&self, rel: i128, lap: u64) -> SimTime {
-        let t = rel + lap as i128 * self.period;
-        let speedup = self.options.speedup;
-        let ns = if speedup == 1.0 {
-            t
-        } else {
-            (t as f64 / speedup).round() as i128
-        };
-        SimTime(ns.clamp(0, u64::MAX as i128) as u64)
+        sped_up(rel + lap as i128 * self.period, self.options.speedup)
     }
 
     /// The second pass: expected requests per minute of simulated time (or

@@ -4,6 +4,7 @@
 
 use super::options::TraceError;
 use crate::demand::timestamp::parse_timestamp;
+use crate::demand::trace_file::csv_reader;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::PathBuf;
@@ -27,11 +28,7 @@ pub(super) struct Rows {
 
 pub(super) fn open_csv(path: &PathBuf) -> Result<csv::Reader<BufReader<File>>, TraceError> {
     let file = File::open(path).map_err(|e| TraceError::file(format!("cannot read it: {e}")))?;
-    Ok(csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(BufReader::with_capacity(1 << 16, file)))
+    Ok(csv_reader(file))
 }
 
 impl Rows {

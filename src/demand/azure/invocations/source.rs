@@ -6,6 +6,7 @@ use super::super::csv_file::CsvFile;
 use super::super::minutes::MINUTE;
 use super::super::options::AzureError;
 use crate::demand::timestamp::parse_timestamp;
+use crate::demand::trace_file::sped_up;
 use crate::time::SimTime;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -36,13 +37,7 @@ pub(in crate::demand::azure) struct Invocations {
 impl Invocations {
     /// Trace time `rel` (from `origin`) of lap `lap`, in simulated time.
     pub(super) fn sim_time(&self, rel: i128, lap: u64) -> SimTime {
-        let t = rel - self.start + lap as i128 * self.period;
-        let ns = if self.speedup == 1.0 {
-            t
-        } else {
-            (t as f64 / self.speedup).round() as i128
-        };
-        SimTime(ns.clamp(0, u64::MAX as i128) as u64)
+        sped_up(rel - self.start + lap as i128 * self.period, self.speedup)
     }
 
     /// Where trace minute `m` of the window starts, in lap `lap`.
