@@ -1,0 +1,28 @@
+//! What every trace file reader shares: how a CSV file is opened (no
+//! header assumed, ragged rows allowed, fields trimmed) and how trace time
+//! becomes simulated time under `speedup`. One place, so that a file one
+//! format reads every format reads alike, and laps line up across formats.
+
+use crate::time::SimTime;
+use std::fs::File;
+use std::io::BufReader;
+
+/// A CSV reader over `file`; headers are found by each format itself.
+pub(crate) fn csv_reader(file: File) -> csv::Reader<BufReader<File>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(BufReader::with_capacity(1 << 16, file))
+}
+
+/// Trace time `t` (ns from the replay's start) in simulated time: divided
+/// by `speedup`, clamped to the simulated clock. A speedup of 1 is exact.
+pub(crate) fn sped_up(t: i128, speedup: f64) -> SimTime {
+    let ns = if speedup == 1.0 {
+        t
+    } else {
+        (t as f64 / speedup).round() as i128
+    };
+    SimTime(ns.clamp(0, u64::MAX as i128) as u64)
+}
