@@ -4,7 +4,8 @@
 
 use super::error::{ErrorContext, ScenarioError};
 use super::functions::count;
-use super::raw::{Metric, RawArchitecture};
+use super::raw::RawArchitecture;
+use super::values::Metric;
 use super::{FleetSpec, fleet_instance, fleet_limits};
 use crate::dist::Dist;
 use crate::time::SimTime;
@@ -111,7 +112,7 @@ pub(super) fn validate_autoscaled(
             (p.metric, t)
         }
     };
-    let dur = |v: &Option<toml::Spanned<super::raw::Dur>>,
+    let dur = |v: &Option<toml::Spanned<super::values::Dur>>,
                name: &str,
                default: SimTime,
                allow_zero: bool| {

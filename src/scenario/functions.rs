@@ -4,8 +4,9 @@
 
 use super::Service;
 use super::error::{ErrorContext, ScenarioError};
-pub use super::raw::IdleSelection;
-use super::raw::{CpuName, GatewayName, RawArchitecture, RawFunctionKeys};
+use super::raw::{RawArchitecture, RawFunctionKeys};
+pub use super::values::IdleSelection;
+use super::values::{CpuName, GatewayName};
 use crate::dist::Dist;
 use crate::scenario::catalog::{self, Cpu, GatewayKind, ServerlessPricing, lambda_defaults as d};
 use crate::time::{SimTime, parse_memory_mb};
@@ -69,20 +70,20 @@ pub(super) fn check_kind_keys(
     key: &str,
     ctx: &ErrorContext,
 ) -> Result<(), ScenarioError> {
-    use super::raw::Kind::{Autoscaled, Fleet, Microservices, Serverless};
+    use super::values::Kind::{Autoscaled, Fleet, Microservices, Serverless};
     type Span = Option<std::ops::Range<usize>>;
     let sp = |x: Option<std::ops::Range<usize>>| x;
-    let mut given: Vec<(&str, Span, &[super::raw::Kind])> = Vec::new();
+    let mut given: Vec<(&str, Span, &[super::values::Kind])> = Vec::new();
     for (k, s) in a.function_keys().present() {
-        let kinds: &[super::raw::Kind] = if k == "hop_latency" {
+        let kinds: &[super::values::Kind] = if k == "hop_latency" {
             &[Serverless, Microservices]
         } else {
             &[Serverless]
         };
         given.push((k, Some(s), kinds));
     }
-    let serverless: &[super::raw::Kind] = &[Serverless];
-    let autoscaled: &[super::raw::Kind] = &[Autoscaled];
+    let serverless: &[super::values::Kind] = &[Serverless];
+    let autoscaled: &[super::values::Kind] = &[Autoscaled];
     macro_rules! key {
         ($f:ident, $kinds:expr) => {
             if let Some(x) = &a.$f {

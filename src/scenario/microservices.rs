@@ -2,8 +2,8 @@
 //! every service on a fleet of its own, fixed or autoscaled.
 
 use super::error::{ErrorContext, ScenarioError};
-use super::raw::Kind;
 use super::raw::RawArchitecture;
+use super::values::Kind;
 use super::{AutoscaledSpec, FleetSpec, Load, Shared, autoscaled, checked_name, validate_fleet};
 use crate::time::SimTime;
 

@@ -15,6 +15,7 @@ mod functions;
 mod microservices;
 mod raw;
 mod slo;
+mod values;
 
 pub use autoscaled::{AutoscaledSpec, ScalingSpec};
 pub use calls::CallTree;
@@ -22,19 +23,19 @@ pub use demand::Demand;
 pub use error::ScenarioError;
 pub use functions::{FunctionSpec, IdleSelection, ServerlessSpec};
 pub use microservices::{MicroservicesSpec, ServiceFleet};
-pub use raw::Metric;
-pub use raw::{CallMode, SizeBasis};
 pub use slo::{Percentile, Slo};
+pub use values::{CallMode, Metric, SizeBasis};
 
 use crate::demand::azure::AzureTrace;
 use crate::dist::Dist;
 use crate::scenario::catalog::Instance;
 use crate::time::SimTime;
 use error::ErrorContext;
-use raw::{Kind, RawArchitecture, RawScenario, Servers};
+use raw::{RawArchitecture, RawScenario};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use values::{Kind, Servers};
 
 /// A validated scenario, ready to run.
 #[derive(Clone, Debug)]
