@@ -12,6 +12,8 @@ pub mod catalog;
 mod demand;
 mod error;
 mod functions;
+mod keys;
+mod kinds;
 mod microservices;
 mod raw;
 mod slo;
@@ -531,7 +533,7 @@ pub(super) fn checked_name(
             "expected a non-empty name without slashes or commas",
         ));
     }
-    functions::check_kind_keys(a, key, ctx)?;
+    kinds::check_kind_keys(a, key, ctx)?;
     Ok(name)
 }
 

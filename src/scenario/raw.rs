@@ -5,11 +5,13 @@
 //! need the whole file happen in `validate`.
 
 use super::demand::RawDemand;
+use super::keys::{group_copy, group_getter, group_struct, table, table_splice};
 use super::values::{
     CallMode, CpuName, DistSpec, Dur, GatewayName, IdleSelection, InstanceSpec, Kind, Metric,
     Servers,
 };
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use toml::Spanned;
 
 #[derive(Debug, Deserialize)]
@@ -51,66 +53,129 @@ fn default_mode() -> CallMode {
     CallMode::Sync
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawArchitecture {
-    pub name: Spanned<String>,
-    pub kind: Spanned<Kind>,
-    pub servers: Option<Spanned<Servers>>,
-    pub instance: Option<InstanceSpec>,
-    pub queue_limit: Option<Spanned<i64>>,
-    pub timeout: Option<Spanned<Dur>>,
-    // Serverless keys; the first eight may also appear per function under
-    // `functions` (see `RawFunctionKeys`).
-    pub memory: Option<Spanned<String>>,
-    pub cpu: Option<Spanned<CpuName>>,
-    pub cold_start: Option<Spanned<DistSpec>>,
-    pub keep_alive: Option<Spanned<Dur>>,
-    pub scale_rate: Option<Spanned<RawScaleRate>>,
-    pub instance_concurrency: Option<Spanned<i64>>,
-    pub idle_selection: Option<Spanned<IdleSelection>>,
-    pub hop_latency: Option<Spanned<Dur>>,
-    pub concurrency_limit: Option<Spanned<i64>>,
-    pub call_mode: Option<Spanned<CallMode>>,
-    pub gateway: Option<Spanned<GatewayName>>,
-    pub gateway_latency: Option<Spanned<Dur>>,
-    pub free_tier: Option<Spanned<bool>>,
-    pub pricing: Option<Spanned<RawPricing>>,
-    pub functions: Option<Spanned<std::collections::BTreeMap<String, Spanned<RawFunction>>>>,
-    // Autoscaled keys.
-    pub min: Option<Spanned<i64>>,
-    pub max: Option<Spanned<i64>>,
-    pub initial: Option<Spanned<i64>>,
-    pub policy: Option<Spanned<RawPolicy>>,
-    pub evaluation: Option<Spanned<Dur>>,
-    pub boot_time: Option<Spanned<DistSpec>>,
-    pub scale_out_cooldown: Option<Spanned<Dur>>,
-    pub scale_in_cooldown: Option<Spanned<Dur>>,
-    pub tolerance: Option<Spanned<f64>>,
-    pub scheduled: Option<Spanned<Vec<RawScheduled>>>,
-    // Microservices: one fleet per service.
-    pub services: Option<Spanned<std::collections::BTreeMap<String, Spanned<RawServiceFleet>>>>,
+// The key groups: each key is declared once, here, and reaches every table
+// that names its group. Adding a key to a group adds it to those tables,
+// to their `blank`, and to the copies between them.
+
+/// Fleet keys: on fixed and autoscaled fleets, and per service of a
+/// microservices architecture.
+macro_rules! fleet_keys {
+    ($then:ident!($($args:tt)*)) => {
+        $then! { $($args)* {
+            servers: Option<Spanned<Servers>>,
+            instance: Option<InstanceSpec>,
+            queue_limit: Option<Spanned<i64>>,
+        } }
+    };
 }
 
-/// `[architectures.services.<name>]`: the fleet one service runs on.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawServiceFleet {
-    pub kind: Option<Spanned<Kind>>,
-    pub servers: Option<Spanned<Servers>>,
-    pub instance: Option<InstanceSpec>,
-    pub queue_limit: Option<Spanned<i64>>,
-    pub min: Option<Spanned<i64>>,
-    pub max: Option<Spanned<i64>>,
-    pub initial: Option<Spanned<i64>>,
-    pub policy: Option<Spanned<RawPolicy>>,
-    pub evaluation: Option<Spanned<Dur>>,
-    pub boot_time: Option<Spanned<DistSpec>>,
-    pub scale_out_cooldown: Option<Spanned<Dur>>,
-    pub scale_in_cooldown: Option<Spanned<Dur>>,
-    pub tolerance: Option<Spanned<f64>>,
-    pub scheduled: Option<Spanned<Vec<RawScheduled>>>,
+/// Serverless function keys: set on the architecture for every function,
+/// overridden by a `functions.<name>` table.
+macro_rules! function_keys {
+    ($then:ident!($($args:tt)*)) => {
+        $then! { $($args)* {
+            memory: Option<Spanned<String>>,
+            cpu: Option<Spanned<CpuName>>,
+            cold_start: Option<Spanned<DistSpec>>,
+            keep_alive: Option<Spanned<Dur>>,
+            scale_rate: Option<Spanned<RawScaleRate>>,
+            instance_concurrency: Option<Spanned<i64>>,
+            idle_selection: Option<Spanned<IdleSelection>>,
+            hop_latency: Option<Spanned<Dur>>,
+        } }
+    };
 }
+
+/// Autoscaling keys: on an autoscaled architecture, or per service of a
+/// microservices architecture.
+macro_rules! autoscaling_keys {
+    ($then:ident!($($args:tt)*)) => {
+        $then! { $($args)* {
+            min: Option<Spanned<i64>>,
+            max: Option<Spanned<i64>>,
+            initial: Option<Spanned<i64>>,
+            policy: Option<Spanned<RawPolicy>>,
+            evaluation: Option<Spanned<Dur>>,
+            boot_time: Option<Spanned<DistSpec>>,
+            scale_out_cooldown: Option<Spanned<Dur>>,
+            scale_in_cooldown: Option<Spanned<Dur>>,
+            tolerance: Option<Spanned<f64>>,
+            scheduled: Option<Spanned<Vec<RawScheduled>>>,
+        } }
+    };
+}
+
+table! {
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct RawArchitecture {
+        pub name: Spanned<String>,
+        pub kind: Spanned<Kind>,
+        ..fleet_keys,
+        pub timeout: Option<Spanned<Dur>>,
+        ..function_keys,
+        pub concurrency_limit: Option<Spanned<i64>>,
+        pub call_mode: Option<Spanned<CallMode>>,
+        pub gateway: Option<Spanned<GatewayName>>,
+        pub gateway_latency: Option<Spanned<Dur>>,
+        pub free_tier: Option<Spanned<bool>>,
+        pub pricing: Option<Spanned<RawPricing>>,
+        pub functions: Option<Spanned<BTreeMap<String, Spanned<RawFunction>>>>,
+        ..autoscaling_keys,
+        /// Microservices: one fleet per service.
+        pub services: Option<Spanned<BTreeMap<String, Spanned<RawServiceFleet>>>>,
+    }
+}
+
+table! {
+    /// `[architectures.services.<name>]`: the fleet one service runs on.
+    #[derive(Debug, Clone, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct RawServiceFleet {
+        pub kind: Option<Spanned<Kind>>,
+        ..fleet_keys,
+        ..autoscaling_keys,
+    }
+}
+
+table! {
+    /// A `functions.<name>` table: overrides plus per-function settings.
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct RawFunction {
+        ..function_keys,
+        pub provisioned: Option<Spanned<i64>>,
+        pub reserved_concurrency: Option<Spanned<i64>>,
+    }
+}
+
+function_keys!(group_struct!(
+    /// The serverless keys that an architecture sets for every function and
+    /// a `functions.<name>` table may override.
+    #[derive(Debug, Default, Clone)]
+    RawFunctionKeys
+));
+autoscaling_keys!(group_struct!(
+    /// The autoscaling keys of an architecture.
+    #[derive(Debug, Default, Clone)]
+    RawAutoscalingKeys
+));
+function_keys!(group_getter!(
+    RawArchitecture,
+    function_keys,
+    RawFunctionKeys
+));
+function_keys!(group_getter!(RawFunction, keys, RawFunctionKeys));
+autoscaling_keys!(group_getter!(
+    RawArchitecture,
+    autoscaling_keys,
+    RawAutoscalingKeys
+));
+autoscaling_keys!(group_copy!(
+    RawArchitecture,
+    copy_autoscaling,
+    RawServiceFleet
+));
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -137,149 +202,23 @@ impl RawArchitecture {
         svc: Option<&Spanned<RawServiceFleet>>,
     ) -> RawArchitecture {
         let span = svc.map_or(self.kind.span(), |s| s.span());
-        let none = RawServiceFleet {
-            kind: None,
-            servers: None,
-            instance: None,
-            queue_limit: None,
-            min: None,
-            max: None,
-            initial: None,
-            policy: None,
-            evaluation: None,
-            boot_time: None,
-            scale_out_cooldown: None,
-            scale_in_cooldown: None,
-            tolerance: None,
-            scheduled: None,
-        };
+        let none = RawServiceFleet::default();
         let v = svc.map_or(&none, |s| s.get_ref());
         let kind = v
             .kind
             .clone()
             .unwrap_or_else(|| Spanned::new(span.clone(), Kind::Fleet));
-        RawArchitecture {
-            name: Spanned::new(span, name.to_string()),
-            // The architecture's `servers` is the default of fixed fleets only.
-            servers: v.servers.clone().or_else(|| {
-                (*kind.get_ref() == Kind::Fleet)
-                    .then(|| self.servers.clone())
-                    .flatten()
-            }),
-            instance: v.instance.clone().or_else(|| self.instance.clone()),
-            queue_limit: v.queue_limit.clone().or_else(|| self.queue_limit.clone()),
-            timeout: None,
-            memory: None,
-            cpu: None,
-            cold_start: None,
-            keep_alive: None,
-            scale_rate: None,
-            instance_concurrency: None,
-            idle_selection: None,
-            hop_latency: None,
-            concurrency_limit: None,
-            call_mode: None,
-            gateway: None,
-            gateway_latency: None,
-            free_tier: None,
-            pricing: None,
-            functions: None,
-            min: v.min.clone(),
-            max: v.max.clone(),
-            initial: v.initial.clone(),
-            policy: v.policy.clone(),
-            evaluation: v.evaluation.clone(),
-            boot_time: v.boot_time.clone(),
-            scale_out_cooldown: v.scale_out_cooldown.clone(),
-            scale_in_cooldown: v.scale_in_cooldown.clone(),
-            tolerance: v.tolerance.clone(),
-            scheduled: v.scheduled.clone(),
-            services: None,
-            kind,
-        }
-    }
-
-    /// The serverless keys set for every function.
-    pub fn function_keys(&self) -> RawFunctionKeys {
-        RawFunctionKeys {
-            memory: self.memory.clone(),
-            cpu: self.cpu.clone(),
-            cold_start: self.cold_start.clone(),
-            keep_alive: self.keep_alive.clone(),
-            scale_rate: self.scale_rate.clone(),
-            instance_concurrency: self.instance_concurrency.clone(),
-            idle_selection: self.idle_selection.clone(),
-            hop_latency: self.hop_latency.clone(),
-        }
-    }
-}
-
-/// The serverless keys that an architecture sets for every function and a
-/// `functions.<name>` table may override.
-#[derive(Debug, Default, Clone)]
-pub struct RawFunctionKeys {
-    pub memory: Option<Spanned<String>>,
-    pub cpu: Option<Spanned<CpuName>>,
-    pub cold_start: Option<Spanned<DistSpec>>,
-    pub keep_alive: Option<Spanned<Dur>>,
-    pub scale_rate: Option<Spanned<RawScaleRate>>,
-    pub instance_concurrency: Option<Spanned<i64>>,
-    pub idle_selection: Option<Spanned<IdleSelection>>,
-    pub hop_latency: Option<Spanned<Dur>>,
-}
-
-impl RawFunctionKeys {
-    /// The keys that were given, with where.
-    pub fn present(&self) -> Vec<(&'static str, std::ops::Range<usize>)> {
-        let mut v = Vec::new();
-        macro_rules! key {
-            ($f:ident) => {
-                if let Some(x) = &self.$f {
-                    v.push((stringify!($f), x.span()));
-                }
-            };
-        }
-        key!(memory);
-        key!(cpu);
-        key!(cold_start);
-        key!(keep_alive);
-        key!(scale_rate);
-        key!(instance_concurrency);
-        key!(idle_selection);
-        key!(hop_latency);
-        v
-    }
-}
-
-/// A `functions.<name>` table: overrides plus per-function settings.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawFunction {
-    pub memory: Option<Spanned<String>>,
-    pub cpu: Option<Spanned<CpuName>>,
-    pub cold_start: Option<Spanned<DistSpec>>,
-    pub keep_alive: Option<Spanned<Dur>>,
-    pub scale_rate: Option<Spanned<RawScaleRate>>,
-    pub instance_concurrency: Option<Spanned<i64>>,
-    pub idle_selection: Option<Spanned<IdleSelection>>,
-    pub hop_latency: Option<Spanned<Dur>>,
-    pub provisioned: Option<Spanned<i64>>,
-    pub reserved_concurrency: Option<Spanned<i64>>,
-}
-
-impl RawFunction {
-    /// The overridable keys, in the architecture-level shape.
-    pub fn keys(&self) -> RawFunctionKeys {
-        RawFunctionKeys {
-            memory: self.memory.clone(),
-            cpu: self.cpu.clone(),
-            cold_start: self.cold_start.clone(),
-            keep_alive: self.keep_alive.clone(),
-            scale_rate: self.scale_rate.clone(),
-            instance_concurrency: self.instance_concurrency.clone(),
-            idle_selection: self.idle_selection.clone(),
-            hop_latency: self.hop_latency.clone(),
-        }
+        let is_fleet = *kind.get_ref() == Kind::Fleet;
+        let mut raw = RawArchitecture::blank(Spanned::new(span, name.to_string()), kind);
+        // The architecture's `servers` is the default of fixed fleets only.
+        raw.servers = v
+            .servers
+            .clone()
+            .or_else(|| is_fleet.then(|| self.servers.clone()).flatten());
+        raw.instance = v.instance.clone().or_else(|| self.instance.clone());
+        raw.queue_limit = v.queue_limit.clone().or_else(|| self.queue_limit.clone());
+        raw.copy_autoscaling(v);
+        raw
     }
 }
 
