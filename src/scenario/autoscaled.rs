@@ -2,11 +2,12 @@
 //! whose size a target-tracking policy changes, as EC2 Auto Scaling and the
 //! Kubernetes HPA do.
 
+use super::FleetSpec;
 use super::error::{ErrorContext, ScenarioError};
+use super::fleet::{fleet_instance, fleet_limits};
 use super::functions::count;
 use super::raw::RawArchitecture;
 use super::values::Metric;
-use super::{FleetSpec, fleet_instance, fleet_limits};
 use crate::dist::Dist;
 use crate::time::SimTime;
 
