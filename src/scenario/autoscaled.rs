@@ -2,10 +2,12 @@
 //! whose size a target-tracking policy changes, as EC2 Auto Scaling and the
 //! Kubernetes HPA do.
 
+use super::FleetSpec;
 use super::error::{ErrorContext, ScenarioError};
+use super::fleet::{fleet_instance, fleet_limits};
 use super::functions::count;
-use super::raw::{Metric, RawArchitecture};
-use super::{FleetSpec, fleet_instance, fleet_limits};
+use super::raw::RawArchitecture;
+use super::values::Metric;
 use crate::dist::Dist;
 use crate::time::SimTime;
 
@@ -111,7 +113,7 @@ pub(super) fn validate_autoscaled(
             (p.metric, t)
         }
     };
-    let dur = |v: &Option<toml::Spanned<super::raw::Dur>>,
+    let dur = |v: &Option<toml::Spanned<super::values::Dur>>,
                name: &str,
                default: SimTime,
                allow_zero: bool| {

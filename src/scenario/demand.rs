@@ -2,7 +2,7 @@
 //! a [`Demand`] (a rate profile over the run, or a trace to replay).
 
 use super::error::{ErrorContext, ScenarioError};
-use super::raw::Dur;
+use super::values::Dur;
 use crate::demand::azure::{AzureFormat, AzureOptions, AzureTrace};
 use crate::demand::shapes::{self, BurstState, Spike};
 use crate::demand::trace::{Trace, TraceFormat, TraceOptions};

@@ -4,8 +4,9 @@
 
 use super::Service;
 use super::error::{ErrorContext, ScenarioError};
-pub use super::raw::IdleSelection;
-use super::raw::{CpuName, GatewayName, RawArchitecture, RawFunctionKeys};
+use super::raw::{RawArchitecture, RawFunctionKeys};
+pub use super::values::IdleSelection;
+use super::values::{CpuName, GatewayName};
 use crate::dist::Dist;
 use crate::scenario::catalog::{self, Cpu, GatewayKind, ServerlessPricing, lambda_defaults as d};
 use crate::time::{SimTime, parse_memory_mb};
@@ -60,78 +61,6 @@ impl FunctionSpec {
     pub fn memory_gb(&self) -> f64 {
         self.memory_mb / 1024.0
     }
-}
-
-/// Rejects keys that do not belong to the architecture's kind, naming the
-/// first one found.
-pub(super) fn check_kind_keys(
-    a: &RawArchitecture,
-    key: &str,
-    ctx: &ErrorContext,
-) -> Result<(), ScenarioError> {
-    use super::raw::Kind::{Autoscaled, Fleet, Microservices, Serverless};
-    type Span = Option<std::ops::Range<usize>>;
-    let sp = |x: Option<std::ops::Range<usize>>| x;
-    let mut given: Vec<(&str, Span, &[super::raw::Kind])> = Vec::new();
-    for (k, s) in a.function_keys().present() {
-        let kinds: &[super::raw::Kind] = if k == "hop_latency" {
-            &[Serverless, Microservices]
-        } else {
-            &[Serverless]
-        };
-        given.push((k, Some(s), kinds));
-    }
-    let serverless: &[super::raw::Kind] = &[Serverless];
-    let autoscaled: &[super::raw::Kind] = &[Autoscaled];
-    macro_rules! key {
-        ($f:ident, $kinds:expr) => {
-            if let Some(x) = &a.$f {
-                given.push((stringify!($f), sp(Some(x.span())), $kinds));
-            }
-        };
-    }
-    key!(concurrency_limit, serverless);
-    key!(call_mode, serverless);
-    key!(gateway, serverless);
-    key!(gateway_latency, serverless);
-    key!(free_tier, serverless);
-    key!(pricing, serverless);
-    key!(functions, serverless);
-    key!(servers, &[Fleet, Microservices]);
-    key!(services, &[Microservices]);
-    key!(queue_limit, &[Fleet, Autoscaled, Microservices]);
-    key!(timeout, &[Fleet, Autoscaled, Microservices]);
-    key!(min, autoscaled);
-    key!(max, autoscaled);
-    key!(initial, autoscaled);
-    key!(policy, autoscaled);
-    key!(evaluation, autoscaled);
-    key!(boot_time, autoscaled);
-    key!(scale_out_cooldown, autoscaled);
-    key!(scale_in_cooldown, autoscaled);
-    key!(tolerance, autoscaled);
-    key!(scheduled, autoscaled);
-    if a.instance.is_some() {
-        given.push(("instance", None, &[Fleet, Autoscaled, Microservices]));
-    }
-    let kind = *a.kind.get_ref();
-    if let Some((k, span, _)) = given
-        .into_iter()
-        .find(|(_, _, kinds)| !kinds.contains(&kind))
-    {
-        let name = match kind {
-            Fleet => "fleet",
-            Serverless => "serverless",
-            Autoscaled => "autoscaled",
-            Microservices => "microservices",
-        };
-        return Err(ctx.at(
-            span.or(Some(a.kind.span())),
-            &format!("{key}.{k}"),
-            format!("key `{k}` does not apply to kind = \"{name}\""),
-        ));
-    }
-    Ok(())
 }
 
 pub(super) fn count(

@@ -2,9 +2,10 @@
 //! every service on a fleet of its own, fixed or autoscaled.
 
 use super::error::{ErrorContext, ScenarioError};
-use super::raw::Kind;
+use super::fleet::{fleet_limits, validate_fleet};
 use super::raw::RawArchitecture;
-use super::{AutoscaledSpec, FleetSpec, Load, Shared, autoscaled, checked_name, validate_fleet};
+use super::values::Kind;
+use super::{AutoscaledSpec, FleetSpec, Load, Shared, autoscaled, checked_name};
 use crate::time::SimTime;
 
 #[derive(Clone, Debug)]
@@ -112,7 +113,7 @@ pub(super) fn validate_microservices(
         };
         fleets.push(fleet);
     }
-    let (_, timeout) = super::fleet_limits(a, key, ctx)?;
+    let (_, timeout) = fleet_limits(a, key, ctx)?;
     Ok(MicroservicesSpec {
         timeout,
         hop_latency: a

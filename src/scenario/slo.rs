@@ -2,7 +2,7 @@
 //! budget an architecture must meet to count as good enough.
 
 use super::error::ErrorContext;
-use super::raw::Dur;
+use super::values::Dur;
 use crate::results::summary::LatencySummary;
 use crate::time::SimTime;
 use serde::Deserialize;

@@ -1,0 +1,252 @@
+//! What `scalesim check` prints: the resolved scenario in words, one
+//! section per part and one line per architecture (with its functions or
+//! services below it), plus the notes on fleets sized from the demand.
+
+use super::{
+    ArchitectureSpec, AutoscaledSpec, FleetSpec, Metric, MicroservicesSpec, Scenario,
+    ServerlessSpec, ServiceFleet, size_fleet,
+};
+use crate::time::SimTime;
+use std::fmt::Write as _;
+
+impl Scenario {
+    /// One line per architecture whose size was derived from the demand,
+    /// so the user sees what "sized for the peak" resolved to.
+    pub fn sizing_notes(&self) -> Vec<String> {
+        self.architectures
+            .iter()
+            .filter_map(|a| match &a.spec {
+                ArchitectureSpec::Fleet(f) => f.sizing.map(|z| {
+                    format!(
+                        "{}: {} × {} (sized for the {} of {:.2} rps at {:.0}% utilisation)",
+                        a.name,
+                        f.servers,
+                        f.instance.name,
+                        format!("{:?}", z.basis).to_lowercase(),
+                        z.rate,
+                        z.utilization * 100.0
+                    )
+                }),
+                ArchitectureSpec::Serverless(_)
+                | ArchitectureSpec::Autoscaled(_)
+                | ArchitectureSpec::Microservices(_) => None,
+            })
+            .collect()
+    }
+
+    /// A human description of the resolved scenario, for `scalesim check`.
+    pub fn describe(&self) -> String {
+        let mut s = String::new();
+        self.describe_run(&mut s);
+        self.describe_services(&mut s);
+        if let Some(slo) = &self.slo {
+            let _ = writeln!(s, "slo        {slo}");
+        }
+        let _ = writeln!(s, "architectures");
+        for a in &self.architectures {
+            match &a.spec {
+                ArchitectureSpec::Fleet(f) => describe_fleet(&mut s, &a.name, f),
+                ArchitectureSpec::Microservices(m) => {
+                    self.describe_microservices(&mut s, &a.name, m)
+                }
+                ArchitectureSpec::Autoscaled(x) => self.describe_autoscaled(&mut s, &a.name, x),
+                ArchitectureSpec::Serverless(sv) => describe_serverless(&mut s, &a.name, sv),
+            }
+        }
+        s
+    }
+
+    /// Name, duration and demand.
+    fn describe_run(&self, s: &mut String) {
+        let h = self.duration;
+        let _ = writeln!(s, "scenario   {}", self.name);
+        if !self.description.is_empty() {
+            let _ = writeln!(s, "           {}", self.description);
+        }
+        let _ = writeln!(
+            s,
+            "duration   {} (warmup {}), window {}, seed {}",
+            h, self.warmup, self.window, self.seed
+        );
+        let p = &self.demand.profile;
+        let _ = writeln!(
+            s,
+            "demand     {}, {:?} arrivals: mean {:.2} rps, peak {:.2} rps, {:.0} requests expected",
+            self.demand.description,
+            self.demand.arrivals,
+            p.mean(h),
+            p.peak(h),
+            p.cumulative(h)
+        );
+    }
+
+    /// The services, their calls, and what one request costs in work.
+    fn describe_services(&self, s: &mut String) {
+        let _ = writeln!(s, "services");
+        for svc in &self.services {
+            let calls: Vec<String> = svc
+                .calls
+                .iter()
+                .map(|c| format!("{} ({:?})", self.services[c.service].name, c.mode).to_lowercase())
+                .collect();
+            let _ = writeln!(
+                s,
+                "  {:<12} work {} (mean {}){}",
+                svc.name,
+                svc.work.describe(),
+                SimTime::from_secs_f64(svc.work.mean()),
+                if calls.is_empty() {
+                    String::new()
+                } else {
+                    format!(", calls {}", calls.join(", "))
+                }
+            );
+        }
+        let mean_work = SimTime::from_secs_f64(self.calls.mean_work(&self.services));
+        if self.calls.entries.len() == 1 {
+            let _ = writeln!(
+                s,
+                "  a request causes {} invocation(s), mean work {mean_work} at 1 vCPU",
+                self.calls.len(),
+            );
+        } else {
+            let _ = writeln!(
+                s,
+                "  requests enter at {} services (one per function), mean work {mean_work} at 1 vCPU",
+                self.calls.entries.len(),
+            );
+        }
+    }
+
+    fn describe_microservices(&self, s: &mut String, name: &str, m: &MicroservicesSpec) {
+        let _ = writeln!(s, "  {:<12} microservices, hop {}", name, m.hop_latency);
+        for (svc, f) in self.services.iter().zip(&m.fleets) {
+            let what = match f {
+                ServiceFleet::Fixed(f) => {
+                    format!(
+                        "fleet of {} × {} ({} vCPU)",
+                        f.servers, f.instance.name, f.instance.vcpus
+                    )
+                }
+                ServiceFleet::Autoscaled(x) => format!(
+                    "autoscaled {}..{} × {} ({} vCPU), {:?} target {}",
+                    x.scaling.min,
+                    x.scaling.max,
+                    x.fleet.instance.name,
+                    x.fleet.instance.vcpus,
+                    x.scaling.metric,
+                    x.scaling.target
+                ),
+            };
+            let _ = writeln!(s, "    {:<10} {what}", svc.name);
+        }
+    }
+
+    fn describe_autoscaled(&self, s: &mut String, name: &str, x: &AutoscaledSpec) {
+        let z = &x.scaling;
+        let f = &x.fleet;
+        // Where target tracking on CPU should settle for the mean demand.
+        let settle = match z.metric {
+            Metric::Cpu => format!(
+                ", settles near {} for the mean demand",
+                size_fleet(
+                    self.demand.profile.mean(self.duration),
+                    self.calls.mean_work(&self.services),
+                    f.instance.vcpus,
+                    z.target
+                )
+            ),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            s,
+            "  {:<12} autoscaled {} × {} ({} vCPU, ${}/h), {}..{} servers, {:?} target {}, every {}, boot {}, cooldown out {} / in {}, tolerance {}{}",
+            name,
+            f.servers,
+            f.instance.name,
+            f.instance.vcpus,
+            f.instance.price_per_hour,
+            z.min,
+            z.max,
+            z.metric,
+            z.target,
+            z.evaluation,
+            z.boot_time.describe(),
+            z.scale_out_cooldown,
+            z.scale_in_cooldown,
+            z.tolerance,
+            settle
+        );
+    }
+}
+
+fn describe_fleet(s: &mut String, name: &str, f: &FleetSpec) {
+    let how = match f.sizing {
+        Some(z) => format!(
+            " (sized for the {:?} of {:.2} rps at {:.0}% utilisation)",
+            z.basis,
+            z.rate,
+            z.utilization * 100.0
+        )
+        .to_lowercase(),
+        None => String::new(),
+    };
+    let _ = writeln!(
+        s,
+        "  {:<12} fleet of {} × {} ({} vCPU, ${}/h){}{}{}",
+        name,
+        f.servers,
+        f.instance.name,
+        f.instance.vcpus,
+        f.instance.price_per_hour,
+        how,
+        f.queue_limit
+            .map(|q| format!(", queue limit {q}"))
+            .unwrap_or_default(),
+        f.timeout
+            .map(|t| format!(", timeout {t}"))
+            .unwrap_or_default(),
+    );
+}
+
+/// The platform line, then one line per function.
+fn describe_serverless(s: &mut String, name: &str, sv: &ServerlessSpec) {
+    let _ = writeln!(
+        s,
+        "  {:<12} serverless, account concurrency {}, gateway {:?}{}",
+        name,
+        sv.concurrency_limit,
+        sv.gateway,
+        if sv.gateway_latency > SimTime::ZERO {
+            format!(" (+{})", sv.gateway_latency)
+        } else {
+            String::new()
+        }
+    );
+    for f in &sv.functions {
+        let _ = writeln!(
+            s,
+            "    {:<10} {} MB {:?} (work × {:.2}), cold start {}, keep-alive {}, {} new per {}, {} per instance, {:?} idle selection, hop {}{}{}, ${}/GB-s",
+            f.name,
+            f.memory_mb,
+            f.cpu,
+            f.slowdown(),
+            f.cold_start.describe(),
+            f.keep_alive,
+            f.scale_instances,
+            f.scale_per,
+            f.instance_concurrency,
+            f.idle_selection,
+            f.hop_latency,
+            if f.provisioned > 0 {
+                format!(", {} provisioned", f.provisioned)
+            } else {
+                String::new()
+            },
+            f.reserved_concurrency
+                .map(|r| format!(", reserved {r}"))
+                .unwrap_or_default(),
+            f.pricing.gb_second,
+        );
+    }
+}

@@ -1,0 +1,400 @@
+//! Values that check themselves while deserializing: durations,
+//! distributions, instance types, fleet sizes and the enumerated names.
+//! Checking them here lets the TOML parser attach the exact line to the
+//! error. This module depends on no other part of `scenario` except the
+//! catalog, so the raw tables of every section can share it.
+
+use crate::dist::Dist;
+use crate::scenario::catalog::{self, Instance};
+use crate::time::{SimTime, parse_duration, parse_memory_mb};
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use std::fmt;
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum CallMode {
+    Sync,
+    Async,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Fleet,
+    Serverless,
+    Autoscaled,
+    Microservices,
+}
+
+/// What target tracking steers by.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    /// Busy share of the serving servers' vCPUs, in (0, 1].
+    Cpu,
+    /// Arrivals per second per serving server.
+    RequestsPerServer,
+    /// Waiting requests per serving server.
+    Queue,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+pub enum CpuName {
+    #[serde(rename = "x86_64")]
+    X86_64,
+    #[serde(rename = "arm64")]
+    Arm64,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum GatewayName {
+    None,
+    Http,
+    Rest,
+}
+
+/// Which idle warm instance serves the next invocation.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IdleSelection {
+    /// Most recently used: what Lambda does; spare instances age out.
+    Mru,
+    /// Least recently used: spreads work, keeps every instance warm.
+    Lru,
+    /// Most recently started (SimFaaS's rule).
+    Newest,
+}
+
+/// A duration written as a string with a unit ("50ms").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dur(pub SimTime);
+
+impl<'de> Deserialize<'de> for Dur {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Dur;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                write!(f, "a duration string such as \"50ms\" or \"2h\"")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Dur, E> {
+                parse_duration(s).map(Dur).map_err(E::custom)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Fleet size: a count, or sized from the demand.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Servers {
+    Count(i64),
+    SizeFor { basis: SizeBasis, utilization: f64 },
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SizeBasis {
+    Peak,
+    Mean,
+}
+
+impl<'de> Deserialize<'de> for Servers {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Servers;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                write!(
+                    f,
+                    "a number of servers, or {{ size_for = \"peak\" | \"mean\", utilization = 0.6 }}"
+                )
+            }
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Servers, E> {
+                Ok(Servers::Count(n))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Servers, A::Error> {
+                let (mut basis, mut util) = (None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "size_for" => basis = Some(map.next_value::<SizeBasis>()?),
+                        "utilization" => util = Some(map.next_value::<f64>()?),
+                        other => {
+                            return Err(de::Error::unknown_field(
+                                other,
+                                &["size_for", "utilization"],
+                            ));
+                        }
+                    }
+                }
+                let basis = basis.ok_or_else(|| de::Error::missing_field("size_for"))?;
+                let utilization = util.unwrap_or(0.7);
+                if !(utilization > 0.0 && utilization <= 1.0) {
+                    return Err(de::Error::custom(format!(
+                        "expected utilization in (0, 1], found {utilization}"
+                    )));
+                }
+                Ok(Servers::SizeFor { basis, utilization })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// An instance type: a catalog name, or an inline description.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstanceSpec(pub Instance);
+
+impl<'de> Deserialize<'de> for InstanceSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = InstanceSpec;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                write!(
+                    f,
+                    "an instance type name such as \"m5.large\", or {{ vcpus = 2, memory = \"8GB\", price_per_hour = 0.096 }}"
+                )
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<InstanceSpec, E> {
+                catalog::instance(s).map(InstanceSpec).ok_or_else(|| {
+                    E::custom(format!(
+                        "unknown instance type \"{s}\"; known types: {} (or describe it inline: {{ vcpus = 2, memory = \"8GB\", price_per_hour = 0.096 }})",
+                        catalog::instance_names().join(", ")
+                    ))
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<InstanceSpec, A::Error> {
+                const KEYS: &[&str] = &[
+                    "name",
+                    "vcpus",
+                    "memory",
+                    "price_per_hour",
+                    "region",
+                    "source",
+                    "date",
+                ];
+                let mut inst = Instance {
+                    name: "custom".into(),
+                    vcpus: 0,
+                    memory_mb: 0.0,
+                    price_per_hour: -1.0,
+                    region: String::new(),
+                    source: "scenario file".into(),
+                    date: String::new(),
+                };
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "name" => inst.name = map.next_value()?,
+                        "vcpus" => {
+                            let v: i64 = map.next_value()?;
+                            if !(1..=1024).contains(&v) {
+                                return Err(de::Error::custom(format!(
+                                    "expected vcpus between 1 and 1024, found {v}"
+                                )));
+                            }
+                            inst.vcpus = v as u32;
+                        }
+                        "memory" => {
+                            let s: String = map.next_value()?;
+                            inst.memory_mb = parse_memory_mb(&s).map_err(de::Error::custom)?;
+                        }
+                        "price_per_hour" => {
+                            let p: f64 = map.next_value()?;
+                            if !(p >= 0.0 && p.is_finite()) {
+                                return Err(de::Error::custom(format!(
+                                    "expected price_per_hour >= 0 (USD), found {p}"
+                                )));
+                            }
+                            inst.price_per_hour = p;
+                        }
+                        "region" => inst.region = map.next_value()?,
+                        "source" => inst.source = map.next_value()?,
+                        "date" => inst.date = map.next_value()?,
+                        other => return Err(de::Error::unknown_field(other, KEYS)),
+                    }
+                }
+                if inst.vcpus == 0 {
+                    return Err(de::Error::missing_field("vcpus"));
+                }
+                if inst.price_per_hour < 0.0 {
+                    return Err(de::Error::missing_field("price_per_hour"));
+                }
+                Ok(InstanceSpec(inst))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A distribution of durations: a bare duration string (constant), or a
+/// table with `dist` and its parameters.
+#[derive(Debug, Clone)]
+pub struct DistSpec(pub Dist);
+
+const DIST_NAMES: &str = "constant, exponential, uniform, normal, lognormal, gamma, empirical";
+
+impl<'de> Deserialize<'de> for DistSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = DistSpec;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                write!(
+                    f,
+                    "a duration such as \"25ms\", or a distribution such as {{ dist = \"exponential\", mean = \"50ms\" }}"
+                )
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<DistSpec, E> {
+                let t = parse_duration(s).map_err(E::custom)?;
+                Ok(DistSpec(Dist::constant(t)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<DistSpec, A::Error> {
+                let mut fields = DistFields::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    fields.read(&key, &mut map)?;
+                }
+                fields.build().map(DistSpec).map_err(de::Error::custom)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[derive(Default)]
+struct DistFields {
+    dist: Option<String>,
+    durations: Vec<(&'static str, f64)>,
+    numbers: Vec<(&'static str, f64)>,
+    percentiles: Vec<(f64, f64)>,
+    keys: Vec<String>,
+}
+
+impl DistFields {
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        const DURATION_KEYS: &[&str] = &["value", "mean", "min", "max", "stddev", "median", "p99"];
+        const NUMBER_KEYS: &[&str] = &["mu", "sigma", "cv"];
+        if key == "dist" {
+            self.dist = Some(map.next_value()?);
+            return Ok(());
+        }
+        self.keys.push(key.to_string());
+        if let Some(k) = DURATION_KEYS.iter().find(|k| **k == key) {
+            let d: Dur = map.next_value()?;
+            self.durations.push((k, d.0.as_secs_f64()));
+            // p99 also belongs to a percentile table.
+            if key == "p99" {
+                self.percentiles.push((99.0, d.0.as_secs_f64()));
+            }
+        } else if let Some(k) = NUMBER_KEYS.iter().find(|k| **k == key) {
+            let v: f64 = map.next_value()?;
+            self.numbers.push((k, v));
+        } else if let Some(p) = key.strip_prefix('p').and_then(|p| p.parse::<f64>().ok()) {
+            if !(0.0..=100.0).contains(&p) {
+                return Err(de::Error::custom(format!(
+                    "percentile key `{key}` must be between p0 and p100"
+                )));
+            }
+            let d: Dur = map.next_value()?;
+            self.percentiles.push((p, d.0.as_secs_f64()));
+        } else {
+            return Err(de::Error::custom(format!(
+                "unknown distribution key `{key}`; expected `dist` and its parameters (value, mean, min, max, stddev, median, p99, mu, sigma, cv, or percentiles p0..p100)"
+            )));
+        }
+        Ok(())
+    }
+
+    fn duration(&self, k: &str) -> Option<f64> {
+        self.durations
+            .iter()
+            .find(|(n, _)| *n == k)
+            .map(|(_, v)| *v)
+    }
+
+    fn number(&self, k: &str) -> Option<f64> {
+        self.numbers.iter().find(|(n, _)| *n == k).map(|(_, v)| *v)
+    }
+
+    /// Fails if a key other than `allowed` was given for this distribution.
+    fn only(&self, name: &str, allowed: &[&str]) -> Result<(), String> {
+        match self.keys.iter().find(|k| !allowed.contains(&k.as_str())) {
+            Some(k) => Err(format!(
+                "key `{k}` does not apply to a {name} distribution (it takes {})",
+                allowed.join(", ")
+            )),
+            None => Ok(()),
+        }
+    }
+
+    fn need(&self, name: &str, k: &str) -> Result<f64, String> {
+        self.duration(k)
+            .or_else(|| self.number(k))
+            .ok_or_else(|| format!("a {name} distribution needs `{k}`"))
+    }
+
+    fn build(self) -> Result<Dist, String> {
+        // A table of percentiles alone is an empirical distribution.
+        let name = match &self.dist {
+            Some(n) => n.clone(),
+            None if !self.percentiles.is_empty() => "empirical".into(),
+            None => return Err(format!("missing `dist`; expected one of {DIST_NAMES}")),
+        };
+        match name.as_str() {
+            "constant" => {
+                self.only("constant", &["value"])?;
+                Ok(Dist::constant(SimTime::from_secs_f64(
+                    self.need("constant", "value")?,
+                )))
+            }
+            "exponential" => {
+                self.only("exponential", &["mean"])?;
+                Dist::exponential(self.need("exponential", "mean")?)
+            }
+            "uniform" => {
+                self.only("uniform", &["min", "max"])?;
+                Dist::uniform(self.need("uniform", "min")?, self.need("uniform", "max")?)
+            }
+            "normal" => {
+                self.only("normal", &["mean", "stddev"])?;
+                Dist::normal(self.need("normal", "mean")?, self.need("normal", "stddev")?)
+            }
+            "lognormal" => {
+                if self.keys.iter().any(|k| k == "mu" || k == "sigma") {
+                    self.only("lognormal", &["mu", "sigma"])?;
+                    Dist::lognormal(
+                        self.need("lognormal", "mu")?,
+                        self.need("lognormal", "sigma")?,
+                    )
+                } else {
+                    self.only("lognormal", &["median", "p99"])?;
+                    Dist::lognormal_from_median_p99(
+                        self.need("lognormal", "median")?,
+                        self.need("lognormal", "p99")?,
+                    )
+                }
+            }
+            "gamma" => {
+                self.only("gamma", &["mean", "cv"])?;
+                Dist::gamma(self.need("gamma", "mean")?, self.need("gamma", "cv")?)
+            }
+            "empirical" => {
+                if let Some(k) = self
+                    .keys
+                    .iter()
+                    .find(|k| !(k.starts_with('p') && k[1..].parse::<f64>().is_ok()))
+                {
+                    return Err(format!(
+                        "key `{k}` does not apply to an empirical distribution (it takes percentiles p0..p100)"
+                    ));
+                }
+                Dist::empirical(self.percentiles)
+            }
+            other => Err(format!(
+                "unknown distribution \"{other}\"; expected one of {DIST_NAMES}"
+            )),
+        }
+    }
+}
