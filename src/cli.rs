@@ -41,6 +41,13 @@ pub enum Command {
         /// Which chart files to write (report.md is always written).
         #[arg(long, value_enum, default_value_t = ChartFormats::Both, value_name = "FORMAT")]
         charts: ChartFormats,
+        /// Independent replications (1 to 10000) [default: the scenario's
+        /// `replications`, or 1].
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        replications: Option<u32>,
+        /// Run on at most N threads [default: all cores].
+        #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
     },
     /// Validate a scenario and print it resolved (fleet sizes, units)
     /// without running it.
@@ -105,7 +112,17 @@ pub fn main() -> ExitCode {
             seed,
             quiet,
             charts,
-        } => run(&file, out, seed, quiet, charts),
+            replications,
+            jobs,
+        } => run(
+            &file,
+            out,
+            seed,
+            quiet,
+            charts,
+            replications,
+            jobs.map(usize::from),
+        ),
         Command::Check { file } => check(&file),
         Command::Demand { file, seed } => demand(&file, seed),
     }
@@ -177,6 +194,8 @@ fn run(
     seed: Option<u64>,
     quiet: bool,
     charts: ChartFormats,
+    replications: Option<u32>,
+    jobs: Option<usize>,
 ) -> ExitCode {
     // The seed is applied before validation: bursty demand and noise are
     // drawn when the scenario is resolved.
@@ -197,7 +216,18 @@ fn run(
             eprintln!("  {line}");
         }
     }
-    let summary = architectures::run(&scenario);
+    let options = architectures::RunOptions {
+        replications: replications.unwrap_or(1),
+        jobs,
+    };
+    if !quiet && options.replications > 1 {
+        eprintln!(
+            "  {} replications (independent seeds), 95% intervals by Student's t",
+            options.replications
+        );
+    }
+    let mut summary = architectures::run_with(&scenario, &options, &|| {});
+    report::decision::add_comparisons(&mut summary, scenario.slo.as_ref());
     let written = output::outputs(&summary)
         .and_then(|mut set| {
             report::add_outputs(&mut set, &scenario, &summary, charts.formats())?;

@@ -22,7 +22,7 @@ pub mod requests;
 pub mod run;
 pub mod serverless;
 
-pub use run::{run, run_architecture};
+pub use run::{RunOptions, run, run_architecture, run_with};
 
 use crate::engine::Model;
 use crate::results::cost::CostBreakdown;

@@ -1,22 +1,102 @@
-//! The run loop: every architecture of a scenario against the same
-//! replayed demand, in parallel across architectures, each run
-//! single-threaded and deterministic. Pure: no files, no printing.
+//! The run loop: every (replication × architecture) of a scenario against
+//! the same replayed demand, in parallel across runs, each run
+//! single-threaded and deterministic, then the replications of each
+//! architecture averaged with their intervals. Pure: no files, no
+//! printing.
 
 use super::{Kind, Outcome};
 use crate::engine;
 use crate::results::cost::CostSummary;
+use crate::results::metrics::Histogram;
+use crate::results::replications::{Aggregate, ci95};
 use crate::results::summary::{ArchitectureResult, LatencySummary, RunSummary, WaitSummary};
 use crate::scenario::{Architecture, ArchitectureSpec, Scenario};
 use rayon::prelude::*;
+use std::sync::Mutex;
 
-/// Runs every architecture of `scenario` (replication 0). Results come back
-/// in file order whatever the number of threads.
+/// How to run a scenario.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Independent replications (≥ 1).
+    pub replications: u32,
+    /// Threads to run on; `None`: rayon's global pool (all cores).
+    pub jobs: Option<usize>,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            replications: 1,
+            jobs: None,
+        }
+    }
+}
+
+/// Runs every architecture of `scenario` once (replication 0). Results
+/// come back in file order whatever the number of threads.
 pub fn run(scenario: &Scenario) -> RunSummary {
-    let architectures = scenario
-        .architectures
-        .par_iter()
-        .map(|a| run_architecture(scenario, a, 0))
+    run_with(scenario, &RunOptions::default(), &|| {})
+}
+
+/// Runs every (replication × architecture) unit of `scenario`, calling
+/// `on_unit_done` after each (for progress), and summarises each
+/// architecture over its replications. Units are numbered replication by
+/// replication, architectures in file order; results are collected in that
+/// order and every merge is of integer counts, so the outputs do not
+/// depend on the number of threads or the order units finish in.
+pub fn run_with(
+    scenario: &Scenario,
+    options: &RunOptions,
+    on_unit_done: &(dyn Fn() + Sync),
+) -> RunSummary {
+    let n = options.replications.max(1);
+    let archs = scenario.architectures.len();
+    let units: Vec<(u32, usize)> = (0..n)
+        .flat_map(|r| (0..archs).map(move |a| (r, a)))
         .collect();
+    // With replications, each architecture's latency histograms are pooled
+    // as runs finish, so memory does not grow with the replication count.
+    let pooled: Vec<Mutex<Histogram>> = (0..archs)
+        .map(|_| Mutex::new(Histogram::unallocated()))
+        .collect();
+    let work = || -> Vec<ArchitectureResult> {
+        units
+            .par_iter()
+            .map(|&(r, a)| {
+                let mut result = run_architecture(scenario, &scenario.architectures[a], r);
+                if n > 1 {
+                    let hist = std::mem::replace(&mut result.latency, Histogram::unallocated());
+                    pooled[a].lock().expect("no run panics").merge(&hist);
+                    if r > 0 {
+                        result.timeseries = Vec::new();
+                    }
+                }
+                on_unit_done();
+                result
+            })
+            .collect()
+    };
+    let mut results = match options.jobs {
+        Some(jobs) => rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build()
+            .expect("a thread pool of a valid size")
+            .install(work),
+        None => work(),
+    };
+    let architectures = if n == 1 {
+        results
+    } else {
+        let mut by_arch: Vec<Vec<ArchitectureResult>> = (0..archs).map(|_| Vec::new()).collect();
+        for (i, r) in results.drain(..).enumerate() {
+            by_arch[i % archs].push(r);
+        }
+        by_arch
+            .into_iter()
+            .zip(pooled)
+            .map(|(reps, hist)| summarise(reps, hist.into_inner().expect("no run panics")))
+            .collect()
+    };
     RunSummary {
         scenario: scenario.name.clone(),
         description: scenario.description.clone(),
@@ -24,7 +104,54 @@ pub fn run(scenario: &Scenario) -> RunSummary {
         duration_s: scenario.duration.as_secs_f64(),
         warmup_s: scenario.warmup.as_secs_f64(),
         window_s: scenario.window.as_secs_f64(),
+        replications: n,
         architectures,
+        comparisons: Vec::new(),
+    }
+}
+
+/// One architecture over its replications: every number the mean, its
+/// interval in `ci95`, the latency histogram pooled over all replications,
+/// and the time series of replication 0.
+fn summarise(mut reps: Vec<ArchitectureResult>, latency: Histogram) -> ArchitectureResult {
+    let timeseries = std::mem::take(&mut reps[0].timeseries);
+    let refs: Vec<&ArchitectureResult> = reps.iter().collect();
+    let mean = |f: fn(&ArchitectureResult) -> f64| {
+        f64::mean_of(
+            &refs
+                .iter()
+                .map(|r| f(r))
+                .collect::<Vec<_>>()
+                .iter()
+                .collect::<Vec<_>>(),
+        )
+    };
+    macro_rules! field {
+        ($f:ident) => {
+            Aggregate::mean_of(&refs.iter().map(|r| &r.$f).collect::<Vec<_>>())
+        };
+    }
+    let first = refs[0];
+    ArchitectureResult {
+        name: first.name.clone(),
+        kind: first.kind.clone(),
+        servers: field!(servers),
+        instance: first.instance.clone(),
+        requests: field!(requests),
+        latency_ms: field!(latency_ms),
+        wait_ms: field!(wait_ms),
+        utilization: mean(|r| r.utilization),
+        mean_in_system: mean(|r| r.mean_in_system),
+        arrival_rate: mean(|r| r.arrival_rate),
+        error_rate: mean(|r| r.error_rate),
+        cost: field!(cost),
+        prices: first.prices.clone(),
+        details: field!(details),
+        events: field!(events),
+        ci95: Some(ci95(&refs)),
+        timeseries,
+        latency,
+        replicas: reps,
     }
 }
 
@@ -74,6 +201,8 @@ fn assemble(arch: &Architecture, k: Outcome, events: u64) -> ArchitectureResult 
         prices: k.prices,
         details: k.details,
         events,
+        ci95: None,
+        replicas: Vec::new(),
         timeseries: stats.rows,
         latency: stats.latency,
     }

@@ -3,13 +3,121 @@
 //! that meets the SLO with what it saves against each other one. Pure
 //! functions of plain numbers, so that charts and report agree.
 
-use crate::results::summary::ArchitectureResult;
-use crate::scenario::Slo;
+use crate::results::replications::{Estimate, estimate, paired};
+use crate::results::summary::{ArchitectureResult, Comparison, RunSummary};
+use crate::scenario::{Percentile, Slo};
 
 /// Whether an architecture meets the SLO. One that completed no request
 /// does not, whatever its (empty) latency histogram says.
 pub fn meets_slo(slo: &Slo, a: &ArchitectureResult) -> bool {
     a.requests.completed > 0 && slo.met_by(&a.latency_ms, a.error_rate)
+}
+
+/// Whether an architecture meets the SLO, taking the uncertainty of its
+/// replications into account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// The upper ends of the intervals of its SLO percentile and error
+    /// rate are within the objective.
+    Meets,
+    /// The lower end of one of them is beyond it.
+    Misses,
+    /// The intervals straddle the objective: more replications would tell.
+    Uncertain,
+}
+
+/// The verdict on `a`: from its replications' intervals when it has
+/// several, else from its single numbers (meets or misses).
+pub fn verdict(slo: &Slo, a: &ArchitectureResult) -> Verdict {
+    if a.replicas.len() < 2 {
+        return if meets_slo(slo, a) {
+            Verdict::Meets
+        } else {
+            Verdict::Misses
+        };
+    }
+    let latency = slo_latency(Some(slo), a);
+    let errors = error_rate(a);
+    let objective = slo.latency.as_millis_f64();
+    let max_errors = slo.max_error_rate.unwrap_or(f64::INFINITY);
+    let none_completed = a.replicas.iter().all(|r| r.requests.completed == 0);
+    if none_completed || latency.low > objective || errors.low > max_errors {
+        Verdict::Misses
+    } else if latency.high <= objective && errors.high <= max_errors {
+        Verdict::Meets
+    } else {
+        Verdict::Uncertain
+    }
+}
+
+/// The latency percentile an SLO checks (p99 without one) over an
+/// architecture's replications.
+pub fn slo_latency(slo: Option<&Slo>, a: &ArchitectureResult) -> Estimate {
+    let p = slo.map_or(Percentile::P99, |s| s.percentile);
+    over_replicas(a, |r| p.of(&r.latency_ms))
+}
+
+/// The error rate over an architecture's replications.
+pub fn error_rate(a: &ArchitectureResult) -> Estimate {
+    over_replicas(a, |r| r.error_rate)
+}
+
+fn over_replicas(a: &ArchitectureResult, f: impl Fn(&ArchitectureResult) -> f64) -> Estimate {
+    if a.replicas.is_empty() {
+        return estimate(&[f(a)]);
+    }
+    estimate(&a.replicas.iter().map(f).collect::<Vec<_>>())
+}
+
+/// Fills `run.comparisons` when it has replications: every architecture
+/// against the reference, the cheapest that meets the SLO with confidence
+/// (the first architecture without an SLO, or when none meets it), as
+/// paired differences over replications. Replication r of every
+/// architecture replayed the same requests, so the differences cancel the
+/// shared noise.
+pub fn add_comparisons(run: &mut RunSummary, slo: Option<&Slo>) {
+    if run.replications < 2 || run.architectures.len() < 2 {
+        return;
+    }
+    let archs = &run.architectures;
+    let reference = slo
+        .and_then(|s| {
+            let candidates: Vec<Candidate> = archs
+                .iter()
+                .map(|a| Candidate {
+                    cost_per_month_usd: a.cost.per_month_usd,
+                    meets_slo: verdict(s, a) == Verdict::Meets,
+                })
+                .collect();
+            cheapest_meeting_slo(&candidates)
+        })
+        .unwrap_or(0);
+    let p = slo.map_or(Percentile::P99, |s| s.percentile);
+    let series = |a: &ArchitectureResult, f: &dyn Fn(&ArchitectureResult) -> f64| -> Vec<f64> {
+        a.replicas.iter().map(f).collect()
+    };
+    let base = &archs[reference];
+    run.comparisons = archs
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| i != reference)
+        .map(|(_, a)| {
+            let cost = |r: &ArchitectureResult| r.cost.per_month_usd;
+            let latency = |r: &ArchitectureResult| p.of(&r.latency_ms);
+            let errors = |r: &ArchitectureResult| r.error_rate;
+            let c = paired(&series(a, &cost), &series(base, &cost));
+            let l = paired(&series(a, &latency), &series(base, &latency));
+            Comparison {
+                architecture: a.name.clone(),
+                reference: base.name.clone(),
+                cost_per_month_usd: c,
+                latency_ms: l,
+                error_rate: paired(&series(a, &errors), &series(base, &errors)),
+                cost_significant: c.excludes_zero(),
+                latency_significant: l.excludes_zero(),
+            }
+        })
+        .collect();
 }
 
 /// Indices of the points that no other point beats on both coordinates:

@@ -5,5 +5,6 @@
 pub mod cost;
 pub mod metrics;
 pub mod queueing;
+pub mod replications;
 pub mod stats;
 pub mod summary;

@@ -172,6 +172,15 @@ pub struct ArchitectureResult {
     pub details: KindResult,
     /// Number of simulation events handled.
     pub events: u64,
+    /// With replications: the 95 % confidence interval of every number
+    /// above, as `[low, high]`, in the same nesting (prices excepted).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ci95: Option<serde_json::Value>,
+    /// With replications: each replication's result, in order, without
+    /// time series or histograms (for `replications.csv` and paired
+    /// comparisons).
+    #[serde(skip)]
+    pub replicas: Vec<ArchitectureResult>,
     #[serde(skip)]
     pub timeseries: Vec<WindowRow>,
     /// The end-to-end latency histogram, for CDF charts.
@@ -226,5 +235,33 @@ pub struct RunSummary {
     pub duration_s: f64,
     pub warmup_s: f64,
     pub window_s: f64,
+    /// Independent replications behind every number (1: a single run,
+    /// and the key is left out).
+    #[serde(skip_serializing_if = "is_one")]
+    pub replications: u32,
     pub architectures: Vec<ArchitectureResult>,
+    /// With replications: each architecture against the reference one,
+    /// as paired differences.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub comparisons: Vec<Comparison>,
+}
+
+fn is_one(n: &u32) -> bool {
+    *n == 1
+}
+
+/// One architecture against the reference (the cheapest meeting the SLO
+/// with confidence, or the first): mean differences over paired
+/// replications (this one minus the reference) with 95 % intervals.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Comparison {
+    pub architecture: String,
+    pub reference: String,
+    pub cost_per_month_usd: crate::results::replications::Estimate,
+    /// At the SLO percentile (p99 without an SLO), in milliseconds.
+    pub latency_ms: crate::results::replications::Estimate,
+    pub error_rate: crate::results::replications::Estimate,
+    /// Whether each interval leaves out zero.
+    pub cost_significant: bool,
+    pub latency_significant: bool,
 }
