@@ -63,4 +63,5 @@ pub mod report;
 pub mod results;
 pub mod rng;
 pub mod scenario;
+pub mod sweep;
 pub mod time;

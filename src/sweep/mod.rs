@@ -1,0 +1,10 @@
+//! Sweeps: one scenario run over a grid of values of one or two keys, to
+//! see where the answer changes. A point is the scenario file with the
+//! values written in ([`keys`]), validated as any scenario before anything
+//! runs; values are lists or ranges ([`values`]).
+
+pub mod crossover;
+pub mod keys;
+pub mod points;
+pub mod run;
+pub mod values;

@@ -1,0 +1,132 @@
+//! Running a sweep: every (point × replication × architecture) on the
+//! thread pool, and the table of results one row per (point,
+//! architecture), with the crossovers of the first varied key.
+
+use super::crossover::{self, Crossover, Series};
+use super::points::{Point, Vary};
+use crate::architectures::{RunOptions, run_with};
+use crate::report::decision::{self, Verdict};
+use crate::results::replications::Estimate;
+use crate::results::summary::RunSummary;
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// One architecture at one point.
+#[derive(Clone, Debug, Serialize)]
+pub struct SweepRow {
+    /// The varied values as written, one per key.
+    pub values: Vec<String>,
+    pub architecture: String,
+    pub cost_per_month_usd: Estimate,
+    /// At the SLO percentile (p99 without an SLO).
+    pub latency_ms: Estimate,
+    pub error_rate: Estimate,
+    /// "meets", "misses" or "uncertain"; "none" without an SLO.
+    pub slo: &'static str,
+}
+
+/// The results of a sweep.
+#[derive(Clone, Debug, Serialize)]
+pub struct SweepResult {
+    pub scenario: String,
+    pub keys: Vec<String>,
+    pub replications: u32,
+    pub rows: Vec<SweepRow>,
+    /// Along the first key, for each combination of the other keys' values
+    /// (in grid order): where the cheapest architecture meeting the SLO
+    /// changes.
+    pub crossovers: Vec<Crossover>,
+}
+
+/// Runs every point. `replications` applies to every point.
+pub fn run(
+    points: &[Point],
+    vary: &[Vary],
+    replications: u32,
+    on_unit_done: &(dyn Fn() + Sync),
+) -> SweepResult {
+    let options = RunOptions {
+        replications,
+        jobs: None,
+    };
+    let runs: Vec<RunSummary> = points
+        .par_iter()
+        .map(|p| {
+            let mut run = run_with(&p.scenario, &options, on_unit_done);
+            decision::add_comparisons(&mut run, p.scenario.slo.as_ref());
+            run
+        })
+        .collect();
+    let mut rows = Vec::new();
+    let mut meets: Vec<Vec<bool>> = Vec::new();
+    for (p, run) in points.iter().zip(&runs) {
+        let slo = p.scenario.slo.as_ref();
+        let mut point_meets = Vec::new();
+        for a in &run.architectures {
+            let verdict = slo.map(|s| decision::verdict(s, a));
+            point_meets.push(verdict.is_none_or(|v| v == Verdict::Meets));
+            let cost = if a.replicas.is_empty() {
+                vec![a.cost.per_month_usd]
+            } else {
+                a.replicas.iter().map(|r| r.cost.per_month_usd).collect()
+            };
+            rows.push(SweepRow {
+                values: p.values.iter().map(|v| v.to_string()).collect(),
+                architecture: a.name.clone(),
+                cost_per_month_usd: crate::results::replications::estimate(&cost),
+                latency_ms: decision::slo_latency(slo, a),
+                error_rate: decision::error_rate(a),
+                slo: match verdict {
+                    None => "none",
+                    Some(Verdict::Meets) => "meets",
+                    Some(Verdict::Misses) => "misses",
+                    Some(Verdict::Uncertain) => "uncertain",
+                },
+            });
+        }
+        meets.push(point_meets);
+    }
+    let crossovers = first_key_crossovers(points, vary, &runs, &meets);
+    SweepResult {
+        scenario: points
+            .first()
+            .map_or(String::new(), |p| p.scenario.name.clone()),
+        keys: vary.iter().map(|v| v.key.clone()).collect(),
+        replications,
+        rows,
+        crossovers,
+    }
+}
+
+/// The crossovers along the first key, one line of points per combination
+/// of the other keys.
+fn first_key_crossovers(
+    points: &[Point],
+    vary: &[Vary],
+    runs: &[RunSummary],
+    meets: &[Vec<bool>],
+) -> Vec<Crossover> {
+    let along = vary[0].values.len();
+    let lines = points.len() / along;
+    let mut out = Vec::new();
+    for line in 0..lines {
+        // The first key varies slowest: its points are `lines` apart.
+        let idx: Vec<usize> = (0..along).map(|i| i * lines + line).collect();
+        let xs: Vec<f64> = idx.iter().map(|&i| points[i].values[0].as_f64()).collect();
+        let archs = &runs[idx[0]].architectures;
+        let series: Vec<Series> = archs
+            .iter()
+            .enumerate()
+            .map(|(k, a)| Series {
+                name: &a.name,
+                cost: idx
+                    .iter()
+                    .map(|&i| runs[i].architectures[k].cost.per_month_usd)
+                    .collect(),
+                meets: idx.iter().map(|&i| meets[i][k]).collect(),
+            })
+            .collect();
+        out.extend(crossover::crossovers(&xs, &series));
+    }
+    out
+}
