@@ -1,5 +1,8 @@
-//! The servers of an autoscaled fleet and the target-tracking policy that
-//! sizes it, as EC2 Auto Scaling and the Kubernetes HPA do it.
+//! The servers of an autoscaled fleet (the [`Pool`]: their states, which
+//! has a free slot, draining, billing) and the target-tracking policy that
+//! sizes it (in `policy`), as EC2 Auto Scaling and the Kubernetes HPA do
+//! it. The policy decides how many servers to launch or remove; the pool
+//! decides which, and carries it out.
 //!
 //! # Rules
 //! - Every `evaluation` period the metric is read, averaged over the
@@ -25,12 +28,16 @@
 //! - Billing: per second with a 60 s minimum per server, from launch to
 //!   stop; servers still up at the end are billed to the end.
 
+use crate::dist::Dist;
 use crate::results::cost;
 use crate::results::stats::{Areas, Level};
 use crate::results::summary::{AutoscaledResult, LevelSummary, ScalingActions};
 use crate::rng::{self, Stream};
-use crate::scenario::{Metric, ScalingSpec};
+use crate::scenario::ScalingSpec;
 use crate::time::SimTime;
+use policy::{Action, Policy};
+
+mod policy;
 
 const NIL: u32 = u32::MAX;
 
@@ -59,7 +66,8 @@ pub struct Launches {
 }
 
 pub struct Pool {
-    spec: ScalingSpec,
+    policy: Policy,
+    boot_time: Dist,
     vcpus: u32,
     price_per_hour: f64,
     warmup: SimTime,
@@ -74,20 +82,11 @@ pub struct Pool {
     working_area: u128,
     working_since: SimTime,
     working_now: u32,
-    arrivals: u64,
-    last_eval: SimTime,
-    areas_at_eval: Areas,
-    working_area_at_eval: u128,
-    last_scale_out: Option<SimTime>,
-    /// Recent recommendations (time, desired) for scale-in stabilisation.
-    history: std::collections::VecDeque<(SimTime, u32)>,
     boot_rng: Stream,
     launched: Level,
     /// Serving and draining servers: the capacity that can run work.
     working: Level,
     billed_seconds: f64,
-    pub scale_outs: u64,
-    pub scale_ins: u64,
 }
 
 impl Pool {
@@ -100,7 +99,8 @@ impl Pool {
         replication: u32,
     ) -> Self {
         Pool {
-            spec: spec.clone(),
+            policy: Policy::new(spec, vcpus),
+            boot_time: spec.boot_time.clone(),
             vcpus,
             price_per_hour,
             warmup,
@@ -112,18 +112,10 @@ impl Pool {
             working_area: 0,
             working_since: SimTime::ZERO,
             working_now: 0,
-            arrivals: 0,
-            last_eval: SimTime::ZERO,
-            areas_at_eval: Areas::default(),
-            working_area_at_eval: 0,
-            last_scale_out: None,
-            history: std::collections::VecDeque::new(),
             boot_rng: rng::stream(seed, replication, rng::purpose::BOOT_TIME),
             launched: Level::default(),
             working: Level::default(),
             billed_seconds: 0.0,
-            scale_outs: 0,
-            scale_ins: 0,
         }
     }
 
@@ -149,17 +141,20 @@ impl Pool {
         !self.available.is_empty()
     }
 
+    /// The policy's evaluation period.
     pub fn evaluation(&self) -> SimTime {
-        self.spec.evaluation
+        self.policy.evaluation()
     }
 
+    /// The scheduled minimums of the day, (time of day, minimum).
     pub fn scheduled(&self) -> &[(SimTime, u32)] {
-        &self.spec.scheduled
+        self.policy.scheduled()
     }
 
+    /// An arrival, for the policy's `requests_per_server` metric.
     #[inline]
     pub fn on_arrival(&mut self) {
-        self.arrivals += 1;
+        self.policy.on_arrival();
     }
 
     fn make_available(&mut self, s: u32) {
@@ -218,7 +213,7 @@ impl Pool {
     /// Starts `n` servers at `now`; returns them with their boot times.
     fn launch(&mut self, n: u32, now: SimTime, out: &mut Launches) {
         for _ in 0..n {
-            let boot = self.spec.boot_time.sample(&mut self.boot_rng);
+            let boot = self.boot_time.sample(&mut self.boot_rng);
             self.servers.push(Server {
                 state: State::Booting,
                 busy: 0,
@@ -321,90 +316,29 @@ impl Pool {
         }
     }
 
-    /// Reads the metric over the period since the last evaluation and acts.
-    /// `areas` are the fleet's integrals up to `now`.
+    /// Lets the policy read its metric over the period since the last
+    /// evaluation, and carries out what it decides. `areas` are the
+    /// fleet's integrals up to `now`.
     pub fn evaluate(&mut self, now: SimTime, areas: Areas) -> Launches {
-        let mut out = Launches::default();
         self.record_levels(now);
-        let period = (now - self.last_eval).as_nanos() as f64;
-        // Busy slots include draining servers' jobs, so the capacity they
-        // are read against does too.
-        let working_mean = (self.working_area - self.working_area_at_eval) as f64 / period;
-        let busy = (areas.busy - self.areas_at_eval.busy) as f64 / period;
-        let queue = (areas.queue - self.areas_at_eval.queue) as f64 / period;
-        let arrivals_per_s = self.arrivals as f64 / (period / 1e9);
-        self.last_eval = now;
-        self.areas_at_eval = areas;
-        self.working_area_at_eval = self.working_area;
-        self.arrivals = 0;
-
-        // The load the metric measures, in servers' worth at the target.
-        let needed = match self.spec.metric {
-            Metric::Cpu => busy / (self.vcpus as f64 * self.spec.target),
-            Metric::RequestsPerServer => arrivals_per_s / self.spec.target,
-            Metric::Queue => queue / self.spec.target,
-        };
-        let ratio = if working_mean > 0.0 {
-            needed / working_mean
-        } else if needed > 0.0 {
-            f64::INFINITY
-        } else {
-            1.0
-        };
         let current = self.serving + self.booting;
-        let desired = if (ratio - 1.0).abs() <= self.spec.tolerance {
-            current
-        } else {
-            // Guard against 4.0000000001 becoming 5 through float noise.
-            let d = (needed - 1e-9).ceil();
-            if d.is_finite() {
-                d.max(0.0) as u32
-            } else {
-                self.spec.max
-            }
-        };
-        let floor = self.spec.minimum_at(now);
-        let desired = desired.clamp(floor, self.spec.max);
-        self.history.push_back((now, desired));
-        while let Some(&(t, _)) = self.history.front() {
-            if t + self.spec.scale_in_cooldown < now {
-                self.history.pop_front();
-            } else {
-                break;
-            }
-        }
-        if desired > current {
-            let cooled = self
-                .last_scale_out
-                .is_none_or(|t| now >= t + self.spec.scale_out_cooldown);
-            if cooled {
-                self.launch(desired - current, now, &mut out);
-                self.last_scale_out = Some(now);
-                self.scale_outs += 1;
-            }
-        } else if desired < current {
-            let stable = self
-                .history
-                .iter()
-                .map(|&(_, d)| d)
-                .max()
-                .unwrap_or(desired);
-            if stable < current {
-                self.scale_in(current - stable, now);
-                self.scale_ins += 1;
-            }
-        }
-        out
+        let action = self.policy.evaluate(now, areas, self.working_area, current);
+        self.act(action, now)
     }
 
     /// Raises the fleet to the scheduled minimum in force at `now`.
     pub fn enforce_minimum(&mut self, now: SimTime) -> Launches {
-        let mut out = Launches::default();
-        let floor = self.spec.minimum_at(now);
         let current = self.serving + self.booting;
-        if floor > current {
-            self.launch(floor - current, now, &mut out);
-            self.scale_outs += 1;
+        let action = self.policy.enforce_minimum(now, current);
+        self.act(action, now)
+    }
+
+    fn act(&mut self, action: Action, now: SimTime) -> Launches {
+        let mut out = Launches::default();
+        match action {
+            Action::Hold => {}
+            Action::Launch(n) => self.launch(n, now, &mut out),
+            Action::Remove(n) => self.scale_in(n, now),
         }
         out
     }
@@ -430,8 +364,8 @@ impl Pool {
             working_mean: working.mean,
             server_seconds: seconds,
             cost_usd: seconds * self.price_per_hour / 3600.0,
-            scale_outs: self.scale_outs,
-            scale_ins: self.scale_ins,
+            scale_outs: self.policy.scale_outs,
+            scale_ins: self.policy.scale_ins,
         }
     }
 }
@@ -465,7 +399,7 @@ impl PoolSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dist::Dist;
+    use crate::scenario::Metric;
 
     fn spec(min: u32, max: u32) -> ScalingSpec {
         ScalingSpec {
@@ -507,7 +441,7 @@ mod tests {
         assert_eq!((p.launched(), p.draining()), (2, 0));
         // No load recorded in the next minute: down to min = 1, by draining.
         p.evaluate(s(120), busy_areas(1, 60));
-        assert_eq!((p.launched(), p.draining(), p.scale_ins), (2, 1, 1));
+        assert_eq!((p.launched(), p.draining(), p.policy.scale_ins), (2, 1, 1));
         assert_eq!(p.working_slots(), 2);
         // The drained server's job ends: it stops; the other takes work again.
         let drained = if p.servers[a as usize].state == State::Draining {

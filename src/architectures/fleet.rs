@@ -1,8 +1,10 @@
 //! A fleet of identical servers of `vcpus` slots each behind a load
 //! balancer with one shared FCFS queue (M/G/c when demand is Poisson):
-//! fixed at N servers (`kind = "fleet"`), or sized over time by an
-//! autoscaling policy (`kind = "autoscaled"`, whose servers and policy
-//! live in [`super::autoscale`]). All
+//! fixed at N servers (`kind = "fleet"`, [`fixed`]), or sized over time by
+//! an autoscaling policy (`kind = "autoscaled"`, [`autoscaled`], whose
+//! servers and policy live in [`super::autoscale`]). This module owns what
+//! both share: the queue, the jobs and the requests; the [`Servers`] a
+//! fleet is generic over own where a job runs. All
 //! services run in one process on the fleet (a monolith), so a `sync` call
 //! runs on the caller's slot and an `async` call queues a new job.
 //!
@@ -14,21 +16,66 @@
 //! unfinished that long after arrival is abandoned: its running jobs free
 //! their slots and its queued jobs are dropped.
 
-use super::records::{Blocks, Slab, WorkBlocks};
+use super::records::{Slab, WorkBlocks};
 use super::requests::Upcoming;
-use super::{Kind, Outcome, instance_price};
-use crate::architectures::autoscale::{Launches, Pool};
 use crate::engine::{Model, Scheduler};
-use crate::results::cost::{self, CostBreakdown};
-use crate::results::stats::Collector;
-use crate::results::summary::KindResult;
+use crate::results::stats::{Collector, RunStats};
 use crate::scenario::calls::CallTree;
-use crate::scenario::{AutoscaledSpec, CallMode, FleetSpec, ScalingSpec, Scenario};
+use crate::scenario::{CallMode, FleetSpec, Scenario};
 use crate::time::SimTime;
 use std::collections::VecDeque;
 
-/// No server: a job not running (autoscaled fleets).
-const NONE: u32 = u32::MAX;
+pub mod autoscaled;
+pub mod fixed;
+
+pub use autoscaled::Autoscaled;
+pub use fixed::Fixed;
+
+/// Where a fleet's jobs run: the slots of a fixed fleet, or the servers of
+/// an autoscaled one. The fleet keeps the busy count, the queue and the
+/// requests; it asks its servers whether a job can start and tells them
+/// when one starts and ends. Only the servers that have events of their
+/// own (an autoscaler's) have a non-empty [`Servers::Event`], so a fleet
+/// cannot be handed an event its servers do not know.
+pub trait Servers {
+    /// The events of these servers alone (none for a fixed fleet).
+    type Event: Copy + std::fmt::Debug;
+
+    /// Whether a job can start now, with `busy` slots taken.
+    fn has_free_slot(&self, busy: u64) -> bool;
+
+    /// A request arrived, admitted or not.
+    fn on_arrival(&mut self);
+
+    /// Request id `req` now holds a newly admitted request.
+    fn admit(&mut self, req: u32);
+
+    /// The job at place `slot` of request `req`'s block starts on a free
+    /// slot (the fleet checked [`Servers::has_free_slot`]).
+    fn take_slot(&mut self, req: u32, slot: u32);
+
+    /// That job ended and frees its slot.
+    fn release_slot(&mut self, req: u32, slot: u32, now: SimTime);
+
+    /// Request `req` was abandoned: its running jobs free their slots.
+    fn release_request(&mut self, req: u32, now: SimTime);
+
+    /// Brings the collector's server levels up to date after slots were
+    /// freed (a draining server may have stopped).
+    fn update_levels(&mut self, stats: &mut Collector);
+
+    /// Schedules the servers' first events.
+    fn start(&self, sched: &mut Scheduler<Event<Self::Event>>);
+
+    /// Handles one of the servers' own events; the fleet then starts what
+    /// queued work the change made room for.
+    fn handle(
+        &mut self,
+        event: Self::Event,
+        stats: &mut Collector,
+        sched: &mut Scheduler<Event<Self::Event>>,
+    );
+}
 
 /// One step of a job: run a call-tree node's work, or make an async call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,15 +105,16 @@ pub fn job_plans(tree: &CallTree) -> Vec<Vec<Step>> {
         .collect()
 }
 
+/// The events of a fleet whose servers have events `S` of their own.
 #[derive(Clone, Copy, Debug)]
-pub enum Event {
+pub enum Event<S> {
     Arrival,
     /// A job of request `req` finished and frees its slot.
     JobDone {
         req: u32,
         epoch: u32,
-        /// Its node's place in the request's block (autoscaled fleets keep
-        /// the job's server there).
+        /// Its node's place in the request's block (where the servers may
+        /// keep what the job holds).
         slot: u32,
     },
     /// An async call made by a running job: queue a job for `node`.
@@ -79,16 +127,8 @@ pub enum Event {
         req: u32,
         epoch: u32,
     },
-    /// Autoscaled: the policy reads its metric.
-    Evaluate,
-    /// Autoscaled: a launched server starts serving.
-    BootDone {
-        server: u32,
-    },
-    /// Autoscaled: the `idx`-th scheduled minimum of the day applies.
-    Scheduled {
-        idx: u32,
-    },
+    /// One of the servers' own events.
+    Servers(S),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -114,10 +154,9 @@ struct Request {
     queued: u32,
 }
 
-pub struct FleetModel {
+pub struct FleetModel<S> {
     plans: Vec<Vec<Step>>,
     upcoming: Upcoming,
-    slots: u64,
     busy: u64,
     queue: VecDeque<Job>,
     live_queued: u64,
@@ -126,43 +165,26 @@ pub struct FleetModel {
     timeout: Option<SimTime>,
     requests: Slab<Request>,
     works: WorkBlocks,
-    /// The servers of an autoscaled fleet; `None` for a fixed fleet, whose
-    /// jobs need no server of their own.
-    pool: Option<Pool>,
-    /// Autoscaled: per request, laid out like `works`, the server each
-    /// running job holds (NONE if none), so that a timeout can free them.
-    job_servers: Blocks<u32>,
+    servers: S,
     pub stats: Collector,
 }
 
-impl FleetModel {
+impl<S: Servers> FleetModel<S> {
+    /// `servers(n)` makes the servers, for requests of up to `n` nodes.
     pub fn new(
         scenario: &Scenario,
         spec: &FleetSpec,
-        scaling: Option<&ScalingSpec>,
         replication: u32,
+        servers: impl FnOnce(usize) -> S,
     ) -> Self {
         let upcoming = Upcoming::new(scenario, replication);
         let per_req = upcoming.works_per_request();
         let price = spec.instance.price_per_hour;
         let mut stats = Collector::new(scenario.warmup, scenario.window, price);
         stats.set_servers(spec.servers as u64);
-        let pool = scaling.map(|z| {
-            let mut p = Pool::new(
-                z,
-                spec.instance.vcpus,
-                spec.instance.price_per_hour,
-                scenario.warmup,
-                scenario.seed,
-                replication,
-            );
-            p.start(spec.servers);
-            p
-        });
         FleetModel {
             plans: job_plans(&scenario.calls),
             upcoming,
-            slots: spec.slots(),
             busy: 0,
             queue: VecDeque::with_capacity(1024),
             live_queued: 0,
@@ -171,50 +193,28 @@ impl FleetModel {
             timeout: spec.timeout,
             requests: Slab::default(),
             works: WorkBlocks::new(per_req),
-            pool,
-            job_servers: Blocks::filled(per_req, NONE),
+            servers: servers(per_req),
             stats,
         }
     }
 
-    /// Closes the run at `end`. Requests still in the system are counted
+    /// Closes the run at `end`; hands back the servers for their own
+    /// summary. Requests still in the system are counted
     /// from the request table itself, not derived from the other counts,
     /// so that a request the model lost would break conservation.
-    pub fn finish(
-        mut self,
-        end: SimTime,
-    ) -> (
-        crate::results::stats::RunStats,
-        Option<crate::architectures::autoscale::PoolSummary>,
-    ) {
+    pub fn finish(self, end: SimTime) -> (RunStats, S) {
         let warmup = self.stats.warmup();
         let in_flight = self
             .requests
             .iter()
             .filter(|r| r.live && r.arrival >= warmup)
             .count() as u64;
-        let pool = self.pool.as_mut().map(|p| p.finish(end));
-        (self.stats.finish(end, in_flight), pool)
+        (self.stats.finish(end, in_flight), self.servers)
     }
 
     #[inline]
     fn has_free_slot(&self) -> bool {
-        match &self.pool {
-            None => self.busy < self.slots,
-            Some(p) => p.has_free_slot(),
-        }
-    }
-
-    /// After the pool changed: boot timers, levels, and queued work.
-    fn pool_changed(&mut self, launches: Launches, sched: &mut Scheduler<Event>) {
-        for (server, at) in launches.booted_at {
-            sched.schedule(at, Event::BootDone { server });
-        }
-        let p = self.pool.as_ref().expect("an autoscaled fleet");
-        self.slots = p.working_slots();
-        self.stats.set_servers(p.launched());
-        self.stats.set_booting_draining(p.booting(), p.draining());
-        self.dispatch(sched);
+        self.servers.has_free_slot(self.busy)
     }
 
     /// Admits the upcoming request, arrived at `arrival`.
@@ -228,11 +228,7 @@ impl FleetModel {
             queued: 0,
         });
         self.works.store(id, &self.upcoming.works);
-        if self.pool.is_some() {
-            // A new id's block starts empty; a reused one was emptied when
-            // its jobs released their servers.
-            self.job_servers.block_mut(id);
-        }
+        self.servers.admit(id);
         id
     }
 
@@ -248,12 +244,10 @@ impl FleetModel {
         self.requests.is_current(req, epoch)
     }
 
-    fn on_arrival(&mut self, sched: &mut Scheduler<Event>) {
+    fn on_arrival(&mut self, sched: &mut Scheduler<Event<S::Event>>) {
         let now = sched.now();
         self.stats.on_arrival(now);
-        if let Some(p) = &mut self.pool {
-            p.on_arrival();
-        }
+        self.servers.on_arrival();
         let admit = self.has_free_slot() || self.queue_limit.is_none_or(|q| self.live_queued < q);
         if admit {
             let id = self.alloc(now);
@@ -280,7 +274,7 @@ impl FleetModel {
     }
 
     /// Starts a job now if a slot is free, else queues it.
-    fn submit(&mut self, job: Job, sched: &mut Scheduler<Event>) {
+    fn submit(&mut self, job: Job, sched: &mut Scheduler<Event<S::Event>>) {
         if self.has_free_slot() {
             self.start_job(job, sched);
         } else {
@@ -291,7 +285,7 @@ impl FleetModel {
         }
     }
 
-    fn start_job(&mut self, job: Job, sched: &mut Scheduler<Event>) {
+    fn start_job(&mut self, job: Job, sched: &mut Scheduler<Event<S::Event>>) {
         let now = sched.now();
         self.busy += 1;
         self.stats.set_busy(self.busy);
@@ -300,9 +294,7 @@ impl FleetModel {
         let arrival = r.arrival;
         let root = r.root;
         let slot = job.node - root;
-        if let Some(p) = &mut self.pool {
-            self.job_servers.set(job.req, slot as usize, p.take_slot());
-        }
+        self.servers.take_slot(job.req, slot);
         if job.node == root {
             self.stats.on_start(arrival, now);
         }
@@ -335,7 +327,7 @@ impl FleetModel {
     }
 
     /// Fills free slots from the queue, discarding jobs of abandoned requests.
-    fn dispatch(&mut self, sched: &mut Scheduler<Event>) {
+    fn dispatch(&mut self, sched: &mut Scheduler<Event<S::Event>>) {
         while self.has_free_slot() {
             let Some(job) = self.queue.pop_front() else {
                 break;
@@ -350,16 +342,19 @@ impl FleetModel {
         }
     }
 
-    fn on_job_done(&mut self, req: u32, epoch: u32, slot: u32, sched: &mut Scheduler<Event>) {
+    fn on_job_done(
+        &mut self,
+        req: u32,
+        epoch: u32,
+        slot: u32,
+        sched: &mut Scheduler<Event<S::Event>>,
+    ) {
         if !self.is_live(req, epoch) {
             return; // timed out: its slot was freed then
         }
         self.busy -= 1;
         self.stats.set_busy(self.busy);
-        if let Some(p) = &mut self.pool {
-            p.release_slot(self.job_servers.get(req, slot as usize), sched.now());
-            self.job_servers.set(req, slot as usize, NONE);
-        }
+        self.servers.release_slot(req, slot, sched.now());
         let r = &mut self.requests[req as usize];
         r.running -= 1;
         r.outstanding -= 1;
@@ -368,15 +363,17 @@ impl FleetModel {
             self.stats.on_complete(arrival, sched.now());
             self.release(req);
         }
-        if self.pool.is_some() {
-            // A draining server may have stopped.
-            self.pool_changed(Launches::default(), sched);
-        } else {
-            self.dispatch(sched);
-        }
+        self.servers.update_levels(&mut self.stats);
+        self.dispatch(sched);
     }
 
-    fn on_spawn(&mut self, req: u32, epoch: u32, node: u32, sched: &mut Scheduler<Event>) {
+    fn on_spawn(
+        &mut self,
+        req: u32,
+        epoch: u32,
+        node: u32,
+        sched: &mut Scheduler<Event<S::Event>>,
+    ) {
         if !self.is_live(req, epoch) {
             return;
         }
@@ -384,7 +381,7 @@ impl FleetModel {
         self.submit(Job { req, epoch, node }, sched);
     }
 
-    fn on_timeout(&mut self, req: u32, epoch: u32, sched: &mut Scheduler<Event>) {
+    fn on_timeout(&mut self, req: u32, epoch: u32, sched: &mut Scheduler<Event<S::Event>>) {
         if !self.is_live(req, epoch) {
             return; // finished in time
         }
@@ -392,139 +389,37 @@ impl FleetModel {
         self.stats.on_timeout(r.arrival);
         // The running jobs are abandoned: their slots are free at once.
         self.busy -= r.running as u64;
-        if let Some(p) = &mut self.pool {
-            let now = sched.now();
-            for held in self.job_servers.block_mut(req) {
-                if *held != NONE {
-                    p.release_slot(*held, now);
-                    *held = NONE;
-                }
-            }
-        }
+        self.servers.release_request(req, sched.now());
         self.live_queued -= r.queued as u64;
         self.stats.set_busy(self.busy);
         self.stats.set_queue(self.live_queued);
         self.release(req);
-        if self.pool.is_some() {
-            // A draining server may have stopped.
-            self.pool_changed(Launches::default(), sched);
-        } else {
-            self.dispatch(sched);
-        }
+        self.servers.update_levels(&mut self.stats);
+        self.dispatch(sched);
     }
 }
 
-impl Model for FleetModel {
-    type Event = Event;
+impl<S: Servers> Model for FleetModel<S> {
+    type Event = Event<S::Event>;
 
     /// Schedules the first arrival. Call once before running.
-    fn start(&mut self, sched: &mut Scheduler<Event>) {
-        if let Some(p) = &self.pool {
-            sched.schedule(p.evaluation(), Event::Evaluate);
-            for (idx, &(at, _)) in p.scheduled().iter().enumerate() {
-                sched.schedule(at, Event::Scheduled { idx: idx as u32 });
-            }
-        }
+    fn start(&mut self, sched: &mut Scheduler<Self::Event>) {
+        self.servers.start(sched);
         self.upcoming.stage(sched, Event::Arrival);
     }
 
     #[inline]
-    fn handle(&mut self, event: Event, sched: &mut Scheduler<Event>) {
+    fn handle(&mut self, event: Self::Event, sched: &mut Scheduler<Self::Event>) {
         self.stats.advance(sched.now());
         match event {
             Event::Arrival => self.on_arrival(sched),
             Event::JobDone { req, epoch, slot } => self.on_job_done(req, epoch, slot, sched),
             Event::Spawn { req, epoch, node } => self.on_spawn(req, epoch, node, sched),
             Event::Timeout { req, epoch } => self.on_timeout(req, epoch, sched),
-            Event::Evaluate => {
-                let now = sched.now();
-                let areas = self.stats.areas();
-                let p = self.pool.as_mut().expect("an autoscaled fleet");
-                let launches = p.evaluate(now, areas);
-                sched.schedule(now + p.evaluation(), Event::Evaluate);
-                self.pool_changed(launches, sched);
+            Event::Servers(e) => {
+                self.servers.handle(e, &mut self.stats, sched);
+                self.dispatch(sched);
             }
-            Event::BootDone { server } => {
-                let now = sched.now();
-                self.pool
-                    .as_mut()
-                    .expect("an autoscaled fleet")
-                    .boot_done(server, now);
-                self.pool_changed(Launches::default(), sched);
-            }
-            Event::Scheduled { idx } => {
-                let now = sched.now();
-                let p = self.pool.as_mut().expect("an autoscaled fleet");
-                let launches = p.enforce_minimum(now);
-                let _ = idx;
-                sched.schedule(now + SimTime::from_secs(86_400), Event::Scheduled { idx });
-                self.pool_changed(launches, sched);
-            }
-        }
-    }
-}
-
-impl Kind for FleetSpec {
-    type Model = FleetModel;
-
-    fn build(&self, scenario: &Scenario, replication: u32) -> FleetModel {
-        FleetModel::new(scenario, self, None, replication)
-    }
-
-    fn finish(&self, scenario: &Scenario, model: FleetModel) -> Outcome {
-        let (stats, _) = model.finish(scenario.duration);
-        // A fixed fleet is up before the window opens and still up after it
-        // closes: it is never stopped inside it, so no minimum-charge top-up.
-        let per_server = cost::billed_seconds(
-            SimTime::ZERO,
-            SimTime::MAX,
-            scenario.warmup,
-            scenario.duration,
-            cost::SERVER_MINIMUM,
-        );
-        let total = self.servers as f64 * per_server * self.instance.price_per_hour / 3600.0;
-        let utilization = stats.mean_level(stats.measured_areas.busy) / self.slots() as f64;
-        Outcome {
-            stats,
-            servers: self.servers,
-            instance: self.instance.name.clone(),
-            utilization,
-            cost: CostBreakdown::fleet(total, utilization),
-            prices: vec![instance_price(&self.instance)],
-            details: KindResult::Fleet,
-        }
-    }
-}
-
-impl Kind for AutoscaledSpec {
-    type Model = FleetModel;
-
-    fn build(&self, scenario: &Scenario, replication: u32) -> FleetModel {
-        FleetModel::new(scenario, &self.fleet, Some(&self.scaling), replication)
-    }
-
-    fn finish(&self, scenario: &Scenario, model: FleetModel) -> Outcome {
-        let (stats, pool) = model.finish(scenario.duration);
-        let pool = pool.expect("an autoscaled fleet has a pool");
-        let inst = &self.fleet.instance;
-        let working_slots = pool.working_mean * inst.vcpus as f64;
-        let busy = stats.mean_level(stats.measured_areas.busy);
-        let utilization = if working_slots > 0.0 {
-            busy / working_slots
-        } else {
-            0.0
-        };
-        Outcome {
-            stats,
-            servers: pool.servers.peak as u32,
-            instance: inst.name.clone(),
-            utilization,
-            cost: CostBreakdown::fleet(
-                pool.cost_usd,
-                utilization * pool.working_mean / pool.servers.mean.max(1e-12),
-            ),
-            prices: vec![instance_price(inst)],
-            details: KindResult::Autoscaled(pool.result()),
         }
     }
 }

@@ -17,18 +17,22 @@
 //!   their place in the queue until then), but work already running finishes
 //!   on its slot (services rarely cancel work when a client gives up), and
 //!   a sync caller waiting on it is released when it does.
+//!
+//! The model runs here; closing a run into per-service results and the
+//! kind's outcome is in `outcome`.
 
 use super::calls::{CallStepper, Invocation, NIL, Released};
 use super::requests::Upcoming;
-use super::{Kind, Outcome, instance_price};
-use crate::architectures::autoscale::{Launches, Pool, PoolSummary};
+use crate::architectures::autoscale::{Launches, Pool};
 use crate::engine::{Model, Scheduler};
-use crate::results::cost::CostBreakdown;
-use crate::results::stats::{Areas, Collector, Level, RunStats};
-use crate::results::summary::{KindResult, MicroservicesResult, PriceNote, ServiceFleetResult};
+use crate::results::stats::{Areas, Collector, Level};
 use crate::scenario::{CallMode, MicroservicesSpec, Scenario, ServiceFleet as Fleets};
 use crate::time::SimTime;
 use std::collections::VecDeque;
+
+mod outcome;
+
+pub use outcome::ServiceRun;
 
 #[derive(Clone, Copy, Debug)]
 pub enum Event {
@@ -41,15 +45,19 @@ pub enum Event {
     WorkDone {
         inv: u32,
     },
+    /// The policy of autoscaler `pool` (an index into the model's
+    /// `pools`) reads its metric.
     Evaluate {
-        svc: u32,
+        pool: u32,
     },
+    /// A server that autoscaler `pool` launched starts serving.
     BootDone {
-        svc: u32,
+        pool: u32,
         server: u32,
     },
+    /// A scheduled minimum of autoscaler `pool` applies.
     Scheduled {
-        svc: u32,
+        pool: u32,
     },
     /// The request's timeout, if it is still running (`epoch`: the
     /// request's generation in its slab when the timer was set).
@@ -76,14 +84,27 @@ impl Integral {
     }
 }
 
+/// What a service's fleet runs on.
+#[derive(Clone, Copy, Debug)]
+enum Capacity {
+    /// A fixed number of servers of `slots` slots in all.
+    Fixed { servers: u64, slots: u64 },
+    /// The servers of the model's `pools[i]`.
+    Autoscaled(usize),
+}
+
+/// An autoscaled service's servers and policy, and the service they serve.
+struct ServicePool {
+    svc: usize,
+    pool: Pool,
+}
+
 /// One service's fleet.
 struct ServiceFleet {
-    slots: u64,
+    capacity: Capacity,
     busy: u64,
     queue: VecDeque<u32>,
     queue_limit: Option<u64>,
-    pool: Option<Pool>,
-    fixed_servers: u64,
     price_per_hour: f64,
     vcpus: u32,
     busy_area: Integral,
@@ -95,17 +116,18 @@ struct ServiceFleet {
 
 impl ServiceFleet {
     #[inline]
-    fn has_free_slot(&self) -> bool {
-        match &self.pool {
-            None => self.busy < self.slots,
-            Some(p) => p.has_free_slot(),
+    fn has_free_slot(&self, pools: &[ServicePool]) -> bool {
+        match self.capacity {
+            Capacity::Fixed { slots, .. } => self.busy < slots,
+            Capacity::Autoscaled(i) => pools[i].pool.has_free_slot(),
         }
     }
 
-    fn launched(&self) -> u64 {
-        self.pool
-            .as_ref()
-            .map_or(self.fixed_servers, |p| p.launched())
+    fn launched(&self, pools: &[ServicePool]) -> u64 {
+        match self.capacity {
+            Capacity::Fixed { servers, .. } => servers,
+            Capacity::Autoscaled(i) => pools[i].pool.launched(),
+        }
     }
 
     fn areas(&mut self, now: SimTime) -> Areas {
@@ -120,11 +142,16 @@ impl ServiceFleet {
 }
 
 /// USD per second of every launched server, for the running cost.
-fn spend_rate(fleets: &[ServiceFleet]) -> f64 {
+fn spend_rate(fleets: &[ServiceFleet], pools: &[ServicePool]) -> f64 {
     fleets
         .iter()
-        .map(|f| f.launched() as f64 * f.price_per_hour / 3600.0)
+        .map(|f| f.launched(pools) as f64 * f.price_per_hour / 3600.0)
         .sum()
+}
+
+/// Launched servers of every service.
+fn launched(fleets: &[ServiceFleet], pools: &[ServicePool]) -> u64 {
+    fleets.iter().map(|f| f.launched(pools)).sum()
 }
 
 pub struct MicroservicesModel {
@@ -133,34 +160,29 @@ pub struct MicroservicesModel {
     timeout: Option<SimTime>,
     calls: CallStepper,
     fleets: Vec<ServiceFleet>,
+    /// The autoscaled services' pools, in service order.
+    pools: Vec<ServicePool>,
     in_system: u64,
     busy: u64,
     queued: u64,
     pub stats: Collector,
 }
 
-/// Per-service results of a run.
-pub struct ServiceRun {
-    pub servers: u64,
-    pub pool: Option<PoolSummary>,
-    pub fixed_cost_usd: f64,
-    /// Mean busy slots and waiting invocations over the measured period.
-    pub mean_busy: f64,
-    pub mean_queue: f64,
-    /// Mean slots of serving (and draining) servers over the measured period.
-    pub mean_slots: f64,
-}
-
 impl MicroservicesModel {
     pub fn new(scenario: &Scenario, spec: &MicroservicesSpec, replication: u32) -> Self {
         let upcoming = Upcoming::new(scenario, replication);
+        let mut pools = Vec::new();
         let fleets: Vec<ServiceFleet> = spec
             .fleets
             .iter()
-            .map(|spec| {
+            .enumerate()
+            .map(|(svc, spec)| {
                 let f = spec.fleet();
-                let pool = match spec {
-                    Fleets::Fixed(_) => None,
+                let capacity = match spec {
+                    Fleets::Fixed(_) => Capacity::Fixed {
+                        servers: f.servers as u64,
+                        slots: f.slots(),
+                    },
                     Fleets::Autoscaled(x) => {
                         let mut pool = Pool::new(
                             &x.scaling,
@@ -171,16 +193,15 @@ impl MicroservicesModel {
                             replication,
                         );
                         pool.start(f.servers);
-                        Some(pool)
+                        pools.push(ServicePool { svc, pool });
+                        Capacity::Autoscaled(pools.len() - 1)
                     }
                 };
                 ServiceFleet {
-                    slots: pool.as_ref().map_or(f.slots(), |p| p.working_slots()),
+                    capacity,
                     busy: 0,
                     queue: VecDeque::new(),
                     queue_limit: f.queue_limit,
-                    fixed_servers: if pool.is_some() { 0 } else { f.servers as u64 },
-                    pool,
                     price_per_hour: f.instance.price_per_hour,
                     vcpus: f.instance.vcpus,
                     busy_area: Integral::default(),
@@ -191,8 +212,8 @@ impl MicroservicesModel {
             })
             .collect();
         let mut stats = Collector::new(scenario.warmup, scenario.window, 0.0);
-        stats.set_servers(fleets.iter().map(|f| f.launched()).sum());
-        stats.set_cost_rate(spend_rate(&fleets));
+        stats.set_servers(launched(&fleets, &pools));
+        stats.set_cost_rate(spend_rate(&fleets, &pools));
         let hop = spec.hop_latency;
         MicroservicesModel {
             calls: CallStepper::new(
@@ -205,6 +226,7 @@ impl MicroservicesModel {
             warmup: scenario.warmup,
             timeout: spec.timeout,
             fleets,
+            pools,
             in_system: 0,
             busy: 0,
             queued: 0,
@@ -244,11 +266,11 @@ impl MicroservicesModel {
             self.release_invocation(inv, now, sched);
             return;
         }
-        if let Some(p) = &mut self.fleets[svc].pool {
-            p.on_arrival();
+        if let Capacity::Autoscaled(i) = self.fleets[svc].capacity {
+            self.pools[i].pool.on_arrival();
         }
         let f = &self.fleets[svc];
-        if f.has_free_slot() {
+        if f.has_free_slot(&self.pools) {
             self.start_invocation(inv, now, sched);
         } else if f.queue_limit.is_some_and(|q| f.queue.len() as u64 >= q) {
             let r = &mut self.calls.requests[req as usize];
@@ -273,17 +295,18 @@ impl MicroservicesModel {
         f.busy += 1;
         f.busy_area.set(now, f.busy);
         f.busy_level.set(now, f.busy, self.warmup);
-        let server = f.pool.as_mut().map_or(NIL, |p| p.take_slot());
+        let server = match f.capacity {
+            Capacity::Fixed { .. } => NIL,
+            Capacity::Autoscaled(i) => self.pools[i].pool.take_slot(),
+        };
         self.calls.invocations[inv as usize].holder = server;
         self.busy += 1;
         self.stats.set_busy(self.busy);
-        let root = self.calls.requests[req as usize].root;
-        if node == root {
-            let arrival = self.calls.requests[req as usize].arrival;
-            self.stats.on_start(arrival, now);
+        let r = &self.calls.requests[req as usize];
+        if node == r.root {
+            self.stats.on_start(r.arrival, now);
         }
-        let work = self.calls.works.get(req, (node - root) as usize);
-        sched.schedule(now + work, Event::WorkDone { inv });
+        sched.schedule(now + self.calls.work(inv), Event::WorkDone { inv });
     }
 
     /// Makes the invocation's remaining calls; ends it when none remain.
@@ -307,17 +330,17 @@ impl MicroservicesModel {
         f.busy -= 1;
         f.busy_area.set(now, f.busy);
         f.busy_level.set(now, f.busy, self.warmup);
-        if let Some(p) = &mut f.pool {
-            p.release_slot(server, now);
+        let capacity = f.capacity;
+        if let Capacity::Autoscaled(i) = capacity {
+            self.pools[i].pool.release_slot(server, now);
         }
         self.busy -= 1;
         self.stats.set_busy(self.busy);
         self.release_invocation(inv, now, sched);
-        if self.fleets[svc].pool.is_some() {
+        match capacity {
+            Capacity::Fixed { .. } => self.dispatch(svc, now, sched),
             // A draining server may have stopped.
-            self.pool_changed(svc, Launches::default(), now, sched);
-        } else {
-            self.dispatch(svc, now, sched);
+            Capacity::Autoscaled(i) => self.pool_changed(i, Launches::default(), now, sched),
         }
     }
 
@@ -338,7 +361,7 @@ impl MicroservicesModel {
 
     /// Starts queued invocations of a service while it has free slots.
     fn dispatch(&mut self, svc: usize, now: SimTime, sched: &mut Scheduler<Event>) {
-        while self.fleets[svc].has_free_slot() {
+        while self.fleets[svc].has_free_slot(&self.pools) {
             let Some(inv) = self.fleets[svc].queue.pop_front() else {
                 break;
             };
@@ -357,59 +380,27 @@ impl MicroservicesModel {
         }
     }
 
+    /// After autoscaler `pool` changed: boot timers, levels, and its
+    /// service's queued work.
     fn pool_changed(
         &mut self,
-        svc: usize,
+        pool: usize,
         launches: Launches,
         now: SimTime,
         sched: &mut Scheduler<Event>,
     ) {
         for (server, at) in launches.booted_at {
-            sched.schedule(
-                at,
-                Event::BootDone {
-                    svc: svc as u32,
-                    server,
-                },
-            );
+            let pool = pool as u32;
+            sched.schedule(at, Event::BootDone { pool, server });
         }
-        let launched: u64 = self.fleets.iter().map(|f| f.launched()).sum();
-        self.stats.set_servers(launched);
-        let pools = self.fleets.iter().filter_map(|f| f.pool.as_ref());
-        let (booting, draining) =
-            pools.fold((0, 0), |(b, d), p| (b + p.booting(), d + p.draining()));
+        self.stats.set_servers(launched(&self.fleets, &self.pools));
+        let (booting, draining) = self.pools.iter().fold((0, 0), |(b, d), p| {
+            (b + p.pool.booting(), d + p.pool.draining())
+        });
         self.stats.set_booting_draining(booting, draining);
-        self.stats.set_cost_rate(spend_rate(&self.fleets));
-        self.dispatch(svc, now, sched);
-    }
-
-    /// Closes the run at `end`.
-    pub fn finish(mut self, end: SimTime) -> (RunStats, Vec<ServiceRun>) {
-        let warmup = self.warmup;
-        let in_flight = self.calls.in_flight(warmup);
-        let measured = (end - warmup).as_secs_f64();
-        let services = self
-            .fleets
-            .iter_mut()
-            .map(|f| {
-                let busy = f.busy_level.summary(end, warmup);
-                let queue = f.queue_level.summary(end, warmup);
-                let pool = f.pool.as_mut().map(|p| p.finish(end));
-                let mean_slots = match &pool {
-                    Some(p) => p.working_mean * f.vcpus as f64,
-                    None => f.slots as f64,
-                };
-                ServiceRun {
-                    servers: pool.as_ref().map_or(f.fixed_servers, |p| p.servers.peak),
-                    fixed_cost_usd: f.fixed_servers as f64 * f.price_per_hour * measured / 3600.0,
-                    pool,
-                    mean_busy: busy.mean,
-                    mean_queue: queue.mean,
-                    mean_slots,
-                }
-            })
-            .collect();
-        (self.stats.finish(end, in_flight), services)
+        self.stats
+            .set_cost_rate(spend_rate(&self.fleets, &self.pools));
+        self.dispatch(self.pools[pool].svc, now, sched);
     }
 }
 
@@ -417,12 +408,11 @@ impl Model for MicroservicesModel {
     type Event = Event;
 
     fn start(&mut self, sched: &mut Scheduler<Event>) {
-        for (svc, f) in self.fleets.iter().enumerate() {
-            if let Some(p) = &f.pool {
-                sched.schedule(p.evaluation(), Event::Evaluate { svc: svc as u32 });
-                for &(at, _) in p.scheduled() {
-                    sched.schedule(at, Event::Scheduled { svc: svc as u32 });
-                }
+        for (i, p) in self.pools.iter().enumerate() {
+            let pool = i as u32;
+            sched.schedule(p.pool.evaluation(), Event::Evaluate { pool });
+            for &(at, _) in p.pool.scheduled() {
+                sched.schedule(at, Event::Scheduled { pool });
             }
         }
         self.upcoming.stage(sched, Event::Arrival);
@@ -437,81 +427,22 @@ impl Model for MicroservicesModel {
             Event::Timeout { req, epoch } => self.on_timeout(req, epoch),
             Event::Invoke { inv } => self.on_invoke(inv, now, sched),
             Event::WorkDone { inv } => self.resume(inv, now, sched),
-            Event::Evaluate { svc } => {
-                let f = &mut self.fleets[svc as usize];
-                let areas = f.areas(now);
-                let p = f.pool.as_mut().expect("an autoscaled service");
+            Event::Evaluate { pool } => {
+                let ServicePool { svc, pool: p } = &mut self.pools[pool as usize];
+                let areas = self.fleets[*svc].areas(now);
                 let launches = p.evaluate(now, areas);
-                sched.schedule(now + p.evaluation(), Event::Evaluate { svc });
-                self.pool_changed(svc as usize, launches, now, sched);
+                sched.schedule(now + p.evaluation(), Event::Evaluate { pool });
+                self.pool_changed(pool as usize, launches, now, sched);
             }
-            Event::BootDone { svc, server } => {
-                let p = self.fleets[svc as usize]
-                    .pool
-                    .as_mut()
-                    .expect("an autoscaled service");
-                p.boot_done(server, now);
-                self.pool_changed(svc as usize, Launches::default(), now, sched);
+            Event::BootDone { pool, server } => {
+                self.pools[pool as usize].pool.boot_done(server, now);
+                self.pool_changed(pool as usize, Launches::default(), now, sched);
             }
-            Event::Scheduled { svc } => {
-                let p = self.fleets[svc as usize]
-                    .pool
-                    .as_mut()
-                    .expect("an autoscaled service");
-                let launches = p.enforce_minimum(now);
-                sched.schedule(now + SimTime::from_secs(86_400), Event::Scheduled { svc });
-                self.pool_changed(svc as usize, launches, now, sched);
+            Event::Scheduled { pool } => {
+                let launches = self.pools[pool as usize].pool.enforce_minimum(now);
+                sched.schedule(now + SimTime::from_secs(86_400), Event::Scheduled { pool });
+                self.pool_changed(pool as usize, launches, now, sched);
             }
-        }
-    }
-}
-
-impl Kind for MicroservicesSpec {
-    type Model = MicroservicesModel;
-
-    fn build(&self, scenario: &Scenario, replication: u32) -> MicroservicesModel {
-        MicroservicesModel::new(scenario, self, replication)
-    }
-
-    fn finish(&self, scenario: &Scenario, model: MicroservicesModel) -> Outcome {
-        let (stats, runs) = model.finish(scenario.duration);
-        let mut services = Vec::with_capacity(runs.len());
-        let (mut total, mut slots, mut peak) = (0.0, 0.0, 0u64);
-        let mut prices: Vec<PriceNote> = Vec::new();
-        for ((svc, fleet), run) in scenario.services.iter().zip(&self.fleets).zip(runs) {
-            let inst = &fleet.fleet().instance;
-            let cost = run.pool.as_ref().map_or(run.fixed_cost_usd, |p| p.cost_usd);
-            total += cost;
-            slots += run.mean_slots;
-            peak += run.servers;
-            if !prices.iter().any(|p| p.item == inst.name) {
-                prices.push(instance_price(inst));
-            }
-            services.push(ServiceFleetResult {
-                name: svc.name.clone(),
-                kind: fleet.kind().into(),
-                servers: run.servers,
-                instance: inst.name.clone(),
-                utilization: if run.mean_slots > 0.0 {
-                    run.mean_busy / run.mean_slots
-                } else {
-                    0.0
-                },
-                mean_queue: run.mean_queue,
-                cost_usd: cost,
-                autoscaled: run.pool.map(|p| p.result()),
-            });
-        }
-        let busy = stats.mean_level(stats.measured_areas.busy);
-        let utilization = if slots > 0.0 { busy / slots } else { 0.0 };
-        Outcome {
-            stats,
-            servers: peak as u32,
-            instance: format!("{} fleet(s)", services.len()),
-            utilization,
-            cost: CostBreakdown::fleet(total, utilization),
-            prices,
-            details: KindResult::Microservices(MicroservicesResult { services }),
         }
     }
 }

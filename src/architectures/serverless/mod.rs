@@ -37,6 +37,12 @@
 //!   the whole run; the gateway charges per entry request. An invocation is
 //!   billed when it ends; one still running at the end of the run is billed
 //!   for what ran inside the run.
+//!
+//! # Layout
+//! This module holds the model's state and its event dispatch; an
+//! invocation's life is in `invocations`, a function's instances and
+//! limits in `instances`, and the bill and the kind's outcome in
+//! `billing`.
 
 use crate::dist::Dist;
 use crate::engine::{Model, Scheduler};
@@ -44,13 +50,14 @@ use crate::results::stats::{Collector, Level};
 use crate::rng::{self, Stream};
 use crate::scenario::{CallMode, FunctionSpec, Scenario, ServerlessSpec};
 
-use super::calls::{CallStepper, Invocation, NIL, Released};
+use super::calls::{CallStepper, NIL};
 use super::requests::Upcoming;
 use crate::time::SimTime;
 use std::collections::{BinaryHeap, VecDeque};
 
 mod billing;
 mod instances;
+mod invocations;
 
 pub use billing::ServerlessRun;
 
@@ -245,229 +252,8 @@ impl ServerlessModel {
     fn counted(&self, t: SimTime) -> bool {
         t >= self.warmup
     }
-
-    // ---- invocations -----------------------------------------------------
-
-    fn on_invoke(&mut self, inv: u32, now: SimTime, sched: &mut Scheduler<Event>) {
-        let Invocation { req, node, .. } = self.calls.invocations[inv as usize];
-        let func = self.calls.target(node);
-        if self.calls.requests[req as usize].failed {
-            // Its request already failed: do not start new work for it.
-            self.release_invocation(inv, now, sched);
-            return;
-        }
-        match self.acquire(func, now) {
-            Ok((instance, cold)) => self.start_invocation(inv, instance, cold, now, sched),
-            Err(why) => {
-                let counted = self.counted(now);
-                let f = &mut self.functions[func as usize];
-                if self.calls.is_sync(node) {
-                    if counted {
-                        f.throttled += 1;
-                    }
-                    let r = &mut self.calls.requests[req as usize];
-                    if !r.failed {
-                        r.failed = true;
-                        self.stats.on_throttle(r.arrival);
-                    }
-                    self.release_invocation(inv, now, sched);
-                } else {
-                    if counted {
-                        f.async_throttled += 1;
-                    }
-                    f.queue.push_back(inv);
-                    self.queued += 1;
-                    self.stats.set_queue(self.queued);
-                    if let Blocked::ScaleRate = why {
-                        self.wake_at_next_window(func, sched);
-                    }
-                }
-            }
-        }
-    }
-
-    fn wake_at_next_window(&mut self, func: u32, sched: &mut Scheduler<Event>) {
-        let f = &mut self.functions[func as usize];
-        if !f.scale_wake_pending {
-            f.scale_wake_pending = true;
-            sched.schedule(
-                f.scale_window + f.spec.scale_per,
-                Event::ScaleWindow { func },
-            );
-        }
-    }
-
-    fn start_invocation(
-        &mut self,
-        inv: u32,
-        instance: u32,
-        cold: bool,
-        now: SimTime,
-        sched: &mut Scheduler<Event>,
-    ) {
-        let Invocation { req, node, .. } = self.calls.invocations[inv as usize];
-        let func = self.calls.target(node);
-        let counted = self.counted(now);
-        let i = &mut self.instances[instance as usize];
-        i.active += 1;
-        let partial = i.active < self.functions[func as usize].spec.instance_concurrency;
-        let f = &mut self.functions[func as usize];
-        if partial {
-            f.partial.push(instance);
-            self.keep_lists_lean(func);
-        }
-        let f = &mut self.functions[func as usize];
-        f.busy += 1;
-        self.account_busy += 1;
-        self.stats.set_busy(self.account_busy as u64);
-        if counted {
-            f.invocations += 1;
-        }
-        let root = self.calls.requests[req as usize].root;
-        let work = self.calls.works.get(req, (node - root) as usize);
-        let mut delay = if f.slowdown == 1.0 {
-            work
-        } else {
-            SimTime((work.as_nanos() as f64 * f.slowdown + 0.5) as u64)
-        };
-        if cold {
-            let init = f.cold_start.sample(&mut self.cold_rng);
-            self.instances[instance as usize].ready_at = now + init;
-            if counted {
-                f.cold_starts += 1;
-            }
-            self.stats.on_cold_start();
-        }
-        // The cold start of this instance, or what is left of it for an
-        // invocation that joins an instance still initialising.
-        let init = self.instances[instance as usize]
-            .ready_at
-            .saturating_sub(now);
-        if init > SimTime::ZERO {
-            delay += init;
-            self.calls.requests[req as usize].cold = true;
-        }
-        if node == root {
-            // The wait of a request: until its entry handler starts running.
-            let arrival = self.calls.requests[req as usize].arrival;
-            self.stats.on_start(arrival, now + init);
-        }
-        let v = &mut self.calls.invocations[inv as usize];
-        v.holder = instance;
-        v.start = now;
-        sched.schedule(now + delay, Event::Resume { inv });
-    }
-
-    /// Makes the invocation's remaining calls; ends it when none remain.
-    fn resume(&mut self, inv: u32, now: SimTime, sched: &mut Scheduler<Event>) {
-        if self
-            .calls
-            .step(inv, now, sched, |c| Event::Invoke { inv: c })
-        {
-            self.end_invocation(inv, now, sched);
-        }
-    }
-
-    fn end_invocation(&mut self, inv: u32, now: SimTime, sched: &mut Scheduler<Event>) {
-        let Invocation {
-            node,
-            holder: instance,
-            start,
-            ..
-        } = self.calls.invocations[inv as usize];
-        let func = self.calls.target(node);
-        let counted = self.counted(now);
-        let i = &mut self.instances[instance as usize];
-        i.active -= 1;
-        let (active, provisioned) = (i.active, i.provisioned);
-        let f = &mut self.functions[func as usize];
-        f.busy -= 1;
-        self.account_busy -= 1;
-        self.stats.set_busy(self.account_busy as u64);
-        let k = f.spec.instance_concurrency;
-        self.bill(func, provisioned, now - start, counted);
-        if active == 0 {
-            self.become_idle(instance, now, sched);
-        } else if active + 1 == k {
-            self.functions[func as usize].partial.push(instance);
-            self.keep_lists_lean(func);
-        }
-        self.release_invocation(inv, now, sched);
-        if self.queued > 0 {
-            self.drain(now, sched);
-        }
-    }
-
-    /// Frees the invocation record and resumes its waiting caller, or
-    /// closes the request when nothing of it remains.
-    fn release_invocation(&mut self, inv: u32, now: SimTime, sched: &mut Scheduler<Event>) {
-        match self.calls.release(inv) {
-            Released::Caller(parent) => self.resume(parent, now, sched),
-            Released::Request(req) => {
-                let r = self.calls.close(req);
-                if !r.failed {
-                    self.stats.on_complete(r.arrival, now);
-                    if r.cold && self.counted(r.arrival) {
-                        self.cold_completed += 1;
-                    }
-                }
-                self.in_system -= 1;
-                self.stats.set_in_system(self.in_system);
-            }
-            Released::Pending => {}
-        }
-    }
-
-    /// Starts queued async invocations while capacity allows.
-    fn drain(&mut self, now: SimTime, sched: &mut Scheduler<Event>) {
-        for func in 0..self.functions.len() as u32 {
-            while let Some(&inv) = self.functions[func as usize].queue.front() {
-                let req = self.calls.invocations[inv as usize].req;
-                if self.calls.requests[req as usize].failed {
-                    // Its request failed while it waited: drop it unrun.
-                    self.functions[func as usize].queue.pop_front();
-                    self.queued -= 1;
-                    self.stats.set_queue(self.queued);
-                    self.release_invocation(inv, now, sched);
-                    continue;
-                }
-                match self.acquire(func, now) {
-                    Ok((instance, cold)) => {
-                        self.functions[func as usize].queue.pop_front();
-                        self.queued -= 1;
-                        self.stats.set_queue(self.queued);
-                        self.start_invocation(inv, instance, cold, now, sched);
-                    }
-                    Err(Blocked::ScaleRate) => {
-                        self.wake_at_next_window(func, sched);
-                        break;
-                    }
-                    Err(Blocked::Concurrency) => break,
-                }
-            }
-            if self.queued == 0 {
-                return;
-            }
-        }
-    }
-
-    fn on_arrival(&mut self, now: SimTime, sched: &mut Scheduler<Event>) {
-        self.stats.on_arrival(now);
-        if self.counted(now) {
-            self.gateway_usd += self.gateway_price;
-        }
-        self.stats.add_cost(self.gateway_price);
-        let (_, inv) = self.calls.admit(now, &self.upcoming);
-        self.in_system += 1;
-        self.stats.set_in_system(self.in_system);
-        if self.gateway_latency == SimTime::ZERO {
-            self.on_invoke(inv, now, sched);
-        } else {
-            sched.schedule(now + self.gateway_latency, Event::Invoke { inv });
-        }
-        self.upcoming.stage(sched, Event::Arrival);
-    }
 }
+
 impl Model for ServerlessModel {
     type Event = Event;
 

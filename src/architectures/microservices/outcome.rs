@@ -1,0 +1,108 @@
+//! Closing a microservices run: per-service results, the cost of every
+//! service's fleet, and the kind's [`Outcome`]. Apart from the model
+//! because none of it runs while events are handled.
+
+use super::{Capacity, MicroservicesModel};
+use crate::architectures::autoscale::PoolSummary;
+use crate::architectures::{Kind, Outcome, instance_price};
+use crate::results::cost::CostBreakdown;
+use crate::results::stats::RunStats;
+use crate::results::summary::{KindResult, MicroservicesResult, PriceNote, ServiceFleetResult};
+use crate::scenario::{MicroservicesSpec, Scenario};
+use crate::time::SimTime;
+
+/// Per-service results of a run.
+pub struct ServiceRun {
+    pub servers: u64,
+    pub pool: Option<PoolSummary>,
+    pub fixed_cost_usd: f64,
+    /// Mean busy slots and waiting invocations over the measured period.
+    pub mean_busy: f64,
+    pub mean_queue: f64,
+    /// Mean slots of serving (and draining) servers over the measured period.
+    pub mean_slots: f64,
+}
+
+impl MicroservicesModel {
+    /// Closes the run at `end`.
+    pub fn finish(mut self, end: SimTime) -> (RunStats, Vec<ServiceRun>) {
+        let warmup = self.warmup;
+        let in_flight = self.calls.in_flight(warmup);
+        let measured = (end - warmup).as_secs_f64();
+        let services = self
+            .fleets
+            .iter_mut()
+            .map(|f| {
+                let busy = f.busy_level.summary(end, warmup);
+                let queue = f.queue_level.summary(end, warmup);
+                let (fixed_servers, pool, servers, mean_slots) = match f.capacity {
+                    Capacity::Fixed { servers, slots } => (servers, None, servers, slots as f64),
+                    Capacity::Autoscaled(i) => {
+                        let p = self.pools[i].pool.finish(end);
+                        let (peak, slots) = (p.servers.peak, p.working_mean * f.vcpus as f64);
+                        (0, Some(p), peak, slots)
+                    }
+                };
+                ServiceRun {
+                    servers,
+                    fixed_cost_usd: fixed_servers as f64 * f.price_per_hour * measured / 3600.0,
+                    pool,
+                    mean_busy: busy.mean,
+                    mean_queue: queue.mean,
+                    mean_slots,
+                }
+            })
+            .collect();
+        (self.stats.finish(end, in_flight), services)
+    }
+}
+
+impl Kind for MicroservicesSpec {
+    type Model = MicroservicesModel;
+
+    fn build(&self, scenario: &Scenario, replication: u32) -> MicroservicesModel {
+        MicroservicesModel::new(scenario, self, replication)
+    }
+
+    fn finish(&self, scenario: &Scenario, model: MicroservicesModel) -> Outcome {
+        let (stats, runs) = model.finish(scenario.duration);
+        let mut services = Vec::with_capacity(runs.len());
+        let (mut total, mut slots, mut peak) = (0.0, 0.0, 0u64);
+        let mut prices: Vec<PriceNote> = Vec::new();
+        for ((svc, fleet), run) in scenario.services.iter().zip(&self.fleets).zip(runs) {
+            let inst = &fleet.fleet().instance;
+            let cost = run.pool.as_ref().map_or(run.fixed_cost_usd, |p| p.cost_usd);
+            total += cost;
+            slots += run.mean_slots;
+            peak += run.servers;
+            if !prices.iter().any(|p| p.item == inst.name) {
+                prices.push(instance_price(inst));
+            }
+            services.push(ServiceFleetResult {
+                name: svc.name.clone(),
+                kind: fleet.kind().into(),
+                servers: run.servers,
+                instance: inst.name.clone(),
+                utilization: if run.mean_slots > 0.0 {
+                    run.mean_busy / run.mean_slots
+                } else {
+                    0.0
+                },
+                mean_queue: run.mean_queue,
+                cost_usd: cost,
+                autoscaled: run.pool.map(|p| p.result()),
+            });
+        }
+        let busy = stats.mean_level(stats.measured_areas.busy);
+        let utilization = if slots > 0.0 { busy / slots } else { 0.0 };
+        Outcome {
+            stats,
+            servers: peak as u32,
+            instance: format!("{} fleet(s)", services.len()),
+            utilization,
+            cost: CostBreakdown::fleet(total, utilization),
+            prices,
+            details: KindResult::Microservices(MicroservicesResult { services }),
+        }
+    }
+}
