@@ -62,13 +62,13 @@ pub fn set(doc: &mut Table, path: &str, value: &SweepValue) -> Result<(), String
             parts[0].trim_end_matches('s')
         ));
     };
-    if let Some(old) = table.get(key) {
-        if !numeric(old) {
-            return Err(format!(
-                "`{path}` is not a number, duration or memory size (it is {}), so it cannot be varied",
-                describe(old)
-            ));
-        }
+    if let Some(old) = table.get(key)
+        && !numeric(old)
+    {
+        return Err(format!(
+            "`{path}` is not a number, duration or memory size (it is {}), so it cannot be varied",
+            describe(old)
+        ));
     }
     table.insert(key.to_string(), value.to_toml());
     Ok(())
