@@ -38,7 +38,6 @@ use error::ErrorContext;
 use fleet::validate_fleet;
 use raw::{RawArchitecture, RawScenario};
 use services::{trace_services, validate_services};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use values::Kind;
 
@@ -160,6 +159,51 @@ fn validate(
     if let Some(seed) = seed {
         raw.seed = seed;
     }
+    let name = scenario_name(&raw, ctx)?;
+    let (duration, warmup, window) = run_times(&raw, ctx)?;
+    let demand = demand::validate_demand(
+        &raw.demand,
+        &demand::DemandContext {
+            ctx,
+            duration,
+            window,
+            seed: raw.seed,
+        },
+    )?;
+    let slo = slo::validate(raw.slo.as_ref(), ctx)?;
+    let (services, calls) = match &demand.functions {
+        None => {
+            let services = validate_services(&raw, ctx)?;
+            let calls = CallTree::build(&services).map_err(|m| ctx.at(None, "services", m))?;
+            (services, calls)
+        }
+        Some(trace) => trace_services(&raw, trace, ctx)?,
+    };
+    let shared = Shared {
+        demand: &demand,
+        duration,
+        services: &services,
+        calls: &calls,
+    };
+    let architectures = validate_architectures(&raw, ctx, &shared)?;
+    Ok(Scenario {
+        name,
+        description: raw.description,
+        source: ctx.file.to_path_buf(),
+        duration,
+        warmup,
+        seed: raw.seed,
+        window,
+        demand,
+        services,
+        calls,
+        architectures,
+        slo,
+    })
+}
+
+/// The name, which becomes the output folder's name.
+fn scenario_name(raw: &RawScenario, ctx: &ErrorContext) -> Result<String, ScenarioError> {
     let name = raw.name.get_ref().trim().to_string();
     if name.is_empty() || name == "." || name == ".." || name.contains(['/', '\\']) {
         return Err(ctx.at(
@@ -168,6 +212,14 @@ fn validate(
             "expected a non-empty name without slashes (it names the output folder)",
         ));
     }
+    Ok(name)
+}
+
+/// `duration`, `warmup` (shorter than it) and the chart `window`.
+fn run_times(
+    raw: &RawScenario,
+    ctx: &ErrorContext,
+) -> Result<(SimTime, SimTime, SimTime), ScenarioError> {
     let duration = raw.duration.get_ref().0;
     if duration == SimTime::ZERO {
         return Err(ctx.at(
@@ -192,44 +244,28 @@ fn validate(
         Some(w) => w.get_ref().0,
         None => default_window(duration),
     };
-    let demand = demand::validate_demand(
-        &raw.demand,
-        &demand::DemandContext {
-            ctx,
-            duration,
-            window,
-            seed: raw.seed,
-        },
-    )?;
-    let slo = slo::validate(raw.slo.as_ref(), ctx)?;
-    let (services, calls) = match &demand.functions {
-        None => {
-            let services = validate_services(&raw, ctx)?;
-            let calls = CallTree::build(&services).map_err(|m| ctx.at(None, "services", m))?;
-            (services, calls)
-        }
-        Some(trace) => trace_services(&raw, trace, ctx)?,
-    };
+    Ok((duration, warmup, window))
+}
+
+/// Every `[[architectures]]` table, in file order, with unique names.
+fn validate_architectures(
+    raw: &RawScenario,
+    ctx: &ErrorContext,
+    shared: &Shared,
+) -> Result<Vec<Architecture>, ScenarioError> {
     let load = Load {
-        peak_rps: demand.profile.peak(duration),
-        mean_rps: demand.profile.mean(duration),
-        mean_work: calls.mean_work(&services),
+        peak_rps: shared.demand.profile.peak(shared.duration),
+        mean_rps: shared.demand.profile.mean(shared.duration),
+        mean_work: shared.calls.mean_work(shared.services),
     };
-    let mut architectures = Vec::with_capacity(raw.architectures.len());
-    let mut seen: HashMap<String, ()> = HashMap::new();
     if raw.architectures.is_empty() {
         return Err(ctx.whole_file("expected at least one [[architectures]] table"));
     }
+    let mut architectures: Vec<Architecture> = Vec::with_capacity(raw.architectures.len());
     for (i, a) in raw.architectures.iter().enumerate() {
         let key = format!("architectures[{i}]");
-        let shared = Shared {
-            demand: &demand,
-            duration,
-            services: &services,
-            calls: &calls,
-        };
-        let arch = validate_architecture(a, &key, ctx, &shared, &load)?;
-        if seen.insert(arch.name.clone(), ()).is_some() {
+        let arch = validate_architecture(a, &key, ctx, shared, &load)?;
+        if architectures.iter().any(|b| b.name == arch.name) {
             return Err(ctx.at(
                 Some(a.name.span()),
                 &format!("{key}.name"),
@@ -241,20 +277,7 @@ fn validate(
         }
         architectures.push(arch);
     }
-    Ok(Scenario {
-        name,
-        description: raw.description,
-        source: ctx.file.to_path_buf(),
-        duration,
-        warmup,
-        seed: raw.seed,
-        window,
-        demand,
-        services,
-        calls,
-        architectures,
-        slo,
-    })
+    Ok(architectures)
 }
 
 /// One minute, or less for short runs so that a chart has ~100 points.
