@@ -30,7 +30,7 @@ pub use fleet::{FleetSpec, Sizing, size_fleet};
 pub use functions::{FunctionSpec, IdleSelection, ServerlessSpec};
 pub use microservices::{MicroservicesSpec, ServiceFleet};
 pub use slo::{Percentile, Slo};
-pub use values::{CallMode, Metric, SizeBasis};
+pub use values::{CallMode, MAX_REPLICATIONS, Metric, SizeBasis, check_replications};
 
 use crate::dist::Dist;
 use crate::time::SimTime;
@@ -52,6 +52,10 @@ pub struct Scenario {
     /// Requests arriving before this are simulated but not counted.
     pub warmup: SimTime,
     pub seed: u64,
+    /// Independent runs of every architecture, each drawing its random
+    /// streams from (seed, replication, purpose); 1 unless the file or the
+    /// command line asks for more.
+    pub replications: u32,
     /// Time-series bucket width.
     pub window: SimTime,
     pub demand: Demand,
@@ -193,6 +197,7 @@ fn validate(
         duration,
         warmup,
         seed: raw.seed,
+        replications: raw.replications.map_or(1, |r| r.0),
         window,
         demand,
         services,
@@ -359,4 +364,71 @@ pub(super) fn checked_name(
     }
     kinds::check_kind_keys(a, key, ctx)?;
     Ok(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A valid scenario with `extra` added at the top level, on line 4.
+    fn with(extra: &str) -> Result<Scenario, ScenarioError> {
+        let text = format!(
+            "name = \"r\"\nduration = \"2m\"\nseed = 9\n{extra}\n\n[demand]\nshape = \"constant\"\nrps = 20.0\n\n\
+             [[services]]\nname = \"api\"\nwork = \"5ms\"\n\n\
+             [[architectures]]\nname = \"vm\"\nkind = \"fleet\"\nservers = 2\ninstance = \"m5.large\"\n"
+        );
+        parse(&text, Path::new("r.toml"))
+    }
+
+    #[test]
+    fn replications_default_to_one_and_are_not_described() {
+        let s = with("").unwrap();
+        assert_eq!(s.replications, 1);
+        assert!(!s.describe().contains("replications"));
+    }
+
+    #[test]
+    fn replications_are_read_and_described_after_the_duration() {
+        let s = with("replications = 30").unwrap();
+        assert_eq!(s.replications, 30);
+        let text = s.describe();
+        let lines: Vec<&str> = text.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| l.starts_with("duration"))
+            .unwrap();
+        assert_eq!(
+            lines[at + 1],
+            "replications 30 (independent seeds: every stream drawn from (seed, replication, purpose))"
+        );
+        assert_eq!(with("replications = 10000").unwrap().replications, 10_000);
+    }
+
+    #[test]
+    fn bad_replications_name_the_file_line_and_key() {
+        for (value, found) in [
+            ("0", "0"),
+            ("-1", "-1"),
+            ("10001", "10001"),
+            ("2.5", "2.5"),
+            ("\"3\"", "\"3\""),
+        ] {
+            let e = with(&format!("replications = {value}")).unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "invalid scenario r.toml, line 4, key `replications`: expected a whole \
+                     number of replications between 1 and 10000, found {found}"
+                ),
+                "replications = {value}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_command_line_gets_the_same_check() {
+        assert_eq!(check_replications(30), Ok(30));
+        assert!(check_replications(0).unwrap_err().ends_with("found 0"));
+        assert!(check_replications(i64::MAX).is_err());
+    }
 }
