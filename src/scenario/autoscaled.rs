@@ -7,9 +7,10 @@ use super::error::{ErrorContext, ScenarioError};
 use super::fleet::{fleet_instance, fleet_limits};
 use super::functions::count;
 use super::raw::RawArchitecture;
-use super::values::Metric;
+use super::values::{Dur, Metric};
 use crate::dist::Dist;
 use crate::time::SimTime;
+use toml::Spanned;
 
 #[derive(Clone, Debug)]
 pub struct AutoscaledSpec {
@@ -71,6 +72,45 @@ pub(super) fn validate_autoscaled(
 ) -> Result<AutoscaledSpec, ScenarioError> {
     let instance = fleet_instance(a, key, ctx)?;
     let (queue_limit, timeout) = fleet_limits(a, key, ctx)?;
+    let (min, max) = size_limits(a, key, ctx)?;
+    let (metric, target) = policy(a, key, ctx)?;
+    let (evaluation, scale_out_cooldown, scale_in_cooldown) = timings(a, key, ctx)?;
+    let tolerance = tolerance(a, key, ctx)?;
+    let boot_time = a.boot_time.as_ref().map_or_else(
+        || Dist::constant(defaults::BOOT_TIME),
+        |b| b.get_ref().0.clone(),
+    );
+    let scaling = ScalingSpec {
+        min,
+        max,
+        metric,
+        target,
+        evaluation,
+        boot_time,
+        scale_out_cooldown,
+        scale_in_cooldown,
+        tolerance,
+        scheduled: scheduled_minimums(a, key, ctx, max)?,
+    };
+    let initial = initial_size(a, key, ctx, &scaling)?;
+    Ok(AutoscaledSpec {
+        fleet: FleetSpec {
+            servers: initial,
+            sizing: None,
+            instance,
+            queue_limit,
+            timeout,
+        },
+        scaling,
+    })
+}
+
+/// `min` (default 1) and `max` (required: nothing else bounds the cost).
+fn size_limits(
+    a: &RawArchitecture,
+    key: &str,
+    ctx: &ErrorContext,
+) -> Result<(u32, u32), ScenarioError> {
     let min = count(&a.min, &format!("{key}.min"), ctx, 0, 1)?;
     let max = match &a.max {
         Some(_) => count(&a.max, &format!("{key}.max"), ctx, 1, 0)?,
@@ -89,72 +129,93 @@ pub(super) fn validate_autoscaled(
             format!("expected min <= max, found min = {min}, max = {max}"),
         ));
     }
-    let (metric, target) = match &a.policy {
-        None => (Metric::Cpu, defaults::CPU_TARGET),
-        Some(p) => {
-            let p = p.get_ref();
-            let t = *p.target.get_ref();
-            let ok = match p.metric {
-                Metric::Cpu => t > 0.0 && t <= 1.0,
-                _ => t > 0.0 && t.is_finite(),
-            };
-            if !ok {
-                let expected = match p.metric {
-                    Metric::Cpu => "a cpu target in (0, 1]",
-                    Metric::RequestsPerServer => "a target > 0 requests per second per server",
-                    Metric::Queue => "a target > 0 waiting requests per server",
-                };
-                return Err(ctx.at(
-                    Some(p.target.span()),
-                    &format!("{key}.policy.target"),
-                    format!("expected {expected}, found {t}"),
-                ));
-            }
-            (p.metric, t)
-        }
+    Ok((min, max))
+}
+
+/// The metric tracked and its target, whose valid range depends on the
+/// metric.
+fn policy(
+    a: &RawArchitecture,
+    key: &str,
+    ctx: &ErrorContext,
+) -> Result<(Metric, f64), ScenarioError> {
+    let Some(p) = &a.policy else {
+        return Ok((Metric::Cpu, defaults::CPU_TARGET));
     };
-    let dur = |v: &Option<toml::Spanned<super::values::Dur>>,
-               name: &str,
-               default: SimTime,
-               allow_zero: bool| {
-        match v {
-            None => Ok(default),
-            Some(d) if !allow_zero && d.get_ref().0 == SimTime::ZERO => Err(ctx.at(
-                Some(d.span()),
-                &format!("{key}.{name}"),
-                format!("expected `{name}` > 0"),
-            )),
-            Some(d) => Ok(d.get_ref().0),
-        }
+    let p = p.get_ref();
+    let t = *p.target.get_ref();
+    let ok = match p.metric {
+        Metric::Cpu => t > 0.0 && t <= 1.0,
+        _ => t > 0.0 && t.is_finite(),
     };
-    let evaluation = dur(&a.evaluation, "evaluation", defaults::EVALUATION, false)?;
-    let scale_out_cooldown = dur(
-        &a.scale_out_cooldown,
-        "scale_out_cooldown",
-        defaults::SCALE_OUT_COOLDOWN,
-        true,
-    )?;
-    let scale_in_cooldown = dur(
-        &a.scale_in_cooldown,
-        "scale_in_cooldown",
-        defaults::SCALE_IN_COOLDOWN,
-        true,
-    )?;
-    let tolerance = match &a.tolerance {
-        None => defaults::TOLERANCE,
-        Some(t) if (0.0..1.0).contains(t.get_ref()) => *t.get_ref(),
-        Some(t) => {
-            return Err(ctx.at(
-                Some(t.span()),
-                &format!("{key}.tolerance"),
-                format!("expected a tolerance in [0, 1), found {}", t.get_ref()),
-            ));
-        }
+    if !ok {
+        let expected = match p.metric {
+            Metric::Cpu => "a cpu target in (0, 1]",
+            Metric::RequestsPerServer => "a target > 0 requests per second per server",
+            Metric::Queue => "a target > 0 waiting requests per server",
+        };
+        return Err(ctx.at(
+            Some(p.target.span()),
+            &format!("{key}.policy.target"),
+            format!("expected {expected}, found {t}"),
+        ));
+    }
+    Ok((p.metric, t))
+}
+
+/// `evaluation` (> 0), `scale_out_cooldown` and `scale_in_cooldown`
+/// (either may be 0: no wait).
+fn timings(
+    a: &RawArchitecture,
+    key: &str,
+    ctx: &ErrorContext,
+) -> Result<(SimTime, SimTime, SimTime), ScenarioError> {
+    let dur = |v: &Option<Spanned<Dur>>, name: &str, default: SimTime, allow_zero: bool| match v {
+        None => Ok(default),
+        Some(d) if !allow_zero && d.get_ref().0 == SimTime::ZERO => Err(ctx.at(
+            Some(d.span()),
+            &format!("{key}.{name}"),
+            format!("expected `{name}` > 0"),
+        )),
+        Some(d) => Ok(d.get_ref().0),
     };
-    let boot_time = a.boot_time.as_ref().map_or_else(
-        || Dist::constant(defaults::BOOT_TIME),
-        |b| b.get_ref().0.clone(),
-    );
+    Ok((
+        dur(&a.evaluation, "evaluation", defaults::EVALUATION, false)?,
+        dur(
+            &a.scale_out_cooldown,
+            "scale_out_cooldown",
+            defaults::SCALE_OUT_COOLDOWN,
+            true,
+        )?,
+        dur(
+            &a.scale_in_cooldown,
+            "scale_in_cooldown",
+            defaults::SCALE_IN_COOLDOWN,
+            true,
+        )?,
+    ))
+}
+
+fn tolerance(a: &RawArchitecture, key: &str, ctx: &ErrorContext) -> Result<f64, ScenarioError> {
+    match &a.tolerance {
+        None => Ok(defaults::TOLERANCE),
+        Some(t) if (0.0..1.0).contains(t.get_ref()) => Ok(*t.get_ref()),
+        Some(t) => Err(ctx.at(
+            Some(t.span()),
+            &format!("{key}.tolerance"),
+            format!("expected a tolerance in [0, 1), found {}", t.get_ref()),
+        )),
+    }
+}
+
+/// The `scheduled` daily minimums, sorted by time of day; none may exceed
+/// `max`.
+fn scheduled_minimums(
+    a: &RawArchitecture,
+    key: &str,
+    ctx: &ErrorContext,
+    max: u32,
+) -> Result<Vec<(SimTime, u32)>, ScenarioError> {
     let mut scheduled = Vec::new();
     for (i, s) in a
         .scheduled
@@ -189,33 +250,24 @@ pub(super) fn validate_autoscaled(
         scheduled.push((at, m));
     }
     scheduled.sort_by_key(|&(t, _)| t);
-    let scaling = ScalingSpec {
-        min,
-        max,
-        metric,
-        target,
-        evaluation,
-        boot_time,
-        scale_out_cooldown,
-        scale_in_cooldown,
-        tolerance,
-        scheduled,
-    };
+    Ok(scheduled)
+}
+
+/// `initial`, held within the minimum in force at t = 0 and `max`; by
+/// default that minimum.
+fn initial_size(
+    a: &RawArchitecture,
+    key: &str,
+    ctx: &ErrorContext,
+    scaling: &ScalingSpec,
+) -> Result<u32, ScenarioError> {
     let floor = scaling.minimum_at(SimTime::ZERO);
-    let initial = match &a.initial {
-        None => floor,
-        Some(_) => count(&a.initial, &format!("{key}.initial"), ctx, 0, 0)?.clamp(floor, max),
-    };
-    Ok(AutoscaledSpec {
-        fleet: FleetSpec {
-            servers: initial,
-            sizing: None,
-            instance,
-            queue_limit,
-            timeout,
-        },
-        scaling,
-    })
+    match &a.initial {
+        None => Ok(floor),
+        Some(_) => {
+            Ok(count(&a.initial, &format!("{key}.initial"), ctx, 0, 0)?.clamp(floor, scaling.max))
+        }
+    }
 }
 
 impl ScalingSpec {

@@ -68,6 +68,15 @@ impl Scenario {
             "duration   {} (warmup {}), window {}, seed {}",
             h, self.warmup, self.window, self.seed
         );
+        // Only when asked for, so that `check` prints what it always has
+        // for a single run.
+        if self.replications > 1 {
+            let _ = writeln!(
+                s,
+                "replications {} (independent seeds: every stream drawn from (seed, replication, purpose))",
+                self.replications
+            );
+        }
         let p = &self.demand.profile;
         let _ = writeln!(
             s,

@@ -4,13 +4,15 @@
 
 use super::Service;
 use super::error::{ErrorContext, ScenarioError};
-use super::raw::{RawArchitecture, RawFunctionKeys};
+use super::raw::{RawArchitecture, RawFunction, RawFunctionKeys, RawPricing};
 pub use super::values::IdleSelection;
 use super::values::{CpuName, GatewayName};
 use crate::dist::Dist;
 use crate::scenario::catalog::{self, Cpu, GatewayKind, ServerlessPricing, lambda_defaults as d};
 use crate::time::{SimTime, parse_memory_mb};
 use serde::Serialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
 
 #[derive(Clone, Debug)]
 pub struct ServerlessSpec {
@@ -83,35 +85,93 @@ pub(super) fn count(
     }
 }
 
-/// The function settings: `over` (per function) wins over `base` (the
-/// architecture), which wins over Lambda's defaults.
-#[allow(clippy::too_many_arguments)]
+/// Where a function's settings come from: its own `functions.<name>` table
+/// wins over the architecture's keys, which win over Lambda's defaults.
+struct Layers<'a> {
+    base: &'a RawFunctionKeys,
+    over: &'a RawFunctionKeys,
+    base_key: &'a str,
+    over_key: &'a str,
+}
+
+impl<'a> Layers<'a> {
+    /// The value of key `name` from the table that sets it, with the key
+    /// path it came from, for messages.
+    fn pick<T>(
+        &self,
+        name: &str,
+        field: impl Fn(&'a RawFunctionKeys) -> &'a Option<T>,
+    ) -> Option<(&'a T, String)> {
+        match (field(self.over), field(self.base)) {
+            (Some(x), _) => Some((x, format!("{}.{name}", self.over_key))),
+            (None, Some(x)) => Some((x, format!("{}.{name}", self.base_key))),
+            (None, None) => None,
+        }
+    }
+}
+
+macro_rules! pick {
+    ($layers:expr, $f:ident) => {
+        $layers.pick(stringify!($f), |k| &k.$f)
+    };
+}
+
+/// One function's settings, before its per-function-only keys
+/// (`provisioned`, `reserved_concurrency`).
 fn resolve_function(
     service: &Service,
-    base: &RawFunctionKeys,
-    over: &RawFunctionKeys,
-    base_key: &str,
-    over_key: &str,
+    layers: &Layers,
     gateway: GatewayKind,
-    pricing_override: Option<&super::raw::RawPricing>,
+    pricing_override: Option<&RawPricing>,
     ctx: &ErrorContext,
 ) -> Result<FunctionSpec, ScenarioError> {
-    // Picks the override if set, with the key path it came from.
-    macro_rules! pick {
-        ($f:ident) => {
-            match (&over.$f, &base.$f) {
-                (Some(x), _) => Some((x, format!("{over_key}.{}", stringify!($f)))),
-                (None, Some(x)) => Some((x, format!("{base_key}.{}", stringify!($f)))),
-                (None, None) => None,
-            }
-        };
-    }
-    let memory_mb = match pick!(memory) {
-        // A trace's per-function memory, unless this function sets its own.
-        _ if over.memory.is_none() && service.memory_mb.is_some() => {
-            service.memory_mb.unwrap_or(d::MEMORY_MB)
+    let memory_mb = memory_mb(service, layers, ctx)?;
+    let cpu = match pick!(layers, cpu).map(|(c, _)| *c.get_ref()) {
+        Some(CpuName::Arm64) => Cpu::Arm64,
+        _ => Cpu::X86_64,
+    };
+    let cold_start = match pick!(layers, cold_start) {
+        Some((c, _)) => c.get_ref().0.clone(),
+        None => Dist::lognormal_from_median_p99(d::COLD_START_MEDIAN_S, d::COLD_START_P99_S)
+            .expect("the default cold start is valid"),
+    };
+    let keep_alive = match pick!(layers, keep_alive) {
+        Some((k, key)) if k.get_ref().0 == SimTime::ZERO => {
+            return Err(ctx.at(Some(k.span()), &key, "expected a keep-alive > 0"));
         }
-        None => service.assumed_memory_mb.unwrap_or(d::MEMORY_MB),
+        Some((k, _)) => k.get_ref().0,
+        None => d::KEEP_ALIVE,
+    };
+    let (scale_instances, scale_per) = scale_rate(layers, ctx)?;
+    let instance_concurrency = match pick!(layers, instance_concurrency) {
+        None => 1,
+        Some((c, key)) => count(&Some(c.clone()), &key, ctx, 1, 1)?,
+    };
+    Ok(FunctionSpec {
+        name: service.name.clone(),
+        memory_mb,
+        cpu,
+        cold_start,
+        keep_alive,
+        scale_instances,
+        scale_per,
+        instance_concurrency,
+        idle_selection: pick!(layers, idle_selection)
+            .map_or(IdleSelection::Mru, |(s, _)| *s.get_ref()),
+        hop_latency: pick!(layers, hop_latency).map_or(d::HOP_LATENCY, |(h, _)| h.get_ref().0),
+        provisioned: 0,
+        reserved_concurrency: None,
+        pricing: pricing(cpu, gateway, pricing_override),
+    })
+}
+
+fn memory_mb(service: &Service, layers: &Layers, ctx: &ErrorContext) -> Result<f64, ScenarioError> {
+    match pick!(layers, memory) {
+        // A trace's per-function memory, unless this function sets its own.
+        _ if layers.over.memory.is_none() && service.memory_mb.is_some() => {
+            Ok(service.memory_mb.unwrap_or(d::MEMORY_MB))
+        }
+        None => Ok(service.assumed_memory_mb.unwrap_or(d::MEMORY_MB)),
         Some((m, key)) => {
             let mb = parse_memory_mb(m.get_ref()).map_err(|e| ctx.at(Some(m.span()), &key, e))?;
             if !(d::MIN_MEMORY_MB..=d::MAX_MEMORY_MB).contains(&mb) {
@@ -124,85 +184,61 @@ fn resolve_function(
                     ),
                 ));
             }
-            mb
+            Ok(mb)
         }
-    };
-    let cpu = match pick!(cpu).map(|(c, _)| *c.get_ref()) {
-        Some(CpuName::Arm64) => Cpu::Arm64,
-        _ => Cpu::X86_64,
-    };
-    let cold_start = match pick!(cold_start) {
-        Some((c, _)) => c.get_ref().0.clone(),
-        None => Dist::lognormal_from_median_p99(d::COLD_START_MEDIAN_S, d::COLD_START_P99_S)
-            .expect("the default cold start is valid"),
-    };
-    let keep_alive = match pick!(keep_alive) {
-        Some((k, key)) if k.get_ref().0 == SimTime::ZERO => {
-            return Err(ctx.at(Some(k.span()), &key, "expected a keep-alive > 0"));
-        }
-        Some((k, _)) => k.get_ref().0,
-        None => d::KEEP_ALIVE,
-    };
-    let (scale_instances, scale_per) = match pick!(scale_rate) {
-        None => (d::SCALE_INSTANCES, d::SCALE_PER),
-        Some((r, key)) => {
-            let r = r.get_ref();
-            let n = count(
-                &Some(r.instances.clone()),
-                &format!("{key}.instances"),
-                ctx,
-                1,
-                0,
-            )?;
-            if r.per.get_ref().0 == SimTime::ZERO {
-                return Err(ctx.at(
-                    Some(r.per.span()),
-                    &format!("{key}.per"),
-                    "expected a window > 0",
-                ));
-            }
-            (n, r.per.get_ref().0)
-        }
-    };
-    let instance_concurrency = match pick!(instance_concurrency) {
-        None => 1,
-        Some((c, key)) => count(&Some(c.clone()), &key, ctx, 1, 1)?,
-    };
-    let idle_selection = pick!(idle_selection).map_or(IdleSelection::Mru, |(s, _)| *s.get_ref());
-    let hop_latency = pick!(hop_latency).map_or(d::HOP_LATENCY, |(h, _)| h.get_ref().0);
-    let mut pricing = catalog::lambda_pricing(cpu, gateway);
-    if let Some(p) = pricing_override {
-        let set = |field: &mut f64, v: Option<f64>| {
-            if let Some(v) = v {
-                *field = v;
-            }
-        };
-        set(&mut pricing.request_per_million, p.request_per_million);
-        set(&mut pricing.gb_second, p.gb_second);
-        set(&mut pricing.provisioned_gb_second, p.provisioned_gb_second);
-        set(
-            &mut pricing.provisioned_execution_gb_second,
-            p.provisioned_execution_gb_second,
-        );
-        set(&mut pricing.gateway_per_million, p.gateway_per_million);
-        pricing.source = p.source.clone().unwrap_or_else(|| "scenario file".into());
-        pricing.date = p.date.clone().unwrap_or_default();
     }
-    Ok(FunctionSpec {
-        name: service.name.clone(),
-        memory_mb,
-        cpu,
-        cold_start,
-        keep_alive,
-        scale_instances,
-        scale_per,
-        instance_concurrency,
-        idle_selection,
-        hop_latency,
-        provisioned: 0,
-        reserved_concurrency: None,
-        pricing,
-    })
+}
+
+/// `scale_rate`: at most `instances` new instances per `per` window.
+fn scale_rate(layers: &Layers, ctx: &ErrorContext) -> Result<(u32, SimTime), ScenarioError> {
+    let Some((r, key)) = pick!(layers, scale_rate) else {
+        return Ok((d::SCALE_INSTANCES, d::SCALE_PER));
+    };
+    let r = r.get_ref();
+    let n = count(
+        &Some(r.instances.clone()),
+        &format!("{key}.instances"),
+        ctx,
+        1,
+        0,
+    )?;
+    if r.per.get_ref().0 == SimTime::ZERO {
+        return Err(ctx.at(
+            Some(r.per.span()),
+            &format!("{key}.per"),
+            "expected a window > 0",
+        ));
+    }
+    Ok((n, r.per.get_ref().0))
+}
+
+/// Lambda's published prices for the CPU and gateway, with any price the
+/// architecture's `pricing` table sets instead.
+fn pricing(
+    cpu: Cpu,
+    gateway: GatewayKind,
+    pricing_override: Option<&RawPricing>,
+) -> ServerlessPricing {
+    let mut pricing = catalog::lambda_pricing(cpu, gateway);
+    let Some(p) = pricing_override else {
+        return pricing;
+    };
+    let set = |field: &mut f64, v: Option<f64>| {
+        if let Some(v) = v {
+            *field = v;
+        }
+    };
+    set(&mut pricing.request_per_million, p.request_per_million);
+    set(&mut pricing.gb_second, p.gb_second);
+    set(&mut pricing.provisioned_gb_second, p.provisioned_gb_second);
+    set(
+        &mut pricing.provisioned_execution_gb_second,
+        p.provisioned_execution_gb_second,
+    );
+    set(&mut pricing.gateway_per_million, p.gateway_per_million);
+    pricing.source = p.source.clone().unwrap_or_else(|| "scenario file".into());
+    pricing.date = p.date.clone().unwrap_or_default();
+    pricing
 }
 
 pub(super) fn validate_serverless(
@@ -218,12 +254,53 @@ pub(super) fn validate_serverless(
         1,
         d::CONCURRENCY_LIMIT,
     )?;
+    let (gateway, gateway_latency) = gateway(a, key, ctx)?;
+    check_prices(a, key, ctx)?;
+    let base = a.function_keys();
+    let empty = BTreeMap::new();
+    let overrides = a.functions.as_ref().map_or(&empty, |f| f.get_ref());
+    check_function_names(overrides, key, services, ctx)?;
+    let mut functions = Vec::with_capacity(services.len());
+    for svc in services {
+        let over = overrides.get(&svc.name).map(|f| f.get_ref());
+        let over_key = format!("{key}.functions.{}", svc.name);
+        let over_keys = over.map(|f| f.keys()).unwrap_or_default();
+        let layers = Layers {
+            base: &base,
+            over: &over_keys,
+            base_key: key,
+            over_key: &over_key,
+        };
+        let pricing = a.pricing.as_ref().map(|p| p.get_ref());
+        let mut f = resolve_function(svc, &layers, gateway, pricing, ctx)?;
+        if let Some(o) = over {
+            function_capacity(&mut f, o, &over_key, concurrency_limit, ctx)?;
+        }
+        functions.push(f);
+    }
+    Ok(ServerlessSpec {
+        functions,
+        concurrency_limit,
+        call_mode: a.call_mode.as_ref().map(|m| *m.get_ref()),
+        gateway,
+        gateway_latency,
+        free_tier: a.free_tier.as_ref().is_some_and(|f| *f.get_ref()),
+    })
+}
+
+/// The gateway in front of the functions and its latency (none without
+/// a gateway).
+fn gateway(
+    a: &RawArchitecture,
+    key: &str,
+    ctx: &ErrorContext,
+) -> Result<(GatewayKind, SimTime), ScenarioError> {
     let gateway = match a.gateway.as_ref().map(|g| *g.get_ref()) {
         None | Some(GatewayName::None) => GatewayKind::None,
         Some(GatewayName::Http) => GatewayKind::Http,
         Some(GatewayName::Rest) => GatewayKind::Rest,
     };
-    let gateway_latency = match (&a.gateway_latency, gateway) {
+    let latency = match (&a.gateway_latency, gateway) {
         (Some(l), GatewayKind::None) => {
             return Err(ctx.at(
                 Some(l.span()),
@@ -235,32 +312,45 @@ pub(super) fn validate_serverless(
         (None, GatewayKind::None) => SimTime::ZERO,
         (None, _) => d::GATEWAY_LATENCY,
     };
-    if let Some(p) = &a.pricing {
-        let p = p.get_ref();
-        for (name, v) in [
-            ("request_per_million", p.request_per_million),
-            ("gb_second", p.gb_second),
-            ("provisioned_gb_second", p.provisioned_gb_second),
-            (
-                "provisioned_execution_gb_second",
-                p.provisioned_execution_gb_second,
-            ),
-            ("gateway_per_million", p.gateway_per_million),
-        ] {
-            if let Some(v) = v
-                && !(v.is_finite() && v >= 0.0)
-            {
-                return Err(ctx.at(
-                    a.pricing.as_ref().map(|p| p.span()),
-                    &format!("{key}.pricing.{name}"),
-                    format!("expected a price >= 0, found {v}"),
-                ));
-            }
+    Ok((gateway, latency))
+}
+
+fn check_prices(a: &RawArchitecture, key: &str, ctx: &ErrorContext) -> Result<(), ScenarioError> {
+    let Some(p) = &a.pricing else {
+        return Ok(());
+    };
+    let p = p.get_ref();
+    for (name, v) in [
+        ("request_per_million", p.request_per_million),
+        ("gb_second", p.gb_second),
+        ("provisioned_gb_second", p.provisioned_gb_second),
+        (
+            "provisioned_execution_gb_second",
+            p.provisioned_execution_gb_second,
+        ),
+        ("gateway_per_million", p.gateway_per_million),
+    ] {
+        if let Some(v) = v
+            && !(v.is_finite() && v >= 0.0)
+        {
+            return Err(ctx.at(
+                a.pricing.as_ref().map(|p| p.span()),
+                &format!("{key}.pricing.{name}"),
+                format!("expected a price >= 0, found {v}"),
+            ));
         }
     }
-    let base = a.function_keys();
-    let empty = std::collections::BTreeMap::new();
-    let overrides = a.functions.as_ref().map_or(&empty, |f| f.get_ref());
+    Ok(())
+}
+
+/// Every `functions.<name>` table must name a service: the functions are
+/// the services.
+fn check_function_names(
+    overrides: &BTreeMap<String, Spanned<RawFunction>>,
+    key: &str,
+    services: &[Service],
+    ctx: &ErrorContext,
+) -> Result<(), ScenarioError> {
     for (name, f) in overrides {
         if !services.iter().any(|s| &s.name == name) {
             let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
@@ -274,59 +364,45 @@ pub(super) fn validate_serverless(
             ));
         }
     }
-    let mut functions = Vec::with_capacity(services.len());
-    for svc in services {
-        let over = overrides.get(&svc.name);
-        let over_key = format!("{key}.functions.{}", svc.name);
-        let over_keys = over.map(|f| f.get_ref().keys()).unwrap_or_default();
-        let mut f = resolve_function(
-            svc,
-            &base,
-            &over_keys,
-            key,
-            &over_key,
-            gateway,
-            a.pricing.as_ref().map(|p| p.get_ref()),
+    Ok(())
+}
+
+/// `provisioned` and `reserved_concurrency`, which only a function's own
+/// table sets; provisioned instances must fit under its concurrency cap.
+fn function_capacity(
+    f: &mut FunctionSpec,
+    o: &RawFunction,
+    over_key: &str,
+    concurrency_limit: u32,
+    ctx: &ErrorContext,
+) -> Result<(), ScenarioError> {
+    f.provisioned = count(
+        &o.provisioned,
+        &format!("{over_key}.provisioned"),
+        ctx,
+        0,
+        0,
+    )?;
+    f.reserved_concurrency = match &o.reserved_concurrency {
+        None => None,
+        Some(_) => Some(count(
+            &o.reserved_concurrency,
+            &format!("{over_key}.reserved_concurrency"),
             ctx,
-        )?;
-        if let Some(o) = over.map(|f| f.get_ref()) {
-            f.provisioned = count(
-                &o.provisioned,
-                &format!("{over_key}.provisioned"),
-                ctx,
-                0,
-                0,
-            )?;
-            f.reserved_concurrency = match &o.reserved_concurrency {
-                None => None,
-                Some(_) => Some(count(
-                    &o.reserved_concurrency,
-                    &format!("{over_key}.reserved_concurrency"),
-                    ctx,
-                    1,
-                    0,
-                )?),
-            };
-            let cap = f.reserved_concurrency.unwrap_or(concurrency_limit);
-            if f.provisioned > cap {
-                return Err(ctx.at(
-                    o.provisioned.as_ref().map(|p| p.span()),
-                    &format!("{over_key}.provisioned"),
-                    format!(
-                        "provisioned = {} exceeds the function's concurrency cap of {cap}",
-                        f.provisioned
-                    ),
-                ));
-            }
-        }
-        functions.push(f);
+            1,
+            0,
+        )?),
+    };
+    let cap = f.reserved_concurrency.unwrap_or(concurrency_limit);
+    if f.provisioned > cap {
+        return Err(ctx.at(
+            o.provisioned.as_ref().map(|p| p.span()),
+            &format!("{over_key}.provisioned"),
+            format!(
+                "provisioned = {} exceeds the function's concurrency cap of {cap}",
+                f.provisioned
+            ),
+        ));
     }
-    Ok(ServerlessSpec {
-        functions,
-        concurrency_limit,
-        call_mode: a.call_mode.as_ref().map(|m| *m.get_ref()),
-        gateway,
-        gateway_latency,
-        free_tier: a.free_tier.as_ref().is_some_and(|f| *f.get_ref()),
-    })
+    Ok(())
 }

@@ -30,7 +30,7 @@ pub use fleet::{FleetSpec, Sizing, size_fleet};
 pub use functions::{FunctionSpec, IdleSelection, ServerlessSpec};
 pub use microservices::{MicroservicesSpec, ServiceFleet};
 pub use slo::{Percentile, Slo};
-pub use values::{CallMode, Metric, SizeBasis};
+pub use values::{CallMode, MAX_REPLICATIONS, Metric, SizeBasis, check_replications};
 
 use crate::dist::Dist;
 use crate::time::SimTime;
@@ -38,7 +38,6 @@ use error::ErrorContext;
 use fleet::validate_fleet;
 use raw::{RawArchitecture, RawScenario};
 use services::{trace_services, validate_services};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use values::Kind;
 
@@ -53,6 +52,10 @@ pub struct Scenario {
     /// Requests arriving before this are simulated but not counted.
     pub warmup: SimTime,
     pub seed: u64,
+    /// Independent runs of every architecture, each drawing its random
+    /// streams from (seed, replication, purpose); 1 unless the file or the
+    /// command line asks for more.
+    pub replications: u32,
     /// Time-series bucket width.
     pub window: SimTime,
     pub demand: Demand,
@@ -160,6 +163,52 @@ fn validate(
     if let Some(seed) = seed {
         raw.seed = seed;
     }
+    let name = scenario_name(&raw, ctx)?;
+    let (duration, warmup, window) = run_times(&raw, ctx)?;
+    let demand = demand::validate_demand(
+        &raw.demand,
+        &demand::DemandContext {
+            ctx,
+            duration,
+            window,
+            seed: raw.seed,
+        },
+    )?;
+    let slo = slo::validate(raw.slo.as_ref(), ctx)?;
+    let (services, calls) = match &demand.functions {
+        None => {
+            let services = validate_services(&raw, ctx)?;
+            let calls = CallTree::build(&services).map_err(|m| ctx.at(None, "services", m))?;
+            (services, calls)
+        }
+        Some(trace) => trace_services(&raw, trace, ctx)?,
+    };
+    let shared = Shared {
+        demand: &demand,
+        duration,
+        services: &services,
+        calls: &calls,
+    };
+    let architectures = validate_architectures(&raw, ctx, &shared)?;
+    Ok(Scenario {
+        name,
+        description: raw.description,
+        source: ctx.file.to_path_buf(),
+        duration,
+        warmup,
+        seed: raw.seed,
+        replications: raw.replications.map_or(1, |r| r.0),
+        window,
+        demand,
+        services,
+        calls,
+        architectures,
+        slo,
+    })
+}
+
+/// The name, which becomes the output folder's name.
+fn scenario_name(raw: &RawScenario, ctx: &ErrorContext) -> Result<String, ScenarioError> {
     let name = raw.name.get_ref().trim().to_string();
     if name.is_empty() || name == "." || name == ".." || name.contains(['/', '\\']) {
         return Err(ctx.at(
@@ -168,6 +217,14 @@ fn validate(
             "expected a non-empty name without slashes (it names the output folder)",
         ));
     }
+    Ok(name)
+}
+
+/// `duration`, `warmup` (shorter than it) and the chart `window`.
+fn run_times(
+    raw: &RawScenario,
+    ctx: &ErrorContext,
+) -> Result<(SimTime, SimTime, SimTime), ScenarioError> {
     let duration = raw.duration.get_ref().0;
     if duration == SimTime::ZERO {
         return Err(ctx.at(
@@ -192,44 +249,28 @@ fn validate(
         Some(w) => w.get_ref().0,
         None => default_window(duration),
     };
-    let demand = demand::validate_demand(
-        &raw.demand,
-        &demand::DemandContext {
-            ctx,
-            duration,
-            window,
-            seed: raw.seed,
-        },
-    )?;
-    let slo = slo::validate(raw.slo.as_ref(), ctx)?;
-    let (services, calls) = match &demand.functions {
-        None => {
-            let services = validate_services(&raw, ctx)?;
-            let calls = CallTree::build(&services).map_err(|m| ctx.at(None, "services", m))?;
-            (services, calls)
-        }
-        Some(trace) => trace_services(&raw, trace, ctx)?,
-    };
+    Ok((duration, warmup, window))
+}
+
+/// Every `[[architectures]]` table, in file order, with unique names.
+fn validate_architectures(
+    raw: &RawScenario,
+    ctx: &ErrorContext,
+    shared: &Shared,
+) -> Result<Vec<Architecture>, ScenarioError> {
     let load = Load {
-        peak_rps: demand.profile.peak(duration),
-        mean_rps: demand.profile.mean(duration),
-        mean_work: calls.mean_work(&services),
+        peak_rps: shared.demand.profile.peak(shared.duration),
+        mean_rps: shared.demand.profile.mean(shared.duration),
+        mean_work: shared.calls.mean_work(shared.services),
     };
-    let mut architectures = Vec::with_capacity(raw.architectures.len());
-    let mut seen: HashMap<String, ()> = HashMap::new();
     if raw.architectures.is_empty() {
         return Err(ctx.whole_file("expected at least one [[architectures]] table"));
     }
+    let mut architectures: Vec<Architecture> = Vec::with_capacity(raw.architectures.len());
     for (i, a) in raw.architectures.iter().enumerate() {
         let key = format!("architectures[{i}]");
-        let shared = Shared {
-            demand: &demand,
-            duration,
-            services: &services,
-            calls: &calls,
-        };
-        let arch = validate_architecture(a, &key, ctx, &shared, &load)?;
-        if seen.insert(arch.name.clone(), ()).is_some() {
+        let arch = validate_architecture(a, &key, ctx, shared, &load)?;
+        if architectures.iter().any(|b| b.name == arch.name) {
             return Err(ctx.at(
                 Some(a.name.span()),
                 &format!("{key}.name"),
@@ -241,20 +282,7 @@ fn validate(
         }
         architectures.push(arch);
     }
-    Ok(Scenario {
-        name,
-        description: raw.description,
-        source: ctx.file.to_path_buf(),
-        duration,
-        warmup,
-        seed: raw.seed,
-        window,
-        demand,
-        services,
-        calls,
-        architectures,
-        slo,
-    })
+    Ok(architectures)
 }
 
 /// One minute, or less for short runs so that a chart has ~100 points.
@@ -336,4 +364,71 @@ pub(super) fn checked_name(
     }
     kinds::check_kind_keys(a, key, ctx)?;
     Ok(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A valid scenario with `extra` added at the top level, on line 4.
+    fn with(extra: &str) -> Result<Scenario, ScenarioError> {
+        let text = format!(
+            "name = \"r\"\nduration = \"2m\"\nseed = 9\n{extra}\n\n[demand]\nshape = \"constant\"\nrps = 20.0\n\n\
+             [[services]]\nname = \"api\"\nwork = \"5ms\"\n\n\
+             [[architectures]]\nname = \"vm\"\nkind = \"fleet\"\nservers = 2\ninstance = \"m5.large\"\n"
+        );
+        parse(&text, Path::new("r.toml"))
+    }
+
+    #[test]
+    fn replications_default_to_one_and_are_not_described() {
+        let s = with("").unwrap();
+        assert_eq!(s.replications, 1);
+        assert!(!s.describe().contains("replications"));
+    }
+
+    #[test]
+    fn replications_are_read_and_described_after_the_duration() {
+        let s = with("replications = 30").unwrap();
+        assert_eq!(s.replications, 30);
+        let text = s.describe();
+        let lines: Vec<&str> = text.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| l.starts_with("duration"))
+            .unwrap();
+        assert_eq!(
+            lines[at + 1],
+            "replications 30 (independent seeds: every stream drawn from (seed, replication, purpose))"
+        );
+        assert_eq!(with("replications = 10000").unwrap().replications, 10_000);
+    }
+
+    #[test]
+    fn bad_replications_name_the_file_line_and_key() {
+        for (value, found) in [
+            ("0", "0"),
+            ("-1", "-1"),
+            ("10001", "10001"),
+            ("2.5", "2.5"),
+            ("\"3\"", "\"3\""),
+        ] {
+            let e = with(&format!("replications = {value}")).unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "invalid scenario r.toml, line 4, key `replications`: expected a whole \
+                     number of replications between 1 and 10000, found {found}"
+                ),
+                "replications = {value}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_command_line_gets_the_same_check() {
+        assert_eq!(check_replications(30), Ok(30));
+        assert!(check_replications(0).unwrap_err().ends_with("found 0"));
+        assert!(check_replications(i64::MAX).is_err());
+    }
 }

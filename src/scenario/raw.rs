@@ -8,7 +8,7 @@ use super::demand::RawDemand;
 use super::keys::{group_copy, group_getter, group_struct, table, table_splice};
 use super::values::{
     CallMode, CpuName, DistSpec, Dur, GatewayName, IdleSelection, InstanceSpec, Kind, Metric,
-    Servers,
+    Replications, Servers,
 };
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -24,6 +24,8 @@ pub struct RawScenario {
     pub warmup: Option<Spanned<Dur>>,
     #[serde(default)]
     pub seed: u64,
+    /// Independent runs of every architecture (1 if not given).
+    pub replications: Option<Replications>,
     pub window: Option<Spanned<Dur>>,
     pub demand: Spanned<RawDemand>,
     #[serde(default)]

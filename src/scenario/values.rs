@@ -87,6 +87,61 @@ impl<'de> Deserialize<'de> for Dur {
     }
 }
 
+/// The most replications a scenario may ask for: enough for tight
+/// confidence intervals, few enough that a typo (an extra zero or two)
+/// fails fast instead of running for days.
+pub const MAX_REPLICATIONS: u32 = 10_000;
+
+/// Checks a number of replications, from the file or from elsewhere (the
+/// command line), with the message a scenario file gets.
+pub fn check_replications(n: i64) -> Result<u32, String> {
+    match u32::try_from(n) {
+        Ok(n) if (1..=MAX_REPLICATIONS).contains(&n) => Ok(n),
+        _ => Err(replications_message(n)),
+    }
+}
+
+fn replications_message(found: impl fmt::Display) -> String {
+    format!(
+        "expected a whole number of replications between 1 and {MAX_REPLICATIONS}, found {found}"
+    )
+}
+
+/// `replications`: checked while deserializing, so that a fraction or a
+/// quoted number gets the same message as an out-of-range count rather
+/// than serde's "invalid type".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Replications(pub u32);
+
+impl<'de> Deserialize<'de> for Replications {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Replications;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                write!(
+                    f,
+                    "a whole number of replications between 1 and {MAX_REPLICATIONS}"
+                )
+            }
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Replications, E> {
+                check_replications(n).map(Replications).map_err(E::custom)
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Replications, E> {
+                let n = i64::try_from(n).unwrap_or(i64::MAX);
+                check_replications(n).map(Replications).map_err(E::custom)
+            }
+            fn visit_f64<E: de::Error>(self, x: f64) -> Result<Replications, E> {
+                Err(E::custom(replications_message(format!("{x:?}"))))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Replications, E> {
+                Err(E::custom(replications_message(format!("{s:?}"))))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 /// Fleet size: a count, or sized from the demand.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Servers {
