@@ -217,7 +217,7 @@ fn run(
         }
     }
     let options = architectures::RunOptions {
-        replications: replications.unwrap_or(1),
+        replications: replications.unwrap_or(scenario.replications),
         jobs,
     };
     if !quiet && options.replications > 1 {
