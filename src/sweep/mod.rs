@@ -5,6 +5,7 @@
 
 pub mod crossover;
 pub mod keys;
+pub mod output;
 pub mod points;
 pub mod run;
 pub mod values;

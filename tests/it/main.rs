@@ -15,5 +15,6 @@ mod json_schema;
 mod laws;
 mod micro;
 mod serverless;
+mod sweep;
 mod theory;
 mod trace;

@@ -1,0 +1,103 @@
+//! The files of a sweep: `sweep.csv` and `sweep.json` (one row per point
+//! and architecture, every number with its interval) and `sweep.md` (the
+//! crossovers, then the table).
+
+use super::run::SweepResult;
+use anyhow::Result;
+use std::fmt::Write as _;
+
+/// `sweep.json`: the whole result, crossovers included.
+pub fn sweep_json(r: &SweepResult) -> Vec<u8> {
+    let mut v = serde_json::to_vec_pretty(r).expect("a sweep result always serializes");
+    v.push(b'\n');
+    v
+}
+
+/// `sweep.csv`: one row per (point, architecture), the varied values
+/// first, then each number with its 95 % interval.
+pub fn sweep_csv(r: &SweepResult) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = r.keys.clone();
+    header.push("architecture".into());
+    for n in ["cost_per_month_usd", "latency_ms", "error_rate"] {
+        header.extend([n.to_string(), format!("{n}_low"), format!("{n}_high")]);
+    }
+    header.push("slo".into());
+    w.write_record(&header)?;
+    for row in &r.rows {
+        let mut rec = row.values.clone();
+        rec.push(row.architecture.clone());
+        for e in [row.cost_per_month_usd, row.latency_ms, row.error_rate] {
+            rec.extend([e.mean, e.low, e.high].map(|x| x.to_string()));
+        }
+        rec.push(row.slo.to_string());
+        w.write_record(&rec)?;
+    }
+    Ok(w.into_inner()?)
+}
+
+/// `sweep.md`: what was varied, where the answer changes, and the table.
+pub fn sweep_md(r: &SweepResult) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "# {}: sweep of {}\n", r.scenario, r.keys.join(" × "));
+    let _ = writeln!(
+        s,
+        "Every point is the scenario with the varied values written in, run with {} replication(s){}.\n",
+        r.replications,
+        if r.replications > 1 {
+            "; numbers are means with 95 % Student-t intervals"
+        } else {
+            ""
+        }
+    );
+    let _ = writeln!(s, "## Where the answer changes\n");
+    if r.crossovers.is_empty() {
+        let _ = writeln!(
+            s,
+            "The cheapest architecture that meets the SLO is the same at every point of `{}`.\n",
+            r.keys[0]
+        );
+    } else {
+        let _ = writeln!(s, "| {} | below | above | between | why |", r.keys[0]);
+        let _ = writeln!(s, "|---|---|---|---|---|");
+        for c in &r.crossovers {
+            let _ = writeln!(
+                s,
+                "| {:.4} | {} | {} | {} – {} | {} |",
+                c.at,
+                c.below,
+                c.above,
+                c.between[0],
+                c.between[1],
+                if c.by_cost {
+                    "cost lines cross"
+                } else {
+                    "the cheaper one stops meeting the SLO"
+                }
+            );
+        }
+        let _ = writeln!(s);
+    }
+    let _ = writeln!(s, "## Every point\n");
+    let _ = writeln!(
+        s,
+        "| {} | architecture | cost / month | latency (SLO percentile) | errors | SLO |",
+        r.keys.join(" | ")
+    );
+    let _ = writeln!(s, "|{}---|---|---|---|---|", "---|".repeat(r.keys.len()));
+    for row in &r.rows {
+        let _ = writeln!(
+            s,
+            "| {} | {} | ${:.2} ± {:.2} | {:.1} ± {:.1} ms | {:.3}% | {} |",
+            row.values.join(" | "),
+            row.architecture,
+            row.cost_per_month_usd.mean,
+            row.cost_per_month_usd.half_width(),
+            row.latency_ms.mean,
+            row.latency_ms.half_width(),
+            row.error_rate.mean * 100.0,
+            row.slo
+        );
+    }
+    s
+}
