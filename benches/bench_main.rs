@@ -1,7 +1,10 @@
 //! Engine throughput: simulated requests per second of wall time for one
-//! architecture on one core.
+//! architecture on one core; and how replications scale with threads.
 //!
 //! `cargo bench` runs them; the README's performance table quotes them.
+//! `cargo bench --bench bench_main -- replications` runs only the latter:
+//! the ratio of its `jobs-2` to its `jobs-1` time is the speed-up of
+//! `--jobs 2` (ideally 0.5; measure on an otherwise idle machine).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use scalesim::architectures;
@@ -121,5 +124,27 @@ fn serverless(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, fleet, serverless);
+/// 8 replications of the M/M/10 fleet (250 k requests each) on 1 and on 2
+/// threads: the units are independent, so 2 threads should take about half
+/// the time.
+fn replications(c: &mut Criterion) {
+    const REQUESTS: f64 = 2.5e5;
+    const REPLICATIONS: u32 = 8;
+    let s = mmc(180.0, 10, REQUESTS, "");
+    let mut g = c.benchmark_group("replications");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(REQUESTS as u64 * REPLICATIONS as u64));
+    for jobs in [1, 2] {
+        let options = architectures::RunOptions {
+            replications: REPLICATIONS,
+            jobs: Some(jobs),
+        };
+        g.bench_function(format!("mmc-10-x8-jobs-{jobs}"), |b| {
+            b.iter(|| black_box(architectures::run_with(&s, &options, &|| {})))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, fleet, serverless, replications);
 criterion_main!(benches);

@@ -14,6 +14,7 @@ mod golden;
 mod json_schema;
 mod laws;
 mod micro;
+mod replications;
 mod serverless;
 mod sweep;
 mod theory;
