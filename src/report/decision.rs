@@ -62,6 +62,17 @@ pub fn error_rate(a: &ArchitectureResult) -> Estimate {
     over_replicas(a, |r| r.error_rate)
 }
 
+/// The cost per month over an architecture's replications.
+pub fn cost_per_month(a: &ArchitectureResult) -> Estimate {
+    over_replicas(a, |r| r.cost.per_month_usd)
+}
+
+/// How many replications to suggest when a verdict is uncertain with `n`:
+/// an interval narrows as 1/√n, so four times as many halve it; at least 20.
+pub fn more_replications(n: u32) -> u32 {
+    n.saturating_mul(4).max(20)
+}
+
 fn over_replicas(a: &ArchitectureResult, f: impl Fn(&ArchitectureResult) -> f64) -> Estimate {
     if a.replicas.is_empty() {
         return estimate(&[f(a)]);
@@ -93,31 +104,40 @@ pub fn add_comparisons(run: &mut RunSummary, slo: Option<&Slo>) {
         })
         .unwrap_or(0);
     let p = slo.map_or(Percentile::P99, |s| s.percentile);
-    let series = |a: &ArchitectureResult, f: &dyn Fn(&ArchitectureResult) -> f64| -> Vec<f64> {
-        a.replicas.iter().map(f).collect()
-    };
     let base = &archs[reference];
     run.comparisons = archs
         .iter()
         .enumerate()
         .filter(|&(i, _)| i != reference)
-        .map(|(_, a)| {
-            let cost = |r: &ArchitectureResult| r.cost.per_month_usd;
-            let latency = |r: &ArchitectureResult| p.of(&r.latency_ms);
-            let errors = |r: &ArchitectureResult| r.error_rate;
-            let c = paired(&series(a, &cost), &series(base, &cost));
-            let l = paired(&series(a, &latency), &series(base, &latency));
-            Comparison {
-                architecture: a.name.clone(),
-                reference: base.name.clone(),
-                cost_per_month_usd: c,
-                latency_ms: l,
-                error_rate: paired(&series(a, &errors), &series(base, &errors)),
-                cost_significant: c.excludes_zero(),
-                latency_significant: l.excludes_zero(),
-            }
-        })
+        .map(|(_, a)| compare(p, a, base))
         .collect();
+}
+
+/// `a` against `base` as paired differences over their replications (`a`
+/// minus `base`), latency at percentile `p`. Both must have the same
+/// number of replications.
+pub fn compare(p: Percentile, a: &ArchitectureResult, base: &ArchitectureResult) -> Comparison {
+    let series = |a: &ArchitectureResult, f: &dyn Fn(&ArchitectureResult) -> f64| -> Vec<f64> {
+        if a.replicas.is_empty() {
+            vec![f(a)]
+        } else {
+            a.replicas.iter().map(f).collect()
+        }
+    };
+    let cost = |r: &ArchitectureResult| r.cost.per_month_usd;
+    let latency = |r: &ArchitectureResult| p.of(&r.latency_ms);
+    let errors = |r: &ArchitectureResult| r.error_rate;
+    let c = paired(&series(a, &cost), &series(base, &cost));
+    let l = paired(&series(a, &latency), &series(base, &latency));
+    Comparison {
+        architecture: a.name.clone(),
+        reference: base.name.clone(),
+        cost_per_month_usd: c,
+        latency_ms: l,
+        error_rate: paired(&series(a, &errors), &series(base, &errors)),
+        cost_significant: c.excludes_zero(),
+        latency_significant: l.excludes_zero(),
+    }
 }
 
 /// Indices of the points that no other point beats on both coordinates:
@@ -204,6 +224,13 @@ mod tests {
             cost_per_month_usd: cost,
             meets_slo: meets,
         }
+    }
+
+    #[test]
+    fn more_replications_halve_the_interval_and_are_at_least_20() {
+        assert_eq!(more_replications(2), 20);
+        assert_eq!(more_replications(5), 20);
+        assert_eq!(more_replications(10), 40);
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! The table `scalesim run` prints: one row per architecture.
 
+use crate::report::decision;
+use crate::results::replications::Estimate;
 use crate::results::summary::RunSummary;
 use std::fmt::Write as _;
 
@@ -40,7 +42,84 @@ pub fn fmt_usd(usd: f64) -> String {
     }
 }
 
+/// Dollars with the half-width of their 95 % interval, to the same
+/// precision: "$579.70 ± 0.55", "$1,153 ± 1".
+pub fn fmt_usd_pm(e: Estimate) -> String {
+    let h = e.half_width();
+    if e.mean >= 1000.0 {
+        format!("{} ± {}", fmt_usd(e.mean), fmt_count(h.round() as u64))
+    } else if e.mean >= 1.0 {
+        format!("{} ± {h:.2}", fmt_usd(e.mean))
+    } else {
+        format!("{} ± {h:.4}", fmt_usd(e.mean))
+    }
+}
+
+/// Milliseconds with the half-width of their 95 % interval, in the unit
+/// of the mean: "821.7 ± 2.9 ms", "12.45 ± 0.03 s", "850 ± 12 µs".
+pub fn fmt_ms_pm(e: Estimate) -> String {
+    let (m, h) = (e.mean, e.half_width());
+    if m < 1.0 {
+        format!("{:.0} ± {:.0} µs", m * 1e3, h * 1e3)
+    } else if m < 1000.0 {
+        format!("{m:.1} ± {h:.1} ms")
+    } else {
+        format!("{:.2} ± {:.2} s", m / 1e3, h / 1e3)
+    }
+}
+
+/// Decimals that show a half-width to two significant digits, within
+/// `0..=max`; `none` for a half-width of zero.
+fn decimals(half: f64, max: i32, none: usize) -> usize {
+    if half > 0.0 && half.is_finite() {
+        (1 - half.log10().floor() as i32).clamp(0, max) as usize
+    } else {
+        none
+    }
+}
+
+/// The size of a dollar difference with its half-width: "$93 ± 4",
+/// "$2.31 ± 0.40". Whole dollars once the half-width is a dollar or more.
+pub fn fmt_usd_diff(e: Estimate) -> String {
+    let (m, h) = (e.mean.abs(), e.half_width());
+    let d = if h >= 1.0 || (h == 0.0 && m >= 100.0) {
+        0
+    } else if h >= 0.01 || m >= 1.0 {
+        2
+    } else {
+        4
+    };
+    if d == 0 && m >= 1000.0 {
+        format!(
+            "${} ± {}",
+            fmt_count(m.round() as u64),
+            fmt_count(h.round() as u64)
+        )
+    } else {
+        format!("${m:.d$} ± {h:.d$}")
+    }
+}
+
+/// The size of a latency difference with its half-width, in the unit of
+/// the larger: "105 ± 12 ms", "4.4 ± 1.3 ms", "11.74 ± 0.02 s".
+pub fn fmt_ms_diff(e: Estimate) -> String {
+    let (m, h) = (e.mean.abs(), e.half_width());
+    if m.max(h) >= 1000.0 {
+        let d = decimals(h / 1e3, 3, 2);
+        format!("{:.d$} ± {:.d$} s", m / 1e3, h / 1e3)
+    } else if m.max(h) < 1.0 {
+        let d = decimals(h * 1e3, 1, 0);
+        format!("{:.d$} ± {:.d$} µs", m * 1e3, h * 1e3)
+    } else {
+        let d = decimals(h, 2, 1);
+        format!("{m:.d$} ± {h:.d$} ms")
+    }
+}
+
+/// The table: with replications, cost/month and p99 carry the half-width
+/// of their 95 % interval.
 pub fn render(run: &RunSummary) -> String {
+    let replicated = run.replications > 1;
     let header = [
         "architecture",
         "kind",
@@ -60,10 +139,18 @@ pub fn render(run: &RunSummary) -> String {
                 a.name.clone(),
                 a.kind.clone(),
                 a.servers.to_string(),
-                fmt_usd(a.cost.per_month_usd),
+                if replicated {
+                    fmt_usd_pm(decision::cost_per_month(a))
+                } else {
+                    fmt_usd(a.cost.per_month_usd)
+                },
                 fmt_ms(a.latency_ms.p50),
                 fmt_ms(a.latency_ms.p95),
-                fmt_ms(a.latency_ms.p99),
+                if replicated {
+                    fmt_ms_pm(decision::slo_latency(None, a))
+                } else {
+                    fmt_ms(a.latency_ms.p99)
+                },
                 format!("{:.2}%", a.error_rate * 100.0),
                 format!("{:.0}%", a.utilization * 100.0),
             ]
@@ -110,5 +197,34 @@ mod tests {
         assert_eq!(fmt_usd(12.3), "$12.30");
         assert_eq!(fmt_count(6_665_031), "6,665,031");
         assert_eq!(fmt_count(999), "999");
+    }
+
+    fn e(mean: f64, half: f64) -> Estimate {
+        Estimate {
+            mean,
+            low: mean - half,
+            high: mean + half,
+        }
+    }
+
+    #[test]
+    fn intervals_read_in_the_unit_and_precision_of_their_mean() {
+        assert_eq!(fmt_usd_pm(e(579.7, 1.2)), "$579.70 ± 1.20");
+        assert_eq!(fmt_usd_pm(e(1153.26, 1.1)), "$1,153 ± 1");
+        assert_eq!(fmt_ms_pm(e(821.66, 2.85)), "821.7 ± 2.9 ms");
+        assert_eq!(fmt_ms_pm(e(12448.7, 30.0)), "12.45 ± 0.03 s");
+        assert_eq!(fmt_ms_pm(e(0.85, 0.012)), "850 ± 12 µs");
+    }
+
+    #[test]
+    fn differences_show_their_half_width_to_two_digits() {
+        assert_eq!(fmt_usd_diff(e(-93.28, 4.1)), "$93 ± 4");
+        assert_eq!(fmt_usd_diff(e(2.314, 0.4)), "$2.31 ± 0.40");
+        assert_eq!(fmt_usd_diff(e(1354.5, 12.0)), "$1,355 ± 12");
+        assert_eq!(fmt_usd_diff(e(136.02, 0.0)), "$136 ± 0");
+        assert_eq!(fmt_ms_diff(e(-105.2, 12.3)), "105 ± 12 ms");
+        assert_eq!(fmt_ms_diff(e(108.21, 4.36)), "108.2 ± 4.4 ms");
+        assert_eq!(fmt_ms_diff(e(11735.2, 2.85)), "11.735 ± 0.003 s");
+        assert_eq!(fmt_ms_diff(e(0.0, 0.0)), "0 ± 0 µs");
     }
 }

@@ -15,6 +15,7 @@ mod json_schema;
 mod laws;
 mod micro;
 mod replications;
+mod replications_report;
 mod serverless;
 mod sweep;
 mod theory;

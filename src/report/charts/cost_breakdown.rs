@@ -54,7 +54,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ChartData)
     let area = look::header(
         root,
         &format!("{}: where the money goes, per month", run.scenario),
-        &data.subtitle(),
+        &data.subtitle_for(super::Chart::CostBreakdown),
     )?;
     // Each bar in dollars per month, part by part.
     let bars: Vec<[f64; 5]> = run

@@ -19,7 +19,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ChartData)
             "{}: end-to-end latency distribution (markers at p50, p90, p99)",
             run.scenario
         ),
-        &data.subtitle(),
+        &data.subtitle_for(super::Chart::LatencyCdf),
     )?;
     let curves: Vec<Vec<(f64, f64)>> = run
         .architectures

@@ -76,6 +76,17 @@ impl Chart {
         }
     }
 
+    /// What the chart shows of `n` replications, for its subtitle and the
+    /// report; `None` for a single run.
+    pub fn replication_note(self, n: u32) -> Option<String> {
+        (n > 1).then(|| match self {
+            Chart::CostVsLatency => format!("means of {n} replications, 95 % intervals"),
+            Chart::Timeline => format!("series of replication 0 of {n}"),
+            Chart::LatencyCdf => format!("pooled over {n} replications"),
+            Chart::CostBreakdown => format!("means of {n} replications"),
+        })
+    }
+
     pub fn file_name(self, format: Format) -> String {
         format!("{}.{}", self.stem(), format.extension())
     }
@@ -114,10 +125,22 @@ impl ChartData<'_> {
         self.percentile().of(&self.run.architectures[i].latency_ms)
     }
 
-    /// Whether architecture `i` meets the SLO; `true` without one.
+    /// Independent replications behind the numbers (1: a single run).
+    pub fn replications(&self) -> u32 {
+        self.run.replications.max(1)
+    }
+
+    /// Whether architecture `i` meets the SLO (with 95 % confidence when
+    /// there are replications); `true` without one.
     pub fn meets(&self, i: usize) -> bool {
+        self.verdict(i)
+            .is_none_or(|v| v == decision::Verdict::Meets)
+    }
+
+    /// The verdict on architecture `i`; `None` without an SLO.
+    pub fn verdict(&self, i: usize) -> Option<decision::Verdict> {
         self.slo
-            .is_none_or(|s| decision::meets_slo(&s, &self.run.architectures[i]))
+            .map(|s| decision::verdict(&s, &self.run.architectures[i]))
     }
 
     /// "SLO: p99 ≤ 500ms".
@@ -135,6 +158,15 @@ impl ChartData<'_> {
             },
             label,
         })
+    }
+
+    /// The subtitle of `chart`: [`Self::subtitle`], then, with
+    /// replications, what the chart shows of them.
+    pub fn subtitle_for(&self, chart: Chart) -> String {
+        match chart.replication_note(self.replications()) {
+            Some(note) => format!("{} · {note}", self.subtitle()),
+            None => self.subtitle(),
+        }
     }
 
     /// Seed, simulated duration and price date, for every subtitle.

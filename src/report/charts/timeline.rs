@@ -121,7 +121,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ChartData)
             "{}: demand, capacity, latency and errors over time",
             run.scenario
         ),
-        &data.subtitle(),
+        &data.subtitle_for(super::Chart::Timeline),
     )?;
     let mut items: Vec<LegendItem> = (0..run.architectures.len())
         .map(|i| LegendItem {
