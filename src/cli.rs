@@ -61,6 +61,34 @@ pub enum Command {
         /// The scenario file (TOML).
         file: PathBuf,
     },
+    /// Run a scenario over a grid of values of one or two keys and find
+    /// where the cheapest architecture meeting the SLO changes; write
+    /// sweep.csv, sweep.json and sweep.md.
+    Sweep {
+        /// The scenario file (TOML).
+        file: PathBuf,
+        /// A key of the scenario file and its values: a list
+        /// (`architectures.fleet.servers=2,4,8`) or a range
+        /// (`demand.scale=0.25..8 log 12`, `1m..10m lin 4`). Twice for a
+        /// grid.
+        #[arg(long, value_name = "KEY=VALUES", required = true)]
+        vary: Vec<String>,
+        /// Output folder [default: output/NAME-sweep/].
+        #[arg(long, short, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Override the scenario's seed.
+        #[arg(long, value_name = "N")]
+        seed: Option<u64>,
+        /// Replications of every point [default: the scenario's, or 1].
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        replications: Option<u32>,
+        /// Run on at most N threads [default: all cores].
+        #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
     /// Print the demand of a scenario without simulating it: total
     /// requests, mean / p95 / peak rate per window, the busiest window.
     Demand {
@@ -133,6 +161,23 @@ pub fn main() -> ExitCode {
         ),
         Command::Check { file } => check(&file),
         Command::Demand { file, seed } => demand(&file, seed),
+        Command::Sweep {
+            file,
+            vary,
+            out,
+            seed,
+            replications,
+            jobs,
+            quiet,
+        } => sweep(
+            &file,
+            &vary,
+            out,
+            seed,
+            replications,
+            jobs.map(usize::from),
+            quiet,
+        ),
     }
 }
 
@@ -278,6 +323,95 @@ fn run(
         Ok(paths) => {
             if !quiet {
                 emit(&table::render(&summary));
+                for p in paths {
+                    eprintln!("wrote {}", p.display());
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}
+
+fn sweep(
+    file: &std::path::Path,
+    vary: &[String],
+    out: Option<PathBuf>,
+    seed: Option<u64>,
+    replications: Option<u32>,
+    jobs: Option<usize>,
+    quiet: bool,
+) -> ExitCode {
+    use crate::sweep::{output as sweep_output, points, run as sweep_run};
+    let bad = |message: String| {
+        eprintln!("error: {message}");
+        ExitCode::from(EXIT_BAD_INPUT)
+    };
+    // The file alone must be a valid scenario before any value goes in.
+    let base = match load(file, seed) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => return bad(format!("cannot read {}: {e}", file.display())),
+    };
+    let vary: Vec<points::Vary> = match vary.iter().map(|v| points::Vary::parse(v)).collect() {
+        Ok(v) => v,
+        Err(e) => return bad(format!("--vary {e}")),
+    };
+    let grid = match points::points(&text, file, seed, &vary) {
+        Ok(p) => p,
+        Err(e) => return bad(e),
+    };
+    let replications = replications.unwrap_or(base.replications);
+    let out = out.unwrap_or_else(|| PathBuf::from("output").join(format!("{}-sweep", base.name)));
+    if !quiet {
+        eprintln!(
+            "scalesim: sweep of {} — {} point(s) × {} replication(s) × {} architecture(s)",
+            base.name,
+            grid.len(),
+            replications,
+            base.architectures.len()
+        );
+    }
+    let units = grid.len() as u64 * u64::from(replications) * base.architectures.len() as u64;
+    let progress = Progress::start(units, !quiet && std::io::stderr().is_terminal());
+    let interrupt = Interrupt::install(progress.bar.clone());
+    let work = || sweep_run::run(&grid, &vary, replications, &|| progress.unit_done());
+    let result = match jobs {
+        Some(j) => match rayon::ThreadPoolBuilder::new().num_threads(j).build() {
+            Ok(pool) => pool.install(work),
+            Err(e) => return bad(format!("cannot start {j} threads: {e}")),
+        },
+        None => work(),
+    };
+    progress.finish();
+    let mut set = output::OutputSet::default();
+    set.add("sweep.json", sweep_output::sweep_json(&result));
+    let md = sweep_output::sweep_md(&result);
+    let written = sweep_output::sweep_csv(&result).and_then(|csv| {
+        set.add("sweep.csv", csv);
+        set.add("sweep.md", md.clone().into_bytes());
+        interrupt.begin_publishing();
+        set.publish(&out)
+    });
+    if interrupt.end_publishing() {
+        eprintln!("scalesim: interrupted");
+        return ExitCode::from(EXIT_INTERRUPTED);
+    }
+    match written {
+        Ok(paths) => {
+            if !quiet {
+                let crossings = md
+                    .split("## Every point")
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
+                emit(&crossings);
                 for p in paths {
                     eprintln!("wrote {}", p.display());
                 }

@@ -79,3 +79,52 @@ fn a_sweep_point_is_the_run_of_the_file_with_that_value_written_in() {
         serde_json::to_string(&b).unwrap()
     );
 }
+
+fn scalesim_sweep(vary: &[&str], out: &Path) -> std::process::Output {
+    let mut args = vec!["sweep", "scenarios/steady-api.toml", "--quiet", "--out"];
+    args.push(out.to_str().unwrap());
+    for v in vary {
+        args.extend(["--vary", v]);
+    }
+    std::process::Command::new(env!("CARGO_BIN_EXE_scalesim"))
+        .args(&args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_sweep_command_writes_its_files_and_refuses_bad_keys_and_values_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = dir.path().join("ok");
+    let out = scalesim_sweep(&["demand.scale=0.5,1"], &ok);
+    assert!(out.status.success(), "{out:?}");
+    for f in ["sweep.csv", "sweep.json", "sweep.md"] {
+        assert!(ok.join(f).is_file(), "{f}");
+    }
+    let csv = std::fs::read_to_string(ok.join("sweep.csv")).unwrap();
+    assert!(
+        csv.starts_with("demand.scale,architecture,cost_per_month_usd,"),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 1 + 2 * 2, "2 points × 2 architectures");
+    for (vary, message) in [
+        (
+            "architectures.x.servers=1,2",
+            "error: --vary architectures.x.servers: unknown architecture \"x\"; the architectures are: fleet-10, for-peak\n",
+        ),
+        (
+            "architectures.fleet-10.servers=0",
+            "error: the sweep point architectures.fleet-10.servers=0 is not a valid scenario, key `architectures[0].servers`: expected between 1 and 1000000 servers, found 0\n",
+        ),
+        (
+            "demand.rps=5..1 lin 3",
+            "error: --vary demand.rps: expected FROM < TO, found \"5..1\"\n",
+        ),
+    ] {
+        let bad = dir.path().join("bad");
+        let out = scalesim_sweep(&[vary], &bad);
+        assert_eq!(out.status.code(), Some(2), "{vary}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), message);
+        assert!(!bad.exists(), "{vary}: no output folder");
+    }
+}
