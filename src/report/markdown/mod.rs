@@ -1,0 +1,409 @@
+//! The decision report, `report.md`: what was assumed, what came out, the
+//! charts, and a conclusion computed from the numbers. Also renders the
+//! charts, so that the report links exactly the chart files written.
+
+use crate::report::charts::{self, Chart, ChartData, Format, look};
+use crate::report::decision::{self, Candidate, Verdict};
+use crate::report::output::OutputSet;
+use crate::report::table::{
+    fmt_count, fmt_ms, fmt_ms_diff, fmt_ms_pm, fmt_usd, fmt_usd_diff, fmt_usd_pm,
+};
+use crate::results::replications::Estimate;
+use crate::results::summary::{ArchitectureResult, Comparison, PriceNote, RunSummary};
+use crate::scenario::{Percentile, Scenario, Slo};
+use crate::time::SimTime;
+use anyhow::Result;
+use std::fmt::Write as _;
+
+mod replicated;
+use replicated::*;
+
+/// Renders every chart in each of `formats` and the report that embeds
+/// them, and adds them all to `set`.
+pub fn add_outputs(
+    set: &mut OutputSet,
+    scenario: &Scenario,
+    run: &RunSummary,
+    formats: &[Format],
+) -> Result<()> {
+    let data = ChartData {
+        run,
+        slo: scenario.slo,
+    };
+    for chart in Chart::ALL {
+        for &format in formats {
+            let bytes = charts::render(chart, &data, format, look::SIZE)?;
+            set.add(chart.file_name(format), bytes);
+        }
+    }
+    set.add("report.md", render(scenario, run, formats).into_bytes());
+    Ok(())
+}
+
+/// The report, for charts written in `formats` (none: no chart section).
+pub fn render(scenario: &Scenario, run: &RunSummary, formats: &[Format]) -> String {
+    let data = ChartData {
+        run,
+        slo: scenario.slo,
+    };
+    let mut md = String::new();
+    let _ = writeln!(md, "# {}: decision report\n", esc(&run.scenario));
+    if !run.description.is_empty() {
+        let _ = writeln!(md, "{}\n", esc(&run.description));
+    }
+    let _ = writeln!(md, "{}.\n", data.subtitle());
+    assumptions(&mut md, scenario, run);
+    results(&mut md, &data);
+    comparisons(&mut md, &data);
+    charts_section(&mut md, formats, data.replications());
+    let _ = writeln!(md, "## Conclusion\n");
+    md.push_str(&conclusion(&data));
+    md
+}
+
+/// Escapes what Markdown would read as formatting in a name.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\`*_[]<>|#".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn pct(fraction: f64) -> String {
+    format!("{:.2}%", fraction * 100.0)
+}
+
+/// Total arrivals, mean rate and the busiest window, from the time series
+/// (every architecture sees the same arrivals).
+struct DemandSummary {
+    total: u64,
+    mean_rps: f64,
+    peak_rps: f64,
+    peak_at_s: f64,
+}
+
+fn demand_summary(run: &RunSummary) -> DemandSummary {
+    let rows = run
+        .architectures
+        .first()
+        .map_or(&[][..], |a| &a.timeseries[..]);
+    let total = rows.iter().map(|r| r.arrivals).sum();
+    let (mut peak_rps, mut peak_at_s) = (0.0, 0.0);
+    for r in rows {
+        let width = (r.start_s + run.window_s).min(run.duration_s) - r.start_s;
+        let rate = if width > 0.0 {
+            r.arrivals as f64 / width
+        } else {
+            0.0
+        };
+        if rate > peak_rps {
+            (peak_rps, peak_at_s) = (rate, r.start_s);
+        }
+    }
+    DemandSummary {
+        total,
+        mean_rps: if run.duration_s > 0.0 {
+            total as f64 / run.duration_s
+        } else {
+            0.0
+        },
+        peak_rps,
+        peak_at_s,
+    }
+}
+
+fn secs(s: f64) -> SimTime {
+    SimTime::from_secs_f64(s)
+}
+
+fn assumptions(md: &mut String, scenario: &Scenario, run: &RunSummary) {
+    let d = demand_summary(run);
+    let _ = writeln!(md, "## Assumptions\n\n### Demand\n");
+    let _ = writeln!(
+        md,
+        "- Shape: {}, {:?} arrivals, over {} simulated; the first {} are warm-up, simulated but not counted.",
+        scenario.demand.description,
+        scenario.demand.arrivals,
+        secs(run.duration_s),
+        secs(run.warmup_s),
+    );
+    let replicated = run.replications > 1;
+    let _ = writeln!(
+        md,
+        "- {}{} requests arrived: {:.2} per second on average; the busiest {} window (from {}) had {:.2} per second.",
+        if replicated { "In replication 0, " } else { "" },
+        fmt_count(d.total),
+        d.mean_rps,
+        secs(run.window_s),
+        secs(d.peak_at_s),
+        d.peak_rps,
+    );
+    if replicated {
+        let _ = writeln!(
+            md,
+            "- Within each replication, every architecture saw exactly the same requests.\n"
+        );
+    } else {
+        let _ = writeln!(md, "- Every architecture saw exactly the same requests.\n");
+    }
+
+    let _ = writeln!(md, "### Platforms\n");
+    let _ = writeln!(
+        md,
+        "| architecture | kind | servers | instance |\n|---|---|---:|---|"
+    );
+    for a in &run.architectures {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} |",
+            esc(&a.name),
+            a.kind,
+            a.servers,
+            esc(&a.instance)
+        );
+    }
+    for note in scenario.sizing_notes() {
+        let _ = write!(md, "\n- {}", esc(&note));
+    }
+    let _ = writeln!(md, "\n\n### Prices\n");
+    let _ = writeln!(
+        md,
+        "| item | price | per | source | date |\n|---|---:|---|---|---|"
+    );
+    let mut seen: Vec<&PriceNote> = Vec::new();
+    for p in run.architectures.iter().flat_map(|a| &a.prices) {
+        if !seen.contains(&p) {
+            seen.push(p);
+            let _ = writeln!(
+                md,
+                "| {} | ${} | {} | {} | {} |",
+                esc(&p.item),
+                p.price_usd,
+                esc(&p.unit),
+                esc(&p.source),
+                if p.date.is_empty() { "—" } else { &p.date }
+            );
+        }
+    }
+    let _ = writeln!(md, "\n### Service-level objective\n");
+    match &scenario.slo {
+        Some(slo) => {
+            let errors = match slo.max_error_rate {
+                Some(m) => format!(", and at most {} of arrivals rejected or timed out", pct(m)),
+                None => "; errors do not count".to_string(),
+            };
+            let _ = writeln!(
+                md,
+                "{} latency at most {}{errors}.\n",
+                slo.percentile, slo.latency
+            );
+        }
+        None => {
+            let _ = writeln!(
+                md,
+                "None set (no `[slo]` in the scenario): p99 is charted and nothing is ruled out.\n"
+            );
+        }
+    }
+    if replicated {
+        let _ = writeln!(
+            md,
+            "### Replications\n\nEvery number is the mean of {} independent replications (each with its own random streams, all architectures sharing each replication's requests); intervals are 95 % Student-t intervals over the replications; comparisons are paired differences. The latency distribution is pooled over the replications; the time series are replication 0's.\n",
+            run.replications
+        );
+    }
+}
+
+fn results(md: &mut String, data: &ChartData) {
+    if data.replications() > 1 {
+        return results_replicated(md, data);
+    }
+    let p = data.percentile();
+    let extra = !matches!(p.value(), 50.0 | 95.0 | 99.0);
+    let _ = writeln!(md, "## Results\n");
+    let _ = write!(md, "| architecture | cost/month | p50 | p95 | p99 |");
+    if extra {
+        let _ = write!(md, " {p} |");
+    }
+    let _ = writeln!(md, " error rate | SLO met? |");
+    let _ = writeln!(
+        md,
+        "|---|---:|---:|---:|---:|{}---:|:---:|",
+        if extra { "---:|" } else { "" }
+    );
+    for (i, a) in data.run.architectures.iter().enumerate() {
+        let l = &a.latency_ms;
+        let _ = write!(
+            md,
+            "| {} | {} | {} | {} | {} |",
+            esc(&a.name),
+            fmt_usd(a.cost.per_month_usd),
+            fmt_ms(l.p50),
+            fmt_ms(l.p95),
+            fmt_ms(l.p99)
+        );
+        if extra {
+            let _ = write!(md, " {} |", fmt_ms(p.of(l)));
+        }
+        let met = match data.slo {
+            None => "—",
+            Some(_) if data.meets(i) => "yes",
+            Some(_) => "**no**",
+        };
+        let _ = writeln!(md, " {} | {met} |", pct(a.error_rate));
+    }
+    let _ = writeln!(md);
+}
+
+fn charts_section(md: &mut String, formats: &[Format], replications: u32) {
+    // Embed the PNG if there is one (every Markdown viewer shows it), and
+    // link the SVG beside it.
+    let Some(&embedded) = formats.iter().min() else {
+        return;
+    };
+    let _ = writeln!(md, "## Charts\n");
+    for chart in Chart::ALL {
+        let _ = write!(
+            md,
+            "### {}\n\n![{}]({})",
+            chart.caption(),
+            chart.caption(),
+            chart.file_name(embedded)
+        );
+        if let Some(note) = chart.replication_note(replications) {
+            let mut c = note.chars();
+            let first = c.next().map(|f| f.to_uppercase().collect::<String>());
+            let _ = write!(md, "\n\n*{}{}.*", first.unwrap_or_default(), c.as_str());
+        }
+        for &f in formats.iter().filter(|&&f| f != embedded) {
+            let _ = write!(
+                md,
+                "\n\n{}: [{}]({})",
+                f.extension().to_uppercase(),
+                chart.file_name(f),
+                chart.file_name(f)
+            );
+        }
+        let _ = writeln!(md, "\n");
+    }
+}
+
+/// Why an architecture breaks the SLO: "p99 10.00 s > 500ms, errors 12.00% > 0.10%".
+fn why_breaks(slo: &Slo, a: &ArchitectureResult) -> String {
+    if a.requests.completed == 0 {
+        return "no request completed".to_string();
+    }
+    let mut why = Vec::new();
+    let lat = slo.percentile.of(&a.latency_ms);
+    if lat > slo.latency.as_millis_f64() {
+        why.push(format!(
+            "{} {} > {}",
+            slo.percentile,
+            fmt_ms(lat),
+            slo.latency
+        ));
+    }
+    if let Some(max) = slo.max_error_rate.filter(|&m| a.error_rate > m) {
+        why.push(format!("errors {} > {}", pct(a.error_rate), pct(max)));
+    }
+    why.join(", ")
+}
+
+/// The conclusion: the cheapest architecture meeting the SLO and what it
+/// saves against each other one; or why there is none.
+pub fn conclusion(data: &ChartData) -> String {
+    if data.replications() > 1 {
+        return conclusion_replicated(data);
+    }
+    let archs = &data.run.architectures;
+    let p = data.percentile();
+    let candidates: Vec<Candidate> = (0..archs.len())
+        .map(|i| Candidate {
+            cost_per_month_usd: archs[i].cost.per_month_usd,
+            meets_slo: data.meets(i),
+        })
+        .collect();
+    let name = |i: usize| format!("**{}**", esc(&archs[i].name));
+    let cost = |i: usize| format!("{}/month", fmt_usd(archs[i].cost.per_month_usd));
+    let mut md = String::new();
+    match (data.slo, decision::cheapest_meeting_slo(&candidates)) {
+        (None, _) => {
+            let cheapest = decision::cheapest_meeting_slo(&candidates).unwrap_or(0);
+            let _ = writeln!(
+                md,
+                "The scenario sets no `[slo]`, so no architecture is ruled out. The cheapest is {} at {} ({p} {}). Add an `[slo]` table to get a recommendation.\n",
+                name(cheapest),
+                cost(cheapest),
+                fmt_ms(data.latency_ms(cheapest)),
+            );
+        }
+        (Some(slo), Some(best)) => {
+            let _ = writeln!(
+                md,
+                "{} is the cheapest architecture that meets the SLO ({slo}), at {} ({p} {}, errors {}).\n",
+                name(best),
+                cost(best),
+                fmt_ms(data.latency_ms(best)),
+                pct(archs[best].error_rate),
+            );
+            for s in decision::savings(&candidates, best) {
+                let o = s.other;
+                let verdict = if candidates[o].meets_slo {
+                    "also meets the SLO".to_string()
+                } else {
+                    format!("breaks the SLO: {}", why_breaks(&slo, &archs[o]))
+                };
+                let line = if s.usd_per_month > 0.0 {
+                    format!(
+                        "saves {}/month ({:.0}%) against {}, which {verdict}",
+                        fmt_usd(s.usd_per_month),
+                        s.fraction * 100.0,
+                        name(o)
+                    )
+                } else if s.usd_per_month < 0.0 {
+                    format!(
+                        "costs {}/month more than {}, which {verdict}",
+                        fmt_usd(-s.usd_per_month),
+                        name(o)
+                    )
+                } else {
+                    format!("costs the same as {}, which {verdict}", name(o))
+                };
+                let _ = writeln!(md, "- It {line}.");
+            }
+            if archs.len() > 1 {
+                md.push('\n');
+            }
+        }
+        (Some(slo), None) => {
+            let fastest = (0..archs.len())
+                .min_by(|&i, &j| data.latency_ms(i).total_cmp(&data.latency_ms(j)))
+                .unwrap_or(0);
+            let _ = writeln!(
+                md,
+                "No architecture meets the SLO ({slo}). The fastest at {p} is {} ({}, {}), which breaks it: {}. Add capacity or relax the SLO.\n",
+                name(fastest),
+                fmt_ms(data.latency_ms(fastest)),
+                cost(fastest),
+                why_breaks(&slo, &archs[fastest]),
+            );
+        }
+    }
+    let points: Vec<(f64, f64)> = (0..archs.len())
+        .map(|i| (data.latency_ms(i), archs[i].cost.per_month_usd))
+        .collect();
+    let frontier: Vec<String> = decision::pareto_frontier(&points)
+        .into_iter()
+        .map(name)
+        .collect();
+    let _ = writeln!(
+        md,
+        "On the Pareto frontier (no other architecture is both cheaper and faster at {p}): {}.",
+        frontier.join(", ")
+    );
+    md
+}
