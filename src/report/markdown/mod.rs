@@ -218,23 +218,30 @@ fn assumptions(md: &mut String, scenario: &Scenario, run: &RunSummary) {
     }
 }
 
-fn results(md: &mut String, data: &ChartData) {
-    if data.replications() > 1 {
-        return results_replicated(md, data);
-    }
-    let p = data.percentile();
+/// The heading and header rows of the results table; returns whether the
+/// SLO percentile needs a column of its own (it is not p50, p95 or p99).
+fn results_header(md: &mut String, p: Percentile, slo_column: &str) -> bool {
     let extra = !matches!(p.value(), 50.0 | 95.0 | 99.0);
     let _ = writeln!(md, "## Results\n");
     let _ = write!(md, "| architecture | cost/month | p50 | p95 | p99 |");
     if extra {
         let _ = write!(md, " {p} |");
     }
-    let _ = writeln!(md, " error rate | SLO met? |");
+    let _ = writeln!(md, " error rate | {slo_column} |");
     let _ = writeln!(
         md,
         "|---|---:|---:|---:|---:|{}---:|:---:|",
         if extra { "---:|" } else { "" }
     );
+    extra
+}
+
+fn results(md: &mut String, data: &ChartData) {
+    if data.replications() > 1 {
+        return results_replicated(md, data);
+    }
+    let p = data.percentile();
+    let extra = results_header(md, p, "SLO met?");
     for (i, a) in data.run.architectures.iter().enumerate() {
         let l = &a.latency_ms;
         let _ = write!(

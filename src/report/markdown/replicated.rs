@@ -9,18 +9,7 @@ use super::*;
 /// says meets, misses or uncertain.
 pub(super) fn results_replicated(md: &mut String, data: &ChartData) {
     let p = data.percentile();
-    let extra = !matches!(p.value(), 50.0 | 95.0 | 99.0);
-    let _ = writeln!(md, "## Results\n");
-    let _ = write!(md, "| architecture | cost/month | p50 | p95 | p99 |");
-    if extra {
-        let _ = write!(md, " {p} |");
-    }
-    let _ = writeln!(md, " error rate | SLO |");
-    let _ = writeln!(
-        md,
-        "|---|---:|---:|---:|---:|{}---:|:---:|",
-        if extra { "---:|" } else { "" }
-    );
+    let extra = results_header(md, p, "SLO");
     for (i, a) in data.run.architectures.iter().enumerate() {
         let l = &a.latency_ms;
         let at_p = fmt_ms_pm(decision::slo_latency(data.slo.as_ref(), a));
