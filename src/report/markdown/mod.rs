@@ -236,6 +236,20 @@ fn results_header(md: &mut String, p: Percentile, slo_column: &str) -> bool {
     extra
 }
 
+/// The architectures no other beats on both cost and latency at the SLO
+/// percentile, in bold, comma-separated.
+fn frontier(data: &ChartData) -> String {
+    let archs = &data.run.architectures;
+    let points: Vec<(f64, f64)> = (0..archs.len())
+        .map(|i| (data.latency_ms(i), archs[i].cost.per_month_usd))
+        .collect();
+    decision::pareto_frontier(&points)
+        .into_iter()
+        .map(|i| format!("**{}**", esc(&archs[i].name)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn results(md: &mut String, data: &ChartData) {
     if data.replications() > 1 {
         return results_replicated(md, data);
@@ -400,17 +414,10 @@ pub fn conclusion(data: &ChartData) -> String {
             );
         }
     }
-    let points: Vec<(f64, f64)> = (0..archs.len())
-        .map(|i| (data.latency_ms(i), archs[i].cost.per_month_usd))
-        .collect();
-    let frontier: Vec<String> = decision::pareto_frontier(&points)
-        .into_iter()
-        .map(name)
-        .collect();
     let _ = writeln!(
         md,
         "On the Pareto frontier (no other architecture is both cheaper and faster at {p}): {}.",
-        frontier.join(", ")
+        frontier(data)
     );
     md
 }

@@ -358,17 +358,10 @@ pub(super) fn conclusion_replicated(data: &ChartData) -> String {
             );
         }
     }
-    let points: Vec<(f64, f64)> = (0..archs.len())
-        .map(|i| (data.latency_ms(i), archs[i].cost.per_month_usd))
-        .collect();
-    let frontier: Vec<String> = decision::pareto_frontier(&points)
-        .into_iter()
-        .map(name)
-        .collect();
     let _ = writeln!(
         md,
         "On the Pareto frontier of the means (no other architecture is both cheaper and faster at {p}): {}.",
-        frontier.join(", ")
+        frontier(data)
     );
     md
 }
