@@ -63,15 +63,17 @@ pub enum Command {
     },
     /// Run a scenario over a grid of values of one or two keys and find
     /// where the cheapest architecture meeting the SLO changes; write
-    /// sweep.csv, sweep.json and sweep.md.
+    /// sweep.csv, sweep.json, sweep.md and the break-even and latency
+    /// charts.
     Sweep {
         /// The scenario file (TOML).
         file: PathBuf,
         /// A key of the scenario file and its values: a list
         /// (`architectures.fleet.servers=2,4,8`) or a range
         /// (`demand.scale=0.25..8 log 12`, `1m..10m lin 4`). Twice for a
-        /// grid.
-        #[arg(long, value_name = "KEY=VALUES", required = true)]
+        /// grid. Replaces the scenario's `[sweep]` table, which is used
+        /// when no --vary is given.
+        #[arg(long, value_name = "KEY=VALUES")]
         vary: Vec<String>,
         /// Output folder [default: output/NAME-sweep/].
         #[arg(long, short, value_name = "DIR")]
@@ -205,11 +207,41 @@ fn check(file: &std::path::Path) -> ExitCode {
                     requests * archs as f64 * f64::from(n)
                 );
             }
+            if !s.sweep.is_empty() {
+                match sweep_line(file, &s) {
+                    Ok(line) => text.push_str(&line),
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(EXIT_BAD_INPUT);
+                    }
+                }
+            }
             emit(&text);
             ExitCode::SUCCESS
         }
         Err(code) => code,
     }
+}
+
+/// What the `[sweep]` table varies, after every point of it has been
+/// validated as a scenario.
+fn sweep_line(file: &std::path::Path, s: &scenario::Scenario) -> Result<String, String> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let grid = crate::sweep::points::points(&text, file, None, &s.sweep)?;
+    let keys: Vec<String> = s
+        .sweep
+        .iter()
+        .map(|v| {
+            let (first, last) = (&v.values[0], &v.values[v.values.len() - 1]);
+            format!("{} = {first} … {last} ({} values)", v.key, v.values.len())
+        })
+        .collect();
+    Ok(format!(
+        "sweep      {} → {} points, each a valid scenario\n",
+        keys.join(" × "),
+        grid.len()
+    ))
 }
 
 fn demand(file: &std::path::Path, seed: Option<u64>) -> ExitCode {
@@ -345,6 +377,7 @@ fn sweep(
     jobs: Option<usize>,
     quiet: bool,
 ) -> ExitCode {
+    use crate::scenario::sweep::{MAX_KEYS, Vary};
     use crate::sweep::{output as sweep_output, points, run as sweep_run};
     let bad = |message: String| {
         eprintln!("error: {message}");
@@ -359,10 +392,27 @@ fn sweep(
         Ok(t) => t,
         Err(e) => return bad(format!("cannot read {}: {e}", file.display())),
     };
-    let vary: Vec<points::Vary> = match vary.iter().map(|v| points::Vary::parse(v)).collect() {
+    let vary: Vec<Vary> = match vary.iter().map(|v| Vary::parse(v)).collect() {
         Ok(v) => v,
         Err(e) => return bad(format!("--vary {e}")),
     };
+    let vary = if vary.is_empty() {
+        base.sweep.clone()
+    } else {
+        vary
+    };
+    if vary.is_empty() {
+        return bad(format!(
+            "nothing to vary: give --vary KEY=VALUES, or a [sweep] table in {}",
+            file.display()
+        ));
+    }
+    if vary.len() > MAX_KEYS {
+        return bad(format!(
+            "a sweep varies at most {MAX_KEYS} keys (a grid), found {}",
+            vary.len()
+        ));
+    }
     let grid = match points::points(&text, file, seed, &vary) {
         Ok(p) => p,
         Err(e) => return bad(e),
@@ -390,12 +440,9 @@ fn sweep(
         None => work(),
     };
     progress.finish();
-    let mut set = output::OutputSet::default();
-    set.add("sweep.json", sweep_output::sweep_json(&result));
-    let md = sweep_output::sweep_md(&result);
-    let written = sweep_output::sweep_csv(&result).and_then(|csv| {
-        set.add("sweep.csv", csv);
-        set.add("sweep.md", md.clone().into_bytes());
+    let unit = crate::sweep::figure::unit_of(&vary[0]);
+    let md = sweep_output::sweep_md(&result, unit);
+    let written = sweep_output::output_set(&result, unit).and_then(|set| {
         interrupt.begin_publishing();
         set.publish(&out)
     });

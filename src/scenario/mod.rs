@@ -20,6 +20,7 @@ mod microservices;
 mod raw;
 mod services;
 mod slo;
+pub mod sweep;
 mod values;
 
 pub use autoscaled::{AutoscaledSpec, ScalingSpec};
@@ -56,6 +57,8 @@ pub struct Scenario {
     /// streams from (seed, replication, purpose); 1 unless the file or the
     /// command line asks for more.
     pub replications: u32,
+    /// The `[sweep]` table's varied keys (empty without one).
+    pub sweep: Vec<sweep::Vary>,
     /// Time-series bucket width.
     pub window: SimTime,
     pub demand: Demand,
@@ -198,6 +201,7 @@ fn validate(
         warmup,
         seed: raw.seed,
         replications: raw.replications.map_or(1, |r| r.0),
+        sweep: sweep::validate(raw.sweep.as_ref(), ctx)?,
         window,
         demand,
         services,

@@ -32,6 +32,7 @@ pub struct RawScenario {
     pub services: Vec<RawService>,
     pub architectures: Vec<RawArchitecture>,
     pub slo: Option<super::slo::RawSlo>,
+    pub sweep: Option<super::sweep::RawSweep>,
 }
 
 #[derive(Debug, Deserialize)]

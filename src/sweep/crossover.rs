@@ -29,6 +29,22 @@ pub struct Crossover {
     /// True when the change comes from cost; false when `below` stops
     /// meeting the SLO.
     pub by_cost: bool,
+    /// For a sweep of `demand.scale`: the crossover in requests per
+    /// second, interpolated between the bracketing points' arrival rates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at_rps: Option<f64>,
+    /// In a grid: the other keys' values on this line (`key=value`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub on: Vec<String>,
+}
+
+/// A stretch of the swept range with one answer: the index of the
+/// cheapest series meeting the SLO, or `None` where none does.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Band {
+    pub from: f64,
+    pub to: f64,
+    pub cheapest: Option<usize>,
 }
 
 /// The cheapest series meeting the SLO at point `i` (the first of equals).
@@ -42,32 +58,90 @@ pub fn cheapest_at(series: &[Series], i: usize) -> Option<usize> {
         })
 }
 
-/// Every crossover along `xs` (increasing).
-pub fn crossovers(xs: &[f64], series: &[Series]) -> Vec<Crossover> {
+/// A change of answer between points `i` and `i + 1`.
+struct Change {
+    i: usize,
+    from: Option<usize>,
+    to: Option<usize>,
+    at: f64,
+    by_cost: bool,
+}
+
+/// Every change of answer along `xs` (increasing). Between two series
+/// that both meet the SLO on both sides and swap order, the change is
+/// where their cost difference crosses zero; any other change (an
+/// answer that stops or starts meeting the SLO) is placed at the point
+/// where the new answer holds.
+fn changes(xs: &[f64], series: &[Series]) -> Vec<Change> {
     let mut out = Vec::new();
     for i in 0..xs.len().saturating_sub(1) {
-        let (Some(a), Some(b)) = (cheapest_at(series, i), cheapest_at(series, i + 1)) else {
-            continue;
-        };
-        if a == b {
+        let (from, to) = (cheapest_at(series, i), cheapest_at(series, i + 1));
+        if from == to {
             continue;
         }
-        let d0 = series[a].cost[i] - series[b].cost[i];
-        let d1 = series[a].cost[i + 1] - series[b].cost[i + 1];
-        let by_cost = series[a].meets[i + 1] && d0 <= 0.0 && d1 > 0.0;
-        let at = if by_cost && d1 != d0 {
-            xs[i] + (xs[i + 1] - xs[i]) * (-d0) / (d1 - d0)
-        } else {
-            xs[i + 1]
-        };
-        out.push(Crossover {
-            below: series[a].name.to_string(),
-            above: series[b].name.to_string(),
+        let (mut at, mut by_cost) = (xs[i + 1], false);
+        if let (Some(a), Some(b)) = (from, to) {
+            let d0 = series[a].cost[i] - series[b].cost[i];
+            let d1 = series[a].cost[i + 1] - series[b].cost[i + 1];
+            if series[a].meets[i + 1] && series[b].meets[i] && d0 <= 0.0 && d1 > 0.0 {
+                by_cost = true;
+                at = xs[i] + (xs[i + 1] - xs[i]) * (-d0) / (d1 - d0);
+            }
+        }
+        out.push(Change {
+            i,
+            from,
+            to,
             at,
-            between: [xs[i], xs[i + 1]],
             by_cost,
         });
     }
+    out
+}
+
+/// Every crossover along `xs` (increasing) from one architecture to
+/// another; stretches where none meets the SLO are [`bands`], not
+/// crossovers.
+pub fn crossovers(xs: &[f64], series: &[Series]) -> Vec<Crossover> {
+    changes(xs, series)
+        .into_iter()
+        .filter_map(|c| {
+            let (a, b) = (c.from?, c.to?);
+            Some(Crossover {
+                below: series[a].name.to_string(),
+                above: series[b].name.to_string(),
+                at: c.at,
+                between: [xs[c.i], xs[c.i + 1]],
+                by_cost: c.by_cost,
+                at_rps: None,
+                on: Vec::new(),
+            })
+        })
+        .collect()
+}
+
+/// The swept range cut where the answer changes, from the first point to
+/// the last.
+pub fn bands(xs: &[f64], series: &[Series]) -> Vec<Band> {
+    let (Some(&first), Some(&last)) = (xs.first(), xs.last()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut from = first;
+    let mut cheapest = cheapest_at(series, 0);
+    for c in changes(xs, series) {
+        out.push(Band {
+            from,
+            to: c.at,
+            cheapest,
+        });
+        (from, cheapest) = (c.at, c.to);
+    }
+    out.push(Band {
+        from,
+        to: last,
+        cheapest,
+    });
     out
 }
 
@@ -120,5 +194,49 @@ mod tests {
         let c = crossovers(&xs, &s);
         assert_eq!(c.len(), 1);
         assert_eq!((c[0].at, c[0].by_cost), (3.0, false));
+    }
+
+    #[test]
+    fn bands_cover_the_range_and_change_where_the_answer_does() {
+        // Cheap lambda up to 3.5, the fleet from there; nobody meets at 5.
+        let xs = [1.0, 2.0, 3.0, 4.0, 5.0];
+        let s = [
+            Series {
+                name: "lambda",
+                cost: xs.iter().map(|x| 10.0 * x).collect(),
+                meets: vec![true; 5],
+            },
+            Series {
+                name: "fleet",
+                cost: vec![35.0; 5],
+                meets: vec![true, true, true, true, false],
+            },
+        ];
+        let b = bands(&xs, &s);
+        let got: Vec<(f64, f64, Option<usize>)> =
+            b.iter().map(|b| (b.from, b.to, b.cheapest)).collect();
+        // At 5 lambda (50) is again the only one meeting: back to lambda.
+        assert_eq!(
+            got,
+            [
+                (1.0, 3.5, Some(0)),
+                (3.5, 5.0, Some(1)),
+                (5.0, 5.0, Some(0))
+            ]
+        );
+        let lost = [Series {
+            name: "only",
+            cost: vec![1.0; 5],
+            meets: vec![true, true, false, false, true],
+        }];
+        let got: Vec<(f64, f64, Option<usize>)> = bands(&xs, &lost)
+            .iter()
+            .map(|b| (b.from, b.to, b.cheapest))
+            .collect();
+        assert_eq!(
+            got,
+            [(1.0, 3.0, Some(0)), (3.0, 5.0, None), (5.0, 5.0, Some(0))]
+        );
+        assert!(crossovers(&xs, &lost).is_empty());
     }
 }

@@ -5,7 +5,7 @@
 //! key edits the file's TOML tables, so a sweep point is exactly the file
 //! with that value written in.
 
-use super::values::SweepValue;
+use crate::scenario::sweep::SweepValue;
 use toml::{Table, Value};
 
 /// The arrays of tables whose elements a path names by their `name`.
@@ -79,7 +79,7 @@ pub fn set(doc: &mut Table, path: &str, value: &SweepValue) -> Result<(), String
 fn numeric(v: &Value) -> bool {
     match v {
         Value::Integer(_) | Value::Float(_) | Value::Table(_) => true,
-        Value::String(s) => super::values::parse_value(s).is_ok(),
+        Value::String(s) => crate::scenario::sweep::parse_value(s).is_ok(),
         _ => false,
     }
 }

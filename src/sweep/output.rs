@@ -2,9 +2,37 @@
 //! and architecture, every number with its interval) and `sweep.md` (the
 //! crossovers, then the table).
 
+use super::figure;
 use super::run::SweepResult;
+use crate::report::charts::sweep::{SweepChart, SweepDrawing, XUnit};
+use crate::report::charts::{Format, look, render_figure};
+use crate::report::output::OutputSet;
 use anyhow::Result;
 use std::fmt::Write as _;
+
+/// Every file of a sweep: the tables, both charts in PNG and SVG, and
+/// `sweep.md`, which embeds the PNGs. `unit` is how the first key's
+/// values read.
+pub fn output_set(r: &SweepResult, unit: XUnit) -> Result<OutputSet> {
+    let mut set = OutputSet::default();
+    set.add("sweep.json", sweep_json(r));
+    set.add("sweep.csv", sweep_csv(r)?);
+    let fig = figure::figure(r, unit);
+    for chart in SweepChart::ALL {
+        for format in [Format::Png, Format::Svg] {
+            let drawing = SweepDrawing {
+                chart,
+                figure: &fig,
+            };
+            set.add(
+                format!("{}.{}", chart.stem(), format.extension()),
+                render_figure(&drawing, format, look::SIZE)?,
+            );
+        }
+    }
+    set.add("sweep.md", sweep_md(r, unit).into_bytes());
+    Ok(set)
+}
 
 /// `sweep.json`: the whole result, crossovers included.
 pub fn sweep_json(r: &SweepResult) -> Vec<u8> {
@@ -37,7 +65,7 @@ pub fn sweep_csv(r: &SweepResult) -> Result<Vec<u8>> {
 }
 
 /// `sweep.md`: what was varied, where the answer changes, and the table.
-pub fn sweep_md(r: &SweepResult) -> String {
+pub fn sweep_md(r: &SweepResult, unit: XUnit) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "# {}: sweep of {}\n", r.scenario, r.keys.join(" × "));
     let _ = writeln!(
@@ -58,17 +86,31 @@ pub fn sweep_md(r: &SweepResult) -> String {
             r.keys[0]
         );
     } else {
-        let _ = writeln!(s, "| {} | below | above | between | why |", r.keys[0]);
-        let _ = writeln!(s, "|---|---|---|---|---|");
+        let on = r.keys.len() > 1;
+        let _ = writeln!(
+            s,
+            "| {}{} | below | above | between | why |",
+            if on { "on | " } else { "" },
+            r.keys[0]
+        );
+        let _ = writeln!(s, "|{}---|---|---|---|---|", if on { "---|" } else { "" });
         for c in &r.crossovers {
+            let mut at = unit.format(c.at);
+            if let Some(rps) = c.at_rps {
+                let _ = write!(at, " ({})", XUnit::RequestsPerSecond.format(rps));
+            }
             let _ = writeln!(
                 s,
-                "| {:.4} | {} | {} | {} – {} | {} |",
-                c.at,
+                "| {}{at} | {} | {} | {} – {} | {} |",
+                if on {
+                    format!("{} | ", c.on.join(", "))
+                } else {
+                    String::new()
+                },
                 c.below,
                 c.above,
-                c.between[0],
-                c.between[1],
+                unit.format(c.between[0]),
+                unit.format(c.between[1]),
                 if c.by_cost {
                     "cost lines cross"
                 } else {
@@ -78,6 +120,17 @@ pub fn sweep_md(r: &SweepResult) -> String {
         }
         let _ = writeln!(s);
     }
+    let _ = writeln!(
+        s,
+        "![Cost per month against {k}](break_even.png)\n\n\
+         Cost per month against `{k}`: the strip along the axis is the cheapest \
+         architecture that meets the SLO; dashed lines mark where it changes. \
+         [SVG](break_even.svg)\n\n\
+         ![{p} latency against {k}](sweep_latency.png)\n\n\
+         {p} latency against `{k}`, with the SLO line. [SVG](sweep_latency.svg)\n",
+        k = r.keys[0],
+        p = r.percentile
+    );
     let _ = writeln!(s, "## Every point\n");
     let _ = writeln!(
         s,

@@ -3,28 +3,9 @@
 //! anything runs, so a bad value stops the sweep with its key and value.
 
 use super::keys;
-use super::values::SweepValue;
+use crate::scenario::sweep::{SweepValue, Vary};
 use crate::scenario::{self, Scenario};
 use std::path::Path;
-
-/// One varied key and its values.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Vary {
-    pub key: String,
-    pub values: Vec<SweepValue>,
-}
-
-impl Vary {
-    /// Parses `KEY=VALUES`, as `--vary` takes it.
-    pub fn parse(arg: &str) -> Result<Vary, String> {
-        let (key, values) = arg.split_once('=').ok_or_else(|| {
-            format!("expected KEY=VALUES such as demand.scale=0.5..4 log 6, found \"{arg}\"")
-        })?;
-        let key = key.trim().to_string();
-        let values = super::values::parse_values(values).map_err(|e| format!("{key}: {e}"))?;
-        Ok(Vary { key, values })
-    }
-}
 
 /// Most points a sweep may have.
 pub const MAX_POINTS: usize = 10_000;

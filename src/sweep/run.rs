@@ -3,11 +3,13 @@
 //! architecture), with the crossovers of the first varied key.
 
 use super::crossover::{self, Crossover, Series};
-use super::points::{Point, Vary};
+use super::points::Point;
 use crate::architectures::{RunOptions, run_with};
+use crate::report::charts::ChartData;
 use crate::report::decision::{self, Verdict};
 use crate::results::replications::Estimate;
 use crate::results::summary::RunSummary;
+use crate::scenario::sweep::Vary;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -23,6 +25,18 @@ pub struct SweepRow {
     pub error_rate: Estimate,
     /// "meets", "misses" or "uncertain"; "none" without an SLO.
     pub slo: &'static str,
+    /// Arrivals per second in the measured period (the same for every
+    /// architecture of a point: they share the demand).
+    pub arrival_rps: f64,
+    /// The varied values as numbers (durations in seconds, memory in MB),
+    /// for charts.
+    #[serde(skip)]
+    pub numbers: Vec<f64>,
+    #[serde(skip)]
+    pub verdict: Option<Verdict>,
+    /// The point's SLO latency (ms), if it has an SLO.
+    #[serde(skip)]
+    pub slo_ms: Option<f64>,
 }
 
 /// The results of a sweep.
@@ -36,6 +50,15 @@ pub struct SweepResult {
     /// (in grid order): where the cheapest architecture meeting the SLO
     /// changes.
     pub crossovers: Vec<Crossover>,
+    /// For the charts: seed, duration and price date of the first point.
+    #[serde(skip)]
+    pub subtitle: String,
+    /// For the charts: the SLO percentile ("p99" without an SLO) and the
+    /// SLO as the first point states it.
+    #[serde(skip)]
+    pub percentile: String,
+    #[serde(skip)]
+    pub slo_label: Option<String>,
 }
 
 /// Runs every point. `replications` applies to every point.
@@ -82,12 +105,23 @@ pub fn run(
                     Some(Verdict::Misses) => "misses",
                     Some(Verdict::Uncertain) => "uncertain",
                 },
+                arrival_rps: a.arrival_rate,
+                numbers: p.values.iter().map(|v| v.as_f64()).collect(),
+                verdict,
+                slo_ms: slo.map(|s| s.latency.as_millis_f64()),
             });
         }
         meets.push(point_meets);
     }
     let crossovers = first_key_crossovers(points, vary, &runs, &meets);
+    let first = ChartData {
+        run: &runs[0],
+        slo: points[0].scenario.slo,
+    };
     SweepResult {
+        subtitle: first.subtitle(),
+        percentile: first.percentile().to_string(),
+        slo_label: first.slo_label(),
         scenario: points
             .first()
             .map_or(String::new(), |p| p.scenario.name.clone()),
@@ -126,7 +160,33 @@ fn first_key_crossovers(
                 meets: idx.iter().map(|&i| meets[i][k]).collect(),
             })
             .collect();
-        out.extend(crossover::crossovers(&xs, &series));
+        let rps: Vec<f64> = idx
+            .iter()
+            .map(|&i| runs[i].architectures[0].arrival_rate)
+            .collect();
+        let on: Vec<String> = vary
+            .iter()
+            .zip(&points[idx[0]].values)
+            .skip(1)
+            .map(|(v, x)| format!("{}={x}", v.key))
+            .collect();
+        for mut c in crossover::crossovers(&xs, &series) {
+            if vary[0].key == "demand.scale" {
+                c.at_rps = Some(interpolate(&xs, &rps, c.at));
+            }
+            c.on = on.clone();
+            out.push(c);
+        }
     }
     out
+}
+
+/// `ys` at `x` by linear interpolation between the points of `xs`
+/// (increasing) that bracket it.
+fn interpolate(xs: &[f64], ys: &[f64], x: f64) -> f64 {
+    let i = xs.partition_point(|&v| v < x).clamp(1, xs.len().max(2) - 1);
+    if xs.len() < 2 || xs[i] == xs[i - 1] {
+        return ys[i.min(ys.len() - 1)];
+    }
+    ys[i - 1] + (ys[i] - ys[i - 1]) * (x - xs[i - 1]) / (xs[i] - xs[i - 1])
 }

@@ -98,15 +98,7 @@ fn every_chart_is_written_as_a_slide_sized_png_and_an_svg() {
         assert!(written.contains(*f), "{f} missing from {written:?}");
     }
     for f in CHART_FILES.iter().filter(|f| f.ends_with(".png")) {
-        let png = image::load_from_memory_with_format(
-            &std::fs::read(out.join(f)).unwrap(),
-            image::ImageFormat::Png,
-        )
-        .unwrap_or_else(|e| panic!("{f} does not decode: {e}"));
-        assert_eq!((png.width(), png.height()), (1600, 900), "{f}");
-        // Not blank: text and lines drew something dark.
-        let dark = png.to_luma8().pixels().filter(|p| p.0[0] < 100).count();
-        assert!(dark > 5_000, "{f} looks empty ({dark} dark pixels)");
+        crate::common::assert_slide_png(&out.join(f));
     }
 }
 

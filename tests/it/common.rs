@@ -193,3 +193,23 @@ pub fn bundled_runs() -> &'static [BundledRun] {
         })
     })
 }
+
+/// `path` is a PNG that decodes, at slide size, and not blank: text and
+/// lines drew something dark.
+pub fn assert_slide_png(path: &Path) {
+    let png =
+        image::load_from_memory_with_format(&std::fs::read(path).unwrap(), image::ImageFormat::Png)
+            .unwrap_or_else(|e| panic!("{} does not decode: {e}", path.display()));
+    assert_eq!(
+        (png.width(), png.height()),
+        (1600, 900),
+        "{}",
+        path.display()
+    );
+    let dark = png.to_luma8().pixels().filter(|p| p.0[0] < 100).count();
+    assert!(
+        dark > 5_000,
+        "{} looks empty ({dark} dark pixels)",
+        path.display()
+    );
+}

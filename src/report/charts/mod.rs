@@ -15,6 +15,7 @@ mod cost_breakdown;
 mod cost_vs_latency;
 mod latency_cdf;
 pub mod look;
+pub mod sweep;
 mod timeline;
 
 use crate::report::decision;
@@ -203,17 +204,46 @@ fn secs(s: f64) -> SimTime {
     SimTime::from_secs_f64(s)
 }
 
+/// Something drawn on a chart area, whatever the backend: one of a run's
+/// charts, or a sweep's.
+pub trait Figure {
+    /// The file name without extension, for error messages.
+    fn stem(&self) -> &str;
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn<DB>;
+}
+
+/// One of a run's charts with its data.
+struct RunFigure<'a> {
+    chart: Chart,
+    data: &'a ChartData<'a>,
+}
+
+impl Figure for RunFigure<'_> {
+    fn stem(&self) -> &str {
+        self.chart.stem()
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn<DB> {
+        draw(self.chart, root, self.data)
+    }
+}
+
 /// Renders `chart` in `format` at `size` (pixels).
 pub fn render(chart: Chart, data: &ChartData, format: Format, size: (u32, u32)) -> Result<Vec<u8>> {
+    render_figure(&RunFigure { chart, data }, format, size)
+}
+
+/// Renders any figure in `format` at `size` (pixels).
+pub fn render_figure(figure: &impl Figure, format: Format, size: (u32, u32)) -> Result<Vec<u8>> {
     register_font();
-    let failed = |e: String| anyhow!("cannot draw {}: {e}", chart.file_name(format));
+    let failed = |e: String| anyhow!("cannot draw {}.{}: {e}", figure.stem(), format.extension());
     match format {
         Format::Png => {
             let (w, h) = size;
             let mut pixels = vec![0u8; w as usize * h as usize * 3];
             {
                 let root = BitMapBackend::with_buffer(&mut pixels, size).into_drawing_area();
-                draw(chart, &root, data).map_err(|e| failed(e.to_string()))?;
+                figure.draw(&root).map_err(|e| failed(e.to_string()))?;
                 root.present().map_err(|e| failed(e.to_string()))?;
             }
             let mut png = Vec::new();
@@ -231,7 +261,7 @@ pub fn render(chart: Chart, data: &ChartData, format: Format, size: (u32, u32)) 
             let mut svg = String::new();
             {
                 let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-                draw(chart, &root, data).map_err(|e| failed(e.to_string()))?;
+                figure.draw(&root).map_err(|e| failed(e.to_string()))?;
                 root.present().map_err(|e| failed(e.to_string()))?;
             }
             Ok(svg.into_bytes())
@@ -239,7 +269,7 @@ pub fn render(chart: Chart, data: &ChartData, format: Format, size: (u32, u32)) 
     }
 }
 
-type Drawn<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+pub type Drawn<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
 fn draw<DB: DrawingBackend>(
     chart: Chart,

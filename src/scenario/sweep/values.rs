@@ -1,4 +1,4 @@
-//! The values a sweep gives a key: a list (`1,2,4,8`, `128MB,512MB`,
+//! The values a sweep gives a key (in `--vary` and in `[sweep]`): a list (`1,2,4,8`, `128MB,512MB`,
 //! `1m,5m,10m`) or a range `FROM..TO SPACING COUNT` with `lin` or `log`
 //! spacing (`0.25..8 log 12`, `1m..10m lin 4`). Values keep the unit they
 //! were written with, so a point is exactly what a user would have written
