@@ -3,6 +3,7 @@
 //! that meets the SLO with what it saves against each other one. Pure
 //! functions of plain numbers, so that charts and report agree.
 
+use crate::results::metrics::QUANTILE_RELATIVE_ERROR;
 use crate::results::replications::{Estimate, estimate, paired};
 use crate::results::summary::{ArchitectureResult, Comparison, RunSummary};
 use crate::scenario::{Percentile, Slo};
@@ -36,14 +37,31 @@ pub fn verdict(slo: &Slo, a: &ArchitectureResult) -> Verdict {
             Verdict::Misses
         };
     }
-    let latency = slo_latency(Some(slo), a);
-    let errors = error_rate(a);
-    let objective = slo.latency.as_millis_f64();
     let max_errors = slo.max_error_rate.unwrap_or(f64::INFINITY);
     let none_completed = a.replicas.iter().all(|r| r.requests.completed == 0);
-    if none_completed || latency.low > objective || errors.low > max_errors {
+    if none_completed {
+        return Verdict::Misses;
+    }
+    let latency = slo_latency(Some(slo), a);
+    let objective = slo.latency.as_millis_f64();
+    verdict_of(latency, error_rate(a), objective, max_errors)
+}
+
+/// The verdict from the intervals of the SLO percentile (ms) and the
+/// error rate. A percentile is read from a histogram bucket, within
+/// [`QUANTILE_RELATIVE_ERROR`] of the truth, so when every replication
+/// lands in the same bucket the t interval is a point that is not exact:
+/// the latency interval is widened by that resolution before it is
+/// compared, so that a p99 a hair under the objective is "uncertain",
+/// not a confident "meets".
+fn verdict_of(latency: Estimate, errors: Estimate, objective: f64, max_errors: f64) -> Verdict {
+    let (low, high) = (
+        latency.low * (1.0 - QUANTILE_RELATIVE_ERROR),
+        latency.high * (1.0 + QUANTILE_RELATIVE_ERROR),
+    );
+    if low > objective || errors.low > max_errors {
         Verdict::Misses
-    } else if latency.high <= objective && errors.high <= max_errors {
+    } else if high <= objective && errors.high <= max_errors {
         Verdict::Meets
     } else {
         Verdict::Uncertain
@@ -224,6 +242,33 @@ mod tests {
             cost_per_month_usd: cost,
             meets_slo: meets,
         }
+    }
+
+    #[test]
+    fn a_percentile_within_the_histogram_resolution_of_the_objective_is_uncertain() {
+        let at = |v: f64| Estimate {
+            mean: v,
+            low: v,
+            high: v,
+        };
+        let no_errors = at(0.0);
+        // Every replication in one bucket: a point interval, but the
+        // bucket is up to 0.4 % wide.
+        assert_eq!(
+            verdict_of(at(99.9), no_errors, 100.0, 0.01),
+            Verdict::Uncertain
+        );
+        assert_eq!(
+            verdict_of(at(100.2), no_errors, 100.0, 0.01),
+            Verdict::Uncertain
+        );
+        assert_eq!(verdict_of(at(99.0), no_errors, 100.0, 0.01), Verdict::Meets);
+        assert_eq!(
+            verdict_of(at(101.0), no_errors, 100.0, 0.01),
+            Verdict::Misses
+        );
+        // Errors are counted exactly: no widening.
+        assert_eq!(verdict_of(at(50.0), at(0.01), 100.0, 0.01), Verdict::Meets);
     }
 
     #[test]

@@ -9,6 +9,11 @@ use crate::time::SimTime;
 /// 0.4 % of the truth (the contract asks for 1 %).
 const SUB_BITS: u32 = 7;
 const SUB: u64 = 1 << SUB_BITS;
+/// The most a quantile read from the histogram can be off, relative to
+/// the value read: half a bucket, and a bucket is at most 1/128 of its
+/// lower bound wide.
+pub const QUANTILE_RELATIVE_ERROR: f64 = 1.0 / (2 * SUB) as f64;
+
 /// Values are nanoseconds in a u64: 64 - 7 = 57 octaves above the exact range.
 const BUCKETS: usize = ((64 - SUB_BITS as usize) + 1) * SUB as usize;
 
