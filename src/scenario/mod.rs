@@ -9,6 +9,7 @@
 mod autoscaled;
 pub mod calls;
 pub mod catalog;
+mod controller;
 mod demand;
 mod describe;
 mod error;
@@ -24,6 +25,10 @@ mod values;
 
 pub use autoscaled::{AutoscaledSpec, ScalingSpec};
 pub use calls::CallTree;
+pub use controller::defaults as controller_defaults;
+pub use controller::{
+    ControllerSpec, Ec2Alarms, HpaBehavior, HpaPolicy, HpaRules, PolicyType, SelectPolicy,
+};
 pub use demand::Demand;
 pub use error::ScenarioError;
 pub use fleet::{FleetSpec, Sizing, size_fleet};

@@ -4,6 +4,7 @@
 //! that the TOML parser attaches the exact line to the error; checks that
 //! need the whole file happen in `validate`.
 
+use super::controller::{ControllerName, RawAlarms, RawBehavior};
 use super::demand::RawDemand;
 use super::keys::{group_copy, group_getter, group_struct, table, table_splice};
 use super::values::{
@@ -103,6 +104,10 @@ macro_rules! autoscaling_keys {
             scale_in_cooldown: Option<Spanned<Dur>>,
             tolerance: Option<Spanned<f64>>,
             scheduled: Option<Spanned<Vec<RawScheduled>>>,
+            controller: Option<Spanned<ControllerName>>,
+            behavior: Option<Spanned<RawBehavior>>,
+            instance_warmup: Option<Spanned<Dur>>,
+            alarm_datapoints: Option<Spanned<RawAlarms>>,
         } }
     };
 }

@@ -8,6 +8,7 @@ mod charts;
 mod cli;
 mod common;
 mod contracts;
+mod controllers;
 mod demand;
 mod determinism;
 mod golden;
