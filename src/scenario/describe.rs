@@ -4,7 +4,7 @@
 
 use super::{
     ArchitectureSpec, AutoscaledSpec, ControllerSpec, FleetSpec, Metric, MicroservicesSpec,
-    ScalingSpec, Scenario, ServerlessSpec, ServiceFleet, size_fleet,
+    ScaleRefill, ScalingSpec, Scenario, ServerlessSpec, ServiceFleet, size_fleet,
 };
 use crate::time::SimTime;
 use std::fmt::Write as _;
@@ -239,7 +239,7 @@ fn describe_serverless(s: &mut String, name: &str, sv: &ServerlessSpec) {
     for f in &sv.functions {
         let _ = writeln!(
             s,
-            "    {:<10} {} MB {:?} (work × {:.2}), cold start {}, keep-alive {}, {} new per {}, {} per instance, {:?} idle selection, hop {}{}{}, ${}/GB-s",
+            "    {:<10} {} MB {:?} (work × {:.2}), cold start {}, keep-alive {}, {} new per {}{}, {} per instance, {:?} idle selection, hop {}{}{}, ${}/GB-s",
             f.name,
             f.memory_mb,
             f.cpu,
@@ -248,6 +248,10 @@ fn describe_serverless(s: &mut String, name: &str, sv: &ServerlessSpec) {
             f.keep_alive,
             f.scale_instances,
             f.scale_per,
+            match f.scale_refill {
+                ScaleRefill::Continuous => "",
+                ScaleRefill::Aligned => " (aligned windows)",
+            },
             f.instance_concurrency,
             f.idle_selection,
             f.hop_latency,

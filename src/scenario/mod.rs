@@ -35,7 +35,7 @@ pub use fleet::{FleetSpec, Sizing, size_fleet};
 pub use functions::{FunctionSpec, IdleSelection, ServerlessSpec};
 pub use microservices::{MicroservicesSpec, ServiceFleet};
 pub use slo::{Percentile, Slo};
-pub use values::{CallMode, MAX_REPLICATIONS, Metric, SizeBasis, check_replications};
+pub use values::{CallMode, MAX_REPLICATIONS, Metric, ScaleRefill, SizeBasis, check_replications};
 
 use crate::dist::Dist;
 use crate::time::SimTime;

@@ -9,7 +9,7 @@ use super::demand::RawDemand;
 use super::keys::{group_copy, group_getter, group_struct, table, table_splice};
 use super::values::{
     CallMode, CpuName, DistSpec, Dur, GatewayName, IdleSelection, InstanceSpec, Kind, Metric,
-    Replications, Servers,
+    Replications, ScaleRefill, Servers,
 };
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -234,6 +234,7 @@ impl RawArchitecture {
 pub struct RawScaleRate {
     pub instances: Spanned<i64>,
     pub per: Spanned<Dur>,
+    pub refill: Option<ScaleRefill>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

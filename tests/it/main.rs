@@ -17,6 +17,7 @@ mod laws;
 mod micro;
 mod replications;
 mod replications_report;
+mod scale_rate;
 mod serverless;
 mod sweep;
 mod theory;
