@@ -1,28 +1,30 @@
 //! The servers of an autoscaled fleet (the [`Pool`]: their states, which
-//! has a free slot, draining, billing) and the target-tracking policy that
-//! sizes it (in `policy`), as EC2 Auto Scaling and the Kubernetes HPA do
-//! it. The policy decides how many servers to launch or remove; the pool
-//! decides which, and carries it out.
+//! has a free slot, draining, billing) and the policy that sizes it: `policy`
+//! measures, and one of the controllers decides — `custom` (scalesim's
+//! hybrid, the default), `hpa` (the Kubernetes HPA) or `ec2` (EC2 Auto
+//! Scaling target tracking). The controller decides how many servers to
+//! launch or remove; the pool decides which, and carries it out.
 //!
 //! # Rules
 //! - Every `evaluation` period the metric is read, averaged over the
-//!   period: `cpu` (busy share of the vCPUs of the servers that run work:
-//!   serving and draining),
-//!   `requests_per_server` (arrivals per second per serving server) or
-//!   `queue` (waiting requests per serving server).
-//! - The desired size is ceil(serving × metric / target) (for `queue` and
-//!   `requests_per_server` the serving count cancels: total waiting, or
+//!   period: `cpu` (busy share of the vCPUs of the counted servers:
+//!   serving and draining, past their instance warmup),
+//!   `requests_per_server` (arrivals per second per counted server) or
+//!   `queue` (waiting requests per counted server).
+//! - `custom`: the desired size is ceil(counted × metric / target) (for
+//!   `queue` and `requests_per_server` the count cancels: total waiting, or
 //!   total arrival rate, over the per-server target), or no change while
 //!   |metric / target − 1| ≤ `tolerance`; clamped to [min, max] and to the
-//!   scheduled minimum of the time of day (t = 0 is 00:00).
-//! - Scale-out launches desired − (serving + booting) servers, at most once
-//!   per `scale_out_cooldown`. A new server is billed from launch and
-//!   serves after its `boot_time`.
-//! - Scale-in goes only down to the highest recommendation of the last
-//!   `scale_in_cooldown` (stabilisation). It removes booting servers
-//!   first, then idle ones, then the least busy, which **drain**: they take
-//!   no new work, finish what they have, and are billed until they stop.
-//!   No request is lost by scaling.
+//!   scheduled minimum of the time of day (t = 0 is 00:00). Scale-out
+//!   launches desired − (serving + booting) servers, at most once per
+//!   `scale_out_cooldown`; scale-in goes only down to the highest
+//!   recommendation of the last `scale_in_cooldown` (stabilisation). The
+//!   other controllers' rules are in their modules.
+//! - A new server is billed from launch and serves after its `boot_time`;
+//!   under EC2 it then stays out of the metric for its instance warmup.
+//! - Scale-in removes booting servers first, then idle ones, then the
+//!   least busy, which **drain**: they take no new work, finish what they
+//!   have, and are billed until they stop. No request is lost by scaling.
 //! - Scheduled minimums apply at their times of day, without waiting for
 //!   the next evaluation.
 //! - Billing: per second with a 60 s minimum per server, from launch to
@@ -33,11 +35,18 @@ use crate::results::cost;
 use crate::results::stats::{Areas, Level};
 use crate::results::summary::{AutoscaledResult, LevelSummary, ScalingActions};
 use crate::rng::{self, Stream};
-use crate::scenario::ScalingSpec;
+use crate::scenario::{ControllerSpec, ScalingSpec};
 use crate::time::SimTime;
-use policy::{Action, Policy};
+use controller::Action;
+use policy::{Integrals, Policy};
 
+mod controller;
+mod custom;
+mod ec2;
+mod hpa;
 mod policy;
+#[cfg(test)]
+mod tests;
 
 const NIL: u32 = u32::MAX;
 
@@ -53,6 +62,8 @@ enum State {
 struct Server {
     state: State,
     busy: u32,
+    /// Serving (or draining) within its instance warmup: not counted.
+    warming: bool,
     launched: SimTime,
     /// Index in `available`, or NIL.
     slot: u32,
@@ -61,8 +72,27 @@ struct Server {
 /// What the pool asks its fleet to do after a change.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Launches {
-    /// Servers launched now, with the time each starts serving.
+    /// Servers launched now, with the times to call
+    /// [`Pool::boot_done`] for each: when it starts serving and, with an
+    /// instance warmup, when that warmup ends.
     pub booted_at: Vec<(u32, SimTime)>,
+}
+
+/// Exact time integral of one level (what an autoscaler's metric reads).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Integral {
+    pub level: u64,
+    last: SimTime,
+    pub area: u128,
+}
+
+impl Integral {
+    #[inline]
+    pub fn set(&mut self, now: SimTime, level: u64) {
+        self.area += self.level as u128 * (now - self.last).as_nanos() as u128;
+        self.last = now;
+        self.level = level;
+    }
 }
 
 pub struct Pool {
@@ -71,17 +101,20 @@ pub struct Pool {
     vcpus: u32,
     price_per_hour: f64,
     warmup: SimTime,
+    /// EC2's instance warmup after boot (zero for other controllers).
+    instance_warmup: SimTime,
     servers: Vec<Server>,
     /// Serving servers with a free slot (a set with O(1) insert/remove).
     available: Vec<u32>,
     serving: u32,
     booting: u32,
     draining: u32,
-    /// Integral of serving and draining servers over time: the capacity
-    /// whose busy slots the metric reads.
-    working_area: u128,
-    working_since: SimTime,
-    working_now: u32,
+    /// Serving or draining servers within their instance warmup.
+    warming: u32,
+    /// Counted servers (serving or draining, not warming) and their busy
+    /// slots: what the metric reads.
+    counted: Integral,
+    counted_busy: Integral,
     boot_rng: Stream,
     launched: Level,
     /// Serving and draining servers: the capacity that can run work.
@@ -104,14 +137,18 @@ impl Pool {
             vcpus,
             price_per_hour,
             warmup,
+            instance_warmup: match &spec.controller {
+                ControllerSpec::Ec2TargetTracking(a) => a.instance_warmup,
+                _ => SimTime::ZERO,
+            },
             servers: Vec::new(),
             available: Vec::new(),
             serving: 0,
             booting: 0,
             draining: 0,
-            working_area: 0,
-            working_since: SimTime::ZERO,
-            working_now: 0,
+            warming: 0,
+            counted: Integral::default(),
+            counted_busy: Integral::default(),
             boot_rng: rng::stream(seed, replication, rng::purpose::BOOT_TIME),
             launched: Level::default(),
             working: Level::default(),
@@ -177,10 +214,13 @@ impl Pool {
 
     /// Takes a free slot for a job; the fleet checks `has_free_slot` first.
     #[inline]
-    pub fn take_slot(&mut self) -> u32 {
+    pub fn take_slot(&mut self, now: SimTime) -> u32 {
         let s = *self.available.last().expect("a free slot");
         let server = &mut self.servers[s as usize];
         server.busy += 1;
+        if !server.warming {
+            self.counted_busy.set(now, self.counted_busy.level + 1);
+        }
         if server.busy == self.vcpus {
             self.make_unavailable(s);
         }
@@ -192,6 +232,10 @@ impl Pool {
     pub fn release_slot(&mut self, s: u32, now: SimTime) {
         let server = &mut self.servers[s as usize];
         server.busy -= 1;
+        if !server.warming {
+            self.counted_busy.set(now, self.counted_busy.level - 1);
+        }
+        let server = &self.servers[s as usize];
         match server.state {
             State::Serving => self.make_available(s),
             State::Draining if server.busy == 0 => self.stop(s, now),
@@ -201,28 +245,31 @@ impl Pool {
 
     /// Call at every change of the counts (after it).
     fn record_levels(&mut self, now: SimTime) {
-        self.working_area +=
-            self.working_now as u128 * (now - self.working_since).as_nanos() as u128;
-        self.working_since = now;
-        self.working_now = self.serving + self.draining;
+        self.counted
+            .set(now, (self.serving + self.draining - self.warming) as u64);
         self.launched.set(now, self.launched(), self.warmup);
         self.working
             .set(now, (self.serving + self.draining) as u64, self.warmup);
     }
 
-    /// Starts `n` servers at `now`; returns them with their boot times.
+    /// Starts `n` servers at `now`; returns them with their boot times
+    /// (and warmup ends).
     fn launch(&mut self, n: u32, now: SimTime, out: &mut Launches) {
         for _ in 0..n {
             let boot = self.boot_time.sample(&mut self.boot_rng);
             self.servers.push(Server {
                 state: State::Booting,
                 busy: 0,
+                warming: false,
                 launched: now,
                 slot: NIL,
             });
             self.booting += 1;
-            out.booted_at
-                .push(((self.servers.len() - 1) as u32, now + boot));
+            let s = (self.servers.len() - 1) as u32;
+            out.booted_at.push((s, now + boot));
+            if self.instance_warmup > SimTime::ZERO {
+                out.booted_at.push((s, now + boot + self.instance_warmup));
+            }
         }
         self.record_levels(now);
     }
@@ -233,6 +280,7 @@ impl Pool {
             self.servers.push(Server {
                 state: State::Serving,
                 busy: 0,
+                warming: false,
                 launched: SimTime::ZERO,
                 slot: NIL,
             });
@@ -243,15 +291,28 @@ impl Pool {
         self.record_levels(SimTime::ZERO);
     }
 
-    /// A server finished booting (unless it was removed meanwhile).
+    /// A server finished booting, or its instance warmup (unless it was
+    /// removed meanwhile).
     pub fn boot_done(&mut self, s: u32, now: SimTime) {
-        if self.servers[s as usize].state != State::Booting {
-            return;
+        let server = &mut self.servers[s as usize];
+        match server.state {
+            State::Booting => {
+                server.state = State::Serving;
+                server.warming = self.instance_warmup > SimTime::ZERO;
+                self.warming += server.warming as u32;
+                self.booting -= 1;
+                self.serving += 1;
+                self.make_available(s);
+            }
+            State::Serving | State::Draining if server.warming => {
+                server.warming = false;
+                let busy = server.busy;
+                self.warming -= 1;
+                self.counted_busy
+                    .set(now, self.counted_busy.level + busy as u64);
+            }
+            _ => return,
         }
-        self.servers[s as usize].state = State::Serving;
-        self.booting -= 1;
-        self.serving += 1;
-        self.make_available(s);
         self.record_levels(now);
     }
 
@@ -268,6 +329,11 @@ impl Pool {
         }
         let server = &mut self.servers[s as usize];
         server.state = State::Stopped;
+        if server.warming {
+            // Stopped servers are idle: no busy slot leaves the count.
+            server.warming = false;
+            self.warming -= 1;
+        }
         self.billed_seconds += cost::billed_seconds(
             server.launched,
             now,
@@ -321,8 +387,15 @@ impl Pool {
     /// fleet's integrals up to `now`.
     pub fn evaluate(&mut self, now: SimTime, areas: Areas) -> Launches {
         self.record_levels(now);
+        self.counted_busy.set(now, self.counted_busy.level);
+        let integrals = Integrals {
+            counted_busy: self.counted_busy.area,
+            counted: self.counted.area,
+            queue: areas.queue,
+        };
         let current = self.serving + self.booting;
-        let action = self.policy.evaluate(now, areas, self.working_area, current);
+        let uncounted = self.booting + self.warming;
+        let action = self.policy.evaluate(now, integrals, current, uncounted);
         self.act(action, now)
     }
 
@@ -393,95 +466,5 @@ impl PoolSummary {
             },
             server_hours: self.server_seconds / 3600.0,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::scenario::Metric;
-
-    fn spec(min: u32, max: u32) -> ScalingSpec {
-        ScalingSpec {
-            min,
-            max,
-            metric: Metric::Cpu,
-            target: 0.5,
-            evaluation: SimTime::from_secs(60),
-            boot_time: Dist::constant(SimTime::from_secs(30)),
-            scale_out_cooldown: SimTime::ZERO,
-            scale_in_cooldown: SimTime::ZERO,
-            tolerance: 0.0,
-            scheduled: vec![],
-        }
-    }
-
-    fn busy_areas(busy_slots: u64, secs: u64) -> Areas {
-        Areas {
-            busy: busy_slots as u128 * SimTime::from_secs(secs).as_nanos() as u128,
-            ..Areas::default()
-        }
-    }
-
-    /// Two one-slot servers, both busy; the load falls to one slot's worth
-    /// at 50 %: desired 2 → stays. At zero load the policy keeps min = 1 and
-    /// must remove a busy server: it drains, serves nothing new, and stops
-    /// (and is billed) only when its job ends.
-    #[test]
-    fn a_busy_server_drains_and_stops_when_its_work_ends() {
-        let s = SimTime::from_secs;
-        let mut p = Pool::new(&spec(1, 4), 1, 3.6, SimTime::ZERO, 1, 0);
-        p.start(2);
-        let a = p.take_slot();
-        let b = p.take_slot();
-        assert_ne!(a, b);
-        assert!(!p.has_free_slot());
-        // 1 busy slot on average over the first minute: needs 1 / 0.5 = 2.
-        assert_eq!(p.evaluate(s(60), busy_areas(1, 60)), Launches::default());
-        assert_eq!((p.launched(), p.draining()), (2, 0));
-        // No load recorded in the next minute: down to min = 1, by draining.
-        p.evaluate(s(120), busy_areas(1, 60));
-        assert_eq!((p.launched(), p.draining(), p.policy.scale_ins), (2, 1, 1));
-        assert_eq!(p.working_slots(), 2);
-        // The drained server's job ends: it stops; the other takes work again.
-        let drained = if p.servers[a as usize].state == State::Draining {
-            a
-        } else {
-            b
-        };
-        let other = a + b - drained;
-        p.release_slot(drained, s(130));
-        assert_eq!((p.launched(), p.draining()), (1, 0));
-        assert!(!p.has_free_slot());
-        p.release_slot(other, s(140));
-        assert!(p.has_free_slot());
-        // Billed: the stopped server 130 s; the other to the end at 200 s.
-        let summary = p.finish(s(200));
-        assert_eq!(summary.server_seconds, 330.0);
-        assert!((summary.cost_usd - 0.33).abs() < 1e-12);
-    }
-
-    /// Scale-out launches servers that serve only after their boot time;
-    /// scale-in removes booting servers first.
-    #[test]
-    fn booting_servers_serve_late_and_go_first() {
-        let s = SimTime::from_secs;
-        let mut p = Pool::new(&spec(1, 10), 1, 3.6, SimTime::ZERO, 1, 0);
-        p.start(1);
-        p.take_slot();
-        // Saturated at 1 slot: needs 1 / 0.5 = 2 servers.
-        let l = p.evaluate(s(60), busy_areas(1, 60));
-        assert_eq!(l.booted_at.len(), 1);
-        assert_eq!(l.booted_at[0].1, s(90));
-        assert_eq!((p.launched(), p.booting(), p.working_slots()), (2, 1, 1));
-        assert!(!p.has_free_slot());
-        // Load gone before the boot finished: the booting one goes first.
-        p.evaluate(s(80), busy_areas(1, 60));
-        assert_eq!((p.launched(), p.booting()), (1, 0));
-        p.boot_done(l.booted_at[0].0, s(90));
-        assert_eq!(p.launched(), 1);
-        // It lived 20 s and pays the 60 s minimum.
-        let summary = p.finish(s(100));
-        assert_eq!(summary.server_seconds, 60.0 + 100.0);
     }
 }

@@ -52,7 +52,7 @@ pub trait Servers {
 
     /// The job at place `slot` of request `req`'s block starts on a free
     /// slot (the fleet checked [`Servers::has_free_slot`]).
-    fn take_slot(&mut self, req: u32, slot: u32);
+    fn take_slot(&mut self, req: u32, slot: u32, now: SimTime);
 
     /// That job ended and frees its slot.
     fn release_slot(&mut self, req: u32, slot: u32, now: SimTime);
@@ -294,7 +294,7 @@ impl<S: Servers> FleetModel<S> {
         let arrival = r.arrival;
         let root = r.root;
         let slot = job.node - root;
-        self.servers.take_slot(job.req, slot);
+        self.servers.take_slot(job.req, slot, now);
         if job.node == root {
             self.stats.on_start(arrival, now);
         }

@@ -23,7 +23,7 @@
 
 use super::calls::{CallStepper, Invocation, NIL, Released};
 use super::requests::Upcoming;
-use crate::architectures::autoscale::{Launches, Pool};
+use crate::architectures::autoscale::{Integral, Launches, Pool};
 use crate::engine::{Model, Scheduler};
 use crate::results::stats::{Areas, Collector, Level};
 use crate::scenario::{CallMode, MicroservicesSpec, Scenario, ServiceFleet as Fleets};
@@ -65,23 +65,6 @@ pub enum Event {
         req: u32,
         epoch: u32,
     },
-}
-
-/// Exact time integral of one level.
-#[derive(Clone, Copy, Debug, Default)]
-struct Integral {
-    level: u64,
-    last: SimTime,
-    area: u128,
-}
-
-impl Integral {
-    #[inline]
-    fn set(&mut self, now: SimTime, level: u64) {
-        self.area += self.level as u128 * (now - self.last).as_nanos() as u128;
-        self.last = now;
-        self.level = level;
-    }
 }
 
 /// What a service's fleet runs on.
@@ -297,7 +280,7 @@ impl MicroservicesModel {
         f.busy_level.set(now, f.busy, self.warmup);
         let server = match f.capacity {
             Capacity::Fixed { .. } => NIL,
-            Capacity::Autoscaled(i) => self.pools[i].pool.take_slot(),
+            Capacity::Autoscaled(i) => self.pools[i].pool.take_slot(now),
         };
         self.calls.invocations[inv as usize].holder = server;
         self.busy += 1;

@@ -3,6 +3,7 @@
 //! Kubernetes HPA do.
 
 use super::FleetSpec;
+use super::controller::{ControllerSpec, validate_controller};
 use super::error::{ErrorContext, ScenarioError};
 use super::fleet::{fleet_instance, fleet_limits};
 use super::functions::count;
@@ -37,6 +38,8 @@ pub struct ScalingSpec {
     pub tolerance: f64,
     /// Daily minimums: (time of day, minimum), sorted by time.
     pub scheduled: Vec<(SimTime, u32)>,
+    /// The algorithm that turns the metric into a size.
+    pub controller: ControllerSpec,
 }
 
 /// Defaults and where they come from.
@@ -74,7 +77,10 @@ pub(super) fn validate_autoscaled(
     let (queue_limit, timeout) = fleet_limits(a, key, ctx)?;
     let (min, max) = size_limits(a, key, ctx)?;
     let (metric, target) = policy(a, key, ctx)?;
-    let (evaluation, scale_out_cooldown, scale_in_cooldown) = timings(a, key, ctx)?;
+    let (controller, default_evaluation) = validate_controller(a, key, ctx)?;
+    let (evaluation, scale_out_cooldown, scale_in_cooldown) =
+        timings(a, key, ctx, default_evaluation)?;
+    check_metric_period(a, key, ctx, &controller, evaluation)?;
     let tolerance = tolerance(a, key, ctx)?;
     let boot_time = a.boot_time.as_ref().map_or_else(
         || Dist::constant(defaults::BOOT_TIME),
@@ -91,6 +97,7 @@ pub(super) fn validate_autoscaled(
         scale_in_cooldown,
         tolerance,
         scheduled: scheduled_minimums(a, key, ctx, max)?,
+        controller,
     };
     let initial = initial_size(a, key, ctx, &scaling)?;
     Ok(AutoscaledSpec {
@@ -169,6 +176,7 @@ fn timings(
     a: &RawArchitecture,
     key: &str,
     ctx: &ErrorContext,
+    default_evaluation: SimTime,
 ) -> Result<(SimTime, SimTime, SimTime), ScenarioError> {
     let dur = |v: &Option<Spanned<Dur>>, name: &str, default: SimTime, allow_zero: bool| match v {
         None => Ok(default),
@@ -180,7 +188,7 @@ fn timings(
         Some(d) => Ok(d.get_ref().0),
     };
     Ok((
-        dur(&a.evaluation, "evaluation", defaults::EVALUATION, false)?,
+        dur(&a.evaluation, "evaluation", default_evaluation, false)?,
         dur(
             &a.scale_out_cooldown,
             "scale_out_cooldown",
@@ -194,6 +202,26 @@ fn timings(
             true,
         )?,
     ))
+}
+
+/// EC2 target tracking reads metric periods of 10 to 60 seconds.
+fn check_metric_period(
+    a: &RawArchitecture,
+    key: &str,
+    ctx: &ErrorContext,
+    controller: &ControllerSpec,
+    evaluation: SimTime,
+) -> Result<(), ScenarioError> {
+    let ok = SimTime::from_secs(10)..=SimTime::from_secs(60);
+    match (controller, &a.evaluation) {
+        (ControllerSpec::Ec2TargetTracking(_), Some(e)) if !ok.contains(&evaluation) => Err(ctx
+            .at(
+                Some(e.span()),
+                &format!("{key}.evaluation"),
+                "expected a metric period between 10s and 60s for ec2-target-tracking",
+            )),
+        _ => Ok(()),
+    }
 }
 
 fn tolerance(a: &RawArchitecture, key: &str, ctx: &ErrorContext) -> Result<f64, ScenarioError> {

@@ -3,8 +3,8 @@
 //! services below it), plus the notes on fleets sized from the demand.
 
 use super::{
-    ArchitectureSpec, AutoscaledSpec, FleetSpec, Metric, MicroservicesSpec, Scenario,
-    ServerlessSpec, ServiceFleet, size_fleet,
+    ArchitectureSpec, AutoscaledSpec, ControllerSpec, FleetSpec, Metric, MicroservicesSpec,
+    ScaleRefill, ScalingSpec, Scenario, ServerlessSpec, ServiceFleet, size_fleet,
 };
 use crate::time::SimTime;
 use std::fmt::Write as _;
@@ -138,13 +138,18 @@ impl Scenario {
                     )
                 }
                 ServiceFleet::Autoscaled(x) => format!(
-                    "autoscaled {}..{} × {} ({} vCPU), {:?} target {}",
+                    "autoscaled {}..{} × {} ({} vCPU), {:?} target {}{}",
                     x.scaling.min,
                     x.scaling.max,
                     x.fleet.instance.name,
                     x.fleet.instance.vcpus,
                     x.scaling.metric,
-                    x.scaling.target
+                    x.scaling.target,
+                    match x.scaling.controller {
+                        // The line custom services have always had.
+                        ControllerSpec::Custom => String::new(),
+                        _ => format!(", {}", controller_summary(&x.scaling)),
+                    }
                 ),
             };
             let _ = writeln!(s, "    {:<10} {what}", svc.name);
@@ -169,7 +174,7 @@ impl Scenario {
         };
         let _ = writeln!(
             s,
-            "  {:<12} autoscaled {} × {} ({} vCPU, ${}/h), {}..{} servers, {:?} target {}, every {}, boot {}, cooldown out {} / in {}, tolerance {}{}",
+            "  {:<12} autoscaled {} × {} ({} vCPU, ${}/h), {}..{} servers, {:?} target {}, every {}, boot {}, {}, tolerance {}{}",
             name,
             f.servers,
             f.instance.name,
@@ -181,8 +186,7 @@ impl Scenario {
             z.target,
             z.evaluation,
             z.boot_time.describe(),
-            z.scale_out_cooldown,
-            z.scale_in_cooldown,
+            controller_summary(z),
             z.tolerance,
             settle
         );
@@ -235,7 +239,7 @@ fn describe_serverless(s: &mut String, name: &str, sv: &ServerlessSpec) {
     for f in &sv.functions {
         let _ = writeln!(
             s,
-            "    {:<10} {} MB {:?} (work × {:.2}), cold start {}, keep-alive {}, {} new per {}, {} per instance, {:?} idle selection, hop {}{}{}, ${}/GB-s",
+            "    {:<10} {} MB {:?} (work × {:.2}), cold start {}, keep-alive {}, {} new per {}{}, {} per instance, {:?} idle selection, hop {}{}{}, ${}/GB-s",
             f.name,
             f.memory_mb,
             f.cpu,
@@ -244,6 +248,10 @@ fn describe_serverless(s: &mut String, name: &str, sv: &ServerlessSpec) {
             f.keep_alive,
             f.scale_instances,
             f.scale_per,
+            match f.scale_refill {
+                ScaleRefill::Continuous => "",
+                ScaleRefill::Aligned => " (aligned windows)",
+            },
             f.instance_concurrency,
             f.idle_selection,
             f.hop_latency,
@@ -257,5 +265,24 @@ fn describe_serverless(s: &mut String, name: &str, sv: &ServerlessSpec) {
                 .unwrap_or_default(),
             f.pricing.gb_second,
         );
+    }
+}
+
+/// The controller's part of an autoscaled line: `custom`'s cooldowns as
+/// they always read, or the platform controller and what sets its pace.
+fn controller_summary(z: &ScalingSpec) -> String {
+    match &z.controller {
+        ControllerSpec::Custom => format!(
+            "cooldown out {} / in {}",
+            z.scale_out_cooldown, z.scale_in_cooldown
+        ),
+        ControllerSpec::KubernetesHpa(b) => format!(
+            "kubernetes-hpa (stabilization up {} / down {})",
+            b.scale_up.stabilization_window, b.scale_down.stabilization_window
+        ),
+        ControllerSpec::Ec2TargetTracking(a) => format!(
+            "ec2-target-tracking (instance warmup {}, alarms {} / {} datapoints)",
+            a.instance_warmup, a.scale_out_datapoints, a.scale_in_datapoints
+        ),
     }
 }

@@ -6,7 +6,7 @@ use super::Service;
 use super::error::{ErrorContext, ScenarioError};
 use super::raw::{RawArchitecture, RawFunction, RawFunctionKeys, RawPricing};
 pub use super::values::IdleSelection;
-use super::values::{CpuName, GatewayName};
+use super::values::{CpuName, GatewayName, ScaleRefill};
 use crate::dist::Dist;
 use crate::scenario::catalog::{self, Cpu, GatewayKind, ServerlessPricing, lambda_defaults as d};
 use crate::time::{SimTime, parse_memory_mb};
@@ -43,6 +43,9 @@ pub struct FunctionSpec {
     pub scale_instances: u32,
     #[serde(skip)]
     pub scale_per: SimTime,
+    /// How that allowance refills.
+    #[serde(skip)]
+    pub scale_refill: ScaleRefill,
     pub instance_concurrency: u32,
     pub idle_selection: IdleSelection,
     /// Added to every invocation of this function by another function.
@@ -142,7 +145,7 @@ fn resolve_function(
         Some((k, _)) => k.get_ref().0,
         None => d::KEEP_ALIVE,
     };
-    let (scale_instances, scale_per) = scale_rate(layers, ctx)?;
+    let (scale_instances, scale_per, scale_refill) = scale_rate(layers, ctx)?;
     let instance_concurrency = match pick!(layers, instance_concurrency) {
         None => 1,
         Some((c, key)) => count(&Some(c.clone()), &key, ctx, 1, 1)?,
@@ -155,6 +158,7 @@ fn resolve_function(
         keep_alive,
         scale_instances,
         scale_per,
+        scale_refill,
         instance_concurrency,
         idle_selection: pick!(layers, idle_selection)
             .map_or(IdleSelection::Mru, |(s, _)| *s.get_ref()),
@@ -189,10 +193,14 @@ fn memory_mb(service: &Service, layers: &Layers, ctx: &ErrorContext) -> Result<f
     }
 }
 
-/// `scale_rate`: at most `instances` new instances per `per` window.
-fn scale_rate(layers: &Layers, ctx: &ErrorContext) -> Result<(u32, SimTime), ScenarioError> {
+/// `scale_rate`: at most `instances` new instances per `per`, refilled
+/// continuously (or per aligned window).
+fn scale_rate(
+    layers: &Layers,
+    ctx: &ErrorContext,
+) -> Result<(u32, SimTime, ScaleRefill), ScenarioError> {
     let Some((r, key)) = pick!(layers, scale_rate) else {
-        return Ok((d::SCALE_INSTANCES, d::SCALE_PER));
+        return Ok((d::SCALE_INSTANCES, d::SCALE_PER, ScaleRefill::Continuous));
     };
     let r = r.get_ref();
     let n = count(
@@ -209,7 +217,7 @@ fn scale_rate(layers: &Layers, ctx: &ErrorContext) -> Result<(u32, SimTime), Sce
             "expected a window > 0",
         ));
     }
-    Ok((n, r.per.get_ref().0))
+    Ok((n, r.per.get_ref().0, r.refill.unwrap_or_default()))
 }
 
 /// Lambda's published prices for the CPU and gateway, with any price the

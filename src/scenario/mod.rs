@@ -9,6 +9,7 @@
 mod autoscaled;
 pub mod calls;
 pub mod catalog;
+mod controller;
 mod demand;
 mod describe;
 mod error;
@@ -25,13 +26,17 @@ mod values;
 
 pub use autoscaled::{AutoscaledSpec, ScalingSpec};
 pub use calls::CallTree;
+pub use controller::defaults as controller_defaults;
+pub use controller::{
+    ControllerSpec, Ec2Alarms, HpaBehavior, HpaPolicy, HpaRules, PolicyType, SelectPolicy,
+};
 pub use demand::Demand;
 pub use error::ScenarioError;
 pub use fleet::{FleetSpec, Sizing, size_fleet};
 pub use functions::{FunctionSpec, IdleSelection, ServerlessSpec};
 pub use microservices::{MicroservicesSpec, ServiceFleet};
 pub use slo::{Percentile, Slo};
-pub use values::{CallMode, MAX_REPLICATIONS, Metric, SizeBasis, check_replications};
+pub use values::{CallMode, MAX_REPLICATIONS, Metric, ScaleRefill, SizeBasis, check_replications};
 
 use crate::dist::Dist;
 use crate::time::SimTime;

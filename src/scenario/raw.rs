@@ -4,11 +4,12 @@
 //! that the TOML parser attaches the exact line to the error; checks that
 //! need the whole file happen in `validate`.
 
+use super::controller::{ControllerName, RawAlarms, RawBehavior};
 use super::demand::RawDemand;
 use super::keys::{group_copy, group_getter, group_struct, table, table_splice};
 use super::values::{
     CallMode, CpuName, DistSpec, Dur, GatewayName, IdleSelection, InstanceSpec, Kind, Metric,
-    Replications, Servers,
+    Replications, ScaleRefill, Servers,
 };
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -104,6 +105,10 @@ macro_rules! autoscaling_keys {
             scale_in_cooldown: Option<Spanned<Dur>>,
             tolerance: Option<Spanned<f64>>,
             scheduled: Option<Spanned<Vec<RawScheduled>>>,
+            controller: Option<Spanned<ControllerName>>,
+            behavior: Option<Spanned<RawBehavior>>,
+            instance_warmup: Option<Spanned<Dur>>,
+            alarm_datapoints: Option<Spanned<RawAlarms>>,
         } }
     };
 }
@@ -230,6 +235,7 @@ impl RawArchitecture {
 pub struct RawScaleRate {
     pub instances: Spanned<i64>,
     pub per: Spanned<Dur>,
+    pub refill: Option<ScaleRefill>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -67,6 +67,18 @@ pub enum IdleSelection {
     Newest,
 }
 
+/// How a function's scale-rate allowance comes back.
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ScaleRefill {
+    /// A token bucket refilled continuously: what Lambda does.
+    #[default]
+    Continuous,
+    /// A fresh allowance per window aligned to t = 0 (scalesim before
+    /// 2026-11).
+    Aligned,
+}
+
 /// A duration written as a string with a unit ("50ms").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Dur(pub SimTime);

@@ -1,50 +1,56 @@
-//! The target-tracking policy of an autoscaled fleet: it reads its metric
-//! over each evaluation period and decides how many servers to launch or
-//! remove. It owns no server: the [`Pool`](super::Pool) measures what it
-//! reads and carries out what it decides. The rules are in the parent
-//! module's documentation.
+//! The measuring half of autoscaling: over each evaluation period the
+//! policy reads its metric from the pool's integrals and asks the scenario's
+//! [`Controller`] what to do. It owns no server: the [`Pool`](super::Pool)
+//! measures what it reads and carries out what it decides.
 
-use crate::results::stats::Areas;
-use crate::scenario::{Metric, ScalingSpec};
+use super::controller::{Action, Controller, Observation};
+use super::custom::Custom;
+use super::ec2::Ec2;
+use super::hpa::Hpa;
+use crate::scenario::{ControllerSpec, Metric, ScalingSpec};
 use crate::time::SimTime;
-use std::collections::VecDeque;
 
-/// What the policy asks of the pool.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Action {
-    Hold,
-    /// Launch this many servers.
-    Launch(u32),
-    /// Remove this many servers.
-    Remove(u32),
+/// The pool's integrals up to an evaluation, in slot- or server-nanoseconds.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Integrals {
+    /// Busy slots of counted servers.
+    pub counted_busy: u128,
+    /// Counted servers.
+    pub counted: u128,
+    /// Waiting requests.
+    pub queue: u128,
 }
 
 pub(super) struct Policy {
     spec: ScalingSpec,
     vcpus: u32,
+    controller: Box<dyn Controller>,
     /// Arrivals since the last evaluation.
     arrivals: u64,
     last_eval: SimTime,
-    areas_at_eval: Areas,
-    working_area_at_eval: u128,
-    last_scale_out: Option<SimTime>,
-    /// Recent recommendations (time, desired) for scale-in stabilisation.
-    history: VecDeque<(SimTime, u32)>,
+    at_eval: Integrals,
     pub(super) scale_outs: u64,
     pub(super) scale_ins: u64,
 }
 
 impl Policy {
     pub(super) fn new(spec: &ScalingSpec, vcpus: u32) -> Self {
+        let controller: Box<dyn Controller> = match &spec.controller {
+            ControllerSpec::Custom => Box::new(Custom::new(
+                spec.tolerance,
+                spec.scale_out_cooldown,
+                spec.scale_in_cooldown,
+            )),
+            ControllerSpec::KubernetesHpa(b) => Box::new(Hpa::new(b, spec.tolerance)),
+            ControllerSpec::Ec2TargetTracking(a) => Box::new(Ec2::new(*a, spec.tolerance)),
+        };
         Policy {
             spec: spec.clone(),
             vcpus,
+            controller,
             arrivals: 0,
             last_eval: SimTime::ZERO,
-            areas_at_eval: Areas::default(),
-            working_area_at_eval: 0,
-            last_scale_out: None,
-            history: VecDeque::new(),
+            at_eval: Integrals::default(),
             scale_outs: 0,
             scale_ins: 0,
         }
@@ -64,26 +70,26 @@ impl Policy {
     }
 
     /// Reads the metric over the period since the last evaluation and
-    /// decides. `areas` are the fleet's integrals up to `now`,
-    /// `working_area` the pool's integral of serving and draining servers
-    /// up to `now`, and `current` its serving and booting servers.
+    /// decides. `now` are the pool's integrals up to now; `current` its
+    /// booting and serving servers, of which `uncounted` are booting or
+    /// warming.
     pub(super) fn evaluate(
         &mut self,
         now: SimTime,
-        areas: Areas,
-        working_area: u128,
+        integrals: Integrals,
         current: u32,
+        uncounted: u32,
     ) -> Action {
         let period = (now - self.last_eval).as_nanos() as f64;
+        let then = self.at_eval;
         // Busy slots include draining servers' jobs, so the capacity they
         // are read against does too.
-        let working_mean = (working_area - self.working_area_at_eval) as f64 / period;
-        let busy = (areas.busy - self.areas_at_eval.busy) as f64 / period;
-        let queue = (areas.queue - self.areas_at_eval.queue) as f64 / period;
+        let counted = (integrals.counted - then.counted) as f64 / period;
+        let busy = (integrals.counted_busy - then.counted_busy) as f64 / period;
+        let queue = (integrals.queue - then.queue) as f64 / period;
         let arrivals_per_s = self.arrivals as f64 / (period / 1e9);
         self.last_eval = now;
-        self.areas_at_eval = areas;
-        self.working_area_at_eval = working_area;
+        self.at_eval = integrals;
         self.arrivals = 0;
 
         // The load the metric measures, in servers' worth at the target.
@@ -92,56 +98,22 @@ impl Policy {
             Metric::RequestsPerServer => arrivals_per_s / self.spec.target,
             Metric::Queue => queue / self.spec.target,
         };
-        let ratio = if working_mean > 0.0 {
-            needed / working_mean
-        } else if needed > 0.0 {
-            f64::INFINITY
-        } else {
-            1.0
+        let obs = Observation {
+            now,
+            needed,
+            counted,
+            current,
+            uncounted,
+            floor: self.spec.minimum_at(now),
+            max: self.spec.max,
         };
-        let desired = if (ratio - 1.0).abs() <= self.spec.tolerance {
-            current
-        } else {
-            // Guard against 4.0000000001 becoming 5 through float noise.
-            let d = (needed - 1e-9).ceil();
-            if d.is_finite() {
-                d.max(0.0) as u32
-            } else {
-                self.spec.max
-            }
-        };
-        let floor = self.spec.minimum_at(now);
-        let desired = desired.clamp(floor, self.spec.max);
-        self.history.push_back((now, desired));
-        while let Some(&(t, _)) = self.history.front() {
-            if t + self.spec.scale_in_cooldown < now {
-                self.history.pop_front();
-            } else {
-                break;
-            }
+        let action = self.controller.decide(&obs);
+        match action {
+            Action::Launch(_) => self.scale_outs += 1,
+            Action::Remove(_) => self.scale_ins += 1,
+            Action::Hold => {}
         }
-        if desired > current {
-            let cooled = self
-                .last_scale_out
-                .is_none_or(|t| now >= t + self.spec.scale_out_cooldown);
-            if cooled {
-                self.last_scale_out = Some(now);
-                self.scale_outs += 1;
-                return Action::Launch(desired - current);
-            }
-        } else if desired < current {
-            let stable = self
-                .history
-                .iter()
-                .map(|&(_, d)| d)
-                .max()
-                .unwrap_or(desired);
-            if stable < current {
-                self.scale_ins += 1;
-                return Action::Remove(current - stable);
-            }
-        }
-        Action::Hold
+        action
     }
 
     /// What the scheduled minimum in force at `now` asks of a fleet of

@@ -73,9 +73,9 @@ impl Servers for Autoscaled {
     }
 
     #[inline]
-    fn take_slot(&mut self, req: u32, slot: u32) {
+    fn take_slot(&mut self, req: u32, slot: u32, now: SimTime) {
         self.job_servers
-            .set(req, slot as usize, self.pool.take_slot());
+            .set(req, slot as usize, self.pool.take_slot(now));
     }
 
     #[inline]

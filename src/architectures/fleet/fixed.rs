@@ -34,7 +34,7 @@ impl Servers for Fixed {
     fn admit(&mut self, _req: u32) {}
 
     #[inline]
-    fn take_slot(&mut self, _req: u32, _slot: u32) {}
+    fn take_slot(&mut self, _req: u32, _slot: u32, _now: SimTime) {}
 
     #[inline]
     fn release_slot(&mut self, _req: u32, _slot: u32, _now: SimTime) {}

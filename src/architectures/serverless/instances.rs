@@ -244,15 +244,9 @@ impl ServerlessModel {
             self.unlink_idle(warm, now);
             return Ok((warm, false));
         }
-        let per = f.spec.scale_per;
-        if now >= f.scale_window + per {
-            f.scale_window = SimTime(now.as_nanos() - now.as_nanos() % per.as_nanos());
-            f.scale_created = 0;
-        }
-        if f.scale_created >= f.spec.scale_instances {
+        if !f.scale_rate.try_take(now) {
             return Err(Blocked::ScaleRate);
         }
-        f.scale_created += 1;
         let id = self.new_instance(func, now, false);
         Ok((id, true))
     }

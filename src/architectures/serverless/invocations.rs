@@ -52,10 +52,7 @@ impl ServerlessModel {
         let f = &mut self.functions[func as usize];
         if !f.scale_wake_pending {
             f.scale_wake_pending = true;
-            sched.schedule(
-                f.scale_window + f.spec.scale_per,
-                Event::ScaleWindow { func },
-            );
+            sched.schedule(f.scale_rate.next_at(), Event::ScaleWindow { func });
         }
     }
 

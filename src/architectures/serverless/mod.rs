@@ -15,8 +15,9 @@
 //!   per function, set for the oldest idle instance.
 //! - **Limits.** An invocation needs a free execution under the account's
 //!   `concurrency_limit` and the function's `reserved_concurrency`; a new
-//!   instance also needs room in the function's `scale_rate` (at most N new
-//!   instances per aligned window). Otherwise it is **throttled**: a
+//!   instance also needs room in the function's `scale_rate` (a token
+//!   bucket of N new instances refilled over its period, in `scale_rate`).
+//!   Otherwise it is **throttled**: a
 //!   synchronous invocation (from the gateway or a `sync` call) fails, and
 //!   its request fails as `throttled`; every invocation of a failed request
 //!   stops at its next call boundary. An asynchronous one waits in its
@@ -58,6 +59,9 @@ use std::collections::{BinaryHeap, VecDeque};
 mod billing;
 mod instances;
 mod invocations;
+mod scale_rate;
+
+use scale_rate::ScaleRate;
 
 pub use billing::ServerlessRun;
 
@@ -76,7 +80,7 @@ pub enum Event {
     Expire {
         func: u32,
     },
-    /// A new scale-rate window opens for a function with queued events.
+    /// A function with queued events may start a new instance again.
     ScaleWindow {
         func: u32,
     },
@@ -126,8 +130,7 @@ struct Function {
     /// Async invocations waiting for capacity.
     queue: VecDeque<u32>,
     expire_pending: bool,
-    scale_window: SimTime,
-    scale_created: u32,
+    scale_rate: ScaleRate,
     scale_wake_pending: bool,
     // Tallies over the measured period.
     invocations: u64,
@@ -191,8 +194,7 @@ impl ServerlessModel {
                 newest: BinaryHeap::new(),
                 queue: VecDeque::new(),
                 expire_pending: false,
-                scale_window: SimTime::ZERO,
-                scale_created: 0,
+                scale_rate: ScaleRate::new(f.scale_instances, f.scale_per, f.scale_refill),
                 scale_wake_pending: false,
                 invocations: 0,
                 cold_starts: 0,
