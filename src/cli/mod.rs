@@ -14,6 +14,7 @@ use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod plan;
 mod progress;
 use progress::{Interrupt, Progress};
 
@@ -82,6 +83,27 @@ pub enum Command {
         #[arg(long, value_name = "N")]
         seed: Option<u64>,
         /// Replications of every point [default: the scenario's, or 1].
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        replications: Option<u32>,
+        /// Run on at most N threads [default: all cores].
+        #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Find the cheapest configuration of each architecture that meets the
+    /// scenario's SLO with confidence; write plan.md and plan.json.
+    Plan {
+        /// The scenario file (TOML), with an [slo].
+        file: PathBuf,
+        /// Output folder [default: output/NAME-plan/].
+        #[arg(long, short, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Override the scenario's seed.
+        #[arg(long, value_name = "N")]
+        seed: Option<u64>,
+        /// Replications of every candidate [default: the scenario's, or 1].
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
         replications: Option<u32>,
         /// Run on at most N threads [default: all cores].
@@ -162,6 +184,23 @@ pub fn main() -> ExitCode {
             jobs.map(usize::from),
         ),
         Command::Check { file } => check(&file),
+        Command::Plan {
+            file,
+            out,
+            seed,
+            replications,
+            jobs,
+            quiet,
+        } => plan::run(
+            &file,
+            plan::PlanArgs {
+                out,
+                seed,
+                replications,
+                jobs: jobs.map(usize::from),
+                quiet,
+            },
+        ),
         Command::Demand { file, seed } => demand(&file, seed),
         Command::Sweep {
             file,

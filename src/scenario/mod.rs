@@ -18,6 +18,7 @@ mod functions;
 mod keys;
 mod kinds;
 mod microservices;
+pub mod plan;
 mod raw;
 mod services;
 mod slo;
@@ -64,6 +65,8 @@ pub struct Scenario {
     pub replications: u32,
     /// The `[sweep]` table's varied keys (empty without one).
     pub sweep: Vec<sweep::Vary>,
+    /// The `[plan]` table (defaults without one).
+    pub plan: plan::PlanSpec,
     /// Time-series bucket width.
     pub window: SimTime,
     pub demand: Demand,
@@ -207,6 +210,7 @@ fn validate(
         seed: raw.seed,
         replications: raw.replications.map_or(1, |r| r.0),
         sweep: sweep::validate(raw.sweep.as_ref(), ctx)?,
+        plan: plan::validate(raw.plan.as_ref(), ctx)?,
         window,
         demand,
         services,

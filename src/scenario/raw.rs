@@ -34,6 +34,7 @@ pub struct RawScenario {
     pub architectures: Vec<RawArchitecture>,
     pub slo: Option<super::slo::RawSlo>,
     pub sweep: Option<super::sweep::RawSweep>,
+    pub plan: Option<super::plan::RawPlan>,
 }
 
 #[derive(Debug, Deserialize)]

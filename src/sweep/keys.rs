@@ -94,7 +94,11 @@ fn describe(v: &Value) -> String {
 }
 
 /// The element of `array` (e.g. `architectures`) whose `name` is `name`.
-fn named_element<'a>(doc: &'a mut Table, array: &str, name: &str) -> Result<&'a mut Table, String> {
+pub fn named_element<'a>(
+    doc: &'a mut Table,
+    array: &str,
+    name: &str,
+) -> Result<&'a mut Table, String> {
     let items = match doc.get_mut(array) {
         Some(Value::Array(items)) => items,
         _ => return Err(format!("the scenario has no [[{array}]]")),

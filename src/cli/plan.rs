@@ -1,0 +1,86 @@
+//! `scalesim plan FILE`: the cheapest configuration of each architecture
+//! meeting the SLO, printed as a table and written as plan.md and
+//! plan.json.
+
+use super::progress::{Interrupt, Progress};
+use super::{EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_INTERRUPTED, emit, load};
+use crate::plan::{self, output};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+pub struct PlanArgs {
+    pub out: Option<PathBuf>,
+    pub seed: Option<u64>,
+    pub replications: Option<u32>,
+    pub jobs: Option<usize>,
+    pub quiet: bool,
+}
+
+pub fn run(file: &Path, args: PlanArgs) -> ExitCode {
+    let bad = |message: String| {
+        eprintln!("error: {message}");
+        ExitCode::from(EXIT_BAD_INPUT)
+    };
+    let s = match load(file, args.seed) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    if s.slo.is_none() {
+        return bad(format!(
+            "{} has no [slo]: plan looks for the cheapest configuration that meets one",
+            file.display()
+        ));
+    }
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => return bad(format!("cannot read {}: {e}", file.display())),
+    };
+    let replications = args.replications.unwrap_or(s.replications);
+    let out = args
+        .out
+        .unwrap_or_else(|| PathBuf::from("output").join(format!("{}-plan", s.name)));
+    if !args.quiet {
+        eprintln!(
+            "scalesim: plan of {} — {} architecture(s), {} replication(s) per candidate",
+            s.name,
+            s.architectures.len(),
+            replications
+        );
+    }
+    // No bar: the number of candidates is not known in advance.
+    let progress = Progress::start(0, false);
+    let interrupt = Interrupt::install(progress.bar.clone());
+    let work = || plan::plan(&s, &text, file, args.seed, replications);
+    let result = match args.jobs {
+        Some(j) => match rayon::ThreadPoolBuilder::new().num_threads(j).build() {
+            Ok(pool) => pool.install(work),
+            Err(e) => return bad(format!("cannot start {j} threads: {e}")),
+        },
+        None => work(),
+    };
+    let result = match result {
+        Ok(r) => r,
+        Err(e) => return bad(e),
+    };
+    interrupt.begin_publishing();
+    let written = output::output_set(&result).publish(&out);
+    if interrupt.end_publishing() {
+        eprintln!("scalesim: interrupted");
+        return ExitCode::from(EXIT_INTERRUPTED);
+    }
+    match written {
+        Ok(paths) => {
+            if !args.quiet {
+                emit(&output::table(&result));
+                for p in paths {
+                    eprintln!("wrote {}", p.display());
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! One evaluation of a candidate configuration: the scenario file with
+//! the candidate's values written in, cut down to the one architecture
+//! being planned, run with the scenario's replications, and judged
+//! against the SLO with confidence. Every candidate sees the same demand
+//! (the same seed and replications: common random numbers), so two
+//! candidates differ by their configuration, not by luck.
+
+use crate::architectures::{RunOptions, run_with};
+use crate::report::decision::{self, Verdict};
+use crate::results::replications::Estimate;
+use crate::scenario::{self, Slo};
+use crate::sweep::keys;
+use serde::Serialize;
+use std::path::Path;
+use toml::{Table, Value};
+
+/// A configuration that was simulated, and what it gave.
+#[derive(Clone, Debug, Serialize)]
+pub struct Candidate {
+    /// The values written into the architecture's table (`servers = 7`,
+    /// `instance = "c5.large"`), as TOML lines.
+    pub config: Vec<String>,
+    pub cost_per_month_usd: Estimate,
+    /// At the SLO percentile.
+    pub latency_ms: Estimate,
+    pub error_rate: Estimate,
+    /// "meets", "misses" or "uncertain".
+    pub slo: &'static str,
+    #[serde(skip)]
+    pub meets: bool,
+}
+
+/// Runs candidates of one architecture.
+pub struct Evaluator<'a> {
+    pub doc: &'a Table,
+    pub path: &'a Path,
+    pub seed: Option<u64>,
+    pub architecture: &'a str,
+    pub replications: u32,
+    pub slo: Slo,
+    /// Simulations run so far (each of `replications` runs).
+    pub runs: u32,
+}
+
+impl Evaluator<'_> {
+    /// Writes `values` (key, TOML value) into the architecture's table,
+    /// runs it and judges it; an invalid configuration is an error naming
+    /// the values.
+    pub fn evaluate(&mut self, values: &[(&str, Value)]) -> Result<Candidate, String> {
+        let s = self.resolve(values)?;
+        let config: Vec<String> = values.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+        let options = RunOptions {
+            replications: self.replications,
+            jobs: None,
+        };
+        let run = run_with(&s, &options, &|| {});
+        self.runs += 1;
+        let a = &run.architectures[0];
+        let verdict = decision::verdict(&self.slo, a);
+        Ok(Candidate {
+            config,
+            cost_per_month_usd: decision::cost_per_month(a),
+            latency_ms: decision::slo_latency(Some(&self.slo), a),
+            error_rate: decision::error_rate(a),
+            slo: match verdict {
+                Verdict::Meets => "meets",
+                Verdict::Misses => "misses",
+                Verdict::Uncertain => "uncertain",
+            },
+            meets: verdict == Verdict::Meets,
+        })
+    }
+
+    /// The scenario with `values` written into the architecture's table,
+    /// holding that architecture only, validated but not run.
+    pub fn resolve(&self, values: &[(&str, Value)]) -> Result<scenario::Scenario, String> {
+        let mut doc = self.doc.clone();
+        let table = keys::named_element(&mut doc, "architectures", self.architecture)?;
+        for (k, v) in values {
+            table.insert((*k).to_string(), v.clone());
+        }
+        let config: Vec<String> = values.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+        // Only the planned architecture runs: the others would cost time
+        // and change nothing (each architecture's streams are its own).
+        if let Some(Value::Array(items)) = doc.get_mut("architectures") {
+            items.retain(|t| t.get("name").and_then(Value::as_str) == Some(self.architecture));
+        }
+        let text = toml::to_string(&doc).map_err(|e| e.to_string())?;
+        scenario::parse_seeded(&text, self.path, self.seed).map_err(|e| {
+            format!(
+                "{} with {} is not a valid configuration: {}",
+                self.architecture,
+                config.join(", "),
+                e.message
+            )
+        })
+    }
+}

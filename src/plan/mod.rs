@@ -1,0 +1,163 @@
+//! `scalesim plan`: for each architecture, the cheapest configuration that
+//! meets the SLO with confidence. A candidate is the scenario file with
+//! the candidate's values written into the architecture's table
+//! ([`evaluate`]), so the answer is exactly what the user would get by
+//! pasting it; searches are per kind ([`fleet`]) over the monotone
+//! [`search`].
+//!
+//! Planned so far: fixed fleets (server count, per instance type). The
+//! other kinds are reported as not planned, with their configuration as
+//! written evaluated for reference.
+
+pub mod evaluate;
+pub mod fleet;
+pub mod output;
+pub mod search;
+
+use crate::scenario::{ArchitectureSpec, Scenario};
+use evaluate::{Candidate, Evaluator};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::path::Path;
+use toml::Table;
+
+/// What plan found for one architecture.
+#[derive(Clone, Debug, Serialize)]
+pub struct ArchitecturePlan {
+    pub architecture: String,
+    pub kind: String,
+    /// The cheapest candidate meeting the SLO, if any.
+    pub choice: Option<Candidate>,
+    /// Why there is no choice, or what limited the search, one line each.
+    pub notes: Vec<String>,
+    /// Every candidate simulated, in the order the search ran them.
+    pub candidates: Vec<Candidate>,
+    /// Simulations run (each with every replication).
+    pub simulations: u32,
+}
+
+impl ArchitecturePlan {
+    fn new(
+        ev: &Evaluator,
+        candidates: Vec<Candidate>,
+        best: Option<usize>,
+        notes: Vec<String>,
+    ) -> Self {
+        ArchitecturePlan {
+            architecture: ev.architecture.to_string(),
+            kind: String::new(),
+            choice: best.map(|i| candidates[i].clone()),
+            notes,
+            simulations: ev.runs,
+            candidates,
+        }
+    }
+}
+
+/// The plan of a whole scenario.
+#[derive(Clone, Debug, Serialize)]
+pub struct PlanResult {
+    pub scenario: String,
+    pub replications: u32,
+    /// "p99 ≤ 300ms, errors ≤ 0.1 %".
+    pub slo: String,
+    pub architectures: Vec<ArchitecturePlan>,
+}
+
+/// Plans every architecture of `s` (read from `text` at `path`), each on
+/// the thread pool; the result does not depend on the thread count.
+pub fn plan(
+    s: &Scenario,
+    text: &str,
+    path: &Path,
+    seed: Option<u64>,
+    replications: u32,
+) -> Result<PlanResult, String> {
+    let slo = s.slo.ok_or_else(|| {
+        format!(
+            "{} has no [slo]: plan searches for the cheapest configuration meeting it",
+            path.display()
+        )
+    })?;
+    let doc: Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| e.message().to_string())?;
+    let load = fleet::FleetLoad {
+        peak_rps: s.demand.profile.peak(s.duration),
+        mean_work: s.calls.mean_work(&s.services),
+    };
+    let plans: Vec<Result<ArchitecturePlan, String>> = s
+        .architectures
+        .par_iter()
+        .map(|a| {
+            let mut ev = Evaluator {
+                doc: &doc,
+                path,
+                seed,
+                architecture: &a.name,
+                replications,
+                slo,
+                runs: 0,
+            };
+            let mut p = match &a.spec {
+                ArchitectureSpec::Fleet(_) => fleet::plan(
+                    &mut ev,
+                    &s.plan.instances,
+                    load,
+                    s.plan.max_servers,
+                    s.plan.budget,
+                )?,
+                _ => {
+                    let as_written = ev.evaluate(&[])?;
+                    let meets = as_written.meets;
+                    let mut p = ArchitecturePlan::new(
+                        &ev,
+                        vec![as_written],
+                        meets.then_some(0),
+                        Vec::new(),
+                    );
+                    p.notes.push(format!(
+                        "not searched: planning {} architectures is not built yet; this is the configuration as written",
+                        a.kind()
+                    ));
+                    p
+                }
+            };
+            p.kind = a.kind().to_string();
+            Ok(p)
+        })
+        .collect();
+    Ok(PlanResult {
+        scenario: s.name.clone(),
+        replications,
+        slo: slo_text(&slo),
+        architectures: plans.into_iter().collect::<Result<_, _>>()?,
+    })
+}
+
+fn slo_text(slo: &crate::scenario::Slo) -> String {
+    match slo.max_error_rate {
+        Some(e) => format!(
+            "{} ≤ {}, errors ≤ {}%",
+            slo.percentile,
+            slo.latency,
+            e * 100.0
+        ),
+        None => format!("{} ≤ {}", slo.percentile, slo.latency),
+    }
+}
+
+/// The planned architectures that met the SLO, cheapest first.
+pub fn ranking(r: &PlanResult) -> Vec<(&ArchitecturePlan, &Candidate)> {
+    let mut v: Vec<_> = r
+        .architectures
+        .iter()
+        .filter_map(|a| a.choice.as_ref().map(|c| (a, c)))
+        .collect();
+    v.sort_by(|a, b| {
+        a.1.cost_per_month_usd
+            .mean
+            .total_cmp(&b.1.cost_per_month_usd.mean)
+    });
+    v
+}

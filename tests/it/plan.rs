@@ -1,0 +1,149 @@
+//! `scalesim plan`: the fleet it plans is the smallest the exact M/M/c
+//! theory allows, found in a logarithmic number of simulations; without an
+//! SLO it refuses; its outputs do not depend on the thread count.
+
+use scalesim::plan;
+use scalesim::results::queueing::MMc;
+use std::path::Path;
+
+/// A constant Poisson demand on a fleet of 1-vCPU servers with
+/// exponential work, and an SLO on the response-time percentile.
+fn mmc_file(lambda: f64, mu: f64, slo_ms: u64, percentile: f64) -> String {
+    format!(
+        r#"
+name = "mmc-plan"
+duration = "3h"
+warmup = "10m"
+seed = 11
+replications = 5
+[demand]
+shape = "constant"
+rps = {lambda}
+[[services]]
+name = "api"
+work = {{ dist = "exponential", mean = "{}ms" }}
+[[architectures]]
+name = "fleet"
+kind = "fleet"
+servers = 1
+instance = {{ vcpus = 1, memory = "2GB", price_per_hour = 0.05 }}
+[slo]
+latency = "{slo_ms}ms"
+percentile = {percentile}
+"#,
+        1000.0 / mu
+    )
+}
+
+/// The smallest c whose exact response-time quantile meets the objective.
+fn exact_servers(lambda: f64, mu: f64, slo_s: f64, q: f64) -> u32 {
+    (1..10_000)
+        .find(|&c| MMc::new(lambda, mu, c).response_quantile(q) <= slo_s)
+        .unwrap()
+}
+
+#[test]
+fn a_planned_fleet_is_the_smallest_the_m_m_c_theory_allows() {
+    // (λ, μ, SLO ms, percentile). The rule of thumb `size_for = peak,
+    // utilization = 0.7` gives ceil(λ/μ/0.7) = 6, 15 and 4 servers.
+    for (lambda, mu, slo_ms, pct) in [
+        (40.0, 10.0, 500, 99.0),
+        (100.0, 10.0, 700, 99.0),
+        (5.0, 2.0, 2500, 95.0),
+    ] {
+        let text = mmc_file(lambda, mu, slo_ms, pct);
+        let path = Path::new("mmc.toml");
+        let s = scalesim::scenario::parse(&text, path).unwrap();
+        let r = plan::plan(&s, &text, path, None, 5).unwrap();
+        let a = &r.architectures[0];
+        let want = exact_servers(lambda, mu, slo_ms as f64 / 1000.0, pct / 100.0);
+        let near = |c: u32| MMc::new(lambda, mu, c).response_quantile(pct / 100.0) * 1000.0;
+        assert_eq!(
+            a.choice.as_ref().map(|c| c.config.clone()),
+            Some(vec![format!("servers = {want}")]),
+            "λ {lambda}, μ {mu}: exact c = {want} (p{pct} {:.0} ms; c − 1 gives {:.0} ms); candidates {:#?}",
+            near(want),
+            near(want - 1),
+            a.candidates
+        );
+        // Erlang C starts at the answer: two simulations confirm it
+        // (c meets, c − 1 does not), well within ⌈log₂ 10⁶⌉ + 2.
+        assert!(a.simulations <= 4, "{} simulations", a.simulations);
+    }
+}
+
+#[test]
+fn the_search_count_is_logarithmic_from_a_wrong_start() {
+    // Deterministic work makes Erlang C's exponential guess pessimistic:
+    // the search has to walk down from it and bisect.
+    let text = mmc_file(100.0, 10.0, 700, 99.0)
+        .replace(r#"{ dist = "exponential", mean = "100ms" }"#, r#""100ms""#);
+    let path = Path::new("mmc.toml");
+    let s = scalesim::scenario::parse(&text, path).unwrap();
+    let r = plan::plan(&s, &text, path, None, 2).unwrap();
+    let a = &r.architectures[0];
+    let chosen = a.choice.as_ref().expect("a fleet meets it");
+    let n: u32 = chosen.config[0]
+        .trim_start_matches("servers = ")
+        .parse()
+        .unwrap();
+    // The answer is checked from both sides among the candidates.
+    assert!(
+        a.candidates
+            .iter()
+            .any(|c| c.config[0] == format!("servers = {}", n - 1) && !c.meets)
+    );
+    assert!(a.simulations <= 20 + 2, "{}", a.simulations);
+}
+
+#[test]
+fn plan_without_an_slo_is_refused_and_its_outputs_do_not_depend_on_jobs() {
+    let dir = tempfile::tempdir().unwrap();
+    let with = dir.path().join("p.toml");
+    std::fs::write(
+        &with,
+        mmc_file(40.0, 10.0, 500, 99.0).replace("duration = \"3h\"", "duration = \"30m\""),
+    )
+    .unwrap();
+    let plan = |file: &Path, out: &Path, jobs: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_scalesim"))
+            .args([
+                "plan",
+                file.to_str().unwrap(),
+                "--quiet",
+                "--jobs",
+                jobs,
+                "--out",
+            ])
+            .arg(out)
+            .output()
+            .unwrap()
+    };
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    assert!(plan(&with, &a, "1").status.success());
+    assert!(plan(&with, &b, "2").status.success());
+    for f in ["plan.json", "plan.md"] {
+        assert!(
+            std::fs::read(a.join(f)).unwrap() == std::fs::read(b.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    let md = std::fs::read_to_string(a.join("plan.md")).unwrap();
+    assert!(
+        md.contains("```toml\n[[architectures]]\nname = \"fleet\"\nservers = "),
+        "{md}"
+    );
+    let without = dir.path().join("n.toml");
+    let text = std::fs::read_to_string(&with).unwrap();
+    std::fs::write(&without, &text[..text.find("[slo]").unwrap()]).unwrap();
+    let out = plan(&without, &dir.path().join("c"), "1");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "error: {} has no [slo]: plan looks for the cheapest configuration that meets one\n",
+            without.display()
+        )
+    );
+    assert!(!dir.path().join("c").exists());
+}
