@@ -304,14 +304,18 @@ impl<'de> Deserialize<'de> for DistSpec {
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<DistSpec, E> {
                 let t = parse_duration(s).map_err(E::custom)?;
-                Ok(DistSpec(Dist::constant(t)))
+                let d = Dist::constant(t);
+                d.check_tail().map_err(E::custom)?;
+                Ok(DistSpec(d))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<DistSpec, A::Error> {
                 let mut fields = DistFields::default();
                 while let Some(key) = map.next_key::<String>()? {
                     fields.read(&key, &mut map)?;
                 }
-                fields.build().map(DistSpec).map_err(de::Error::custom)
+                let d = fields.build().map_err(de::Error::custom)?;
+                d.check_tail().map_err(de::Error::custom)?;
+                Ok(DistSpec(d))
             }
         }
         d.deserialize_any(V)
@@ -417,7 +421,15 @@ impl DistFields {
                 Dist::normal(self.need("normal", "mean")?, self.need("normal", "stddev")?)
             }
             "lognormal" => {
-                if self.keys.iter().any(|k| k == "mu" || k == "sigma") {
+                let natural = self.keys.iter().find(|k| *k == "mu" || *k == "sigma");
+                let by_percentile = self.keys.iter().find(|k| *k == "median" || *k == "p99");
+                if let (Some(a), Some(b)) = (natural, by_percentile) {
+                    return Err(format!(
+                        "a lognormal distribution takes either `median` and `p99` or `mu` and \
+                         `sigma`, not both (found `{a}` and `{b}`)"
+                    ));
+                }
+                if natural.is_some() {
                     self.only("lognormal", &["mu", "sigma"])?;
                     Dist::lognormal(
                         self.need("lognormal", "mu")?,

@@ -16,6 +16,7 @@ mod laws;
 mod micro;
 mod replications;
 mod replications_report;
+mod robust;
 mod serverless;
 mod sweep;
 mod theory;

@@ -137,7 +137,15 @@ impl Trace {
             self.rows += 1;
             let rel = row.time - self.origin;
             if rel >= start && end.is_none_or(|e| rel < e) {
-                self.requests += row.count;
+                self.requests = self.requests.checked_add(row.count).ok_or_else(|| {
+                    TraceError::at(
+                        row.line,
+                        format!(
+                            "the request counts up to this row add up to more than {} (a u64)",
+                            u64::MAX
+                        ),
+                    )
+                })?;
                 if row.count > 0 || rate {
                     first_in_window.get_or_insert(rel);
                     last_in_window = Some(rel);
