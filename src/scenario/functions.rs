@@ -77,10 +77,19 @@ pub(super) fn count(
         Some(x) if *x.get_ref() >= min && *x.get_ref() <= u32::MAX as i64 => {
             Ok(*x.get_ref() as u32)
         }
-        Some(x) => Err(ctx.at(
+        Some(x) if *x.get_ref() < min => Err(ctx.at(
             Some(x.span()),
             key,
             format!("expected a whole number >= {min}, found {}", x.get_ref()),
+        )),
+        Some(x) => Err(ctx.at(
+            Some(x.span()),
+            key,
+            format!(
+                "expected a whole number of at most {} (the largest count held), found {}",
+                u32::MAX,
+                x.get_ref()
+            ),
         )),
     }
 }

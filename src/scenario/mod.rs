@@ -12,6 +12,7 @@ pub mod catalog;
 mod demand;
 mod describe;
 mod error;
+mod estimate;
 mod fleet;
 mod functions;
 mod keys;
@@ -26,6 +27,7 @@ pub use autoscaled::{AutoscaledSpec, ScalingSpec};
 pub use calls::CallTree;
 pub use demand::Demand;
 pub use error::ScenarioError;
+pub use estimate::Estimate;
 pub use fleet::{FleetSpec, Sizing, size_fleet};
 pub use functions::{FunctionSpec, IdleSelection, ServerlessSpec};
 pub use microservices::{MicroservicesSpec, ServiceFleet};
@@ -249,6 +251,14 @@ fn run_times(
         Some(w) => w.get_ref().0,
         None => default_window(duration),
     };
+    crate::limits::pieces(
+        "window",
+        window,
+        duration,
+        "time-series rows",
+        crate::limits::MAX_WINDOWS,
+    )
+    .map_err(|m| ctx.at(raw.window.as_ref().map(|w| w.span()), "window", m))?;
     Ok((duration, warmup, window))
 }
 

@@ -152,3 +152,164 @@ fn a_function_given_twice_in_a_2019_trace_names_both_rows() {
         );
     }
 }
+
+/// `scalesim check` of `files` (name, text) written in a temporary
+/// folder, the first being the scenario: exit code, stdout and stderr.
+fn check_files(files: &[(&str, &str)], cmd: &[&str]) -> (i32, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let mut args = cmd.to_vec();
+    args.push(files[0].0);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_scalesim"))
+        .args(&args)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(!dir.path().join("output").exists());
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+const FLEET: &str = "[[architectures]]\nname = \"f\"\nkind = \"fleet\"\nservers = 4\n\
+                     instance = \"m5.large\"\n";
+
+/// Values that used to abort on allocation or hang `check` itself: each
+/// is refused by `check` and `run` alike, naming its key, the limit and
+/// the smallest value that fits.
+#[test]
+fn windows_sojourns_and_laps_too_short_for_the_run_are_refused() {
+    let base = format!("{}{FLEET}", header("1h"));
+    assert_bad_input(
+        &base,
+        &[
+            (
+                "rps = 5.0\n",
+                "rps = 5.0\nnoise = 0.2\nnoise_window = \"1ns\"\n",
+                "line 7, key `demand.noise_window`: `noise_window = \"1ns\"` over 1h makes 3.6e12 \
+                 noise windows; the limit is 10 million; use a noise_window of at least 360us",
+            ),
+            (
+                "duration = \"1h\"\n",
+                "duration = \"1h\"\nwindow = \"1ns\"\n",
+                "line 3, key `window`: `window = \"1ns\"` over 1h makes 3.6e12 time-series rows; \
+                 the limit is 1 million; use a window of at least 3.6ms",
+            ),
+            (
+                "shape = \"constant\"\nrps = 5.0\n",
+                "shape = \"bursty\"\nstates = [{ rps = 1, mean_sojourn = \"1ns\" }, \
+                 { rps = 9, mean_sojourn = \"1ns\" }]\n",
+                "line 5, key `demand.states`: mean sojourns averaging 1ns over 1h make about \
+                 3.6e12 state changes; the limit is 10 million; use mean sojourns averaging at \
+                 least 360us",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn repeated_traces_with_laps_too_short_are_refused() {
+    let trace = |extra: &str| {
+        format!(
+            "name = \"x\"\nduration = \"1h\"\n[demand]\nshape = \"trace\"\nformat = \
+             \"timestamps-csv\"\nfile = \"t.csv\"\nrepeat = true\n{extra}\n[[services]]\n\
+             name = \"api\"\nwork = \"5ms\"\n{FLEET}"
+        )
+    };
+    let want = |lap: &str, laps: &str| {
+        format!(
+            "error: invalid scenario s.toml, line 6, key `demand.file`: trace t.csv: with \
+             `repeat`, laps of {lap} of simulated time over 1h make {laps} rate pieces ({laps} \
+             laps of 1 bucket(s)); the limit is 10 million; a lap must last at least 360us \
+             (replay a longer stretch of the trace, or lower `speedup`)\n"
+        )
+    };
+    // Every timestamp equal: a lap of one nanosecond.
+    let same = trace("");
+    let (code, _, err) = check_files(&[("s.toml", &same), ("t.csv", "t\n5\n5\n5\n")], &["check"]);
+    assert_eq!((code, err), (2, want("1ns", "3.6e12")));
+    // A second-long lap sped up 10^15 times.
+    let fast = trace("speedup = 1e15");
+    let (code, _, err) = check_files(&[("s.toml", &fast), ("t.csv", "t\n0\n1\n")], &["check"]);
+    assert_eq!((code, err), (2, want("1ns", "3.6e12")));
+}
+
+#[test]
+fn fleets_past_a_million_servers_and_initial_past_max_are_refused() {
+    let auto = |keys: &str| {
+        format!(
+            "{}[[architectures]]\nname = \"a\"\nkind = \"autoscaled\"\ninstance = \"m5.large\"\n\
+             {keys}\n",
+            header("1h")
+        )
+    };
+    let base = auto("min = 1\nmax = 10\ninitial = 2");
+    assert_bad_input(
+        &base,
+        &[
+            (
+                "max = 10",
+                "max = 2000000000",
+                "line 14, key `architectures[0].max`: expected at most 1000000 servers, found \
+                 2000000000",
+            ),
+            (
+                "initial = 2",
+                "initial = 11",
+                "line 15, key `architectures[0].initial`: expected initial <= max, found \
+                 initial = 11, max = 10",
+            ),
+            (
+                "max = 10",
+                "max = 5000000000",
+                "line 14, key `architectures[0].max`: expected a whole number of at most \
+                 4294967295 (the largest count held), found 5000000000",
+            ),
+        ],
+    );
+    let sized = format!(
+        "{}[[architectures]]\nname = \"f\"\nkind = \"fleet\"\ninstance = \"m5.large\"\n\
+         servers = {{ size_for = \"peak\", utilization = 0.6 }}\n",
+        header("1h")
+    );
+    assert_bad_input(
+        &sized,
+        &[(
+            "utilization = 0.6",
+            "utilization = 1e-9",
+            "line 13, key `architectures[0].servers`: sizing for 5.0000 rps at utilization \
+             0.000000001 gives 1.2e7 servers, past the limit of 1 million; the load keeps \
+             0.013 servers busy, so use a utilization of at least 1.250e-8",
+        )],
+    );
+}
+
+/// `rps = 1e12` is a valid rate but 3.6e15 requests an hour: `check`
+/// prints the estimate, `run` refuses it with exit code 2 and why.
+#[test]
+fn a_run_estimated_past_an_hour_is_refused_unless_forced() {
+    let text = format!("{}{FLEET}", header("1h")).replace("rps = 5.0", "rps = 1e12");
+    let (code, out, err) = check_files(&[("s.toml", &text)], &["check"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert!(
+        out.ends_with(
+            "estimate   ~3.6e15 requests × 1 architecture(s) × 1 replication(s), 100 time-series \
+             rows; estimated run time 23 years on one core\n"
+        ),
+        "{out}"
+    );
+    let (code, out, err) = check_files(&[("s.toml", &text)], &["run", "--quiet"]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(
+        err,
+        "error: s.toml: the run is estimated at 23 years on one core: ~3.6e15 requests × 1 \
+         architecture(s) × 1 replication(s) × up to 1 invocation(s) each = 3.6e15 simulated \
+         invocations, at about 5 million a second; the limit is 1 h. Lower the demand \
+         (`demand.rps`, `demand.scale`, `speedup`), `duration` or `replications`, or pass \
+         --force to run anyway\n"
+    );
+}

@@ -5,7 +5,7 @@
 use super::csv_file::{CsvFile, FirstRows};
 use super::functions::{peak_rps, select, short_names};
 use super::options::{AzureError, AzureFunction, AzureOptions, Summary};
-use crate::demand::buckets::rate_of_counts;
+use crate::demand::buckets::{check_laps, rate_of_counts};
 use crate::dist::Dist;
 use crate::time::{NANOS_PER_SEC, SimTime};
 use std::collections::HashMap;
@@ -58,7 +58,16 @@ pub(super) fn load(options: &AzureOptions) -> Result<(Summary, Vec<Vec<u32>>), A
     let width = minute_width(options.speedup);
     // Minute i of lap `lap` in simulated time: laps follow each other
     // without a gap, every minute whole.
-    let minute_edge = |lap: u64, i: usize| SimTime((lap * minutes as u64 + i as u64) * width);
+    let minute_edge =
+        |lap: u64, i: usize| SimTime((lap * minutes as u64 + i as u64).saturating_mul(width));
+    check_laps(minutes, options.repeat, options.horizon, minute_edge).map_err(|message| {
+        AzureError {
+            key: "repeat",
+            path: options.invocations.clone(),
+            line: None,
+            message,
+        }
+    })?;
     if minutes < all_minutes {
         for r in &mut rows {
             r.counts = r.counts[first..end].to_vec();

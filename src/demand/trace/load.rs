@@ -4,7 +4,7 @@
 use super::options::{TraceError, TraceFormat, TraceOptions};
 use super::rows::{Row, Rows, open_csv};
 use crate::demand::RateProfile;
-use crate::demand::buckets::rate_of_counts;
+use crate::demand::buckets::{check_laps, rate_of_counts};
 use crate::demand::timestamp::parse_timestamp;
 use crate::demand::trace_file::sped_up;
 use crate::time::{NANOS_PER_SEC, SimTime};
@@ -245,6 +245,8 @@ impl Trace {
             }
         }
         let repeat = self.options.repeat;
+        let edge = |lap, i: usize| self.sim_time(0, lap) + SimTime((i as i128 * bin) as u64);
+        check_laps(counts.len(), repeat, horizon, edge).map_err(TraceError::file)?;
         Ok(rate_of_counts(&counts, repeat, horizon, |lap, i| {
             self.sim_time(0, lap) + SimTime((i as i128 * bin) as u64)
         }))

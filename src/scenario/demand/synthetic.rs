@@ -210,6 +210,30 @@ fn bursty(
             format!("expected at least 2 states, found {}", list.len()),
         ));
     }
+    // The process visits its states equally often in the long run, so it
+    // changes state about once per mean of their mean sojourns.
+    let mean_stay = list
+        .iter()
+        .map(|s| s.mean_sojourn.as_secs_f64())
+        .sum::<f64>()
+        / list.len() as f64;
+    let changes = dc.duration.as_secs_f64() / mean_stay;
+    let limit = crate::limits::MAX_PROFILE_PIECES as f64;
+    if changes > limit {
+        return Err(ctx.at(
+            Some(states.span()),
+            "demand.states",
+            format!(
+                "mean sojourns averaging {} over {} make about {} state changes; the limit is {}; \
+                 use mean sojourns averaging at least {}",
+                SimTime::from_secs_f64(mean_stay),
+                dc.duration,
+                crate::limits::count(changes),
+                crate::limits::count(limit),
+                SimTime::from_secs_f64(dc.duration.as_secs_f64() / limit)
+            ),
+        ));
+    }
     // Drawn now, from the scenario's seed, so that every architecture
     // faces the same bursts.
     let mut r = rng::stream(dc.seed, 0, rng::purpose::DEMAND_BURSTS);
