@@ -17,6 +17,10 @@ pub const MAX_PROFILE_PIECES: u64 = 10_000_000;
 pub const MAX_WINDOWS: u64 = 1_000_000;
 /// Servers of one fleet, counted, sized or as an autoscaled `max`.
 pub const MAX_SERVERS: u64 = 1_000_000;
+/// The price of one server an hour, in USD: a thousand times the dearest
+/// cloud instance (about $400/h for 24 TB of memory), far enough from
+/// f64's range that no cost overflows (see `results::finite`).
+pub const MAX_PRICE_PER_HOUR: f64 = 1e6;
 /// The estimated run time `run` accepts without `--force`, in seconds.
 pub const MAX_RUN_SECONDS: f64 = 3_600.0;
 /// Simulated requests (works) per second of one core assumed by the

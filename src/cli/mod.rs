@@ -215,8 +215,10 @@ fn demand(file: &std::path::Path, seed: Option<u64>) -> ExitCode {
     let mut text = String::new();
     let _ = writeln!(
         text,
-        "demand     {} ({:?} arrivals, seed {})",
-        s.demand.description, s.demand.arrivals, s.seed
+        "demand     {} ({} arrivals, seed {})",
+        s.demand.description,
+        crate::scenario::spelled(s.demand.arrivals),
+        s.seed
     );
     let _ = writeln!(text, "requests   {} in {}", r.requests, s.duration);
     let _ = writeln!(

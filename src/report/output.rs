@@ -269,6 +269,12 @@ pub fn timeseries_csv(run: &RunSummary) -> Result<Vec<u8>> {
 
 /// Every output file of a run.
 pub fn outputs(run: &RunSummary) -> Result<OutputSet> {
+    if let Some(path) = crate::results::finite::first_non_finite(run) {
+        anyhow::bail!(
+            "internal error: `{path}` of the summary is not a finite number; no output was \
+             written (please report the scenario)"
+        );
+    }
     let mut set = OutputSet::default();
     set.add("summary.json", summary_json(run));
     set.add("summary.csv", summary_csv(run)?);

@@ -257,9 +257,21 @@ fn scheduled_minimums(
                 format!("a scheduled minimum of {m} exceeds max = {max}"),
             ));
         }
+        if let Some(&(prev, _)) = scheduled.last()
+            && at <= prev
+        {
+            return Err(ctx.at(
+                Some(s.at.span()),
+                &format!("{key}.scheduled[{i}].at"),
+                format!(
+                    "scheduled minimums must be in increasing time of day: \"{}\" follows \"{}\"",
+                    s.at.get_ref(),
+                    SimTime(prev.as_nanos())
+                ),
+            ));
+        }
         scheduled.push((at, m));
     }
-    scheduled.sort_by_key(|&(t, _)| t);
     Ok(scheduled)
 }
 

@@ -402,6 +402,18 @@ fn function_capacity(
             0,
         )?),
     };
+    if let (Some(r), Some(raw)) = (f.reserved_concurrency, &o.reserved_concurrency)
+        && r > concurrency_limit
+    {
+        return Err(ctx.at(
+            Some(raw.span()),
+            &format!("{over_key}.reserved_concurrency"),
+            format!(
+                "reserved_concurrency = {r} exceeds the account's concurrency limit of \
+                 {concurrency_limit} (`concurrency_limit`)"
+            ),
+        ));
+    }
     let cap = f.reserved_concurrency.unwrap_or(concurrency_limit);
     if f.provisioned > cap {
         return Err(ctx.at(

@@ -11,6 +11,7 @@ pub mod calls;
 pub mod catalog;
 mod demand;
 mod describe;
+pub use describe::spelled;
 mod error;
 mod estimate;
 mod fleet;

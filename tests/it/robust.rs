@@ -313,3 +313,108 @@ fn a_run_estimated_past_an_hour_is_refused_unless_forced() {
          --force to run anyway\n"
     );
 }
+
+/// Values the README's rules forbid, or that made nonsense, each refused
+/// at its key: a price that overflowed every cost to NaN, steps that were
+/// silently sorted and padded, scheduled minimums out of order, reserved
+/// concurrency above the account's limit.
+#[test]
+fn rules_the_readme_states_are_enforced() {
+    let fleet = format!(
+        "{}[[architectures]]\nname = \"f\"\nkind = \"fleet\"\nservers = 2\n\
+         instance = {{ vcpus = 1, memory = \"1GB\", price_per_hour = 0.1 }}\n",
+        header("1h")
+    );
+    assert_bad_input(
+        &fleet,
+        &[
+            (
+                "price_per_hour = 0.1",
+                "price_per_hour = 1e308",
+                "line 13, key `architectures[0].instance`: expected price_per_hour between 0 and \
+                 1000000 (USD), found 1e308",
+            ),
+            (
+                "shape = \"constant\"\nrps = 5.0\n",
+                "shape = \"steps\"\nsteps = [{ at = \"1m\", rps = 5 }, { at = \"2m\", rps = 1 }]\n",
+                "line 5, key `demand.steps[0].at`: the first step must be at \"0s\", found \"1m\"",
+            ),
+            (
+                "shape = \"constant\"\nrps = 5.0\n",
+                "shape = \"steps\"\nsteps = [{ at = \"0s\", rps = 5 }, { at = \"2m\", rps = 1 }, \
+                 { at = \"1m\", rps = 3 }]\n",
+                "line 5, key `demand.steps[2].at`: steps must be in strictly increasing time: \
+                 \"1m\" follows \"2m\"",
+            ),
+        ],
+    );
+    let auto = format!(
+        "{}[[architectures]]\nname = \"a\"\nkind = \"autoscaled\"\ninstance = \"m5.large\"\n\
+         max = 10\nscheduled = [{{ at = \"08:00\", min = 4 }}, {{ at = \"20:00\", min = 2 }}]\n",
+        header("1h")
+    );
+    assert_bad_input(
+        &auto,
+        &[(
+            "\"20:00\"",
+            "\"07:00\"",
+            "line 14, key `architectures[0].scheduled[1].at`: scheduled minimums must be in \
+             increasing time of day: \"07:00\" follows \"8h\"",
+        )],
+    );
+    let lambda = format!(
+        "{}[[architectures]]\nname = \"l\"\nkind = \"serverless\"\nconcurrency_limit = 100\n\
+         [architectures.functions.api]\nreserved_concurrency = 50\n",
+        header("1h")
+    );
+    assert_bad_input(
+        &lambda,
+        &[(
+            "reserved_concurrency = 50",
+            "reserved_concurrency = 500",
+            "line 14, key `architectures[0].functions.api.reserved_concurrency`: \
+             reserved_concurrency = 500 exceeds the account's concurrency limit of 100 \
+             (`concurrency_limit`)",
+        )],
+    );
+}
+
+/// No bundled scenario's summary holds a NaN or an infinity (`run`
+/// refuses to write one that does, as an internal error).
+#[test]
+fn no_bundled_scenario_has_a_non_finite_result() {
+    for b in crate::common::bundled_runs() {
+        assert_eq!(
+            scalesim::results::finite::first_non_finite(&b.run),
+            None,
+            "{}",
+            b.name
+        );
+    }
+}
+
+/// `check` prints enumerated values as the file spells them, not as Rust
+/// names them.
+#[test]
+fn check_prints_names_as_the_scenario_spells_them() {
+    let (code, out, _) = check_files(
+        &[(
+            "s.toml",
+            &std::fs::read_to_string("scenarios/flash-crowd.toml").unwrap(),
+        )],
+        &["check"],
+    );
+    assert_eq!(code, 0);
+    for spelled in [
+        "poisson arrivals",
+        "cpu target 0.6",
+        "gateway http",
+        "x86_64",
+        "mru idle",
+    ] {
+        assert!(out.contains(spelled), "{spelled}: {out}");
+    }
+    for debug in ["Poisson", "Cpu", "Http", "X86_64", "Mru"] {
+        assert!(!out.contains(debug), "{debug}: {out}");
+    }
+}

@@ -49,19 +49,27 @@ fn steps(
             "shape = \"steps\" needs `steps = [{ at = \"0s\", rps = 50 }, …]`",
         )
     })?;
-    let mut segments = Vec::new();
+    let mut segments: Vec<Segment> = Vec::new();
     for (i, s) in steps.get_ref().iter().enumerate() {
         let r = rate(&s.rps, &format!("demand.steps[{i}].rps"), ctx, true)?;
+        // The README's rules, enforced rather than repaired: a file whose
+        // steps are out of order or start late says something other than
+        // what a sorted, padded profile would simulate.
+        let problem = match segments.last() {
+            None if s.at.0 != SimTime::ZERO => Some(format!(
+                "the first step must be at \"0s\", found \"{}\"",
+                s.at.0
+            )),
+            Some(prev) if s.at.0 <= prev.start => Some(format!(
+                "steps must be in strictly increasing time: \"{}\" follows \"{}\"",
+                s.at.0, prev.start
+            )),
+            _ => None,
+        };
+        if let Some(m) = problem {
+            return Err(ctx.at(Some(steps.span()), &format!("demand.steps[{i}].at"), m));
+        }
         segments.push(Segment::flat(s.at.0, r));
-    }
-    let mut starts: Vec<SimTime> = segments.iter().map(|s| s.start).collect();
-    starts.sort();
-    if starts.windows(2).any(|w| w[0] == w[1]) {
-        return Err(ctx.at(
-            Some(steps.span()),
-            "demand.steps",
-            "two steps start at the same time",
-        ));
     }
     if segments.iter().all(|s| s.rate == 0.0) {
         return Err(ctx.at(
