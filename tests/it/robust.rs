@@ -418,3 +418,81 @@ fn check_prints_names_as_the_scenario_spells_them() {
         assert!(!out.contains(debug), "{debug}: {out}");
     }
 }
+
+/// Every file of `dir` with its bytes, sorted by name.
+fn contents(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Ctrl-C at several points of a run that replaces an earlier one: the
+/// folder then holds the old set or the new one, whole, and nothing else
+/// is left beside it.
+#[test]
+fn an_interrupted_run_leaves_the_old_set_or_the_new_one_never_a_mix() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("{}{FLEET}", header("6h"))
+        .replace("rps = 5.0", "rps = 300.0")
+        .replace(
+            "duration = \"6h\"\n",
+            "duration = \"6h\"\nwindow = \"1s\"\n",
+        );
+    std::fs::write(dir.path().join("s.toml"), text).unwrap();
+    let run = |seed: &str, out: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_scalesim"))
+            .args([
+                "run", "s.toml", "--quiet", "--charts", "none", "--seed", seed, "--out", out,
+            ])
+            .current_dir(dir.path())
+            .spawn()
+            .unwrap()
+    };
+    assert!(run("1", "old").wait().unwrap().success());
+    assert!(run("2", "new").wait().unwrap().success());
+    let old = contents(&dir.path().join("old"));
+    let new = contents(&dir.path().join("new"));
+    assert_ne!(old, new);
+    let mut outcomes = (0, 0);
+    for delay_ms in [0, 100, 250, 400, 600, 900, 1300] {
+        let _ = std::fs::remove_dir_all(dir.path().join("out"));
+        assert!(run("1", "out").wait().unwrap().success());
+        let mut child = run("2", "out");
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        let status = child.wait().unwrap();
+        let now = contents(&dir.path().join("out"));
+        if now == old {
+            outcomes.0 += 1;
+        } else {
+            assert!(now == new, "a mix after {delay_ms} ms ({status:?})");
+            outcomes.1 += 1;
+        }
+        let mut beside: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        beside.sort();
+        assert_eq!(
+            beside,
+            ["new", "old", "out", "s.toml"],
+            "after {delay_ms} ms"
+        );
+    }
+    assert!(
+        outcomes.0 > 0,
+        "no interrupt landed before publishing: {outcomes:?}"
+    );
+}
