@@ -10,6 +10,7 @@ mod common;
 mod contracts;
 mod demand;
 mod determinism;
+mod fuzz;
 mod golden;
 mod json_schema;
 mod laws;
