@@ -102,3 +102,44 @@ fn the_corpus_loads_unmutated() {
         scalesim::scenario::parse(text, Path::new("scenarios/x.toml")).unwrap();
     }
 }
+
+/// Lines a trace reader may meet: timestamps as seconds or dates (some
+/// impossible), counts from zero to past u64, junk and empty fields.
+fn trace_line() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (0u64..100_000, 0u64..1_000).prop_map(|(t, c)| format!("{t},{c}")),
+        Just("0,18446744073709551615".to_string()),
+        Just("1995-02-30T00:00:00Z,3".to_string()),
+        Just("1995-07-01T00:00+aé:b,1".to_string()),
+        Just("5,5".to_string()),
+        Just(",".to_string()),
+        Just("x,y".to_string()),
+        (0u64..100).prop_map(|t| format!("{t}")),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+    /// Both CSV trace formats, with and without `repeat` and `speedup`,
+    /// over generated files: a scenario or an error, never a panic.
+    #[test]
+    fn generated_trace_files_load_or_fail_cleanly(
+        lines in prop::collection::vec(trace_line(), 0..12),
+        rate in any::<bool>(),
+        repeat in any::<bool>(),
+        speedup in prop_oneof![Just(1.0), Just(60.0), Just(1e15)],
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("t.csv"), lines.join("\n")).unwrap();
+        let format = if rate { "rate-csv" } else { "timestamps-csv" };
+        let text = format!(
+            "name = \"t\"\nduration = \"1h\"\n[demand]\nshape = \"trace\"\nformat = \"{format}\"\n\
+             file = \"t.csv\"\nrepeat = {repeat}\nspeedup = {speedup:?}\n[[services]]\n\
+             name = \"api\"\nwork = \"5ms\"\n[[architectures]]\nname = \"f\"\nkind = \"fleet\"\n\
+             servers = 2\ninstance = \"m5.large\"\n"
+        );
+        if let Ok(s) = scalesim::scenario::parse(&text, &dir.path().join("s.toml")) {
+            prop_assert!(s.estimate(1).wall_seconds >= 0.0);
+        }
+    }
+}
