@@ -1,5 +1,13 @@
 //! Probability distributions of durations (work sizes, cold starts, boot
 //! times), resolved from scenario files and sampled into integer nanoseconds.
+//!
+//! # The bound on sampled durations
+//! A scenario's distribution must have its 99.99th percentile at or below
+//! [`MAX_SAMPLE`] (365 days), checked when the scenario is loaded
+//! ([`Dist::check_tail`]), and every draw is cut to `MAX_SAMPLE`. A request
+//! whose work is longer than any run is never going to complete; the cut
+//! touches at most one draw in ten thousand and keeps a sum of draws (a
+//! synchronous call chain) far from the 584 years a `SimTime` holds.
 
 use crate::time::SimTime;
 use rand::Rng;
@@ -9,6 +17,12 @@ use statrs::distribution::{Continuous, ContinuousCDF, Normal as StdNormal};
 /// z such that P(Z ≤ z) = 0.99 for a standard normal, used to turn a
 /// (median, p99) pair into a lognormal sigma.
 const Z_99: f64 = 2.326_347_874_040_841;
+
+/// The longest duration a draw can produce; see the module doc.
+pub const MAX_SAMPLE: SimTime = SimTime::from_secs(365 * 86_400);
+
+/// z such that P(Z ≤ z) = 0.9999 for a standard normal.
+const Z_9999: f64 = 3.719_016_485_455_68;
 
 /// A distribution of non-negative durations. Parameters are in seconds.
 #[derive(Clone, Debug)]
@@ -170,7 +184,39 @@ impl Dist {
             Dist::Gamma { sampler, .. } => sampler.sample(rng),
             Dist::Empirical { points } => interpolate(points, rng.random::<f64>()),
         };
-        SimTime::from_secs_f64(secs)
+        SimTime::from_secs_f64(secs).min(MAX_SAMPLE)
+    }
+
+    /// The 99.99th percentile, in seconds (an upper bound for the normal
+    /// truncated at zero, whose redraws only move mass upwards slightly).
+    pub fn p9999(&self) -> f64 {
+        match self {
+            Dist::Constant(t) => t.as_secs_f64(),
+            Dist::Exponential { mean, .. } => mean * 1e4_f64.ln(),
+            Dist::Uniform { max, .. } => *max,
+            Dist::Normal { mean, stddev, .. } => mean + Z_9999 * stddev,
+            Dist::LogNormal { mu, sigma, .. } => (mu + Z_9999 * sigma).exp(),
+            Dist::Gamma { mean, cv, .. } => {
+                let shape = 1.0 / (cv * cv);
+                statrs::distribution::Gamma::new(shape, shape / mean)
+                    .map_or(f64::INFINITY, |g| g.inverse_cdf(0.9999))
+            }
+            Dist::Empirical { points } => interpolate(points, 0.9999),
+        }
+    }
+
+    /// Refuses a distribution whose tail reaches past [`MAX_SAMPLE`].
+    pub fn check_tail(&self) -> Result<(), String> {
+        let p = self.p9999();
+        if p.is_nan() || p > MAX_SAMPLE.as_secs_f64() {
+            return Err(format!(
+                "{} has a 99.99th percentile of {}, past the limit of {MAX_SAMPLE} on a \
+                 sampled duration; a request that long never completes within a run",
+                self.describe(),
+                describe_secs(p)
+            ));
+        }
+        Ok(())
     }
 
     /// The exact mean, in seconds.
@@ -215,6 +261,20 @@ impl Dist {
                 s(interpolate(points, 0.5))
             ),
         }
+    }
+}
+
+/// A duration in seconds for a message, in years past a year (where
+/// `SimTime` would saturate).
+fn describe_secs(secs: f64) -> String {
+    const YEAR: f64 = 365.0 * 86_400.0;
+    let years = secs / YEAR;
+    if years >= 1e4 {
+        format!("{years:.1e} years")
+    } else if years >= 1.0 {
+        format!("{years:.1} years")
+    } else {
+        SimTime::from_secs_f64(secs).to_string()
     }
 }
 
@@ -300,6 +360,35 @@ mod tests {
         assert_eq!(interpolate(&points, 0.25), 0.5);
         assert_eq!(interpolate(&points, 0.75), 2.0);
         assert_eq!(interpolate(&points, 1.0), 3.0);
+    }
+
+    #[test]
+    fn tails_past_a_year_are_refused_and_draws_are_cut() {
+        let wild = Dist::lognormal_from_median_p99(0.1, 86_400.0).unwrap();
+        let e = wild.check_tail().unwrap_err();
+        assert!(
+            e.contains("99.99th percentile of") && e.contains("365d"),
+            "{e}"
+        );
+        let mut r = rng::stream(3, 0, "test");
+        assert!((0..100_000).all(|_| wild.sample(&mut r) <= MAX_SAMPLE));
+        for ok in [
+            Dist::lognormal_from_median_p99(0.25, 1.2).unwrap(),
+            Dist::gamma(0.1, 2.0).unwrap(),
+            Dist::exponential(1.0).unwrap(),
+        ] {
+            ok.check_tail().unwrap();
+        }
+        // Gamma's tail from its quantile function: mean 1 s, cv 1 is the
+        // exponential, whose p99.99 is ln(10^4) s.
+        let g = Dist::gamma(1.0, 1.0).unwrap().p9999();
+        assert!((g - 1e4_f64.ln()).abs() < 1e-6, "{g}");
+        assert!(
+            Dist::gamma(86_400.0 * 300.0, 1.0)
+                .unwrap()
+                .check_tail()
+                .is_err()
+        );
     }
 
     #[test]

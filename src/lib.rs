@@ -59,6 +59,7 @@ pub mod cli;
 pub mod demand;
 pub mod dist;
 pub mod engine;
+pub mod limits;
 pub mod plan;
 pub mod report;
 pub mod results;

@@ -5,6 +5,12 @@
 //! rounding: two events scheduled for the same instant compare equal, and the
 //! engine breaks the tie by insertion order. A `u64` of nanoseconds covers
 //! about 584 years of simulated time.
+//!
+//! Adding two times saturates at [`SimTime::MAX`] instead of wrapping: a
+//! sum of sampled works that would pass 584 years (a pathological
+//! distribution, a long synchronous chain) becomes "never, within the run"
+//! rather than an instant in the past. The engine never handles an event
+//! at `SimTime::MAX`, because every run ends before it.
 
 use std::fmt;
 use std::ops::{Add, AddAssign, Sub};
@@ -59,16 +65,20 @@ impl SimTime {
     }
 }
 
+/// Saturating: see the module doc.
 impl Add for SimTime {
     type Output = SimTime;
+    #[inline]
     fn add(self, rhs: SimTime) -> SimTime {
-        SimTime(self.0 + rhs.0)
+        SimTime(self.0.saturating_add(rhs.0))
     }
 }
 
+/// Saturating, like `+`.
 impl AddAssign for SimTime {
+    #[inline]
     fn add_assign(&mut self, rhs: SimTime) {
-        self.0 += rhs.0;
+        self.0 = self.0.saturating_add(rhs.0);
     }
 }
 
@@ -204,6 +214,16 @@ mod tests {
         assert_eq!(SimTime::from_secs(7200).to_string(), "2h");
         assert_eq!(SimTime::from_millis(50).to_string(), "50ms");
         assert_eq!(SimTime::ZERO.to_string(), "0s");
+    }
+
+    #[test]
+    fn sums_saturate_instead_of_wrapping() {
+        let near_end = SimTime(u64::MAX - 5);
+        assert_eq!(near_end + SimTime(10), SimTime::MAX);
+        let mut t = SimTime::from_secs(1);
+        t += SimTime::MAX;
+        assert_eq!(t, SimTime::MAX);
+        assert_eq!(SimTime(2) + SimTime(3), SimTime(5));
     }
 
     #[test]

@@ -97,7 +97,7 @@ pub fn run_with(
             .map(|(reps, hist)| summarise(reps, hist.into_inner().expect("no run panics")))
             .collect()
     };
-    RunSummary {
+    let summary = RunSummary {
         scenario: scenario.name.clone(),
         description: scenario.description.clone(),
         seed: scenario.seed,
@@ -107,7 +107,13 @@ pub fn run_with(
         replications: n,
         architectures,
         comparisons: Vec::new(),
-    }
+    };
+    debug_assert_eq!(
+        crate::results::finite::first_non_finite(&summary),
+        None,
+        "a non-finite result"
+    );
+    summary
 }
 
 /// One architecture over its replications: every number the mean, its

@@ -55,6 +55,10 @@ pub enum Command {
         #[arg(long, short, value_name = "N", allow_negative_numbers = true,
               value_parser = clap::value_parser!(u16).range(1..))]
         jobs: Option<u16>,
+        /// Run even when the estimate (see `check`) is past the limit of
+        /// an hour of run time.
+        #[arg(long)]
+        force: bool,
     },
     /// Validate a scenario and print it resolved (fleet sizes, units)
     /// without running it.
@@ -174,6 +178,7 @@ pub fn main() -> ExitCode {
             charts,
             replications,
             jobs,
+            force,
         } => run(
             &file,
             out,
@@ -182,6 +187,7 @@ pub fn main() -> ExitCode {
             charts,
             replications,
             jobs.map(usize::from),
+            force,
         ),
         Command::Check { file } => check(&file),
         Command::Plan {
@@ -233,19 +239,7 @@ fn check(file: &std::path::Path) -> ExitCode {
     match load(file, None) {
         Ok(s) => {
             let mut text = s.describe();
-            // Only with replications, so that `check` of a scenario without
-            // them prints exactly what it always did.
-            let n = s.replications;
-            if n > 1 {
-                let requests = s.demand.profile.cumulative(s.duration);
-                let archs = s.architectures.len();
-                let _ = writeln!(
-                    text,
-                    "work       ~{requests:.0} requests × {archs} architectures × {n} replications \
-                     = {:.0} simulated requests",
-                    requests * archs as f64 * f64::from(n)
-                );
-            }
+            text += &s.estimate(s.replications).describe();
             if !s.sweep.is_empty() {
                 match sweep_line(file, &s) {
                     Ok(line) => text.push_str(&line),
@@ -292,8 +286,10 @@ fn demand(file: &std::path::Path, seed: Option<u64>) -> ExitCode {
     let mut text = String::new();
     let _ = writeln!(
         text,
-        "demand     {} ({:?} arrivals, seed {})",
-        s.demand.description, s.demand.arrivals, s.seed
+        "demand     {} ({} arrivals, seed {})",
+        s.demand.description,
+        crate::scenario::spelled(s.demand.arrivals),
+        s.seed
     );
     let _ = writeln!(text, "requests   {} in {}", r.requests, s.duration);
     let _ = writeln!(
@@ -326,6 +322,8 @@ fn demand(file: &std::path::Path, seed: Option<u64>) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+// The command's flags, one by one, as clap hands them over.
+#[allow(clippy::too_many_arguments)]
 fn run(
     file: &std::path::Path,
     out: Option<PathBuf>,
@@ -334,6 +332,7 @@ fn run(
     charts: ChartFormats,
     replications: Option<u32>,
     jobs: Option<usize>,
+    force: bool,
 ) -> ExitCode {
     // The seed is applied before validation: bursty demand and noise are
     // drawn when the scenario is resolved.
@@ -341,6 +340,19 @@ fn run(
         Ok(s) => s,
         Err(code) => return code,
     };
+    let options = architectures::RunOptions {
+        replications: replications.unwrap_or(scenario.replications),
+        jobs,
+    };
+    if let Some(why) = scenario.estimate(options.replications).refusal() {
+        if !force {
+            eprintln!("error: {}: {why}", file.display());
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+        if !quiet {
+            eprintln!("scalesim: --force: {why}");
+        }
+    }
     let out = out.unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
     if !quiet {
         eprintln!(
@@ -354,10 +366,6 @@ fn run(
             eprintln!("  {line}");
         }
     }
-    let options = architectures::RunOptions {
-        replications: replications.unwrap_or(scenario.replications),
-        jobs,
-    };
     if !quiet && options.replications > 1 {
         eprintln!(
             "  {} replications (independent seeds), 95% intervals by Student's t",

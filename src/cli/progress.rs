@@ -138,7 +138,8 @@ impl Interrupt {
         });
         if let Err(e) = installed {
             // Without the handler Ctrl-C still stops the run, by the
-            // default action, and publishing is still atomic per file.
+            // default action, and publishing is still atomic as a set
+            // (a kill leaves at most the staging folder beside it).
             eprintln!("warning: cannot handle Ctrl-C: {e}");
         }
         Interrupt { phase }

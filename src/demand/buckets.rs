@@ -53,6 +53,40 @@ pub(crate) fn rate_of_counts(
     RateProfile::steps(segments)
 }
 
+/// Refuses a `repeat` whose laps are so short that the profile of
+/// [`rate_of_counts`] would pass [`crate::limits::MAX_PROFILE_PIECES`]
+/// (`edge` as there, `per_lap` buckets a lap). A lap of one nanosecond
+/// comes from a trace whose timestamps are all equal, or from a large
+/// `speedup`.
+pub(crate) fn check_laps(
+    per_lap: usize,
+    repeat: bool,
+    horizon: SimTime,
+    edge: impl Fn(u64, usize) -> SimTime,
+) -> Result<(), String> {
+    if !repeat {
+        return Ok(());
+    }
+    let lap = edge(1, 0).saturating_sub(edge(0, 0)).max(SimTime(1));
+    let laps = horizon.as_nanos().div_ceil(lap.as_nanos()).max(1);
+    let pieces = laps as f64 * per_lap.max(1) as f64;
+    let limit = crate::limits::MAX_PROFILE_PIECES as f64;
+    if pieces <= limit {
+        return Ok(());
+    }
+    let shortest = horizon.as_secs_f64() * per_lap.max(1) as f64 / limit;
+    Err(format!(
+        "with `repeat`, laps of {lap} of simulated time over {horizon} make {} rate pieces \
+         ({} laps of {} bucket(s)); the limit is {}; a lap must last at least {} (replay a longer \
+         stretch of the trace, or lower `speedup`)",
+        crate::limits::count(pieces),
+        crate::limits::count(laps as f64),
+        per_lap.max(1),
+        crate::limits::count(limit),
+        SimTime::from_secs_f64(shortest)
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

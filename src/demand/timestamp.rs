@@ -44,7 +44,10 @@ fn parse_datetime(s: &str) -> Option<i128> {
         (!t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.parse().ok())?
     };
     let (y, m, d) = (num(&s[0..4])?, num(s.get(5..7)?)?, num(s.get(8..10)?)?);
-    if s.as_bytes().get(7) != Some(&b'-') || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+    if s.as_bytes().get(7) != Some(&b'-')
+        || !(1..=12).contains(&m)
+        || !(1..=days_in(y, m)).contains(&d)
+    {
         return None;
     }
     let mut secs = days_from_civil(y, m, d) * 86_400;
@@ -83,10 +86,22 @@ fn parse_datetime(s: &str) -> Option<i128> {
             if z.len() != 4 {
                 return None;
             }
-            sign * (num(&z[0..2])? * 3600 + num(&z[2..4])? * 60)
+            // `get`: the zone may hold any character, and a slice
+            // inside one would panic.
+            sign * (num(z.get(0..2)?)? * 3600 + num(z.get(2..4)?)? * 60)
         }
     };
     Some((secs - zone) as i128 * NANOS_PER_SEC as i128 + frac)
+}
+
+/// Days in month `m` of year `y`, so that 1995-02-30 is no date.
+fn days_in(y: i64, m: i64) -> i64 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
@@ -103,6 +118,19 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn impossible_dates_and_odd_zones_are_no_timestamps() {
+        assert_eq!(parse_timestamp("1995-02-30T00:00:00Z"), None);
+        assert_eq!(parse_timestamp("1995-04-31"), None);
+        assert_eq!(parse_timestamp("1995-02-29"), None);
+        assert!(parse_timestamp("1996-02-29").is_some());
+        assert!(parse_timestamp("2000-02-29").is_some());
+        assert_eq!(parse_timestamp("1900-02-29"), None);
+        // A zone with a multi-byte character used to be sliced inside it.
+        assert_eq!(parse_timestamp("1995-07-01T00:01+aé:b"), None);
+        assert_eq!(parse_timestamp("1995-07-01T00:01+é:ab"), None);
+    }
+
     use super::*;
 
     #[test]

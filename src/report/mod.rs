@@ -8,6 +8,7 @@ pub mod decision;
 pub mod demand;
 pub mod markdown;
 pub mod output;
+pub mod publish;
 pub mod table;
 
 pub use markdown::{add_outputs, conclusion, render};

@@ -1,61 +1,12 @@
 //! Writing results to disk: `summary.json`, `summary.csv`, `timeseries.csv`.
 //!
-//! Every file is first written in full to a temporary file in the output
-//! folder, and only once all of them are complete are they renamed into
-//! place, so an interrupted or failed run never leaves a half-written file.
+//! They are published as one set with the charts and the report, by
+//! [`OutputSet`] (see `report::publish`).
 
 use crate::results::summary::{ArchitectureResult, RunSummary};
-use anyhow::{Context, Result};
-use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use anyhow::Result;
 
-/// A set of files to be published together.
-#[derive(Default)]
-pub struct OutputSet {
-    files: Vec<(String, Vec<u8>)>,
-}
-
-impl OutputSet {
-    pub fn add(&mut self, name: impl Into<String>, bytes: Vec<u8>) {
-        self.files.push((name.into(), bytes));
-    }
-
-    pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.files.iter().map(|(n, _)| n.as_str())
-    }
-
-    /// Writes every file to a temporary name, then renames them all into
-    /// `dir`. Returns the paths written.
-    pub fn publish(self, dir: &Path) -> Result<Vec<PathBuf>> {
-        fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create the output folder {}", dir.display()))?;
-        let mut staged = Vec::with_capacity(self.files.len());
-        for (name, bytes) in &self.files {
-            let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-            let result = (|| -> std::io::Result<()> {
-                let mut f = fs::File::create(&tmp)?;
-                f.write_all(bytes)?;
-                f.sync_all()
-            })();
-            if let Err(e) = result {
-                let _ = fs::remove_file(&tmp);
-                for (t, _) in &staged {
-                    let _ = fs::remove_file(t);
-                }
-                return Err(e).with_context(|| format!("cannot write {}", tmp.display()));
-            }
-            staged.push((tmp, dir.join(name)));
-        }
-        let mut written = Vec::with_capacity(staged.len());
-        for (tmp, dest) in staged {
-            fs::rename(&tmp, &dest)
-                .with_context(|| format!("cannot move {} into place", dest.display()))?;
-            written.push(dest);
-        }
-        Ok(written)
-    }
-}
+pub use super::publish::OutputSet;
 
 pub fn summary_json(run: &RunSummary) -> Vec<u8> {
     let mut v = serde_json::to_vec_pretty(run).expect("a RunSummary always serializes");
@@ -269,6 +220,12 @@ pub fn timeseries_csv(run: &RunSummary) -> Result<Vec<u8>> {
 
 /// Every output file of a run.
 pub fn outputs(run: &RunSummary) -> Result<OutputSet> {
+    if let Some(path) = crate::results::finite::first_non_finite(run) {
+        anyhow::bail!(
+            "internal error: `{path}` of the summary is not a finite number; no output was \
+             written (please report the scenario)"
+        );
+    }
     let mut set = OutputSet::default();
     set.add("summary.json", summary_json(run));
     set.add("summary.csv", summary_csv(run)?);

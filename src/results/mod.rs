@@ -3,6 +3,7 @@
 //! ([`cost`]) and the serializable result of a run ([`summary`]).
 
 pub mod cost;
+pub mod finite;
 pub mod metrics;
 pub mod queueing;
 pub mod replications;

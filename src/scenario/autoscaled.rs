@@ -129,6 +129,16 @@ fn size_limits(
             ));
         }
     };
+    if u64::from(max) > crate::limits::MAX_SERVERS {
+        return Err(ctx.at(
+            a.max.as_ref().map(|m| m.span()),
+            &format!("{key}.max"),
+            format!(
+                "expected at most {} servers, found {max}",
+                crate::limits::MAX_SERVERS
+            ),
+        ));
+    }
     if min > max {
         return Err(ctx.at(
             a.min.as_ref().map(|m| m.span()),
@@ -275,9 +285,21 @@ fn scheduled_minimums(
                 format!("a scheduled minimum of {m} exceeds max = {max}"),
             ));
         }
+        if let Some(&(prev, _)) = scheduled.last()
+            && at <= prev
+        {
+            return Err(ctx.at(
+                Some(s.at.span()),
+                &format!("{key}.scheduled[{i}].at"),
+                format!(
+                    "scheduled minimums must be in increasing time of day: \"{}\" follows \"{}\"",
+                    s.at.get_ref(),
+                    SimTime(prev.as_nanos())
+                ),
+            ));
+        }
         scheduled.push((at, m));
     }
-    scheduled.sort_by_key(|&(t, _)| t);
     Ok(scheduled)
 }
 
@@ -292,8 +314,19 @@ fn initial_size(
     let floor = scaling.minimum_at(SimTime::ZERO);
     match &a.initial {
         None => Ok(floor),
-        Some(_) => {
-            Ok(count(&a.initial, &format!("{key}.initial"), ctx, 0, 0)?.clamp(floor, scaling.max))
+        Some(v) => {
+            let n = count(&a.initial, &format!("{key}.initial"), ctx, 0, 0)?;
+            if n > scaling.max {
+                return Err(ctx.at(
+                    Some(v.span()),
+                    &format!("{key}.initial"),
+                    format!(
+                        "expected initial <= max, found initial = {n}, max = {}",
+                        scaling.max
+                    ),
+                ));
+            }
+            Ok(n.max(floor))
         }
     }
 }

@@ -80,9 +80,9 @@ impl Scenario {
         let p = &self.demand.profile;
         let _ = writeln!(
             s,
-            "demand     {}, {:?} arrivals: mean {:.2} rps, peak {:.2} rps, {:.0} requests expected",
+            "demand     {}, {} arrivals: mean {:.2} rps, peak {:.2} rps, {:.0} requests expected",
             self.demand.description,
-            self.demand.arrivals,
+            spelled(self.demand.arrivals),
             p.mean(h),
             p.peak(h),
             p.cumulative(h)
@@ -138,12 +138,12 @@ impl Scenario {
                     )
                 }
                 ServiceFleet::Autoscaled(x) => format!(
-                    "autoscaled {}..{} × {} ({} vCPU), {:?} target {}{}",
+                    "autoscaled {}..{} × {} ({} vCPU), {} target {}{}",
                     x.scaling.min,
                     x.scaling.max,
                     x.fleet.instance.name,
                     x.fleet.instance.vcpus,
-                    x.scaling.metric,
+                    spelled(x.scaling.metric),
                     x.scaling.target,
                     match x.scaling.controller {
                         // The line custom services have always had.
@@ -174,7 +174,7 @@ impl Scenario {
         };
         let _ = writeln!(
             s,
-            "  {:<12} autoscaled {} × {} ({} vCPU, ${}/h), {}..{} servers, {:?} target {}, every {}, boot {}, {}, tolerance {}{}",
+            "  {:<12} autoscaled {} × {} ({} vCPU, ${}/h), {}..{} servers, {} target {}, every {}, boot {}, {}, tolerance {}{}",
             name,
             f.servers,
             f.instance.name,
@@ -182,7 +182,7 @@ impl Scenario {
             f.instance.price_per_hour,
             z.min,
             z.max,
-            z.metric,
+            spelled(z.metric),
             z.target,
             z.evaluation,
             z.boot_time.describe(),
@@ -226,10 +226,10 @@ fn describe_fleet(s: &mut String, name: &str, f: &FleetSpec) {
 fn describe_serverless(s: &mut String, name: &str, sv: &ServerlessSpec) {
     let _ = writeln!(
         s,
-        "  {:<12} serverless, account concurrency {}, gateway {:?}{}",
+        "  {:<12} serverless, account concurrency {}, gateway {}{}",
         name,
         sv.concurrency_limit,
-        sv.gateway,
+        spelled(sv.gateway),
         if sv.gateway_latency > SimTime::ZERO {
             format!(" (+{})", sv.gateway_latency)
         } else {
@@ -239,10 +239,10 @@ fn describe_serverless(s: &mut String, name: &str, sv: &ServerlessSpec) {
     for f in &sv.functions {
         let _ = writeln!(
             s,
-            "    {:<10} {} MB {:?} (work × {:.2}), cold start {}, keep-alive {}, {} new per {}{}, {} per instance, {:?} idle selection, hop {}{}{}, ${}/GB-s",
+            "    {:<10} {} MB {} (work × {:.2}), cold start {}, keep-alive {}, {} new per {}{}, {} per instance, {} idle selection, hop {}{}{}, ${}/GB-s",
             f.name,
             f.memory_mb,
-            f.cpu,
+            spelled(f.cpu),
             f.slowdown(),
             f.cold_start.describe(),
             f.keep_alive,
@@ -253,7 +253,7 @@ fn describe_serverless(s: &mut String, name: &str, sv: &ServerlessSpec) {
                 ScaleRefill::Aligned => " (aligned windows)",
             },
             f.instance_concurrency,
-            f.idle_selection,
+            spelled(f.idle_selection),
             f.hop_latency,
             if f.provisioned > 0 {
                 format!(", {} provisioned", f.provisioned)
@@ -285,4 +285,21 @@ fn controller_summary(z: &ScalingSpec) -> String {
             a.instance_warmup, a.scale_out_datapoints, a.scale_in_datapoints
         ),
     }
+}
+
+/// A value as a scenario file spells it (`cpu`, `x86_64`,
+/// `requests_per_server`, `mru`), from its Rust name: the words of a
+/// CamelCase name, lower case, joined by underscores.
+pub fn spelled(v: impl std::fmt::Debug) -> String {
+    let name = format!("{v:?}");
+    let mut out = String::with_capacity(name.len() + 4);
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if c.is_ascii_uppercase() && prev_lower {
+            out.push('_');
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        out.push(c.to_ascii_lowercase());
+    }
+    out
 }

@@ -53,31 +53,50 @@ pub(super) fn validate_fleet(
             "a fleet needs `servers`: a count, or { size_for = \"peak\", utilization = 0.6 }",
         )
     })?;
-    let (servers, sizing) = match *servers_raw.get_ref() {
-        Servers::Count(n) if (1..=1_000_000).contains(&n) => (n as u32, None),
-        Servers::Count(n) => {
-            return Err(ctx.at(
-                Some(servers_raw.span()),
-                &format!("{key}.servers"),
-                format!("expected between 1 and 1000000 servers, found {n}"),
-            ));
-        }
-        Servers::SizeFor { basis, utilization } => {
-            let rate = match basis {
-                SizeBasis::Peak => load.peak_rps,
-                SizeBasis::Mean => load.mean_rps,
-            };
-            let n = size_fleet(rate, load.mean_work, instance.vcpus, utilization);
-            (
-                n,
-                Some(Sizing {
-                    basis,
-                    utilization,
-                    rate,
-                }),
-            )
-        }
-    };
+    let (servers, sizing) =
+        match *servers_raw.get_ref() {
+            Servers::Count(n) if (1..=1_000_000).contains(&n) => (n as u32, None),
+            Servers::Count(n) => {
+                return Err(ctx.at(
+                    Some(servers_raw.span()),
+                    &format!("{key}.servers"),
+                    format!("expected between 1 and 1000000 servers, found {n}"),
+                ));
+            }
+            Servers::SizeFor { basis, utilization } => {
+                let rate = match basis {
+                    SizeBasis::Peak => load.peak_rps,
+                    SizeBasis::Mean => load.mean_rps,
+                };
+                let n = size_fleet(rate, load.mean_work, instance.vcpus, utilization);
+                // `size_fleet` saturates at u32::MAX; anything past the cap on
+                // a counted fleet is as unrunnable sized as counted.
+                if u64::from(n) > crate::limits::MAX_SERVERS {
+                    let need = rate * load.mean_work / f64::from(instance.vcpus);
+                    return Err(ctx.at(
+                    Some(servers_raw.span()),
+                    &format!("{key}.servers"),
+                    format!(
+                        "sizing for {rate:.4} rps at utilization {utilization} gives {} servers, \
+                         past the limit of {}; the load keeps {} servers busy, so use a \
+                         utilization of at least {:.3e}",
+                        crate::limits::count(f64::from(n)),
+                        crate::limits::count(crate::limits::MAX_SERVERS as f64),
+                        if need < 1e4 { format!("{need:.3}") } else { crate::limits::count(need) },
+                        need / crate::limits::MAX_SERVERS as f64
+                    ),
+                ));
+                }
+                (
+                    n,
+                    Some(Sizing {
+                        basis,
+                        utilization,
+                        rate,
+                    }),
+                )
+            }
+        };
     let (queue_limit, timeout) = fleet_limits(a, key, ctx)?;
     Ok(FleetSpec {
         servers,

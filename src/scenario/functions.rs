@@ -80,10 +80,19 @@ pub(super) fn count(
         Some(x) if *x.get_ref() >= min && *x.get_ref() <= u32::MAX as i64 => {
             Ok(*x.get_ref() as u32)
         }
-        Some(x) => Err(ctx.at(
+        Some(x) if *x.get_ref() < min => Err(ctx.at(
             Some(x.span()),
             key,
             format!("expected a whole number >= {min}, found {}", x.get_ref()),
+        )),
+        Some(x) => Err(ctx.at(
+            Some(x.span()),
+            key,
+            format!(
+                "expected a whole number of at most {} (the largest count held), found {}",
+                u32::MAX,
+                x.get_ref()
+            ),
         )),
     }
 }
@@ -401,6 +410,18 @@ fn function_capacity(
             0,
         )?),
     };
+    if let (Some(r), Some(raw)) = (f.reserved_concurrency, &o.reserved_concurrency)
+        && r > concurrency_limit
+    {
+        return Err(ctx.at(
+            Some(raw.span()),
+            &format!("{over_key}.reserved_concurrency"),
+            format!(
+                "reserved_concurrency = {r} exceeds the account's concurrency limit of \
+                 {concurrency_limit} (`concurrency_limit`)"
+            ),
+        ));
+    }
     let cap = f.reserved_concurrency.unwrap_or(concurrency_limit);
     if f.provisioned > cap {
         return Err(ctx.at(

@@ -12,7 +12,9 @@ pub mod catalog;
 mod controller;
 mod demand;
 mod describe;
+pub use describe::spelled;
 mod error;
+mod estimate;
 mod fleet;
 mod functions;
 mod keys;
@@ -33,6 +35,7 @@ pub use controller::{
 };
 pub use demand::Demand;
 pub use error::ScenarioError;
+pub use estimate::Estimate;
 pub use fleet::{FleetSpec, Sizing, size_fleet};
 pub use functions::{FunctionSpec, IdleSelection, ServerlessSpec};
 pub use microservices::{MicroservicesSpec, ServiceFleet};
@@ -262,6 +265,14 @@ fn run_times(
         Some(w) => w.get_ref().0,
         None => default_window(duration),
     };
+    crate::limits::pieces(
+        "window",
+        window,
+        duration,
+        "time-series rows",
+        crate::limits::MAX_WINDOWS,
+    )
+    .map_err(|m| ctx.at(raw.window.as_ref().map(|w| w.span()), "window", m))?;
     Ok((duration, warmup, window))
 }
 

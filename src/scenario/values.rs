@@ -270,9 +270,16 @@ impl<'de> Deserialize<'de> for InstanceSpec {
                         }
                         "price_per_hour" => {
                             let p: f64 = map.next_value()?;
-                            if !(p >= 0.0 && p.is_finite()) {
+                            let max = crate::limits::MAX_PRICE_PER_HOUR;
+                            if !(p >= 0.0 && p <= max) {
+                                // 1e308 in full is 309 digits.
+                                let shown = if p.abs() >= 1e7 {
+                                    format!("{p:e}")
+                                } else {
+                                    p.to_string()
+                                };
                                 return Err(de::Error::custom(format!(
-                                    "expected price_per_hour >= 0 (USD), found {p}"
+                                    "expected price_per_hour between 0 and {max} (USD), found {shown}"
                                 )));
                             }
                             inst.price_per_hour = p;
@@ -316,14 +323,18 @@ impl<'de> Deserialize<'de> for DistSpec {
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<DistSpec, E> {
                 let t = parse_duration(s).map_err(E::custom)?;
-                Ok(DistSpec(Dist::constant(t)))
+                let d = Dist::constant(t);
+                d.check_tail().map_err(E::custom)?;
+                Ok(DistSpec(d))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<DistSpec, A::Error> {
                 let mut fields = DistFields::default();
                 while let Some(key) = map.next_key::<String>()? {
                     fields.read(&key, &mut map)?;
                 }
-                fields.build().map(DistSpec).map_err(de::Error::custom)
+                let d = fields.build().map_err(de::Error::custom)?;
+                d.check_tail().map_err(de::Error::custom)?;
+                Ok(DistSpec(d))
             }
         }
         d.deserialize_any(V)
@@ -429,7 +440,15 @@ impl DistFields {
                 Dist::normal(self.need("normal", "mean")?, self.need("normal", "stddev")?)
             }
             "lognormal" => {
-                if self.keys.iter().any(|k| k == "mu" || k == "sigma") {
+                let natural = self.keys.iter().find(|k| *k == "mu" || *k == "sigma");
+                let by_percentile = self.keys.iter().find(|k| *k == "median" || *k == "p99");
+                if let (Some(a), Some(b)) = (natural, by_percentile) {
+                    return Err(format!(
+                        "a lognormal distribution takes either `median` and `p99` or `mu` and \
+                         `sigma`, not both (found `{a}` and `{b}`)"
+                    ));
+                }
+                if natural.is_some() {
                     self.only("lognormal", &["mu", "sigma"])?;
                     Dist::lognormal(
                         self.need("lognormal", "mu")?,

@@ -198,7 +198,7 @@ fn trace_memory_is_the_serverless_default_unless_a_function_sets_its_own() {
 
 /// `scalesim check` of the scenario with `extra` keys on a copy of the
 /// sample whose files `edit` may change: exit code and stderr.
-fn check(extra: &str, edit: impl Fn(&Path)) -> (i32, String) {
+pub(crate) fn check(extra: &str, edit: impl Fn(&Path)) -> (i32, String) {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().join("d");
     std::fs::create_dir(&d).unwrap();

@@ -4,6 +4,8 @@
 
 use super::options::AzureError;
 use crate::demand::trace_file::csv_reader;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
@@ -97,5 +99,31 @@ impl CsvFile {
                     format!("expected {what} (a number >= 0), found \"{v}\""),
                 )
             })
+    }
+}
+
+/// The line of each function's row so far: a function given twice would
+/// have one of its rows silently ignored, or two selected functions
+/// sharing one name.
+#[derive(Default)]
+pub(super) struct FirstRows(HashMap<String, u64>);
+
+impl FirstRows {
+    /// Records the current row of `f` as the one of function `hash`, or
+    /// fails naming both lines if it already has one.
+    pub fn record(&mut self, f: &CsvFile, hash: &str) -> Result<(), AzureError> {
+        match self.0.entry(hash.to_string()) {
+            Entry::Vacant(v) => {
+                v.insert(f.line);
+                Ok(())
+            }
+            Entry::Occupied(o) => Err(f.err(
+                Some(f.line),
+                format!(
+                    "function {hash} has a second row here; its first is on line {}",
+                    o.get()
+                ),
+            )),
+        }
     }
 }

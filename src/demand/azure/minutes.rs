@@ -2,10 +2,10 @@
 //! Wild", ATC'20): loading its three files and keeping the selected
 //! functions' counts per minute.
 
-use super::csv_file::CsvFile;
+use super::csv_file::{CsvFile, FirstRows};
 use super::functions::{peak_rps, select, short_names};
 use super::options::{AzureError, AzureFunction, AzureOptions, Summary};
-use crate::demand::buckets::rate_of_counts;
+use crate::demand::buckets::{check_laps, rate_of_counts};
 use crate::dist::Dist;
 use crate::time::{NANOS_PER_SEC, SimTime};
 use std::collections::HashMap;
@@ -58,7 +58,16 @@ pub(super) fn load(options: &AzureOptions) -> Result<(Summary, Vec<Vec<u32>>), A
     let width = minute_width(options.speedup);
     // Minute i of lap `lap` in simulated time: laps follow each other
     // without a gap, every minute whole.
-    let minute_edge = |lap: u64, i: usize| SimTime((lap * minutes as u64 + i as u64) * width);
+    let minute_edge =
+        |lap: u64, i: usize| SimTime((lap * minutes as u64 + i as u64).saturating_mul(width));
+    check_laps(minutes, options.repeat, options.horizon, minute_edge).map_err(|message| {
+        AzureError {
+            key: "repeat",
+            path: options.invocations.clone(),
+            line: None,
+            message,
+        }
+    })?;
     if minutes < all_minutes {
         for r in &mut rows {
             r.counts = r.counts[first..end].to_vec();
@@ -166,6 +175,7 @@ fn read_invocations(path: &Path) -> Result<(Vec<Row>, u64, usize), AzureError> {
     }
     let mut rows = Vec::new();
     let mut n = 0;
+    let mut first_rows = FirstRows::default();
     while f.next()? {
         n += 1;
         if f.record.len() != first_minute + minutes {
@@ -179,6 +189,7 @@ fn read_invocations(path: &Path) -> Result<(Vec<Row>, u64, usize), AzureError> {
             ));
         }
         let hash = f.field(hash_col, "a HashFunction")?.to_string();
+        first_rows.record(&f, &hash)?;
         let trigger = f.field(trigger_col, "a Trigger")?.to_string();
         let mut counts = Vec::with_capacity(minutes);
         let mut total = 0u64;
@@ -220,8 +231,11 @@ fn read_durations(
     names.extend(PERCENTILES.iter().map(|p| p.0));
     let cols = f.header(&names)?;
     let mut out = vec![None; index.len()];
+    let mut first_rows = FirstRows::default();
     while f.next()? {
-        let Some(&i) = index.get(f.field(cols[0], "a HashFunction")?) else {
+        let hash = f.field(cols[0], "a HashFunction")?;
+        first_rows.record(&f, hash)?;
+        let Some(&i) = index.get(hash) else {
             continue;
         };
         let mut points = Vec::with_capacity(PERCENTILES.len());
@@ -239,8 +253,11 @@ fn read_memory(path: &Path, index: &HashMap<&str, usize>) -> Result<Vec<Option<f
     let mut f = CsvFile::open("memory", path)?;
     let cols = f.header(&["HashFunction", "AverageAllocatedMb"])?;
     let mut out = vec![None; index.len()];
+    let mut first_rows = FirstRows::default();
     while f.next()? {
-        let Some(&i) = index.get(f.field(cols[0], "a HashFunction")?) else {
+        let hash = f.field(cols[0], "a HashFunction")?;
+        first_rows.record(&f, hash)?;
+        let Some(&i) = index.get(hash) else {
             continue;
         };
         out[i] = Some(f.number(cols[1], "AverageAllocatedMb")?);

@@ -4,7 +4,7 @@
 use super::options::{TraceError, TraceFormat, TraceOptions};
 use super::rows::{Row, Rows, open_csv};
 use crate::demand::RateProfile;
-use crate::demand::buckets::rate_of_counts;
+use crate::demand::buckets::{check_laps, rate_of_counts};
 use crate::demand::timestamp::parse_timestamp;
 use crate::demand::trace_file::sped_up;
 use crate::time::{NANOS_PER_SEC, SimTime};
@@ -137,7 +137,15 @@ impl Trace {
             self.rows += 1;
             let rel = row.time - self.origin;
             if rel >= start && end.is_none_or(|e| rel < e) {
-                self.requests += row.count;
+                self.requests = self.requests.checked_add(row.count).ok_or_else(|| {
+                    TraceError::at(
+                        row.line,
+                        format!(
+                            "the request counts up to this row add up to more than {} (a u64)",
+                            u64::MAX
+                        ),
+                    )
+                })?;
                 if row.count > 0 || rate {
                     first_in_window.get_or_insert(rel);
                     last_in_window = Some(rel);
@@ -237,6 +245,8 @@ impl Trace {
             }
         }
         let repeat = self.options.repeat;
+        let edge = |lap, i: usize| self.sim_time(0, lap) + SimTime((i as i128 * bin) as u64);
+        check_laps(counts.len(), repeat, horizon, edge).map_err(TraceError::file)?;
         Ok(rate_of_counts(&counts, repeat, horizon, |lap, i| {
             self.sim_time(0, lap) + SimTime((i as i128 * bin) as u64)
         }))

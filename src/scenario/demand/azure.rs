@@ -187,6 +187,10 @@ fn load_error(
         ("durations", Some((d, _))) => ("demand.durations", d.span()),
         ("memory", Some((_, m))) => ("demand.memory", m.span()),
         ("file", _) => ("demand.file", file.span()),
+        ("repeat", _) => (
+            "demand.repeat",
+            raw.repeat.as_ref().map_or(file.span(), |s| s.span()),
+        ),
         ("start", _) => (
             "demand.start",
             raw.start.as_ref().map_or(file.span(), |s| s.span()),

@@ -108,6 +108,15 @@ fn noise(raw: &RawDemand, dc: &DemandContext, built: &mut Built) -> Result<(), S
         Some(w) => positive_duration(w, "demand.noise_window", ctx)?,
         None => dc.window,
     };
+    let span = raw.noise_window.as_ref().map_or(n.span(), |w| w.span());
+    crate::limits::pieces(
+        "noise_window",
+        w,
+        dc.duration,
+        "noise windows",
+        crate::limits::MAX_PROFILE_PIECES,
+    )
+    .map_err(|m| ctx.at(Some(span), "demand.noise_window", m))?;
     // Drawn now, from the scenario's seed, so that every architecture
     // faces the same noise.
     let mut r = rng::stream(dc.seed, 0, rng::purpose::DEMAND_NOISE);

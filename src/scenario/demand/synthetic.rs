@@ -49,19 +49,27 @@ fn steps(
             "shape = \"steps\" needs `steps = [{ at = \"0s\", rps = 50 }, …]`",
         )
     })?;
-    let mut segments = Vec::new();
+    let mut segments: Vec<Segment> = Vec::new();
     for (i, s) in steps.get_ref().iter().enumerate() {
         let r = rate(&s.rps, &format!("demand.steps[{i}].rps"), ctx, true)?;
+        // The README's rules, enforced rather than repaired: a file whose
+        // steps are out of order or start late says something other than
+        // what a sorted, padded profile would simulate.
+        let problem = match segments.last() {
+            None if s.at.0 != SimTime::ZERO => Some(format!(
+                "the first step must be at \"0s\", found \"{}\"",
+                s.at.0
+            )),
+            Some(prev) if s.at.0 <= prev.start => Some(format!(
+                "steps must be in strictly increasing time: \"{}\" follows \"{}\"",
+                s.at.0, prev.start
+            )),
+            _ => None,
+        };
+        if let Some(m) = problem {
+            return Err(ctx.at(Some(steps.span()), &format!("demand.steps[{i}].at"), m));
+        }
         segments.push(Segment::flat(s.at.0, r));
-    }
-    let mut starts: Vec<SimTime> = segments.iter().map(|s| s.start).collect();
-    starts.sort();
-    if starts.windows(2).any(|w| w[0] == w[1]) {
-        return Err(ctx.at(
-            Some(steps.span()),
-            "demand.steps",
-            "two steps start at the same time",
-        ));
     }
     if segments.iter().all(|s| s.rate == 0.0) {
         return Err(ctx.at(
@@ -208,6 +216,30 @@ fn bursty(
             Some(states.span()),
             "demand.states",
             format!("expected at least 2 states, found {}", list.len()),
+        ));
+    }
+    // The process visits its states equally often in the long run, so it
+    // changes state about once per mean of their mean sojourns.
+    let mean_stay = list
+        .iter()
+        .map(|s| s.mean_sojourn.as_secs_f64())
+        .sum::<f64>()
+        / list.len() as f64;
+    let changes = dc.duration.as_secs_f64() / mean_stay;
+    let limit = crate::limits::MAX_PROFILE_PIECES as f64;
+    if changes > limit {
+        return Err(ctx.at(
+            Some(states.span()),
+            "demand.states",
+            format!(
+                "mean sojourns averaging {} over {} make about {} state changes; the limit is {}; \
+                 use mean sojourns averaging at least {}",
+                SimTime::from_secs_f64(mean_stay),
+                dc.duration,
+                crate::limits::count(changes),
+                crate::limits::count(limit),
+                SimTime::from_secs_f64(dc.duration.as_secs_f64() / limit)
+            ),
         ));
     }
     // Drawn now, from the scenario's seed, so that every architecture

@@ -6,7 +6,7 @@ use super::super::minutes::MINUTE;
 use super::super::options::{AzureError, AzureFunction, AzureOptions, Summary};
 use super::source::{Invocations, Rows, SKIP};
 use crate::demand::RateProfile;
-use crate::demand::buckets::rate_of_counts;
+use crate::demand::buckets::{check_laps, rate_of_counts};
 use crate::dist::Dist;
 use crate::results::metrics::Histogram;
 use crate::time::{NANOS_PER_SEC, SimTime};
@@ -153,6 +153,15 @@ pub(in crate::demand::azure) fn load(
             *total += c as u64;
         }
     }
+    check_laps(minutes, options.repeat, options.horizon, |lap, m| {
+        inv.minute_edge(lap, m)
+    })
+    .map_err(|message| AzureError {
+        key: "repeat",
+        path: path.clone(),
+        line: None,
+        message,
+    })?;
     let names = short_names(kept.iter().map(|&i| seen[i].hash.as_str()));
     let functions = kept
         .iter()
