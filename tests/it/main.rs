@@ -14,6 +14,7 @@ mod golden;
 mod json_schema;
 mod laws;
 mod micro;
+mod prices;
 mod replications;
 mod replications_report;
 mod serverless;
