@@ -93,11 +93,13 @@ pub(super) fn validate_autoscaled(
         scheduled: scheduled_minimums(a, key, ctx, max)?,
     };
     let initial = initial_size(a, key, ctx, &scaling)?;
+    let pricing = super::commitments::fleet_pricing(a, key, ctx, &instance)?;
     Ok(AutoscaledSpec {
         fleet: FleetSpec {
             servers: initial,
             sizing: None,
             instance,
+            pricing,
             queue_limit,
             timeout,
         },

@@ -9,6 +9,7 @@
 mod autoscaled;
 pub mod calls;
 pub mod catalog;
+pub mod commitments;
 mod demand;
 mod describe;
 mod error;
