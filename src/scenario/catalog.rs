@@ -199,6 +199,9 @@ mod tests {
             lambda_pricing(Cpu::X86_64, GatewayKind::Rest).gateway_per_million,
             3.50
         );
+        // Published by AWS, not derived from the x86 ones.
+        assert_eq!(arm.provisioned_gb_second, 0.0000033334);
+        assert_eq!(arm.provisioned_execution_gb_second, 0.0000077778);
     }
 
     #[test]
