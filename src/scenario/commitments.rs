@@ -48,6 +48,28 @@ pub enum Coverage {
     Servers(f64),
 }
 
+impl FleetPricing {
+    /// What `scalesim check` adds to a fleet's line: nothing on demand.
+    pub fn describe(&self) -> String {
+        let FleetPricing::Committed(c) = self else {
+            return String::new();
+        };
+        let coverage = match c.coverage {
+            Coverage::OnDemandShare(0.0) => "covering the peak".to_string(),
+            Coverage::OnDemandShare(s) => format!("{}% of server-hours on demand", s * 100.0),
+            Coverage::Servers(n) => format!("{n} servers' worth"),
+        };
+        // Six decimals, without the float noise of on-demand × (1 − discount).
+        let rate = format!("{:.6}", c.price_per_hour);
+        let rate = rate.trim_end_matches('0').trim_end_matches('.');
+        format!(
+            ", {} (upfront {}, ${rate}/h committed) {coverage}",
+            c.name,
+            c.upfront.name(),
+        )
+    }
+}
+
 const FLEET_KEYS: &str = "`commitment`, `upfront`, `on_demand_share`, `committed_servers`, `price_per_hour`, `source`, `date`";
 
 /// The `pricing` of a fleet, autoscaled or microservices architecture

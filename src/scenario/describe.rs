@@ -169,7 +169,7 @@ impl Scenario {
         };
         let _ = writeln!(
             s,
-            "  {:<12} autoscaled {} × {} ({} vCPU, ${}/h), {}..{} servers, {:?} target {}, every {}, boot {}, cooldown out {} / in {}, tolerance {}{}",
+            "  {:<12} autoscaled {} × {} ({} vCPU, ${}/h), {}..{} servers, {:?} target {}, every {}, boot {}, cooldown out {} / in {}, tolerance {}{}{}",
             name,
             f.servers,
             f.instance.name,
@@ -184,7 +184,8 @@ impl Scenario {
             z.scale_out_cooldown,
             z.scale_in_cooldown,
             z.tolerance,
-            settle
+            settle,
+            f.pricing.describe()
         );
     }
 }
@@ -202,7 +203,7 @@ fn describe_fleet(s: &mut String, name: &str, f: &FleetSpec) {
     };
     let _ = writeln!(
         s,
-        "  {:<12} fleet of {} × {} ({} vCPU, ${}/h){}{}{}",
+        "  {:<12} fleet of {} × {} ({} vCPU, ${}/h){}{}{}{}",
         name,
         f.servers,
         f.instance.name,
@@ -215,6 +216,7 @@ fn describe_fleet(s: &mut String, name: &str, f: &FleetSpec) {
         f.timeout
             .map(|t| format!(", timeout {t}"))
             .unwrap_or_default(),
+        f.pricing.describe(),
     );
 }
 

@@ -94,6 +94,19 @@ fn upfront_options_and_an_inline_rate() {
 }
 
 #[test]
+fn check_shows_how_the_fleet_is_bought() {
+    let s = scenario(&format!(
+        "{}[[architectures]]\nname = \"f\"\nkind = \"fleet\"\nservers = 10\ninstance = \"m5.large\"\npricing = {{ commitment = \"reserved-1y\", on_demand_share = 0.3 }}\n",
+        header("1h")
+    ));
+    let text = s.describe();
+    assert!(
+        text.contains("fleet of 10 × m5.large (2 vCPU, $0.096/h), reserved-1y (upfront none, $0.06/h committed) 30% of server-hours on demand\n"),
+        "{text}"
+    );
+}
+
+#[test]
 fn the_prices_name_the_commitment_applied() {
     let r = fixed(4, "\"savings-plan-3y\"");
     let items: Vec<(&str, f64, &str)> = r
