@@ -31,6 +31,7 @@
 //!   stop; servers still up at the end are billed to the end.
 
 use crate::dist::Dist;
+use crate::results::commitment::TimeAtLevel;
 use crate::results::cost;
 use crate::results::stats::{Areas, Level};
 use crate::results::summary::{AutoscaledResult, LevelSummary, ScalingActions};
@@ -117,6 +118,8 @@ pub struct Pool {
     counted_busy: Integral,
     boot_rng: Stream,
     launched: Level,
+    /// Time at each number of launched servers: a commitment's coverage.
+    launched_time: TimeAtLevel,
     /// Serving and draining servers: the capacity that can run work.
     working: Level,
     billed_seconds: f64,
@@ -151,6 +154,7 @@ impl Pool {
             counted_busy: Integral::default(),
             boot_rng: rng::stream(seed, replication, rng::purpose::BOOT_TIME),
             launched: Level::default(),
+            launched_time: TimeAtLevel::default(),
             working: Level::default(),
             billed_seconds: 0.0,
         }
@@ -248,6 +252,7 @@ impl Pool {
         self.counted
             .set(now, (self.serving + self.draining - self.warming) as u64);
         self.launched.set(now, self.launched(), self.warmup);
+        self.launched_time.set(now, self.launched(), self.warmup);
         self.working
             .set(now, (self.serving + self.draining) as u64, self.warmup);
     }
@@ -434,6 +439,7 @@ impl Pool {
         let working = self.working.summary(end, self.warmup);
         PoolSummary {
             servers,
+            seconds_at: self.launched_time.seconds(end, self.warmup),
             working_mean: working.mean,
             server_seconds: seconds,
             cost_usd: seconds * self.price_per_hour / 3600.0,
@@ -446,10 +452,14 @@ impl Pool {
 pub struct PoolSummary {
     /// Launched servers (booting, serving or draining).
     pub servers: LevelSummary,
+    /// Seconds of the measured period spent at each number of launched
+    /// servers.
+    pub seconds_at: Vec<f64>,
     /// Mean serving + draining servers.
     pub working_mean: f64,
     /// Billed server-seconds in the measured period.
     pub server_seconds: f64,
+    /// At the on-demand price.
     pub cost_usd: f64,
     pub scale_outs: u64,
     pub scale_ins: u64,

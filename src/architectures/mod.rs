@@ -25,11 +25,14 @@ pub mod serverless;
 pub use run::{RunOptions, run, run_architecture, run_with};
 
 use crate::engine::Model;
+use crate::results::commitment::committed_bill;
 use crate::results::cost::CostBreakdown;
 use crate::results::stats::RunStats;
 use crate::results::summary::{KindResult, PriceNote};
+use crate::scenario::FleetSpec;
 use crate::scenario::Scenario;
 use crate::scenario::catalog::Instance;
+use crate::scenario::commitments::FleetPricing;
 
 /// One kind of architecture, as the run loop sees it.
 pub trait Kind {
@@ -69,4 +72,35 @@ pub(crate) fn instance_price(inst: &Instance) -> PriceNote {
         source: inst.source.clone(),
         date: inst.date.clone(),
     }
+}
+
+/// What a fleet's server time costs as it was bought: `billed_seconds`
+/// server-seconds (on-demand terms: per-second rounding and minimums), of
+/// which `seconds_at[k]` seconds were spent with k servers running.
+pub(crate) fn fleet_cost(fleet: &FleetSpec, seconds_at: &[f64], billed_seconds: f64) -> f64 {
+    let on_demand = fleet.instance.price_per_hour;
+    match &fleet.pricing {
+        FleetPricing::OnDemand => billed_seconds * on_demand / 3600.0,
+        FleetPricing::Committed(c) => {
+            committed_bill(seconds_at, billed_seconds, on_demand, c).total_usd()
+        }
+    }
+}
+
+/// The price notes of a fleet: its on-demand price, and the commitment's
+/// rate if it is bought with one (the on-demand note stays, for the
+/// servers above the commitment).
+pub(crate) fn fleet_prices(fleet: &FleetSpec) -> Vec<PriceNote> {
+    let inst = &fleet.instance;
+    let mut notes = vec![instance_price(inst)];
+    if let FleetPricing::Committed(c) = &fleet.pricing {
+        notes.push(PriceNote {
+            item: format!("{}, {}, upfront {}", inst.name, c.name, c.upfront.name()),
+            price_usd: c.price_per_hour,
+            unit: "committed server-hour".into(),
+            source: c.source.clone(),
+            date: c.date.clone(),
+        });
+    }
+    notes
 }

@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod plan;
+mod prices;
 mod progress;
 use progress::{Interrupt, Progress};
 
@@ -117,6 +118,14 @@ pub enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// List the bundled prices (instances, commitments, Lambda, gateways)
+    /// with their region, source and date.
+    Prices {
+        /// Show only the prices whose kind, item or region contains this
+        /// text (any case), e.g.
+        /// `m5`, `arm64`, `savings-plan`.
+        filter: Option<String>,
+    },
     /// Print the demand of a scenario without simulating it: total
     /// requests, mean / p95 / peak rate per window, the busiest window.
     Demand {
@@ -169,6 +178,12 @@ const EXIT_INTERRUPTED: u8 = 130;
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Every command prices with the bundled files: refuse to start on a
+    // bad one rather than price anything with it.
+    if let Err(e) = crate::scenario::catalog::validate() {
+        eprintln!("error: {e}");
+        return ExitCode::from(EXIT_BAD_INPUT);
+    }
     match cli.command {
         Command::Run {
             file,
@@ -207,6 +222,7 @@ pub fn main() -> ExitCode {
                 quiet,
             },
         ),
+        Command::Prices { filter } => prices(filter.as_deref()),
         Command::Demand { file, seed } => demand(&file, seed),
         Command::Sweep {
             file,
@@ -275,6 +291,18 @@ fn sweep_line(file: &std::path::Path, s: &scenario::Scenario) -> Result<String, 
         keys.join(" × "),
         grid.len()
     ))
+}
+
+fn prices(filter: Option<&str>) -> ExitCode {
+    let text = prices::builtin_listing(filter);
+    if text.is_empty() {
+        eprintln!(
+            "scalesim: no price matches \"{}\"; `scalesim prices` lists them all",
+            filter.unwrap_or_default()
+        );
+    }
+    emit(&text);
+    ExitCode::SUCCESS
 }
 
 fn demand(file: &std::path::Path, seed: Option<u64>) -> ExitCode {

@@ -2,6 +2,7 @@
 //! the statistics a model feeds while it runs ([`stats`]), billing rules
 //! ([`cost`]) and the serializable result of a run ([`summary`]).
 
+pub mod commitment;
 pub mod cost;
 pub mod finite;
 pub mod metrics;

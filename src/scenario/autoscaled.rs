@@ -100,11 +100,13 @@ pub(super) fn validate_autoscaled(
         controller,
     };
     let initial = initial_size(a, key, ctx, &scaling)?;
+    let pricing = super::commitments::fleet_pricing(a, key, ctx, &instance)?;
     Ok(AutoscaledSpec {
         fleet: FleetSpec {
             servers: initial,
             sizing: None,
             instance,
+            pricing,
             queue_limit,
             timeout,
         },

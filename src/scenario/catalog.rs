@@ -1,8 +1,15 @@
-//! Built-in price and size data for server instances, each entry with its
-//! region, source and date. Prices are data, not constants: a scenario can
-//! describe any instance inline, and these entries only save typing.
+//! The price catalog: server instances, Lambda, API gateways and fleet
+//! commitments, each entry with its region, source and date. The data is
+//! in `assets/prices/*.toml` (see [`super::price_files`]), compiled in and
+//! validated once; a scenario can describe any instance or price inline,
+//! and these entries only save typing.
 
+use super::price_files::{Catalog, CommitmentPrice, PriceFileError, Upfront};
 use serde::Serialize;
+use std::sync::OnceLock;
+
+/// The region a bare instance or Lambda name refers to.
+pub const DEFAULT_REGION: &str = "us-east-1";
 
 /// A server type a fleet can be made of.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -17,40 +24,54 @@ pub struct Instance {
     pub date: String,
 }
 
-const EC2_SOURCE: &str = "AWS EC2 On-Demand pricing, Linux, us-east-1";
-const EC2_DATE: &str = "2025-06";
+fn loaded() -> &'static Result<Catalog, PriceFileError> {
+    static CATALOG: OnceLock<Result<Catalog, PriceFileError>> = OnceLock::new();
+    CATALOG.get_or_init(Catalog::builtin)
+}
 
-/// (name, vCPUs, memory GiB, USD per hour)
-const EC2: &[(&str, u32, f64, f64)] = &[
-    ("m5.large", 2, 8.0, 0.096),
-    ("m5.xlarge", 4, 16.0, 0.192),
-    ("m5.2xlarge", 8, 32.0, 0.384),
-    ("c5.large", 2, 4.0, 0.085),
-    ("c5.xlarge", 4, 8.0, 0.170),
-    ("c5.2xlarge", 8, 16.0, 0.340),
-    ("m7g.large", 2, 8.0, 0.0816),
-    ("m7g.xlarge", 4, 16.0, 0.1632),
-    ("t3.medium", 2, 4.0, 0.0416),
-];
+/// Checks the bundled price files; the command line calls it first, so a
+/// bad file stops the program before anything is priced with it.
+pub fn validate() -> Result<(), PriceFileError> {
+    loaded().as_ref().map(|_| ()).map_err(Clone::clone)
+}
 
-/// Looks up a built-in instance type.
+/// The bundled catalog. Empty if its files are invalid, which
+/// [`validate`] reports (and a unit test rules out for the shipped files).
+pub fn catalog() -> &'static Catalog {
+    static EMPTY: Catalog = Catalog {
+        instances: Vec::new(),
+        lambda: Vec::new(),
+        gateways: Vec::new(),
+        commitments: Vec::new(),
+    };
+    loaded().as_ref().unwrap_or(&EMPTY)
+}
+
+/// Looks up a built-in instance type in the default region.
 pub fn instance(name: &str) -> Option<Instance> {
-    EC2.iter()
-        .find(|(n, ..)| *n == name)
-        .map(|&(n, vcpus, gib, price)| Instance {
-            name: n.to_string(),
-            vcpus,
-            memory_mb: gib * 1024.0,
-            price_per_hour: price,
-            region: "us-east-1".into(),
-            source: EC2_SOURCE.into(),
-            date: EC2_DATE.into(),
-        })
+    catalog()
+        .instances
+        .iter()
+        .find(|i| i.name == name && i.region == DEFAULT_REGION)
+        .cloned()
 }
 
 /// The names of every built-in instance type, for error messages.
 pub fn instance_names() -> Vec<&'static str> {
-    EC2.iter().map(|(n, ..)| *n).collect()
+    catalog()
+        .instances
+        .iter()
+        .filter(|i| i.region == DEFAULT_REGION)
+        .map(|i| i.name.as_str())
+        .collect()
+}
+
+/// A commitment's published discount.
+pub fn commitment(name: &str, upfront: Upfront) -> Option<&'static CommitmentPrice> {
+    catalog()
+        .commitments
+        .iter()
+        .find(|c| c.name == name && c.upfront == upfront)
 }
 
 /// Serverless prices (AWS Lambda and API Gateway, us-east-1). Every field
@@ -86,29 +107,39 @@ pub enum GatewayKind {
     Rest,
 }
 
-const LAMBDA_SOURCE: &str = "AWS Lambda and API Gateway pricing pages, us-east-1 (INIT billed since 2025-08-01); arm64 provisioned prices are the x86 ones × 0.8";
-const LAMBDA_DATE: &str = "2025-08";
-
-/// Lambda's published prices for `cpu`, with the gateway's per-request price.
+/// Lambda's published prices for `cpu`, with the gateway's per-request
+/// price, in the default region.
 pub fn lambda_pricing(cpu: Cpu, gateway: GatewayKind) -> ServerlessPricing {
-    // arm64 runs 20 % cheaper per GB-second on every duration line.
-    let arm = if cpu == Cpu::Arm64 { 0.8 } else { 1.0 };
-    ServerlessPricing {
-        request_per_million: 0.20,
-        gb_second: if cpu == Cpu::Arm64 {
-            0.0000133334
-        } else {
-            0.0000166667
+    let c = catalog();
+    let lambda = c
+        .lambda
+        .iter()
+        .find(|l| l.cpu == cpu && l.region == DEFAULT_REGION);
+    let gateway_per_million = c
+        .gateways
+        .iter()
+        .find(|g| g.kind == gateway && g.region == DEFAULT_REGION)
+        .map_or(0.0, |g| g.per_million);
+    match lambda {
+        Some(l) => ServerlessPricing {
+            request_per_million: l.request_per_million,
+            gb_second: l.gb_second,
+            provisioned_gb_second: l.provisioned_gb_second,
+            provisioned_execution_gb_second: l.provisioned_execution_gb_second,
+            gateway_per_million,
+            source: l.source.clone(),
+            date: l.date.clone(),
         },
-        provisioned_gb_second: 0.0000041667 * arm,
-        provisioned_execution_gb_second: 0.0000097222 * arm,
-        gateway_per_million: match gateway {
-            GatewayKind::None => 0.0,
-            GatewayKind::Http => 1.00,
-            GatewayKind::Rest => 3.50,
+        // Only with invalid price files, which stop the program first.
+        None => ServerlessPricing {
+            request_per_million: 0.0,
+            gb_second: 0.0,
+            provisioned_gb_second: 0.0,
+            provisioned_execution_gb_second: 0.0,
+            gateway_per_million,
+            source: "missing from the price files".into(),
+            date: String::new(),
         },
-        source: LAMBDA_SOURCE.into(),
-        date: LAMBDA_DATE.into(),
     }
 }
 
@@ -143,6 +174,35 @@ pub mod lambda_defaults {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bundled_price_files_are_valid() {
+        validate().unwrap();
+        let c = catalog();
+        assert_eq!(c.instances.len(), 9);
+        assert_eq!(c.lambda.len(), 2);
+        assert_eq!(c.gateways.len(), 2);
+        assert_eq!(c.commitments.len(), 12);
+    }
+
+    #[test]
+    fn lambda_prices_are_the_published_ones() {
+        let x86 = lambda_pricing(Cpu::X86_64, GatewayKind::Http);
+        assert_eq!(x86.gb_second, 0.0000166667);
+        assert_eq!(x86.request_per_million, 0.20);
+        assert_eq!(x86.gateway_per_million, 1.00);
+        assert_eq!(x86.provisioned_gb_second, 0.0000041667);
+        let arm = lambda_pricing(Cpu::Arm64, GatewayKind::None);
+        assert_eq!(arm.gb_second, 0.0000133334);
+        assert_eq!(arm.gateway_per_million, 0.0);
+        assert_eq!(
+            lambda_pricing(Cpu::X86_64, GatewayKind::Rest).gateway_per_million,
+            3.50
+        );
+        // Published by AWS, not derived from the x86 ones.
+        assert_eq!(arm.provisioned_gb_second, 0.0000033334);
+        assert_eq!(arm.provisioned_execution_gb_second, 0.0000077778);
+    }
 
     #[test]
     fn knows_the_documented_instances() {

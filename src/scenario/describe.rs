@@ -174,7 +174,7 @@ impl Scenario {
         };
         let _ = writeln!(
             s,
-            "  {:<12} autoscaled {} × {} ({} vCPU, ${}/h), {}..{} servers, {} target {}, every {}, boot {}, {}, tolerance {}{}",
+            "  {:<12} autoscaled {} × {} ({} vCPU, ${}/h), {}..{} servers, {} target {}, every {}, boot {}, {}, tolerance {}{}{}",
             name,
             f.servers,
             f.instance.name,
@@ -188,7 +188,8 @@ impl Scenario {
             z.boot_time.describe(),
             controller_summary(z),
             z.tolerance,
-            settle
+            settle,
+            f.pricing.describe()
         );
     }
 }
@@ -206,7 +207,7 @@ fn describe_fleet(s: &mut String, name: &str, f: &FleetSpec) {
     };
     let _ = writeln!(
         s,
-        "  {:<12} fleet of {} × {} ({} vCPU, ${}/h){}{}{}",
+        "  {:<12} fleet of {} × {} ({} vCPU, ${}/h){}{}{}{}",
         name,
         f.servers,
         f.instance.name,
@@ -219,6 +220,7 @@ fn describe_fleet(s: &mut String, name: &str, f: &FleetSpec) {
         f.timeout
             .map(|t| format!(", timeout {t}"))
             .unwrap_or_default(),
+        f.pricing.describe(),
     );
 }
 

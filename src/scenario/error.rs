@@ -60,6 +60,25 @@ impl ErrorContext<'_> {
         }
     }
 
+    /// Reads the whole text as a `T`; a TOML or type error names its line
+    /// and key.
+    pub fn deserialize<T: serde::de::DeserializeOwned>(&self) -> Result<T, ScenarioError> {
+        let de = toml::de::Deserializer::parse(self.text).map_err(|e| self.toml_error(&e, ""))?;
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            // `Spanned` values show up in the path as a private field: hide it.
+            let key = e
+                .path()
+                .to_string()
+                .replace(".$__serde_spanned_private_value", "");
+            self.toml_error(e.inner(), if key == "." { "" } else { &key })
+        })
+    }
+
+    pub fn toml_error(&self, e: &toml::de::Error, key: &str) -> ScenarioError {
+        let message = e.message().trim().replace('\n', " ");
+        self.at(e.span(), key, message)
+    }
+
     pub fn whole_file(&self, message: impl Into<String>) -> ScenarioError {
         self.at(None, "", message)
     }

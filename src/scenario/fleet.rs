@@ -3,6 +3,7 @@
 //! autoscaled fleets share with it.
 
 use super::Load;
+use super::commitments::{FleetPricing, fleet_pricing};
 use super::error::{ErrorContext, ScenarioError};
 use super::raw::RawArchitecture;
 use super::values::{Servers, SizeBasis};
@@ -17,6 +18,8 @@ pub struct FleetSpec {
     /// How the count was derived, if it was.
     pub sizing: Option<Sizing>,
     pub instance: Instance,
+    /// On demand, or a commitment covering some or all of the fleet.
+    pub pricing: FleetPricing,
     /// Arrivals that find this many requests waiting are rejected.
     pub queue_limit: Option<u64>,
     /// A request not finished this long after arrival times out.
@@ -98,10 +101,12 @@ pub(super) fn validate_fleet(
             }
         };
     let (queue_limit, timeout) = fleet_limits(a, key, ctx)?;
+    let pricing = fleet_pricing(a, key, ctx, &instance)?;
     Ok(FleetSpec {
         servers,
         sizing,
         instance,
+        pricing,
         queue_limit,
         timeout,
     })

@@ -337,6 +337,18 @@ fn check_prices(a: &RawArchitecture, key: &str, ctx: &ErrorContext) -> Result<()
         return Ok(());
     };
     let p = p.get_ref();
+    if p.commitment.is_some()
+        || p.upfront.is_some()
+        || p.on_demand_share.is_some()
+        || p.committed_servers.is_some()
+        || p.price_per_hour.is_some()
+    {
+        return Err(ctx.at(
+            a.pricing.as_ref().map(|p| p.span()),
+            &format!("{key}.pricing"),
+            "commitments price fleets (fleet, autoscaled, microservices); a serverless `pricing` takes a table of `request_per_million`, `gb_second`, `provisioned_gb_second`, `provisioned_execution_gb_second`, `gateway_per_million`, `source`, `date`",
+        ));
+    }
     for (name, v) in [
         ("request_per_million", p.request_per_million),
         ("gb_second", p.gb_second),

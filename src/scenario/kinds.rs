@@ -67,7 +67,6 @@ fn given_keys(a: &RawArchitecture) -> Vec<Given> {
     key!(gateway, SERVERLESS);
     key!(gateway_latency, SERVERLESS);
     key!(free_tier, SERVERLESS);
-    key!(pricing, SERVERLESS);
     key!(functions, SERVERLESS);
     key!(servers, &[Fleet, Microservices]);
     key!(services, &[Microservices]);

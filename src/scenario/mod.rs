@@ -9,6 +9,7 @@
 mod autoscaled;
 pub mod calls;
 pub mod catalog;
+pub mod commitments;
 mod controller;
 mod demand;
 mod describe;
@@ -21,6 +22,7 @@ mod keys;
 mod kinds;
 mod microservices;
 pub mod plan;
+pub mod price_files;
 mod raw;
 mod services;
 mod slo;
@@ -152,21 +154,8 @@ pub fn parse(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
 /// [`parse`], with the file's seed replaced by `seed` (if given).
 pub fn parse_seeded(text: &str, path: &Path, seed: Option<u64>) -> Result<Scenario, ScenarioError> {
     let ctx = ErrorContext { file: path, text };
-    let de = toml::de::Deserializer::parse(text).map_err(|e| toml_error(&ctx, &e, ""))?;
-    let raw: RawScenario = serde_path_to_error::deserialize(de).map_err(|e| {
-        // `Spanned` values show up in the path as a private field: hide it.
-        let key = e
-            .path()
-            .to_string()
-            .replace(".$__serde_spanned_private_value", "");
-        toml_error(&ctx, e.inner(), if key == "." { "" } else { &key })
-    })?;
+    let raw: RawScenario = ctx.deserialize()?;
     validate(raw, &ctx, seed)
-}
-
-fn toml_error(ctx: &ErrorContext, e: &toml::de::Error, key: &str) -> ScenarioError {
-    let message = e.message().trim().replace('\n', " ");
-    ctx.at(e.span(), key, message)
 }
 
 fn validate(

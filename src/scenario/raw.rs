@@ -7,6 +7,7 @@
 use super::controller::{ControllerName, RawAlarms, RawBehavior};
 use super::demand::RawDemand;
 use super::keys::{group_copy, group_getter, group_struct, table, table_splice};
+use super::price_files::Upfront;
 use super::values::{
     CallMode, CpuName, DistSpec, Dur, GatewayName, IdleSelection, InstanceSpec, Kind, Metric,
     Replications, ScaleRefill, Servers,
@@ -144,6 +145,7 @@ table! {
         pub kind: Option<Spanned<Kind>>,
         ..fleet_keys,
         ..autoscaling_keys,
+        pub pricing: Option<Spanned<RawPricing>>,
     }
 }
 
@@ -226,6 +228,7 @@ impl RawArchitecture {
             .or_else(|| is_fleet.then(|| self.servers.clone()).flatten());
         raw.instance = v.instance.clone().or_else(|| self.instance.clone());
         raw.queue_limit = v.queue_limit.clone().or_else(|| self.queue_limit.clone());
+        raw.pricing = v.pricing.clone().or_else(|| self.pricing.clone());
         raw.copy_autoscaling(v);
         raw
     }
@@ -239,8 +242,10 @@ pub struct RawScaleRate {
     pub refill: Option<ScaleRefill>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// `pricing`: a commitment's name (`"savings-plan-3y"`), or a table of
+/// prices and commitment terms (which keys fit which kind is checked when
+/// the architecture is validated).
+#[derive(Debug, Clone, Default)]
 pub struct RawPricing {
     pub request_per_million: Option<f64>,
     pub gb_second: Option<f64>,
@@ -249,4 +254,70 @@ pub struct RawPricing {
     pub gateway_per_million: Option<f64>,
     pub source: Option<String>,
     pub date: Option<String>,
+    /// Fleets: "on-demand" or a commitment of the price files.
+    pub commitment: Option<String>,
+    pub upfront: Option<Upfront>,
+    pub on_demand_share: Option<f64>,
+    pub committed_servers: Option<f64>,
+    /// The committed hourly rate per server, instead of the catalog's
+    /// discount.
+    pub price_per_hour: Option<f64>,
+}
+
+/// The table form of `pricing`, denying unknown keys.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPricingTable {
+    request_per_million: Option<f64>,
+    gb_second: Option<f64>,
+    provisioned_gb_second: Option<f64>,
+    provisioned_execution_gb_second: Option<f64>,
+    gateway_per_million: Option<f64>,
+    source: Option<String>,
+    date: Option<String>,
+    commitment: Option<String>,
+    upfront: Option<Upfront>,
+    on_demand_share: Option<f64>,
+    committed_servers: Option<f64>,
+    price_per_hour: Option<f64>,
+}
+
+impl<'de> Deserialize<'de> for RawPricing {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{self, MapAccess, Visitor};
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawPricing;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                write!(
+                    f,
+                    "a commitment name such as \"savings-plan-3y\", or a table such as {{ commitment = \"savings-plan-3y\", on_demand_share = 0.3 }}"
+                )
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<RawPricing, E> {
+                Ok(RawPricing {
+                    commitment: Some(s.to_string()),
+                    ..RawPricing::default()
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawPricing, A::Error> {
+                let t = RawPricingTable::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(RawPricing {
+                    request_per_million: t.request_per_million,
+                    gb_second: t.gb_second,
+                    provisioned_gb_second: t.provisioned_gb_second,
+                    provisioned_execution_gb_second: t.provisioned_execution_gb_second,
+                    gateway_per_million: t.gateway_per_million,
+                    source: t.source,
+                    date: t.date,
+                    commitment: t.commitment,
+                    upfront: t.upfront,
+                    on_demand_share: t.on_demand_share,
+                    committed_servers: t.committed_servers,
+                    price_per_hour: t.price_per_hour,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
 }

@@ -7,7 +7,7 @@
 use super::{Event, FleetModel, Servers};
 use crate::architectures::autoscale::{Launches, Pool};
 use crate::architectures::records::Blocks;
-use crate::architectures::{Kind, Outcome, instance_price};
+use crate::architectures::{Kind, Outcome, fleet_cost, fleet_prices};
 use crate::engine::Scheduler;
 use crate::results::cost::CostBreakdown;
 use crate::results::stats::Collector;
@@ -175,10 +175,10 @@ impl Kind for AutoscaledSpec {
             instance: inst.name.clone(),
             utilization,
             cost: CostBreakdown::fleet(
-                pool.cost_usd,
+                fleet_cost(&self.fleet, &pool.seconds_at, pool.server_seconds),
                 utilization * pool.working_mean / pool.servers.mean.max(1e-12),
             ),
-            prices: vec![instance_price(inst)],
+            prices: fleet_prices(&self.fleet),
             details: KindResult::Autoscaled(pool.result()),
         }
     }

@@ -3,8 +3,9 @@
 //! while it runs.
 
 use super::{Event, FleetModel, Servers};
-use crate::architectures::{Kind, Outcome, instance_price};
+use crate::architectures::{Kind, Outcome, fleet_cost, fleet_prices};
 use crate::engine::Scheduler;
+use crate::results::commitment::constant_level;
 use crate::results::cost::{self, CostBreakdown};
 use crate::results::stats::Collector;
 use crate::results::summary::KindResult;
@@ -76,7 +77,9 @@ impl Kind for FleetSpec {
             scenario.duration,
             cost::SERVER_MINIMUM,
         );
-        let total = self.servers as f64 * per_server * self.instance.price_per_hour / 3600.0;
+        let measured = (scenario.duration - scenario.warmup).as_secs_f64();
+        let seconds_at = constant_level(u64::from(self.servers), measured);
+        let total = fleet_cost(self, &seconds_at, self.servers as f64 * per_server);
         let utilization = stats.mean_level(stats.measured_areas.busy) / self.slots() as f64;
         Outcome {
             stats,
@@ -84,7 +87,7 @@ impl Kind for FleetSpec {
             instance: self.instance.name.clone(),
             utilization,
             cost: CostBreakdown::fleet(total, utilization),
-            prices: vec![instance_price(&self.instance)],
+            prices: fleet_prices(self),
             details: KindResult::Fleet,
         }
     }

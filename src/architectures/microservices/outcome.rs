@@ -4,10 +4,12 @@
 
 use super::{Capacity, MicroservicesModel};
 use crate::architectures::autoscale::PoolSummary;
-use crate::architectures::{Kind, Outcome, instance_price};
+use crate::architectures::{Kind, Outcome, fleet_cost, fleet_prices};
+use crate::results::commitment::constant_level;
 use crate::results::cost::CostBreakdown;
 use crate::results::stats::RunStats;
 use crate::results::summary::{KindResult, MicroservicesResult, PriceNote, ServiceFleetResult};
+use crate::scenario::commitments::FleetPricing;
 use crate::scenario::{MicroservicesSpec, Scenario};
 use crate::time::SimTime;
 
@@ -70,13 +72,27 @@ impl Kind for MicroservicesSpec {
         let (mut total, mut slots, mut peak) = (0.0, 0.0, 0u64);
         let mut prices: Vec<PriceNote> = Vec::new();
         for ((svc, fleet), run) in scenario.services.iter().zip(&self.fleets).zip(runs) {
-            let inst = &fleet.fleet().instance;
-            let cost = run.pool.as_ref().map_or(run.fixed_cost_usd, |p| p.cost_usd);
+            let spec = fleet.fleet();
+            let inst = &spec.instance;
+            let cost = match (&spec.pricing, &run.pool) {
+                (FleetPricing::OnDemand, None) => run.fixed_cost_usd,
+                (FleetPricing::OnDemand, Some(p)) => p.cost_usd,
+                (FleetPricing::Committed(_), None) => {
+                    let measured = (scenario.duration - scenario.warmup).as_secs_f64();
+                    let at = constant_level(run.servers, measured);
+                    fleet_cost(spec, &at, run.servers as f64 * measured)
+                }
+                (FleetPricing::Committed(_), Some(p)) => {
+                    fleet_cost(spec, &p.seconds_at, p.server_seconds)
+                }
+            };
             total += cost;
             slots += run.mean_slots;
             peak += run.servers;
-            if !prices.iter().any(|p| p.item == inst.name) {
-                prices.push(instance_price(inst));
+            for note in fleet_prices(spec) {
+                if !prices.iter().any(|p| p.item == note.item) {
+                    prices.push(note);
+                }
             }
             services.push(ServiceFleetResult {
                 name: svc.name.clone(),

@@ -1,0 +1,171 @@
+//! `scalesim prices [FILTER]`: what the bundled price files know, one price
+//! a line with its region, source and date.
+
+use crate::scenario::catalog;
+use crate::scenario::price_files::Catalog;
+use std::fmt::Write as _;
+
+/// One printed price.
+struct Row {
+    what: &'static str,
+    item: String,
+    region: String,
+    price: String,
+    unit: String,
+    date: String,
+    source: String,
+}
+
+fn rows(c: &Catalog) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for i in &c.instances {
+        rows.push(Row {
+            what: "instance",
+            item: format!(
+                "{} ({} vCPU, {} GiB)",
+                i.name,
+                i.vcpus,
+                i.memory_mb / 1024.0
+            ),
+            region: i.region.clone(),
+            price: format!("${}", i.price_per_hour),
+            unit: "server-hour".into(),
+            date: i.date.clone(),
+            source: i.source.clone(),
+        });
+    }
+    for cm in &c.commitments {
+        rows.push(Row {
+            what: "commitment",
+            item: format!("{}, upfront = {}", cm.name, cm.upfront.name()),
+            region: String::new(),
+            price: format!("{}% off on-demand", round(cm.discount * 100.0)),
+            unit: String::new(),
+            date: cm.date.clone(),
+            source: cm.source.clone(),
+        });
+    }
+    for l in &c.lambda {
+        let cpu = format!("{:?}", l.cpu);
+        for (line, price, unit) in [
+            ("duration", l.gb_second, "GB-second"),
+            ("invocations", l.request_per_million, "million requests"),
+            ("provisioned", l.provisioned_gb_second, "GB-second"),
+            (
+                "provisioned duration",
+                l.provisioned_execution_gb_second,
+                "GB-second",
+            ),
+        ] {
+            rows.push(Row {
+                what: "lambda",
+                item: format!("{line} ({cpu})"),
+                region: l.region.clone(),
+                price: format!("${price}"),
+                unit: unit.into(),
+                date: l.date.clone(),
+                source: l.source.clone(),
+            });
+        }
+    }
+    for g in &c.gateways {
+        rows.push(Row {
+            what: "gateway",
+            item: format!("API gateway ({:?})", g.kind),
+            region: g.region.clone(),
+            price: format!("${}", g.per_million),
+            unit: "million requests".into(),
+            date: g.date.clone(),
+            source: g.source.clone(),
+        });
+    }
+    rows
+}
+
+/// Rounds a percentage for display (the files hold three decimals of a
+/// fraction, so one decimal of a percentage shows them all).
+fn round(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// The listing, restricted to the lines whose kind, item or region
+/// contains `filter` (any case).
+pub fn listing(c: &Catalog, filter: Option<&str>) -> String {
+    let needle = filter.map(str::to_lowercase);
+    let cells = |r: &Row| {
+        [
+            r.what.to_string(),
+            r.item.clone(),
+            r.region.clone(),
+            if r.unit.is_empty() {
+                r.price.clone()
+            } else {
+                format!("{} per {}", r.price, r.unit)
+            },
+            r.date.clone(),
+            r.source.clone(),
+        ]
+    };
+    let shown: Vec<[String; 6]> = rows(c)
+        .iter()
+        .map(cells)
+        .filter(|cells| {
+            needle
+                .as_ref()
+                .is_none_or(|n| cells[..3].join(" ").to_lowercase().contains(n.as_str()))
+        })
+        .collect();
+    let header = ["what", "item", "region", "price", "date", "source"].map(String::from);
+    let mut widths = [0usize; 6];
+    for row in std::iter::once(&header).chain(&shown) {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut text = String::new();
+    if shown.is_empty() {
+        return text;
+    }
+    for row in std::iter::once(&header).chain(&shown) {
+        let mut line = String::new();
+        for (i, (cell, w)) in row.iter().zip(widths).enumerate() {
+            if i + 1 == row.len() {
+                line.push_str(cell);
+            } else {
+                let _ = write!(line, "{cell:<w$}  ");
+            }
+        }
+        let _ = writeln!(text, "{}", line.trim_end());
+    }
+    text
+}
+
+/// The bundled catalog's listing.
+pub fn builtin_listing(filter: Option<&str>) -> String {
+    listing(catalog::catalog(), filter)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_filter_keeps_the_matching_lines_and_the_header() {
+        let text = builtin_listing(Some("M5.LARGE"));
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2, "{text}");
+        assert!(lines[0].starts_with("what"));
+        assert!(lines[1].contains("$0.096 per server-hour"), "{text}");
+        assert!(lines[1].contains("2025-06"));
+    }
+
+    #[test]
+    fn every_entry_is_listed_with_a_date() {
+        let c = catalog::catalog();
+        let text = builtin_listing(None);
+        // 9 instances, 12 commitments, 2 × 4 Lambda lines, 2 gateways.
+        assert_eq!(text.lines().count(), 1 + 9 + 12 + 8 + 2);
+        assert!(c.instances.iter().all(|i| !i.date.is_empty()));
+        assert!(builtin_listing(Some("no such price")).is_empty());
+    }
+}

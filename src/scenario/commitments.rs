@@ -1,0 +1,209 @@
+//! How a fleet is bought: on demand, or a 1- or 3-year commitment (a
+//! Compute Savings Plan or Reserved Instances) covering all of it or a
+//! baseline, with on-demand servers above it. The `pricing` key of fleet,
+//! autoscaled and microservices architectures.
+
+use super::catalog::{self, Instance};
+use super::error::{ErrorContext, ScenarioError};
+use super::price_files::{COMMITMENT_NAMES, Upfront};
+use super::raw::RawArchitecture;
+use serde::Serialize;
+
+/// How a fleet's server time is billed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub enum FleetPricing {
+    OnDemand,
+    Committed(Commitment),
+}
+
+/// A commitment and how much of the fleet it covers.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Commitment {
+    /// "savings-plan-3y", "reserved-1y", ...
+    pub name: String,
+    pub upfront: Upfront,
+    /// The committed hourly rate of one server (upfront spread over the
+    /// term), billed whether the server runs or not.
+    pub price_per_hour: f64,
+    pub coverage: Coverage,
+    pub source: String,
+    pub date: String,
+}
+
+impl Commitment {
+    /// Reserved Instances are bought whole; a Savings Plan commits
+    /// dollars per hour, so it can cover a fraction of a server.
+    pub fn whole_servers(&self) -> bool {
+        self.name.starts_with("reserved")
+    }
+}
+
+/// How many servers' worth the commitment covers.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub enum Coverage {
+    /// Sized so that this share of the fleet's server-hours runs on demand
+    /// (0: the commitment covers the peak).
+    OnDemandShare(f64),
+    /// A fixed number of servers' worth.
+    Servers(f64),
+}
+
+impl FleetPricing {
+    /// What `scalesim check` adds to a fleet's line: nothing on demand.
+    pub fn describe(&self) -> String {
+        let FleetPricing::Committed(c) = self else {
+            return String::new();
+        };
+        let coverage = match c.coverage {
+            Coverage::OnDemandShare(0.0) => "covering the peak".to_string(),
+            Coverage::OnDemandShare(s) => format!("{}% of server-hours on demand", s * 100.0),
+            Coverage::Servers(n) => format!("{n} servers' worth"),
+        };
+        // Six decimals, without the float noise of on-demand × (1 − discount).
+        let rate = format!("{:.6}", c.price_per_hour);
+        let rate = rate.trim_end_matches('0').trim_end_matches('.');
+        format!(
+            ", {} (upfront {}, ${rate}/h committed) {coverage}",
+            c.name,
+            c.upfront.name(),
+        )
+    }
+}
+
+const FLEET_KEYS: &str = "`commitment`, `upfront`, `on_demand_share`, `committed_servers`, `price_per_hour`, `source`, `date`";
+
+/// The `pricing` of a fleet, autoscaled or microservices architecture
+/// whose servers are `instance`.
+pub(super) fn fleet_pricing(
+    a: &RawArchitecture,
+    key: &str,
+    ctx: &ErrorContext,
+    instance: &Instance,
+) -> Result<FleetPricing, ScenarioError> {
+    let Some(p) = &a.pricing else {
+        return Ok(FleetPricing::OnDemand);
+    };
+    let span = Some(p.span());
+    let key = format!("{key}.pricing");
+    let bad = |field: &str, message: String| {
+        let k = if field.is_empty() {
+            key.clone()
+        } else {
+            format!("{key}.{field}")
+        };
+        ctx.at(span.clone(), &k, message)
+    };
+    let p = p.get_ref();
+    for (field, given) in [
+        ("request_per_million", p.request_per_million.is_some()),
+        ("gb_second", p.gb_second.is_some()),
+        ("provisioned_gb_second", p.provisioned_gb_second.is_some()),
+        (
+            "provisioned_execution_gb_second",
+            p.provisioned_execution_gb_second.is_some(),
+        ),
+        ("gateway_per_million", p.gateway_per_million.is_some()),
+    ] {
+        if given {
+            return Err(bad(
+                field,
+                format!("`{field}` prices functions; a fleet's `pricing` takes {FLEET_KEYS}"),
+            ));
+        }
+    }
+    let name = p.commitment.clone().unwrap_or_else(|| "on-demand".into());
+    if name == "on-demand" {
+        if let Some(field) = [
+            ("upfront", p.upfront.is_some()),
+            ("on_demand_share", p.on_demand_share.is_some()),
+            ("committed_servers", p.committed_servers.is_some()),
+            ("price_per_hour", p.price_per_hour.is_some()),
+        ]
+        .iter()
+        .find_map(|&(f, given)| given.then_some(f))
+        {
+            return Err(bad(
+                field,
+                format!(
+                    "`{field}` needs a commitment: set commitment = \"savings-plan-3y\" (or another of {})",
+                    COMMITMENT_NAMES.join(", ")
+                ),
+            ));
+        }
+        return Ok(FleetPricing::OnDemand);
+    }
+    if !COMMITMENT_NAMES.contains(&name.as_str()) {
+        return Err(bad(
+            if p.upfront.is_some() || p.on_demand_share.is_some() {
+                "commitment"
+            } else {
+                ""
+            },
+            format!(
+                "unknown pricing \"{name}\"; expected \"on-demand\" or one of {}",
+                COMMITMENT_NAMES.join(", ")
+            ),
+        ));
+    }
+    let upfront = p.upfront.unwrap_or(Upfront::None);
+    let coverage = match (p.on_demand_share, p.committed_servers) {
+        (Some(_), Some(_)) => {
+            return Err(bad(
+                "committed_servers",
+                "give either `on_demand_share` or `committed_servers`, not both".into(),
+            ));
+        }
+        (Some(s), None) if !(0.0..1.0).contains(&s) => {
+            return Err(bad(
+                "on_demand_share",
+                format!("expected an on-demand share in [0, 1), found {s}"),
+            ));
+        }
+        (Some(s), None) => Coverage::OnDemandShare(s),
+        (None, Some(n)) if !(n.is_finite() && n > 0.0 && n <= 1e6) => {
+            return Err(bad(
+                "committed_servers",
+                format!("expected between 0 and 1000000 committed servers (excluded 0), found {n}"),
+            ));
+        }
+        (None, Some(n)) => Coverage::Servers(n),
+        (None, None) => Coverage::OnDemandShare(0.0),
+    };
+    let (price_per_hour, source, date) = match p.price_per_hour {
+        Some(r) if !(r.is_finite() && r >= 0.0) => {
+            return Err(bad(
+                "price_per_hour",
+                format!("expected a price >= 0 (USD per server-hour), found {r}"),
+            ));
+        }
+        Some(r) => (
+            r,
+            p.source.clone().unwrap_or_else(|| "scenario file".into()),
+            p.date.clone().unwrap_or_default(),
+        ),
+        None => {
+            let Some(c) = catalog::commitment(&name, upfront) else {
+                return Err(bad(
+                    "upfront",
+                    format!(
+                        "the price files have no \"{name}\" with upfront = \"{}\"; give its `price_per_hour`",
+                        upfront.name()
+                    ),
+                ));
+            };
+            (
+                instance.price_per_hour * (1.0 - c.discount),
+                c.source.clone(),
+                c.date.clone(),
+            )
+        }
+    };
+    Ok(FleetPricing::Committed(Commitment {
+        name,
+        upfront,
+        price_per_hour,
+        coverage,
+        source,
+        date,
+    }))
+}

@@ -1,0 +1,353 @@
+//! The price files under `assets/prices/`: their format, their validation
+//! and the catalog they make. The files are compiled into the binary, so
+//! it needs nothing beside it, and checked when the program starts: a bad
+//! entry is reported with its file, line and key, as a scenario would be.
+//!
+//! A file holds a `[defaults]` table (`region`, `source`, `date`) and
+//! arrays of entries — `[[instance]]`, `[[lambda]]`, `[[gateway]]`,
+//! `[[commitment]]` — each of which may set its own `region`, `source`
+//! and `date`; an entry that ends up without a source or a date is an
+//! error, because a price nobody can trace is not data.
+
+use super::catalog::{Cpu, GatewayKind, Instance};
+use super::error::{ErrorContext, ScenarioError};
+use serde::Deserialize;
+use std::fmt;
+use std::ops::Range;
+use std::path::Path;
+use toml::Spanned;
+
+mod raw;
+use raw::{CpuName, GatewayName, RawFile, RawMeta};
+
+/// `(path in the repository, text)` of each named file of `assets/prices/`.
+macro_rules! bundled {
+    ($($file:literal),* $(,)?) => {
+        &[$((
+            concat!("assets/prices/", $file),
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/prices/", $file)),
+        )),*]
+    };
+}
+
+/// The bundled price files, as (path in the repository, text).
+pub const BUILTIN: &[(&str, &str)] = bundled![
+    "ec2-us-east-1.toml",
+    "ec2-commitments.toml",
+    "lambda-us-east-1.toml",
+];
+
+/// A price file that cannot be used: a scenario error, shown as one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PriceFileError(pub ScenarioError);
+
+impl fmt::Display for PriceFileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Same shape as a scenario error, naming what kind of file it is.
+        let text = self.0.to_string();
+        let rest = text.strip_prefix("invalid scenario ").unwrap_or(&text);
+        write!(f, "invalid price file {rest}")
+    }
+}
+
+impl std::error::Error for PriceFileError {}
+
+/// Lambda's prices for one processor architecture and region.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LambdaPrice {
+    pub cpu: Cpu,
+    pub region: String,
+    pub request_per_million: f64,
+    pub gb_second: f64,
+    pub provisioned_gb_second: f64,
+    pub provisioned_execution_gb_second: f64,
+    pub source: String,
+    pub date: String,
+}
+
+/// An API gateway's price per million requests.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GatewayPrice {
+    pub kind: GatewayKind,
+    pub region: String,
+    pub per_million: f64,
+    pub source: String,
+    pub date: String,
+}
+
+/// How much of a commitment is paid before the term starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Upfront {
+    None,
+    Partial,
+    All,
+}
+
+impl Upfront {
+    pub fn name(self) -> &'static str {
+        match self {
+            Upfront::None => "none",
+            Upfront::Partial => "partial",
+            Upfront::All => "all",
+        }
+    }
+}
+
+/// A commitment's discount off the on-demand price.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommitmentPrice {
+    /// "savings-plan-3y", "reserved-1y", ...
+    pub name: String,
+    pub upfront: Upfront,
+    /// Fraction off the on-demand price, in [0, 1).
+    pub discount: f64,
+    pub source: String,
+    pub date: String,
+}
+
+/// Everything the price files hold.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Catalog {
+    pub instances: Vec<Instance>,
+    pub lambda: Vec<LambdaPrice>,
+    pub gateways: Vec<GatewayPrice>,
+    pub commitments: Vec<CommitmentPrice>,
+}
+
+impl Catalog {
+    /// The bundled files, validated.
+    pub fn builtin() -> Result<Catalog, PriceFileError> {
+        let mut catalog = Catalog::default();
+        for (path, text) in BUILTIN {
+            catalog.add_file(Path::new(path), text)?;
+        }
+        Ok(catalog)
+    }
+
+    /// Reads one price file into the catalog; an entry already known (same
+    /// name and region) is an error, so two files cannot disagree silently.
+    pub fn add_file(&mut self, path: &Path, text: &str) -> Result<(), PriceFileError> {
+        let ctx = ErrorContext { file: path, text };
+        let raw: RawFile = ctx.deserialize().map_err(PriceFileError)?;
+        self.add_raw(raw, &ctx).map_err(PriceFileError)
+    }
+
+    fn add_raw(&mut self, raw: RawFile, ctx: &ErrorContext) -> Result<(), ScenarioError> {
+        let d = &raw.defaults;
+        for (i, e) in raw.instance.iter().enumerate() {
+            let key = format!("instance[{i}]");
+            let m = meta(&e.meta(), d, e.name.span(), &key, ctx)?;
+            let name = e.name.get_ref().clone();
+            let twice = self
+                .instances
+                .iter()
+                .any(|x| x.name == name && x.region == m.region);
+            once(twice, &e.name, &key, "name", ctx, || {
+                format!("instance type \"{name}\" in {}", m.region)
+            })?;
+            let vcpus = *e.vcpus.get_ref();
+            if !(1..=1024).contains(&vcpus) {
+                return Err(ctx.at(
+                    Some(e.vcpus.span()),
+                    &format!("{key}.vcpus"),
+                    format!("expected vcpus between 1 and 1024, found {vcpus}"),
+                ));
+            }
+            let memory_gib = positive(&e.memory_gib, &format!("{key}.memory_gib"), ctx)?;
+            let price = price(&e.price_per_hour, &format!("{key}.price_per_hour"), ctx)?;
+            self.instances.push(Instance {
+                name,
+                vcpus: vcpus as u32,
+                memory_mb: memory_gib * 1024.0,
+                price_per_hour: price,
+                region: m.region,
+                source: m.source,
+                date: m.date,
+            });
+        }
+        for (i, e) in raw.lambda.iter().enumerate() {
+            let key = format!("lambda[{i}]");
+            let m = meta(&e.meta(), d, e.cpu.span(), &key, ctx)?;
+            let cpu = match e.cpu.get_ref() {
+                CpuName::X86_64 => Cpu::X86_64,
+                CpuName::Arm64 => Cpu::Arm64,
+            };
+            let twice = self
+                .lambda
+                .iter()
+                .any(|x| x.cpu == cpu && x.region == m.region);
+            once(twice, &e.cpu, &key, "cpu", ctx, || {
+                format!("Lambda {cpu:?} in {}", m.region)
+            })?;
+            let p = |v: &Spanned<f64>, k: &str| price(v, &format!("{key}.{k}"), ctx);
+            self.lambda.push(LambdaPrice {
+                cpu,
+                request_per_million: p(&e.request_per_million, "request_per_million")?,
+                gb_second: p(&e.gb_second, "gb_second")?,
+                provisioned_gb_second: p(&e.provisioned_gb_second, "provisioned_gb_second")?,
+                provisioned_execution_gb_second: p(
+                    &e.provisioned_execution_gb_second,
+                    "provisioned_execution_gb_second",
+                )?,
+                region: m.region,
+                source: m.source,
+                date: m.date,
+            });
+        }
+        for (i, e) in raw.gateway.iter().enumerate() {
+            let key = format!("gateway[{i}]");
+            let m = meta(&e.meta(), d, e.kind.span(), &key, ctx)?;
+            let kind = match e.kind.get_ref() {
+                GatewayName::Http => GatewayKind::Http,
+                GatewayName::Rest => GatewayKind::Rest,
+            };
+            let twice = self
+                .gateways
+                .iter()
+                .any(|x| x.kind == kind && x.region == m.region);
+            once(twice, &e.kind, &key, "kind", ctx, || {
+                format!("gateway {kind:?} in {}", m.region)
+            })?;
+            self.gateways.push(GatewayPrice {
+                kind,
+                per_million: price(&e.per_million, &format!("{key}.per_million"), ctx)?,
+                region: m.region,
+                source: m.source,
+                date: m.date,
+            });
+        }
+        for (i, e) in raw.commitment.iter().enumerate() {
+            let key = format!("commitment[{i}]");
+            let m = meta(&e.meta(), d, e.name.span(), &key, ctx)?;
+            let name = e.name.get_ref().clone();
+            if !COMMITMENT_NAMES.contains(&name.as_str()) {
+                return Err(ctx.at(
+                    Some(e.name.span()),
+                    &format!("{key}.name"),
+                    format!(
+                        "unknown commitment \"{name}\"; expected one of {}",
+                        COMMITMENT_NAMES.join(", ")
+                    ),
+                ));
+            }
+            let upfront = *e.upfront.get_ref();
+            let twice = self
+                .commitments
+                .iter()
+                .any(|x| x.name == name && x.upfront == upfront);
+            once(twice, &e.name, &key, "name", ctx, || {
+                format!(
+                    "commitment \"{name}\" with upfront = \"{}\"",
+                    upfront.name()
+                )
+            })?;
+            let discount = *e.discount.get_ref();
+            if !(0.0..1.0).contains(&discount) {
+                return Err(ctx.at(
+                    Some(e.discount.span()),
+                    &format!("{key}.discount"),
+                    format!("expected a discount in [0, 1), found {discount}"),
+                ));
+            }
+            self.commitments.push(CommitmentPrice {
+                name,
+                upfront,
+                discount,
+                source: m.source,
+                date: m.date,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The commitments a fleet can be priced with.
+pub const COMMITMENT_NAMES: &[&str] = &[
+    "savings-plan-1y",
+    "savings-plan-3y",
+    "reserved-1y",
+    "reserved-3y",
+];
+
+/// Refuses an entry already listed (`twice`), naming it by `what()`.
+fn once<T>(
+    twice: bool,
+    at: &Spanned<T>,
+    key: &str,
+    field: &str,
+    ctx: &ErrorContext,
+    what: impl FnOnce() -> String,
+) -> Result<(), ScenarioError> {
+    if twice {
+        return Err(ctx.at(
+            Some(at.span()),
+            &format!("{key}.{field}"),
+            format!("{} is listed twice", what()),
+        ));
+    }
+    Ok(())
+}
+
+/// An entry's region, source and date, from the entry or the defaults.
+struct Meta {
+    region: String,
+    source: String,
+    date: String,
+}
+
+fn meta(
+    own: &RawMeta,
+    defaults: &RawMeta,
+    span: Range<usize>,
+    key: &str,
+    ctx: &ErrorContext,
+) -> Result<Meta, ScenarioError> {
+    let pick = |field: &str, own: &Option<String>, default: &Option<String>| {
+        own.clone()
+            .or_else(|| default.clone())
+            .filter(|s| !s.trim().is_empty())
+            .ok_or_else(|| {
+                ctx.at(
+                    Some(span.clone()),
+                    &format!("{key}.{field}"),
+                    format!("every price needs a `{field}`: set it on the entry or in [defaults]"),
+                )
+            })
+    };
+    Ok(Meta {
+        region: own
+            .region
+            .clone()
+            .or_else(|| defaults.region.clone())
+            .unwrap_or_default(),
+        source: pick("source", &own.source, &defaults.source)?,
+        date: pick("date", &own.date, &defaults.date)?,
+    })
+}
+
+fn price(v: &Spanned<f64>, key: &str, ctx: &ErrorContext) -> Result<f64, ScenarioError> {
+    let p = *v.get_ref();
+    if p.is_finite() && p >= 0.0 {
+        Ok(p)
+    } else {
+        Err(ctx.at(
+            Some(v.span()),
+            key,
+            format!("expected a price >= 0 (USD), found {p}"),
+        ))
+    }
+}
+
+fn positive(v: &Spanned<f64>, key: &str, ctx: &ErrorContext) -> Result<f64, ScenarioError> {
+    let x = *v.get_ref();
+    if x.is_finite() && x > 0.0 {
+        Ok(x)
+    } else {
+        Err(ctx.at(
+            Some(v.span()),
+            key,
+            format!("expected a value > 0, found {x}"),
+        ))
+    }
+}

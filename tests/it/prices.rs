@@ -1,0 +1,114 @@
+//! Prices as data: the bundled price files, the errors a bad one gets
+//! (file, line, key), and `scalesim prices`.
+
+use scalesim::scenario::price_files::Catalog;
+use std::path::Path;
+use std::process::Command;
+
+fn read(text: &str) -> Result<Catalog, String> {
+    let mut c = Catalog::default();
+    c.add_file(Path::new("prices/test.toml"), text)
+        .map(|()| c)
+        .map_err(|e| e.to_string())
+}
+
+const GOOD: &str = r#"[defaults]
+region = "eu-west-1"
+source = "AWS EC2 On-Demand pricing, Linux, eu-west-1"
+date = "2026-11"
+
+[[instance]]
+name = "m5.large"
+vcpus = 2
+memory_gib = 8
+price_per_hour = 0.107
+"#;
+
+#[test]
+fn a_new_region_is_one_more_file() {
+    let c = read(GOOD).unwrap();
+    let i = &c.instances[0];
+    assert_eq!(
+        (i.name.as_str(), i.region.as_str()),
+        ("m5.large", "eu-west-1")
+    );
+    assert_eq!((i.vcpus, i.memory_mb, i.price_per_hour), (2, 8192.0, 0.107));
+    assert_eq!(i.date, "2026-11");
+}
+
+#[test]
+fn a_missing_field_is_named_with_its_file_line_and_entry() {
+    let text = GOOD.replace("vcpus = 2\n", "");
+    assert_eq!(
+        read(&text).unwrap_err(),
+        "invalid price file prices/test.toml, line 6, key `instance[0]`: missing field `vcpus`"
+    );
+}
+
+#[test]
+fn a_bad_price_is_named_with_its_line_and_key() {
+    let text = GOOD.replace("0.107", "-0.107");
+    assert_eq!(
+        read(&text).unwrap_err(),
+        "invalid price file prices/test.toml, line 10, key `instance[0].price_per_hour`: expected a price >= 0 (USD), found -0.107"
+    );
+    let text = GOOD.replace("0.107", "\"cheap\"");
+    let e = read(&text).unwrap_err();
+    assert!(
+        e.starts_with("invalid price file prices/test.toml, line 10, key `instance[0].price_per_hour`: invalid type: string \"cheap\", expected f64"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_price_without_a_source_or_date_is_refused() {
+    let text = GOOD.replace("date = \"2026-11\"\n", "");
+    assert_eq!(
+        read(&text).unwrap_err(),
+        "invalid price file prices/test.toml, line 6, key `instance[0].date`: every price needs a `date`: set it on the entry or in [defaults]"
+    );
+}
+
+#[test]
+fn an_unknown_key_or_commitment_name_is_refused() {
+    let text = GOOD.replace("vcpus = 2", "vcpu = 2");
+    let e = read(&text).unwrap_err();
+    assert!(
+        e.starts_with("invalid price file prices/test.toml, line 8, key `instance[0].vcpu`: unknown field `vcpu`"),
+        "{e}"
+    );
+    let text = format!(
+        "{GOOD}\n[[commitment]]\nname = \"savings-plan-5y\"\nupfront = \"none\"\ndiscount = 0.5\n"
+    );
+    assert_eq!(
+        read(&text).unwrap_err(),
+        "invalid price file prices/test.toml, line 13, key `commitment[0].name`: unknown commitment \"savings-plan-5y\"; expected one of savings-plan-1y, savings-plan-3y, reserved-1y, reserved-3y"
+    );
+}
+
+#[test]
+fn the_same_instance_twice_in_a_region_is_refused() {
+    let text = format!("{GOOD}\n{}", &GOOD[GOOD.find("[[instance]]").unwrap()..]);
+    assert_eq!(
+        read(&text).unwrap_err(),
+        "invalid price file prices/test.toml, line 13, key `instance[1].name`: instance type \"m5.large\" in eu-west-1 is listed twice"
+    );
+}
+
+#[test]
+fn the_prices_command_lists_with_sources_and_dates() {
+    let out = Command::new(env!("CARGO_BIN_EXE_scalesim"))
+        .args(["prices", "c5"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 4, "{text}");
+    assert!(text.contains("c5.xlarge (4 vCPU, 8 GiB)"));
+    let line = text.lines().find(|l| l.contains("c5.xlarge")).unwrap();
+    let words: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(
+        words[words.len() - 10..].join(" "),
+        "$0.17 per server-hour 2025-06 AWS EC2 On-Demand pricing, Linux, us-east-1"
+    );
+}
