@@ -15,6 +15,7 @@ mod golden;
 mod json_schema;
 mod laws;
 mod micro;
+mod recycling;
 mod replications;
 mod replications_report;
 mod scale_rate;
