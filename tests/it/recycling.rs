@@ -104,6 +104,36 @@ fn a_recycled_instance_older_than_a_keep_alive_counts_as_expired() {
     assert_eq!((c.new_demand, c.keep_alive_expiry, c.recycling), (1, 2, 0));
 }
 
+/// Two requests per instance, one a second, each 1.5 s: instance A
+/// (started at 0) holds one or two at a time. At 5 s it is worn out with
+/// the request of 4 s still running: it takes no new one, so the request
+/// of 5 s starts B cold, for recycling; A retires when its last request
+/// ends at 5.5 s, and is not counted twice. B (age < 5 s) serves the rest.
+#[test]
+fn a_busy_worn_out_instance_takes_no_new_invocation() {
+    let r = run(r#"
+name = "shared"
+duration = "10s"
+[demand]
+shape = "constant"
+rps = 1
+arrivals = "uniform"
+[[services]]
+name = "f"
+work = "1500ms"
+[[architectures]]
+name = "lambda"
+kind = "serverless"
+memory = "2048MB"
+cold_start = "0s"
+instance_concurrency = 2
+max_lifetime = "5s"
+"#);
+    let c = causes(&r);
+    assert_eq!((c.new_demand, c.keep_alive_expiry, c.recycling), (1, 0, 1));
+    assert_eq!(r.serverless().unwrap().instances.peak, 2);
+}
+
 /// Without `max_lifetime` nothing changes and the causes stay unreported.
 #[test]
 fn cold_starts_by_cause_is_absent_without_recycling() {

@@ -24,6 +24,7 @@ impl ServerlessModel {
             last_used: now,
             provisioned,
             alive: true,
+            retiring: false,
             ready_at: now,
             prev: NIL,
             next: NIL,
@@ -256,6 +257,9 @@ impl ServerlessModel {
                 if i.alive && i.func == func && i.active > 0 && i.active < k {
                     if self.worn_out(id, now) {
                         // It takes no more: retired when its last one ends.
+                        // Lost to recycling from now: a replacement started
+                        // before it drains is recycling's, not demand's.
+                        self.mark_retiring(id, now);
                         continue;
                     }
                     return Ok((id, false));

@@ -109,6 +109,9 @@ struct Instance {
     last_used: SimTime,
     provisioned: bool,
     alive: bool,
+    /// Worn out (`max_lifetime`) while busy and already counted as lost
+    /// to recycling: it takes no new invocation and retires when idle.
+    retiring: bool,
     /// When its cold start ends: invocations that join it earlier (with
     /// `instance_concurrency` > 1) wait for it too.
     ready_at: SimTime,

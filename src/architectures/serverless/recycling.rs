@@ -80,9 +80,17 @@ impl ServerlessModel {
 
     /// Retires a worn-out instance that is not in the idle list.
     pub(super) fn recycle(&mut self, id: u32, now: SimTime) {
-        let func = self.instances[id as usize].func;
-        self.functions[func as usize].losses.recycled(now);
+        self.mark_retiring(id, now);
         self.remove_instance(id, now);
+    }
+
+    /// Counts a worn-out instance as lost to recycling, once.
+    pub(super) fn mark_retiring(&mut self, id: u32, now: SimTime) {
+        let i = &mut self.instances[id as usize];
+        if !i.retiring {
+            i.retiring = true;
+            self.functions[i.func as usize].losses.recycled(now);
+        }
     }
 
     /// An idle instance that will reach its lifetime before its keep-alive
