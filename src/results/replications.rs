@@ -13,8 +13,8 @@
 use crate::results::cost::{CostBreakdown, CostSummary};
 use crate::results::stats::{LevelSummary, RequestCounts};
 use crate::results::summary::{
-    AutoscaledResult, FunctionResult, KindResult, LatencySummary, MicroservicesResult,
-    ScalingActions, ServerlessResult, ServiceFleetResult, WaitSummary,
+    AutoscaledResult, ColdStartCauses, FunctionResult, KindResult, LatencySummary,
+    MicroservicesResult, ScalingActions, ServerlessResult, ServiceFleetResult, WaitSummary,
 };
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, StudentsT};
@@ -247,6 +247,11 @@ aggregate_fields!(ServiceFleetResult {
     autoscaled
 });
 aggregate_fields!(MicroservicesResult { services });
+aggregate_fields!(ColdStartCauses {
+    new_demand,
+    keep_alive_expiry,
+    recycling
+});
 aggregate_fields!(FunctionResult {
     name,
     memory_mb,
@@ -254,6 +259,7 @@ aggregate_fields!(FunctionResult {
     cold_starts,
     throttled,
     async_throttled,
+    cold_starts_by_cause,
     instances,
     provisioned,
     idle_gb_seconds,
@@ -268,6 +274,7 @@ aggregate_fields!(ServerlessResult {
     async_throttled,
     instances,
     idle_gb_seconds,
+    cold_starts_by_cause,
     functions,
 });
 

@@ -83,7 +83,30 @@ pub struct ServerlessResult {
     pub instances: LevelSummary,
     /// Memory held by idle warm instances, GB × seconds.
     pub idle_gb_seconds: f64,
+    /// Present when a function recycles its instances.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cold_starts_by_cause: Option<ColdStartCauses>,
     pub functions: Vec<FunctionResult>,
+}
+
+/// Why instances started cold. A cold start replaces, first, an instance
+/// recycled within the last keep-alive (it would still be warm without
+/// recycling), then one that keep-alive reclaimed (it would still be warm
+/// with an endless keep-alive); otherwise the pool grew past what it has
+/// held: new demand.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct ColdStartCauses {
+    pub new_demand: u64,
+    pub keep_alive_expiry: u64,
+    pub recycling: u64,
+}
+
+impl std::ops::AddAssign for ColdStartCauses {
+    fn add_assign(&mut self, o: Self) {
+        self.new_demand += o.new_demand;
+        self.keep_alive_expiry += o.keep_alive_expiry;
+        self.recycling += o.recycling;
+    }
 }
 
 /// One function of a serverless architecture.
@@ -95,6 +118,9 @@ pub struct FunctionResult {
     pub cold_starts: u64,
     pub throttled: u64,
     pub async_throttled: u64,
+    /// Present when this function recycles its instances.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cold_starts_by_cause: Option<ColdStartCauses>,
     pub instances: LevelSummary,
     pub provisioned: u32,
     pub idle_gb_seconds: f64,

@@ -39,6 +39,10 @@ pub struct FunctionSpec {
     pub cold_start: Dist,
     #[serde(skip)]
     pub keep_alive: SimTime,
+    /// An on-demand instance this old is retired after its current
+    /// invocation (environment recycling); `None`: never.
+    #[serde(skip)]
+    pub max_lifetime: Option<SimTime>,
     /// At most `scale_instances` new instances per `scale_per` window.
     pub scale_instances: u32,
     #[serde(skip)]
@@ -154,6 +158,12 @@ fn resolve_function(
         Some((k, _)) => k.get_ref().0,
         None => d::KEEP_ALIVE,
     };
+    let max_lifetime = match pick!(layers, max_lifetime) {
+        Some((l, key)) if l.get_ref().0 == SimTime::ZERO => {
+            return Err(ctx.at(Some(l.span()), &key, "expected a max_lifetime > 0"));
+        }
+        l => l.map(|(l, _)| l.get_ref().0),
+    };
     let (scale_instances, scale_per, scale_refill) = scale_rate(layers, ctx)?;
     let instance_concurrency = match pick!(layers, instance_concurrency) {
         None => 1,
@@ -165,6 +175,7 @@ fn resolve_function(
         cpu,
         cold_start,
         keep_alive,
+        max_lifetime,
         scale_instances,
         scale_per,
         scale_refill,

@@ -84,6 +84,7 @@ macro_rules! function_keys {
             cpu: Option<Spanned<CpuName>>,
             cold_start: Option<Spanned<DistSpec>>,
             keep_alive: Option<Spanned<Dur>>,
+            max_lifetime: Option<Spanned<Dur>>,
             scale_rate: Option<Spanned<RawScaleRate>>,
             instance_concurrency: Option<Spanned<i64>>,
             idle_selection: Option<Spanned<IdleSelection>>,

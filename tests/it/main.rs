@@ -19,6 +19,7 @@ mod laws;
 mod micro;
 mod plan;
 mod prices;
+mod recycling;
 mod replications;
 mod replications_report;
 mod robust;

@@ -12,7 +12,7 @@ use scalesim::results::summary::{ArchitectureResult, ServerlessResult};
 const GB_S: f64 = 0.0000166667;
 const REQ: f64 = 0.20 / 1e6;
 
-fn run(text: &str) -> ArchitectureResult {
+pub fn run(text: &str) -> ArchitectureResult {
     let s = scenario(text);
     architectures::run_architecture(&s, &s.architectures[0], 0)
 }
@@ -28,6 +28,11 @@ fn close(a: f64, b: f64, tol: f64) -> bool {
 /// Three requests, 100 s apart (arrivals at 0, 100 and 200 s), 100 ms of
 /// work on 2 GB (no slowdown: 2048 MB > 1769 MB), cold start 300 ms.
 fn three_requests(keep_alive: &str) -> ArchitectureResult {
+    three_requests_with(&format!("keep_alive = \"{keep_alive}\""))
+}
+
+/// [`three_requests`] with the architecture's other keys given by `keys`.
+pub fn three_requests_with(keys: &str) -> ArchitectureResult {
     run(&format!(
         r#"
 name = "three"
@@ -44,7 +49,7 @@ name = "lambda"
 kind = "serverless"
 memory = "2048MB"
 cold_start = "300ms"
-keep_alive = "{keep_alive}"
+{keys}
 "#
     ))
 }

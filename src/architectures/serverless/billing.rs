@@ -7,7 +7,7 @@ use crate::architectures::{Kind, Outcome};
 use crate::results::cost::CostBreakdown;
 use crate::results::stats::RunStats;
 use crate::results::summary::{
-    FunctionResult, KindResult, LevelSummary, PriceNote, ServerlessResult,
+    ColdStartCauses, FunctionResult, KindResult, LevelSummary, PriceNote, ServerlessResult,
 };
 use crate::scenario::{Scenario, ServerlessSpec};
 use crate::time::SimTime;
@@ -64,6 +64,10 @@ impl ServerlessModel {
             ..Default::default()
         };
         let mut idle_gb_seconds = 0.0;
+        // Reported (for every function, so the causes add up to the
+        // architecture's cold starts) only where recycling is set, so
+        // other outputs stay as they were.
+        let by_cause = self.functions.iter().any(|f| f.spec.max_lifetime.is_some());
         for f in &mut self.functions {
             let idle = f.idle_level.summary(end, warmup);
             let idle_gb_s = idle.mean * measured_s * f.spec.memory_gb();
@@ -86,6 +90,7 @@ impl ServerlessModel {
                 cold_starts: f.cold_starts,
                 throttled: f.throttled,
                 async_throttled: f.async_throttled,
+                cold_starts_by_cause: by_cause.then_some(f.causes),
                 instances: f.instances_level.summary(end, warmup),
                 provisioned: f.spec.provisioned,
                 idle_gb_seconds: idle_gb_s,
@@ -170,6 +175,7 @@ impl Kind for ServerlessSpec {
             async_throttled: run.functions.iter().map(|f| f.async_throttled).sum(),
             instances: run.instances,
             idle_gb_seconds: run.idle_gb_seconds,
+            cold_starts_by_cause: by_cause(&run.functions),
             functions: run.functions,
         };
         Outcome {
@@ -182,6 +188,17 @@ impl Kind for ServerlessSpec {
             details: KindResult::Serverless(details),
         }
     }
+}
+
+/// The architecture's cold starts by cause, if its functions report them.
+fn by_cause(functions: &[FunctionResult]) -> Option<ColdStartCauses> {
+    let mut any = None;
+    for f in functions {
+        if let Some(c) = f.cold_starts_by_cause {
+            *any.get_or_insert_with(ColdStartCauses::default) += c;
+        }
+    }
+    any
 }
 
 /// The prices a serverless bill used: each distinct duration price, the

@@ -24,6 +24,7 @@ impl ServerlessModel {
             last_used: now,
             provisioned,
             alive: true,
+            retiring: false,
             ready_at: now,
             prev: NIL,
             next: NIL,
@@ -85,6 +86,11 @@ impl ServerlessModel {
 
     /// The instance finished its last invocation at `now`.
     pub(super) fn become_idle(&mut self, id: u32, now: SimTime, sched: &mut Scheduler<Event>) {
+        if self.worn_out(id, now) {
+            self.recycle(id, now);
+            self.keep_lists_lean(self.instances[id as usize].func);
+            return;
+        }
         let inst = self.instances[id as usize];
         self.set_total_idle(1);
         let f = &mut self.functions[inst.func as usize];
@@ -113,6 +119,7 @@ impl ServerlessModel {
             f.expire_pending = true;
             sched.schedule(now + f.spec.keep_alive, Event::Expire { func: inst.func });
         }
+        self.schedule_retire(id, sched);
         self.keep_lists_lean(inst.func);
     }
 
@@ -185,18 +192,46 @@ impl ServerlessModel {
                 break;
             }
             self.unlink_idle(head, now);
-            self.instances[head as usize].alive = false;
-            self.free_instances.push(head);
-            let warmup = self.warmup;
-            let f = &mut self.functions[func as usize];
-            f.instances -= 1;
-            f.instances_level.set(now, f.instances as u64, warmup);
-            self.total_instances -= 1;
-            self.total_level.set(now, self.total_instances, warmup);
-            self.stats.set_servers(self.total_instances);
+            self.functions[func as usize].losses.expired();
+            self.remove_instance(head, now);
         }
         // Fewer instances: the lists' allowance shrinks with them.
         self.keep_lists_lean(func);
+    }
+
+    /// The idle instance `idle_selection` would use, or NIL; stays listed.
+    fn pick_idle(&mut self, fi: usize) -> u32 {
+        let f = &mut self.functions[fi];
+        match f.spec.idle_selection {
+            IdleSelection::Mru => f.idle_tail,
+            IdleSelection::Lru => f.idle_head,
+            IdleSelection::Newest => loop {
+                match f.newest.pop() {
+                    None => break NIL,
+                    Some((_, id, epoch)) => {
+                        let i = &self.instances[id as usize];
+                        if i.alive && i.idle_epoch == epoch && i.active == 0 {
+                            break id;
+                        }
+                    }
+                }
+            },
+        }
+    }
+
+    /// Frees an instance that holds no invocation and is not idle-listed.
+    pub(super) fn remove_instance(&mut self, id: u32, now: SimTime) {
+        let i = &mut self.instances[id as usize];
+        i.alive = false;
+        let func = i.func;
+        self.free_instances.push(id);
+        let warmup = self.warmup;
+        let f = &mut self.functions[func as usize];
+        f.instances -= 1;
+        f.instances_level.set(now, f.instances as u64, warmup);
+        self.total_instances -= 1;
+        self.total_level.set(now, self.total_instances, warmup);
+        self.stats.set_servers(self.total_instances);
     }
 
     /// Finds capacity for one invocation of `func`: a warm instance, or a
@@ -220,31 +255,31 @@ impl ServerlessModel {
                 // Entries may be stale: the id may since have been reused,
                 // even by another function.
                 if i.alive && i.func == func && i.active > 0 && i.active < k {
+                    if self.worn_out(id, now) {
+                        // It takes no more: retired when its last one ends.
+                        // Lost to recycling from now: a replacement started
+                        // before it drains is recycling's, not demand's.
+                        self.mark_retiring(id, now);
+                        continue;
+                    }
                     return Ok((id, false));
                 }
             }
         }
-        let f = &mut self.functions[fi];
-        let warm = match f.spec.idle_selection {
-            IdleSelection::Mru => f.idle_tail,
-            IdleSelection::Lru => f.idle_head,
-            IdleSelection::Newest => loop {
-                match f.newest.pop() {
-                    None => break NIL,
-                    Some((_, id, epoch)) => {
-                        let i = &self.instances[id as usize];
-                        if i.alive && i.idle_epoch == epoch && i.active == 0 {
-                            break id;
-                        }
-                    }
-                }
-            },
+        let warm = loop {
+            let warm = self.pick_idle(fi);
+            if warm == NIL || !self.worn_out(warm, now) {
+                break warm;
+            }
+            // At its lifetime exactly: recycled, not reused.
+            self.unlink_idle(warm, now);
+            self.recycle(warm, now);
         };
         if warm != NIL {
             self.unlink_idle(warm, now);
             return Ok((warm, false));
         }
-        if !f.scale_rate.try_take(now) {
+        if !self.functions[fi].scale_rate.try_take(now) {
             return Err(Blocked::ScaleRate);
         }
         let id = self.new_instance(func, now, false);

@@ -92,8 +92,10 @@ impl ServerlessModel {
         if cold {
             let init = f.cold_start.sample(&mut self.cold_rng);
             self.instances[instance as usize].ready_at = now + init;
+            let cause = f.losses.replace(now, f.spec.keep_alive);
             if counted {
                 f.cold_starts += 1;
+                f.causes.add(cause);
             }
             self.stats.on_cold_start();
         }

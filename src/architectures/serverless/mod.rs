@@ -13,6 +13,11 @@
 //! - An idle instance is reclaimed `keep_alive` after it last finished work;
 //!   provisioned instances are never reclaimed. Expiry is exact: one timer
 //!   per function, set for the oldest idle instance.
+//! - **Recycling.** With `max_lifetime`, an on-demand instance that old
+//!   takes no new invocation: it is retired when its last one ends, or at
+//!   that age if it is idle then, so the next invocation it would have
+//!   served starts cold. Provisioned instances are not recycled (the
+//!   platform replaces them off the request path).
 //! - **Limits.** An invocation needs a free execution under the account's
 //!   `concurrency_limit` and the function's `reserved_concurrency`; a new
 //!   instance also needs room in the function's `scale_rate` (a token
@@ -59,8 +64,11 @@ use std::collections::{BinaryHeap, VecDeque};
 mod billing;
 mod instances;
 mod invocations;
+mod recycling;
 mod scale_rate;
 
+use crate::results::summary::ColdStartCauses;
+use recycling::Losses;
 use scale_rate::ScaleRate;
 
 pub use billing::ServerlessRun;
@@ -84,6 +92,12 @@ pub enum Event {
     ScaleWindow {
         func: u32,
     },
+    /// An idle instance reaches its `max_lifetime` (stale unless it is
+    /// still idle in the same spell: `epoch` is its `idle_epoch`).
+    Retire {
+        id: u32,
+        epoch: u32,
+    },
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -95,6 +109,9 @@ struct Instance {
     last_used: SimTime,
     provisioned: bool,
     alive: bool,
+    /// Worn out (`max_lifetime`) while busy and already counted as lost
+    /// to recycling: it takes no new invocation and retires when idle.
+    retiring: bool,
     /// When its cold start ends: invocations that join it earlier (with
     /// `instance_concurrency` > 1) wait for it too.
     ready_at: SimTime,
@@ -130,11 +147,15 @@ struct Function {
     /// Async invocations waiting for capacity.
     queue: VecDeque<u32>,
     expire_pending: bool,
+    /// Why a new instance is cold: what was taken from the pool and not
+    /// yet replaced (see `recycling`).
+    losses: Losses,
     scale_rate: ScaleRate,
     scale_wake_pending: bool,
     // Tallies over the measured period.
     invocations: u64,
     cold_starts: u64,
+    causes: ColdStartCauses,
     throttled: u64,
     async_throttled: u64,
     billed_gb_seconds: f64,
@@ -194,10 +215,12 @@ impl ServerlessModel {
                 newest: BinaryHeap::new(),
                 queue: VecDeque::new(),
                 expire_pending: false,
+                losses: Losses::default(),
                 scale_rate: ScaleRate::new(f.scale_instances, f.scale_per, f.scale_refill),
                 scale_wake_pending: false,
                 invocations: 0,
                 cold_starts: 0,
+                causes: ColdStartCauses::default(),
                 throttled: 0,
                 async_throttled: 0,
                 billed_gb_seconds: 0.0,
@@ -283,6 +306,7 @@ impl Model for ServerlessModel {
             Event::Invoke { inv } => self.on_invoke(inv, now, sched),
             Event::Resume { inv } => self.resume(inv, now, sched),
             Event::Expire { func } => self.on_expire(func, now, sched),
+            Event::Retire { id, epoch } => self.on_retire(id, epoch, now),
             Event::ScaleWindow { func } => {
                 self.functions[func as usize].scale_wake_pending = false;
                 if self.queued > 0 {
