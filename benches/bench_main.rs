@@ -1,5 +1,6 @@
 //! Engine throughput: simulated requests per second of wall time for one
-//! architecture on one core; and how replications scale with threads.
+//! architecture on one core; how replications and sweeps scale with
+//! threads; and a sweep's overhead per point.
 //!
 //! `cargo bench` runs them; the README's performance table quotes them.
 //! `cargo bench --bench bench_main -- replications` runs only the latter:
@@ -15,6 +16,12 @@ use std::path::Path;
 /// An M/M/c fleet: λ requests/s of exponential work on `c` one-vCPU
 /// servers at ρ = 0.9, for long enough to simulate `requests` requests.
 fn mmc(lambda: f64, c: u32, requests: f64, calls: &str) -> Scenario {
+    let text = mmc_text(lambda, c, requests, calls);
+    scenario::parse(&text, Path::new("bench.toml")).unwrap()
+}
+
+/// The scenario file of [`mmc`].
+fn mmc_text(lambda: f64, c: u32, requests: f64, calls: &str) -> String {
     let secs = (requests / lambda).ceil() as u64;
     let mean_ms = 0.9 * c as f64 / lambda * 1000.0;
     let text = format!(
@@ -39,7 +46,7 @@ servers = {c}
 instance = {{ vcpus = 1, memory = "2GB", price_per_hour = 0.05 }}
 "#
     );
-    scenario::parse(&text, Path::new("bench.toml")).unwrap()
+    text
 }
 
 fn fleet(c: &mut Criterion) {
@@ -146,5 +153,38 @@ fn replications(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, fleet, serverless, replications);
+/// A 16-point sweep of the M/M/10 fleet over `demand.scale` (0.5–1,
+/// 62.5 k requests a point at scale 1) on 1 and on 2 threads, outputs
+/// rendered (charts included) but not written; and the same sweep of a
+/// scenario too short to simulate anything, whose time is the per-point
+/// overhead outside the simulation (validation, summarising, charts).
+fn sweep(c: &mut Criterion) {
+    use scalesim::scenario::sweep::Vary;
+    use scalesim::sweep::{figure, output, points, run};
+    let vary = [Vary::parse("demand.scale=0.5..1 lin 16").unwrap()];
+    let whole = |text: &str| {
+        let p = points::points(text, Path::new("bench.toml"), None, &vary).unwrap();
+        let r = run::run(&p, &vary, 1, &|| {});
+        output::output_set(&r, figure::unit_of(&vary[0])).unwrap()
+    };
+    let mut g = c.benchmark_group("sweep");
+    g.sample_size(10);
+    let text = mmc_text(180.0, 10, 6.25e4, "");
+    for jobs in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build()
+            .unwrap();
+        g.bench_function(format!("mmc-10-16-points-jobs-{jobs}"), |b| {
+            b.iter(|| pool.install(|| black_box(whole(&text))))
+        });
+    }
+    let empty = mmc_text(180.0, 10, 1.0, "");
+    g.bench_function("16-points-overhead", |b| {
+        b.iter(|| black_box(whole(&empty)))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, fleet, serverless, replications, sweep);
 criterion_main!(benches);
