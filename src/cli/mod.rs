@@ -507,19 +507,45 @@ fn sweep(
     let progress = Progress::start(units, !quiet && std::io::stderr().is_terminal());
     let interrupt = Interrupt::install(progress.bar.clone());
     let work = || sweep_run::run(&grid, &vary, replications, &|| progress.unit_done());
-    let result = match jobs {
-        Some(j) => match rayon::ThreadPoolBuilder::new().num_threads(j).build() {
-            Ok(pool) => pool.install(work),
-            Err(e) => return bad(format!("cannot start {j} threads: {e}")),
-        },
-        None => work(),
+    let result = match on_threads(jobs, work) {
+        Ok(r) => r,
+        Err(e) => return bad(e),
     };
     progress.finish();
     let unit = crate::sweep::figure::unit_of(&vary[0]);
     let md = sweep_output::sweep_md(&result, unit);
-    let written = sweep_output::output_set(&result, unit).and_then(|set| {
+    let crossings = md.split("## Every point").next().unwrap_or_default();
+    publish_and_report(
+        sweep_output::output_set(&result, unit),
+        &out,
+        &interrupt,
+        (!quiet).then_some(crossings),
+    )
+}
+
+/// Runs `work` on `jobs` threads, or on rayon's global pool (all cores).
+fn on_threads<T: Send>(jobs: Option<usize>, work: impl FnOnce() -> T + Send) -> Result<T, String> {
+    match jobs {
+        Some(j) => match rayon::ThreadPoolBuilder::new().num_threads(j).build() {
+            Ok(pool) => Ok(pool.install(work)),
+            Err(e) => Err(format!("cannot start {j} threads: {e}")),
+        },
+        None => Ok(work()),
+    }
+}
+
+/// Publishes `set` into `out` (an interrupt during it waits for the set
+/// to be whole or gone), then prints `summary` and the files written
+/// unless it is `None` (quiet).
+fn publish_and_report(
+    set: anyhow::Result<output::OutputSet>,
+    out: &std::path::Path,
+    interrupt: &Interrupt,
+    summary: Option<&str>,
+) -> ExitCode {
+    let written = set.and_then(|set| {
         interrupt.begin_publishing();
-        set.publish(&out)
+        set.publish(out)
     });
     if interrupt.end_publishing() {
         eprintln!("scalesim: interrupted");
@@ -527,13 +553,8 @@ fn sweep(
     }
     match written {
         Ok(paths) => {
-            if !quiet {
-                let crossings = md
-                    .split("## Every point")
-                    .next()
-                    .unwrap_or_default()
-                    .to_string();
-                emit(&crossings);
+            if let Some(summary) = summary {
+                emit(summary);
                 for p in paths {
                     eprintln!("wrote {}", p.display());
                 }

@@ -3,7 +3,7 @@
 //! plan.json.
 
 use super::progress::{Interrupt, Progress};
-use super::{EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_INTERRUPTED, emit, load};
+use super::{EXIT_BAD_INPUT, load};
 use crate::plan::{self, output};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -51,36 +51,15 @@ pub fn run(file: &Path, args: PlanArgs) -> ExitCode {
     let progress = Progress::start(0, false);
     let interrupt = Interrupt::install(progress.bar.clone());
     let work = || plan::plan(&s, &text, file, args.seed, replications);
-    let result = match args.jobs {
-        Some(j) => match rayon::ThreadPoolBuilder::new().num_threads(j).build() {
-            Ok(pool) => pool.install(work),
-            Err(e) => return bad(format!("cannot start {j} threads: {e}")),
-        },
-        None => work(),
+    let result = match super::on_threads(args.jobs, work) {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) | Err(e) => return bad(e),
     };
-    let result = match result {
-        Ok(r) => r,
-        Err(e) => return bad(e),
-    };
-    interrupt.begin_publishing();
-    let written = output::output_set(&result).publish(&out);
-    if interrupt.end_publishing() {
-        eprintln!("scalesim: interrupted");
-        return ExitCode::from(EXIT_INTERRUPTED);
-    }
-    match written {
-        Ok(paths) => {
-            if !args.quiet {
-                emit(&output::table(&result));
-                for p in paths {
-                    eprintln!("wrote {}", p.display());
-                }
-            }
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(EXIT_FAILURE)
-        }
-    }
+    let table = output::table(&result);
+    super::publish_and_report(
+        Ok(output::output_set(&result)),
+        &out,
+        &interrupt,
+        (!args.quiet).then_some(table.as_str()),
+    )
 }

@@ -48,7 +48,7 @@ impl Evaluator<'_> {
     /// the values.
     pub fn evaluate(&mut self, values: &[(&str, Value)]) -> Result<Candidate, String> {
         let s = self.resolve(values)?;
-        let config: Vec<String> = values.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+        let config = config_lines(values);
         let options = RunOptions {
             replications: self.replications,
             jobs: None,
@@ -79,7 +79,7 @@ impl Evaluator<'_> {
         for (k, v) in values {
             table.insert((*k).to_string(), v.clone());
         }
-        let config: Vec<String> = values.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+        let config = config_lines(values);
         // Only the planned architecture runs: the others would cost time
         // and change nothing (each architecture's streams are its own).
         if let Some(Value::Array(items)) = doc.get_mut("architectures") {
@@ -95,4 +95,9 @@ impl Evaluator<'_> {
             )
         })
     }
+}
+
+/// Values as the TOML lines a user would paste (`servers = 7`).
+pub fn config_lines(values: &[(&str, Value)]) -> Vec<String> {
+    values.iter().map(|(k, v)| format!("{k} = {v}")).collect()
 }

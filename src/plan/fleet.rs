@@ -7,7 +7,7 @@
 //! types the cheapest wins.
 
 use super::ArchitecturePlan;
-use super::evaluate::{Candidate, Evaluator};
+use super::evaluate::{Candidate, Evaluator, config_lines};
 use super::search::smallest_meeting;
 use crate::results::queueing::MMc;
 use crate::scenario::{ArchitectureSpec, Slo};
@@ -123,10 +123,6 @@ pub fn plan(
         }
     }
     Ok(ArchitecturePlan::new(ev, candidates, best, notes))
-}
-
-fn config_lines(values: &[(&str, Value)]) -> Vec<String> {
-    values.iter().map(|(k, v)| format!("{k} = {v}")).collect()
 }
 
 /// The best candidate's numbers against the SLO, for a one-line reason.
