@@ -14,10 +14,12 @@ use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod interrupt;
 mod plan;
 mod prices;
 mod progress;
-use progress::{Interrupt, Progress};
+use interrupt::Interrupt;
+use progress::Progress;
 
 /// Compares the cost and latency of architectures against one demand curve.
 #[derive(Parser, Debug)]
@@ -172,8 +174,6 @@ fn emit(text: &str) {
 
 const EXIT_FAILURE: u8 = 1;
 const EXIT_BAD_INPUT: u8 = 2;
-/// 128 + SIGINT, what shells report for a program stopped by Ctrl-C.
-const EXIT_INTERRUPTED: u8 = 130;
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
@@ -416,15 +416,16 @@ fn run(
             interrupt.begin_publishing();
             set.publish(&out)
         });
-    if interrupt.end_publishing() {
+    if let Some(signal) = interrupt.end_publishing() {
         match &written {
             Ok(_) => eprintln!(
-                "scalesim: interrupted; the outputs in {} were being written and are complete",
+                "scalesim: {}; the outputs in {} were being written and are complete",
+                signal.word(),
                 out.display()
             ),
-            Err(e) => eprintln!("scalesim: interrupted; error: {e:#}"),
+            Err(e) => eprintln!("scalesim: {}; error: {e:#}", signal.word()),
         }
-        return ExitCode::from(EXIT_INTERRUPTED);
+        return ExitCode::from(signal.exit_code());
     }
     match written {
         Ok(paths) => {
@@ -547,9 +548,9 @@ fn publish_and_report(
         interrupt.begin_publishing();
         set.publish(out)
     });
-    if interrupt.end_publishing() {
-        eprintln!("scalesim: interrupted");
-        return ExitCode::from(EXIT_INTERRUPTED);
+    if let Some(signal) = interrupt.end_publishing() {
+        eprintln!("scalesim: {}", signal.word());
+        return ExitCode::from(signal.exit_code());
     }
     match written {
         Ok(paths) => {

@@ -2,7 +2,8 @@
 //! meeting the SLO, printed as a table and written as plan.md and
 //! plan.json.
 
-use super::progress::{Interrupt, Progress};
+use super::interrupt::Interrupt;
+use super::progress::Progress;
 use super::{EXIT_BAD_INPUT, load};
 use crate::plan::{self, output};
 use std::path::{Path, PathBuf};

@@ -1,11 +1,8 @@
-//! What `run` and `sweep` show while they work and how they stop: the
-//! progress bar (only on a terminal, only after a second) and the Ctrl-C
-//! handler that leaves either no outputs or complete ones.
+//! What `run`, `sweep` and `plan` show while they work: the progress bar,
+//! only on a terminal and only after a second.
 
-use super::EXIT_INTERRUPTED;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::{IsTerminal as _, Write as _};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::mpsc;
 use std::time::Duration;
 
 /// The progress bar of a run, counting (replication × architecture) units
@@ -83,81 +80,5 @@ impl Progress {
             let _ = shower.join();
         }
         self.bar.finish_and_clear();
-    }
-}
-
-/// Where a run is, for the Ctrl-C handler.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Phase {
-    /// Simulating or preparing the outputs: nothing is on disk yet.
-    Working,
-    /// Writing the output files: Ctrl-C is remembered, not obeyed.
-    Publishing { interrupted: bool },
-    /// The files are in place; the table and their names are printed.
-    Published,
-}
-
-/// Ctrl-C during `run`. While nothing has been written, the handler ends
-/// the process at once with a one-line message and exit code 130 (the
-/// simulation holds no file open). Once the files are being published it
-/// only records the signal: `OutputSet::publish` finishes (it takes
-/// milliseconds), then the run ends with code 130. After that (printing
-/// the table) it ends the process with code 130.
-pub(super) struct Interrupt {
-    phase: Arc<Mutex<Phase>>,
-}
-
-impl Interrupt {
-    pub(super) fn install(bar: ProgressBar) -> Interrupt {
-        let phase = Arc::new(Mutex::new(Phase::Working));
-        let handled = Arc::clone(&phase);
-        let installed = ctrlc::set_handler(move || {
-            let mut phase = handled.lock().unwrap_or_else(|e| e.into_inner());
-            match *phase {
-                Phase::Working => {
-                    // The lock is held until the process ends, so the run
-                    // cannot start publishing meanwhile.
-                    bar.finish_and_clear();
-                    let mut err = std::io::stderr().lock();
-                    if err.is_terminal() {
-                        // Over the `^C` the terminal echoed. (After a bar,
-                        // which indicatif pads to the terminal's width,
-                        // the echo wraps: the bar stays, frozen, above.)
-                        let _ = write!(err, "\r\x1b[2K");
-                    }
-                    let _ = writeln!(err, "scalesim: interrupted; no outputs written");
-                    let _ = err.flush();
-                    std::process::exit(i32::from(EXIT_INTERRUPTED));
-                }
-                Phase::Publishing { .. } => *phase = Phase::Publishing { interrupted: true },
-                Phase::Published => {
-                    eprintln!("scalesim: interrupted");
-                    std::process::exit(i32::from(EXIT_INTERRUPTED));
-                }
-            }
-        });
-        if let Err(e) = installed {
-            // Without the handler Ctrl-C still stops the run, by the
-            // default action, and publishing is still atomic as a set
-            // (a kill leaves at most the staging folder beside it).
-            eprintln!("warning: cannot handle Ctrl-C: {e}");
-        }
-        Interrupt { phase }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Phase> {
-        self.phase.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    pub(super) fn begin_publishing(&self) {
-        *self.lock() = Phase::Publishing { interrupted: false };
-    }
-
-    /// Whether Ctrl-C came while the files were being published.
-    pub(super) fn end_publishing(&self) -> bool {
-        let mut phase = self.lock();
-        let interrupted = *phase == Phase::Publishing { interrupted: true };
-        *phase = Phase::Published;
-        interrupted
     }
 }

@@ -251,6 +251,19 @@ fn bad_replication_and_job_counts_are_refused_by_name() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_stops_the_run_with_130_and_writes_nothing() {
+    signal_stops_the_run("INT", 130, "interrupted");
+}
+
+/// SIGTERM (what Kubernetes and Slurm send a job they stop): 143, told
+/// apart from Ctrl-C, and likewise nothing written.
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_the_run_with_143_and_writes_nothing() {
+    signal_stops_the_run("TERM", 143, "terminated");
+}
+
+#[cfg(unix)]
+fn signal_stops_the_run(signal: &str, code: i32, word: &str) {
     let dir = tempfile::tempdir().unwrap();
     // About 3.6 M requests per replication, 40 of them: about 10 s on 2 cores.
     std::fs::write(
@@ -283,7 +296,7 @@ instance = { vcpus = 1, memory = "2GB", price_per_hour = 0.05 }
     let started = std::time::Instant::now();
     std::thread::sleep(std::time::Duration::from_millis(500));
     let kill = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([&format!("-{signal}"), &child.id().to_string()])
         .status()
         .unwrap();
     assert!(kill.success());
@@ -291,11 +304,11 @@ instance = { vcpus = 1, memory = "2GB", price_per_hour = 0.05 }
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
         started.elapsed() < std::time::Duration::from_secs(5),
-        "the run went on after SIGINT: {stderr}"
+        "the run went on after SIG{signal}: {stderr}"
     );
-    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert_eq!(out.status.code(), Some(code), "{stderr}");
     assert!(
-        stderr.ends_with("\nscalesim: interrupted; no outputs written\n"),
+        stderr.ends_with(&format!("\nscalesim: {word}; no outputs written\n")),
         "{stderr}"
     );
     assert!(out.stdout.is_empty());
