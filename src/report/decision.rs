@@ -3,8 +3,7 @@
 //! that meets the SLO with what it saves against each other one. Pure
 //! functions of plain numbers, so that charts and report agree.
 
-use crate::results::metrics::QUANTILE_RELATIVE_ERROR;
-use crate::results::replications::{Estimate, estimate, paired};
+use crate::results::replications::{Estimate, estimate, paired, with_quantile_resolution};
 use crate::results::summary::{ArchitectureResult, Comparison, RunSummary};
 use crate::scenario::{Percentile, Slo};
 
@@ -48,17 +47,12 @@ pub fn verdict(slo: &Slo, a: &ArchitectureResult) -> Verdict {
 }
 
 /// The verdict from the intervals of the SLO percentile (ms) and the
-/// error rate. A percentile is read from a histogram bucket, within
-/// [`QUANTILE_RELATIVE_ERROR`] of the truth, so when every replication
-/// lands in the same bucket the t interval is a point that is not exact:
-/// the latency interval is widened by that resolution before it is
-/// compared, so that a p99 a hair under the objective is "uncertain",
-/// not a confident "meets".
+/// error rate. The latency interval includes the histogram's resolution
+/// ([`slo_latency`]), so that a p99 a hair under the objective is
+/// "uncertain", not a confident "meets", even when every replication lands
+/// in the same bucket.
 fn verdict_of(latency: Estimate, errors: Estimate, objective: f64, max_errors: f64) -> Verdict {
-    let (low, high) = (
-        latency.low * (1.0 - QUANTILE_RELATIVE_ERROR),
-        latency.high * (1.0 + QUANTILE_RELATIVE_ERROR),
-    );
+    let (low, high) = (latency.low, latency.high);
     if low > objective || errors.low > max_errors {
         Verdict::Misses
     } else if high <= objective && errors.high <= max_errors {
@@ -70,9 +64,16 @@ fn verdict_of(latency: Estimate, errors: Estimate, objective: f64, max_errors: f
 
 /// The latency percentile an SLO checks (p99 without one) over an
 /// architecture's replications.
+/// With replications its interval includes the histogram's resolution (see
+/// [`with_quantile_resolution`]); a single run's number stands alone.
 pub fn slo_latency(slo: Option<&Slo>, a: &ArchitectureResult) -> Estimate {
     let p = slo.map_or(Percentile::P99, |s| s.percentile);
-    over_replicas(a, |r| p.of(&r.latency_ms))
+    let e = over_replicas(a, |r| p.of(&r.latency_ms));
+    if a.replicas.len() < 2 {
+        e
+    } else {
+        with_quantile_resolution(e)
+    }
 }
 
 /// The error rate over an architecture's replications.
@@ -252,19 +253,23 @@ mod tests {
             high: v,
         };
         let no_errors = at(0.0);
-        // Every replication in one bucket: a point interval, but the
-        // bucket is up to 0.4 % wide.
+        // Every replication in one bucket: a point t interval, but the
+        // bucket is up to 0.4 % wide, which `slo_latency` adds.
+        let lat = |v: f64| with_quantile_resolution(at(v));
         assert_eq!(
-            verdict_of(at(99.9), no_errors, 100.0, 0.01),
+            verdict_of(lat(99.9), no_errors, 100.0, 0.01),
             Verdict::Uncertain
         );
         assert_eq!(
-            verdict_of(at(100.2), no_errors, 100.0, 0.01),
+            verdict_of(lat(100.2), no_errors, 100.0, 0.01),
             Verdict::Uncertain
         );
-        assert_eq!(verdict_of(at(99.0), no_errors, 100.0, 0.01), Verdict::Meets);
         assert_eq!(
-            verdict_of(at(101.0), no_errors, 100.0, 0.01),
+            verdict_of(lat(99.0), no_errors, 100.0, 0.01),
+            Verdict::Meets
+        );
+        assert_eq!(
+            verdict_of(lat(101.0), no_errors, 100.0, 0.01),
             Verdict::Misses
         );
         // Errors are counted exactly: no widening.
