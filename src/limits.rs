@@ -23,6 +23,10 @@ pub const MAX_SERVERS: u64 = 1_000_000;
 pub const MAX_PRICE_PER_HOUR: f64 = 1e6;
 /// The estimated run time `run` accepts without `--force`, in seconds.
 pub const MAX_RUN_SECONDS: f64 = 3_600.0;
+/// The estimated memory `run` and `sweep` accept without `--force`, in
+/// bytes: a third of a 24 GB machine, so that two runs in flight and the
+/// rest of the machine still fit.
+pub const MAX_MEMORY_BYTES: f64 = 8e9;
 /// Simulated requests (works) per second of one core assumed by the
 /// estimate: about half the fixed fleet's measured rate (README,
 /// Performance), so that the estimate errs long.
@@ -58,6 +62,25 @@ pub fn count(n: f64) -> String {
         format!("{n:.0}")
     } else {
         format!("{n:.1e}")
+    }
+}
+
+/// A size in bytes for an estimate: "640 kB", "12 MB", "3.2 GB", "190 TB".
+pub fn bytes(n: f64) -> String {
+    const UNITS: [&str; 5] = ["kB", "MB", "GB", "TB", "PB"];
+    let mut v = n / 1e3;
+    let mut unit = UNITS[0];
+    for u in &UNITS[1..] {
+        if v < 1e3 {
+            break;
+        }
+        v /= 1e3;
+        unit = u;
+    }
+    if v < 10.0 {
+        format!("{v:.1} {unit}")
+    } else {
+        format!("{v:.0} {unit}")
     }
 }
 

@@ -7,7 +7,7 @@
 
 use crate::report::charts::Format;
 use crate::report::{self, output, table};
-use crate::{architectures, scenario};
+use crate::{architectures, limits, scenario};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::fmt::Write as _;
 use std::io::{IsTerminal as _, Write as _};
@@ -58,8 +58,8 @@ pub enum Command {
         #[arg(long, short, value_name = "N", allow_negative_numbers = true,
               value_parser = clap::value_parser!(u16).range(1..))]
         jobs: Option<u16>,
-        /// Run even when the estimate (see `check`) is past the limit of
-        /// an hour of run time.
+        /// Run even when the estimate (see `check`) is past the limits
+        /// (an hour of run time, 8 GB of memory).
         #[arg(long)]
         force: bool,
     },
@@ -98,6 +98,10 @@ pub enum Command {
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
+        /// Run even when the estimate of the whole sweep is past the
+        /// limits (an hour of run time, 8 GB of memory).
+        #[arg(long)]
+        force: bool,
     },
     /// Find the cheapest configuration of each architecture that meets the
     /// scenario's SLO with confidence; write plan.md and plan.json.
@@ -232,6 +236,7 @@ pub fn main() -> ExitCode {
             replications,
             jobs,
             quiet,
+            force,
         } => sweep(
             &file,
             &vary,
@@ -240,6 +245,7 @@ pub fn main() -> ExitCode {
             replications,
             jobs.map(usize::from),
             quiet,
+            force,
         ),
     }
 }
@@ -286,11 +292,19 @@ fn sweep_line(file: &std::path::Path, s: &scenario::Scenario) -> Result<String, 
             format!("{} = {first} … {last} ({} values)", v.key, v.values.len())
         })
         .collect();
-    Ok(format!(
+    let mut line = format!(
         "sweep      {} → {} points, each a valid scenario\n",
         keys.join(" × "),
         grid.len()
-    ))
+    );
+    if let Some(e) = scenario::sweep_estimate(grid.iter().map(|p| &p.scenario), s.replications) {
+        line += &format!(
+            "           the whole sweep: estimated run time {} on one core, memory {} per run in flight\n",
+            limits::wall(e.wall_seconds),
+            limits::bytes(e.memory_bytes)
+        );
+    }
+    Ok(line)
 }
 
 fn prices(filter: Option<&str>) -> ExitCode {
@@ -372,14 +386,8 @@ fn run(
         replications: replications.unwrap_or(scenario.replications),
         jobs,
     };
-    if let Some(why) = scenario.estimate(options.replications).refusal() {
-        if !force {
-            eprintln!("error: {}: {why}", file.display());
-            return ExitCode::from(EXIT_BAD_INPUT);
-        }
-        if !quiet {
-            eprintln!("scalesim: --force: {why}");
-        }
+    if let Some(code) = refused(file, &scenario.estimate(options.replications), force, quiet) {
+        return code;
     }
     let out = out.unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
     if !quiet {
@@ -444,6 +452,8 @@ fn run(
     }
 }
 
+// The command's flags, one by one, as clap hands them over.
+#[allow(clippy::too_many_arguments)]
 fn sweep(
     file: &std::path::Path,
     vary: &[String],
@@ -452,6 +462,7 @@ fn sweep(
     replications: Option<u32>,
     jobs: Option<usize>,
     quiet: bool,
+    force: bool,
 ) -> ExitCode {
     use crate::scenario::sweep::{MAX_KEYS, Vary};
     use crate::sweep::{output as sweep_output, points, run as sweep_run};
@@ -494,6 +505,10 @@ fn sweep(
         Err(e) => return bad(e),
     };
     let replications = replications.unwrap_or(base.replications);
+    let estimate = scenario::sweep_estimate(grid.iter().map(|p| &p.scenario), replications);
+    if let Some(code) = estimate.and_then(|e| refused(file, &e, force, quiet)) {
+        return code;
+    }
     let out = out.unwrap_or_else(|| PathBuf::from("output").join(format!("{}-sweep", base.name)));
     if !quiet {
         eprintln!(
@@ -522,6 +537,25 @@ fn sweep(
         &interrupt,
         (!quiet).then_some(crossings),
     )
+}
+
+/// Exit code 2 with the reason when `estimate` is past the limits and
+/// `force` is not given; with `force`, the reason as a note.
+fn refused(
+    file: &std::path::Path,
+    estimate: &scenario::Estimate,
+    force: bool,
+    quiet: bool,
+) -> Option<ExitCode> {
+    let why = estimate.refusal()?;
+    if !force {
+        eprintln!("error: {}: {why}", file.display());
+        return Some(ExitCode::from(EXIT_BAD_INPUT));
+    }
+    if !quiet {
+        eprintln!("scalesim: --force: {why}");
+    }
+    None
 }
 
 /// Runs `work` on `jobs` threads, or on rayon's global pool (all cores).

@@ -37,7 +37,7 @@ pub use controller::{
 };
 pub use demand::Demand;
 pub use error::ScenarioError;
-pub use estimate::Estimate;
+pub use estimate::{Estimate, sweep_estimate};
 pub use fleet::{FleetSpec, Sizing, size_fleet};
 pub use functions::{FunctionSpec, IdleSelection, ServerlessSpec};
 pub use microservices::{MicroservicesSpec, ServiceFleet};

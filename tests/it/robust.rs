@@ -298,7 +298,9 @@ fn a_run_estimated_past_an_hour_is_refused_unless_forced() {
     assert!(
         out.ends_with(
             "estimate   ~3.6e15 requests × 1 architecture(s) × 1 replication(s), 100 time-series \
-             rows; estimated run time 23 years on one core\n"
+             rows; estimated run time 23 years on one core, memory 230 PB per run in flight\n\
+             \x20          `f` may queue up to ~3.6e15 requests (demand beyond its capacity, no \
+             queue_limit)\n"
         ),
         "{out}"
     );
@@ -312,6 +314,62 @@ fn a_run_estimated_past_an_hour_is_refused_unless_forced() {
          (`demand.rps`, `demand.scale`, `speedup`), `duration` or `replications`, or pass \
          --force to run anyway\n"
     );
+}
+
+/// Demand that outruns a fleet without `queue_limit` or `timeout` fills
+/// memory with waiting requests: 2,000 rps against the 1,600 rps that 8
+/// slots serve at 5 ms leaves 400 rps × 7 days = 2.4e8 requests waiting,
+/// about 15 GB. `check` names the fleet, `run` refuses and says what
+/// bounds it; a queue limit or a timeout makes the same run acceptable.
+#[test]
+fn a_queue_that_would_fill_memory_is_refused_unless_bounded() {
+    let text = format!("{}{FLEET}", header("7d")).replace("rps = 5.0", "rps = 2000.0");
+    let (code, out, err) = check_files(&[("s.toml", &text)], &["check"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert!(
+        out.ends_with(
+            "memory 15 GB per run in flight\n           `f` may queue up to ~2.4e8 requests \
+             (demand beyond its capacity, no queue_limit)\n"
+        ),
+        "{out}"
+    );
+    let (code, out, err) = check_files(&[("s.toml", &text)], &["run", "--quiet"]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(
+        err,
+        "error: s.toml: the run is estimated to need 15 GB of memory; the limit is 8.0 GB: `f` \
+         may queue up to ~2.4e8 requests (15 GB): demand outruns its capacity and nothing bounds \
+         its queue. Give it a `queue_limit` or a `timeout`, more servers (or a higher `max`), or \
+         less demand, or pass --force to run anyway\n"
+    );
+    // The bound is the fluid excess, exactly: 400 rps over 604,800 s.
+    let e = scenario(&text).estimate(1);
+    let (n, name) = e.backlog.clone().unwrap();
+    assert_eq!(name, "f");
+    assert!((n - 400.0 * 604_800.0).abs() < 1e-3 * n, "{n}");
+    for bound in ["queue_limit = 100000\n", "timeout = \"30s\"\n"] {
+        let bounded = format!("{text}{bound}");
+        let e = scenario(&bounded).estimate(1);
+        assert_eq!(e.refusal(), None, "{bound}");
+        assert!(e.memory_bytes < 20e6, "{bound}: {}", e.memory_bytes);
+    }
+}
+
+/// A sweep is estimated as a whole before any point runs: one point at
+/// two million times the demand is 3.6e10 requests, two hours.
+#[test]
+fn a_sweep_estimated_past_the_limits_is_refused_unless_forced() {
+    let text = format!("{}{FLEET}", header("1h"));
+    let (code, out, err) = check_files(
+        &[("s.toml", &text)],
+        &["sweep", "--quiet", "--vary", "demand.scale=1,2000000"],
+    );
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert!(
+        err.starts_with("error: s.toml: the run is estimated at 2 h on one core: ~3.6e10 requests"),
+        "{err}"
+    );
+    assert!(err.ends_with("or pass --force to run anyway\n"), "{err}");
 }
 
 /// Values the README's rules forbid, or that made nonsense, each refused

@@ -1,20 +1,31 @@
 //! What a run will cost before it starts: simulated requests, time-series
-//! rows and an estimate of wall time, from the resolved scenario. `check`
-//! prints it; `run` refuses a run estimated past
-//! [`crate::limits::MAX_RUN_SECONDS`] unless given `--force`.
+//! rows, memory and an estimate of wall time, from the resolved scenario.
+//! `check` prints it; `run` and `sweep` refuse a run estimated past
+//! [`crate::limits::MAX_RUN_SECONDS`] or [`crate::limits::MAX_MEMORY_BYTES`]
+//! unless given `--force`.
 //!
 //! The estimate errs long: it assumes every architecture runs one after
 //! the other on one core at [`crate::limits::WORKS_PER_SECOND`], and that
 //! every request runs the largest call tree of the scenario. It does not
 //! depend on the machine, so `check` prints the same on every one.
 
-use super::Scenario;
-use crate::limits::{self, MAX_RUN_SECONDS, WORKS_PER_SECOND};
+mod backlog;
+
+use super::{ArchitectureSpec, Scenario};
+use crate::limits::{self, MAX_MEMORY_BYTES, MAX_RUN_SECONDS, WORKS_PER_SECOND};
+use crate::results::stats::WindowRow;
 use std::fmt::Write as _;
+
+/// What one run holds whatever its size (histograms, tables, buffers):
+/// a small run peaks at 5 to 6 MB of resident memory (README,
+/// Performance), rounded up.
+const RUN_BASE_BYTES: f64 = 8e6;
+/// One request waiting in a fleet's queue: its queue entry and its record.
+const QUEUED_REQUEST_BYTES: f64 = 64.0;
 
 /// The size of one run of a scenario (all its architectures and
 /// replications).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Estimate {
     /// Expected arrivals over the run.
     pub requests: f64,
@@ -26,6 +37,12 @@ pub struct Estimate {
     pub rows: u64,
     /// Estimated wall time, in seconds.
     pub wall_seconds: f64,
+    /// Estimated peak memory of one run in flight plus the time series
+    /// every architecture keeps, in bytes.
+    pub memory_bytes: f64,
+    /// The largest queue an architecture may build (requests) and its
+    /// name, when one may hold more than a thousand requests.
+    pub backlog: Option<(f64, String)>,
 }
 
 impl Scenario {
@@ -39,15 +56,76 @@ impl Scenario {
             .as_nanos()
             .div_ceil(self.window.as_nanos().max(1));
         let works = requests * invocations as f64 * architectures as f64 * f64::from(replications);
+        let rows = windows * architectures;
+        let backlog = self.largest_backlog();
+        let memory_bytes = RUN_BASE_BYTES
+            + rows as f64 * std::mem::size_of::<WindowRow>() as f64
+            + backlog
+                .as_ref()
+                .map_or(0.0, |(n, _)| n * QUEUED_REQUEST_BYTES);
         Estimate {
             requests,
             invocations,
             architectures,
             replications,
-            rows: windows * architectures,
+            rows,
             wall_seconds: works / WORKS_PER_SECOND,
+            memory_bytes,
+            backlog: backlog.filter(|(n, _)| *n > 1_000.0),
         }
     }
+
+    /// The fleet (fixed or autoscaled) whose queue may grow largest, and
+    /// how many requests it may hold. Microservices and serverless
+    /// function queues are not estimated (README, Limits).
+    fn largest_backlog(&self) -> Option<(f64, String)> {
+        let work = self.calls.mean_work(&self.services);
+        self.architectures
+            .iter()
+            .filter_map(|a| {
+                let n = match &a.spec {
+                    ArchitectureSpec::Fleet(f) => {
+                        backlog::backlog(f, f.servers, &self.demand.profile, self.duration, work)
+                    }
+                    ArchitectureSpec::Autoscaled(g) => backlog::backlog(
+                        &g.fleet,
+                        g.scaling.max,
+                        &self.demand.profile,
+                        self.duration,
+                        work,
+                    ),
+                    _ => return None,
+                };
+                Some((n, a.name.clone()))
+            })
+            .max_by(|x, y| x.0.total_cmp(&y.0))
+    }
+}
+
+/// The estimate of a sweep: the sum of its points' runs, each with
+/// `replications`; the memory of the largest point (points run one after
+/// the other as far as memory goes: a finished point keeps only its
+/// summary).
+pub fn sweep_estimate<'a>(
+    points: impl IntoIterator<Item = &'a Scenario>,
+    replications: u32,
+) -> Option<Estimate> {
+    points
+        .into_iter()
+        .map(|s| s.estimate(replications))
+        .reduce(|a, b| Estimate {
+            requests: a.requests + b.requests,
+            invocations: a.invocations.max(b.invocations),
+            architectures: a.architectures.max(b.architectures),
+            replications,
+            rows: a.rows + b.rows,
+            wall_seconds: a.wall_seconds + b.wall_seconds,
+            memory_bytes: a.memory_bytes.max(b.memory_bytes),
+            backlog: match (a.backlog, b.backlog) {
+                (Some(x), Some(y)) => Some(if x.0 >= y.0 { x } else { y }),
+                (x, y) => x.or(y),
+            },
+        })
 }
 
 impl Estimate {
@@ -74,17 +152,25 @@ impl Estimate {
         }
         let _ = writeln!(
             s,
-            ", {} time-series rows; estimated run time {} on one core",
+            ", {} time-series rows; estimated run time {} on one core, memory {} per run in flight",
             limits::count(self.rows as f64),
-            limits::wall(self.wall_seconds)
+            limits::wall(self.wall_seconds),
+            limits::bytes(self.memory_bytes)
         );
+        if let Some((n, name)) = &self.backlog {
+            let _ = writeln!(
+                s,
+                "           `{name}` may queue up to ~{} requests (demand beyond its capacity, no queue_limit)",
+                limits::count(n.round())
+            );
+        }
         s
     }
 
     /// Why `run` refuses this run without `--force`, if it does.
     pub fn refusal(&self) -> Option<String> {
         if self.wall_seconds <= MAX_RUN_SECONDS {
-            return None;
+            return (self.memory_bytes > MAX_MEMORY_BYTES).then(|| self.memory_refusal());
         }
         Some(format!(
             "the run is estimated at {} on one core: ~{} requests × {} architecture(s) × {} \
@@ -100,5 +186,29 @@ impl Estimate {
             limits::count(WORKS_PER_SECOND),
             limits::wall(MAX_RUN_SECONDS)
         ))
+    }
+
+    fn memory_refusal(&self) -> String {
+        let rows_bytes = self.rows as f64 * std::mem::size_of::<WindowRow>() as f64;
+        let driver = match &self.backlog {
+            Some((n, name)) if n * QUEUED_REQUEST_BYTES >= rows_bytes => format!(
+                "`{name}` may queue up to ~{} requests ({}): demand outruns its capacity and \
+                 nothing bounds its queue. Give it a `queue_limit` or a `timeout`, more servers \
+                 (or a higher `max`), or less demand",
+                limits::count(n.round()),
+                limits::bytes(n * QUEUED_REQUEST_BYTES)
+            ),
+            _ => format!(
+                "{} time-series rows ({}). Use a longer `window`",
+                limits::count(self.rows as f64),
+                limits::bytes(rows_bytes)
+            ),
+        };
+        format!(
+            "the run is estimated to need {} of memory; the limit is {}: {driver}, or pass \
+             --force to run anyway",
+            limits::bytes(self.memory_bytes),
+            limits::bytes(MAX_MEMORY_BYTES)
+        )
     }
 }
