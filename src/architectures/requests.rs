@@ -62,7 +62,7 @@ impl RequestSource {
                 )))
             }
             None => Arrivals::Rate(ArrivalProcess::new(
-                demand.profile.clone(),
+                demand.profile_for(replication),
                 demand.arrivals,
                 stream,
             )),

@@ -99,6 +99,57 @@ fn the_interval_of_the_mmc_mean_wait_covers_erlang_c_95_percent_of_the_time() {
 /// number (the golden test pins `run` itself to the bytes of the
 /// outputs). Two bundled scenarios with fleets, autoscaling and
 /// serverless: the bakery and the Azure trace would add a minute.
+/// A bursty demand is drawn anew for each replication: the arrival counts
+/// of 20 replications then vary with the time spent in the busy state,
+/// far more than the Poisson variance (= the mean) of one fixed draw;
+/// the architectures of one replication still see the same requests.
+#[test]
+fn random_demand_shapes_are_drawn_per_replication_and_shared_within_one() {
+    let s = common::scenario(
+        r#"name = "bursts"
+duration = "2h"
+seed = 3
+[demand]
+shape = "bursty"
+states = [{ rps = 1, mean_sojourn = "10m" }, { rps = 20, mean_sojourn = "10m" }]
+noise = 0.2
+[[services]]
+name = "api"
+work = "1ms"
+[[architectures]]
+name = "a"
+kind = "fleet"
+servers = 4
+instance = { vcpus = 1, memory = "1GB", price_per_hour = 0.1 }
+[[architectures]]
+name = "b"
+kind = "fleet"
+servers = 8
+instance = { vcpus = 1, memory = "1GB", price_per_hour = 0.1 }
+"#,
+    );
+    let counts: Vec<f64> = (0..20)
+        .map(|r| {
+            let a = architectures::run_architecture(&s, &s.architectures[0], r);
+            let b = architectures::run_architecture(&s, &s.architectures[1], r);
+            assert_eq!(a.requests.arrived, b.requests.arrived, "replication {r}");
+            a.requests.arrived as f64
+        })
+        .collect();
+    let n = counts.len() as f64;
+    let mean = counts.iter().sum::<f64>() / n;
+    let var = counts.iter().map(|c| (c - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    // Time in the busy state over 2 h with 10-minute sojourns has a
+    // standard deviation of about 20 min: ~24,000 arrivals, a variance of
+    // ~5.8e8 against a Poisson variance of ~75,000.
+    assert!(var > 100.0 * mean, "variance {var:.0}, mean {mean:.0}");
+    // Replication 0 is the profile the scenario was validated with.
+    assert_eq!(
+        s.demand.profile_for(0).cumulative(s.duration),
+        s.demand.profile.cumulative(s.duration)
+    );
+}
+
 #[test]
 fn one_replication_is_the_plain_run() {
     for b in common::bundled_runs()

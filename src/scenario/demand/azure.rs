@@ -127,6 +127,7 @@ fn load(
         description: describe(&written, format, &trace),
         trace: None,
         functions: Some(Arc::new(trace)),
+        redraw: None,
     })
 }
 

@@ -50,6 +50,55 @@ pub struct Demand {
     pub trace: Option<Arc<Trace>>,
     /// A multi-function trace: its functions become the services.
     pub functions: Option<Arc<AzureTrace>>,
+    /// For a demand drawn at random (`bursty`, `noise`): how to draw it
+    /// again for another replication.
+    pub redraw: Option<Arc<Redraw>>,
+}
+
+/// What drawing a random synthetic demand again needs: the table as the
+/// file gave it and the run's times. `profile` is replication 0's draw.
+#[derive(Debug)]
+pub struct Redraw {
+    raw: Spanned<RawDemand>,
+    duration: SimTime,
+    window: SimTime,
+    seed: u64,
+}
+
+impl Demand {
+    /// The rate profile replication `replication` replays. A random shape
+    /// (`bursty`, `noise`) is drawn anew for each replication from (seed,
+    /// replication, purpose), like every other stream, so that the
+    /// intervals across replications include the randomness of the demand
+    /// itself; the architectures of one replication share its draw.
+    /// Replication 0 is the profile the scenario was validated with.
+    pub fn profile_for(&self, replication: u32) -> RateProfile {
+        match (&self.redraw, replication) {
+            (Some(r), 1..) => r.draw(replication),
+            _ => self.profile.clone(),
+        }
+    }
+}
+
+impl Redraw {
+    fn draw(&self, replication: u32) -> RateProfile {
+        // The table passed validation with these inputs; only the streams
+        // differ, so no error can arise and no file position is needed.
+        let ctx = ErrorContext {
+            file: std::path::Path::new(""),
+            text: "",
+        };
+        let dc = DemandContext {
+            ctx: &ctx,
+            duration: self.duration,
+            window: self.window,
+            seed: self.seed,
+            replication,
+        };
+        let mut built = synthetic::base(&self.raw, &dc).expect("validated with the same inputs");
+        modifiers::apply(&self.raw, &dc, &mut built).expect("validated with the same inputs");
+        built.profile
+    }
 }
 
 /// What validating the demand needs from the rest of the file.
@@ -58,6 +107,8 @@ pub(crate) struct DemandContext<'a> {
     pub duration: SimTime,
     pub window: SimTime,
     pub seed: u64,
+    /// Which replication's random shapes to draw (0 when validating).
+    pub replication: u32,
 }
 
 /// A synthetic rate profile as far as it is built, with its description
@@ -90,12 +141,21 @@ pub(crate) fn validate_demand(
             format!("the demand has no requests in the run's {h}: expected a rate > 0 somewhere"),
         ));
     }
+    let random = *raw.shape.get_ref() == Shape::Bursty || raw.noise.is_some();
     Ok(Demand {
         profile: built.profile,
         arrivals,
         description: built.description,
         trace: None,
         functions: None,
+        redraw: random.then(|| {
+            Arc::new(Redraw {
+                raw: d.clone(),
+                duration: dc.duration,
+                window: dc.window,
+                seed: dc.seed,
+            })
+        }),
     })
 }
 

@@ -117,9 +117,10 @@ fn noise(raw: &RawDemand, dc: &DemandContext, built: &mut Built) -> Result<(), S
         crate::limits::MAX_PROFILE_PIECES,
     )
     .map_err(|m| ctx.at(Some(span), "demand.noise_window", m))?;
-    // Drawn now, from the scenario's seed, so that every architecture
-    // faces the same noise.
-    let mut r = rng::stream(dc.seed, 0, rng::purpose::DEMAND_NOISE);
+    // Drawn from the scenario's seed and the replication, so that every
+    // architecture of a replication faces the same noise and every
+    // replication its own (see `Demand::profile_for`).
+    let mut r = rng::stream(dc.seed, dc.replication, rng::purpose::DEMAND_NOISE);
     let noise = shapes::noise(cv, w, dc.duration, &mut r);
     built.profile = built.profile.times(&noise, shapes::PRODUCT_PIECE);
     built.description += &format!(", noise {cv} per {w}");

@@ -83,7 +83,7 @@ pub enum Arrivals {
     Uniform,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawDemand {
     pub shape: Spanned<Shape>,
@@ -137,21 +137,21 @@ impl RawDemand {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawStep {
     pub at: Dur,
     pub rps: Spanned<f64>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawState {
     pub rps: Spanned<f64>,
     pub mean_sojourn: Spanned<Dur>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSpike {
     pub at: Dur,

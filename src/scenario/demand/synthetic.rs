@@ -242,9 +242,10 @@ fn bursty(
             ),
         ));
     }
-    // Drawn now, from the scenario's seed, so that every architecture
-    // faces the same bursts.
-    let mut r = rng::stream(dc.seed, 0, rng::purpose::DEMAND_BURSTS);
+    // Drawn from the scenario's seed and the replication, so that every
+    // architecture of a replication faces the same bursts and every
+    // replication its own (see `Demand::profile_for`).
+    let mut r = rng::stream(dc.seed, dc.replication, rng::purpose::DEMAND_BURSTS);
     let n = list.len();
     Ok((
         shapes::bursty(&list, dc.duration, &mut r),

@@ -50,6 +50,7 @@ pub(super) fn validate_trace(
         description: describe(&written, &trace),
         trace: Some(Arc::new(trace)),
         functions: None,
+        redraw: None,
     })
 }
 
