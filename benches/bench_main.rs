@@ -1,6 +1,8 @@
 //! Engine throughput: simulated requests per second of wall time for one
-//! architecture on one core; how replications and sweeps scale with
-//! threads; and a sweep's overhead per point.
+//! architecture on one core; the whole of `scalesim run` (validation,
+//! simulation, summary, report and charts) on the issue-19 cases; how
+//! replications, independent runs and sweeps scale with threads; and a
+//! sweep's overhead per point.
 //!
 //! `cargo bench` runs them; the README's performance table quotes them.
 //! `cargo bench --bench bench_main -- replications` runs only the latter:
@@ -9,6 +11,8 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use scalesim::architectures;
+use scalesim::cli::ChartFormats;
+use scalesim::report::{self, output};
 use scalesim::scenario::{self, Scenario};
 use std::hint::black_box;
 use std::path::Path;
@@ -135,19 +139,30 @@ fn serverless(c: &mut Criterion) {
 /// threads: the units are independent, so 2 threads should take about half
 /// the time.
 fn replications(c: &mut Criterion) {
-    const REQUESTS: f64 = 2.5e5;
-    const REPLICATIONS: u32 = 8;
-    let s = mmc(180.0, 10, REQUESTS, "");
-    let mut g = c.benchmark_group("replications");
+    let s = mmc(180.0, 10, 2.5e5, "");
+    on_1_and_2_threads(c, "replications", "mmc-10-x8", &s, 8, 2.5e5);
+}
+
+/// `runs` replications of `s` (of `requests` each) as one benchmark on 1
+/// thread and one on 2, named `{group}/{name}-jobs-{1,2}`.
+fn on_1_and_2_threads(
+    c: &mut Criterion,
+    group: &str,
+    name: &str,
+    s: &Scenario,
+    runs: u32,
+    requests: f64,
+) {
+    let mut g = c.benchmark_group(group);
     g.sample_size(10);
-    g.throughput(Throughput::Elements(REQUESTS as u64 * REPLICATIONS as u64));
+    g.throughput(Throughput::Elements(requests as u64 * runs as u64));
     for jobs in [1, 2] {
         let options = architectures::RunOptions {
-            replications: REPLICATIONS,
+            replications: runs,
             jobs: Some(jobs),
         };
-        g.bench_function(format!("mmc-10-x8-jobs-{jobs}"), |b| {
-            b.iter(|| black_box(architectures::run_with(&s, &options, &|| {})))
+        g.bench_function(format!("{name}-jobs-{jobs}"), |b| {
+            b.iter(|| black_box(architectures::run_with(s, &options, &|| {})))
         });
     }
     g.finish();
@@ -186,5 +201,85 @@ fn sweep(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, fleet, serverless, replications, sweep);
+/// What `scalesim run FILE` does once it has read `text`, in-process:
+/// validate, simulate every architecture on all cores, summarise, and
+/// render every output (charts in both formats) without writing them.
+fn whole_run(text: &str) -> output::OutputSet {
+    let s = scenario::parse(text, Path::new("bench.toml")).unwrap();
+    let options = architectures::RunOptions {
+        replications: s.replications,
+        jobs: None,
+    };
+    let mut summary = architectures::run_with(&s, &options, &|| {});
+    report::decision::add_comparisons(&mut summary, s.slo.as_ref());
+    let mut set = output::outputs(&summary).unwrap();
+    report::add_outputs(&mut set, &s, &summary, ChartFormats::Both.formats()).unwrap();
+    set
+}
+
+/// One function with sparse traffic: 10 requests/s of 200 ms, so about
+/// two instances are busy and the rest go cold, for `invocations`.
+fn sparse_serverless_text(invocations: f64) -> String {
+    let secs = (invocations / 10.0).ceil() as u64;
+    format!(
+        r#"
+name = "bench"
+duration = "{secs}s"
+seed = 1
+[demand]
+shape = "constant"
+rps = 10
+[[services]]
+name = "f"
+work = {{ dist = "exponential", mean = "200ms" }}
+[[architectures]]
+name = "lambda"
+kind = "serverless"
+memory = "1769MB"
+keep_alive = "1m"
+"#
+    )
+}
+
+/// The whole-process targets of issue 19 (requests per second of
+/// `scalesim run`, charts included): M/M/100 at ρ = 0.9; one function
+/// with sparse traffic; the bakery (4-function chains on five
+/// architectures) at a tenth of its traffic.
+fn process(c: &mut Criterion) {
+    const REQUESTS: f64 = 1.0e6;
+    let mut g = c.benchmark_group("process");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(REQUESTS as u64));
+    let mmc100 = mmc_text(1800.0, 100, REQUESTS, "");
+    g.bench_function("mmc-100", |b| b.iter(|| black_box(whole_run(&mmc100))));
+    let sparse = sparse_serverless_text(REQUESTS);
+    g.bench_function("serverless-sparse", |b| {
+        b.iter(|| black_box(whole_run(&sparse)))
+    });
+    // 263,520 requests a day at a tenth of the traffic, on 5 architectures.
+    let bakery = std::fs::read_to_string("scenarios/bakery.toml")
+        .unwrap()
+        .replace("peak_at = \"12:30\"", "peak_at = \"12:30\"\nscale = 0.1");
+    g.throughput(Throughput::Elements(263_520 * 5));
+    g.bench_function("bakery-tenth", |b| b.iter(|| black_box(whole_run(&bakery))));
+    g.finish();
+}
+
+/// 16 independent runs (replications) of the M/M/100 fleet, 62.5 k
+/// requests each, on 1 and on 2 threads: the target is ≥ 1.8× faster on
+/// two cores.
+fn independent_runs(c: &mut Criterion) {
+    let s = mmc(1800.0, 100, 6.25e4, "");
+    on_1_and_2_threads(c, "parallel", "mmc-100-x16", &s, 16, 6.25e4);
+}
+
+criterion_group!(
+    benches,
+    fleet,
+    serverless,
+    process,
+    replications,
+    independent_runs,
+    sweep
+);
 criterion_main!(benches);

@@ -5,7 +5,7 @@
 //! printing.
 
 use super::{Kind, Outcome};
-use crate::engine;
+use crate::engine::{self, Scheduler};
 use crate::results::cost::CostSummary;
 use crate::results::metrics::Histogram;
 use crate::results::replications::{Aggregate, ci95};
@@ -167,21 +167,55 @@ pub fn run_architecture(
     arch: &Architecture,
     replication: u32,
 ) -> ArchitectureResult {
+    run_on(scenario, arch, replication, false)
+}
+
+/// [`run_architecture`] with every arrival pushed through the event heap
+/// instead of waiting beside it (`Scheduler::with_feed_in_heap`): the
+/// plain event queue, for the differential test that proves the feed
+/// changes no output. Slower; not for real runs.
+#[doc(hidden)]
+pub fn run_architecture_on_plain_heap(
+    scenario: &Scenario,
+    arch: &Architecture,
+    replication: u32,
+) -> ArchitectureResult {
+    run_on(scenario, arch, replication, true)
+}
+
+fn run_on(
+    scenario: &Scenario,
+    arch: &Architecture,
+    replication: u32,
+    feed_in_heap: bool,
+) -> ArchitectureResult {
+    let r = replication;
+    let p = feed_in_heap;
     // The one place that lists the kinds.
     let (outcome, events) = match &arch.spec {
-        ArchitectureSpec::Fleet(spec) => simulate(spec, scenario, replication),
-        ArchitectureSpec::Autoscaled(spec) => simulate(spec, scenario, replication),
-        ArchitectureSpec::Microservices(spec) => simulate(spec, scenario, replication),
-        ArchitectureSpec::Serverless(spec) => simulate(spec, scenario, replication),
+        ArchitectureSpec::Fleet(spec) => simulate(spec, scenario, r, p),
+        ArchitectureSpec::Autoscaled(spec) => simulate(spec, scenario, r, p),
+        ArchitectureSpec::Microservices(spec) => simulate(spec, scenario, r, p),
+        ArchitectureSpec::Serverless(spec) => simulate(spec, scenario, r, p),
     };
     assemble(arch, outcome, events)
 }
 
 /// Builds, runs and closes one kind's model. Returns its outcome and the
 /// number of events handled.
-fn simulate<K: Kind>(kind: &K, scenario: &Scenario, replication: u32) -> (Outcome, u64) {
+fn simulate<K: Kind>(
+    kind: &K,
+    scenario: &Scenario,
+    replication: u32,
+    feed_in_heap: bool,
+) -> (Outcome, u64) {
     let mut model = kind.build(scenario, replication);
-    let events = engine::simulate(&mut model, scenario.duration);
+    let sched = if feed_in_heap {
+        Scheduler::with_feed_in_heap()
+    } else {
+        Scheduler::new()
+    };
+    let events = engine::simulate_on(&mut model, sched, scenario.duration);
     (kind.finish(scenario, model), events)
 }
 

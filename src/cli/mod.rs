@@ -416,7 +416,11 @@ fn run(
     report::decision::add_comparisons(&mut summary, scenario.slo.as_ref());
     let written = output::outputs(&summary)
         .and_then(|mut set| {
-            report::add_outputs(&mut set, &scenario, &summary, charts.formats())?;
+            // The charts are drawn in parallel: on the threads --jobs allows.
+            on_threads(options.jobs, || {
+                report::add_outputs(&mut set, &scenario, &summary, charts.formats())
+            })
+            .map_err(anyhow::Error::msg)??;
             Ok(set)
         })
         .and_then(|set| {

@@ -13,6 +13,7 @@ use crate::results::summary::{ArchitectureResult, Comparison, PriceNote, RunSumm
 use crate::scenario::{Percentile, Scenario, Slo};
 use crate::time::SimTime;
 use anyhow::Result;
+use rayon::prelude::*;
 use std::fmt::Write as _;
 
 mod replicated;
@@ -30,11 +31,18 @@ pub fn add_outputs(
         run,
         slo: scenario.slo,
     };
-    for chart in Chart::ALL {
-        for &format in formats {
-            let bytes = charts::render(chart, &data, format, look::SIZE)?;
-            set.add(chart.file_name(format), bytes);
-        }
+    // The charts are independent and, for a short run, take longer than
+    // the simulation: drawn in parallel, added in their fixed order.
+    let jobs: Vec<(Chart, Format)> = Chart::ALL
+        .iter()
+        .flat_map(|&chart| formats.iter().map(move |&format| (chart, format)))
+        .collect();
+    let drawn: Vec<Vec<u8>> = jobs
+        .par_iter()
+        .map(|&(chart, format)| charts::render(chart, &data, format, look::SIZE))
+        .collect::<Result<_>>()?;
+    for ((chart, format), bytes) in jobs.into_iter().zip(drawn) {
+        set.add(chart.file_name(format), bytes);
     }
     set.add("report.md", render(scenario, run, formats).into_bytes());
     Ok(())

@@ -165,6 +165,10 @@ impl Collector {
         let a = now.minus(self.areas_at_window_start);
         let avg = |x: u128| if span > 0.0 { x as f64 / span } else { 0.0 };
         let w = self.win;
+        let [p50, p90, p95, p99, p999] = self
+            .window_latency
+            .quantiles([0.50, 0.90, 0.95, 0.99, 0.999])
+            .map(SimTime::as_millis_f64);
         self.rows.push(WindowRow {
             start_s: self.window_start.as_secs_f64(),
             arrivals: w.arrivals,
@@ -181,11 +185,11 @@ impl Collector {
             provisioned_instances: avg(a.provisioned),
             booting_servers: avg(a.booting),
             draining_servers: avg(a.draining),
-            p99_ms: self.window_latency.quantile(0.99).as_millis_f64(),
-            p50_ms: self.window_latency.quantile(0.50).as_millis_f64(),
-            p90_ms: self.window_latency.quantile(0.90).as_millis_f64(),
-            p95_ms: self.window_latency.quantile(0.95).as_millis_f64(),
-            p999_ms: self.window_latency.quantile(0.999).as_millis_f64(),
+            p99_ms: p99,
+            p50_ms: p50,
+            p90_ms: p90,
+            p95_ms: p95,
+            p999_ms: p999,
             cost_usd: self.areas.servers as f64 * self.price_per_server_ns
                 + self.extra_cost_at(end),
         });
