@@ -65,5 +65,6 @@ pub mod report;
 pub mod results;
 pub mod rng;
 pub mod scenario;
+pub mod shard;
 pub mod sweep;
 pub mod time;

@@ -17,6 +17,7 @@ use std::process::ExitCode;
 mod plan;
 mod prices;
 mod progress;
+mod shard;
 use progress::{Interrupt, Progress};
 
 /// Compares the cost and latency of architectures against one demand curve.
@@ -60,6 +61,13 @@ pub enum Command {
         /// an hour of run time.
         #[arg(long)]
         force: bool,
+        /// Run only shard I of N of the units (`0/4`), or `auto`: the
+        /// index and count of a Kubernetes Indexed Job's pod or a Slurm
+        /// array task. Writes the partial result `shard-I-of-N.json` into
+        /// the output folder instead of the outputs; `scalesim merge`
+        /// puts the shards together.
+        #[arg(long, value_name = "I/N|auto")]
+        shard: Option<String>,
     },
     /// Validate a scenario and print it resolved (fleet sizes, units)
     /// without running it.
@@ -93,6 +101,30 @@ pub enum Command {
         /// Run on at most N threads [default: all cores].
         #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
         jobs: Option<u16>,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Run only shard I of N of the units (`0/4`), or `auto`: the
+        /// index and count of a Kubernetes Indexed Job's pod or a Slurm
+        /// array task. Writes the partial result `shard-I-of-N.json` into
+        /// the output folder instead of the outputs; `scalesim merge`
+        /// puts the shards together.
+        #[arg(long, value_name = "I/N|auto")]
+        shard: Option<String>,
+    },
+    /// Put the partial results of a sharded `run` or `sweep` together:
+    /// writes exactly the outputs the unsharded command would have.
+    Merge {
+        /// Folders holding the partial results (shard-I-of-N.json).
+        #[arg(required = true, value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+        /// Output folder [default: the first DIR].
+        #[arg(long, short, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Only list which shards are done and which are missing (exit
+        /// code 1 while any is missing).
+        #[arg(long)]
+        status: bool,
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
@@ -194,16 +226,21 @@ pub fn main() -> ExitCode {
             replications,
             jobs,
             force,
-        } => run(
-            &file,
-            out,
-            seed,
-            quiet,
-            charts,
-            replications,
-            jobs.map(usize::from),
-            force,
-        ),
+            shard,
+        } => match shard::parse(shard.as_deref()) {
+            Ok(shard) => run(
+                &file,
+                out,
+                seed,
+                quiet,
+                charts,
+                replications,
+                jobs.map(usize::from),
+                force,
+                shard,
+            ),
+            Err(code) => code,
+        },
         Command::Check { file } => check(&file),
         Command::Plan {
             file,
@@ -232,15 +269,26 @@ pub fn main() -> ExitCode {
             replications,
             jobs,
             quiet,
-        } => sweep(
-            &file,
-            &vary,
+            shard,
+        } => match shard::parse(shard.as_deref()) {
+            Ok(shard) => sweep(
+                &file,
+                &vary,
+                out,
+                seed,
+                replications,
+                jobs.map(usize::from),
+                quiet,
+                shard,
+            ),
+            Err(code) => code,
+        },
+        Command::Merge {
+            dirs,
             out,
-            seed,
-            replications,
-            jobs.map(usize::from),
+            status,
             quiet,
-        ),
+        } => shard::merge(&dirs, out, status, quiet),
     }
 }
 
@@ -361,6 +409,7 @@ fn run(
     replications: Option<u32>,
     jobs: Option<usize>,
     force: bool,
+    shard: Option<crate::shard::Shard>,
 ) -> ExitCode {
     // The seed is applied before validation: bursty demand and noise are
     // drawn when the scenario is resolved.
@@ -372,7 +421,10 @@ fn run(
         replications: replications.unwrap_or(scenario.replications),
         jobs,
     };
-    if let Some(why) = scenario.estimate(options.replications).refusal() {
+    let mut estimate = scenario.estimate(options.replications);
+    // A shard runs its share of the units.
+    estimate.wall_seconds /= f64::from(shard.map_or(1, |s| s.count));
+    if let Some(why) = estimate.refusal() {
         if !force {
             eprintln!("error: {}: {why}", file.display());
             return ExitCode::from(EXIT_BAD_INPUT);
@@ -400,21 +452,39 @@ fn run(
             options.replications
         );
     }
+    if let Some(shard) = shard {
+        let input = shard::input("run", file, seed, options.replications, &[], Some(charts));
+        let scenarios = [&scenario];
+        return shard::run_shard(input, &scenarios, shard, &out, jobs, quiet);
+    }
     let units = u64::from(options.replications) * scenario.architectures.len() as u64;
     let progress = Progress::start(units, !quiet && std::io::stderr().is_terminal());
     let interrupt = Interrupt::install(progress.bar.clone());
-    let mut summary = architectures::run_with(&scenario, &options, &|| progress.unit_done());
+    let summary = architectures::run_with(&scenario, &options, &|| progress.unit_done());
     progress.finish();
+    publish_run(&scenario, summary, &out, charts, quiet, &interrupt)
+}
+
+/// Adds the comparisons to a run's summary, publishes its outputs into
+/// `out` and prints its table (unless `quiet`).
+fn publish_run(
+    scenario: &scenario::Scenario,
+    mut summary: crate::results::summary::RunSummary,
+    out: &std::path::Path,
+    charts: ChartFormats,
+    quiet: bool,
+    interrupt: &Interrupt,
+) -> ExitCode {
     report::decision::add_comparisons(&mut summary, scenario.slo.as_ref());
     let written = output::outputs(&summary)
         .and_then(|mut set| {
-            report::add_outputs(&mut set, &scenario, &summary, charts.formats())?;
+            report::add_outputs(&mut set, scenario, &summary, charts.formats())?;
             Ok(set)
         })
         .and_then(|set| {
             // From here on Ctrl-C waits for the files to be in place.
             interrupt.begin_publishing();
-            set.publish(&out)
+            set.publish(out)
         });
     if interrupt.end_publishing() {
         match &written {
@@ -443,17 +513,19 @@ fn run(
     }
 }
 
+// The command's flags, one by one, as clap hands them over.
+#[allow(clippy::too_many_arguments)]
 fn sweep(
     file: &std::path::Path,
-    vary: &[String],
+    vary_args: &[String],
     out: Option<PathBuf>,
     seed: Option<u64>,
     replications: Option<u32>,
     jobs: Option<usize>,
     quiet: bool,
+    shard: Option<crate::shard::Shard>,
 ) -> ExitCode {
-    use crate::scenario::sweep::{MAX_KEYS, Vary};
-    use crate::sweep::{output as sweep_output, points, run as sweep_run};
+    use crate::sweep::run as sweep_run;
     let bad = |message: String| {
         eprintln!("error: {message}");
         ExitCode::from(EXIT_BAD_INPUT)
@@ -467,29 +539,8 @@ fn sweep(
         Ok(t) => t,
         Err(e) => return bad(format!("cannot read {}: {e}", file.display())),
     };
-    let vary: Vec<Vary> = match vary.iter().map(|v| Vary::parse(v)).collect() {
-        Ok(v) => v,
-        Err(e) => return bad(format!("--vary {e}")),
-    };
-    let vary = if vary.is_empty() {
-        base.sweep.clone()
-    } else {
-        vary
-    };
-    if vary.is_empty() {
-        return bad(format!(
-            "nothing to vary: give --vary KEY=VALUES, or a [sweep] table in {}",
-            file.display()
-        ));
-    }
-    if vary.len() > MAX_KEYS {
-        return bad(format!(
-            "a sweep varies at most {MAX_KEYS} keys (a grid), found {}",
-            vary.len()
-        ));
-    }
-    let grid = match points::points(&text, file, seed, &vary) {
-        Ok(p) => p,
+    let (vary, grid) = match sweep_grid(&base, &text, file, seed, vary_args) {
+        Ok(g) => g,
         Err(e) => return bad(e),
     };
     let replications = replications.unwrap_or(base.replications);
@@ -503,6 +554,11 @@ fn sweep(
             base.architectures.len()
         );
     }
+    if let Some(shard) = shard {
+        let input = shard::input("sweep", file, seed, replications, vary_args, None);
+        let scenarios = sweep_run::scenarios(&grid);
+        return shard::run_shard(input, &scenarios, shard, &out, jobs, quiet);
+    }
     let units = grid.len() as u64 * u64::from(replications) * base.architectures.len() as u64;
     let progress = Progress::start(units, !quiet && std::io::stderr().is_terminal());
     let interrupt = Interrupt::install(progress.bar.clone());
@@ -512,13 +568,62 @@ fn sweep(
         Err(e) => return bad(e),
     };
     progress.finish();
+    publish_sweep(&result, &vary, &out, &interrupt, quiet)
+}
+
+/// The varied keys (`--vary`, or else the file's `[sweep]`) and every
+/// point of the grid, validated.
+fn sweep_grid(
+    base: &scenario::Scenario,
+    text: &str,
+    file: &std::path::Path,
+    seed: Option<u64>,
+    vary_args: &[String],
+) -> Result<(Vec<scenario::sweep::Vary>, Vec<crate::sweep::points::Point>), String> {
+    use crate::scenario::sweep::{MAX_KEYS, Vary};
+    let vary: Vec<Vary> = vary_args
+        .iter()
+        .map(|v| Vary::parse(v))
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("--vary {e}"))?;
+    let vary = if vary.is_empty() {
+        base.sweep.clone()
+    } else {
+        vary
+    };
+    if vary.is_empty() {
+        return Err(format!(
+            "nothing to vary: give --vary KEY=VALUES, or a [sweep] table in {}",
+            file.display()
+        ));
+    }
+    if vary.len() > MAX_KEYS {
+        return Err(format!(
+            "a sweep varies at most {MAX_KEYS} keys (a grid), found {}",
+            vary.len()
+        ));
+    }
+    let grid = crate::sweep::points::points(text, file, seed, &vary)?;
+    Ok((vary, grid))
+}
+
+/// Publishes a sweep's files into `out` and prints its crossovers
+/// (unless `quiet`).
+fn publish_sweep(
+    result: &crate::sweep::run::SweepResult,
+    vary: &[scenario::sweep::Vary],
+    out: &std::path::Path,
+    interrupt: &Interrupt,
+    quiet: bool,
+) -> ExitCode {
+    use crate::sweep::output as sweep_output;
     let unit = crate::sweep::figure::unit_of(&vary[0]);
-    let md = sweep_output::sweep_md(&result, unit);
+    let md = sweep_output::sweep_md(result, unit);
     let crossings = md.split("## Every point").next().unwrap_or_default();
     publish_and_report(
-        sweep_output::output_set(&result, unit),
-        &out,
-        &interrupt,
+        sweep_output::output_set(result, unit),
+        out,
+        interrupt,
         (!quiet).then_some(crossings),
     )
 }
