@@ -25,6 +25,7 @@ mod replications_report;
 mod robust;
 mod scale_rate;
 mod serverless;
+mod shards;
 mod sweep;
 mod theory;
 mod trace;
