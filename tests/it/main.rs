@@ -11,6 +11,7 @@ mod common;
 mod contracts;
 mod controllers;
 mod demand;
+mod deploy;
 mod determinism;
 mod fuzz;
 mod golden;
