@@ -31,7 +31,9 @@
 //! call tree, and the instance catalog with its sources and dates) and
 //! [`report`] (the terminal table, the decision rules, the charts, the
 //! Markdown report and the output files, all of which read the summary
-//! and the scenario, never the models).
+//! and the scenario, never the models). [`shard`] splits a run or a sweep
+//! into shards that run anywhere and merges their partial results back
+//! into exactly the unsharded outputs.
 //!
 //! ## The determinism contract
 //!
@@ -47,6 +49,11 @@
 //!    in request order, so every architecture of a scenario sees exactly
 //!    the same requests (common random numbers): differences between
 //!    architectures come from the architecture, not from luck.
+//!
+//! The same holds across processes: a unit (one replication of one
+//! architecture at one point) gives the same result on any machine, and
+//! every pooling of results is of integer counts, so shards merged give
+//! the unsharded outputs byte for byte.
 //!
 //! ## Units
 //!
@@ -65,5 +72,6 @@ pub mod report;
 pub mod results;
 pub mod rng;
 pub mod scenario;
+pub mod shard;
 pub mod sweep;
 pub mod time;

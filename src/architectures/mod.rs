@@ -22,7 +22,7 @@ pub mod requests;
 pub mod run;
 pub mod serverless;
 
-pub use run::{RunOptions, run, run_architecture, run_with};
+pub use run::{RunOptions, Unit, UnitResults, Units, run, run_architecture, run_units, run_with};
 
 use crate::engine::Model;
 use crate::results::commitment::committed_bill;

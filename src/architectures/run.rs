@@ -41,42 +41,20 @@ pub fn run(scenario: &Scenario) -> RunSummary {
 /// Runs every (replication × architecture) unit of `scenario`, calling
 /// `on_unit_done` after each (for progress), and summarises each
 /// architecture over its replications. Units are numbered replication by
-/// replication, architectures in file order; results are collected in that
-/// order and every merge is of integer counts, so the outputs do not
-/// depend on the number of threads or the order units finish in.
+/// replication, architectures in file order ([`Units`]); results are
+/// collected in that order and every merge is of integer counts, so the
+/// outputs do not depend on the number of threads or the order units
+/// finish in.
 pub fn run_with(
     scenario: &Scenario,
     options: &RunOptions,
     on_unit_done: &(dyn Fn() + Sync),
 ) -> RunSummary {
-    let n = options.replications.max(1);
-    let archs = scenario.architectures.len();
-    let units: Vec<(u32, usize)> = (0..n)
-        .flat_map(|r| (0..archs).map(move |a| (r, a)))
-        .collect();
-    // With replications, each architecture's latency histograms are pooled
-    // as runs finish, so memory does not grow with the replication count.
-    let pooled: Vec<Mutex<Histogram>> = (0..archs)
-        .map(|_| Mutex::new(Histogram::unallocated()))
-        .collect();
-    let work = || -> Vec<ArchitectureResult> {
-        units
-            .par_iter()
-            .map(|&(r, a)| {
-                let mut result = run_architecture(scenario, &scenario.architectures[a], r);
-                if n > 1 {
-                    let hist = std::mem::replace(&mut result.latency, Histogram::unallocated());
-                    pooled[a].lock().expect("no run panics").merge(&hist);
-                    if r > 0 {
-                        result.timeseries = Vec::new();
-                    }
-                }
-                on_unit_done();
-                result
-            })
-            .collect()
-    };
-    let mut results = match options.jobs {
+    let scenarios = [scenario];
+    let units = Units::new(&scenarios, options.replications);
+    let all: Vec<u64> = (0..units.len()).collect();
+    let work = || run_units(&scenarios, &units, &all, on_unit_done);
+    let done = match options.jobs {
         Some(jobs) => rayon::ThreadPoolBuilder::new()
             .num_threads(jobs)
             .build()
@@ -84,7 +62,199 @@ pub fn run_with(
             .install(work),
         None => work(),
     };
+    let mut runs = done.assemble(&scenarios, &units);
+    runs.pop().expect("one scenario, one summary")
+}
+
+/// One replication of one architecture at one point of a batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Unit {
+    pub point: usize,
+    pub replication: u32,
+    pub architecture: usize,
+}
+
+/// The numbering of the units of a batch of scenarios (a sweep's points,
+/// or one scenario): point by point, then replication by replication,
+/// then architectures in file order. A unit's number names the same work
+/// wherever it runs (its streams come from (seed, replication, purpose)),
+/// which is what lets shards split a batch and `merge` put it together.
+#[derive(Clone, Debug)]
+pub struct Units {
+    replications: u32,
+    /// Per point: the number of its first unit, and its architectures.
+    points: Vec<(u64, usize)>,
+    total: u64,
+}
+
+impl Units {
+    pub fn new(scenarios: &[&Scenario], replications: u32) -> Units {
+        let n = u64::from(replications.max(1));
+        let mut total = 0;
+        let points = scenarios
+            .iter()
+            .map(|s| {
+                let first = total;
+                total += n * s.architectures.len() as u64;
+                (first, s.architectures.len())
+            })
+            .collect();
+        Units {
+            replications: replications.max(1),
+            points,
+            total,
+        }
+    }
+
+    pub fn len(&self) -> u64 {
+        self.total
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    pub fn replications(&self) -> u32 {
+        self.replications
+    }
+
+    /// The unit numbered `u` (< `len()`).
+    pub fn unit(&self, u: u64) -> Unit {
+        let point = self.points.partition_point(|&(first, _)| first <= u) - 1;
+        let (first, archs) = self.points[point];
+        let within = u - first;
+        Unit {
+            point,
+            replication: (within / archs as u64) as u32,
+            architecture: (within % archs as u64) as usize,
+        }
+    }
+
+    /// The numbers of point `point`'s units, in order.
+    fn of_point(&self, point: usize) -> std::ops::Range<u64> {
+        let (first, archs) = self.points[point];
+        first..first + u64::from(self.replications) * archs as u64
+    }
+}
+
+/// What running units gives: each unit's result, by unit number, with its
+/// latency histogram taken out and its time series kept only for
+/// replication 0; and per point and architecture, the latency histograms
+/// of the units run, pooled (integer sums, so pooling in any order or in
+/// several places gives the same histogram).
+pub struct UnitResults {
+    pub results: Vec<(u64, ArchitectureResult)>,
+    pub pooled: Vec<Vec<Histogram>>,
+}
+
+impl UnitResults {
+    /// Nothing yet, for `units`.
+    pub fn empty(scenarios: &[&Scenario]) -> UnitResults {
+        UnitResults {
+            results: Vec::new(),
+            pooled: scenarios
+                .iter()
+                .map(|s| {
+                    (0..s.architectures.len())
+                        .map(|_| Histogram::unallocated())
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
+    /// Every point's summary, in point order. Needs every unit, once, in
+    /// order (the caller checks: `merge` names what is missing).
+    pub fn assemble(self, scenarios: &[&Scenario], units: &Units) -> Vec<RunSummary> {
+        let n = units.replications();
+        let mut results = self.results.into_iter();
+        scenarios
+            .iter()
+            .zip(self.pooled)
+            .enumerate()
+            .map(|(p, (scenario, pooled))| {
+                let reps: Vec<ArchitectureResult> = units
+                    .of_point(p)
+                    .map(|u| {
+                        let (got, r) = results.next().expect("every unit");
+                        assert_eq!(got, u, "units in order");
+                        r
+                    })
+                    .collect();
+                summary(scenario, n, reps, pooled)
+            })
+            .collect()
+    }
+}
+
+/// Runs the units numbered `numbers` (ascending) of a batch, in parallel
+/// on the current pool, calling `on_unit_done` after each.
+pub fn run_units(
+    scenarios: &[&Scenario],
+    units: &Units,
+    numbers: &[u64],
+    on_unit_done: &(dyn Fn() + Sync),
+) -> UnitResults {
+    // Histograms are pooled as runs finish, so memory does not grow with
+    // the replication count.
+    let pooled: Vec<Vec<Mutex<Histogram>>> = scenarios
+        .iter()
+        .map(|s| {
+            (0..s.architectures.len())
+                .map(|_| Mutex::new(Histogram::unallocated()))
+                .collect()
+        })
+        .collect();
+    let results = numbers
+        .par_iter()
+        .map(|&u| {
+            let Unit {
+                point,
+                replication,
+                architecture,
+            } = units.unit(u);
+            let scenario = scenarios[point];
+            let arch = &scenario.architectures[architecture];
+            let mut result = run_architecture(scenario, arch, replication);
+            let hist = std::mem::replace(&mut result.latency, Histogram::unallocated());
+            pooled[point][architecture]
+                .lock()
+                .expect("no run panics")
+                .merge(&hist);
+            if replication > 0 {
+                result.timeseries = Vec::new();
+            }
+            on_unit_done();
+            (u, result)
+        })
+        .collect();
+    UnitResults {
+        results,
+        pooled: pooled
+            .into_iter()
+            .map(|p| {
+                p.into_iter()
+                    .map(|h| h.into_inner().expect("no run panics"))
+                    .collect()
+            })
+            .collect(),
+    }
+}
+
+/// One point's summary from its units' results (in unit order) and its
+/// pooled latency histograms: with one replication, each architecture's
+/// own result; with more, the replications averaged.
+fn summary(
+    scenario: &Scenario,
+    n: u32,
+    mut results: Vec<ArchitectureResult>,
+    pooled: Vec<Histogram>,
+) -> RunSummary {
+    let archs = scenario.architectures.len();
     let architectures = if n == 1 {
+        for (r, hist) in results.iter_mut().zip(pooled) {
+            r.latency = hist;
+        }
         results
     } else {
         let mut by_arch: Vec<Vec<ArchitectureResult>> = (0..archs).map(|_| Vec::new()).collect();
@@ -94,7 +264,7 @@ pub fn run_with(
         by_arch
             .into_iter()
             .zip(pooled)
-            .map(|(reps, hist)| summarise(reps, hist.into_inner().expect("no run panics")))
+            .map(|(reps, hist)| summarise(reps, hist))
             .collect()
     };
     let summary = RunSummary {

@@ -18,6 +18,7 @@ mod interrupt;
 mod plan;
 mod prices;
 mod progress;
+mod shard;
 use interrupt::Interrupt;
 use progress::Progress;
 
@@ -62,6 +63,13 @@ pub enum Command {
         /// (an hour of run time, 8 GB of memory).
         #[arg(long)]
         force: bool,
+        /// Run only shard I of N of the units (`0/4`), or `auto`: the
+        /// index and count of a Kubernetes Indexed Job's pod or a Slurm
+        /// array task. Writes the partial result `shard-I-of-N.json` into
+        /// the output folder instead of the outputs; `scalesim merge`
+        /// puts the shards together.
+        #[arg(long, value_name = "I/N|auto")]
+        shard: Option<String>,
     },
     /// Validate a scenario and print it resolved (fleet sizes, units)
     /// without running it.
@@ -102,6 +110,30 @@ pub enum Command {
         /// limits (an hour of run time, 8 GB of memory).
         #[arg(long)]
         force: bool,
+        /// Run only shard I of N of the units (`0/4`), or `auto`: the
+        /// index and count of a Kubernetes Indexed Job's pod or a Slurm
+        /// array task. Writes the partial result `shard-I-of-N.json` into
+        /// the output folder instead of the outputs; `scalesim merge`
+        /// puts the shards together.
+        #[arg(long, value_name = "I/N|auto")]
+        shard: Option<String>,
+    },
+    /// Put the partial results of a sharded `run` or `sweep` together:
+    /// writes exactly the outputs the unsharded command would have.
+    Merge {
+        /// Folders holding the partial results (shard-I-of-N.json).
+        #[arg(required = true, value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+        /// Output folder [default: the first DIR].
+        #[arg(long, short, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Only list which shards are done and which are missing (exit
+        /// code 1 while any is missing).
+        #[arg(long)]
+        status: bool,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Find the cheapest configuration of each architecture that meets the
     /// scenario's SLO with confidence; write plan.md and plan.json.
@@ -198,16 +230,21 @@ pub fn main() -> ExitCode {
             replications,
             jobs,
             force,
-        } => run(
-            &file,
-            out,
-            seed,
-            quiet,
-            charts,
-            replications,
-            jobs.map(usize::from),
-            force,
-        ),
+            shard,
+        } => match shard::parse(shard.as_deref()) {
+            Ok(shard) => run(
+                &file,
+                out,
+                seed,
+                quiet,
+                charts,
+                replications,
+                jobs.map(usize::from),
+                force,
+                shard,
+            ),
+            Err(code) => code,
+        },
         Command::Check { file } => check(&file),
         Command::Plan {
             file,
@@ -237,16 +274,27 @@ pub fn main() -> ExitCode {
             jobs,
             quiet,
             force,
-        } => sweep(
-            &file,
-            &vary,
+            shard,
+        } => match shard::parse(shard.as_deref()) {
+            Ok(shard) => sweep(
+                &file,
+                &vary,
+                out,
+                seed,
+                replications,
+                jobs.map(usize::from),
+                quiet,
+                force,
+                shard,
+            ),
+            Err(code) => code,
+        },
+        Command::Merge {
+            dirs,
             out,
-            seed,
-            replications,
-            jobs.map(usize::from),
+            status,
             quiet,
-            force,
-        ),
+        } => shard::merge(&dirs, out, status, quiet),
     }
 }
 
@@ -375,6 +423,7 @@ fn run(
     replications: Option<u32>,
     jobs: Option<usize>,
     force: bool,
+    shard: Option<crate::shard::Shard>,
 ) -> ExitCode {
     // The seed is applied before validation: bursty demand and noise are
     // drawn when the scenario is resolved.
@@ -386,7 +435,10 @@ fn run(
         replications: replications.unwrap_or(scenario.replications),
         jobs,
     };
-    if let Some(code) = refused(file, &scenario.estimate(options.replications), force, quiet) {
+    let mut estimate = scenario.estimate(options.replications);
+    // A shard runs its share of the units.
+    estimate.wall_seconds /= f64::from(shard.map_or(1, |s| s.count));
+    if let Some(code) = refused(file, &estimate, force, quiet) {
         return code;
     }
     let out = out.unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
@@ -408,17 +460,36 @@ fn run(
             options.replications
         );
     }
+    if let Some(shard) = shard {
+        let input = shard::input("run", file, seed, options.replications, &[], Some(charts));
+        let scenarios = [&scenario];
+        return shard::run_shard(input, &scenarios, shard, &out, jobs, quiet);
+    }
     let units = u64::from(options.replications) * scenario.architectures.len() as u64;
     let progress = Progress::start(units, !quiet && std::io::stderr().is_terminal());
     let interrupt = Interrupt::install(progress.bar.clone());
-    let mut summary = architectures::run_with(&scenario, &options, &|| progress.unit_done());
+    let summary = architectures::run_with(&scenario, &options, &|| progress.unit_done());
     progress.finish();
+    publish_run(&scenario, summary, &out, charts, quiet, &interrupt, jobs)
+}
+
+/// Adds the comparisons to a run's summary, publishes its outputs into
+/// `out` and prints its table (unless `quiet`).
+fn publish_run(
+    scenario: &scenario::Scenario,
+    mut summary: crate::results::summary::RunSummary,
+    out: &std::path::Path,
+    charts: ChartFormats,
+    quiet: bool,
+    interrupt: &Interrupt,
+    jobs: Option<usize>,
+) -> ExitCode {
     report::decision::add_comparisons(&mut summary, scenario.slo.as_ref());
     let written = output::outputs(&summary)
         .and_then(|mut set| {
             // The charts are drawn in parallel: on the threads --jobs allows.
-            on_threads(options.jobs, || {
-                report::add_outputs(&mut set, &scenario, &summary, charts.formats())
+            on_threads(jobs, || {
+                report::add_outputs(&mut set, scenario, &summary, charts.formats())
             })
             .map_err(anyhow::Error::msg)??;
             Ok(set)
@@ -426,7 +497,7 @@ fn run(
         .and_then(|set| {
             // From here on Ctrl-C waits for the files to be in place.
             interrupt.begin_publishing();
-            set.publish(&out)
+            set.publish(out)
         });
     if let Some(signal) = interrupt.end_publishing() {
         match &written {
@@ -460,16 +531,16 @@ fn run(
 #[allow(clippy::too_many_arguments)]
 fn sweep(
     file: &std::path::Path,
-    vary: &[String],
+    vary_args: &[String],
     out: Option<PathBuf>,
     seed: Option<u64>,
     replications: Option<u32>,
     jobs: Option<usize>,
     quiet: bool,
     force: bool,
+    shard: Option<crate::shard::Shard>,
 ) -> ExitCode {
-    use crate::scenario::sweep::{MAX_KEYS, Vary};
-    use crate::sweep::{output as sweep_output, points, run as sweep_run};
+    use crate::sweep::run as sweep_run;
     let bad = |message: String| {
         eprintln!("error: {message}");
         ExitCode::from(EXIT_BAD_INPUT)
@@ -483,29 +554,8 @@ fn sweep(
         Ok(t) => t,
         Err(e) => return bad(format!("cannot read {}: {e}", file.display())),
     };
-    let vary: Vec<Vary> = match vary.iter().map(|v| Vary::parse(v)).collect() {
-        Ok(v) => v,
-        Err(e) => return bad(format!("--vary {e}")),
-    };
-    let vary = if vary.is_empty() {
-        base.sweep.clone()
-    } else {
-        vary
-    };
-    if vary.is_empty() {
-        return bad(format!(
-            "nothing to vary: give --vary KEY=VALUES, or a [sweep] table in {}",
-            file.display()
-        ));
-    }
-    if vary.len() > MAX_KEYS {
-        return bad(format!(
-            "a sweep varies at most {MAX_KEYS} keys (a grid), found {}",
-            vary.len()
-        ));
-    }
-    let grid = match points::points(&text, file, seed, &vary) {
-        Ok(p) => p,
+    let (vary, grid) = match sweep_grid(&base, &text, file, seed, vary_args) {
+        Ok(g) => g,
         Err(e) => return bad(e),
     };
     let replications = replications.unwrap_or(base.replications);
@@ -523,6 +573,11 @@ fn sweep(
             base.architectures.len()
         );
     }
+    if let Some(shard) = shard {
+        let input = shard::input("sweep", file, seed, replications, vary_args, None);
+        let scenarios = sweep_run::scenarios(&grid);
+        return shard::run_shard(input, &scenarios, shard, &out, jobs, quiet);
+    }
     let units = grid.len() as u64 * u64::from(replications) * base.architectures.len() as u64;
     let progress = Progress::start(units, !quiet && std::io::stderr().is_terminal());
     let interrupt = Interrupt::install(progress.bar.clone());
@@ -532,13 +587,62 @@ fn sweep(
         Err(e) => return bad(e),
     };
     progress.finish();
+    publish_sweep(&result, &vary, &out, &interrupt, quiet)
+}
+
+/// The varied keys (`--vary`, or else the file's `[sweep]`) and every
+/// point of the grid, validated.
+fn sweep_grid(
+    base: &scenario::Scenario,
+    text: &str,
+    file: &std::path::Path,
+    seed: Option<u64>,
+    vary_args: &[String],
+) -> Result<(Vec<scenario::sweep::Vary>, Vec<crate::sweep::points::Point>), String> {
+    use crate::scenario::sweep::{MAX_KEYS, Vary};
+    let vary: Vec<Vary> = vary_args
+        .iter()
+        .map(|v| Vary::parse(v))
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("--vary {e}"))?;
+    let vary = if vary.is_empty() {
+        base.sweep.clone()
+    } else {
+        vary
+    };
+    if vary.is_empty() {
+        return Err(format!(
+            "nothing to vary: give --vary KEY=VALUES, or a [sweep] table in {}",
+            file.display()
+        ));
+    }
+    if vary.len() > MAX_KEYS {
+        return Err(format!(
+            "a sweep varies at most {MAX_KEYS} keys (a grid), found {}",
+            vary.len()
+        ));
+    }
+    let grid = crate::sweep::points::points(text, file, seed, &vary)?;
+    Ok((vary, grid))
+}
+
+/// Publishes a sweep's files into `out` and prints its crossovers
+/// (unless `quiet`).
+fn publish_sweep(
+    result: &crate::sweep::run::SweepResult,
+    vary: &[scenario::sweep::Vary],
+    out: &std::path::Path,
+    interrupt: &Interrupt,
+    quiet: bool,
+) -> ExitCode {
+    use crate::sweep::output as sweep_output;
     let unit = crate::sweep::figure::unit_of(&vary[0]);
-    let md = sweep_output::sweep_md(&result, unit);
+    let md = sweep_output::sweep_md(result, unit);
     let crossings = md.split("## Every point").next().unwrap_or_default();
     publish_and_report(
-        sweep_output::output_set(&result, unit),
-        &out,
-        &interrupt,
+        sweep_output::output_set(result, unit),
+        out,
+        interrupt,
         (!quiet).then_some(crossings),
     )
 }

@@ -2,7 +2,7 @@
 //! (per month of 730 hours, per million completed requests).
 
 use crate::time::{NANOS_PER_SEC, SimTime};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Hours in the month the cloud price lists use.
 pub const HOURS_PER_MONTH: f64 = 730.0;
@@ -11,7 +11,7 @@ pub const SERVER_MINIMUM: SimTime = SimTime::from_secs(60);
 
 /// Where the money of the measured period went. The parts add up to the
 /// total.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CostBreakdown {
     /// Capacity that was doing work: busy server time, or billed function
     /// duration (cold starts included).
@@ -46,7 +46,7 @@ impl CostBreakdown {
     }
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CostSummary {
     /// Cost of the measured period (after warmup).
     pub total_usd: f64,

@@ -252,6 +252,61 @@ impl Histogram {
         out
     }
 
+    /// The non-empty buckets as (index, count), lowest first: with
+    /// [`Histogram::sum_nanos`], min and max, everything the histogram
+    /// holds (a shard's partial result stores it sparse).
+    pub fn buckets(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
+        let range = if self.count == 0 {
+            0..0
+        } else {
+            self.lo..self.hi + 1
+        };
+        range.map(|b| (b, self.counts[b])).filter(|&(_, n)| n > 0)
+    }
+
+    /// The exact sum of the values recorded, in nanoseconds.
+    pub fn sum_nanos(&self) -> u128 {
+        self.sum_ns
+    }
+
+    /// The histogram that [`Histogram::buckets`], `sum_nanos`, `min` and
+    /// `max` describe. Refuses buckets out of range, out of order or
+    /// empty, and min or max outside the buckets, so that a damaged file
+    /// cannot make a histogram that reads differently from the one saved.
+    pub fn from_buckets(
+        buckets: &[(usize, u64)],
+        sum_ns: u128,
+        min: SimTime,
+        max: SimTime,
+    ) -> Result<Self, String> {
+        let mut h = Histogram::unallocated();
+        if buckets.is_empty() {
+            return if sum_ns == 0 {
+                Ok(h)
+            } else {
+                Err("an empty histogram with a non-zero sum".into())
+            };
+        }
+        h.counts = vec![0; BUCKETS].into_boxed_slice();
+        let mut prev = None;
+        for &(b, n) in buckets {
+            if b >= BUCKETS || n == 0 || prev.is_some_and(|p| p >= b) {
+                return Err(format!("bucket {b} (count {n}) is out of range or order"));
+            }
+            h.counts[b] = n;
+            h.count = h.count.checked_add(n).ok_or("bucket counts overflow")?;
+            prev = Some(b);
+        }
+        h.lo = buckets[0].0;
+        h.hi = buckets[buckets.len() - 1].0;
+        h.sum_ns = sum_ns;
+        (h.min, h.max) = (min.as_nanos(), max.as_nanos());
+        if bucket_of(h.min) != h.lo || bucket_of(h.max) != h.hi {
+            return Err("min or max outside the histogram's buckets".into());
+        }
+        Ok(h)
+    }
+
     /// Forgets everything, in time proportional to the touched range.
     pub fn clear(&mut self) {
         if self.lo <= self.hi {
@@ -294,6 +349,24 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn a_histogram_rebuilt_from_its_buckets_is_the_same() {
+        let mut h = Histogram::new();
+        for i in 1..5000u64 {
+            h.record(SimTime(i * i * 7_919));
+        }
+        let buckets: Vec<(usize, u64)> = h.buckets().collect();
+        let back = Histogram::from_buckets(&buckets, h.sum_nanos(), h.min(), h.max()).unwrap();
+        assert_eq!(back.buckets().collect::<Vec<_>>(), buckets);
+        assert_eq!((back.count(), back.sum_nanos()), (h.count(), h.sum_nanos()));
+        assert_eq!((back.min(), back.max()), (h.min(), h.max()));
+        assert_eq!(back.cdf_points(), h.cdf_points());
+        let empty = Histogram::from_buckets(&[], 0, SimTime::ZERO, SimTime::ZERO).unwrap();
+        assert_eq!(empty.count(), 0);
+        assert!(Histogram::from_buckets(&[(5, 1), (5, 1)], 10, SimTime(5), SimTime(5)).is_err());
+        assert!(Histogram::from_buckets(&[(BUCKETS, 1)], 1, SimTime(1), SimTime(1)).is_err());
+    }
 
     #[test]
     fn buckets_are_contiguous_and_cover_their_values() {

@@ -14,7 +14,7 @@
 
 use crate::results::metrics::Histogram;
 use crate::time::SimTime;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 mod collector;
 mod level;
@@ -25,7 +25,7 @@ pub use level::{Level, LevelSummary};
 /// Counts of requests that arrived in the measured period (after warmup).
 /// Conservation: arrived = completed + rejected + throttled + timed_out +
 /// in_flight.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestCounts {
     pub arrived: u64,
     pub completed: u64,
@@ -44,7 +44,7 @@ impl RequestCounts {
 }
 
 /// One time-series window.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WindowRow {
     pub start_s: f64,
     pub arrivals: u64,

@@ -8,10 +8,10 @@ use crate::results::cost::CostSummary;
 use crate::results::metrics::Histogram;
 pub use crate::results::stats::LevelSummary;
 use crate::results::stats::{RequestCounts, WindowRow};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Latency percentiles, in milliseconds.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LatencySummary {
     pub mean: f64,
     pub p50: f64,
@@ -38,7 +38,7 @@ impl LatencySummary {
 }
 
 /// Time from arrival until the request's first work starts, in milliseconds.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WaitSummary {
     pub mean: f64,
     pub p99: f64,
@@ -57,7 +57,7 @@ impl WaitSummary {
 }
 
 /// A price the result depends on, with where it came from, for reports.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PriceNote {
     /// What is priced ("m5.large", "Lambda x86 duration").
     pub item: String,
@@ -69,7 +69,7 @@ pub struct PriceNote {
 }
 
 /// What a serverless architecture adds to its results.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServerlessResult {
     /// Instances started cold (initialised) in the measured period.
     pub cold_starts: u64,
@@ -94,7 +94,7 @@ pub struct ServerlessResult {
 /// recycling), then one that keep-alive reclaimed (it would still be warm
 /// with an endless keep-alive); otherwise the pool grew past what it has
 /// held: new demand.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ColdStartCauses {
     pub new_demand: u64,
     pub keep_alive_expiry: u64,
@@ -110,7 +110,7 @@ impl std::ops::AddAssign for ColdStartCauses {
 }
 
 /// One function of a serverless architecture.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct FunctionResult {
     pub name: String,
     pub memory_mb: f64,
@@ -132,7 +132,7 @@ pub struct FunctionResult {
 }
 
 /// What an autoscaled fleet adds to its results.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AutoscaledResult {
     /// Launched servers (booting, serving, draining) over the measured
     /// period; `servers` holds the peak.
@@ -142,7 +142,7 @@ pub struct AutoscaledResult {
     pub server_hours: f64,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ScalingActions {
     pub out: u64,
     #[serde(rename = "in")]
@@ -150,7 +150,7 @@ pub struct ScalingActions {
 }
 
 /// One service's fleet in a microservices architecture.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServiceFleetResult {
     pub name: String,
     pub kind: String,
@@ -167,13 +167,13 @@ pub struct ServiceFleetResult {
 }
 
 /// What a microservices architecture adds: its fleet per service.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct MicroservicesResult {
     pub services: Vec<ServiceFleetResult>,
 }
 
 /// One architecture's results.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ArchitectureResult {
     pub name: String,
     pub kind: String,
@@ -210,7 +210,7 @@ pub struct ArchitectureResult {
     #[serde(skip)]
     pub timeseries: Vec<WindowRow>,
     /// The end-to-end latency histogram, for CDF charts.
-    #[serde(skip)]
+    #[serde(skip, default = "Histogram::unallocated")]
     pub latency: Histogram,
 }
 
@@ -250,6 +250,32 @@ pub enum KindResult {
     Autoscaled(AutoscaledResult),
     Microservices(MicroservicesResult),
     Serverless(ServerlessResult),
+}
+
+/// Read back (from a shard's partial result) by which keys the kind
+/// added: untagged and flattened, the variant is not named in the JSON,
+/// and each kind has a key no other has.
+impl<'de> Deserialize<'de> for KindResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let map = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+        let empty = map.is_empty();
+        let [functions, services, server_stats] =
+            ["functions", "services", "server_stats"].map(|k| map.contains_key(k));
+        let value = serde_json::Value::Object(map);
+        let kind = if empty {
+            return Ok(KindResult::Fleet);
+        } else if functions {
+            serde_json::from_value(value).map(KindResult::Serverless)
+        } else if services {
+            serde_json::from_value(value).map(KindResult::Microservices)
+        } else if server_stats {
+            serde_json::from_value(value).map(KindResult::Autoscaled)
+        } else {
+            return Err(D::Error::custom("an architecture of no known kind"));
+        };
+        kind.map_err(D::Error::custom)
+    }
 }
 
 /// The results of every architecture of one scenario run, in file order.

@@ -4,13 +4,12 @@
 
 use super::crossover::{self, Crossover, Series};
 use super::points::Point;
-use crate::architectures::{RunOptions, run_with};
+use crate::architectures::{Units, run_units};
 use crate::report::charts::ChartData;
 use crate::report::decision::{self, Verdict};
 use crate::results::replications::Estimate;
 use crate::results::summary::RunSummary;
 use crate::scenario::sweep::Vary;
-use rayon::prelude::*;
 use serde::Serialize;
 
 /// One architecture at one point.
@@ -61,25 +60,42 @@ pub struct SweepResult {
     pub slo_label: Option<String>,
 }
 
-/// Runs every point. `replications` applies to every point.
+/// Runs every point. `replications` applies to every point. Every
+/// (point × replication × architecture) unit is one task on the pool, so
+/// points of different sizes share the threads.
 pub fn run(
     points: &[Point],
     vary: &[Vary],
     replications: u32,
     on_unit_done: &(dyn Fn() + Sync),
 ) -> SweepResult {
-    let options = RunOptions {
+    let scenarios = scenarios(points);
+    let units = Units::new(&scenarios, replications);
+    let all: Vec<u64> = (0..units.len()).collect();
+    let done = run_units(&scenarios, &units, &all, on_unit_done);
+    tabulate(
+        points,
+        vary,
         replications,
-        jobs: None,
-    };
-    let runs: Vec<RunSummary> = points
-        .par_iter()
-        .map(|p| {
-            let mut run = run_with(&p.scenario, &options, on_unit_done);
-            decision::add_comparisons(&mut run, p.scenario.slo.as_ref());
-            run
-        })
-        .collect();
+        done.assemble(&scenarios, &units),
+    )
+}
+
+/// The points' scenarios, the batch a sweep's units are numbered over.
+pub fn scenarios(points: &[Point]) -> Vec<&crate::scenario::Scenario> {
+    points.iter().map(|p| &p.scenario).collect()
+}
+
+/// The table of a sweep from every point's run, in point order.
+pub fn tabulate(
+    points: &[Point],
+    vary: &[Vary],
+    replications: u32,
+    mut runs: Vec<RunSummary>,
+) -> SweepResult {
+    for (p, run) in points.iter().zip(&mut runs) {
+        decision::add_comparisons(run, p.scenario.slo.as_ref());
+    }
     let mut rows = Vec::new();
     let mut meets: Vec<Vec<bool>> = Vec::new();
     for (p, run) in points.iter().zip(&runs) {

@@ -3,10 +3,10 @@
 //! peak and minimum over the measured period.
 
 use crate::time::SimTime;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Mean and peak of a level over the measured period.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct LevelSummary {
     pub mean: f64,
     pub peak: u64,
