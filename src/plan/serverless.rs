@@ -331,7 +331,12 @@ fn infeasible(s: &mut Search, start: &State) -> String {
     }
     let cap = s.caps.iter().copied().min().unwrap_or(0);
     format!(
-        "even provisioned concurrency {cap} on every function (the bound) and the memory search miss the SLO; {best}; {} function(s) as written",
-        start.0.len()
+        "even provisioned concurrency {cap} (the bound) on each of the {} function(s){} misses the SLO: {best}",
+        start.0.len(),
+        if s.vary_memory {
+            ", with the memory search,"
+        } else {
+            ""
+        }
     )
 }

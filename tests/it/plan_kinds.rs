@@ -306,3 +306,22 @@ instance = { vcpus = 1, memory = "2GB", price_per_hour = 0.05 }
     assert!(!d.latency_significant);
     assert!(cheap.latency_ms.half_width() > 0.0);
 }
+
+#[test]
+fn an_slo_out_of_reach_is_an_answer_with_a_one_line_reason() {
+    // Erlang B asks for 9 provisioned instances; the bound allows 5.
+    let text = cold_start_bound(95, 300).replace(
+        "vary = [\"provisioned\"]",
+        "vary = [\"provisioned\"]\nmax_provisioned = 5",
+    );
+    let a = plan_of(&text);
+    assert!(a.choice.is_none());
+    assert_eq!(a.notes.len(), 1, "{:?}", a.notes);
+    assert!(
+        a.notes[0].starts_with(
+            "even provisioned concurrency 5 (the bound) on each of the 1 function(s) misses the SLO: the best, "
+        ) && a.notes[0].contains("has p95 1050.0 ms against 300ms"),
+        "{}",
+        a.notes[0]
+    );
+}
