@@ -8,6 +8,7 @@
 use crate::architectures::{RunOptions, run_with};
 use crate::report::decision::{self, Verdict};
 use crate::results::replications::Estimate;
+use crate::results::summary::ArchitectureResult;
 use crate::scenario::{self, Slo};
 use crate::sweep::keys;
 use serde::Serialize;
@@ -28,6 +29,11 @@ pub struct Candidate {
     pub slo: &'static str,
     #[serde(skip)]
     pub meets: bool,
+    /// Per replication: cost per month and the SLO percentile, for paired
+    /// differences between candidates (replication r of every candidate
+    /// replayed the same requests).
+    #[serde(skip)]
+    pub series: (Vec<f64>, Vec<f64>),
 }
 
 /// Runs candidates of one architecture.
@@ -68,6 +74,7 @@ impl Evaluator<'_> {
                 Verdict::Uncertain => "uncertain",
             },
             meets: verdict == Verdict::Meets,
+            series: series(&self.slo, a),
         })
     }
 
@@ -77,7 +84,7 @@ impl Evaluator<'_> {
         let mut doc = self.doc.clone();
         let table = keys::named_element(&mut doc, "architectures", self.architecture)?;
         for (k, v) in values {
-            table.insert((*k).to_string(), v.clone());
+            set_dotted(table, k, v.clone())?;
         }
         let config = config_lines(values);
         // Only the planned architecture runs: the others would cost time
@@ -95,6 +102,39 @@ impl Evaluator<'_> {
             )
         })
     }
+}
+
+fn series(slo: &Slo, a: &ArchitectureResult) -> (Vec<f64>, Vec<f64>) {
+    let reps: &[ArchitectureResult] = if a.replicas.is_empty() {
+        std::slice::from_ref(a)
+    } else {
+        &a.replicas
+    };
+    (
+        reps.iter().map(|r| r.cost.per_month_usd).collect(),
+        reps.iter()
+            .map(|r| slo.percentile.of(&r.latency_ms))
+            .collect(),
+    )
+}
+
+/// Sets `key` (dotted for a nested table: `functions.oven.memory`, which
+/// is also how the line pastes into the architecture's table), creating
+/// the tables on the way and keeping their other keys.
+fn set_dotted(table: &mut Table, key: &str, value: Value) -> Result<(), String> {
+    let mut parts: Vec<&str> = key.split('.').collect();
+    let last = parts.pop().expect("split yields one part at least");
+    let mut t = table;
+    for p in parts {
+        let entry = t
+            .entry(p.to_string())
+            .or_insert_with(|| Value::Table(Table::new()));
+        t = entry
+            .as_table_mut()
+            .ok_or_else(|| format!("`{key}`: `{p}` is not a table"))?;
+    }
+    t.insert(last.to_string(), value);
+    Ok(())
 }
 
 /// Values as the TOML lines a user would paste (`servers = 7`).

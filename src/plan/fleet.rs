@@ -126,7 +126,7 @@ pub fn plan(
 }
 
 /// The best candidate's numbers against the SLO, for a one-line reason.
-fn closest(candidates: &[Candidate], slo: &Slo) -> String {
+pub(super) fn closest(candidates: &[Candidate], slo: &Slo) -> String {
     match candidates
         .iter()
         .min_by(|a, b| a.latency_ms.mean.total_cmp(&b.latency_ms.mean))

@@ -5,15 +5,21 @@
 //! pasting it; searches are per kind ([`fleet`]) over the monotone
 //! [`search`].
 //!
-//! Planned so far: fixed fleets (server count, per instance type). The
-//! other kinds are reported as not planned, with their configuration as
+//! Planned so far: fixed fleets (server count, per instance type),
+//! autoscaled fleets (target and `min`, [`autoscaled`]) and serverless
+//! functions (memory and provisioned concurrency, [`serverless`]).
+//! Microservices are reported as not planned, with their configuration as
 //! written evaluated for reference.
 
+pub mod autoscaled;
 pub mod evaluate;
 pub mod fleet;
 pub mod output;
 pub mod search;
+pub mod serverless;
+pub mod trials;
 
+use crate::results::replications::{Estimate, paired};
 use crate::scenario::{ArchitectureSpec, Scenario};
 use evaluate::{Candidate, Evaluator};
 use rayon::prelude::*;
@@ -62,6 +68,22 @@ pub struct PlanResult {
     /// "p99 ≤ 300ms, errors ≤ 0.1 %".
     pub slo: String,
     pub architectures: Vec<ArchitecturePlan>,
+    /// Each planned architecture against the cheapest, as paired
+    /// differences over replications (with 2 or more).
+    pub comparisons: Vec<PlanComparison>,
+}
+
+/// One chosen configuration against the cheapest: differences (this one
+/// minus the cheapest) paired replication by replication.
+#[derive(Clone, Debug, Serialize)]
+pub struct PlanComparison {
+    pub architecture: String,
+    pub reference: String,
+    pub cost_per_month_usd: Estimate,
+    /// At the SLO percentile.
+    pub latency_ms: Estimate,
+    pub cost_significant: bool,
+    pub latency_significant: bool,
 }
 
 /// Plans every architecture of `s` (read from `text` at `path`), each on
@@ -99,7 +121,16 @@ pub fn plan(
                 slo,
                 runs: 0,
             };
+            let varied = match &a.spec {
+                ArchitectureSpec::Fleet(_) => s.plan.varies("servers"),
+                ArchitectureSpec::Autoscaled(_) => s.plan.varies("target") || s.plan.varies("min"),
+                ArchitectureSpec::Serverless(_) => {
+                    s.plan.varies("memory") || s.plan.varies("provisioned")
+                }
+                ArchitectureSpec::Microservices(_) => false,
+            };
             let mut p = match &a.spec {
+                _ if !varied => as_written(&mut ev, a)?,
                 ArchitectureSpec::Fleet(_) => fleet::plan(
                     &mut ev,
                     &s.plan.instances,
@@ -107,32 +138,79 @@ pub fn plan(
                     s.plan.max_servers,
                     s.plan.budget,
                 )?,
-                _ => {
-                    let as_written = ev.evaluate(&[])?;
-                    let meets = as_written.meets;
-                    let mut p = ArchitecturePlan::new(
-                        &ev,
-                        vec![as_written],
-                        meets.then_some(0),
-                        Vec::new(),
-                    );
-                    p.notes.push(format!(
-                        "not searched: planning {} architectures is not built yet; this is the configuration as written",
-                        a.kind()
-                    ));
-                    p
-                }
+                ArchitectureSpec::Autoscaled(_) => autoscaled::plan(
+                    &mut ev,
+                    autoscaled::Vary {
+                        target: s.plan.varies("target"),
+                        min: s.plan.varies("min"),
+                    },
+                    s.plan.budget,
+                )?,
+                ArchitectureSpec::Serverless(_) => serverless::plan(&mut ev, &s.plan)?,
+                ArchitectureSpec::Microservices(_) => as_written(&mut ev, a)?,
             };
             p.kind = a.kind().to_string();
             Ok(p)
         })
         .collect();
-    Ok(PlanResult {
+    let mut r = PlanResult {
         scenario: s.name.clone(),
         replications,
         slo: slo_text(&slo),
         architectures: plans.into_iter().collect::<Result<_, _>>()?,
-    })
+        comparisons: Vec::new(),
+    };
+    r.comparisons = comparisons(&r);
+    Ok(r)
+}
+
+/// Paired differences against the cheapest plan. Every candidate of every
+/// architecture ran the scenario's seed and replications, so replication
+/// r of two chosen configurations saw the same requests and the pairing
+/// cancels the demand's noise.
+fn comparisons(r: &PlanResult) -> Vec<PlanComparison> {
+    let ranked = ranking(r);
+    let Some(&(base_plan, base)) = ranked.first() else {
+        return Vec::new();
+    };
+    if r.replications < 2 {
+        return Vec::new();
+    }
+    ranked[1..]
+        .iter()
+        .filter(|(_, c)| c.series.0.len() == base.series.0.len())
+        .map(|(a, c)| {
+            let cost = paired(&c.series.0, &base.series.0);
+            let latency = paired(&c.series.1, &base.series.1);
+            PlanComparison {
+                architecture: a.architecture.clone(),
+                reference: base_plan.architecture.clone(),
+                cost_per_month_usd: cost,
+                latency_ms: latency,
+                cost_significant: cost.excludes_zero(),
+                latency_significant: latency.excludes_zero(),
+            }
+        })
+        .collect()
+}
+
+/// The architecture as written, for reference: its kind is not searched
+/// (yet), or `[plan] vary` names none of its variables.
+fn as_written(
+    ev: &mut Evaluator,
+    a: &crate::scenario::Architecture,
+) -> Result<ArchitecturePlan, String> {
+    let c = ev.evaluate(&[])?;
+    let meets = c.meets;
+    let mut p = ArchitecturePlan::new(ev, vec![c], meets.then_some(0), Vec::new());
+    p.notes.push(match a.spec {
+        ArchitectureSpec::Microservices(_) => format!(
+            "not searched: planning {} architectures is not built yet; this is the configuration as written",
+            a.kind()
+        ),
+        _ => "not searched: [plan] vary names none of its variables; this is the configuration as written".into(),
+    });
+    Ok(p)
 }
 
 fn slo_text(slo: &crate::scenario::Slo) -> String {

@@ -118,6 +118,37 @@ pub fn plan_md(r: &PlanResult) -> String {
             c.latency_ms.half_width()
         );
     }
+    if !r.comparisons.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nAgainst the cheapest, paired over the {} replications (each saw the same requests):\n",
+            r.replications
+        );
+    }
+    for d in &r.comparisons {
+        let (c, l) = (&d.cost_per_month_usd, &d.latency_ms);
+        let _ = writeln!(
+            s,
+            "- {} costs ${:.2} ± {:.2} a month more than {}{}; its SLO percentile is {:.1} ± {:.1} ms {}{}.",
+            d.architecture,
+            c.mean,
+            c.half_width(),
+            d.reference,
+            if d.cost_significant {
+                ""
+            } else {
+                " (not significant)"
+            },
+            l.mean.abs(),
+            l.half_width(),
+            if l.mean <= 0.0 { "lower" } else { "higher" },
+            if d.latency_significant {
+                ""
+            } else {
+                " (not significant)"
+            },
+        );
+    }
     let (a, c) = ranked[0];
     let _ = writeln!(
         s,

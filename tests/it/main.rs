@@ -20,6 +20,7 @@ mod json_schema;
 mod laws;
 mod micro;
 mod plan;
+mod plan_kinds;
 mod prices;
 mod recycling;
 mod replications;
