@@ -16,6 +16,7 @@ mod describe;
 pub use describe::spelled;
 mod error;
 mod estimate;
+mod fargate;
 mod fleet;
 mod functions;
 mod keys;

@@ -12,6 +12,7 @@ mod contracts;
 mod controllers;
 mod demand;
 mod determinism;
+mod fargate;
 mod fuzz;
 mod golden;
 mod json_schema;
