@@ -89,6 +89,23 @@ fn rows(c: &Catalog) -> Vec<Row> {
             });
         }
     }
+    for r in &c.cloud_run {
+        for (line, price, unit) in [
+            ("vCPU", r.vcpu_second, "vCPU-second"),
+            ("memory", r.gib_second, "GiB-second"),
+            ("requests", r.request_per_million, "million requests"),
+        ] {
+            rows.push(Row {
+                what: "cloud-run",
+                item: format!("{line} ({:?} billing)", r.billing),
+                region: r.region.clone(),
+                price: format!("${price}"),
+                unit: unit.into(),
+                date: r.date.clone(),
+                source: r.source.clone(),
+            });
+        }
+    }
     for g in &c.gateways {
         rows.push(Row {
             what: "gateway",
@@ -185,8 +202,8 @@ mod tests {
         let c = catalog::catalog();
         let text = builtin_listing(None);
         // 9 instances, 12 + 3 commitments, 2 × 4 Lambda lines, 2 × 2
-        // Fargate lines, 2 gateways.
-        assert_eq!(text.lines().count(), 1 + 9 + 15 + 8 + 4 + 2);
+        // Fargate lines, 2 × 3 Cloud Run lines, 2 gateways.
+        assert_eq!(text.lines().count(), 1 + 9 + 15 + 8 + 4 + 6 + 2);
         assert!(c.instances.iter().all(|i| !i.date.is_empty()));
         assert!(builtin_listing(Some("no such price")).is_empty());
     }

@@ -4,7 +4,9 @@
 //! validated once; a scenario can describe any instance or price inline,
 //! and these entries only save typing.
 
-use super::price_files::{Catalog, CommitmentPrice, FargatePrice, PriceFileError, Upfront};
+use super::price_files::{
+    Catalog, CloudRunPrice, CommitmentPrice, FargatePrice, PriceFileError, Upfront,
+};
 use serde::Serialize;
 use std::sync::OnceLock;
 
@@ -66,6 +68,7 @@ pub fn catalog() -> &'static Catalog {
         gateways: Vec::new(),
         commitments: Vec::new(),
         fargate: Vec::new(),
+        cloud_run: Vec::new(),
     };
     loaded().as_ref().unwrap_or(&EMPTY)
 }
@@ -107,6 +110,21 @@ pub fn fargate(cpu: Cpu) -> Option<&'static FargatePrice> {
         .fargate
         .iter()
         .find(|f| f.cpu == cpu && f.region == DEFAULT_REGION)
+}
+
+/// How Cloud Run bills an instance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CloudRunBilling {
+    /// Only while it serves at least one request, plus a fee per request.
+    Request,
+    /// For its whole life, at lower rates and with no request fee.
+    Instance,
+}
+
+/// Cloud Run's prices for `billing` (its Tier 1 regions).
+pub fn cloud_run(billing: CloudRunBilling) -> Option<&'static CloudRunPrice> {
+    catalog().cloud_run.iter().find(|c| c.billing == billing)
 }
 
 /// Serverless prices (AWS Lambda and API Gateway, us-east-1). Every field
@@ -219,6 +237,7 @@ mod tests {
         assert_eq!(c.gateways.len(), 2);
         assert_eq!(c.commitments.len(), 15);
         assert_eq!(c.fargate.len(), 2);
+        assert_eq!(c.cloud_run.len(), 2);
     }
 
     #[test]

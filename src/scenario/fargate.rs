@@ -67,7 +67,9 @@ pub fn task(
     let (price, source, date) = match (price_per_hour, catalog::fargate(cpu)) {
         (Some(p), _) => (p, "scenario file".to_string(), String::new()),
         (None, Some(f)) => (
-            vcpus * f.vcpu_hour + gib * f.gb_hour,
+            // Rounded to a billionth of a dollar: the sum's float noise
+            // would otherwise show in `check` and the price notes.
+            ((vcpus * f.vcpu_hour + gib * f.gb_hour) * 1e9).round() / 1e9,
             f.source.clone(),
             f.date.clone(),
         ),

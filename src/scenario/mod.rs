@@ -9,6 +9,7 @@
 mod autoscaled;
 pub mod calls;
 pub mod catalog;
+mod cloud_run;
 pub mod commitments;
 mod controller;
 mod demand;
@@ -40,7 +41,7 @@ pub use demand::Demand;
 pub use error::ScenarioError;
 pub use estimate::Estimate;
 pub use fleet::{FleetSpec, Sizing, size_fleet};
-pub use functions::{FunctionSpec, IdleSelection, ServerlessSpec};
+pub use functions::{FunctionSpec, IdleSelection, InstanceBilling, ServerlessSpec};
 pub use microservices::{MicroservicesSpec, ServiceFleet};
 pub use slo::{Percentile, Slo};
 pub use values::{CallMode, MAX_REPLICATIONS, Metric, ScaleRefill, SizeBasis, check_replications};

@@ -6,6 +6,7 @@ mod autoscaled;
 mod azure;
 mod charts;
 mod cli;
+mod cloud_run;
 mod commitments;
 mod common;
 mod contracts;

@@ -19,7 +19,7 @@ use toml::Spanned;
 
 mod platforms;
 mod raw;
-pub use platforms::FargatePrice;
+pub use platforms::{CloudRunPrice, FargatePrice};
 use raw::{CpuName, GatewayName, RawFile, RawMeta};
 
 /// `(path in the repository, text)` of each named file of `assets/prices/`.
@@ -38,6 +38,7 @@ pub const BUILTIN: &[(&str, &str)] = bundled![
     "ec2-commitments.toml",
     "lambda-us-east-1.toml",
     "fargate-us-east-1.toml",
+    "cloud-run-us-central1.toml",
 ];
 
 /// A price file that cannot be used: a scenario error, shown as one.
@@ -119,6 +120,7 @@ pub struct Catalog {
     pub gateways: Vec<GatewayPrice>,
     pub commitments: Vec<CommitmentPrice>,
     pub fargate: Vec<FargatePrice>,
+    pub cloud_run: Vec<CloudRunPrice>,
 }
 
 impl Catalog {

@@ -2,7 +2,7 @@
 //! unknown keys and keeping each value's position for messages.
 
 use super::Upfront;
-use crate::scenario::catalog::Platform;
+use crate::scenario::catalog::{CloudRunBilling, Platform};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -29,6 +29,8 @@ pub(super) struct RawFile {
     pub(super) commitment: Vec<RawCommitment>,
     #[serde(default)]
     pub(super) fargate: Vec<RawFargate>,
+    #[serde(default)]
+    pub(super) cloud_run: Vec<RawCloudRun>,
 }
 
 // The entries cannot flatten `RawMeta` in: flatten turns off
@@ -84,6 +86,13 @@ entry!(RawFargate {
     cpu: Spanned<CpuName>,
     vcpu_hour: Spanned<f64>,
     gb_hour: Spanned<f64>,
+});
+
+entry!(RawCloudRun {
+    billing: Spanned<CloudRunBilling>,
+    vcpu_second: Spanned<f64>,
+    gib_second: Spanned<f64>,
+    request_per_million: Spanned<f64>,
 });
 
 #[derive(Debug, Clone, Copy, Deserialize)]
