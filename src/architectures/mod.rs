@@ -68,7 +68,7 @@ pub(crate) fn instance_price(inst: &Instance) -> PriceNote {
     PriceNote {
         item: inst.name.clone(),
         price_usd: inst.price_per_hour,
-        unit: "server-hour".into(),
+        unit: format!("{}-hour", inst.platform.server()),
         source: inst.source.clone(),
         date: inst.date.clone(),
     }
@@ -97,7 +97,7 @@ pub(crate) fn fleet_prices(fleet: &FleetSpec) -> Vec<PriceNote> {
         notes.push(PriceNote {
             item: format!("{}, {}, upfront {}", inst.name, c.name, c.upfront.name()),
             price_usd: c.price_per_hour,
-            unit: "committed server-hour".into(),
+            unit: format!("committed {}-hour", inst.platform.server()),
             source: c.source.clone(),
             date: c.date.clone(),
         });

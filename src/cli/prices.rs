@@ -1,7 +1,7 @@
 //! `scalesim prices [FILTER]`: what the bundled price files know, one price
 //! a line with its region, source and date.
 
-use crate::scenario::catalog;
+use crate::scenario::catalog::{self, Platform};
 use crate::scenario::price_files::Catalog;
 use std::fmt::Write as _;
 
@@ -37,7 +37,12 @@ fn rows(c: &Catalog) -> Vec<Row> {
     for cm in &c.commitments {
         rows.push(Row {
             what: "commitment",
-            item: format!("{}, upfront = {}", cm.name, cm.upfront.name()),
+            item: match cm.platform {
+                Platform::Ec2 => format!("{}, upfront = {}", cm.name, cm.upfront.name()),
+                Platform::Fargate => {
+                    format!("{}, upfront = {} (Fargate)", cm.name, cm.upfront.name())
+                }
+            },
             region: String::new(),
             price: format!("{}% off on-demand", round(cm.discount * 100.0)),
             unit: String::new(),
@@ -65,6 +70,39 @@ fn rows(c: &Catalog) -> Vec<Row> {
                 unit: unit.into(),
                 date: l.date.clone(),
                 source: l.source.clone(),
+            });
+        }
+    }
+    for f in &c.fargate {
+        for (line, price, unit) in [
+            ("vCPU", f.vcpu_hour, "vCPU-hour"),
+            ("memory", f.gb_hour, "GB-hour"),
+        ] {
+            rows.push(Row {
+                what: "fargate",
+                item: format!("{line} ({:?})", f.cpu),
+                region: f.region.clone(),
+                price: format!("${price}"),
+                unit: unit.into(),
+                date: f.date.clone(),
+                source: f.source.clone(),
+            });
+        }
+    }
+    for r in &c.cloud_run {
+        for (line, price, unit) in [
+            ("vCPU", r.vcpu_second, "vCPU-second"),
+            ("memory", r.gib_second, "GiB-second"),
+            ("requests", r.request_per_million, "million requests"),
+        ] {
+            rows.push(Row {
+                what: "cloud-run",
+                item: format!("{line} ({:?} billing)", r.billing),
+                region: r.region.clone(),
+                price: format!("${price}"),
+                unit: unit.into(),
+                date: r.date.clone(),
+                source: r.source.clone(),
             });
         }
     }
@@ -163,8 +201,9 @@ mod tests {
     fn every_entry_is_listed_with_a_date() {
         let c = catalog::catalog();
         let text = builtin_listing(None);
-        // 9 instances, 12 commitments, 2 × 4 Lambda lines, 2 gateways.
-        assert_eq!(text.lines().count(), 1 + 9 + 12 + 8 + 2);
+        // 9 instances, 12 + 3 commitments, 2 × 4 Lambda lines, 2 × 2
+        // Fargate lines, 2 × 3 Cloud Run lines, 2 gateways.
+        assert_eq!(text.lines().count(), 1 + 9 + 15 + 8 + 4 + 6 + 2);
         assert!(c.instances.iter().all(|i| !i.date.is_empty()));
         assert!(builtin_listing(Some("no such price")).is_empty());
     }

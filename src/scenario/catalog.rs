@@ -4,7 +4,9 @@
 //! validated once; a scenario can describe any instance or price inline,
 //! and these entries only save typing.
 
-use super::price_files::{Catalog, CommitmentPrice, PriceFileError, Upfront};
+use super::price_files::{
+    Catalog, CloudRunPrice, CommitmentPrice, FargatePrice, PriceFileError, Upfront,
+};
 use serde::Serialize;
 use std::sync::OnceLock;
 
@@ -22,6 +24,28 @@ pub struct Instance {
     pub source: String,
     /// When the price was read from its source (ISO date or month).
     pub date: String,
+    /// Where it runs: an EC2 instance, or a Fargate task (priced from its
+    /// vCPUs and memory, and covered by Savings Plans only).
+    pub platform: Platform,
+}
+
+/// What a fleet's servers are, for the prices and commitments that apply.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Platform {
+    #[default]
+    Ec2,
+    Fargate,
+}
+
+impl Platform {
+    /// What one of its servers is called in price notes.
+    pub fn server(self) -> &'static str {
+        match self {
+            Platform::Ec2 => "server",
+            Platform::Fargate => "task",
+        }
+    }
 }
 
 fn loaded() -> &'static Result<Catalog, PriceFileError> {
@@ -43,6 +67,8 @@ pub fn catalog() -> &'static Catalog {
         lambda: Vec::new(),
         gateways: Vec::new(),
         commitments: Vec::new(),
+        fargate: Vec::new(),
+        cloud_run: Vec::new(),
     };
     loaded().as_ref().unwrap_or(&EMPTY)
 }
@@ -66,12 +92,39 @@ pub fn instance_names() -> Vec<&'static str> {
         .collect()
 }
 
-/// A commitment's published discount.
-pub fn commitment(name: &str, upfront: Upfront) -> Option<&'static CommitmentPrice> {
+/// A commitment's published discount on `platform`.
+pub fn commitment(
+    platform: Platform,
+    name: &str,
+    upfront: Upfront,
+) -> Option<&'static CommitmentPrice> {
     catalog()
         .commitments
         .iter()
-        .find(|c| c.name == name && c.upfront == upfront)
+        .find(|c| c.platform == platform && c.name == name && c.upfront == upfront)
+}
+
+/// Fargate's prices for `cpu` in the default region.
+pub fn fargate(cpu: Cpu) -> Option<&'static FargatePrice> {
+    catalog()
+        .fargate
+        .iter()
+        .find(|f| f.cpu == cpu && f.region == DEFAULT_REGION)
+}
+
+/// How Cloud Run bills an instance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CloudRunBilling {
+    /// Only while it serves at least one request, plus a fee per request.
+    Request,
+    /// For its whole life, at lower rates and with no request fee.
+    Instance,
+}
+
+/// Cloud Run's prices for `billing` (its Tier 1 regions).
+pub fn cloud_run(billing: CloudRunBilling) -> Option<&'static CloudRunPrice> {
+    catalog().cloud_run.iter().find(|c| c.billing == billing)
 }
 
 /// Serverless prices (AWS Lambda and API Gateway, us-east-1). Every field
@@ -182,7 +235,9 @@ mod tests {
         assert_eq!(c.instances.len(), 9);
         assert_eq!(c.lambda.len(), 2);
         assert_eq!(c.gateways.len(), 2);
-        assert_eq!(c.commitments.len(), 12);
+        assert_eq!(c.commitments.len(), 15);
+        assert_eq!(c.fargate.len(), 2);
+        assert_eq!(c.cloud_run.len(), 2);
     }
 
     #[test]

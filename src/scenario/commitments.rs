@@ -3,7 +3,7 @@
 //! baseline, with on-demand servers above it. The `pricing` key of fleet,
 //! autoscaled and microservices architectures.
 
-use super::catalog::{self, Instance};
+use super::catalog::{self, Instance, Platform};
 use super::error::{ErrorContext, ScenarioError};
 use super::price_files::{COMMITMENT_NAMES, Upfront};
 use super::raw::RawArchitecture;
@@ -145,6 +145,14 @@ pub(super) fn fleet_pricing(
             ),
         ));
     }
+    if instance.platform == Platform::Fargate && name.starts_with("reserved") {
+        return Err(bad(
+            "",
+            format!(
+                "Fargate tasks cannot be bought as \"{name}\": Reserved Instances are EC2 only; Compute Savings Plans (\"savings-plan-1y\", \"savings-plan-3y\") cover Fargate"
+            ),
+        ));
+    }
     let upfront = p.upfront.unwrap_or(Upfront::None);
     let coverage = match (p.on_demand_share, p.committed_servers) {
         (Some(_), Some(_)) => {
@@ -182,11 +190,15 @@ pub(super) fn fleet_pricing(
             p.date.clone().unwrap_or_default(),
         ),
         None => {
-            let Some(c) = catalog::commitment(&name, upfront) else {
+            let Some(c) = catalog::commitment(instance.platform, &name, upfront) else {
+                let on = match instance.platform {
+                    Platform::Ec2 => "",
+                    Platform::Fargate => " for Fargate",
+                };
                 return Err(bad(
                     "upfront",
                     format!(
-                        "the price files have no \"{name}\" with upfront = \"{}\"; give its `price_per_hour`",
+                        "the price files have no \"{name}\" with upfront = \"{}\"{on}; give its `price_per_hour`",
                         upfront.name()
                     ),
                 ));

@@ -58,12 +58,34 @@ pub struct FunctionSpec {
     pub provisioned: u32,
     pub reserved_concurrency: Option<u32>,
     pub pricing: ServerlessPricing,
+    /// How instance time is billed beyond the per-invocation prices in
+    /// `pricing` (Cloud Run); per invocation only for Lambda.
+    #[serde(skip)]
+    pub instance_billing: InstanceBilling,
+}
+
+/// Instance time billed for itself, not per invocation.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum InstanceBilling {
+    /// Lambda: each invocation's duration (in `pricing`).
+    #[default]
+    PerInvocation,
+    /// Cloud Run request-based: while the instance serves at least one
+    /// request, each such period rounded up to 100 ms, at this price per
+    /// second.
+    WhileServing { per_second: f64 },
+    /// Cloud Run instance-based: from start to shutdown, per second.
+    Lifetime { per_second: f64 },
 }
 
 impl FunctionSpec {
     /// CPU follows memory: a single-threaded handler needing `work` of CPU
     /// at one vCPU takes work × max(1, 1769 MB / memory).
     pub fn slowdown(&self) -> f64 {
+        // Cloud Run sets CPU by `vcpus` (at least one), not by memory.
+        if self.instance_billing != InstanceBilling::PerInvocation {
+            return 1.0;
+        }
         (d::MB_PER_VCPU / self.memory_mb).max(1.0)
     }
 
@@ -186,6 +208,7 @@ fn resolve_function(
         provisioned: 0,
         reserved_concurrency: None,
         pricing: pricing(cpu, gateway, pricing_override),
+        instance_billing: InstanceBilling::PerInvocation,
     })
 }
 
@@ -306,14 +329,16 @@ pub(super) fn validate_serverless(
         }
         functions.push(f);
     }
-    Ok(ServerlessSpec {
+    let mut spec = ServerlessSpec {
         functions,
         concurrency_limit,
         call_mode: a.call_mode.as_ref().map(|m| *m.get_ref()),
         gateway,
         gateway_latency,
         free_tier: a.free_tier.as_ref().is_some_and(|f| *f.get_ref()),
-    })
+    };
+    super::cloud_run::apply(a, key, ctx, &mut spec)?;
+    Ok(spec)
 }
 
 /// The gateway in front of the functions and its latency (none without

@@ -67,6 +67,9 @@ fn given_keys(a: &RawArchitecture) -> Vec<Given> {
     key!(gateway, SERVERLESS);
     key!(gateway_latency, SERVERLESS);
     key!(free_tier, SERVERLESS);
+    key!(platform, SERVERLESS);
+    key!(billing, SERVERLESS);
+    key!(vcpus, SERVERLESS);
     key!(functions, SERVERLESS);
     key!(servers, &[Fleet, Microservices]);
     key!(services, &[Microservices]);

@@ -4,6 +4,7 @@
 //! that the TOML parser attaches the exact line to the error; checks that
 //! need the whole file happen in `validate`.
 
+use super::catalog::CloudRunBilling;
 use super::controller::{ControllerName, RawAlarms, RawBehavior};
 use super::demand::RawDemand;
 use super::keys::{group_copy, group_getter, group_struct, table, table_splice};
@@ -130,6 +131,12 @@ table! {
         pub gateway: Option<Spanned<GatewayName>>,
         pub gateway_latency: Option<Spanned<Dur>>,
         pub free_tier: Option<Spanned<bool>>,
+        /// Serverless: "lambda" (default) or "cloud-run".
+        pub platform: Option<Spanned<ServerlessPlatform>>,
+        /// Cloud Run: "request" or "instance".
+        pub billing: Option<Spanned<CloudRunBilling>>,
+        /// Cloud Run: vCPUs per instance.
+        pub vcpus: Option<Spanned<f64>>,
         pub pricing: Option<Spanned<RawPricing>>,
         pub functions: Option<Spanned<BTreeMap<String, Spanned<RawFunction>>>>,
         ..autoscaling_keys,
@@ -188,6 +195,14 @@ autoscaling_keys!(group_copy!(
     copy_autoscaling,
     RawServiceFleet
 ));
+
+/// Which serverless platform an architecture models.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ServerlessPlatform {
+    Lambda,
+    CloudRun,
+}
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

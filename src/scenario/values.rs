@@ -2,10 +2,12 @@
 //! distributions, instance types, fleet sizes and the enumerated names.
 //! Checking them here lets the TOML parser attach the exact line to the
 //! error. This module depends on no other part of `scenario` except the
-//! catalog, so the raw tables of every section can share it.
+//! catalog (and Fargate's task sizes), so the raw tables of every section
+//! can share it.
 
 use crate::dist::Dist;
-use crate::scenario::catalog::{self, Instance};
+use crate::scenario::catalog::{self, Instance, Platform};
+use crate::scenario::fargate;
 use crate::time::{SimTime, parse_duration, parse_memory_mb};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
@@ -242,7 +244,13 @@ impl<'de> Deserialize<'de> for InstanceSpec {
                     "region",
                     "source",
                     "date",
+                    "platform",
+                    "cpu",
                 ];
+                let mut platform = Platform::Ec2;
+                let mut cpu = CpuName::X86_64;
+                let mut vcpus = 0.0;
+                let mut price = None;
                 let mut inst = Instance {
                     name: "custom".into(),
                     vcpus: 0,
@@ -251,19 +259,23 @@ impl<'de> Deserialize<'de> for InstanceSpec {
                     region: String::new(),
                     source: "scenario file".into(),
                     date: String::new(),
+                    platform: Platform::Ec2,
                 };
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
                         "name" => inst.name = map.next_value()?,
                         "vcpus" => {
-                            let v: i64 = map.next_value()?;
-                            if !(1..=1024).contains(&v) {
+                            // A number: Fargate tasks may have 0.25 vCPU.
+                            let v: f64 = map.next_value()?;
+                            if !((1.0..=1024.0).contains(&v) || v == 0.25 || v == 0.5) {
                                 return Err(de::Error::custom(format!(
                                     "expected vcpus between 1 and 1024, found {v}"
                                 )));
                             }
-                            inst.vcpus = v as u32;
+                            vcpus = v;
                         }
+                        "platform" => platform = map.next_value()?,
+                        "cpu" => cpu = map.next_value()?,
                         "memory" => {
                             let s: String = map.next_value()?;
                             inst.memory_mb = parse_memory_mb(&s).map_err(de::Error::custom)?;
@@ -283,6 +295,7 @@ impl<'de> Deserialize<'de> for InstanceSpec {
                                 )));
                             }
                             inst.price_per_hour = p;
+                            price = Some(p);
                         }
                         "region" => inst.region = map.next_value()?,
                         "source" => inst.source = map.next_value()?,
@@ -290,9 +303,29 @@ impl<'de> Deserialize<'de> for InstanceSpec {
                         other => return Err(de::Error::unknown_field(other, KEYS)),
                     }
                 }
-                if inst.vcpus == 0 {
+                if vcpus == 0.0 {
                     return Err(de::Error::missing_field("vcpus"));
                 }
+                if platform == Platform::Fargate {
+                    let cpu = match cpu {
+                        CpuName::X86_64 => catalog::Cpu::X86_64,
+                        CpuName::Arm64 => catalog::Cpu::Arm64,
+                    };
+                    return fargate::task(vcpus, inst.memory_mb, cpu, price)
+                        .map(InstanceSpec)
+                        .map_err(de::Error::custom);
+                }
+                if vcpus.fract() != 0.0 {
+                    return Err(de::Error::custom(format!(
+                        "expected a whole number of vcpus, found {vcpus} (fractions are for Fargate tasks: platform = \"fargate\")"
+                    )));
+                }
+                if cpu != CpuName::X86_64 {
+                    return Err(de::Error::custom(
+                        "`cpu` is for Fargate tasks (platform = \"fargate\"); an EC2 instance's processor comes with its type",
+                    ));
+                }
+                inst.vcpus = vcpus as u32;
                 if inst.price_per_hour < 0.0 {
                     return Err(de::Error::missing_field("price_per_hour"));
                 }

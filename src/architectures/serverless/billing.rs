@@ -55,6 +55,7 @@ impl ServerlessModel {
         for (func, provisioned, ran) in running {
             self.bill(func, provisioned, ran, self.counted(end));
         }
+        self.bill_open_instances(end);
         let in_flight = self.calls.in_flight(warmup);
         let measured_s = (end - warmup).as_secs_f64();
         let mut functions = Vec::with_capacity(self.functions.len());
@@ -217,6 +218,9 @@ fn price_notes(spec: &ServerlessSpec) -> Vec<PriceNote> {
         }
     };
     let mut prices = Vec::new();
+    if let Some(notes) = super::instance_time::price_notes(spec) {
+        return notes;
+    }
     let mut seen = Vec::new();
     for f in &spec.functions {
         let p = &f.pricing;

@@ -26,6 +26,7 @@ impl ServerlessModel {
             alive: true,
             retiring: false,
             ready_at: now,
+            busy_since: now,
             prev: NIL,
             next: NIL,
             idle_epoch: 0,
@@ -221,6 +222,7 @@ impl ServerlessModel {
 
     /// Frees an instance that holds no invocation and is not idle-listed.
     pub(super) fn remove_instance(&mut self, id: u32, now: SimTime) {
+        self.bill_lifetime(id, now);
         let i = &mut self.instances[id as usize];
         i.alive = false;
         let func = i.func;

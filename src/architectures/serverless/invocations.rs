@@ -69,6 +69,9 @@ impl ServerlessModel {
         let counted = self.counted(now);
         let i = &mut self.instances[instance as usize];
         i.active += 1;
+        if i.active == 1 {
+            i.busy_since = now;
+        }
         let partial = i.active < self.functions[func as usize].spec.instance_concurrency;
         let f = &mut self.functions[func as usize];
         if partial {
@@ -148,6 +151,7 @@ impl ServerlessModel {
         let k = f.spec.instance_concurrency;
         self.bill(func, provisioned, now - start, counted);
         if active == 0 {
+            self.bill_serving(instance, now);
             self.become_idle(instance, now, sched);
         } else if active + 1 == k {
             self.functions[func as usize].partial.push(instance);

@@ -62,6 +62,7 @@ use crate::time::SimTime;
 use std::collections::{BinaryHeap, VecDeque};
 
 mod billing;
+mod instance_time;
 mod instances;
 mod invocations;
 mod recycling;
@@ -115,6 +116,9 @@ struct Instance {
     /// When its cold start ends: invocations that join it earlier (with
     /// `instance_concurrency` > 1) wait for it too.
     ready_at: SimTime,
+    /// When it last went from no invocation to one (Cloud Run's
+    /// request-based billing bills each such period).
+    busy_since: SimTime,
     /// Links of the function's idle list (oldest first).
     prev: u32,
     next: u32,

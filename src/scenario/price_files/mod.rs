@@ -9,7 +9,7 @@
 //! and `date`; an entry that ends up without a source or a date is an
 //! error, because a price nobody can trace is not data.
 
-use super::catalog::{Cpu, GatewayKind, Instance};
+use super::catalog::{Cpu, GatewayKind, Instance, Platform};
 use super::error::{ErrorContext, ScenarioError};
 use serde::Deserialize;
 use std::fmt;
@@ -17,7 +17,9 @@ use std::ops::Range;
 use std::path::Path;
 use toml::Spanned;
 
+mod platforms;
 mod raw;
+pub use platforms::{CloudRunPrice, FargatePrice};
 use raw::{CpuName, GatewayName, RawFile, RawMeta};
 
 /// `(path in the repository, text)` of each named file of `assets/prices/`.
@@ -35,6 +37,8 @@ pub const BUILTIN: &[(&str, &str)] = bundled![
     "ec2-us-east-1.toml",
     "ec2-commitments.toml",
     "lambda-us-east-1.toml",
+    "fargate-us-east-1.toml",
+    "cloud-run-us-central1.toml",
 ];
 
 /// A price file that cannot be used: a scenario error, shown as one.
@@ -97,6 +101,8 @@ impl Upfront {
 /// A commitment's discount off the on-demand price.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CommitmentPrice {
+    /// What it discounts: EC2 instances or Fargate tasks.
+    pub platform: Platform,
     /// "savings-plan-3y", "reserved-1y", ...
     pub name: String,
     pub upfront: Upfront,
@@ -113,6 +119,8 @@ pub struct Catalog {
     pub lambda: Vec<LambdaPrice>,
     pub gateways: Vec<GatewayPrice>,
     pub commitments: Vec<CommitmentPrice>,
+    pub fargate: Vec<FargatePrice>,
+    pub cloud_run: Vec<CloudRunPrice>,
 }
 
 impl Catalog {
@@ -164,6 +172,7 @@ impl Catalog {
                 region: m.region,
                 source: m.source,
                 date: m.date,
+                platform: Platform::Ec2,
             });
         }
         for (i, e) in raw.lambda.iter().enumerate() {
@@ -232,16 +241,24 @@ impl Catalog {
                 ));
             }
             let upfront = *e.upfront.get_ref();
+            let platform = e.platform.unwrap_or_default();
             let twice = self
                 .commitments
                 .iter()
-                .any(|x| x.name == name && x.upfront == upfront);
+                .any(|x| x.platform == platform && x.name == name && x.upfront == upfront);
             once(twice, &e.name, &key, "name", ctx, || {
                 format!(
-                    "commitment \"{name}\" with upfront = \"{}\"",
+                    "commitment \"{name}\" with upfront = \"{}\" on {platform:?}",
                     upfront.name()
                 )
             })?;
+            if platform == Platform::Fargate && name.starts_with("reserved") {
+                return Err(ctx.at(
+                    Some(e.name.span()),
+                    &format!("{key}.name"),
+                    format!("Fargate is not sold as Reserved Instances; \"{name}\" cannot apply to it (Compute Savings Plans do)"),
+                ));
+            }
             let discount = *e.discount.get_ref();
             if !(0.0..1.0).contains(&discount) {
                 return Err(ctx.at(
@@ -251,6 +268,7 @@ impl Catalog {
                 ));
             }
             self.commitments.push(CommitmentPrice {
+                platform,
                 name,
                 upfront,
                 discount,
@@ -258,7 +276,7 @@ impl Catalog {
                 date: m.date,
             });
         }
-        Ok(())
+        self.add_fargate(&raw, ctx)
     }
 }
 

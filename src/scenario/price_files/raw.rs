@@ -2,6 +2,7 @@
 //! unknown keys and keeping each value's position for messages.
 
 use super::Upfront;
+use crate::scenario::catalog::{CloudRunBilling, Platform};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -26,6 +27,10 @@ pub(super) struct RawFile {
     pub(super) gateway: Vec<RawGateway>,
     #[serde(default)]
     pub(super) commitment: Vec<RawCommitment>,
+    #[serde(default)]
+    pub(super) fargate: Vec<RawFargate>,
+    #[serde(default)]
+    pub(super) cloud_run: Vec<RawCloudRun>,
 }
 
 // The entries cannot flatten `RawMeta` in: flatten turns off
@@ -71,9 +76,23 @@ entry!(RawGateway {
     per_million: Spanned<f64>,
 });
 entry!(RawCommitment {
+    platform: Option<Platform>,
     name: Spanned<String>,
     upfront: Spanned<Upfront>,
     discount: Spanned<f64>,
+});
+
+entry!(RawFargate {
+    cpu: Spanned<CpuName>,
+    vcpu_hour: Spanned<f64>,
+    gb_hour: Spanned<f64>,
+});
+
+entry!(RawCloudRun {
+    billing: Spanned<CloudRunBilling>,
+    vcpu_second: Spanned<f64>,
+    gib_second: Spanned<f64>,
+    request_per_million: Spanned<f64>,
 });
 
 #[derive(Debug, Clone, Copy, Deserialize)]

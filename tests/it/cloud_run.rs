@@ -1,0 +1,129 @@
+//! Cloud Run (`platform = "cloud-run"` on a serverless architecture):
+//! bills computed by hand on a constant load, request-based against
+//! instance-based, concurrency sharing one instance, conservation, and the
+//! messages for settings Cloud Run does not have.
+//!
+//! Prices (Tier 1, as in `assets/prices/cloud-run-us-central1.toml`):
+//! request-based $0.000024 per vCPU-second + $0.0000025 per GiB-second +
+//! $0.40 per million requests; instance-based $0.000018 + $0.000002, no
+//! request fee. A 1 vCPU, 512 MiB instance: $0.00002525 per second
+//! serving, or $0.000019 per second up.
+
+use crate::common::{assert_refused, header, scenario};
+use scalesim::architectures;
+use scalesim::results::summary::{ArchitectureResult, KindResult};
+
+/// One request per second, evenly spaced (the first at 0), each `work`
+/// long, for an hour, on Cloud Run with `extra` keys and no cold-start
+/// delay.
+fn run(work: &str, extra: &str) -> ArchitectureResult {
+    let s = scenario(&format!(
+        r#"
+name = "cr"
+duration = "1h"
+[demand]
+shape = "constant"
+rps = 1
+arrivals = "uniform"
+[[services]]
+name = "api"
+work = "{work}"
+[[architectures]]
+name = "run"
+kind = "serverless"
+platform = "cloud-run"
+cold_start = "0s"
+{extra}
+"#
+    ));
+    let r = architectures::run_architecture(&s, &s.architectures[0], 0);
+    let c = r.requests;
+    assert_eq!(
+        c.arrived,
+        c.completed + c.errors() + c.in_flight,
+        "conservation"
+    );
+    r
+}
+
+fn assert_usd(got: f64, want: f64) {
+    assert!((got - want).abs() < 1e-9, "{got} against {want}");
+}
+
+#[test]
+fn request_based_billing_is_requests_times_rounded_duration_times_price() {
+    // 3,600 requests of 50 ms, none overlapping: each bills 100 ms.
+    // 3,600 × 0.1 s × $0.00002525 = $0.00909; + 3,600 × $0.4e-6 = $0.00144.
+    let r = run("50ms", "");
+    assert_eq!(r.requests.completed, 3600);
+    assert_usd(r.cost.total_usd, 0.00909 + 0.00144);
+    let units: Vec<&str> = r.prices.iter().map(|p| p.unit.as_str()).collect();
+    assert_eq!(units, ["instance-second", "million requests"]);
+    assert_usd(r.prices[0].price_usd, 0.00002525);
+}
+
+#[test]
+fn instance_based_billing_is_instance_seconds_times_price() {
+    // One instance, up from the first request at 0 to the end (never idle
+    // for 15 minutes): 3,600 s × $0.000019 = $0.0684, no request fee.
+    let r = run("50ms", "billing = \"instance\"");
+    assert_usd(r.cost.total_usd, 0.0684);
+    assert_eq!(r.prices.len(), 1);
+}
+
+#[test]
+fn concurrent_requests_share_one_instance_and_its_bill() {
+    // 2.5 s requests every second: 2 or 3 at once, all on one instance
+    // (80 per instance), which is never idle: 3,600 s × $0.00002525 =
+    // $0.0909, + 3,600 request fees = $0.00144.
+    let r = run("2500ms", "");
+    let KindResult::Serverless(d) = &r.details else {
+        panic!("serverless");
+    };
+    assert_eq!(d.instances.peak, 1);
+    assert_eq!(d.cold_starts, 1);
+    assert_usd(r.cost.total_usd, 0.0909 + 0.00144);
+    // One request per instance (Lambda's rule) needs three.
+    let r = run("2500ms", "instance_concurrency = 1");
+    let KindResult::Serverless(d) = &r.details else {
+        panic!("serverless");
+    };
+    assert_eq!(d.instances.peak, 3);
+}
+
+#[test]
+fn settings_cloud_run_does_not_have_are_refused() {
+    let base = format!(
+        "{}[[architectures]]\nname = \"s\"\nkind = \"serverless\"\n",
+        header("1h")
+    );
+    assert_refused(
+        &base,
+        &[
+            (
+                "billing = \"instance\"",
+                "line 12, key `architectures[0].billing`: `billing` is a Cloud Run setting: add platform = \"cloud-run\"",
+            ),
+            (
+                "platform = \"cloud-run\"\nvcpus = 3",
+                "line 13, key `architectures[0].vcpus`: expected 1, 2, 4, 6 or 8 vCPUs per Cloud Run instance, found 3",
+            ),
+            (
+                "platform = \"cloud-run\"\ngateway = \"http\"",
+                "line 13, key `architectures[0].gateway`: Cloud Run serves HTTP itself: no API gateway (leave `gateway` out)",
+            ),
+            (
+                "platform = \"cloud-run\"\ninstance_concurrency = 1001",
+                "line 13, key `architectures[0].instance_concurrency`: Cloud Run allows at most 1000 requests per instance, found 1001",
+            ),
+            (
+                "platform = \"cloud-run\"\nmemory = \"8GB\"",
+                "line 13, key `architectures[0].memory`: a Cloud Run instance of 1 vCPU takes 0.125-4 GiB, found 8 GiB for api",
+            ),
+            (
+                "platform = \"azure\"",
+                "line 12, key `architectures[0].platform`: unknown variant `azure`, expected `lambda` or `cloud-run`",
+            ),
+        ],
+    );
+}
