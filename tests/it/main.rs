@@ -15,6 +15,7 @@ mod determinism;
 mod fuzz;
 mod golden;
 mod json_schema;
+mod keepalive;
 mod laws;
 mod micro;
 mod plan;

@@ -62,6 +62,7 @@ use crate::time::SimTime;
 use std::collections::{BinaryHeap, VecDeque};
 
 mod billing;
+mod hybrid;
 mod instances;
 mod invocations;
 mod recycling;
@@ -88,6 +89,12 @@ pub enum Event {
     Expire {
         func: u32,
     },
+    /// A pre-warm of the hybrid-histogram policy is due (stale unless the
+    /// function's idle spell is still `epoch`).
+    Prewarm {
+        func: u32,
+        epoch: u32,
+    },
     /// A function with queued events may start a new instance again.
     ScaleWindow {
         func: u32,
@@ -108,6 +115,9 @@ struct Instance {
     /// When it last became idle.
     last_used: SimTime,
     provisioned: bool,
+    /// Started by the hybrid policy's pre-warm and idle since: its idle
+    /// time may be billed (`bill_prewarm`).
+    prewarmed: bool,
     alive: bool,
     /// Worn out (`max_lifetime`) while busy and already counted as lost
     /// to recycling: it takes no new invocation and retires when idle.
@@ -147,6 +157,8 @@ struct Function {
     /// Async invocations waiting for capacity.
     queue: VecDeque<u32>,
     expire_pending: bool,
+    /// The hybrid-histogram keep-alive policy's state, if it is used.
+    hybrid: Option<Box<hybrid::Hybrid>>,
     /// Why a new instance is cold: what was taken from the pool and not
     /// yet replaced (see `recycling`).
     losses: Losses,
@@ -215,6 +227,7 @@ impl ServerlessModel {
                 newest: BinaryHeap::new(),
                 queue: VecDeque::new(),
                 expire_pending: false,
+                hybrid: f.hybrid.as_ref().map(hybrid::Hybrid::new),
                 losses: Losses::default(),
                 scale_rate: ScaleRate::new(f.scale_instances, f.scale_per, f.scale_refill),
                 scale_wake_pending: false,
@@ -307,6 +320,7 @@ impl Model for ServerlessModel {
             Event::Resume { inv } => self.resume(inv, now, sched),
             Event::Expire { func } => self.on_expire(func, now, sched),
             Event::Retire { id, epoch } => self.on_retire(id, epoch, now),
+            Event::Prewarm { func, epoch } => self.on_prewarm(func, epoch, now, sched),
             Event::ScaleWindow { func } => {
                 self.functions[func as usize].scale_wake_pending = false;
                 if self.queued > 0 {
