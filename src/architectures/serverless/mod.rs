@@ -12,7 +12,10 @@
 //!   at one vCPU) in work × max(1, 1769 MB / M).
 //! - An idle instance is reclaimed `keep_alive` after it last finished work;
 //!   provisioned instances are never reclaimed. Expiry is exact: one timer
-//!   per function, set for the oldest idle instance.
+//!   per function, set for the oldest idle instance. Under the
+//!   hybrid-histogram policy (`hybrid`) each idle instance has its own
+//!   deadline, and an instance may be unloaded at once and pre-warmed
+//!   later, off the request path.
 //! - **Recycling.** With `max_lifetime`, an on-demand instance that old
 //!   takes no new invocation: it is retired when its last one ends, or at
 //!   that age if it is idle then, so the next invocation it would have
@@ -47,7 +50,7 @@
 //! # Layout
 //! This module holds the model's state and its event dispatch; an
 //! invocation's life is in `invocations`, a function's instances and
-//! limits in `instances`, and the bill and the kind's outcome in
+//! limits in `instances`, the hybrid-histogram keep-alive in `hybrid`, and the bill and the kind's outcome in
 //! `billing`.
 
 use crate::dist::Dist;
