@@ -109,6 +109,19 @@ pub(super) fn apply(
         ));
     };
     let base = a.function_keys();
+    if let Some(f) = spec.functions.iter().find(|f| f.hybrid.is_some()) {
+        // Cloud Run decides when an idle instance stops; the hybrid policy
+        // models a provider that pre-warms and unloads by histogram.
+        return Err(refuse(
+            "keep_alive",
+            base.keep_alive.as_ref().map(|k| k.span()),
+            &format!(
+                "Cloud Run keeps an idle instance for its own idle timeout: give `keep_alive` as a \
+                 duration, not a hybrid-histogram policy (function `{}`)",
+                f.name
+            ),
+        ));
+    }
     let empty = Default::default();
     let tables = a.functions.as_ref().map_or(&empty, |f| f.get_ref());
     for f in &mut spec.functions {

@@ -247,7 +247,10 @@ fn describe_serverless(s: &mut String, name: &str, sv: &ServerlessSpec) {
             spelled(f.cpu),
             f.slowdown(),
             f.cold_start.describe(),
-            f.keep_alive,
+            match &f.hybrid {
+                None => f.keep_alive.to_string(),
+                Some(h) => format!("hybrid-histogram (fallback {})", h.fallback),
+            },
             f.scale_instances,
             f.scale_per,
             match f.scale_refill {

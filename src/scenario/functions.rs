@@ -37,8 +37,12 @@ pub struct FunctionSpec {
     pub cpu: Cpu,
     #[serde(skip)]
     pub cold_start: Dist,
+    /// The fixed keep-alive, or the fallback of `hybrid`.
     #[serde(skip)]
     pub keep_alive: SimTime,
+    /// The hybrid-histogram keep-alive policy, if chosen.
+    #[serde(skip)]
+    pub hybrid: Option<super::HybridSpec>,
     /// An on-demand instance this old is retired after its current
     /// invocation (environment recycling); `None`: never.
     #[serde(skip)]
@@ -173,13 +177,8 @@ fn resolve_function(
         None => Dist::lognormal_from_median_p99(d::COLD_START_MEDIAN_S, d::COLD_START_P99_S)
             .expect("the default cold start is valid"),
     };
-    let keep_alive = match pick!(layers, keep_alive) {
-        Some((k, key)) if k.get_ref().0 == SimTime::ZERO => {
-            return Err(ctx.at(Some(k.span()), &key, "expected a keep-alive > 0"));
-        }
-        Some((k, _)) => k.get_ref().0,
-        None => d::KEEP_ALIVE,
-    };
+    let (keep_alive, hybrid) =
+        super::keep_alive::resolve(pick!(layers, keep_alive), d::KEEP_ALIVE, ctx)?;
     let max_lifetime = match pick!(layers, max_lifetime) {
         Some((l, key)) if l.get_ref().0 == SimTime::ZERO => {
             return Err(ctx.at(Some(l.span()), &key, "expected a max_lifetime > 0"));
@@ -197,6 +196,7 @@ fn resolve_function(
         cpu,
         cold_start,
         keep_alive,
+        hybrid,
         max_lifetime,
         scale_instances,
         scale_per,

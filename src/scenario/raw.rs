@@ -7,6 +7,7 @@
 use super::catalog::CloudRunBilling;
 use super::controller::{ControllerName, RawAlarms, RawBehavior};
 use super::demand::RawDemand;
+use super::keep_alive::RawKeepAlive;
 use super::keys::{group_copy, group_getter, group_struct, table, table_splice};
 use super::price_files::Upfront;
 use super::values::{
@@ -84,7 +85,7 @@ macro_rules! function_keys {
             memory: Option<Spanned<String>>,
             cpu: Option<Spanned<CpuName>>,
             cold_start: Option<Spanned<DistSpec>>,
-            keep_alive: Option<Spanned<Dur>>,
+            keep_alive: Option<Spanned<RawKeepAlive>>,
             max_lifetime: Option<Spanned<Dur>>,
             scale_rate: Option<Spanned<RawScaleRate>>,
             instance_concurrency: Option<Spanned<i64>>,

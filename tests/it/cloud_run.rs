@@ -121,6 +121,10 @@ fn settings_cloud_run_does_not_have_are_refused() {
                 "line 13, key `architectures[0].memory`: a Cloud Run instance of 1 vCPU takes 0.125-4 GiB, found 8 GiB for api",
             ),
             (
+                "platform = \"cloud-run\"\nkeep_alive = { policy = \"hybrid-histogram\" }",
+                "line 13, key `architectures[0].keep_alive`: Cloud Run keeps an idle instance for its own idle timeout: give `keep_alive` as a duration, not a hybrid-histogram policy (function `api`)",
+            ),
+            (
                 "platform = \"azure\"",
                 "line 12, key `architectures[0].platform`: unknown variant `azure`, expected `lambda` or `cloud-run`",
             ),

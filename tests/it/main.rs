@@ -19,6 +19,7 @@ mod feed;
 mod fuzz;
 mod golden;
 mod json_schema;
+mod keepalive;
 mod laws;
 mod micro;
 mod plan;

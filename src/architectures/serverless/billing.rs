@@ -56,6 +56,7 @@ impl ServerlessModel {
             self.bill(func, provisioned, ran, self.counted(end));
         }
         self.bill_open_instances(end);
+        self.end_prewarms(end);
         let in_flight = self.calls.in_flight(warmup);
         let measured_s = (end - warmup).as_secs_f64();
         let mut functions = Vec::with_capacity(self.functions.len());

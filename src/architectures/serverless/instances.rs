@@ -23,6 +23,7 @@ impl ServerlessModel {
             started: now,
             last_used: now,
             provisioned,
+            prewarmed: false,
             alive: true,
             retiring: false,
             ready_at: now,
@@ -62,6 +63,9 @@ impl ServerlessModel {
     }
 
     pub(super) fn unlink_idle(&mut self, id: u32, now: SimTime) {
+        if self.instances[id as usize].prewarmed {
+            self.end_prewarm(id, now);
+        }
         let Instance {
             prev, next, func, ..
         } = self.instances[id as usize];
@@ -93,12 +97,33 @@ impl ServerlessModel {
             return;
         }
         let inst = self.instances[id as usize];
+        if !inst.provisioned && self.functions[inst.func as usize].hybrid.is_some() {
+            self.hybrid_idle(id, now, sched);
+            self.keep_lists_lean(inst.func);
+            return;
+        }
         self.set_total_idle(1);
         let f = &mut self.functions[inst.func as usize];
         if inst.provisioned {
             f.provisioned_idle.push(id);
             return;
         }
+        self.list_idle(id, now);
+        let f = &mut self.functions[inst.func as usize];
+        let keep_alive = f.spec.keep_alive;
+        if !f.expire_pending {
+            f.expire_pending = true;
+            sched.schedule(now + keep_alive, Event::Expire { func: inst.func });
+        }
+        self.schedule_retire(id, now + keep_alive, sched);
+        self.keep_lists_lean(inst.func);
+    }
+
+    /// Appends an on-demand instance idle since `now` to its function's
+    /// idle list (and the `newest` heap if used).
+    pub(super) fn list_idle(&mut self, id: u32, now: SimTime) {
+        let func = self.instances[id as usize].func;
+        let f = &mut self.functions[func as usize];
         let tail = f.idle_tail;
         if tail == NIL {
             f.idle_head = id;
@@ -116,12 +141,6 @@ impl ServerlessModel {
         if f.spec.idle_selection == IdleSelection::Newest {
             f.newest.push((i.started, id, i.idle_epoch));
         }
-        if !f.expire_pending {
-            f.expire_pending = true;
-            sched.schedule(now + f.spec.keep_alive, Event::Expire { func: inst.func });
-        }
-        self.schedule_retire(id, sched);
-        self.keep_lists_lean(inst.func);
     }
 
     /// Bounds a function's lazily cleaned lists. Stale entries of the
@@ -178,6 +197,9 @@ impl ServerlessModel {
     }
 
     pub(super) fn on_expire(&mut self, func: u32, now: SimTime, sched: &mut Scheduler<Event>) {
+        if self.functions[func as usize].hybrid.is_some() {
+            return self.hybrid_expire(func, now, sched);
+        }
         let keep_alive = self.functions[func as usize].spec.keep_alive;
         self.functions[func as usize].expire_pending = false;
         loop {

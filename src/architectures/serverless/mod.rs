@@ -12,7 +12,10 @@
 //!   at one vCPU) in work × max(1, 1769 MB / M).
 //! - An idle instance is reclaimed `keep_alive` after it last finished work;
 //!   provisioned instances are never reclaimed. Expiry is exact: one timer
-//!   per function, set for the oldest idle instance.
+//!   per function, set for the oldest idle instance. Under the
+//!   hybrid-histogram policy (`hybrid`) each idle instance has its own
+//!   deadline, and an instance may be unloaded at once and pre-warmed
+//!   later, off the request path.
 //! - **Recycling.** With `max_lifetime`, an on-demand instance that old
 //!   takes no new invocation: it is retired when its last one ends, or at
 //!   that age if it is idle then, so the next invocation it would have
@@ -47,7 +50,7 @@
 //! # Layout
 //! This module holds the model's state and its event dispatch; an
 //! invocation's life is in `invocations`, a function's instances and
-//! limits in `instances`, and the bill and the kind's outcome in
+//! limits in `instances`, the hybrid-histogram keep-alive in `hybrid`, and the bill and the kind's outcome in
 //! `billing`.
 
 use crate::dist::Dist;
@@ -62,6 +65,7 @@ use crate::time::SimTime;
 use std::collections::{BinaryHeap, VecDeque};
 
 mod billing;
+mod hybrid;
 mod instance_time;
 mod instances;
 mod invocations;
@@ -89,6 +93,12 @@ pub enum Event {
     Expire {
         func: u32,
     },
+    /// A pre-warm of the hybrid-histogram policy is due (stale unless the
+    /// function's idle spell is still `epoch`).
+    Prewarm {
+        func: u32,
+        epoch: u32,
+    },
     /// A function with queued events may start a new instance again.
     ScaleWindow {
         func: u32,
@@ -109,6 +119,9 @@ struct Instance {
     /// When it last became idle.
     last_used: SimTime,
     provisioned: bool,
+    /// Started by the hybrid policy's pre-warm and idle since: its idle
+    /// time may be billed (`bill_prewarm`).
+    prewarmed: bool,
     alive: bool,
     /// Worn out (`max_lifetime`) while busy and already counted as lost
     /// to recycling: it takes no new invocation and retires when idle.
@@ -151,6 +164,8 @@ struct Function {
     /// Async invocations waiting for capacity.
     queue: VecDeque<u32>,
     expire_pending: bool,
+    /// The hybrid-histogram keep-alive policy's state, if it is used.
+    hybrid: Option<Box<hybrid::Hybrid>>,
     /// Why a new instance is cold: what was taken from the pool and not
     /// yet replaced (see `recycling`).
     losses: Losses,
@@ -219,6 +234,7 @@ impl ServerlessModel {
                 newest: BinaryHeap::new(),
                 queue: VecDeque::new(),
                 expire_pending: false,
+                hybrid: f.hybrid.as_ref().map(hybrid::Hybrid::new),
                 losses: Losses::default(),
                 scale_rate: ScaleRate::new(f.scale_instances, f.scale_per, f.scale_refill),
                 scale_wake_pending: false,
@@ -311,6 +327,7 @@ impl Model for ServerlessModel {
             Event::Resume { inv } => self.resume(inv, now, sched),
             Event::Expire { func } => self.on_expire(func, now, sched),
             Event::Retire { id, epoch } => self.on_retire(id, epoch, now),
+            Event::Prewarm { func, epoch } => self.on_prewarm(func, epoch, now, sched),
             Event::ScaleWindow { func } => {
                 self.functions[func as usize].scale_wake_pending = false;
                 if self.queued > 0 {

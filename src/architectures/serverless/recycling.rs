@@ -94,13 +94,13 @@ impl ServerlessModel {
     }
 
     /// An idle instance that will reach its lifetime before its keep-alive
-    /// ends is retired then.
-    pub(super) fn schedule_retire(&self, id: u32, sched: &mut Scheduler<Event>) {
+    /// ends (at `expires`) is retired then.
+    pub(super) fn schedule_retire(&self, id: u32, expires: SimTime, sched: &mut Scheduler<Event>) {
         let i = &self.instances[id as usize];
         let f = &self.functions[i.func as usize];
         if let Some(l) = f.spec.max_lifetime {
             let at = i.started + l;
-            if at < i.last_used + f.spec.keep_alive {
+            if at < expires {
                 sched.schedule(
                     at,
                     Event::Retire {
