@@ -3,8 +3,9 @@
 //! services below it), plus the notes on fleets sized from the demand.
 
 use super::{
-    ArchitectureSpec, AutoscaledSpec, ControllerSpec, FleetSpec, Metric, MicroservicesSpec,
-    ScaleRefill, ScalingSpec, Scenario, ServerlessSpec, ServiceFleet, size_fleet,
+    ArchitectureSpec, AutoscaledSpec, ControllerSpec, FleetSpec, InstanceBilling, Metric,
+    MicroservicesSpec, ScaleRefill, ScalingSpec, Scenario, ServerlessSpec, ServiceFleet,
+    size_fleet,
 };
 use crate::time::SimTime;
 use std::fmt::Write as _;
@@ -241,7 +242,7 @@ fn describe_serverless(s: &mut String, name: &str, sv: &ServerlessSpec) {
     for f in &sv.functions {
         let _ = writeln!(
             s,
-            "    {:<10} {} MB {} (work × {:.2}), cold start {}, keep-alive {}, {} new per {}{}, {} per instance, {} idle selection, hop {}{}{}, ${}/GB-s",
+            "    {:<10} {} MB {} (work × {:.2}), cold start {}, keep-alive {}, {} new per {}{}, {} per instance, {} idle selection, hop {}{}{}, {}",
             f.name,
             f.memory_mb,
             spelled(f.cpu),
@@ -268,7 +269,13 @@ fn describe_serverless(s: &mut String, name: &str, sv: &ServerlessSpec) {
             f.reserved_concurrency
                 .map(|r| format!(", reserved {r}"))
                 .unwrap_or_default(),
-            f.pricing.gb_second,
+            match f.instance_billing {
+                InstanceBilling::PerInvocation => format!("${}/GB-s", f.pricing.gb_second),
+                InstanceBilling::WhileServing { per_second } => {
+                    format!("${per_second}/instance-s while serving")
+                }
+                InstanceBilling::Lifetime { per_second } => format!("${per_second}/instance-s"),
+            },
         );
     }
 }

@@ -131,3 +131,30 @@ fn settings_cloud_run_does_not_have_are_refused() {
         ],
     );
 }
+
+/// `check` prices a Cloud Run service by the instance-second, as it is
+/// billed, not by Lambda's GB-second (which is zero there).
+#[test]
+fn check_prints_the_instance_second_price() {
+    let dir = tempfile::tempdir().unwrap();
+    for (billing, price) in [
+        ("request", "$0.00002525/instance-s while serving"),
+        ("instance", "$0.000019/instance-s"),
+    ] {
+        let text = format!(
+            "{}[[architectures]]\nname = \"s\"\nkind = \"serverless\"\nplatform = \"cloud-run\"\n\
+             billing = \"{billing}\"\n",
+            header("1h")
+        );
+        std::fs::write(dir.path().join("s.toml"), text).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_scalesim"))
+            .args(["check", "s.toml"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let line = stdout.lines().find(|l| l.contains("per instance")).unwrap();
+        assert!(line.ends_with(price), "{billing}: {line}");
+        assert!(!line.contains("GB-s"), "{line}");
+    }
+}
