@@ -59,7 +59,7 @@ impl Scenario {
         let rows = windows * architectures;
         let backlog = self.largest_backlog();
         let memory_bytes = RUN_BASE_BYTES
-            + rows as f64 * std::mem::size_of::<WindowRow>() as f64
+            + rows_bytes(rows)
             + backlog
                 .as_ref()
                 .map_or(0.0, |(n, _)| n * QUEUED_REQUEST_BYTES);
@@ -189,7 +189,7 @@ impl Estimate {
     }
 
     fn memory_refusal(&self) -> String {
-        let rows_bytes = self.rows as f64 * std::mem::size_of::<WindowRow>() as f64;
+        let rows_bytes = rows_bytes(self.rows);
         let driver = match &self.backlog {
             Some((n, name)) if n * QUEUED_REQUEST_BYTES >= rows_bytes => format!(
                 "`{name}` may queue up to ~{} requests ({}): demand outruns its capacity and \
@@ -211,4 +211,9 @@ impl Estimate {
             limits::bytes(MAX_MEMORY_BYTES)
         )
     }
+}
+
+/// The memory `rows` time-series rows hold.
+fn rows_bytes(rows: u64) -> f64 {
+    rows as f64 * std::mem::size_of::<WindowRow>() as f64
 }
