@@ -210,6 +210,89 @@ fn jobs_1_and_jobs_8_write_the_same_files() {
     for ((name, a), (_, b)) in one.iter().zip(&eight) {
         assert!(a == b, "{name} differs between --jobs 1 and --jobs 8");
     }
+    replicated_tables_agree(&dir.path().join("1"), 3);
+}
+
+/// A CSV file as its header and rows of strings.
+fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let header = r.headers().unwrap().iter().map(String::from).collect();
+    let rows = r
+        .records()
+        .map(|x| x.unwrap().iter().map(String::from).collect())
+        .collect();
+    (header, rows)
+}
+
+/// The CSV contract of a replicated run: `replications.csv` holds one
+/// row per (replication, architecture) with the raw numbers; each
+/// `summary.csv` mean is the mean of those rows, and its `_low`/`_high`
+/// columns are the Student t interval over them (checked by hand for the
+/// monthly cost: t(0.975, n − 1) × s / √n).
+fn replicated_tables_agree(dir: &Path, n: usize) {
+    let (sh, summary) = read_csv(&dir.join("summary.csv"));
+    let (rh, reps) = read_csv(&dir.join("replications.csv"));
+    let col = |h: &[String], name: &str| h.iter().position(|c| c == name).unwrap();
+    assert_eq!(rh[0], "replication");
+    assert_eq!(
+        reps.len(),
+        n * summary.len(),
+        "one row per replication and architecture"
+    );
+    for c in [
+        "latency_p99_ms",
+        "error_rate",
+        "cost_per_month_usd",
+        "utilization",
+    ] {
+        assert!(
+            sh.contains(&format!("{c}_low")) && sh.contains(&format!("{c}_high")),
+            "{c}"
+        );
+    }
+    let t = 4.302_652_729_911_275; // Student t, 0.975, 2 degrees of freedom
+    assert_eq!(n, 3, "the t quantile above is for 3 replications");
+    for row in &summary {
+        let arch = &row[col(&sh, "architecture")];
+        let costs: Vec<f64> = reps
+            .iter()
+            .filter(|r| &r[col(&rh, "architecture")] == arch)
+            .map(|r| r[col(&rh, "cost_per_month_usd")].parse().unwrap())
+            .collect();
+        assert_eq!(costs.len(), n, "{arch}");
+        let reps_of: Vec<&str> = reps
+            .iter()
+            .filter(|r| &r[col(&rh, "architecture")] == arch)
+            .map(|r| r[0].as_str())
+            .collect();
+        assert_eq!(reps_of, ["0", "1", "2"], "{arch}");
+        let mean = costs.iter().sum::<f64>() / n as f64;
+        let sd = (costs.iter().map(|c| (c - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt();
+        let half = t * sd / (n as f64).sqrt();
+        let get = |c: &str| -> f64 { row[col(&sh, c)].parse().unwrap() };
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-6 * b.abs().max(1.0);
+        assert!(
+            close(get("cost_per_month_usd"), mean),
+            "{arch}: mean {mean}"
+        );
+        assert!(
+            close(get("cost_per_month_usd_low"), mean - half),
+            "{arch}: low"
+        );
+        assert!(
+            close(get("cost_per_month_usd_high"), mean + half),
+            "{arch}: high"
+        );
+        for c in [
+            "latency_p99_ms",
+            "latency_mean_ms",
+            "error_rate",
+            "utilization",
+        ] {
+            let (lo, m, hi) = (get(&format!("{c}_low")), get(c), get(&format!("{c}_high")));
+            assert!(lo <= m && m <= hi, "{arch} {c}: {lo} ≤ {m} ≤ {hi}");
+        }
+    }
 }
 
 /// Replication r of every architecture sees the same requests (common
@@ -344,7 +427,6 @@ instance = { vcpus = 1, memory = "2GB", price_per_hour = 0.05 }
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let started = std::time::Instant::now();
     std::thread::sleep(std::time::Duration::from_millis(500));
     let kill = Command::new("kill")
         .args([&format!("-{signal}"), &child.id().to_string()])
@@ -353,10 +435,9 @@ instance = { vcpus = 1, memory = "2GB", price_per_hour = 0.05 }
     assert!(kill.success());
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(
-        started.elapsed() < std::time::Duration::from_secs(5),
-        "the run went on after SIG{signal}: {stderr}"
-    );
+    // No timed assertion: a run that ignored the signal would finish its
+    // 40 replications, exit 0 and write outputs, which the checks below
+    // refuse.
     assert_eq!(out.status.code(), Some(code), "{stderr}");
     assert!(
         stderr.ends_with(&format!("\nscalesim: {word}; no outputs written\n")),
