@@ -408,3 +408,20 @@ fn shard_auto_reads_kubernetes_and_slurm_variables() {
     }
     assert!(!dir.join("none").exists());
 }
+
+/// `plan` takes no `--shard` (the README says why): asked for one, it
+/// exits 2 naming the flag and writes nothing.
+#[test]
+fn plan_refuses_a_shard_by_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("all.toml"), ALL_KINDS).unwrap();
+    let out = scalesim(
+        &["plan", "all.toml", "--shard", "0/2", "--out", "p"],
+        tmp.path(),
+        &[],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("--shard"), "{err}");
+    assert!(!tmp.path().join("p").exists());
+}
