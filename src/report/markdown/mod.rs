@@ -16,6 +16,7 @@ use anyhow::Result;
 use rayon::prelude::*;
 use std::fmt::Write as _;
 
+mod functions;
 mod replicated;
 use replicated::*;
 
@@ -63,6 +64,7 @@ pub fn render(scenario: &Scenario, run: &RunSummary, formats: &[Format]) -> Stri
     assumptions(&mut md, scenario, run);
     results(&mut md, &data);
     comparisons(&mut md, &data);
+    functions::section(&mut md, run);
     charts_section(&mut md, formats, data.replications());
     let _ = writeln!(md, "## Conclusion\n");
     md.push_str(&conclusion(&data));
