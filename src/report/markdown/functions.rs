@@ -72,7 +72,7 @@ fn by_function(md: &mut String, archs: &[(&str, &ServerlessResult)]) {
     let first = archs[0].1;
     let mut busiest: Vec<&FunctionResult> = first.functions.iter().collect();
     // Stable: ties keep the scenario's order.
-    busiest.sort_by(|a, b| b.invocations.cmp(&a.invocations));
+    busiest.sort_by_key(|f| std::cmp::Reverse(f.invocations));
     let shown = busiest.len().min(LISTED);
     let what = if shown < busiest.len() {
         format!("The {shown} busiest of {} functions", busiest.len())
