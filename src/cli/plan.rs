@@ -58,7 +58,7 @@ pub fn run(file: &Path, args: PlanArgs) -> ExitCode {
     };
     let table = output::table(&result);
     super::publish_and_report(
-        Ok(output::output_set(&result)),
+        output::output_set(&result),
         &out,
         &interrupt,
         (!args.quiet).then_some(table.as_str()),

@@ -21,6 +21,8 @@ use super::evaluate::{Evaluator, config_lines};
 use super::fleet::closest;
 use super::search::smallest_meeting;
 use super::trials::Trials;
+use crate::results::cost::HOURS_PER_MONTH;
+use crate::scenario::commitments::FleetPricing;
 use crate::scenario::{ArchitectureSpec, Metric, ScalingSpec};
 use toml::{Table, Value};
 
@@ -173,6 +175,11 @@ pub fn plan(ev: &mut Evaluator, vary: Vary, budget: u32) -> Result<ArchitectureP
         targets,
     };
     let (max, written_min) = (scaling.max, scaling.min);
+    let mut pruned = None;
+    let server_hour = match &a.fleet.pricing {
+        FleetPricing::OnDemand => a.fleet.instance.price_per_hour,
+        FleetPricing::Committed(c) => c.price_per_hour.min(a.fleet.instance.price_per_hour),
+    };
     let start = s.rung(written_min, 0, top, written_index);
     let mut rungs = vec![start];
     if vary.min {
@@ -193,6 +200,19 @@ pub fn plan(ev: &mut Evaluator, vary: Vary, budget: u32) -> Result<ArchitectureP
         if rungs.len() <= 2 && !rungs.iter().skip(1).any(|r| cheaper(*r, start)) {
             let mut prev = start;
             for &m in &up {
+                // The fleet never runs below `min`, so m servers all month
+                // at the lowest rate a server-hour can cost is a lower
+                // bound of any cost at this rung and every one above.
+                let floor = f64::from(m) * server_hour * HOURS_PER_MONTH;
+                if let Some(best) = s.trials.cheapest_meeting() {
+                    let best = s.trials.candidates[best].cost_per_month_usd.mean;
+                    if floor >= best {
+                        pruned = Some(format!(
+                            "min = {m} and above not simulated: {m} servers all month cost ${floor:.2} at least, more than the ${best:.2} found"
+                        ));
+                        break;
+                    }
+                }
                 let lo = prev.target.unwrap_or(0);
                 let r = s.rung(m, lo, top, prev.target.unwrap_or(top));
                 rungs.push(r);
@@ -221,6 +241,8 @@ pub fn plan(ev: &mut Evaluator, vary: Vary, budget: u32) -> Result<ArchitectureP
             closest(&s.trials.candidates, &s.ev.slo)
         )),
     }
+    // After the lines on what bound the answer, which matter more.
+    notes.extend(pruned);
     if best.is_some() && s.trials.exhausted {
         notes.push(format!(
             "the budget of {budget} simulations ran out before the search ended"

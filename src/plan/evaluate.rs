@@ -4,11 +4,19 @@
 //! against the SLO with confidence. Every candidate sees the same demand
 //! (the same seed and replications: common random numbers), so two
 //! candidates differ by their configuration, not by luck.
+//!
+//! A candidate is screened on its first [`SCREEN`] replications: when
+//! their interval already puts it outside the SLO (the lower end of the
+//! percentile's interval above the objective, or of the error rate's
+//! above the allowed rate) it is recorded as missing without the rest,
+//! which a search's far-off probes mostly are. Otherwise the remaining
+//! replications run and join the first ones unit for unit, so the
+//! candidate's numbers are exactly those of running them all at once.
 
-use crate::architectures::{RunOptions, run_with};
+use crate::architectures::{UnitResults, Units, run_units};
 use crate::report::decision::{self, Verdict};
 use crate::results::replications::Estimate;
-use crate::results::summary::ArchitectureResult;
+use crate::results::summary::{ArchitectureResult, RunSummary};
 use crate::scenario::{self, Slo};
 use crate::sweep::keys;
 use serde::Serialize;
@@ -25,6 +33,9 @@ pub struct Candidate {
     /// At the SLO percentile.
     pub latency_ms: Estimate,
     pub error_rate: Estimate,
+    /// Replications simulated: all of them, or the [`SCREEN`] that
+    /// already showed it misses.
+    pub replications: u32,
     /// "meets", "misses" or "uncertain".
     pub slo: &'static str,
     #[serde(skip)]
@@ -55,11 +66,7 @@ impl Evaluator<'_> {
     pub fn evaluate(&mut self, values: &[(&str, Value)]) -> Result<Candidate, String> {
         let s = self.resolve(values)?;
         let config = config_lines(values);
-        let options = RunOptions {
-            replications: self.replications,
-            jobs: None,
-        };
-        let run = run_with(&s, &options, &|| {});
+        let run = self.run_screened(&s);
         self.runs += 1;
         let a = &run.architectures[0];
         let verdict = decision::verdict(&self.slo, a);
@@ -68,6 +75,7 @@ impl Evaluator<'_> {
             cost_per_month_usd: decision::cost_per_month(a),
             latency_ms: decision::slo_latency(Some(&self.slo), a),
             error_rate: decision::error_rate(a),
+            replications: run.replications,
             slo: match verdict {
                 Verdict::Meets => "meets",
                 Verdict::Misses => "misses",
@@ -76,6 +84,45 @@ impl Evaluator<'_> {
             meets: verdict == Verdict::Meets,
             series: series(&self.slo, a),
         })
+    }
+
+    /// Runs the candidate's first [`SCREEN`] replications, and the rest
+    /// unless those already show it misses the SLO.
+    fn run_screened(&self, s: &scenario::Scenario) -> RunSummary {
+        let scenarios = [s];
+        let n = self.replications.max(1);
+        let head_units = Units::new(&scenarios, n.min(SCREEN));
+        let numbers: Vec<u64> = (0..head_units.len()).collect();
+        let head = run_units(&scenarios, &head_units, &numbers, &|| {});
+        if n <= SCREEN {
+            return assemble(head, &scenarios, &head_units);
+        }
+        let peek = assemble(
+            UnitResults {
+                results: head.results.clone(),
+                pooled: head.pooled.clone(),
+            },
+            &scenarios,
+            &head_units,
+        );
+        if decision::verdict(&self.slo, &peek.architectures[0]) == Verdict::Misses {
+            return peek;
+        }
+        // Unit numbers do not depend on the replication count (replication
+        // by replication, then architecture), so the first units of the
+        // full run are exactly the ones already run.
+        let all = Units::new(&scenarios, n);
+        let rest: Vec<u64> = (head_units.len()..all.len()).collect();
+        let mut tail = run_units(&scenarios, &all, &rest, &|| {});
+        let mut results = head.results;
+        results.append(&mut tail.results);
+        let mut pooled = head.pooled;
+        for (mine, theirs) in pooled.iter_mut().zip(&tail.pooled) {
+            for (h, t) in mine.iter_mut().zip(theirs) {
+                h.merge(t);
+            }
+        }
+        assemble(UnitResults { results, pooled }, &scenarios, &all)
     }
 
     /// The scenario with `values` written into the architecture's table,
@@ -102,6 +149,16 @@ impl Evaluator<'_> {
             )
         })
     }
+}
+
+/// Replications a candidate runs before it can be ruled out: the fewest
+/// that give an interval.
+pub const SCREEN: u32 = 2;
+
+fn assemble(done: UnitResults, scenarios: &[&scenario::Scenario], units: &Units) -> RunSummary {
+    done.assemble(scenarios, units)
+        .pop()
+        .expect("one scenario, one summary")
 }
 
 fn series(slo: &Slo, a: &ArchitectureResult) -> (Vec<f64>, Vec<f64>) {

@@ -5,15 +5,16 @@
 //! pasting it; searches are per kind ([`fleet`]) over the monotone
 //! [`search`].
 //!
-//! Planned so far: fixed fleets (server count, per instance type),
-//! autoscaled fleets (target and `min`, [`autoscaled`]) and serverless
-//! functions (memory and provisioned concurrency, [`serverless`]).
-//! Microservices are reported as not planned, with their configuration as
-//! written evaluated for reference.
+//! Planned: fixed fleets (server count, per instance type), autoscaled
+//! fleets (target and `min`, [`autoscaled`]), microservices (each fixed
+//! service's server count, [`microservices`]) and serverless functions
+//! (memory and provisioned concurrency, [`serverless`]). An architecture
+//! none of whose variables `[plan] vary` names is evaluated as written.
 
 pub mod autoscaled;
 pub mod evaluate;
 pub mod fleet;
+pub mod microservices;
 pub mod output;
 pub mod search;
 pub mod serverless;
@@ -67,6 +68,10 @@ pub struct PlanResult {
     pub replications: u32,
     /// "p99 ≤ 300ms, errors ≤ 0.1 %".
     pub slo: String,
+    /// The SLO itself, for the chart and the margins.
+    #[serde(skip)]
+    pub objective: crate::scenario::Slo,
+    pub seed: u64,
     pub architectures: Vec<ArchitecturePlan>,
     /// Each planned architecture against the cheapest, as paired
     /// differences over replications (with 2 or more).
@@ -127,10 +132,10 @@ pub fn plan(
                 ArchitectureSpec::Serverless(_) => {
                     s.plan.varies("memory") || s.plan.varies("provisioned")
                 }
-                ArchitectureSpec::Microservices(_) => false,
+                ArchitectureSpec::Microservices(_) => s.plan.varies("servers"),
             };
             let mut p = match &a.spec {
-                _ if !varied => as_written(&mut ev, a)?,
+                _ if !varied => as_written(&mut ev)?,
                 ArchitectureSpec::Fleet(_) => fleet::plan(
                     &mut ev,
                     &s.plan.instances,
@@ -147,7 +152,9 @@ pub fn plan(
                     s.plan.budget,
                 )?,
                 ArchitectureSpec::Serverless(_) => serverless::plan(&mut ev, &s.plan)?,
-                ArchitectureSpec::Microservices(_) => as_written(&mut ev, a)?,
+                ArchitectureSpec::Microservices(_) => {
+                    microservices::plan(&mut ev, s.plan.max_servers, s.plan.budget)?
+                }
             };
             p.kind = a.kind().to_string();
             Ok(p)
@@ -157,6 +164,8 @@ pub fn plan(
         scenario: s.name.clone(),
         replications,
         slo: slo_text(&slo),
+        objective: slo,
+        seed: s.seed,
         architectures: plans.into_iter().collect::<Result<_, _>>()?,
         comparisons: Vec::new(),
     };
@@ -194,22 +203,16 @@ fn comparisons(r: &PlanResult) -> Vec<PlanComparison> {
         .collect()
 }
 
-/// The architecture as written, for reference: its kind is not searched
-/// (yet), or `[plan] vary` names none of its variables.
-fn as_written(
-    ev: &mut Evaluator,
-    a: &crate::scenario::Architecture,
-) -> Result<ArchitecturePlan, String> {
+/// The architecture as written, for reference: `[plan] vary` names none
+/// of its variables.
+fn as_written(ev: &mut Evaluator) -> Result<ArchitecturePlan, String> {
     let c = ev.evaluate(&[])?;
     let meets = c.meets;
     let mut p = ArchitecturePlan::new(ev, vec![c], meets.then_some(0), Vec::new());
-    p.notes.push(match a.spec {
-        ArchitectureSpec::Microservices(_) => format!(
-            "not searched: planning {} architectures is not built yet; this is the configuration as written",
-            a.kind()
-        ),
-        _ => "not searched: [plan] vary names none of its variables; this is the configuration as written".into(),
-    });
+    p.notes.push(
+        "not searched: [plan] vary names none of its variables; this is the configuration as written"
+            .into(),
+    );
     Ok(p)
 }
 

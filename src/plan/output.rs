@@ -1,18 +1,102 @@
-//! The files of a plan: `plan.json` (every candidate and the choices) and
-//! `plan.md` (per architecture the configuration found with the TOML to
-//! paste, then the ranking and a one-sentence conclusion).
+//! The files of a plan: `plan.json` (every candidate and the choices),
+//! `plan.png`/`plan.svg` (every candidate's cost against its SLO
+//! percentile, the choices ringed) and `plan.md` (per architecture the
+//! configuration found with its intervals, its margin to the SLO and the
+//! TOML to paste, then the ranking and a one-sentence conclusion).
 
+use super::evaluate::SCREEN;
 use super::{PlanResult, ranking};
+use crate::report::charts::plan::{Choice, PlanFigure, PlanPoint, PlanSeries};
+use crate::report::charts::{Format, look, render_figure};
 use crate::report::output::OutputSet;
+use anyhow::Result;
 use std::fmt::Write as _;
 
-pub fn output_set(r: &PlanResult) -> OutputSet {
+pub fn output_set(r: &PlanResult) -> Result<OutputSet> {
     let mut set = OutputSet::default();
     let mut json = serde_json::to_vec_pretty(r).expect("a plan always serializes");
     json.push(b'\n');
     set.add("plan.json", json);
+    let fig = figure(r);
+    for format in [Format::Png, Format::Svg] {
+        set.add(
+            format!("plan.{}", format.extension()),
+            render_figure(&fig, format, look::SIZE)?,
+        );
+    }
     set.add("plan.md", plan_md(r).into_bytes());
-    set
+    Ok(set)
+}
+
+/// What the plan chart draws, from the candidates.
+pub fn figure(r: &PlanResult) -> PlanFigure {
+    let slo = &r.objective;
+    let series = r
+        .architectures
+        .iter()
+        .map(|a| {
+            let points = a
+                .candidates
+                .iter()
+                .map(|c| PlanPoint {
+                    latency_ms: c.latency_ms.mean,
+                    cost_per_month_usd: c.cost_per_month_usd.mean,
+                    meets: c.meets,
+                })
+                .collect();
+            let choice = a.choice.as_ref().and_then(|chosen| {
+                let i = a
+                    .candidates
+                    .iter()
+                    .position(|c| c.config == chosen.config)?;
+                Some(Choice {
+                    index: i,
+                    latency_ms: chosen.latency_ms,
+                    cost_per_month_usd: chosen.cost_per_month_usd,
+                    config: chosen.config.join(", "),
+                })
+            });
+            PlanSeries {
+                name: a.architecture.clone(),
+                points,
+                choice,
+            }
+        })
+        .collect();
+    PlanFigure {
+        scenario: r.scenario.clone(),
+        subtitle: format!(
+            "seed {} · {} a candidate · hollow: misses the SLO or uncertain · ringed: the choice{}",
+            r.seed,
+            if r.replications == 1 {
+                "1 replication".to_string()
+            } else {
+                format!("{} replications", r.replications)
+            },
+            if r.replications > 1 {
+                ", 95 % intervals"
+            } else {
+                ""
+            }
+        ),
+        percentile: slo.percentile.to_string(),
+        slo_ms: slo.latency.as_millis_f64(),
+        slo_label: format!("SLO {} ≤ {}", slo.percentile, slo.latency),
+        series,
+    }
+}
+
+/// "each of 5 replications (2 where the first 2 already showed a miss)".
+fn replications_text(n: u32) -> String {
+    if n > SCREEN {
+        format!(
+            "each of {n} replications ({SCREEN} where the first {SCREEN} already showed a miss)"
+        )
+    } else if n == 1 {
+        "each of 1 replication".into()
+    } else {
+        format!("each of {n} replications")
+    }
 }
 
 /// The console table: one line per architecture.
@@ -66,13 +150,30 @@ pub fn plan_md(r: &PlanResult) -> String {
                 );
                 let _ = writeln!(
                     s,
-                    "- SLO percentile: {:.1} ms ({:.1} – {:.1}); errors {:.3} %",
+                    "- {}: {:.1} ms ({:.1} – {:.1}); {}",
+                    r.objective.percentile,
                     c.latency_ms.mean,
                     c.latency_ms.low,
                     c.latency_ms.high,
-                    c.error_rate.mean * 100.0
+                    latency_margin(r, c)
                 );
-                let _ = writeln!(s, "- simulations: {}\n", a.simulations);
+                let _ = writeln!(
+                    s,
+                    "- errors: {} ({} – {}){}",
+                    pct(c.error_rate.mean),
+                    pct(c.error_rate.low.max(0.0)),
+                    pct(c.error_rate.high),
+                    match r.objective.max_error_rate {
+                        Some(e) => format!("; at most {} allowed", pct(e)),
+                        None => String::new(),
+                    }
+                );
+                let _ = writeln!(
+                    s,
+                    "- simulations: {}, {}\n",
+                    a.simulations,
+                    replications_text(r.replications)
+                );
                 let _ = writeln!(
                     s,
                     "```toml\n[[architectures]]\nname = \"{}\"\n{}\n```\n",
@@ -95,6 +196,11 @@ pub fn plan_md(r: &PlanResult) -> String {
             let _ = writeln!(s);
         }
     }
+    let _ = writeln!(
+        s,
+        "![Cost per month against {} latency of every candidate](plan.png)\n",
+        r.objective.percentile
+    );
     let ranked = ranking(r);
     let _ = writeln!(s, "## Ranking\n");
     if ranked.is_empty() {
@@ -162,4 +268,40 @@ pub fn plan_md(r: &PlanResult) -> String {
         c.cost_per_month_usd.mean
     );
     s
+}
+
+/// How far the upper end of the SLO percentile's interval (the value
+/// itself for one replication) is under the objective: what a later
+/// change can spend before the SLO breaks.
+fn latency_margin(r: &PlanResult, c: &super::evaluate::Candidate) -> String {
+    let objective = r.objective.latency.as_millis_f64();
+    let upper = if r.replications > 1 {
+        c.latency_ms.high
+    } else {
+        c.latency_ms.mean
+    };
+    format!(
+        "margin {:.1} ms ({:.0} % of the {} objective) to the {}",
+        objective - upper,
+        (objective - upper) / objective * 100.0,
+        r.objective.latency,
+        if r.replications > 1 {
+            "interval's upper end"
+        } else {
+            "value"
+        }
+    )
+}
+
+/// A rate as a percentage with enough digits for the 0.1 % SLOs people
+/// write: "0.0123 %", "1.50 %".
+fn pct(rate: f64) -> String {
+    let p = rate * 100.0;
+    if p == 0.0 {
+        "0 %".into()
+    } else if p < 0.1 {
+        format!("{p:.4} %")
+    } else {
+        format!("{p:.2} %")
+    }
 }

@@ -129,6 +129,36 @@ impl CallTree {
         self.weighted_work(services, |n| n.service == service)
     }
 
+    /// Expected time one request holds a slot of `service`, weighted over
+    /// the entries: its own work plus, for every sync call it makes, the
+    /// hop and the callee's own hold (a sync caller keeps its slot until
+    /// the answer). Queueing at the callees is left out, so this is a
+    /// lower bound: the load a fleet of `service` carries is at least the
+    /// arrival rate times this.
+    pub fn service_mean_hold(&self, services: &[Service], service: usize, hop: f64) -> f64 {
+        self.entries
+            .iter()
+            .map(|e| {
+                let tree: f64 = (e.root..e.root + e.len)
+                    .filter(|&n| self.nodes[n].service == service)
+                    .map(|n| self.hold(services, n, hop))
+                    .sum();
+                e.share * tree
+            })
+            .sum()
+    }
+
+    fn hold(&self, services: &[Service], node: usize, hop: f64) -> f64 {
+        let n = &self.nodes[node];
+        let callees: f64 = n
+            .children
+            .iter()
+            .filter(|&&c| self.nodes[c].mode == CallMode::Sync)
+            .map(|&c| hop + self.hold(services, c, hop))
+            .sum();
+        services[n.service].work.mean() + callees
+    }
+
     fn weighted_work(&self, services: &[Service], counts: impl Fn(&CallNode) -> bool) -> f64 {
         self.entries
             .iter()

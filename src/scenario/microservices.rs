@@ -71,6 +71,27 @@ fn service_load(shared: &Shared, i: usize) -> Load {
     }
 }
 
+/// The offered load at service `i` at the demand's peak, in erlangs of
+/// one vCPU: peak requests per second reaching it × the time each holds a
+/// slot there (its work, and for a sync caller the wait on its callees
+/// with `hop` per call; queueing left out). A fleet needs more vCPUs than
+/// this to keep its queue from growing without bound through the peak.
+pub fn service_peak_erlangs(s: &super::Scenario, i: usize, hop: SimTime) -> f64 {
+    let shared = Shared {
+        demand: &s.demand,
+        duration: s.duration,
+        services: &s.services,
+        calls: &s.calls,
+    };
+    let l = service_load(&shared, i);
+    let hold = match &s.demand.functions {
+        // A trace function's requests enter at it and call nothing.
+        Some(trace) if !trace.options.merge => l.mean_work,
+        _ => s.calls.service_mean_hold(&s.services, i, hop.as_secs_f64()),
+    };
+    l.peak_rps * hold
+}
+
 pub(super) fn validate_microservices(
     a: &RawArchitecture,
     key: &str,

@@ -44,7 +44,7 @@ pub use estimate::{Estimate, sweep_estimate};
 pub use fleet::{FleetSpec, Sizing, size_fleet};
 pub use functions::{FunctionSpec, IdleSelection, InstanceBilling, ServerlessSpec};
 pub use keep_alive::HybridSpec;
-pub use microservices::{MicroservicesSpec, ServiceFleet};
+pub use microservices::{MicroservicesSpec, ServiceFleet, service_peak_erlangs};
 pub use slo::{Percentile, Slo};
 pub use values::{CallMode, MAX_REPLICATIONS, Metric, ScaleRefill, SizeBasis, check_replications};
 

@@ -24,6 +24,7 @@ mod laws;
 mod micro;
 mod plan;
 mod plan_kinds;
+mod plan_micro;
 mod prices;
 mod recycling;
 mod replications;

@@ -15,6 +15,7 @@ mod cost_breakdown;
 mod cost_vs_latency;
 mod latency_cdf;
 pub mod look;
+pub mod plan;
 pub mod sweep;
 mod timeline;
 
