@@ -226,7 +226,9 @@ where
     let mut sizes = Vec::with_capacity(labels.len());
     for l in &labels {
         let (w, h) = area.estimate_text_size(l, &style)?;
-        sizes.push((w as i32, h as i32 + 4));
+        // The card: the text with 6 px of padding around it (stacked
+        // cards keep 2 px of that apart).
+        sizes.push((w as i32 + 12, h as i32 + 12));
     }
     // Every candidate's marker is an obstacle: a card must not hide one.
     let r = look::MARKER_RADIUS + 3;
@@ -267,15 +269,16 @@ where
         // The card, in pixels relative to the point.
         let (left, top, right, bottom) = boxes[k];
         let (px, py) = pixels[k];
-        let card = [
-            (left - px - 6, top - py - 4),
-            (right - px + 6, bottom - py + 4),
-        ];
+        let card = [(left - px, top - py + 1), (right - px, bottom - py - 1)];
         chart.draw_series(std::iter::once(
             EmptyElement::at((x, y))
                 + Rectangle::new(card, WHITE.mix(0.9).filled())
                 + Rectangle::new(card, look::color(i).stroke_width(1))
-                + Text::new(labels[k].clone(), (left - px, bottom - py), style.clone()),
+                + Text::new(
+                    labels[k].clone(),
+                    (left - px + 6, bottom - py - 6),
+                    style.clone(),
+                ),
         ))?;
         chart.draw_series(std::iter::once(Marker::new((x, y), i, true)))?;
     }
