@@ -191,3 +191,46 @@ fn plan_without_an_slo_is_refused_and_its_outputs_do_not_depend_on_jobs() {
     );
     assert!(!dir.path().join("c").exists());
 }
+
+#[test]
+fn a_candidate_not_ruled_out_has_exactly_the_numbers_of_one_full_run() {
+    use scalesim::architectures::{RunOptions, run_with};
+    use scalesim::plan::evaluate::Evaluator;
+    use scalesim::report::decision;
+    // 6 servers meet p99 ≤ 500 ms (run in 2 replications, then 3 more);
+    // 4 miss by far (ruled out on the first 2).
+    let text = mmc_file(40.0, 10.0, 500, 99.0).replace("duration = \"3h\"", "duration = \"1h\"");
+    let path = Path::new("mmc.toml");
+    let doc: toml::Table = text.parse().unwrap();
+    let s = scalesim::scenario::parse(&text, path).unwrap();
+    let mut ev = Evaluator {
+        doc: &doc,
+        path,
+        seed: None,
+        architecture: "fleet",
+        replications: 5,
+        slo: s.slo.unwrap(),
+        runs: 0,
+    };
+    let meets = ev
+        .evaluate(&[("servers", toml::Value::Integer(6))])
+        .unwrap();
+    let full = run_with(
+        &scalesim::scenario::parse(&text.replace("servers = 1", "servers = 6"), path).unwrap(),
+        &RunOptions {
+            replications: 5,
+            jobs: None,
+        },
+        &|| {},
+    );
+    let a = &full.architectures[0];
+    assert_eq!((meets.replications, meets.slo), (5, "meets"));
+    assert_eq!(meets.latency_ms, decision::slo_latency(s.slo.as_ref(), a));
+    assert_eq!(meets.cost_per_month_usd, decision::cost_per_month(a));
+    assert_eq!(meets.error_rate, decision::error_rate(a));
+    let misses = ev
+        .evaluate(&[("servers", toml::Value::Integer(4))])
+        .unwrap();
+    assert_eq!((misses.replications, misses.slo), (2, "misses"));
+    assert_eq!(ev.runs, 2);
+}
