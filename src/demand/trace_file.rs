@@ -7,6 +7,18 @@ use crate::time::SimTime;
 use std::fs::File;
 use std::io::BufReader;
 
+/// A field of a file quoted in a message: escaped, so that a field with a
+/// line break (an unclosed quote swallows the lines after it) keeps the
+/// message on one line, and cut after 40 characters, so that it does not
+/// quote the rest of the file.
+pub(crate) fn shown(field: &str) -> String {
+    const MAX: usize = 40;
+    match field.char_indices().nth(MAX) {
+        None => format!("{field:?}"),
+        Some((cut, _)) => format!("{:?}…", &field[..cut]),
+    }
+}
+
 /// A CSV reader over `file`; headers are found by each format itself.
 pub(crate) fn csv_reader(file: File) -> csv::Reader<BufReader<File>> {
     csv::ReaderBuilder::new()
