@@ -19,6 +19,17 @@ pub(crate) fn shown(field: &str) -> String {
     }
 }
 
+/// A name read from a file (a function's hash) in a message: as it is,
+/// unless it holds a line break or another control character, then as
+/// [`shown`].
+pub(crate) fn named(field: &str) -> String {
+    if field.chars().any(char::is_control) {
+        shown(field)
+    } else {
+        field.to_string()
+    }
+}
+
 /// A CSV reader over `file`; headers are found by each format itself.
 pub(crate) fn csv_reader(file: File) -> csv::Reader<BufReader<File>> {
     csv::ReaderBuilder::new()

@@ -6,7 +6,7 @@ use super::rows::{Row, Rows, open_csv};
 use crate::demand::RateProfile;
 use crate::demand::buckets::{check_laps, rate_of_counts, summary_buckets};
 use crate::demand::timestamp::parse_timestamp;
-use crate::demand::trace_file::sped_up;
+use crate::demand::trace_file::{named, sped_up};
 use crate::time::{NANOS_PER_SEC, SimTime};
 
 const MINUTE: i128 = 60 * NANOS_PER_SEC as i128;
@@ -80,17 +80,17 @@ impl Trace {
         if !self.has_header {
             return Err(TraceError::at(
                 1,
-                format!("`column = \"{name}\"` needs a header line naming the columns"),
+                format!("`column = {name:?}` needs a header line naming the columns"),
             ));
         }
         let index = first.iter().position(|h| h == name).ok_or_else(|| {
-            let names: Vec<&str> = first.iter().collect();
+            let names = first.iter().collect::<Vec<&str>>().join(", ");
+            // A header swallowed by an unclosed quote would break the
+            // message over lines.
+            let names = named(&names);
             TraceError::at(
                 1,
-                format!(
-                    "no column named \"{name}\"; the columns are: {}",
-                    names.join(", ")
-                ),
+                format!("no column named {name:?}; the columns are: {names}"),
             )
         })?;
         match self.options.format {
