@@ -21,6 +21,14 @@ pub const MAX_SERVERS: u64 = 1_000_000;
 /// cloud instance (about $400/h for 24 TB of memory), far enough from
 /// f64's range that no cost overflows (see `results::finite`).
 pub const MAX_PRICE_PER_HOUR: f64 = 1e6;
+/// A price per million requests (Lambda's requests, an API gateway's, Cloud
+/// Run's), in USD: a cent a request, about 3,000 times the dearest
+/// published one (API Gateway REST's $3.50).
+pub const MAX_PRICE_PER_MILLION: f64 = 1e4;
+/// A price per GB-second, vCPU-second or GiB-second (Lambda duration and
+/// provisioned concurrency, Cloud Run instances), in USD: $3,600 an hour
+/// for one GB or one vCPU, about 60,000 times Lambda's.
+pub const MAX_PRICE_PER_UNIT_SECOND: f64 = 1.0;
 /// The estimated run time `run` accepts without `--force`, in seconds.
 pub const MAX_RUN_SECONDS: f64 = 3_600.0;
 /// The estimated memory `run` and `sweep` accept without `--force`, in
@@ -51,6 +59,15 @@ pub fn pieces(
         count(limit as f64),
         SimTime(span.as_nanos().div_ceil(limit))
     ))
+}
+
+/// How a price bound's value is shown: 1e308 in full is 309 digits.
+pub fn price(p: f64) -> String {
+    if p.abs() >= 1e7 {
+        format!("{p:e}")
+    } else {
+        p.to_string()
+    }
 }
 
 /// A count for a message: "10 million", exact below ten million, else

@@ -87,6 +87,31 @@ pub(crate) fn check_laps(
     ))
 }
 
+/// The buckets of trace time a summary of one lap keeps (one count each),
+/// at most: the lap's and those the run reaches (`horizon` × `speedup`),
+/// the fewer. A trace whose rows spread over centuries, or a run sped up
+/// across them, would otherwise allocate a count per minute of it.
+pub(crate) fn summary_buckets(
+    lap_buckets: u128,
+    bucket_ns: u128,
+    horizon: SimTime,
+    speedup: f64,
+) -> Result<usize, String> {
+    let reached = (horizon.as_nanos() as f64 * speedup / bucket_ns.max(1) as f64).ceil();
+    let n = (lap_buckets as f64).min(reached).max(1.0);
+    let limit = crate::limits::MAX_PROFILE_PIECES;
+    if n <= limit as f64 {
+        return Ok(n as usize);
+    }
+    Err(format!(
+        "the run reaches {} buckets of {} of trace time, each counted in the trace's summary; \
+         the limit is {}: cut the trace with `end`, or shorten `duration` or `speedup`",
+        crate::limits::count(n),
+        SimTime(bucket_ns.min(u64::MAX as u128) as u64),
+        crate::limits::count(limit as f64)
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

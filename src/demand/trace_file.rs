@@ -7,6 +7,29 @@ use crate::time::SimTime;
 use std::fs::File;
 use std::io::BufReader;
 
+/// A field of a file quoted in a message: escaped, so that a field with a
+/// line break (an unclosed quote swallows the lines after it) keeps the
+/// message on one line, and cut after 40 characters, so that it does not
+/// quote the rest of the file.
+pub(crate) fn shown(field: &str) -> String {
+    const MAX: usize = 40;
+    match field.char_indices().nth(MAX) {
+        None => format!("{field:?}"),
+        Some((cut, _)) => format!("{:?}…", &field[..cut]),
+    }
+}
+
+/// A name read from a file (a function's hash) in a message: as it is,
+/// unless it holds a line break or another control character, then as
+/// [`shown`].
+pub(crate) fn named(field: &str) -> String {
+    if field.chars().any(char::is_control) {
+        shown(field)
+    } else {
+        field.to_string()
+    }
+}
+
 /// A CSV reader over `file`; headers are found by each format itself.
 pub(crate) fn csv_reader(file: File) -> csv::Reader<BufReader<File>> {
     csv::ReaderBuilder::new()

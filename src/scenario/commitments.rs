@@ -7,6 +7,7 @@ use super::catalog::{self, Instance, Platform};
 use super::error::{ErrorContext, ScenarioError};
 use super::price_files::{COMMITMENT_NAMES, Upfront};
 use super::raw::RawArchitecture;
+use crate::limits::MAX_PRICE_PER_HOUR;
 use serde::Serialize;
 
 /// How a fleet's server time is billed.
@@ -178,10 +179,13 @@ pub(super) fn fleet_pricing(
         (None, None) => Coverage::OnDemandShare(0.0),
     };
     let (price_per_hour, source, date) = match p.price_per_hour {
-        Some(r) if !(r.is_finite() && r >= 0.0) => {
+        Some(r) if !(0.0..=MAX_PRICE_PER_HOUR).contains(&r) => {
             return Err(bad(
                 "price_per_hour",
-                format!("expected a price >= 0 (USD per server-hour), found {r}"),
+                format!(
+                    "expected a price between 0 and {MAX_PRICE_PER_HOUR} (USD per server-hour), found {}",
+                    crate::limits::price(r)
+                ),
             ));
         }
         Some(r) => (

@@ -8,6 +8,7 @@ use super::raw::{RawArchitecture, RawFunction, RawFunctionKeys, RawPricing};
 pub use super::values::IdleSelection;
 use super::values::{CpuName, GatewayName, ScaleRefill};
 use crate::dist::Dist;
+use crate::limits::{self, MAX_PRICE_PER_MILLION, MAX_PRICE_PER_UNIT_SECOND};
 use crate::scenario::catalog::{self, Cpu, GatewayKind, ServerlessPricing, lambda_defaults as d};
 use crate::time::{SimTime, parse_memory_mb};
 use serde::Serialize;
@@ -385,23 +386,46 @@ fn check_prices(a: &RawArchitecture, key: &str, ctx: &ErrorContext) -> Result<()
             "commitments price fleets (fleet, autoscaled, microservices); a serverless `pricing` takes a table of `request_per_million`, `gb_second`, `provisioned_gb_second`, `provisioned_execution_gb_second`, `gateway_per_million`, `source`, `date`",
         ));
     }
-    for (name, v) in [
-        ("request_per_million", p.request_per_million),
-        ("gb_second", p.gb_second),
-        ("provisioned_gb_second", p.provisioned_gb_second),
+    let (million, second) = (MAX_PRICE_PER_MILLION, MAX_PRICE_PER_UNIT_SECOND);
+    for (name, v, max, per) in [
+        (
+            "request_per_million",
+            p.request_per_million,
+            million,
+            "per million requests",
+        ),
+        ("gb_second", p.gb_second, second, "per GB-second"),
+        (
+            "provisioned_gb_second",
+            p.provisioned_gb_second,
+            second,
+            "per GB-second",
+        ),
         (
             "provisioned_execution_gb_second",
             p.provisioned_execution_gb_second,
+            second,
+            "per GB-second",
         ),
-        ("gateway_per_million", p.gateway_per_million),
+        (
+            "gateway_per_million",
+            p.gateway_per_million,
+            million,
+            "per million requests",
+        ),
     ] {
+        // Finite but absurd prices are refused too: a cost of 1e308 × a
+        // million requests overflows to infinity and ranks nonsense.
         if let Some(v) = v
-            && !(v.is_finite() && v >= 0.0)
+            && !(0.0..=max).contains(&v)
         {
             return Err(ctx.at(
                 a.pricing.as_ref().map(|p| p.span()),
                 &format!("{key}.pricing.{name}"),
-                format!("expected a price >= 0, found {v}"),
+                format!(
+                    "expected a price between 0 and {max} (USD {per}), found {}",
+                    limits::price(v)
+                ),
             ));
         }
     }

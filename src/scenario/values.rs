@@ -284,14 +284,9 @@ impl<'de> Deserialize<'de> for InstanceSpec {
                             let p: f64 = map.next_value()?;
                             let max = crate::limits::MAX_PRICE_PER_HOUR;
                             if !(p >= 0.0 && p <= max) {
-                                // 1e308 in full is 309 digits.
-                                let shown = if p.abs() >= 1e7 {
-                                    format!("{p:e}")
-                                } else {
-                                    p.to_string()
-                                };
                                 return Err(de::Error::custom(format!(
-                                    "expected price_per_hour between 0 and {max} (USD), found {shown}"
+                                    "expected price_per_hour between 0 and {max} (USD), found {}",
+                                    crate::limits::price(p)
                                 )));
                             }
                             inst.price_per_hour = p;

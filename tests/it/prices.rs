@@ -45,6 +45,33 @@ fn a_missing_field_is_named_with_its_file_line_and_entry() {
     );
 }
 
+/// Finite but absurd prices are refused as in a scenario, each by the
+/// bound of its unit (README, Limits).
+#[test]
+fn a_price_past_its_bound_is_named_with_its_line_and_key() {
+    let text = GOOD.replace("0.107", "1e308");
+    assert_eq!(
+        read(&text).unwrap_err(),
+        "invalid price file prices/test.toml, line 10, key `instance[0].price_per_hour`: \
+         expected a price of at most 1000000 (USD an hour), found 1e308"
+    );
+    let lambda = "[defaults]\nregion = \"r\"\nsource = \"s\"\ndate = \"d\"\n[[lambda]]\n\
+                  cpu = \"x86_64\"\nrequest_per_million = 0.2\ngb_second = 2.0\n\
+                  provisioned_gb_second = 0.0\nprovisioned_execution_gb_second = 0.0\n\
+                  [[gateway]]\nkind = \"http\"\nper_million = 20000.0\n";
+    assert_eq!(
+        read(lambda).unwrap_err(),
+        "invalid price file prices/test.toml, line 8, key `lambda[0].gb_second`: expected a \
+         price of at most 1 (USD per unit-second), found 2"
+    );
+    let gateway = lambda.replace("gb_second = 2.0", "gb_second = 0.00001");
+    assert_eq!(
+        read(&gateway).unwrap_err(),
+        "invalid price file prices/test.toml, line 13, key `gateway[0].per_million`: expected a \
+         price of at most 10000 (USD per million requests), found 20000"
+    );
+}
+
 #[test]
 fn a_bad_price_is_named_with_its_line_and_key() {
     let text = GOOD.replace("0.107", "-0.107");

@@ -554,3 +554,67 @@ fn an_interrupted_run_leaves_the_old_set_or_the_new_one_never_a_mix() {
         "no interrupt landed before publishing: {outcomes:?}"
     );
 }
+
+/// The estimate counts the servers of an autoscaled group at its `max` and
+/// a serverless architecture's instances (its provisioned ones and about
+/// as many as its demand keeps busy), names the key that sets the larger
+/// pool, and `run` refuses one past the memory limit. A fixed fleet keeps
+/// no record per server and adds nothing.
+#[test]
+fn servers_and_instances_count_in_the_memory_estimate() {
+    let arch = |keys: &str| format!("{}[[architectures]]\n{keys}\n", header("1h"));
+    let pool = |keys: &str| scenario(&arch(keys)).estimate(1).pool;
+    let autoscaled =
+        pool("name = \"a\"\nkind = \"autoscaled\"\ninstance = \"m5.large\"\nmax = 1000000")
+            .unwrap();
+    assert_eq!(
+        (autoscaled.count, autoscaled.what, autoscaled.key.as_str()),
+        (1e6, "servers", "architectures[0].max")
+    );
+    assert_eq!(autoscaled.bytes(), 64e6);
+    let lambda = "name = \"l\"\nkind = \"serverless\"\nconcurrency_limit = 4000000000\n\
+                  [architectures.functions.api]\n";
+    let provisioned = pool(&format!("{lambda}provisioned = 2000000")).unwrap();
+    assert_eq!(
+        provisioned.key,
+        "architectures[0].functions.api.provisioned"
+    );
+    // 2 million provisioned, plus the few that 5 rps keep busy.
+    assert!(
+        provisioned.count >= 2e6 && provisioned.count < 2e6 + 10.0,
+        "{provisioned:?}"
+    );
+    let capped = pool(&format!(
+        "{lambda}provisioned = 300000\nreserved_concurrency = 300000"
+    ))
+    .unwrap();
+    assert_eq!(
+        (capped.count, capped.key.as_str()),
+        (3e5, "architectures[0].functions.api.reserved_concurrency")
+    );
+    // Small pools are not named; a fixed fleet has none.
+    assert_eq!(pool("name = \"l\"\nkind = \"serverless\""), None);
+    let fleet = "name = \"f\"\nkind = \"fleet\"\nservers = 1000000\ninstance = \"m5.large\"";
+    assert_eq!(pool(fleet), None);
+    let text = arch(&format!("{lambda}provisioned = 100000000"));
+    let (code, out, err) = check_files(&[("s.toml", &text)], &["check"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert!(
+        out.ends_with(
+            "memory 13 GB per run in flight\n           `l` may hold up to ~1.0e8 instances (13 GB, \
+             `architectures[0].functions.api.provisioned`)\n"
+        ),
+        "{out}"
+    );
+    let (code, _, err) = check_files(&[("s.toml", &text)], &["run", "--quiet"]);
+    assert_eq!(
+        (code, err.as_str()),
+        (
+            2,
+            "error: s.toml: the run is estimated to need 13 GB of memory; the limit is 8.0 GB: \
+             `l` may hold up to ~1.0e8 instances (13 GB), set by \
+             `architectures[0].functions.api.provisioned`. Lower it, or pass --force to run \
+             anyway\n"
+        )
+    );
+}

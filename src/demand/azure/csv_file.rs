@@ -4,6 +4,7 @@
 
 use super::options::AzureError;
 use crate::demand::trace_file::csv_reader;
+use crate::demand::trace_file::{named, shown};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::fs::File;
@@ -96,7 +97,7 @@ impl CsvFile {
             .ok_or_else(|| {
                 self.err(
                     Some(self.line),
-                    format!("expected {what} (a number >= 0), found \"{v}\""),
+                    format!("expected {what} (a number >= 0), found {}", shown(v)),
                 )
             })
     }
@@ -120,7 +121,8 @@ impl FirstRows {
             Entry::Occupied(o) => Err(f.err(
                 Some(f.line),
                 format!(
-                    "function {hash} has a second row here; its first is on line {}",
+                    "function {} has a second row here; its first is on line {}",
+                    named(hash),
                     o.get()
                 ),
             )),

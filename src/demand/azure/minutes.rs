@@ -6,6 +6,7 @@ use super::csv_file::{CsvFile, FirstRows};
 use super::functions::{peak_rps, select, short_names};
 use super::options::{AzureError, AzureFunction, AzureOptions, Summary};
 use crate::demand::buckets::{check_laps, rate_of_counts};
+use crate::demand::trace_file::shown;
 use crate::dist::Dist;
 use crate::time::{NANOS_PER_SEC, SimTime};
 use std::collections::HashMap;
@@ -196,11 +197,18 @@ fn read_invocations(path: &Path) -> Result<(Vec<Row>, u64, usize), AzureError> {
         for c in first_minute..first_minute + minutes {
             let v = &f.record[c];
             let k = v.parse::<u32>().map_err(|_| {
+                // A whole number too large for a minute's count says so.
+                let limit = if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+                    format!(" from 0 to {}", u32::MAX)
+                } else {
+                    " >= 0".to_string()
+                };
                 f.err(
                     Some(f.line),
                     format!(
-                        "expected an invocation count (a whole number >= 0) in column {}, found \"{v}\"",
-                        c + 1
+                        "expected an invocation count (a whole number{limit}) in column {}, found {}",
+                        c + 1,
+                        shown(v)
                     ),
                 )
             })?;

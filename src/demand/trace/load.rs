@@ -4,9 +4,9 @@
 use super::options::{TraceError, TraceFormat, TraceOptions};
 use super::rows::{Row, Rows, open_csv};
 use crate::demand::RateProfile;
-use crate::demand::buckets::{check_laps, rate_of_counts};
+use crate::demand::buckets::{check_laps, rate_of_counts, summary_buckets};
 use crate::demand::timestamp::parse_timestamp;
-use crate::demand::trace_file::sped_up;
+use crate::demand::trace_file::{named, sped_up};
 use crate::time::{NANOS_PER_SEC, SimTime};
 
 const MINUTE: i128 = 60 * NANOS_PER_SEC as i128;
@@ -80,17 +80,17 @@ impl Trace {
         if !self.has_header {
             return Err(TraceError::at(
                 1,
-                format!("`column = \"{name}\"` needs a header line naming the columns"),
+                format!("`column = {name:?}` needs a header line naming the columns"),
             ));
         }
         let index = first.iter().position(|h| h == name).ok_or_else(|| {
-            let names: Vec<&str> = first.iter().collect();
+            let names = first.iter().collect::<Vec<&str>>().join(", ");
+            // A header swallowed by an unclosed quote would break the
+            // message over lines.
+            let names = named(&names);
             TraceError::at(
                 1,
-                format!(
-                    "no column named \"{name}\"; the columns are: {}",
-                    names.join(", ")
-                ),
+                format!("no column named {name:?}; the columns are: {names}"),
             )
         })?;
         match self.options.format {
@@ -114,16 +114,23 @@ impl Trace {
         while let Some(row) = rows.next_row()? {
             if let Some(p) = prev {
                 let gap = row.time - p.time;
-                if gap < 0 || (rate && gap == 0) {
+                if gap < 0 {
                     return Err(TraceError::at(
                         row.line,
                         format!(
-                            "timestamps go backwards: this row is {} the one on line {}",
-                            if gap == 0 {
-                                "at the same time as"
-                            } else {
-                                "before"
-                            },
+                            "timestamps go backwards: this row is before the one on line {}",
+                            p.line
+                        ),
+                    ));
+                }
+                // Two requests may share a time; a bucket may not be
+                // counted twice (a duplicated row, or two sources merged).
+                if rate && gap == 0 {
+                    return Err(TraceError::at(
+                        row.line,
+                        format!(
+                            "a second row for the bucket at the same time as line {}; each \
+                             bucket takes one row",
                             p.line
                         ),
                     ));
@@ -218,8 +225,9 @@ impl Trace {
         let bin = MINUTE.max(self.sim_time(self.bucket, 0).as_nanos() as i128);
         let lap_len = self.sim_time(self.period, 0).as_nanos() as i128;
         let lap_bins = (lap_len.max(1) + bin - 1) / bin;
-        let horizon_bins = (horizon.as_nanos() as i128 + bin - 1) / bin;
-        let n = lap_bins.min(horizon_bins).max(1) as usize;
+        // Bins of simulated time: no speedup left to apply.
+        let n = summary_buckets(lap_bins.max(0) as u128, bin as u128, horizon, 1.0)
+            .map_err(TraceError::file)?;
         let mut counts = vec![0.0; n];
         let (start, end) = self.window();
         let mut rows = self.rows()?;

@@ -5,6 +5,7 @@
 use super::options::TraceError;
 use crate::demand::timestamp::parse_timestamp;
 use crate::demand::trace_file::csv_reader;
+use crate::demand::trace_file::shown;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::PathBuf;
@@ -84,7 +85,8 @@ impl Rows {
             TraceError::at(
                 line,
                 format!(
-                    "expected a timestamp (seconds, or a date-time such as 2024-05-01T13:00:00Z), found \"{t}\""
+                    "expected a timestamp (seconds, or a date-time such as 2024-05-01T13:00:00Z), found {}",
+                    shown(t)
                 ),
             )
         })?;
@@ -93,9 +95,17 @@ impl Rows {
             Some(c) => {
                 let v = field(c, "a request count")?;
                 v.parse::<u64>().map_err(|_| {
+                    let limit = if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+                        format!(" from 0 to {}", u64::MAX)
+                    } else {
+                        " >= 0".to_string()
+                    };
                     TraceError::at(
                         line,
-                        format!("expected a request count (a whole number >= 0), found \"{v}\""),
+                        format!(
+                            "expected a request count (a whole number{limit}), found {}",
+                            shown(v)
+                        ),
                     )
                 })?
             }

@@ -10,6 +10,9 @@
 //! depend on the machine, so `check` prints the same on every one.
 
 mod backlog;
+mod pools;
+
+pub use pools::Pool;
 
 use super::{ArchitectureSpec, Scenario};
 use crate::limits::{self, MAX_MEMORY_BYTES, MAX_RUN_SECONDS, WORKS_PER_SECOND};
@@ -43,7 +46,14 @@ pub struct Estimate {
     /// The largest queue an architecture may build (requests) and its
     /// name, when one may hold more than a thousand requests.
     pub backlog: Option<(f64, String)>,
+    /// The architecture whose servers or instances take the most memory,
+    /// when they may number more than [`POOL_SHOWN`].
+    pub pool: Option<Pool>,
 }
+
+/// Pools of servers or instances `check` names: smaller ones take under
+/// 13 MB.
+const POOL_SHOWN: f64 = 100_000.0;
 
 impl Scenario {
     /// The size of a run with `replications`.
@@ -58,11 +68,17 @@ impl Scenario {
         let works = requests * invocations as f64 * architectures as f64 * f64::from(replications);
         let rows = windows * architectures;
         let backlog = self.largest_backlog();
+        let pool = pools::largest(self);
+        // The demand's rate profile is built while the scenario is read
+        // and held by every run.
+        let profile_bytes = std::mem::size_of_val(self.demand.profile.segments()) as f64;
         let memory_bytes = RUN_BASE_BYTES
+            + profile_bytes
             + rows_bytes(rows)
             + backlog
                 .as_ref()
-                .map_or(0.0, |(n, _)| n * QUEUED_REQUEST_BYTES);
+                .map_or(0.0, |(n, _)| n * QUEUED_REQUEST_BYTES)
+            + pool.as_ref().map_or(0.0, Pool::bytes);
         Estimate {
             requests,
             invocations,
@@ -72,6 +88,7 @@ impl Scenario {
             wall_seconds: works / WORKS_PER_SECOND,
             memory_bytes,
             backlog: backlog.filter(|(n, _)| *n > 1_000.0),
+            pool: pool.filter(|p| p.count > POOL_SHOWN),
         }
     }
 
@@ -125,6 +142,10 @@ pub fn sweep_estimate<'a>(
                 (Some(x), Some(y)) => Some(if x.0 >= y.0 { x } else { y }),
                 (x, y) => x.or(y),
             },
+            pool: match (a.pool, b.pool) {
+                (Some(x), Some(y)) => Some(if x.bytes() >= y.bytes() { x } else { y }),
+                (x, y) => x.or(y),
+            },
         })
 }
 
@@ -164,6 +185,17 @@ impl Estimate {
                 limits::count(n.round())
             );
         }
+        if let Some(p) = &self.pool {
+            let _ = writeln!(
+                s,
+                "           `{}` may hold up to ~{} {} ({}, `{}`)",
+                p.architecture,
+                limits::count(p.count.round()),
+                p.what,
+                limits::bytes(p.bytes()),
+                p.key
+            );
+        }
         s
     }
 
@@ -190,8 +222,20 @@ impl Estimate {
 
     fn memory_refusal(&self) -> String {
         let rows_bytes = rows_bytes(self.rows);
-        let driver = match &self.backlog {
-            Some((n, name)) if n * QUEUED_REQUEST_BYTES >= rows_bytes => format!(
+        let backlog_bytes = self
+            .backlog
+            .as_ref()
+            .map_or(0.0, |(n, _)| n * QUEUED_REQUEST_BYTES);
+        let driver = match (&self.pool, &self.backlog) {
+            (Some(p), _) if p.bytes() >= rows_bytes.max(backlog_bytes) => format!(
+                "`{}` may hold up to ~{} {} ({}), set by `{}`. Lower it",
+                p.architecture,
+                limits::count(p.count.round()),
+                p.what,
+                limits::bytes(p.bytes()),
+                p.key
+            ),
+            (_, Some((n, name))) if n * QUEUED_REQUEST_BYTES >= rows_bytes => format!(
                 "`{name}` may queue up to ~{} requests ({}): demand outruns its capacity and \
                  nothing bounds its queue. Give it a `queue_limit` or a `timeout`, more servers \
                  (or a higher `max`), or less demand",

@@ -11,6 +11,7 @@
 
 use super::catalog::{Cpu, GatewayKind, Instance, Platform};
 use super::error::{ErrorContext, ScenarioError};
+use crate::limits;
 use serde::Deserialize;
 use std::fmt;
 use std::ops::Range;
@@ -344,17 +345,29 @@ fn meta(
     })
 }
 
+/// A price of the files, bounded as the same price given in a scenario
+/// (`crate::limits`); which bound applies follows from the key's unit,
+/// since every price key ends with it (`_hour`, `_second`, `per_million`).
 fn price(v: &Spanned<f64>, key: &str, ctx: &ErrorContext) -> Result<f64, ScenarioError> {
     let p = *v.get_ref();
-    if p.is_finite() && p >= 0.0 {
-        Ok(p)
+    let (max, per) = if key.ends_with("_hour") {
+        (limits::MAX_PRICE_PER_HOUR, "an hour")
+    } else if key.ends_with("per_million") {
+        (limits::MAX_PRICE_PER_MILLION, "per million requests")
     } else {
-        Err(ctx.at(
-            Some(v.span()),
-            key,
-            format!("expected a price >= 0 (USD), found {p}"),
-        ))
-    }
+        (limits::MAX_PRICE_PER_UNIT_SECOND, "per unit-second")
+    };
+    let message = if !(p.is_finite() && p >= 0.0) {
+        format!("expected a price >= 0 (USD), found {p}")
+    } else if p > max {
+        format!(
+            "expected a price of at most {max} (USD {per}), found {}",
+            limits::price(p)
+        )
+    } else {
+        return Ok(p);
+    };
+    Err(ctx.at(Some(v.span()), key, message))
 }
 
 fn positive(v: &Spanned<f64>, key: &str, ctx: &ErrorContext) -> Result<f64, ScenarioError> {

@@ -4,9 +4,10 @@
 use super::super::functions::{peak_rps, select, short_names};
 use super::super::minutes::MINUTE;
 use super::super::options::{AzureError, AzureFunction, AzureOptions, Summary};
+use super::duplicates::Duplicates;
 use super::source::{Invocations, Rows, SKIP};
 use crate::demand::RateProfile;
-use crate::demand::buckets::{check_laps, rate_of_counts};
+use crate::demand::buckets::{check_laps, rate_of_counts, summary_buckets};
 use crate::dist::Dist;
 use crate::results::metrics::Histogram;
 use crate::time::{NANOS_PER_SEC, SimTime};
@@ -31,6 +32,9 @@ pub(in crate::demand::azure) fn load(
     let mut ids: HashMap<String, u32> = HashMap::new();
     let mut seen: Vec<Seen> = Vec::new();
     let (mut origin, mut frontier, mut lateness) = (i128::MAX, i128::MIN, 0i128);
+    // How far an end falls behind the latest end above it: the reach of
+    // the search for repeated rows.
+    let mut end_lateness = 0i128;
     let mut n_rows = 0u64;
     while let Some(row) = rows.next()? {
         n_rows += 1;
@@ -46,6 +50,7 @@ pub(in crate::demand::azure) fn load(
         origin = origin.min(row.start);
         frontier = frontier.max(row.end);
         lateness = lateness.max(frontier - row.start);
+        end_lateness = end_lateness.max(frontier - row.end);
     }
     if n_rows == 0 {
         return Err(rows.f.err(None, "the trace is empty: no rows"));
@@ -62,11 +67,23 @@ pub(in crate::demand::azure) fn load(
         speedup: options.speedup,
         repeat: options.repeat,
     };
-    // Pass 2: each function's invocations and durations inside the window.
+    // Pass 2: no row given twice; each function's invocations and
+    // durations inside the window.
     let mut rows = Rows::open(&path)?;
+    let mut duplicates = Duplicates::new(end_lateness);
     while let Some(row) = rows.next()? {
+        let id = ids[rows.key.as_str()];
+        if let Err(first) = duplicates.record(id, row.end, row.duration, rows.f.line) {
+            return Err(rows.f.err(
+                Some(rows.f.line),
+                format!(
+                    "this row repeats line {first} (same app, func, end_timestamp and \
+                     duration): one invocation given twice"
+                ),
+            ));
+        }
         if inv.in_window(row.start - origin) {
-            let s = &mut seen[ids[rows.key.as_str()] as usize];
+            let s = &mut seen[id as usize];
             s.in_window += 1;
             s.durations.record(SimTime(row.duration as u64));
         }
@@ -118,18 +135,28 @@ pub(in crate::demand::azure) fn load(
     // Per selected function: its count per trace minute.
     let mut own: Vec<Vec<u32>> = vec![Vec::new(); kept.len()];
     let (mut first, mut last, mut requests) = (i128::MAX, i128::MIN, 0u64);
+    // Minutes past those the run reaches are never replayed: not counted,
+    // so that a row centuries away allocates nothing.
+    let reached = summary_buckets(u128::MAX, MINUTE as u128, options.horizon, options.speedup);
     while let Some(row) = rows.next()? {
         let rel = row.start - origin;
         let f = inv.index[rows.key.as_str()];
         if f == SKIP || !inv.in_window(rel) {
             continue;
         }
-        let m = ((rel - inv.start) / MINUTE as i128) as usize;
-        let counts = &mut own[f as usize];
-        if counts.len() <= m {
-            counts.resize(m + 1, 0);
+        let m = (rel - inv.start) / MINUTE as i128;
+        let counted = match &reached {
+            Ok(n) => m < *n as i128,
+            Err(_) => m < crate::limits::MAX_PROFILE_PIECES as i128,
+        };
+        if counted {
+            let m = m as usize;
+            let counts = &mut own[f as usize];
+            if counts.len() <= m {
+                counts.resize(m + 1, 0);
+            }
+            counts[m] += 1;
         }
-        counts[m] += 1;
         first = first.min(rel);
         last = last.max(rel);
         requests += 1;
@@ -146,7 +173,13 @@ pub(in crate::demand::azure) fn load(
             last - inv.start + gap.max(1)
         }
     };
-    let minutes = (inv.period as u64).div_ceil(MINUTE) as usize;
+    let minutes = summary_buckets(
+        (inv.period.max(0) as u128).div_ceil(MINUTE as u128),
+        MINUTE as u128,
+        options.horizon,
+        options.speedup,
+    )
+    .map_err(|message| rows.f.err(None, message))?;
     let mut per_minute = vec![0u64; minutes];
     for counts in &own {
         for (total, &c) in per_minute.iter_mut().zip(counts) {

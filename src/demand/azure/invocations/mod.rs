@@ -12,9 +12,11 @@
 //! holding all of it, and is still replayed exactly.
 //!
 //! Loading reads the file three times (check every row and find the
-//! trace's first start; count and measure each function inside the window;
-//! summarise the selected functions' rate), each pass in fixed memory.
+//! trace's first start; find repeated rows, and count and measure each
+//! function inside the window; summarise the selected functions' rate),
+//! each in memory bounded as the replay's (see `duplicates`).
 
+mod duplicates;
 mod load;
 mod replay;
 mod source;

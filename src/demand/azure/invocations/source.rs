@@ -6,6 +6,7 @@ use super::super::csv_file::CsvFile;
 use super::super::minutes::MINUTE;
 use super::super::options::AzureError;
 use crate::demand::timestamp::parse_timestamp;
+use crate::demand::trace_file::shown;
 use crate::demand::trace_file::sped_up;
 use crate::time::SimTime;
 use std::collections::HashMap;
@@ -87,7 +88,10 @@ impl Rows {
             parse_timestamp(v).filter(|x| *x >= 0).ok_or_else(|| {
                 f.err(
                     Some(f.line),
-                    format!("expected {what} in seconds (a number >= 0), found \"{v}\""),
+                    format!(
+                        "expected {what} in seconds (a number >= 0), found {}",
+                        shown(v)
+                    ),
                 )
             })
         };
