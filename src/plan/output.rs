@@ -99,18 +99,34 @@ fn replications_text(n: u32) -> String {
     }
 }
 
-/// The console table: one line per architecture.
+/// The console table: one line per architecture, the configuration last
+/// (a serverless plan's runs to hundreds of characters), the name column
+/// as wide as the longest name.
 pub fn table(r: &PlanResult) -> String {
+    let width = r
+        .architectures
+        .iter()
+        .map(|a| a.architecture.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("architecture".len());
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "{:<22} {:<34} {:>16} {:>18} {:>6}",
-        "architecture", "plan", "cost/month", "SLO percentile", "sims"
+        "{:<width$}  {:>12}  {:>14}  {:>4}  plan",
+        "architecture",
+        "cost/month",
+        format!("{}", r.objective.percentile),
+        "sims"
     );
     for a in &r.architectures {
         let (config, cost, lat) = match &a.choice {
             Some(c) => (
-                c.config.join(", "),
+                if c.config.is_empty() {
+                    "as written".to_string()
+                } else {
+                    c.config.join(", ")
+                },
                 format!("${:.2}", c.cost_per_month_usd.mean),
                 format!("{:.1} ms", c.latency_ms.mean),
             ),
@@ -118,8 +134,8 @@ pub fn table(r: &PlanResult) -> String {
         };
         let _ = writeln!(
             s,
-            "{:<22} {:<34} {:>16} {:>18} {:>6}",
-            a.architecture, config, cost, lat, a.simulations
+            "{:<width$}  {:>12}  {:>14}  {:>4}  {config}",
+            a.architecture, cost, lat, a.simulations
         );
     }
     s
