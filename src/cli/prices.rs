@@ -117,6 +117,33 @@ fn rows(c: &Catalog) -> Vec<Row> {
             source: g.source.clone(),
         });
     }
+    for e in &c.egress {
+        rows.push(Row {
+            what: "egress",
+            item: "internet egress".into(),
+            region: e.region.clone(),
+            price: format!("${}", e.per_gb),
+            unit: "GB (2^30 bytes)".into(),
+            date: e.date.clone(),
+            source: e.source.clone(),
+        });
+    }
+    for n in &c.nat_gateways {
+        for (line, price, unit) in [
+            ("hours", n.per_hour, "gateway-hour"),
+            ("data processed", n.per_gb, "GB (2^30 bytes)"),
+        ] {
+            rows.push(Row {
+                what: "nat",
+                item: format!("NAT gateway {line}"),
+                region: n.region.clone(),
+                price: format!("${price}"),
+                unit: unit.into(),
+                date: n.date.clone(),
+                source: n.source.clone(),
+            });
+        }
+    }
     rows
 }
 
@@ -202,8 +229,9 @@ mod tests {
         let c = catalog::catalog();
         let text = builtin_listing(None);
         // 9 instances, 12 + 3 commitments, 2 × 4 Lambda lines, 2 × 2
-        // Fargate lines, 2 × 3 Cloud Run lines, 2 gateways.
-        assert_eq!(text.lines().count(), 1 + 9 + 15 + 8 + 4 + 6 + 2);
+        // Fargate lines, 2 × 3 Cloud Run lines, 2 gateways, 2 egress
+        // regions and 2 NAT gateway lines.
+        assert_eq!(text.lines().count(), 1 + 9 + 15 + 8 + 4 + 6 + 2 + 2 + 2);
         assert!(c.instances.iter().all(|i| !i.date.is_empty()));
         assert!(builtin_listing(Some("no such price")).is_empty());
     }

@@ -5,7 +5,8 @@
 //! and these entries only save typing.
 
 use super::price_files::{
-    Catalog, CloudRunPrice, CommitmentPrice, FargatePrice, PriceFileError, Upfront,
+    Catalog, CloudRunPrice, CommitmentPrice, EgressPrice, FargatePrice, NatGatewayPrice,
+    PriceFileError, Upfront,
 };
 use serde::Serialize;
 use std::sync::OnceLock;
@@ -69,6 +70,8 @@ pub fn catalog() -> &'static Catalog {
         commitments: Vec::new(),
         fargate: Vec::new(),
         cloud_run: Vec::new(),
+        egress: Vec::new(),
+        nat_gateways: Vec::new(),
     };
     loaded().as_ref().unwrap_or(&EMPTY)
 }
@@ -110,6 +113,16 @@ pub fn fargate(cpu: Cpu) -> Option<&'static FargatePrice> {
         .fargate
         .iter()
         .find(|f| f.cpu == cpu && f.region == DEFAULT_REGION)
+}
+
+/// Internet egress in `region`.
+pub fn egress(region: &str) -> Option<&'static EgressPrice> {
+    catalog().egress.iter().find(|e| e.region == region)
+}
+
+/// A NAT gateway in `region`.
+pub fn nat_gateway(region: &str) -> Option<&'static NatGatewayPrice> {
+    catalog().nat_gateways.iter().find(|e| e.region == region)
 }
 
 /// How Cloud Run bills an instance.

@@ -11,6 +11,7 @@ mod commitments;
 mod common;
 mod contracts;
 mod controllers;
+mod data_transfer;
 mod demand;
 mod deploy;
 mod determinism;

@@ -112,3 +112,24 @@ fn the_prices_command_lists_with_sources_and_dates() {
         "$0.17 per server-hour 2025-06 AWS EC2 On-Demand pricing, Linux, us-east-1"
     );
 }
+
+#[test]
+fn a_data_transfer_price_needs_its_fields_and_a_region() {
+    let good = "[defaults]\nsource = \"AWS VPC pricing\"\ndate = \"2026-11\"\n\n[[nat_gateway]]\nregion = \"eu-west-1\"\nper_hour = 0.048\nper_gb = 0.048\n";
+    let c = read(good).unwrap();
+    assert_eq!(c.nat_gateways[0].per_hour, 0.048);
+    assert_eq!(
+        read(&good.replace("per_gb = 0.048\n", "")).unwrap_err(),
+        "invalid price file prices/test.toml, line 5, key `nat_gateway[0]`: missing field `per_gb`"
+    );
+    assert_eq!(
+        read(&good.replace("region = \"eu-west-1\"\n", "")).unwrap_err(),
+        "invalid price file prices/test.toml, line 6, key `nat_gateway[0].region`: every data-transfer price needs a `region`: set it on the entry or in [defaults]"
+    );
+    let egress =
+        "[[egress]]\nregion = \"eu-west-1\"\nper_gb = -0.09\nsource = \"s\"\ndate = \"d\"\n";
+    assert_eq!(
+        read(egress).unwrap_err(),
+        "invalid price file prices/test.toml, line 3, key `egress[0].per_gb`: expected a price >= 0 (USD), found -0.09"
+    );
+}

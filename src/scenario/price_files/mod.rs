@@ -5,7 +5,8 @@
 //!
 //! A file holds a `[defaults]` table (`region`, `source`, `date`) and
 //! arrays of entries — `[[instance]]`, `[[lambda]]`, `[[gateway]]`,
-//! `[[commitment]]` — each of which may set its own `region`, `source`
+//! `[[commitment]]`, `[[fargate]]`, `[[cloud_run]]`, `[[egress]]`,
+//! `[[nat_gateway]]` — each of which may set its own `region`, `source`
 //! and `date`; an entry that ends up without a source or a date is an
 //! error, because a price nobody can trace is not data.
 
@@ -17,8 +18,10 @@ use std::ops::Range;
 use std::path::Path;
 use toml::Spanned;
 
+mod network;
 mod platforms;
 mod raw;
+pub use network::{EgressPrice, NatGatewayPrice};
 pub use platforms::{CloudRunPrice, FargatePrice};
 use raw::{CpuName, GatewayName, RawFile, RawMeta};
 
@@ -39,6 +42,7 @@ pub const BUILTIN: &[(&str, &str)] = bundled![
     "lambda-us-east-1.toml",
     "fargate-us-east-1.toml",
     "cloud-run-us-central1.toml",
+    "data-transfer.toml",
 ];
 
 /// A price file that cannot be used: a scenario error, shown as one.
@@ -121,6 +125,8 @@ pub struct Catalog {
     pub commitments: Vec<CommitmentPrice>,
     pub fargate: Vec<FargatePrice>,
     pub cloud_run: Vec<CloudRunPrice>,
+    pub egress: Vec<EgressPrice>,
+    pub nat_gateways: Vec<NatGatewayPrice>,
 }
 
 impl Catalog {
@@ -276,7 +282,8 @@ impl Catalog {
                 date: m.date,
             });
         }
-        self.add_fargate(&raw, ctx)
+        self.add_fargate(&raw, ctx)?;
+        self.add_network(&raw, ctx)
     }
 }
 

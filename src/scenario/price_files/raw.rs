@@ -31,6 +31,10 @@ pub(super) struct RawFile {
     pub(super) fargate: Vec<RawFargate>,
     #[serde(default)]
     pub(super) cloud_run: Vec<RawCloudRun>,
+    #[serde(default)]
+    pub(super) egress: Vec<RawEgress>,
+    #[serde(default)]
+    pub(super) nat_gateway: Vec<RawNatGateway>,
 }
 
 // The entries cannot flatten `RawMeta` in: flatten turns off
@@ -93,6 +97,15 @@ entry!(RawCloudRun {
     vcpu_second: Spanned<f64>,
     gib_second: Spanned<f64>,
     request_per_million: Spanned<f64>,
+});
+
+entry!(RawEgress {
+    per_gb: Spanned<f64>,
+});
+
+entry!(RawNatGateway {
+    per_hour: Spanned<f64>,
+    per_gb: Spanned<f64>,
 });
 
 #[derive(Debug, Clone, Copy, Deserialize)]
