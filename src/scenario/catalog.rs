@@ -37,6 +37,8 @@ pub enum Platform {
     #[default]
     Ec2,
     Fargate,
+    /// Lambda, for its Compute Savings Plans discount (never a server).
+    Lambda,
 }
 
 impl Platform {
@@ -45,6 +47,7 @@ impl Platform {
         match self {
             Platform::Ec2 => "server",
             Platform::Fargate => "task",
+            Platform::Lambda => "function",
         }
     }
 }
@@ -72,6 +75,7 @@ pub fn catalog() -> &'static Catalog {
         cloud_run: Vec::new(),
         egress: Vec::new(),
         nat_gateways: Vec::new(),
+        lambda_tiers: Vec::new(),
     };
     loaded().as_ref().unwrap_or(&EMPTY)
 }
@@ -156,6 +160,27 @@ pub struct ServerlessPricing {
     pub gateway_per_million: f64,
     pub source: String,
     pub date: String,
+    /// Lower on-demand duration prices above monthly volumes: (GB-seconds
+    /// a month above which, price per GB-second), increasing. Empty when
+    /// the scenario sets its own `gb_second`. Not serialized: what the
+    /// tiers saved is in the cost.
+    #[serde(skip)]
+    pub tiers: Vec<(f64, f64)>,
+    /// A Compute Savings Plan, whose discount is already in the duration
+    /// and provisioned prices above (and in `tiers`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub savings_plan: Option<LambdaSavingsPlan>,
+}
+
+/// The Compute Savings Plan a Lambda architecture is bought with.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LambdaSavingsPlan {
+    pub name: String,
+    pub upfront: Upfront,
+    /// Fraction off duration and provisioned concurrency.
+    pub discount: f64,
+    pub source: String,
+    pub date: String,
 }
 
 /// The processor architecture of a function: it sets the price.
@@ -195,6 +220,13 @@ pub fn lambda_pricing(cpu: Cpu, gateway: GatewayKind) -> ServerlessPricing {
             gateway_per_million,
             source: l.source.clone(),
             date: l.date.clone(),
+            tiers: c
+                .lambda_tiers
+                .iter()
+                .filter(|t| t.cpu == cpu && t.region == DEFAULT_REGION)
+                .map(|t| (t.above_gb_seconds, t.gb_second))
+                .collect(),
+            savings_plan: None,
         },
         // Only with invalid price files, which stop the program first.
         None => ServerlessPricing {
@@ -205,6 +237,8 @@ pub fn lambda_pricing(cpu: Cpu, gateway: GatewayKind) -> ServerlessPricing {
             gateway_per_million,
             source: "missing from the price files".into(),
             date: String::new(),
+            tiers: Vec::new(),
+            savings_plan: None,
         },
     }
 }

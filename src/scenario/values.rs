@@ -275,7 +275,14 @@ impl<'de> Deserialize<'de> for InstanceSpec {
                             }
                             vcpus = v;
                         }
-                        "platform" => platform = map.next_value()?,
+                        "platform" => {
+                            platform = map.next_value()?;
+                            if platform == Platform::Lambda {
+                                return Err(de::Error::custom(
+                                    "an instance runs on \"ec2\" or \"fargate\"; Lambda is `kind = \"serverless\"`",
+                                ));
+                            }
+                        }
                         "cpu" => cpu = map.next_value()?,
                         "memory" => {
                             let s: String = map.next_value()?;

@@ -21,6 +21,7 @@ mod fuzz;
 mod golden;
 mod json_schema;
 mod keepalive;
+mod lambda_prices;
 mod laws;
 mod micro;
 mod plan;

@@ -133,3 +133,12 @@ fn a_data_transfer_price_needs_its_fields_and_a_region() {
         "invalid price file prices/test.toml, line 3, key `egress[0].per_gb`: expected a price >= 0 (USD), found -0.09"
     );
 }
+
+#[test]
+fn lambda_tiers_must_fall_as_volume_rises() {
+    let text = "[defaults]\nregion = \"eu-west-1\"\nsource = \"s\"\ndate = \"d\"\n\n[[lambda_tier]]\ncpu = \"x86_64\"\nabove_gb_seconds = 15e9\ngb_second = 0.0000133334\n\n[[lambda_tier]]\ncpu = \"x86_64\"\nabove_gb_seconds = 6e9\ngb_second = 0.000015\n";
+    assert_eq!(
+        read(text).unwrap_err(),
+        "invalid price file prices/test.toml, line 13, key `lambda_tier[1].above_gb_seconds`: tiers must come in increasing volume with prices not rising: 6000000000 GB-s at $0.000015 follows 15000000000 GB-s at $0.0000133334"
+    );
+}

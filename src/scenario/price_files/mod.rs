@@ -127,6 +127,20 @@ pub struct Catalog {
     pub cloud_run: Vec<CloudRunPrice>,
     pub egress: Vec<EgressPrice>,
     pub nat_gateways: Vec<NatGatewayPrice>,
+    pub lambda_tiers: Vec<LambdaTier>,
+}
+
+/// A lower Lambda duration price for the GB-seconds of a month above a
+/// volume.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LambdaTier {
+    pub cpu: Cpu,
+    pub region: String,
+    /// GB-seconds a month above which `gb_second` applies.
+    pub above_gb_seconds: f64,
+    pub gb_second: f64,
+    pub source: String,
+    pub date: String,
 }
 
 impl Catalog {
@@ -210,6 +224,38 @@ impl Catalog {
                 date: m.date,
             });
         }
+        for (i, e) in raw.lambda_tier.iter().enumerate() {
+            let key = format!("lambda_tier[{i}]");
+            let m = meta(&e.meta(), d, e.cpu.span(), &key, ctx)?;
+            let cpu = platforms::cpu(*e.cpu.get_ref());
+            let above = positive(&e.above_gb_seconds, &format!("{key}.above_gb_seconds"), ctx)?;
+            let gb_second = price(&e.gb_second, &format!("{key}.gb_second"), ctx)?;
+            // Tiers of one processor and region are listed in increasing
+            // volume with falling prices, so the bill can walk them in order.
+            if let Some(prev) = self
+                .lambda_tiers
+                .iter()
+                .rfind(|t| t.cpu == cpu && t.region == m.region)
+                && (above <= prev.above_gb_seconds || gb_second > prev.gb_second)
+            {
+                return Err(ctx.at(
+                    Some(e.above_gb_seconds.span()),
+                    &format!("{key}.above_gb_seconds"),
+                    format!(
+                        "tiers must come in increasing volume with prices not rising: {above} GB-s at ${gb_second} follows {} GB-s at ${}",
+                        prev.above_gb_seconds, prev.gb_second
+                    ),
+                ));
+            }
+            self.lambda_tiers.push(LambdaTier {
+                cpu,
+                above_gb_seconds: above,
+                gb_second,
+                region: m.region,
+                source: m.source,
+                date: m.date,
+            });
+        }
         for (i, e) in raw.gateway.iter().enumerate() {
             let key = format!("gateway[{i}]");
             let m = meta(&e.meta(), d, e.kind.span(), &key, ctx)?;
@@ -258,11 +304,16 @@ impl Catalog {
                     upfront.name()
                 )
             })?;
-            if platform == Platform::Fargate && name.starts_with("reserved") {
+            if platform != Platform::Ec2 && name.starts_with("reserved") {
+                let what = if platform == Platform::Fargate {
+                    "Fargate"
+                } else {
+                    "Lambda"
+                };
                 return Err(ctx.at(
                     Some(e.name.span()),
                     &format!("{key}.name"),
-                    format!("Fargate is not sold as Reserved Instances; \"{name}\" cannot apply to it (Compute Savings Plans do)"),
+                    format!("{what} is not sold as Reserved Instances; \"{name}\" cannot apply to it (Compute Savings Plans do)"),
                 ));
             }
             let discount = *e.discount.get_ref();

@@ -32,6 +32,8 @@ pub(super) struct RawFile {
     #[serde(default)]
     pub(super) cloud_run: Vec<RawCloudRun>,
     #[serde(default)]
+    pub(super) lambda_tier: Vec<RawLambdaTier>,
+    #[serde(default)]
     pub(super) egress: Vec<RawEgress>,
     #[serde(default)]
     pub(super) nat_gateway: Vec<RawNatGateway>,
@@ -97,6 +99,12 @@ entry!(RawCloudRun {
     vcpu_second: Spanned<f64>,
     gib_second: Spanned<f64>,
     request_per_million: Spanned<f64>,
+});
+
+entry!(RawLambdaTier {
+    cpu: Spanned<CpuName>,
+    above_gb_seconds: Spanned<f64>,
+    gb_second: Spanned<f64>,
 });
 
 entry!(RawEgress {
