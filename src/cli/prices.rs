@@ -246,10 +246,13 @@ mod tests {
     fn every_entry_is_listed_with_a_date() {
         let c = catalog::catalog();
         let text = builtin_listing(None);
-        // 9 instances, 12 + 3 + 2 commitments, 2 × 4 Lambda lines and 4
+        // 16 instances, 12 + 3 + 2 commitments, 2 × 4 Lambda lines and 4
         // tiers, 2 × 2 Fargate lines, 2 × 3 Cloud Run lines, 2 gateways,
         // 2 egress regions and 2 NAT gateway lines.
-        assert_eq!(text.lines().count(), 1 + 9 + 17 + 8 + 4 + 4 + 6 + 2 + 2 + 2);
+        assert_eq!(
+            text.lines().count(),
+            1 + 16 + 17 + 8 + 4 + 4 + 6 + 2 + 2 + 2
+        );
         assert!(c.instances.iter().all(|i| !i.date.is_empty()));
         assert!(builtin_listing(Some("no such price")).is_empty());
     }

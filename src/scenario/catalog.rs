@@ -28,6 +28,20 @@ pub struct Instance {
     /// Where it runs: an EC2 instance, or a Fargate task (priced from its
     /// vCPUs and memory, and covered by Savings Plans only).
     pub platform: Platform,
+    /// A burstable type (T3, T4g) in unlimited mode: CPU above its
+    /// baseline is billed as surplus credits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub burst: Option<Burst>,
+}
+
+/// What a burstable instance may use without extra charge, and what more
+/// costs.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Burst {
+    /// Baseline utilisation per vCPU, a fraction.
+    pub baseline: f64,
+    /// Per vCPU-hour used above the baseline (unlimited mode).
+    pub surplus_per_vcpu_hour: f64,
 }
 
 /// What a fleet's servers are, for the prices and commitments that apply.
@@ -279,12 +293,19 @@ mod tests {
     fn the_bundled_price_files_are_valid() {
         validate().unwrap();
         let c = catalog();
-        assert_eq!(c.instances.len(), 9);
+        assert_eq!(c.instances.len(), 16);
         assert_eq!(c.lambda.len(), 2);
+        assert_eq!(c.lambda_tiers.len(), 4);
         assert_eq!(c.gateways.len(), 2);
-        assert_eq!(c.commitments.len(), 15);
+        assert_eq!(c.commitments.len(), 17);
         assert_eq!(c.fargate.len(), 2);
         assert_eq!(c.cloud_run.len(), 2);
+        assert_eq!(c.egress.len(), 2);
+        assert_eq!(c.nat_gateways.len(), 1);
+        // domain.md: a t3.micro has 2 vCPUs and a 10 % baseline.
+        let micro = instance("t3.micro").unwrap();
+        assert_eq!(micro.vcpus, 2);
+        assert_eq!(micro.burst.unwrap().baseline, 0.10);
     }
 
     #[test]

@@ -261,6 +261,7 @@ impl<'de> Deserialize<'de> for InstanceSpec {
                     source: "scenario file".into(),
                     date: String::new(),
                     platform: Platform::Ec2,
+                    burst: None,
                 };
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
@@ -276,11 +277,9 @@ impl<'de> Deserialize<'de> for InstanceSpec {
                             vcpus = v;
                         }
                         "platform" => {
-                            platform = map.next_value()?;
-                            if platform == Platform::Lambda {
-                                return Err(de::Error::custom(
-                                    "an instance runs on \"ec2\" or \"fargate\"; Lambda is `kind = \"serverless\"`",
-                                ));
+                            platform = match map.next_value()? {
+                                InstancePlatform::Ec2 => Platform::Ec2,
+                                InstancePlatform::Fargate => Platform::Fargate,
                             }
                         }
                         "cpu" => cpu = map.next_value()?,
@@ -342,6 +341,14 @@ impl<'de> Deserialize<'de> for InstanceSpec {
         }
         d.deserialize_any(V)
     }
+}
+
+/// What a fleet's server may be (Lambda is a price-file platform only).
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum InstancePlatform {
+    Ec2,
+    Fargate,
 }
 
 /// A distribution of durations: a bare duration string (constant), or a

@@ -4,6 +4,7 @@
 
 mod autoscaled;
 mod azure;
+mod burstable;
 mod charts;
 mod cli;
 mod cloud_run;

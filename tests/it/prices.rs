@@ -142,3 +142,20 @@ fn lambda_tiers_must_fall_as_volume_rises() {
         "invalid price file prices/test.toml, line 13, key `lambda_tier[1].above_gb_seconds`: tiers must come in increasing volume with prices not rising: 6000000000 GB-s at $0.000015 follows 15000000000 GB-s at $0.0000133334"
     );
 }
+
+#[test]
+fn a_burstable_instance_needs_both_its_baseline_and_surplus_price() {
+    let text = GOOD.replace("0.107\n", "0.107\nbaseline = 0.2\n");
+    assert_eq!(
+        read(&text).unwrap_err(),
+        "invalid price file prices/test.toml, line 11, key `instance[0].surplus_per_vcpu_hour`: a burstable instance needs both `baseline` and `surplus_per_vcpu_hour`"
+    );
+    let text = GOOD.replace(
+        "0.107\n",
+        "0.107\nbaseline = 1.5\nsurplus_per_vcpu_hour = 0.05\n",
+    );
+    assert_eq!(
+        read(&text).unwrap_err(),
+        "invalid price file prices/test.toml, line 11, key `instance[0].baseline`: expected a baseline per vCPU in (0, 1), found 1.5"
+    );
+}

@@ -10,7 +10,7 @@
 //! and `date`; an entry that ends up without a source or a date is an
 //! error, because a price nobody can trace is not data.
 
-use super::catalog::{Cpu, GatewayKind, Instance, Platform};
+use super::catalog::{Burst, Cpu, GatewayKind, Instance, Platform};
 use super::error::{ErrorContext, ScenarioError};
 use serde::Deserialize;
 use std::fmt;
@@ -184,6 +184,38 @@ impl Catalog {
             }
             let memory_gib = positive(&e.memory_gib, &format!("{key}.memory_gib"), ctx)?;
             let price = price(&e.price_per_hour, &format!("{key}.price_per_hour"), ctx)?;
+            let burst = match (&e.baseline, &e.surplus_per_vcpu_hour) {
+                (None, None) => None,
+                (Some(b), Some(s)) => {
+                    let baseline = *b.get_ref();
+                    if !(baseline > 0.0 && baseline < 1.0) {
+                        return Err(ctx.at(
+                            Some(b.span()),
+                            &format!("{key}.baseline"),
+                            format!("expected a baseline per vCPU in (0, 1), found {baseline}"),
+                        ));
+                    }
+                    Some(Burst {
+                        baseline,
+                        surplus_per_vcpu_hour: self::price(
+                            s,
+                            &format!("{key}.surplus_per_vcpu_hour"),
+                            ctx,
+                        )?,
+                    })
+                }
+                (b, _) => {
+                    let (field, span) = match b {
+                        Some(b) => ("surplus_per_vcpu_hour", b.span()),
+                        None => ("baseline", e.name.span()),
+                    };
+                    return Err(ctx.at(
+                        Some(span),
+                        &format!("{key}.{field}"),
+                        "a burstable instance needs both `baseline` and `surplus_per_vcpu_hour`",
+                    ));
+                }
+            };
             self.instances.push(Instance {
                 name,
                 vcpus: vcpus as u32,
@@ -193,6 +225,7 @@ impl Catalog {
                 source: m.source,
                 date: m.date,
                 platform: Platform::Ec2,
+                burst,
             });
         }
         for (i, e) in raw.lambda.iter().enumerate() {

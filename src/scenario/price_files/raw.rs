@@ -69,6 +69,8 @@ entry!(RawInstance {
     vcpus: Spanned<i64>,
     memory_gib: Spanned<f64>,
     price_per_hour: Spanned<f64>,
+    baseline: Option<Spanned<f64>>,
+    surplus_per_vcpu_hour: Option<Spanned<f64>>,
 });
 entry!(RawLambda {
     cpu: Spanned<CpuName>,
