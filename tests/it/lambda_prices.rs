@@ -64,13 +64,13 @@ fn a_savings_plan_discounts_duration_but_not_requests() {
     let plan = r
         .prices
         .iter()
-        .find(|p| p.unit == "fraction off on-demand")
+        .find(|p| p.item.starts_with("Compute Savings Plan"))
         .unwrap();
     assert_eq!(
         plan.item,
-        "savings-plan-3y, upfront none, on duration and provisioned concurrency"
+        "Compute Savings Plan savings-plan-3y, upfront none: 17 % off duration and provisioned concurrency"
     );
-    assert_eq!(plan.price_usd, 0.17);
+    assert_usd(plan.price_usd, 0.0000166667 * 0.83);
     // 1 year, 15 % off, with an inline request price kept as given:
     // 720 × $0.0000166667 × 0.85 = $0.0102000204; 3,600 × $1e-6.
     let r = run(

@@ -291,14 +291,17 @@ fn price_notes(spec: &ServerlessSpec) -> Vec<PriceNote> {
     }
     let p = &spec.functions[0].pricing;
     if let Some(plan) = &p.savings_plan {
+        // Priced as the duration rate it gives, since reports show every
+        // price in dollars; the discount is in the item.
         prices.push(PriceNote {
             item: format!(
-                "{}, upfront {}, on duration and provisioned concurrency",
+                "Compute Savings Plan {}, upfront {}: {} % off duration and provisioned concurrency",
                 plan.name,
-                plan.upfront.name()
+                plan.upfront.name(),
+                (plan.discount * 1000.0).round() / 10.0
             ),
-            price_usd: plan.discount,
-            unit: "fraction off on-demand".into(),
+            price_usd: p.gb_second,
+            unit: "GB-second".into(),
             source: plan.source.clone(),
             date: plan.date.clone(),
         });
