@@ -37,6 +37,11 @@ pub mod purpose {
     pub const DEMAND_NOISE: &str = "demand_noise";
     /// Which trace requests a `scale` keeps or copies, and where copies go.
     pub const TRACE_SCALE: &str = "trace_scale";
+    /// Response and outbound sizes: drawn per completed request from a
+    /// generator keyed by its arrival time ([`super::keyed`]), so a
+    /// request has the same sizes in every architecture whichever
+    /// requests complete there.
+    pub const DATA_TRANSFER: &str = "data_transfer";
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {
@@ -68,6 +73,16 @@ pub fn stream_seed(seed: u64, replication: u32, purpose: &str) -> u128 {
 pub fn stream(seed: u64, replication: u32, purpose: &str) -> Stream {
     let s = stream_seed(seed, replication, purpose);
     Pcg64Mcg::from_seed(s.to_le_bytes())
+}
+
+/// A generator for one item of a stream, keyed by `key` (e.g. a request's
+/// arrival time): the same key gives the same numbers, whatever was drawn
+/// for other keys. Creating one allocates nothing.
+pub fn keyed(stream_seed: u128, key: u64) -> Stream {
+    let mut state = (stream_seed as u64) ^ key;
+    let hi = splitmix64(&mut state) ^ (stream_seed >> 64) as u64;
+    let lo = splitmix64(&mut state);
+    Pcg64Mcg::from_seed((((hi as u128) << 64) | lo as u128).to_le_bytes())
 }
 
 #[cfg(test)]

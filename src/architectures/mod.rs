@@ -104,3 +104,41 @@ pub(crate) fn fleet_prices(fleet: &FleetSpec) -> Vec<PriceNote> {
     }
     notes
 }
+
+/// Adds what a burstable fleet pays above its baseline (T3/T4g in
+/// unlimited mode) to `cost` and `prices`: surplus vCPU-hours =
+/// max(0, busy vCPU-seconds − baseline × vCPUs × server-seconds) / 3600,
+/// summed over the fleet and the measured period (the load balancer
+/// spreads work evenly, so one instance's surplus is the fleet's share).
+/// Nothing is added, note included, when there is no surplus, so fleets
+/// under their baseline report as before.
+pub(crate) fn add_burst_surplus(
+    inst: &Instance,
+    busy_vcpu_seconds: f64,
+    server_seconds: f64,
+    cost: &mut CostBreakdown,
+    prices: &mut Vec<PriceNote>,
+) {
+    let Some(b) = inst.burst else {
+        return;
+    };
+    let surplus_h =
+        (busy_vcpu_seconds - b.baseline * inst.vcpus as f64 * server_seconds).max(0.0) / 3600.0;
+    if surplus_h <= 0.0 {
+        return;
+    }
+    // It pays for CPU that did work: busy compute.
+    cost.compute_usd += surplus_h * b.surplus_per_vcpu_hour;
+    prices.push(PriceNote {
+        item: format!(
+            "{} CPU above its {} % baseline ({:.2} vCPU-hours)",
+            inst.name,
+            b.baseline * 100.0,
+            surplus_h
+        ),
+        price_usd: b.surplus_per_vcpu_hour,
+        unit: "surplus vCPU-hour".into(),
+        source: inst.source.clone(),
+        date: inst.date.clone(),
+    });
+}

@@ -9,7 +9,11 @@ use crate::engine::{self, Scheduler};
 use crate::results::cost::CostSummary;
 use crate::results::metrics::Histogram;
 use crate::results::replications::{Aggregate, ci95};
-use crate::results::summary::{ArchitectureResult, LatencySummary, RunSummary, WaitSummary};
+use crate::results::summary::{
+    ArchitectureResult, LatencySummary, PriceNote, RunSummary, WaitSummary,
+};
+use crate::results::transfer::transfer_bill;
+use crate::scenario::transfer::TransferSpec;
 use crate::scenario::{Architecture, ArchitectureSpec, Scenario};
 use rayon::prelude::*;
 use std::sync::Mutex;
@@ -362,13 +366,51 @@ fn run_on(
     let r = replication;
     let p = feed_in_heap;
     // The one place that lists the kinds.
-    let (outcome, events) = match &arch.spec {
+    let (mut outcome, events) = match &arch.spec {
         ArchitectureSpec::Fleet(spec) => simulate(spec, scenario, r, p),
         ArchitectureSpec::Autoscaled(spec) => simulate(spec, scenario, r, p),
         ArchitectureSpec::Microservices(spec) => simulate(spec, scenario, r, p),
         ArchitectureSpec::Serverless(spec) => simulate(spec, scenario, r, p),
     };
+    if let Some(t) = &arch.transfer {
+        bill_transfer(t, &mut outcome);
+    }
     assemble(arch, outcome, events)
+}
+
+/// Adds the data-transfer part to a finished run's cost, with its prices:
+/// it is the same for every kind, so no kind computes it.
+fn bill_transfer(t: &TransferSpec, k: &mut Outcome) {
+    let bytes = k.stats.transfer.unwrap_or_default();
+    let bill = transfer_bill(t, bytes, k.stats.measured_time);
+    k.cost.egress_usd = Some(bill.egress_usd);
+    k.cost.nat_gateway_usd = bill.nat_gateway_usd;
+    k.prices.push(PriceNote {
+        item: format!("internet egress ({})", t.region),
+        price_usd: t.egress_per_gb,
+        unit: "GB (2^30 bytes)".into(),
+        source: t.egress_source.clone(),
+        date: t.egress_date.clone(),
+    });
+    if let Some(n) = &t.nat {
+        let note = |item: String, price_usd: f64, unit: &str| PriceNote {
+            item,
+            price_usd,
+            unit: unit.into(),
+            source: n.source.clone(),
+            date: n.date.clone(),
+        };
+        k.prices.push(note(
+            format!("NAT gateway × {}", n.count),
+            n.per_hour,
+            "gateway-hour",
+        ));
+        k.prices.push(note(
+            "NAT gateway data processed".into(),
+            n.per_gb,
+            "GB (2^30 bytes)",
+        ));
+    }
 }
 
 /// Builds, runs and closes one kind's model. Returns its outcome and the

@@ -42,6 +42,9 @@ fn rows(c: &Catalog) -> Vec<Row> {
                 Platform::Fargate => {
                     format!("{}, upfront = {} (Fargate)", cm.name, cm.upfront.name())
                 }
+                Platform::Lambda => {
+                    format!("{}, upfront = {} (Lambda)", cm.name, cm.upfront.name())
+                }
             },
             region: String::new(),
             price: format!("{}% off on-demand", round(cm.discount * 100.0)),
@@ -72,6 +75,21 @@ fn rows(c: &Catalog) -> Vec<Row> {
                 source: l.source.clone(),
             });
         }
+    }
+    for t in &c.lambda_tiers {
+        rows.push(Row {
+            what: "lambda",
+            item: format!(
+                "duration above {} B GB-s a month ({:?})",
+                t.above_gb_seconds / 1e9,
+                t.cpu
+            ),
+            region: t.region.clone(),
+            price: format!("${}", t.gb_second),
+            unit: "GB-second".into(),
+            date: t.date.clone(),
+            source: t.source.clone(),
+        });
     }
     for f in &c.fargate {
         for (line, price, unit) in [
@@ -116,6 +134,33 @@ fn rows(c: &Catalog) -> Vec<Row> {
             date: g.date.clone(),
             source: g.source.clone(),
         });
+    }
+    for e in &c.egress {
+        rows.push(Row {
+            what: "egress",
+            item: "internet egress".into(),
+            region: e.region.clone(),
+            price: format!("${}", e.per_gb),
+            unit: "GB (2^30 bytes)".into(),
+            date: e.date.clone(),
+            source: e.source.clone(),
+        });
+    }
+    for n in &c.nat_gateways {
+        for (line, price, unit) in [
+            ("hours", n.per_hour, "gateway-hour"),
+            ("data processed", n.per_gb, "GB (2^30 bytes)"),
+        ] {
+            rows.push(Row {
+                what: "nat",
+                item: format!("NAT gateway {line}"),
+                region: n.region.clone(),
+                price: format!("${price}"),
+                unit: unit.into(),
+                date: n.date.clone(),
+                source: n.source.clone(),
+            });
+        }
     }
     rows
 }
@@ -201,9 +246,13 @@ mod tests {
     fn every_entry_is_listed_with_a_date() {
         let c = catalog::catalog();
         let text = builtin_listing(None);
-        // 9 instances, 12 + 3 commitments, 2 × 4 Lambda lines, 2 × 2
-        // Fargate lines, 2 × 3 Cloud Run lines, 2 gateways.
-        assert_eq!(text.lines().count(), 1 + 9 + 15 + 8 + 4 + 6 + 2);
+        // 16 instances, 12 + 3 + 2 commitments, 2 × 4 Lambda lines and 4
+        // tiers, 2 × 2 Fargate lines, 2 × 3 Cloud Run lines, 2 gateways,
+        // 2 egress regions and 2 NAT gateway lines.
+        assert_eq!(
+            text.lines().count(),
+            1 + 16 + 17 + 8 + 4 + 4 + 6 + 2 + 2 + 2
+        );
         assert!(c.instances.iter().all(|i| !i.date.is_empty()));
         assert!(builtin_listing(Some("no such price")).is_empty());
     }

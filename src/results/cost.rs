@@ -24,6 +24,14 @@ pub struct CostBreakdown {
     pub gateway_usd: f64,
     /// Provisioned (pre-initialised) capacity.
     pub provisioned_usd: f64,
+    /// Internet egress of responses and outbound bytes; present only when
+    /// the architecture prices data transfer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub egress_usd: Option<f64>,
+    /// NAT gateway-hours and bytes processed; present only with a NAT
+    /// gateway.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nat_gateway_usd: Option<f64>,
 }
 
 impl CostBreakdown {
@@ -38,11 +46,17 @@ impl CostBreakdown {
     }
 
     pub fn total(&self) -> f64 {
-        self.compute_usd
+        let base = self.compute_usd
             + self.idle_usd
             + self.requests_usd
             + self.gateway_usd
-            + self.provisioned_usd
+            + self.provisioned_usd;
+        // Added only when present, so totals without data transfer keep
+        // their exact bits.
+        [self.egress_usd, self.nat_gateway_usd]
+            .into_iter()
+            .flatten()
+            .fold(base, |t, x| t + x)
     }
 }
 

@@ -10,3 +10,4 @@ pub mod queueing;
 pub mod replications;
 pub mod stats;
 pub mod summary;
+pub mod transfer;

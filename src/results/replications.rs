@@ -258,7 +258,9 @@ aggregate_fields!(CostBreakdown {
     idle_usd,
     requests_usd,
     gateway_usd,
-    provisioned_usd
+    provisioned_usd,
+    egress_usd,
+    nat_gateway_usd
 });
 aggregate_fields!(CostSummary {
     total_usd,

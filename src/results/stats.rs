@@ -128,6 +128,8 @@ pub struct RunStats {
     pub measured_areas: Areas,
     pub measured_time: SimTime,
     pub rows: Vec<WindowRow>,
+    /// Bytes sent to the internet, when the scenario's services send any.
+    pub transfer: Option<crate::results::transfer::TransferBytes>,
 }
 
 impl RunStats {

@@ -5,7 +5,8 @@
 //! and these entries only save typing.
 
 use super::price_files::{
-    Catalog, CloudRunPrice, CommitmentPrice, FargatePrice, PriceFileError, Upfront,
+    Catalog, CloudRunPrice, CommitmentPrice, EgressPrice, FargatePrice, NatGatewayPrice,
+    PriceFileError, Upfront,
 };
 use serde::Serialize;
 use std::sync::OnceLock;
@@ -27,6 +28,20 @@ pub struct Instance {
     /// Where it runs: an EC2 instance, or a Fargate task (priced from its
     /// vCPUs and memory, and covered by Savings Plans only).
     pub platform: Platform,
+    /// A burstable type (T3, T4g) in unlimited mode: CPU above its
+    /// baseline is billed as surplus credits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub burst: Option<Burst>,
+}
+
+/// What a burstable instance may use without extra charge, and what more
+/// costs.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Burst {
+    /// Baseline utilisation per vCPU, a fraction.
+    pub baseline: f64,
+    /// Per vCPU-hour used above the baseline (unlimited mode).
+    pub surplus_per_vcpu_hour: f64,
 }
 
 /// What a fleet's servers are, for the prices and commitments that apply.
@@ -36,6 +51,8 @@ pub enum Platform {
     #[default]
     Ec2,
     Fargate,
+    /// Lambda, for its Compute Savings Plans discount (never a server).
+    Lambda,
 }
 
 impl Platform {
@@ -44,6 +61,7 @@ impl Platform {
         match self {
             Platform::Ec2 => "server",
             Platform::Fargate => "task",
+            Platform::Lambda => "function",
         }
     }
 }
@@ -69,6 +87,9 @@ pub fn catalog() -> &'static Catalog {
         commitments: Vec::new(),
         fargate: Vec::new(),
         cloud_run: Vec::new(),
+        egress: Vec::new(),
+        nat_gateways: Vec::new(),
+        lambda_tiers: Vec::new(),
     };
     loaded().as_ref().unwrap_or(&EMPTY)
 }
@@ -112,6 +133,16 @@ pub fn fargate(cpu: Cpu) -> Option<&'static FargatePrice> {
         .find(|f| f.cpu == cpu && f.region == DEFAULT_REGION)
 }
 
+/// Internet egress in `region`.
+pub fn egress(region: &str) -> Option<&'static EgressPrice> {
+    catalog().egress.iter().find(|e| e.region == region)
+}
+
+/// A NAT gateway in `region`.
+pub fn nat_gateway(region: &str) -> Option<&'static NatGatewayPrice> {
+    catalog().nat_gateways.iter().find(|e| e.region == region)
+}
+
 /// How Cloud Run bills an instance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -141,6 +172,27 @@ pub struct ServerlessPricing {
     pub provisioned_execution_gb_second: f64,
     /// Per million requests through the API gateway.
     pub gateway_per_million: f64,
+    pub source: String,
+    pub date: String,
+    /// Lower on-demand duration prices above monthly volumes: (GB-seconds
+    /// a month above which, price per GB-second), increasing. Empty when
+    /// the scenario sets its own `gb_second`. Not serialized: what the
+    /// tiers saved is in the cost.
+    #[serde(skip)]
+    pub tiers: Vec<(f64, f64)>,
+    /// A Compute Savings Plan, whose discount is already in the duration
+    /// and provisioned prices above (and in `tiers`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub savings_plan: Option<LambdaSavingsPlan>,
+}
+
+/// The Compute Savings Plan a Lambda architecture is bought with.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LambdaSavingsPlan {
+    pub name: String,
+    pub upfront: Upfront,
+    /// Fraction off duration and provisioned concurrency.
+    pub discount: f64,
     pub source: String,
     pub date: String,
 }
@@ -182,6 +234,13 @@ pub fn lambda_pricing(cpu: Cpu, gateway: GatewayKind) -> ServerlessPricing {
             gateway_per_million,
             source: l.source.clone(),
             date: l.date.clone(),
+            tiers: c
+                .lambda_tiers
+                .iter()
+                .filter(|t| t.cpu == cpu && t.region == DEFAULT_REGION)
+                .map(|t| (t.above_gb_seconds, t.gb_second))
+                .collect(),
+            savings_plan: None,
         },
         // Only with invalid price files, which stop the program first.
         None => ServerlessPricing {
@@ -192,6 +251,8 @@ pub fn lambda_pricing(cpu: Cpu, gateway: GatewayKind) -> ServerlessPricing {
             gateway_per_million,
             source: "missing from the price files".into(),
             date: String::new(),
+            tiers: Vec::new(),
+            savings_plan: None,
         },
     }
 }
@@ -232,12 +293,19 @@ mod tests {
     fn the_bundled_price_files_are_valid() {
         validate().unwrap();
         let c = catalog();
-        assert_eq!(c.instances.len(), 9);
+        assert_eq!(c.instances.len(), 16);
         assert_eq!(c.lambda.len(), 2);
+        assert_eq!(c.lambda_tiers.len(), 4);
         assert_eq!(c.gateways.len(), 2);
-        assert_eq!(c.commitments.len(), 15);
+        assert_eq!(c.commitments.len(), 17);
         assert_eq!(c.fargate.len(), 2);
         assert_eq!(c.cloud_run.len(), 2);
+        assert_eq!(c.egress.len(), 2);
+        assert_eq!(c.nat_gateways.len(), 1);
+        // domain.md: a t3.micro has 2 vCPUs and a 10 % baseline.
+        let micro = instance("t3.micro").unwrap();
+        assert_eq!(micro.vcpus, 2);
+        assert_eq!(micro.burst.unwrap().baseline, 0.10);
     }
 
     #[test]

@@ -197,6 +197,8 @@ pub(super) fn apply(
         p.provisioned_gb_second = 0.0;
         p.provisioned_execution_gb_second = 0.0;
         p.gateway_per_million = 0.0;
+        // Lambda's volume tiers are no Cloud Run price.
+        p.tiers.clear();
         p.source = price.source.clone();
         p.date = price.date.clone();
     }

@@ -198,6 +198,7 @@ pub(super) fn fleet_pricing(
                 let on = match instance.platform {
                     Platform::Ec2 => "",
                     Platform::Fargate => " for Fargate",
+                    Platform::Lambda => " for Lambda",
                 };
                 return Err(bad(
                     "upfront",

@@ -92,6 +92,7 @@ pub fn task(
         source,
         date,
         platform: Platform::Fargate,
+        burst: None,
     })
 }
 

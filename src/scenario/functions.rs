@@ -9,7 +9,10 @@ pub use super::values::IdleSelection;
 use super::values::{CpuName, GatewayName, ScaleRefill};
 use crate::dist::Dist;
 use crate::limits::{self, MAX_PRICE_PER_MILLION, MAX_PRICE_PER_UNIT_SECOND};
-use crate::scenario::catalog::{self, Cpu, GatewayKind, ServerlessPricing, lambda_defaults as d};
+use crate::scenario::catalog::{
+    self, Cpu, GatewayKind, LambdaSavingsPlan, Platform, ServerlessPricing, lambda_defaults as d,
+};
+use crate::scenario::price_files::Upfront;
 use crate::time::{SimTime, parse_memory_mb};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -275,6 +278,21 @@ fn pricing(
     let Some(p) = pricing_override else {
         return pricing;
     };
+    let plan = p
+        .commitment
+        .as_deref()
+        .filter(|c| *c != "on-demand")
+        .and_then(|c| catalog::commitment(Platform::Lambda, c, p.upfront.unwrap_or(Upfront::None)));
+    // The tiers are the file's, below the file's base price; a scenario's
+    // own duration price stands alone.
+    if p.gb_second.is_some() {
+        pricing.tiers.clear();
+    }
+    let prices_given = p.request_per_million.is_some()
+        || p.gb_second.is_some()
+        || p.provisioned_gb_second.is_some()
+        || p.provisioned_execution_gb_second.is_some()
+        || p.gateway_per_million.is_some();
     let set = |field: &mut f64, v: Option<f64>| {
         if let Some(v) = v {
             *field = v;
@@ -288,8 +306,28 @@ fn pricing(
         p.provisioned_execution_gb_second,
     );
     set(&mut pricing.gateway_per_million, p.gateway_per_million);
-    pricing.source = p.source.clone().unwrap_or_else(|| "scenario file".into());
-    pricing.date = p.date.clone().unwrap_or_default();
+    if prices_given || p.source.is_some() || p.date.is_some() {
+        pricing.source = p.source.clone().unwrap_or_else(|| "scenario file".into());
+        pricing.date = p.date.clone().unwrap_or_default();
+    }
+    if let Some(c) = plan {
+        // Compute Savings Plans discount duration and provisioned
+        // concurrency, not the request fee or the gateway.
+        let off = 1.0 - c.discount;
+        pricing.gb_second *= off;
+        pricing.provisioned_gb_second *= off;
+        pricing.provisioned_execution_gb_second *= off;
+        for t in &mut pricing.tiers {
+            t.1 *= off;
+        }
+        pricing.savings_plan = Some(LambdaSavingsPlan {
+            name: c.name.clone(),
+            upfront: c.upfront,
+            discount: c.discount,
+            source: c.source.clone(),
+            date: c.date.clone(),
+        });
+    }
     pricing
 }
 
@@ -373,17 +411,44 @@ fn check_prices(a: &RawArchitecture, key: &str, ctx: &ErrorContext) -> Result<()
     let Some(p) = &a.pricing else {
         return Ok(());
     };
+    let span = a.pricing.as_ref().map(|p| p.span());
     let p = p.get_ref();
-    if p.commitment.is_some()
-        || p.upfront.is_some()
-        || p.on_demand_share.is_some()
+    let plan = p.commitment.as_deref().filter(|c| *c != "on-demand");
+    if p.on_demand_share.is_some()
         || p.committed_servers.is_some()
         || p.price_per_hour.is_some()
+        || plan.is_some_and(|c| !c.starts_with("savings-plan"))
     {
         return Err(ctx.at(
-            a.pricing.as_ref().map(|p| p.span()),
+            span,
             &format!("{key}.pricing"),
-            "commitments price fleets (fleet, autoscaled, microservices); a serverless `pricing` takes a table of `request_per_million`, `gb_second`, `provisioned_gb_second`, `provisioned_execution_gb_second`, `gateway_per_million`, `source`, `date`",
+            "a serverless `pricing` is \"savings-plan-1y\" or \"savings-plan-3y\" (Compute Savings Plans; Lambda has no Reserved Instances), or a table of `commitment`, `upfront`, `request_per_million`, `gb_second`, `provisioned_gb_second`, `provisioned_execution_gb_second`, `gateway_per_million`, `source`, `date`",
+        ));
+    }
+    if let Some(name) = plan {
+        let upfront = p.upfront.unwrap_or(Upfront::None);
+        if catalog::commitment(Platform::Lambda, name, upfront).is_none() {
+            let known: Vec<String> = catalog::catalog()
+                .commitments
+                .iter()
+                .filter(|c| c.platform == Platform::Lambda)
+                .map(|c| format!("{} (upfront {})", c.name, c.upfront.name()))
+                .collect();
+            return Err(ctx.at(
+                span,
+                &format!("{key}.pricing.commitment"),
+                format!(
+                    "the price files have no Lambda rate for \"{name}\" with upfront = \"{}\"; they list {}",
+                    upfront.name(),
+                    known.join(", ")
+                ),
+            ));
+        }
+    } else if p.upfront.is_some() {
+        return Err(ctx.at(
+            span,
+            &format!("{key}.pricing.upfront"),
+            "`upfront` needs a `commitment`",
         ));
     }
     let (million, second) = (MAX_PRICE_PER_MILLION, MAX_PRICE_PER_UNIT_SECOND);

@@ -30,6 +30,7 @@ mod raw;
 mod services;
 mod slo;
 pub mod sweep;
+pub mod transfer;
 mod values;
 
 pub use autoscaled::{AutoscaledSpec, ScalingSpec};
@@ -99,6 +100,11 @@ pub struct Service {
     /// The memory a serverless function gets when neither the trace, the
     /// function nor the architecture sets one, if not the usual default.
     pub assumed_memory_mb: Option<f64>,
+    /// Bytes of each response to the client (entry service only), one
+    /// nanosecond of the distribution per byte.
+    pub response_size: Option<Dist>,
+    /// Bytes each invocation sends to the internet itself.
+    pub outbound_size: Option<Dist>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -111,6 +117,9 @@ pub struct Call {
 pub struct Architecture {
     pub name: String,
     pub spec: ArchitectureSpec,
+    /// Data-transfer prices, when the scenario sends bytes or the
+    /// architecture names a price or a NAT gateway.
+    pub transfer: Option<transfer::TransferSpec>,
 }
 
 #[derive(Clone, Debug)]
@@ -341,28 +350,24 @@ fn validate_architecture(
 ) -> Result<Architecture, ScenarioError> {
     let services = shared.services;
     let name = checked_name(a, key, ctx)?;
-    match a.kind.get_ref() {
-        Kind::Microservices => Ok(Architecture {
-            name,
-            spec: ArchitectureSpec::Microservices(microservices::validate_microservices(
-                a, key, ctx, shared,
-            )?),
-        }),
-        Kind::Autoscaled => Ok(Architecture {
-            name,
-            spec: ArchitectureSpec::Autoscaled(autoscaled::validate_autoscaled(a, key, ctx)?),
-        }),
-        Kind::Serverless => Ok(Architecture {
-            name,
-            spec: ArchitectureSpec::Serverless(functions::validate_serverless(
-                a, key, services, ctx,
-            )?),
-        }),
-        Kind::Fleet => Ok(Architecture {
-            name,
-            spec: ArchitectureSpec::Fleet(validate_fleet(a, key, ctx, load)?),
-        }),
-    }
+    let spec = match a.kind.get_ref() {
+        Kind::Microservices => ArchitectureSpec::Microservices(
+            microservices::validate_microservices(a, key, ctx, shared)?,
+        ),
+        Kind::Autoscaled => {
+            ArchitectureSpec::Autoscaled(autoscaled::validate_autoscaled(a, key, ctx)?)
+        }
+        Kind::Serverless => {
+            ArchitectureSpec::Serverless(functions::validate_serverless(a, key, services, ctx)?)
+        }
+        Kind::Fleet => ArchitectureSpec::Fleet(validate_fleet(a, key, ctx, load)?),
+    };
+    let sends = transfer::sizes(services, shared.calls).any();
+    Ok(Architecture {
+        name,
+        spec,
+        transfer: transfer::validate_transfer(a, key, ctx, sends)?,
+    })
 }
 
 /// The name of an architecture (or of a service's fleet within one), once

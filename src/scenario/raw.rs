@@ -10,9 +10,10 @@ use super::demand::RawDemand;
 use super::keep_alive::RawKeepAlive;
 use super::keys::{group_copy, group_getter, group_struct, table, table_splice};
 use super::price_files::Upfront;
+use super::transfer::{RawEgress, RawNatGateway};
 use super::values::{
     CallMode, CpuName, DistSpec, Dur, GatewayName, IdleSelection, InstanceSpec, Kind, Metric,
-    Replications, ScaleRefill, Servers,
+    Replications, ScaleRefill, Servers, SizeDistSpec,
 };
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -47,6 +48,10 @@ pub struct RawService {
     pub work: DistSpec,
     #[serde(default)]
     pub calls: Vec<RawCall>,
+    /// Bytes of the response each request gets (entry service only).
+    pub response_size: Option<Spanned<SizeDistSpec>>,
+    /// Bytes each invocation sends to hosts on the internet.
+    pub outbound_size: Option<Spanned<SizeDistSpec>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -139,6 +144,10 @@ table! {
         /// Cloud Run: vCPUs per instance.
         pub vcpus: Option<Spanned<f64>>,
         pub pricing: Option<Spanned<RawPricing>>,
+        /// Internet egress price override.
+        pub egress: Option<Spanned<RawEgress>>,
+        /// NAT gateways in front of private subnets.
+        pub nat_gateway: Option<Spanned<RawNatGateway>>,
         pub functions: Option<Spanned<BTreeMap<String, Spanned<RawFunction>>>>,
         ..autoscaling_keys,
         /// Microservices: one fleet per service.

@@ -64,7 +64,16 @@ pub(super) fn validate_services(
             calls,
             memory_mb: None,
             assumed_memory_mb: None,
+            response_size: s.response_size.as_ref().map(|d| d.get_ref().0.clone()),
+            outbound_size: s.outbound_size.as_ref().map(|d| d.get_ref().0.clone()),
         });
+        if let (true, Some(r)) = (i > 0, &s.response_size) {
+            return Err(ctx.at(
+                Some(r.span()),
+                &format!("services[{i}].response_size"),
+                "only the entry service (the first) answers the client; a called service's response stays inside the region and is not billed. Use `outbound_size` for bytes a service sends to the internet itself",
+            ));
+        }
     }
     if let Some(cycle) = find_cycle(&services) {
         let names: Vec<&str> = cycle.iter().map(|&i| services[i].name.as_str()).collect();
@@ -102,6 +111,8 @@ pub(super) fn trace_services(
             calls: Vec::new(),
             memory_mb: None,
             assumed_memory_mb: assumed_memory(trace),
+            response_size: None,
+            outbound_size: None,
         }];
         let calls = CallTree::build(&services).map_err(|m| ctx.at(None, "services", m))?;
         return Ok((services, calls));
@@ -115,6 +126,8 @@ pub(super) fn trace_services(
             calls: Vec::new(),
             memory_mb: f.memory_mb,
             assumed_memory_mb: assumed_memory(trace),
+            response_size: None,
+            outbound_size: None,
         })
         .collect();
     let total = trace.requests as f64;

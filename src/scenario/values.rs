@@ -1,5 +1,6 @@
-//! Values that check themselves while deserializing: durations,
-//! distributions, instance types, fleet sizes and the enumerated names.
+//! Values that check themselves while deserializing: durations, byte
+//! sizes, distributions, instance types, fleet sizes and the enumerated
+//! names.
 //! Checking them here lets the TOML parser attach the exact line to the
 //! error. This module depends on no other part of `scenario` except the
 //! catalog (and Fargate's task sizes), so the raw tables of every section
@@ -260,6 +261,7 @@ impl<'de> Deserialize<'de> for InstanceSpec {
                     source: "scenario file".into(),
                     date: String::new(),
                     platform: Platform::Ec2,
+                    burst: None,
                 };
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
@@ -274,7 +276,12 @@ impl<'de> Deserialize<'de> for InstanceSpec {
                             }
                             vcpus = v;
                         }
-                        "platform" => platform = map.next_value()?,
+                        "platform" => {
+                            platform = match map.next_value()? {
+                                InstancePlatform::Ec2 => Platform::Ec2,
+                                InstancePlatform::Fargate => Platform::Fargate,
+                            }
+                        }
                         "cpu" => cpu = map.next_value()?,
                         "memory" => {
                             let s: String = map.next_value()?;
@@ -331,6 +338,14 @@ impl<'de> Deserialize<'de> for InstanceSpec {
     }
 }
 
+/// What a fleet's server may be (Lambda is a price-file platform only).
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum InstancePlatform {
+    Ec2,
+    Fargate,
+}
+
 /// A distribution of durations: a bare duration string (constant), or a
 /// table with `dist` and its parameters.
 #[derive(Debug, Clone)]
@@ -369,8 +384,105 @@ impl<'de> Deserialize<'de> for DistSpec {
     }
 }
 
+/// The units a byte size may use, as written in error messages.
+pub const SIZE_UNITS: &str = "B, KB, MB, GB (powers of 1000), KiB, MiB, GiB (powers of 1024)";
+
+/// Parses a byte size: "40KB" (40,000 bytes), "1.5MiB", "512B". A unit is
+/// required, as for durations; KB is 1000 bytes and KiB 1024, because
+/// payload sizes are quoted both ways and the difference is 2.4 % per
+/// prefix.
+pub fn parse_bytes(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '_'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let expected = || {
+        format!(
+            "expected a size such as \"40KB\" or \"1MiB\" (units {SIZE_UNITS}), found \"{text}\""
+        )
+    };
+    if num.is_empty() {
+        return Err(expected());
+    }
+    let value: f64 = num.replace('_', "").parse().map_err(|_| expected())?;
+    let scale: f64 = match unit.trim() {
+        "B" => 1.0,
+        "KB" | "kB" => 1e3,
+        "MB" => 1e6,
+        "GB" => 1e9,
+        "KiB" => 1024.0,
+        "MiB" => 1_048_576.0,
+        "GiB" => 1_073_741_824.0,
+        _ => return Err(expected()),
+    };
+    let bytes = (value * scale).round();
+    // A draw is held as a duration of one nanosecond per byte, which caps
+    // it at the 365 days every draw is cut at.
+    if !bytes.is_finite() || bytes > crate::dist::MAX_SAMPLE.as_nanos() as f64 {
+        return Err(format!("size \"{text}\" is too large"));
+    }
+    Ok(bytes as u64)
+}
+
+/// A distribution of byte sizes: a bare size string (constant), or a
+/// distribution table whose parameters are sizes (`mean = "20KB"`). It is
+/// held as a [`Dist`] of durations with one nanosecond per byte, so that
+/// it samples exactly like `work`; `mu` and `sigma` (logs of seconds) are
+/// refused, since they would mean logs of gigabytes.
+#[derive(Debug, Clone)]
+pub struct SizeDistSpec(pub Dist);
+
+impl<'de> Deserialize<'de> for SizeDistSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = SizeDistSpec;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                write!(
+                    f,
+                    "a size such as \"40KB\", or a distribution such as {{ dist = \"lognormal\", median = \"20KB\", p99 = \"2MB\" }}"
+                )
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<SizeDistSpec, E> {
+                let b = parse_bytes(s).map_err(E::custom)?;
+                Ok(SizeDistSpec(Dist::constant(SimTime(b))))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SizeDistSpec, A::Error> {
+                let mut fields = DistFields {
+                    sizes: true,
+                    ..DistFields::default()
+                };
+                while let Some(key) = map.next_key::<String>()? {
+                    fields.read(&key, &mut map)?;
+                }
+                let d = fields.build().map_err(de::Error::custom)?;
+                d.check_tail()
+                    .map_err(|_| de::Error::custom("the distribution's 99.99th percentile is above the largest size a draw can take (about 31 PB)"))?;
+                Ok(SizeDistSpec(d))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A size in bytes, as a distribution parameter: seconds of the duration
+/// that stands for it (one nanosecond per byte).
+struct SizeParam(f64);
+
+impl<'de> Deserialize<'de> for SizeParam {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        parse_bytes(&s)
+            .map(|b| SizeParam(b as f64 / 1e9))
+            .map_err(de::Error::custom)
+    }
+}
+
 #[derive(Default)]
 struct DistFields {
+    /// Parameters are byte sizes, not durations.
+    sizes: bool,
     dist: Option<String>,
     durations: Vec<(&'static str, f64)>,
     numbers: Vec<(&'static str, f64)>,
@@ -388,12 +500,16 @@ impl DistFields {
         }
         self.keys.push(key.to_string());
         if let Some(k) = DURATION_KEYS.iter().find(|k| **k == key) {
-            let d: Dur = map.next_value()?;
-            self.durations.push((k, d.0.as_secs_f64()));
+            let v = self.value(map)?;
+            self.durations.push((k, v));
             // p99 also belongs to a percentile table.
             if key == "p99" {
-                self.percentiles.push((99.0, d.0.as_secs_f64()));
+                self.percentiles.push((99.0, v));
             }
+        } else if self.sizes && (key == "mu" || key == "sigma") {
+            return Err(de::Error::custom(format!(
+                "`{key}` does not apply to a size distribution; give a lognormal's `median` and `p99` as sizes"
+            )));
         } else if let Some(k) = NUMBER_KEYS.iter().find(|k| **k == key) {
             let v: f64 = map.next_value()?;
             self.numbers.push((k, v));
@@ -403,14 +519,24 @@ impl DistFields {
                     "percentile key `{key}` must be between p0 and p100"
                 )));
             }
-            let d: Dur = map.next_value()?;
-            self.percentiles.push((p, d.0.as_secs_f64()));
+            let v = self.value(map)?;
+            self.percentiles.push((p, v));
         } else {
             return Err(de::Error::custom(format!(
                 "unknown distribution key `{key}`; expected `dist` and its parameters (value, mean, min, max, stddev, median, p99, mu, sigma, cv, or percentiles p0..p100)"
             )));
         }
         Ok(())
+    }
+
+    /// A parameter's value: a duration in seconds, or a size as the
+    /// seconds of its stand-in duration.
+    fn value<'de, A: MapAccess<'de>>(&self, map: &mut A) -> Result<f64, A::Error> {
+        if self.sizes {
+            Ok(map.next_value::<SizeParam>()?.0)
+        } else {
+            Ok(map.next_value::<Dur>()?.0.as_secs_f64())
+        }
     }
 
     fn duration(&self, k: &str) -> Option<f64> {

@@ -179,7 +179,7 @@ fn bad_input_gets_the_exact_message_exit_code_2_and_no_outputs() {
         (
             "instance = \"m5.large\"",
             "instance = \"m9.huge\"",
-            "line 14, key `architectures[0].instance`: unknown instance type \"m9.huge\"; known types: m5.large, m5.xlarge, m5.2xlarge, c5.large, c5.xlarge, c5.2xlarge, m7g.large, m7g.xlarge, t3.medium (or describe it inline: { vcpus = 2, memory = \"8GB\", price_per_hour = 0.096 })",
+            "line 14, key `architectures[0].instance`: unknown instance type \"m9.huge\"; known types: m5.large, m5.xlarge, m5.2xlarge, c5.large, c5.xlarge, c5.2xlarge, m7g.large, m7g.xlarge, t3.micro, t3.small, t3.medium, t3.large, t4g.micro, t4g.small, t4g.medium, t4g.large (or describe it inline: { vcpus = 2, memory = \"8GB\", price_per_hour = 0.096 })",
         ),
         (
             "work = \"5ms\"",
@@ -189,7 +189,7 @@ fn bad_input_gets_the_exact_message_exit_code_2_and_no_outputs() {
         (
             "servers = 2",
             "servers = 2\nspot = true",
-            "line 14, key `architectures[0].spot`: unknown field `spot`, expected one of `name`, `kind`, `servers`, `instance`, `queue_limit`, `timeout`, `memory`, `cpu`, `cold_start`, `keep_alive`, `max_lifetime`, `scale_rate`, `instance_concurrency`, `idle_selection`, `hop_latency`, `concurrency_limit`, `call_mode`, `gateway`, `gateway_latency`, `free_tier`, `platform`, `billing`, `vcpus`, `pricing`, `functions`, `min`, `max`, `initial`, `policy`, `evaluation`, `boot_time`, `scale_out_cooldown`, `scale_in_cooldown`, `tolerance`, `scheduled`, `controller`, `behavior`, `instance_warmup`, `alarm_datapoints`, `services`",
+            "line 14, key `architectures[0].spot`: unknown field `spot`, expected one of `name`, `kind`, `servers`, `instance`, `queue_limit`, `timeout`, `memory`, `cpu`, `cold_start`, `keep_alive`, `max_lifetime`, `scale_rate`, `instance_concurrency`, `idle_selection`, `hop_latency`, `concurrency_limit`, `call_mode`, `gateway`, `gateway_latency`, `free_tier`, `platform`, `billing`, `vcpus`, `pricing`, `egress`, `nat_gateway`, `functions`, `min`, `max`, `initial`, `policy`, `evaluation`, `boot_time`, `scale_out_cooldown`, `scale_in_cooldown`, `tolerance`, `scheduled`, `controller`, `behavior`, `instance_warmup`, `alarm_datapoints`, `services`",
         ),
         (
             "work = \"5ms\"",

@@ -242,12 +242,14 @@ fn bad_pricing_is_refused_with_the_exact_message() {
             ),
         ],
     );
+    // Serverless takes Compute Savings Plans (tests/it/lambda_prices.rs),
+    // not the fleet-only terms.
     let serverless = header("1h") + "[[architectures]]\nname = \"l\"\nkind = \"serverless\"\n";
     assert_refused(
         &serverless,
         &[(
-            "pricing = \"savings-plan-1y\"",
-            "line 12, key `architectures[0].pricing`: commitments price fleets (fleet, autoscaled, microservices); a serverless `pricing` takes a table of `request_per_million`, `gb_second`, `provisioned_gb_second`, `provisioned_execution_gb_second`, `gateway_per_million`, `source`, `date`",
+            "pricing = { commitment = \"savings-plan-1y\", on_demand_share = 0.3 }",
+            "line 12, key `architectures[0].pricing`: a serverless `pricing` is \"savings-plan-1y\" or \"savings-plan-3y\" (Compute Savings Plans; Lambda has no Reserved Instances), or a table of `commitment`, `upfront`, `request_per_million`, `gb_second`, `provisioned_gb_second`, `provisioned_execution_gb_second`, `gateway_per_million`, `source`, `date`",
         )],
     );
 }

@@ -4,6 +4,7 @@
 
 mod autoscaled;
 mod azure;
+mod burstable;
 mod charts;
 mod cli;
 mod cloud_run;
@@ -12,6 +13,7 @@ mod common;
 mod contracts;
 mod controllers;
 mod corpus;
+mod data_transfer;
 mod demand;
 mod deploy;
 mod determinism;
@@ -21,6 +23,7 @@ mod fuzz;
 mod golden;
 mod json_schema;
 mod keepalive;
+mod lambda_prices;
 mod laws;
 mod micro;
 mod mutate;

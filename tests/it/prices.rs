@@ -139,3 +139,50 @@ fn the_prices_command_lists_with_sources_and_dates() {
         "$0.17 per server-hour 2025-06 AWS EC2 On-Demand pricing, Linux, us-east-1"
     );
 }
+
+#[test]
+fn a_data_transfer_price_needs_its_fields_and_a_region() {
+    let good = "[defaults]\nsource = \"AWS VPC pricing\"\ndate = \"2026-11\"\n\n[[nat_gateway]]\nregion = \"eu-west-1\"\nper_hour = 0.048\nper_gb = 0.048\n";
+    let c = read(good).unwrap();
+    assert_eq!(c.nat_gateways[0].per_hour, 0.048);
+    assert_eq!(
+        read(&good.replace("per_gb = 0.048\n", "")).unwrap_err(),
+        "invalid price file prices/test.toml, line 5, key `nat_gateway[0]`: missing field `per_gb`"
+    );
+    assert_eq!(
+        read(&good.replace("region = \"eu-west-1\"\n", "")).unwrap_err(),
+        "invalid price file prices/test.toml, line 6, key `nat_gateway[0].region`: every data-transfer price needs a `region`: set it on the entry or in [defaults]"
+    );
+    let egress =
+        "[[egress]]\nregion = \"eu-west-1\"\nper_gb = -0.09\nsource = \"s\"\ndate = \"d\"\n";
+    assert_eq!(
+        read(egress).unwrap_err(),
+        "invalid price file prices/test.toml, line 3, key `egress[0].per_gb`: expected a price >= 0 (USD), found -0.09"
+    );
+}
+
+#[test]
+fn lambda_tiers_must_fall_as_volume_rises() {
+    let text = "[defaults]\nregion = \"eu-west-1\"\nsource = \"s\"\ndate = \"d\"\n\n[[lambda_tier]]\ncpu = \"x86_64\"\nabove_gb_seconds = 15e9\ngb_second = 0.0000133334\n\n[[lambda_tier]]\ncpu = \"x86_64\"\nabove_gb_seconds = 6e9\ngb_second = 0.000015\n";
+    assert_eq!(
+        read(text).unwrap_err(),
+        "invalid price file prices/test.toml, line 13, key `lambda_tier[1].above_gb_seconds`: tiers must come in increasing volume with prices not rising: 6000000000 GB-s at $0.000015 follows 15000000000 GB-s at $0.0000133334"
+    );
+}
+
+#[test]
+fn a_burstable_instance_needs_both_its_baseline_and_surplus_price() {
+    let text = GOOD.replace("0.107\n", "0.107\nbaseline = 0.2\n");
+    assert_eq!(
+        read(&text).unwrap_err(),
+        "invalid price file prices/test.toml, line 11, key `instance[0].surplus_per_vcpu_hour`: a burstable instance needs both `baseline` and `surplus_per_vcpu_hour`"
+    );
+    let text = GOOD.replace(
+        "0.107\n",
+        "0.107\nbaseline = 1.5\nsurplus_per_vcpu_hour = 0.05\n",
+    );
+    assert_eq!(
+        read(&text).unwrap_err(),
+        "invalid price file prices/test.toml, line 11, key `instance[0].baseline`: expected a baseline per vCPU in (0, 1), found 1.5"
+    );
+}

@@ -7,7 +7,7 @@
 use super::{Event, FleetModel, Servers};
 use crate::architectures::autoscale::{Launches, Pool};
 use crate::architectures::records::Blocks;
-use crate::architectures::{Kind, Outcome, fleet_cost, fleet_prices};
+use crate::architectures::{Kind, Outcome, add_burst_surplus, fleet_cost, fleet_prices};
 use crate::engine::Scheduler;
 use crate::results::cost::CostBreakdown;
 use crate::results::stats::Collector;
@@ -169,16 +169,28 @@ impl Kind for AutoscaledSpec {
         } else {
             0.0
         };
+        let mut cost = CostBreakdown::fleet(
+            fleet_cost(&self.fleet, &pool.seconds_at, pool.server_seconds),
+            utilization * pool.working_mean / pool.servers.mean.max(1e-12),
+        );
+        let mut prices = fleet_prices(&self.fleet);
+        // Booting servers earn credits too: every billed server-second
+        // counts towards the baseline.
+        let measured = stats.measured_time.as_secs_f64();
+        add_burst_surplus(
+            inst,
+            busy * measured,
+            pool.server_seconds,
+            &mut cost,
+            &mut prices,
+        );
         Outcome {
             stats,
             servers: pool.servers.peak as u32,
             instance: inst.name.clone(),
             utilization,
-            cost: CostBreakdown::fleet(
-                fleet_cost(&self.fleet, &pool.seconds_at, pool.server_seconds),
-                utilization * pool.working_mean / pool.servers.mean.max(1e-12),
-            ),
-            prices: fleet_prices(&self.fleet),
+            cost,
+            prices,
             details: KindResult::Autoscaled(pool.result()),
         }
     }

@@ -3,7 +3,7 @@
 //! while it runs.
 
 use super::{Event, FleetModel, Servers};
-use crate::architectures::{Kind, Outcome, fleet_cost, fleet_prices};
+use crate::architectures::{Kind, Outcome, add_burst_surplus, fleet_cost, fleet_prices};
 use crate::engine::Scheduler;
 use crate::results::commitment::constant_level;
 use crate::results::cost::{self, CostBreakdown};
@@ -80,14 +80,25 @@ impl Kind for FleetSpec {
         let measured = (scenario.duration - scenario.warmup).as_secs_f64();
         let seconds_at = constant_level(u64::from(self.servers), measured);
         let total = fleet_cost(self, &seconds_at, self.servers as f64 * per_server);
-        let utilization = stats.mean_level(stats.measured_areas.busy) / self.slots() as f64;
+        let busy = stats.mean_level(stats.measured_areas.busy);
+        let utilization = busy / self.slots() as f64;
+        let mut cost = CostBreakdown::fleet(total, utilization);
+        let mut prices = fleet_prices(self);
+        let server_seconds = self.servers as f64 * measured;
+        add_burst_surplus(
+            &self.instance,
+            busy * measured,
+            server_seconds,
+            &mut cost,
+            &mut prices,
+        );
         Outcome {
             stats,
             servers: self.servers,
             instance: self.instance.name.clone(),
             utilization,
-            cost: CostBreakdown::fleet(total, utilization),
-            prices: fleet_prices(self),
+            cost,
+            prices,
             details: KindResult::Fleet,
         }
     }

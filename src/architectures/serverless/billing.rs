@@ -2,13 +2,14 @@
 //! closing of a run (invocations still running, provisioned concurrency,
 //! the free tier) and the serverless kind's outcome with its price notes.
 
-use super::{NIL, ServerlessModel};
+use super::{Function, NIL, ServerlessModel};
 use crate::architectures::{Kind, Outcome};
 use crate::results::cost::CostBreakdown;
 use crate::results::stats::RunStats;
 use crate::results::summary::{
     ColdStartCauses, FunctionResult, KindResult, LevelSummary, PriceNote, ServerlessResult,
 };
+use crate::scenario::catalog::Cpu;
 use crate::scenario::{Scenario, ServerlessSpec};
 use crate::time::SimTime;
 
@@ -28,6 +29,9 @@ impl ServerlessModel {
         let request = f.spec.pricing.request_per_million / 1e6;
         if counted {
             f.billed_gb_seconds += gb_seconds;
+            if !provisioned {
+                f.on_demand_gb_seconds += gb_seconds;
+            }
             f.billed_invocations += 1;
             f.compute_usd += gb_seconds * rate;
             f.requests_usd += request;
@@ -59,10 +63,12 @@ impl ServerlessModel {
         self.end_prewarms(end);
         let in_flight = self.calls.in_flight(warmup);
         let measured_s = (end - warmup).as_secs_f64();
+        let provisioned_s = measured_s + provisioned_top_up(end).as_secs_f64();
+        apply_tiers(&mut self.functions, measured_s);
         let mut functions = Vec::with_capacity(self.functions.len());
         let mut total = CostBreakdown {
             gateway_usd: self.gateway_usd,
-            provisioned_usd: self.provisioned_rate * measured_s,
+            provisioned_usd: self.provisioned_rate * provisioned_s,
             ..Default::default()
         };
         let mut idle_gb_seconds = 0.0;
@@ -80,7 +86,7 @@ impl ServerlessModel {
                 provisioned_usd: f.spec.provisioned as f64
                     * f.spec.memory_gb()
                     * f.spec.pricing.provisioned_gb_second
-                    * measured_s,
+                    * provisioned_s,
                 ..Default::default()
             };
             total.compute_usd += cost.compute_usd;
@@ -113,6 +119,52 @@ impl ServerlessModel {
             functions,
             cost: total,
             stats,
+        }
+    }
+}
+
+/// Lambda bills provisioned concurrency "from the time you enable it on
+/// your function until it is disabled, rounded up to the nearest 5
+/// minutes" (AWS Lambda pricing). Here it is enabled at time 0 and
+/// disabled when the run ends, so its billed time is the run's duration
+/// rounded up to 5 minutes; the rounding is charged when it is disabled,
+/// inside the measured period (as a server's per-second rounding is).
+pub(super) fn provisioned_top_up(end: SimTime) -> SimTime {
+    const STEP: u64 = 300 * crate::time::NANOS_PER_SEC;
+    SimTime(end.as_nanos().div_ceil(STEP) * STEP) - end
+}
+
+/// The lower duration prices above 6 and 15 billion GB-s a month. AWS
+/// counts a month's volume per account, region and processor; a run is a
+/// slice of a month, so the tiers apply to its monthly-equivalent volume
+/// (the measured GB-s × 730 h / the measured period) and the saving is
+/// scaled back to the period. Functions of one processor share the
+/// volume and the saving, pro rata to their own on-demand GB-s.
+fn apply_tiers(functions: &mut [Function], measured_s: f64) {
+    if measured_s <= 0.0 {
+        return;
+    }
+    let month = crate::results::cost::HOURS_PER_MONTH * 3600.0 / measured_s;
+    for cpu in [Cpu::X86_64, Cpu::Arm64] {
+        let group = || functions.iter().filter(|f| f.spec.cpu == cpu);
+        let Some(first) = group().next() else {
+            continue;
+        };
+        let pricing = &first.spec.pricing;
+        let volume: f64 = group().map(|f| f.on_demand_gb_seconds).sum();
+        let monthly = volume * month;
+        let mut saving = 0.0;
+        for (i, &(above, price)) in pricing.tiers.iter().enumerate() {
+            let upto = pricing.tiers.get(i + 1).map_or(f64::INFINITY, |t| t.0);
+            let in_tier = (monthly.min(upto) - above).max(0.0);
+            saving += in_tier * (pricing.gb_second - price);
+        }
+        if saving <= 0.0 {
+            continue;
+        }
+        let saving = saving / month;
+        for f in functions.iter_mut().filter(|f| f.spec.cpu == cpu) {
+            f.compute_usd -= saving * f.on_demand_gb_seconds / volume;
         }
     }
 }
@@ -238,6 +290,22 @@ fn price_notes(spec: &ServerlessSpec) -> Vec<PriceNote> {
         ));
     }
     let p = &spec.functions[0].pricing;
+    if let Some(plan) = &p.savings_plan {
+        // Priced as the duration rate it gives, since reports show every
+        // price in dollars; the discount is in the item.
+        prices.push(PriceNote {
+            item: format!(
+                "Compute Savings Plan {}, upfront {}: {} % off duration and provisioned concurrency",
+                plan.name,
+                plan.upfront.name(),
+                (plan.discount * 1000.0).round() / 10.0
+            ),
+            price_usd: p.gb_second,
+            unit: "GB-second".into(),
+            source: plan.source.clone(),
+            date: plan.date.clone(),
+        });
+    }
     prices.push(note(
         "function invocations".into(),
         p.request_per_million,

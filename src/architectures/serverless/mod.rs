@@ -178,6 +178,9 @@ struct Function {
     throttled: u64,
     async_throttled: u64,
     billed_gb_seconds: f64,
+    /// The part of `billed_gb_seconds` at the on-demand rate, to which the
+    /// monthly volume tiers apply.
+    on_demand_gb_seconds: f64,
     /// Invocations billed: when they end, or at the end of the run.
     billed_invocations: u64,
     compute_usd: f64,
@@ -244,6 +247,7 @@ impl ServerlessModel {
                 throttled: 0,
                 async_throttled: 0,
                 billed_gb_seconds: 0.0,
+                on_demand_gb_seconds: 0.0,
                 billed_invocations: 0,
                 compute_usd: 0.0,
                 requests_usd: 0.0,
@@ -257,6 +261,10 @@ impl ServerlessModel {
             .map(|f| f.provisioned as f64 * f.memory_gb() * f.pricing.provisioned_gb_second)
             .sum();
         let mut stats = Collector::new(scenario.warmup, scenario.window, 0.0);
+        stats.meter_transfer(crate::results::transfer::TransferMeter::for_scenario(
+            scenario,
+            replication,
+        ));
         stats.set_cost_rate(provisioned_rate);
         ServerlessModel {
             calls: CallStepper::new(

@@ -1,5 +1,6 @@
 //! Where the money goes: one stacked bar per architecture, per month —
-//! busy compute, idle capacity, requests, gateway, provisioned.
+//! busy compute, idle capacity, requests, gateway, provisioned, and data
+//! transfer (egress and NAT gateway) when an architecture prices it.
 
 use super::look::{self, Glyph, LegendItem};
 use super::{ChartData, Drawn};
@@ -17,12 +18,15 @@ const MIN_LABELLED_PX: i32 = 30;
 type Part = (&'static str, fn(&CostBreakdown) -> f64);
 
 /// The parts of a bar, bottom up.
-const PARTS: [Part; 5] = [
+const PARTS: [Part; 6] = [
     ("busy compute", |b| b.compute_usd),
     ("idle capacity", |b| b.idle_usd),
     ("requests", |b| b.requests_usd),
     ("gateway", |b| b.gateway_usd),
     ("provisioned", |b| b.provisioned_usd),
+    ("data transfer", |b| {
+        b.egress_usd.unwrap_or(0.0) + b.nat_gateway_usd.unwrap_or(0.0)
+    }),
 ];
 
 /// `c` mixed with white: `amount` 0 is white, 1 is `c`.
@@ -39,7 +43,8 @@ fn fill(k: usize, i: usize) -> RGBColor {
         1 => tint(look::color(i), 0.3),
         2 => RGBColor(0x33, 0x33, 0x33),
         3 => RGBColor(0x99, 0x99, 0x99),
-        _ => RGBColor(0xCC, 0xCC, 0xCC),
+        4 => RGBColor(0xCC, 0xCC, 0xCC),
+        _ => RGBColor(0x66, 0x66, 0x66),
     }
 }
 
@@ -57,7 +62,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ChartData)
         &data.subtitle_for(super::Chart::CostBreakdown),
     )?;
     // Each bar in dollars per month, part by part.
-    let bars: Vec<[f64; 5]> = run
+    let bars: Vec<[f64; 6]> = run
         .architectures
         .iter()
         .map(|a| {

@@ -4,6 +4,7 @@
 
 use super::{Areas, RequestCounts, RunStats, WindowRow};
 use crate::results::metrics::Histogram;
+use crate::results::transfer::TransferMeter;
 use crate::time::SimTime;
 
 /// Level values whose time integrals are tracked.
@@ -75,6 +76,8 @@ pub struct Collector {
     next_boundary: SimTime,
     win: WindowCounts,
     pub rows: Vec<WindowRow>,
+    /// Bytes sent to the internet, when the scenario's services send any.
+    transfer: Option<Box<TransferMeter>>,
 }
 
 impl Collector {
@@ -105,6 +108,7 @@ impl Collector {
             next_boundary: SimTime::ZERO,
             win: WindowCounts::default(),
             rows: Vec::new(),
+            transfer: None,
         };
         if warmup == SimTime::ZERO {
             c.areas_at_warmup = Some(Areas::default());
@@ -321,7 +325,15 @@ impl Collector {
         if self.counted(arrival) {
             self.counts.completed += 1;
             self.latency.record(latency);
+            if let Some(m) = &mut self.transfer {
+                m.record(arrival);
+            }
         }
+    }
+
+    /// Meters the bytes of completed requests from now on.
+    pub fn meter_transfer(&mut self, meter: Option<Box<TransferMeter>>) {
+        self.transfer = meter;
     }
 
     pub fn warmup(&self) -> SimTime {
@@ -352,6 +364,7 @@ impl Collector {
             measured_areas: measured,
             measured_time: end - self.warmup,
             rows: self.rows,
+            transfer: self.transfer.map(|m| m.bytes),
         }
     }
 }

@@ -5,11 +5,12 @@
 //!
 //! A file holds a `[defaults]` table (`region`, `source`, `date`) and
 //! arrays of entries — `[[instance]]`, `[[lambda]]`, `[[gateway]]`,
-//! `[[commitment]]` — each of which may set its own `region`, `source`
+//! `[[commitment]]`, `[[fargate]]`, `[[cloud_run]]`, `[[egress]]`,
+//! `[[nat_gateway]]` — each of which may set its own `region`, `source`
 //! and `date`; an entry that ends up without a source or a date is an
 //! error, because a price nobody can trace is not data.
 
-use super::catalog::{Cpu, GatewayKind, Instance, Platform};
+use super::catalog::{Burst, Cpu, GatewayKind, Instance, Platform};
 use super::error::{ErrorContext, ScenarioError};
 use crate::limits;
 use serde::Deserialize;
@@ -18,8 +19,10 @@ use std::ops::Range;
 use std::path::Path;
 use toml::Spanned;
 
+mod network;
 mod platforms;
 mod raw;
+pub use network::{EgressPrice, NatGatewayPrice};
 pub use platforms::{CloudRunPrice, FargatePrice};
 use raw::{CpuName, GatewayName, RawFile, RawMeta};
 
@@ -40,6 +43,7 @@ pub const BUILTIN: &[(&str, &str)] = bundled![
     "lambda-us-east-1.toml",
     "fargate-us-east-1.toml",
     "cloud-run-us-central1.toml",
+    "data-transfer.toml",
 ];
 
 /// A price file that cannot be used: a scenario error, shown as one.
@@ -122,6 +126,22 @@ pub struct Catalog {
     pub commitments: Vec<CommitmentPrice>,
     pub fargate: Vec<FargatePrice>,
     pub cloud_run: Vec<CloudRunPrice>,
+    pub egress: Vec<EgressPrice>,
+    pub nat_gateways: Vec<NatGatewayPrice>,
+    pub lambda_tiers: Vec<LambdaTier>,
+}
+
+/// A lower Lambda duration price for the GB-seconds of a month above a
+/// volume.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LambdaTier {
+    pub cpu: Cpu,
+    pub region: String,
+    /// GB-seconds a month above which `gb_second` applies.
+    pub above_gb_seconds: f64,
+    pub gb_second: f64,
+    pub source: String,
+    pub date: String,
 }
 
 impl Catalog {
@@ -165,6 +185,38 @@ impl Catalog {
             }
             let memory_gib = positive(&e.memory_gib, &format!("{key}.memory_gib"), ctx)?;
             let price = price(&e.price_per_hour, &format!("{key}.price_per_hour"), ctx)?;
+            let burst = match (&e.baseline, &e.surplus_per_vcpu_hour) {
+                (None, None) => None,
+                (Some(b), Some(s)) => {
+                    let baseline = *b.get_ref();
+                    if !(baseline > 0.0 && baseline < 1.0) {
+                        return Err(ctx.at(
+                            Some(b.span()),
+                            &format!("{key}.baseline"),
+                            format!("expected a baseline per vCPU in (0, 1), found {baseline}"),
+                        ));
+                    }
+                    Some(Burst {
+                        baseline,
+                        surplus_per_vcpu_hour: self::price(
+                            s,
+                            &format!("{key}.surplus_per_vcpu_hour"),
+                            ctx,
+                        )?,
+                    })
+                }
+                (b, _) => {
+                    let (field, span) = match b {
+                        Some(b) => ("surplus_per_vcpu_hour", b.span()),
+                        None => ("baseline", e.name.span()),
+                    };
+                    return Err(ctx.at(
+                        Some(span),
+                        &format!("{key}.{field}"),
+                        "a burstable instance needs both `baseline` and `surplus_per_vcpu_hour`",
+                    ));
+                }
+            };
             self.instances.push(Instance {
                 name,
                 vcpus: vcpus as u32,
@@ -174,6 +226,7 @@ impl Catalog {
                 source: m.source,
                 date: m.date,
                 platform: Platform::Ec2,
+                burst,
             });
         }
         for (i, e) in raw.lambda.iter().enumerate() {
@@ -200,6 +253,38 @@ impl Catalog {
                     &e.provisioned_execution_gb_second,
                     "provisioned_execution_gb_second",
                 )?,
+                region: m.region,
+                source: m.source,
+                date: m.date,
+            });
+        }
+        for (i, e) in raw.lambda_tier.iter().enumerate() {
+            let key = format!("lambda_tier[{i}]");
+            let m = meta(&e.meta(), d, e.cpu.span(), &key, ctx)?;
+            let cpu = platforms::cpu(*e.cpu.get_ref());
+            let above = positive(&e.above_gb_seconds, &format!("{key}.above_gb_seconds"), ctx)?;
+            let gb_second = price(&e.gb_second, &format!("{key}.gb_second"), ctx)?;
+            // Tiers of one processor and region are listed in increasing
+            // volume with falling prices, so the bill can walk them in order.
+            if let Some(prev) = self
+                .lambda_tiers
+                .iter()
+                .rfind(|t| t.cpu == cpu && t.region == m.region)
+                && (above <= prev.above_gb_seconds || gb_second > prev.gb_second)
+            {
+                return Err(ctx.at(
+                    Some(e.above_gb_seconds.span()),
+                    &format!("{key}.above_gb_seconds"),
+                    format!(
+                        "tiers must come in increasing volume with prices not rising: {above} GB-s at ${gb_second} follows {} GB-s at ${}",
+                        prev.above_gb_seconds, prev.gb_second
+                    ),
+                ));
+            }
+            self.lambda_tiers.push(LambdaTier {
+                cpu,
+                above_gb_seconds: above,
+                gb_second,
                 region: m.region,
                 source: m.source,
                 date: m.date,
@@ -253,11 +338,16 @@ impl Catalog {
                     upfront.name()
                 )
             })?;
-            if platform == Platform::Fargate && name.starts_with("reserved") {
+            if platform != Platform::Ec2 && name.starts_with("reserved") {
+                let what = if platform == Platform::Fargate {
+                    "Fargate"
+                } else {
+                    "Lambda"
+                };
                 return Err(ctx.at(
                     Some(e.name.span()),
                     &format!("{key}.name"),
-                    format!("Fargate is not sold as Reserved Instances; \"{name}\" cannot apply to it (Compute Savings Plans do)"),
+                    format!("{what} is not sold as Reserved Instances; \"{name}\" cannot apply to it (Compute Savings Plans do)"),
                 ));
             }
             let discount = *e.discount.get_ref();
@@ -277,7 +367,8 @@ impl Catalog {
                 date: m.date,
             });
         }
-        self.add_fargate(&raw, ctx)
+        self.add_fargate(&raw, ctx)?;
+        self.add_network(&raw, ctx)
     }
 }
 

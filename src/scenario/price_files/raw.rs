@@ -31,6 +31,12 @@ pub(super) struct RawFile {
     pub(super) fargate: Vec<RawFargate>,
     #[serde(default)]
     pub(super) cloud_run: Vec<RawCloudRun>,
+    #[serde(default)]
+    pub(super) lambda_tier: Vec<RawLambdaTier>,
+    #[serde(default)]
+    pub(super) egress: Vec<RawEgress>,
+    #[serde(default)]
+    pub(super) nat_gateway: Vec<RawNatGateway>,
 }
 
 // The entries cannot flatten `RawMeta` in: flatten turns off
@@ -63,6 +69,8 @@ entry!(RawInstance {
     vcpus: Spanned<i64>,
     memory_gib: Spanned<f64>,
     price_per_hour: Spanned<f64>,
+    baseline: Option<Spanned<f64>>,
+    surplus_per_vcpu_hour: Option<Spanned<f64>>,
 });
 entry!(RawLambda {
     cpu: Spanned<CpuName>,
@@ -93,6 +101,21 @@ entry!(RawCloudRun {
     vcpu_second: Spanned<f64>,
     gib_second: Spanned<f64>,
     request_per_million: Spanned<f64>,
+});
+
+entry!(RawLambdaTier {
+    cpu: Spanned<CpuName>,
+    above_gb_seconds: Spanned<f64>,
+    gb_second: Spanned<f64>,
+});
+
+entry!(RawEgress {
+    per_gb: Spanned<f64>,
+});
+
+entry!(RawNatGateway {
+    per_hour: Spanned<f64>,
+    per_gb: Spanned<f64>,
 });
 
 #[derive(Debug, Clone, Copy, Deserialize)]

@@ -1,0 +1,262 @@
+//! Data transfer: what an architecture pays for the bytes its requests
+//! send to the internet — internet egress per GB, and, with
+//! `nat_gateway`, a NAT gateway's hours and the bytes it processes.
+//!
+//! The sizes are the scenario's (`response_size` on the entry service,
+//! `outbound_size` on any service); the prices are the architecture's:
+//! from `assets/prices/data-transfer.toml` for its cloud's region, or an
+//! inline `egress` / `nat_gateway` table. Which bytes cross the NAT is a
+//! modelling decision written down in the README ("Data transfer"):
+//! responses to clients go back through the load balancer, gateway or
+//! platform front end, never through the NAT; only bytes a service sends
+//! out itself (`outbound_size`) do, and only where the architecture has
+//! a NAT gateway.
+
+use super::catalog;
+use super::error::{ErrorContext, ScenarioError};
+use super::raw::{RawArchitecture, ServerlessPlatform};
+use super::values::Kind;
+use crate::dist::Dist;
+use serde::Deserialize;
+use toml::Spanned;
+
+/// `egress = { per_gb = 0.085, source = "...", date = "..." }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEgress {
+    pub per_gb: Spanned<f64>,
+    pub source: Option<String>,
+    pub date: Option<String>,
+}
+
+/// `nat_gateway = true`, or a table.
+#[derive(Debug, Clone)]
+pub enum RawNatGateway {
+    On(bool),
+    Table(RawNatTable),
+}
+
+// By hand rather than `untagged`: an untagged enum buffers its input and
+// loses the positions the table's `Spanned` values need.
+impl<'de> Deserialize<'de> for RawNatGateway {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RawNatGateway;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                write!(
+                    f,
+                    "true, false or a table {{ count, per_hour, per_gb, source, date }}"
+                )
+            }
+            fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<RawNatGateway, E> {
+                Ok(RawNatGateway::On(b))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<RawNatGateway, A::Error> {
+                RawNatTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(RawNatGateway::Table)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNatTable {
+    pub count: Option<Spanned<i64>>,
+    pub per_hour: Option<Spanned<f64>>,
+    pub per_gb: Option<Spanned<f64>>,
+    pub source: Option<String>,
+    pub date: Option<String>,
+}
+
+/// What one architecture pays per byte and per NAT gateway.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TransferSpec {
+    pub region: String,
+    /// Internet egress, per GiB.
+    pub egress_per_gb: f64,
+    pub egress_source: String,
+    pub egress_date: String,
+    pub nat: Option<NatSpec>,
+}
+
+/// NAT gateways in front of an architecture's private subnets.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NatSpec {
+    /// Gateways billed by the hour (one per availability zone used).
+    pub count: u32,
+    pub per_hour: f64,
+    /// Per GiB processed.
+    pub per_gb: f64,
+    pub source: String,
+    pub date: String,
+}
+
+/// The sizes of one request's bytes to the internet, drawn per completed
+/// request.
+#[derive(Clone, Debug, Default)]
+pub struct TransferSizes {
+    /// The entry service's response to the client.
+    pub response: Option<Dist>,
+    /// The outbound bytes of every invocation of the request's call tree,
+    /// in node order.
+    pub outbound: Vec<Dist>,
+}
+
+impl TransferSizes {
+    pub fn any(&self) -> bool {
+        self.response.is_some() || !self.outbound.is_empty()
+    }
+}
+
+/// The sizes a scenario's requests send: `response_size` of the entry
+/// service and `outbound_size` of every node of its call tree.
+pub fn sizes(services: &[super::Service], calls: &super::CallTree) -> TransferSizes {
+    let Some(entry) = calls.entry(0) else {
+        return TransferSizes::default();
+    };
+    let nodes = &calls.nodes[entry.root..entry.root + entry.len];
+    TransferSizes {
+        response: services[0].response_size.clone(),
+        outbound: nodes
+            .iter()
+            .filter_map(|n| services[n.service].outbound_size.clone())
+            .collect(),
+    }
+}
+
+/// An architecture's data-transfer prices, or `None` when neither the
+/// scenario sends bytes nor the architecture names a price or a gateway
+/// (so that results without data transfer stay as they were).
+pub(super) fn validate_transfer(
+    a: &RawArchitecture,
+    key: &str,
+    ctx: &ErrorContext,
+    sends_bytes: bool,
+) -> Result<Option<TransferSpec>, ScenarioError> {
+    let nat_on = match a.nat_gateway.as_ref().map(|n| n.get_ref()) {
+        None | Some(RawNatGateway::On(false)) => None,
+        Some(RawNatGateway::On(true)) => Some(None),
+        Some(RawNatGateway::Table(t)) => Some(Some(t)),
+    };
+    if !sends_bytes && nat_on.is_none() && a.egress.is_none() {
+        return Ok(None);
+    }
+    let cloud_run = *a.kind.get_ref() == Kind::Serverless
+        && a.platform.as_ref().map(|p| *p.get_ref()) == Some(ServerlessPlatform::CloudRun);
+    let region = if cloud_run {
+        "us-central1"
+    } else {
+        catalog::DEFAULT_REGION
+    };
+    if let (true, Some(n)) = (
+        cloud_run,
+        nat_on.is_some().then_some(()).and(a.nat_gateway.as_ref()),
+    ) {
+        return Err(ctx.at(
+            Some(n.span()),
+            &format!("{key}.nat_gateway"),
+            "a NAT gateway is AWS's (hourly + per GB processed); Cloud Run services reach the internet without one unless they use Cloud NAT, which is priced differently and not modelled",
+        ));
+    }
+    let (egress_per_gb, egress_source, egress_date) = match &a.egress {
+        Some(e) => {
+            let e = e.get_ref();
+            (
+                non_negative(&e.per_gb, &format!("{key}.egress.per_gb"), ctx)?,
+                e.source.clone().unwrap_or_else(|| "scenario file".into()),
+                e.date.clone().unwrap_or_default(),
+            )
+        }
+        None => match catalog::egress(region) {
+            Some(p) => (p.per_gb, p.source.clone(), p.date.clone()),
+            None => {
+                return Err(ctx.at(
+                    Some(a.kind.span()),
+                    &format!("{key}.egress"),
+                    format!("the price files have no internet egress price for {region}; give `egress = {{ per_gb = ... }}`"),
+                ));
+            }
+        },
+    };
+    let nat = match nat_on {
+        None => None,
+        Some(table) => {
+            let span = a.nat_gateway.as_ref().map(|n| n.span());
+            let published = catalog::nat_gateway(region);
+            let pick = |v: Option<&Spanned<f64>>, field: &str, published: Option<f64>| match (
+                v, published,
+            ) {
+                (Some(v), _) => non_negative(v, &format!("{key}.nat_gateway.{field}"), ctx),
+                (None, Some(p)) => Ok(p),
+                (None, None) => Err(ctx.at(
+                    span.clone(),
+                    &format!("{key}.nat_gateway.{field}"),
+                    format!(
+                        "the price files have no NAT gateway price for {region}; give `{field}`"
+                    ),
+                )),
+            };
+            let count = match table.and_then(|t| t.count.as_ref()) {
+                None => 1,
+                Some(c) if (1..=64).contains(c.get_ref()) => *c.get_ref() as u32,
+                Some(c) => {
+                    return Err(ctx.at(
+                        Some(c.span()),
+                        &format!("{key}.nat_gateway.count"),
+                        format!("expected between 1 and 64 NAT gateways (one per availability zone), found {}", c.get_ref()),
+                    ));
+                }
+            };
+            let inline = table.is_some_and(|t| t.per_hour.is_some() || t.per_gb.is_some());
+            Some(NatSpec {
+                count,
+                per_hour: pick(
+                    table.and_then(|t| t.per_hour.as_ref()),
+                    "per_hour",
+                    published.map(|p| p.per_hour),
+                )?,
+                per_gb: pick(
+                    table.and_then(|t| t.per_gb.as_ref()),
+                    "per_gb",
+                    published.map(|p| p.per_gb),
+                )?,
+                source: match (table.and_then(|t| t.source.clone()), inline, published) {
+                    (Some(s), _, _) => s,
+                    (None, true, _) | (None, false, None) => "scenario file".into(),
+                    (None, false, Some(p)) => p.source.clone(),
+                },
+                date: match (table.and_then(|t| t.date.clone()), inline, published) {
+                    (Some(d), _, _) => d,
+                    (None, false, Some(p)) => p.date.clone(),
+                    _ => String::new(),
+                },
+            })
+        }
+    };
+    Ok(Some(TransferSpec {
+        region: region.to_string(),
+        egress_per_gb,
+        egress_source,
+        egress_date,
+        nat,
+    }))
+}
+
+fn non_negative(v: &Spanned<f64>, key: &str, ctx: &ErrorContext) -> Result<f64, ScenarioError> {
+    let p = *v.get_ref();
+    if p.is_finite() && p >= 0.0 {
+        Ok(p)
+    } else {
+        Err(ctx.at(
+            Some(v.span()),
+            key,
+            format!("expected a price >= 0 (USD), found {p}"),
+        ))
+    }
+}
