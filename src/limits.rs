@@ -29,6 +29,9 @@ pub const MAX_PRICE_PER_MILLION: f64 = 1e4;
 /// provisioned concurrency, Cloud Run instances), in USD: $3,600 an hour
 /// for one GB or one vCPU, about 60,000 times Lambda's.
 pub const MAX_PRICE_PER_UNIT_SECOND: f64 = 1.0;
+/// A price per GB moved (internet egress, NAT gateway processing), in
+/// USD: about 100,000 times AWS's $0.09 for egress.
+pub const MAX_PRICE_PER_GB: f64 = 1e4;
 /// The estimated run time `run` accepts without `--force`, in seconds.
 pub const MAX_RUN_SECONDS: f64 = 3_600.0;
 /// The estimated memory `run` and `sweep` accept without `--force`, in

@@ -17,6 +17,7 @@ use super::error::{ErrorContext, ScenarioError};
 use super::raw::{RawArchitecture, ServerlessPlatform};
 use super::values::Kind;
 use crate::dist::Dist;
+use crate::limits;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -248,10 +249,27 @@ pub(super) fn validate_transfer(
     }))
 }
 
+/// A price given in the scenario, in USD, bounded as the same price in
+/// the price files (`crate::limits`): per GB, or an hour for a gateway.
 fn non_negative(v: &Spanned<f64>, key: &str, ctx: &ErrorContext) -> Result<f64, ScenarioError> {
     let p = *v.get_ref();
-    if p.is_finite() && p >= 0.0 {
+    let (max, per) = if key.ends_with("per_hour") {
+        (limits::MAX_PRICE_PER_HOUR, "an hour")
+    } else {
+        (limits::MAX_PRICE_PER_GB, "per GB")
+    };
+    if p.is_finite() && (0.0..=max).contains(&p) {
         Ok(p)
+    } else if p.is_finite() && p > max {
+        Err(ctx.at(
+            Some(v.span()),
+            key,
+            format!(
+                "expected a price between 0 and {} (USD {per}), found {}",
+                limits::price(max),
+                limits::price(p)
+            ),
+        ))
     } else {
         Err(ctx.at(
             Some(v.span()),

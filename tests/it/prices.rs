@@ -70,6 +70,13 @@ fn a_price_past_its_bound_is_named_with_its_line_and_key() {
         "invalid price file prices/test.toml, line 13, key `gateway[0].per_million`: expected a \
          price of at most 10000 (USD per million requests), found 20000"
     );
+    let egress =
+        "[defaults]\nsource = \"s\"\ndate = \"d\"\n[[egress]]\nregion = \"r\"\nper_gb = 2e4\n";
+    assert_eq!(
+        read(egress).unwrap_err(),
+        "invalid price file prices/test.toml, line 6, key `egress[0].per_gb`: expected a \
+         price of at most 10000 (USD per GB), found 20000"
+    );
 }
 
 #[test]

@@ -438,13 +438,16 @@ fn meta(
 
 /// A price of the files, bounded as the same price given in a scenario
 /// (`crate::limits`); which bound applies follows from the key's unit,
-/// since every price key ends with it (`_hour`, `_second`, `per_million`).
+/// since every price key ends with it (`_hour`, `_second`, `per_million`,
+/// `per_gb`).
 fn price(v: &Spanned<f64>, key: &str, ctx: &ErrorContext) -> Result<f64, ScenarioError> {
     let p = *v.get_ref();
     let (max, per) = if key.ends_with("_hour") {
         (limits::MAX_PRICE_PER_HOUR, "an hour")
     } else if key.ends_with("per_million") {
         (limits::MAX_PRICE_PER_MILLION, "per million requests")
+    } else if key.ends_with("per_gb") {
+        (limits::MAX_PRICE_PER_GB, "per GB")
     } else {
         (limits::MAX_PRICE_PER_UNIT_SECOND, "per unit-second")
     };
