@@ -192,25 +192,15 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ChartData)
         ))?;
     }
     // Interval bars with end caps, over the label cards and under the markers.
-    const CAP: i32 = 7;
     for (i, &(x, y)) in points.iter().enumerate() {
         let (lat, cost) = iv[i];
-        let pen = look::color(i).stroke_width(2);
-        let (lo, hi) = (lat.low.max(1e-3), lat.high.max(1e-3));
-        chart.draw_series([
-            PathElement::new(vec![(lo, y), (hi, y)], pen),
-            PathElement::new(vec![(x, cost.low), (x, cost.high)], pen),
-        ])?;
-        let cap = |at: (f64, f64), horizontal: bool| {
-            let end = if horizontal { (CAP, 0) } else { (0, CAP) };
-            EmptyElement::at(at) + PathElement::new(vec![(-end.0, -end.1), end], pen)
-        };
-        chart.draw_series([
-            cap((lo, y), false),
-            cap((hi, y), false),
-            cap((x, cost.low), true),
-            cap((x, cost.high), true),
-        ])?;
+        look::interval_cross(
+            &mut chart,
+            (x, y),
+            (lat.low.max(1e-3), lat.high.max(1e-3)),
+            (cost.low, cost.high),
+            look::color(i),
+        )?;
     }
     for (i, &p) in points.iter().enumerate() {
         chart.draw_series(std::iter::once(Marker::new(p, i, data.meets(i))))?;

@@ -293,6 +293,42 @@ fn draw_glyph<DB: DrawingBackend>(
     }
 }
 
+/// Length of an interval bar's end caps, in pixels each side.
+const CAP: i32 = 7;
+
+/// A point's 95 % intervals as a cross of capped bars in `color`: `x`
+/// (low, high) horizontally through the point at `at`, `y` vertically.
+/// Both axes' values must be drawable (positive on a log axis).
+pub fn interval_cross<DB, X, Y>(
+    chart: &mut ChartContext<DB, Cartesian2d<X, Y>>,
+    at: (f64, f64),
+    x: (f64, f64),
+    y: (f64, f64),
+    color: RGBColor,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>
+where
+    DB: DrawingBackend,
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    let pen = color.stroke_width(2);
+    chart.draw_series([
+        PathElement::new(vec![(x.0, at.1), (x.1, at.1)], pen),
+        PathElement::new(vec![(at.0, y.0), (at.0, y.1)], pen),
+    ])?;
+    let cap = |p: (f64, f64), horizontal: bool| {
+        let end = if horizontal { (CAP, 0) } else { (0, CAP) };
+        EmptyElement::at(p) + PathElement::new(vec![(-end.0, -end.1), end], pen)
+    };
+    chart.draw_series([
+        cap((x.0, at.1), false),
+        cap((x.1, at.1), false),
+        cap((at.0, y.0), true),
+        cap((at.0, y.1), true),
+    ])?;
+    Ok(())
+}
+
 /// A number as people write it on an axis: "0", "0.25", "12.5", "250",
 /// "1.2k", "3M".
 pub fn compact(v: f64) -> String {

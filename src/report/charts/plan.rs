@@ -242,26 +242,15 @@ where
         })
         .collect();
     let boxes = place_labels(&pixels, &sizes, bounds, &markers);
-    const CAP: i32 = 7;
     for (k, &(i, (x, y), c)) in chosen.iter().enumerate() {
         let (lat, cost) = (c.latency_ms, c.cost_per_month_usd);
-        let pen = look::color(i).stroke_width(2);
-        let (lo, hi) = (lat.low.max(1e-3), lat.high.max(1e-3));
-        let (clo, chi) = (cost.low.max(1e-6), cost.high.max(1e-6));
-        chart.draw_series([
-            PathElement::new(vec![(lo, y), (hi, y)], pen),
-            PathElement::new(vec![(x, clo), (x, chi)], pen),
-        ])?;
-        let cap = |p: (f64, f64), horizontal: bool| {
-            let end = if horizontal { (CAP, 0) } else { (0, CAP) };
-            EmptyElement::at(p) + PathElement::new(vec![(-end.0, -end.1), end], pen)
-        };
-        chart.draw_series([
-            cap((lo, y), false),
-            cap((hi, y), false),
-            cap((x, clo), true),
-            cap((x, chi), true),
-        ])?;
+        look::interval_cross(
+            chart,
+            (x, y),
+            (lat.low.max(1e-3), lat.high.max(1e-3)),
+            (cost.low.max(1e-6), cost.high.max(1e-6)),
+            look::color(i),
+        )?;
         chart.draw_series(std::iter::once(
             EmptyElement::at((x, y))
                 + Circle::new((0, 0), RING_RADIUS, look::color(i).stroke_width(3)),
