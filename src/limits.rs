@@ -17,6 +17,10 @@ pub const MAX_PROFILE_PIECES: u64 = 10_000_000;
 pub const MAX_WINDOWS: u64 = 1_000_000;
 /// Servers of one fleet, counted, sized or as an autoscaled `max`.
 pub const MAX_SERVERS: u64 = 1_000_000;
+/// Interruption times listed in a fleet's `spot.interruptions_at`: each is
+/// an event and a replacement server, and a list longer than this is a
+/// generated one that `mean_time_between_interruptions` says better.
+pub const MAX_SPOT_INTERRUPTIONS_AT: usize = 100_000;
 /// The price of one server an hour, in USD: a thousand times the dearest
 /// cloud instance (about $400/h for 24 TB of memory), far enough from
 /// f64's range that no cost overflows (see `results::finite`).

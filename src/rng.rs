@@ -42,6 +42,8 @@ pub mod purpose {
     /// request has the same sizes in every architecture whichever
     /// requests complete there.
     pub const DATA_TRANSFER: &str = "data_transfer";
+    /// Spot interruption times, drawn per server in launch order.
+    pub const SPOT_INTERRUPTIONS: &str = "spot_interruptions";
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {

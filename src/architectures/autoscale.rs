@@ -29,6 +29,19 @@
 //!   the next evaluation.
 //! - Billing: per second with a 60 s minimum per server, from launch to
 //!   stop; servers still up at the end are billed to the end.
+//!
+//! # Spot
+//! A pool may be on spot capacity ([`Pool::with_spot`]; the scenario side
+//! is `crate::scenario::spot`). Each server launched, or up at the start,
+//! draws its time to interruption (exponential, from its launch) when the
+//! scenario gives a mean time between interruptions, and listed
+//! interruption times each take the longest-running serving server. An
+//! interrupted server drains at once (no new work) and a replacement is
+//! launched (unless it was already leaving); at the end of the notice, or
+//! at once under `interrupted_work = "lose"`, what it still runs is lost:
+//! [`Interruption::lose`] names it, and the fleet fails the requests
+//! whose jobs held it. A pool without a policy ([`Pool::fixed`]) is a
+//! fixed fleet that only interruptions change.
 
 use crate::dist::Dist;
 use crate::results::commitment::TimeAtLevel;
@@ -36,6 +49,7 @@ use crate::results::cost;
 use crate::results::stats::{Areas, Level};
 use crate::results::summary::{AutoscaledResult, LevelSummary, ScalingActions};
 use crate::rng::{self, Stream};
+use crate::scenario::spot::{InterruptedWork, SpotSpec};
 use crate::scenario::{ControllerSpec, ScalingSpec};
 use crate::time::SimTime;
 use controller::Action;
@@ -68,6 +82,22 @@ struct Server {
     launched: SimTime,
     /// Index in `available`, or NIL.
     slot: u32,
+    /// Given a spot interruption notice (it drains, and its work is lost
+    /// at the end of the notice).
+    interrupted: bool,
+}
+
+impl Server {
+    fn new(state: State, launched: SimTime) -> Self {
+        Server {
+            state,
+            busy: 0,
+            warming: false,
+            launched,
+            slot: NIL,
+            interrupted: false,
+        }
+    }
 }
 
 /// What the pool asks its fleet to do after a change.
@@ -77,6 +107,35 @@ pub struct Launches {
     /// [`Pool::boot_done`] for each: when it starts serving and, with an
     /// instance warmup, when that warmup ends.
     pub booted_at: Vec<(u32, SimTime)>,
+    /// On spot with a mean time between interruptions: when each server
+    /// launched now is interrupted (call [`Pool::interrupt`] then).
+    pub interrupt_at: Vec<(u32, SimTime)>,
+}
+
+/// What the fleet must do after a spot interruption.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Interruption {
+    /// The replacement, if one was launched.
+    pub launches: Launches,
+    /// When the notice ends (call [`Pool::notice_ends`] then).
+    pub notice_ends: Option<(u32, SimTime)>,
+    /// The server whose running work is lost now: fail the requests whose
+    /// jobs hold it and release their slots (it stops with the last).
+    pub lose: Option<u32>,
+}
+
+/// A pool's spot capacity: how its servers are interrupted, and what
+/// happened.
+struct Spot {
+    /// Per-instance mean time to interruption, in seconds.
+    mean_s: Option<f64>,
+    rng: Stream,
+    notice: SimTime,
+    work: InterruptedWork,
+    replacement_boot: Dist,
+    /// Notices, and replacements launched, in the measured period.
+    interruptions: u64,
+    replacements: u64,
 }
 
 /// Exact time integral of one level (what an autoscaler's metric reads).
@@ -97,7 +156,9 @@ impl Integral {
 }
 
 pub struct Pool {
-    policy: Policy,
+    /// None for a fixed fleet: only spot interruptions change it.
+    policy: Option<Policy>,
+    spot: Option<Spot>,
     boot_time: Dist,
     vcpus: u32,
     price_per_hour: f64,
@@ -134,16 +195,33 @@ impl Pool {
         seed: u64,
         replication: u32,
     ) -> Self {
+        let mut pool = Pool::fixed(vcpus, price_per_hour, warmup, seed, replication);
+        pool.policy = Some(Policy::new(spec, vcpus));
+        pool.boot_time = spec.boot_time.clone();
+        pool.instance_warmup = match &spec.controller {
+            ControllerSpec::Ec2TargetTracking(a) => a.instance_warmup,
+            _ => SimTime::ZERO,
+        };
+        pool
+    }
+
+    /// A pool that no policy resizes: what [`Pool::start`] puts up stays,
+    /// but for spot interruptions and their replacements.
+    pub fn fixed(
+        vcpus: u32,
+        price_per_hour: f64,
+        warmup: SimTime,
+        seed: u64,
+        replication: u32,
+    ) -> Self {
         Pool {
-            policy: Policy::new(spec, vcpus),
-            boot_time: spec.boot_time.clone(),
+            policy: None,
+            spot: None,
+            boot_time: Dist::constant(SimTime::ZERO),
             vcpus,
             price_per_hour,
             warmup,
-            instance_warmup: match &spec.controller {
-                ControllerSpec::Ec2TargetTracking(a) => a.instance_warmup,
-                _ => SimTime::ZERO,
-            },
+            instance_warmup: SimTime::ZERO,
             servers: Vec::new(),
             available: Vec::new(),
             serving: 0,
@@ -158,6 +236,24 @@ impl Pool {
             working: Level::default(),
             billed_seconds: 0.0,
         }
+    }
+
+    /// Puts the pool on spot capacity (before [`Pool::start`]); its
+    /// interruptions are drawn from their own stream.
+    pub fn with_spot(mut self, spec: &SpotSpec, seed: u64, replication: u32) -> Self {
+        self.price_per_hour = spec.price_per_hour;
+        self.spot = Some(Spot {
+            mean_s: spec
+                .mean_time_between_interruptions
+                .map(|m| m.as_secs_f64()),
+            rng: rng::stream(seed, replication, rng::purpose::SPOT_INTERRUPTIONS),
+            notice: spec.notice,
+            work: spec.interrupted_work,
+            replacement_boot: spec.boot_time.clone(),
+            interruptions: 0,
+            replacements: 0,
+        });
+        self
     }
 
     /// Servers launched and not yet stopped (booting, serving, draining).
@@ -182,20 +278,22 @@ impl Pool {
         !self.available.is_empty()
     }
 
-    /// The policy's evaluation period.
-    pub fn evaluation(&self) -> SimTime {
-        self.policy.evaluation()
+    /// The policy's evaluation period (none without a policy).
+    pub fn evaluation(&self) -> Option<SimTime> {
+        self.policy.as_ref().map(Policy::evaluation)
     }
 
     /// The scheduled minimums of the day, (time of day, minimum).
     pub fn scheduled(&self) -> &[(SimTime, u32)] {
-        self.policy.scheduled()
+        self.policy.as_ref().map_or(&[], Policy::scheduled)
     }
 
     /// An arrival, for the policy's `requests_per_server` metric.
     #[inline]
     pub fn on_arrival(&mut self) {
-        self.policy.on_arrival();
+        if let Some(p) = &mut self.policy {
+            p.on_arrival();
+        }
     }
 
     fn make_available(&mut self, s: u32) {
@@ -262,38 +360,124 @@ impl Pool {
     fn launch(&mut self, n: u32, now: SimTime, out: &mut Launches) {
         for _ in 0..n {
             let boot = self.boot_time.sample(&mut self.boot_rng);
-            self.servers.push(Server {
-                state: State::Booting,
-                busy: 0,
-                warming: false,
-                launched: now,
-                slot: NIL,
-            });
-            self.booting += 1;
-            let s = (self.servers.len() - 1) as u32;
-            out.booted_at.push((s, now + boot));
-            if self.instance_warmup > SimTime::ZERO {
-                out.booted_at.push((s, now + boot + self.instance_warmup));
-            }
+            self.launch_one(now, boot, out);
         }
         self.record_levels(now);
     }
 
+    fn launch_one(&mut self, now: SimTime, boot: SimTime, out: &mut Launches) {
+        self.servers.push(Server::new(State::Booting, now));
+        self.booting += 1;
+        let s = (self.servers.len() - 1) as u32;
+        out.booted_at.push((s, now + boot));
+        if self.instance_warmup > SimTime::ZERO {
+            out.booted_at.push((s, now + boot + self.instance_warmup));
+        }
+        self.draw_interruption(s, now, out);
+    }
+
+    /// On spot with a mean time between interruptions: when server `s`,
+    /// launched at `now`, will be interrupted.
+    fn draw_interruption(&mut self, s: u32, now: SimTime, out: &mut Launches) {
+        if let Some(spot) = &mut self.spot
+            && let Some(mean_s) = spot.mean_s
+        {
+            let u: f64 = rand::Rng::random(&mut spot.rng);
+            // 1 − u is in (0, 1]: the logarithm is finite.
+            let after = -mean_s * (1.0 - u).ln();
+            out.interrupt_at
+                .push((s, now.saturating_add(SimTime::from_secs_f64(after))));
+        }
+    }
+
     /// Servers present at the start: up and serving, launched at time 0.
-    pub fn start(&mut self, n: u32) {
+    /// Returns their interruption times, if on spot.
+    pub fn start(&mut self, n: u32) -> Launches {
+        let mut out = Launches::default();
         for _ in 0..n {
-            self.servers.push(Server {
-                state: State::Serving,
-                busy: 0,
-                warming: false,
-                launched: SimTime::ZERO,
-                slot: NIL,
-            });
+            self.servers
+                .push(Server::new(State::Serving, SimTime::ZERO));
             let s = (self.servers.len() - 1) as u32;
             self.make_available(s);
+            self.draw_interruption(s, SimTime::ZERO, &mut out);
         }
         self.serving = n;
         self.record_levels(SimTime::ZERO);
+        out
+    }
+
+    /// The longest-running serving server (else a booting one): the one a
+    /// listed interruption time takes. None when none is up.
+    pub fn oldest_up(&self) -> Option<u32> {
+        let first = |state| {
+            self.servers
+                .iter()
+                .position(|x| x.state == state && !x.interrupted)
+        };
+        first(State::Serving)
+            .or_else(|| first(State::Booting))
+            .map(|s| s as u32)
+    }
+
+    /// A spot interruption notice for server `s` (ignored once it has
+    /// stopped or been interrupted): it takes no new work from now, a
+    /// replacement is launched unless it was already leaving, and its work
+    /// is lost at the end of the notice, or now under `"lose"`.
+    pub fn interrupt(&mut self, s: u32, now: SimTime) -> Interruption {
+        let mut out = Interruption::default();
+        let server = self.servers[s as usize];
+        let Some(spot) = &mut self.spot else {
+            return out;
+        };
+        if server.state == State::Stopped || server.interrupted {
+            return out;
+        }
+        if now >= self.warmup {
+            spot.interruptions += 1;
+        }
+        let (notice, work) = (spot.notice, spot.work);
+        let replace = server.state != State::Draining;
+        match server.state {
+            State::Booting => self.stop(s, now),
+            State::Serving => {
+                self.make_unavailable(s);
+                self.serving -= 1;
+                self.draining += 1;
+                let x = &mut self.servers[s as usize];
+                x.state = State::Draining;
+                x.interrupted = true;
+                if x.busy == 0 {
+                    self.stop(s, now);
+                }
+            }
+            State::Draining => {
+                let x = &mut self.servers[s as usize];
+                x.interrupted = true;
+            }
+            State::Stopped => unreachable!("checked above"),
+        }
+        if replace {
+            let spot = self.spot.as_mut().expect("on spot");
+            if now >= self.warmup {
+                spot.replacements += 1;
+            }
+            let boot = spot.replacement_boot.sample(&mut self.boot_rng);
+            self.launch_one(now, boot, &mut out.launches);
+        }
+        if self.servers[s as usize].state == State::Draining {
+            match work {
+                InterruptedWork::Finish => out.notice_ends = Some((s, now + notice)),
+                InterruptedWork::Lose => out.lose = Some(s),
+            }
+        }
+        self.record_levels(now);
+        out
+    }
+
+    /// The notice of interrupted server `s` ends: what it still runs is
+    /// lost (the server, if it is still up).
+    pub fn notice_ends(&self, s: u32) -> Option<u32> {
+        (self.servers[s as usize].state == State::Draining).then_some(s)
     }
 
     /// A server finished booting, or its instance warmup (unless it was
@@ -391,6 +575,9 @@ impl Pool {
     /// evaluation, and carries out what it decides. `areas` are the
     /// fleet's integrals up to `now`.
     pub fn evaluate(&mut self, now: SimTime, areas: Areas) -> Launches {
+        if self.policy.is_none() {
+            return Launches::default();
+        }
         self.record_levels(now);
         self.counted_busy.set(now, self.counted_busy.level);
         let integrals = Integrals {
@@ -400,14 +587,18 @@ impl Pool {
         };
         let current = self.serving + self.booting;
         let uncounted = self.booting + self.warming;
-        let action = self.policy.evaluate(now, integrals, current, uncounted);
+        let policy = self.policy.as_mut().expect("checked above");
+        let action = policy.evaluate(now, integrals, current, uncounted);
         self.act(action, now)
     }
 
     /// Raises the fleet to the scheduled minimum in force at `now`.
     pub fn enforce_minimum(&mut self, now: SimTime) -> Launches {
         let current = self.serving + self.booting;
-        let action = self.policy.enforce_minimum(now, current);
+        let Some(policy) = &mut self.policy else {
+            return Launches::default();
+        };
+        let action = policy.enforce_minimum(now, current);
         self.act(action, now)
     }
 
@@ -443,8 +634,12 @@ impl Pool {
             working_mean: working.mean,
             server_seconds: seconds,
             cost_usd: seconds * self.price_per_hour / 3600.0,
-            scale_outs: self.policy.scale_outs,
-            scale_ins: self.policy.scale_ins,
+            scale_outs: self.policy.as_ref().map_or(0, |p| p.scale_outs),
+            scale_ins: self.policy.as_ref().map_or(0, |p| p.scale_ins),
+            spot: self.spot.as_ref().map(|s| SpotCounts {
+                interruptions: s.interruptions,
+                replacements: s.replacements,
+            }),
         }
     }
 }
@@ -463,6 +658,15 @@ pub struct PoolSummary {
     pub cost_usd: f64,
     pub scale_outs: u64,
     pub scale_ins: u64,
+    /// On spot: what interruptions did.
+    pub spot: Option<SpotCounts>,
+}
+
+/// A spot pool's interruptions in the measured period.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SpotCounts {
+    pub interruptions: u64,
+    pub replacements: u64,
 }
 
 impl PoolSummary {

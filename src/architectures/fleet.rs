@@ -14,7 +14,9 @@
 //! queued as jobs of their own at the moment the call is made. The request
 //! completes when its last job finishes. With a `timeout`, a request still
 //! unfinished that long after arrival is abandoned: its running jobs free
-//! their slots and its queued jobs are dropped.
+//! their slots and its queued jobs are dropped. A request with a job on a
+//! spot server whose work is lost ([`Servers::lost_server`]) fails the
+//! same way, counted as interrupted.
 
 use super::records::{Slab, WorkBlocks};
 use super::requests::Upcoming;
@@ -27,9 +29,11 @@ use std::collections::VecDeque;
 
 pub mod autoscaled;
 pub mod fixed;
+pub mod spot;
 
 pub use autoscaled::Autoscaled;
 pub use fixed::Fixed;
+pub use spot::SpotFleet;
 
 /// Where a fleet's jobs run: the slots of a fixed fleet, or the servers of
 /// an autoscaled one. The fleet keeps the busy count, the queue and the
@@ -65,7 +69,20 @@ pub trait Servers {
     fn update_levels(&mut self, stats: &mut Collector);
 
     /// Schedules the servers' first events.
-    fn start(&self, sched: &mut Scheduler<Event<Self::Event>>);
+    fn start(&mut self, sched: &mut Scheduler<Event<Self::Event>>);
+
+    /// After [`Servers::handle`]: a server whose running work was just
+    /// lost (a spot interruption), once. Servers that are never
+    /// interrupted keep the default.
+    #[inline]
+    fn lost_server(&mut self) -> Option<u32> {
+        None
+    }
+
+    /// Whether a running job of request `req` holds server `server`.
+    fn holds(&self, _req: u32, _server: u32) -> bool {
+        false
+    }
 
     /// Handles one of the servers' own events; the fleet then starts what
     /// queued work the change made room for.
@@ -391,15 +408,39 @@ impl<S: Servers> FleetModel<S> {
         }
         let r = self.requests[req as usize];
         self.stats.on_timeout(r.arrival);
-        // The running jobs are abandoned: their slots are free at once.
+        self.abandon(req, sched.now());
+        self.servers.update_levels(&mut self.stats);
+        self.dispatch(sched);
+    }
+
+    /// Drops a live request: its running jobs free their slots at once and
+    /// its queued jobs are skipped when they come up.
+    fn abandon(&mut self, req: u32, now: SimTime) {
+        let r = self.requests[req as usize];
         self.busy -= r.running as u64;
-        self.servers.release_request(req, sched.now());
+        self.servers.release_request(req, now);
         self.live_queued -= r.queued as u64;
         self.stats.set_busy(self.busy);
         self.stats.set_queue(self.live_queued);
         self.release(req);
-        self.servers.update_levels(&mut self.stats);
-        self.dispatch(sched);
+    }
+
+    /// Server `server` lost what it was running: every request with a job
+    /// on it fails. Interruptions are rare, so a scan of the requests in
+    /// flight is cheaper than keeping a list per server on every start.
+    fn lose_work_on(&mut self, server: u32, now: SimTime) {
+        let hit: Vec<u32> = self
+            .requests
+            .iter()
+            .enumerate()
+            .filter(|(id, r)| r.live && r.running > 0 && self.servers.holds(*id as u32, server))
+            .map(|(id, _)| id as u32)
+            .collect();
+        for req in hit {
+            let arrival = self.requests[req as usize].arrival;
+            self.stats.on_interrupted(arrival);
+            self.abandon(req, now);
+        }
     }
 }
 
@@ -422,6 +463,10 @@ impl<S: Servers> Model for FleetModel<S> {
             Event::Timeout { req, epoch } => self.on_timeout(req, epoch, sched),
             Event::Servers(e) => {
                 self.servers.handle(e, &mut self.stats, sched);
+                while let Some(server) = self.servers.lost_server() {
+                    self.lose_work_on(server, sched.now());
+                    self.servers.update_levels(&mut self.stats);
+                }
                 self.dispatch(sched);
             }
         }

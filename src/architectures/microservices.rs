@@ -175,7 +175,9 @@ impl MicroservicesModel {
                             scenario.seed,
                             replication,
                         );
-                        pool.start(f.servers);
+                        // Service fleets are never on spot: no interruption
+                        // to schedule.
+                        let _ = pool.start(f.servers);
                         pools.push(ServicePool { svc, pool });
                         Capacity::Autoscaled(pools.len() - 1)
                     }
@@ -397,7 +399,9 @@ impl Model for MicroservicesModel {
     fn start(&mut self, sched: &mut Scheduler<Event>) {
         for (i, p) in self.pools.iter().enumerate() {
             let pool = i as u32;
-            sched.schedule(p.pool.evaluation(), Event::Evaluate { pool });
+            if let Some(every) = p.pool.evaluation() {
+                sched.schedule(every, Event::Evaluate { pool });
+            }
             for &(at, _) in p.pool.scheduled() {
                 sched.schedule(at, Event::Scheduled { pool });
             }
@@ -418,7 +422,9 @@ impl Model for MicroservicesModel {
                 let ServicePool { svc, pool: p } = &mut self.pools[pool as usize];
                 let areas = self.fleets[*svc].areas(now);
                 let launches = p.evaluate(now, areas);
-                sched.schedule(now + p.evaluation(), Event::Evaluate { pool });
+                if let Some(every) = p.evaluation() {
+                    sched.schedule(now + every, Event::Evaluate { pool });
+                }
                 self.pool_changed(pool as usize, launches, now, sched);
             }
             Event::BootDone { pool, server } => {

@@ -28,7 +28,7 @@ use crate::engine::Model;
 use crate::results::commitment::committed_bill;
 use crate::results::cost::CostBreakdown;
 use crate::results::stats::RunStats;
-use crate::results::summary::{KindResult, PriceNote};
+use crate::results::summary::{KindResult, PriceNote, SpotResult};
 use crate::scenario::FleetSpec;
 use crate::scenario::Scenario;
 use crate::scenario::catalog::Instance;
@@ -61,6 +61,8 @@ pub struct Outcome {
     /// The prices behind `cost`.
     pub prices: Vec<PriceNote>,
     pub details: KindResult,
+    /// A fleet on spot: its interruptions.
+    pub spot: Option<SpotResult>,
 }
 
 /// The price note of a server instance type.
@@ -78,6 +80,11 @@ pub(crate) fn instance_price(inst: &Instance) -> PriceNote {
 /// server-seconds (on-demand terms: per-second rounding and minimums), of
 /// which `seconds_at[k]` seconds were spent with k servers running.
 pub(crate) fn fleet_cost(fleet: &FleetSpec, seconds_at: &[f64], billed_seconds: f64) -> f64 {
+    if let Some(spot) = &fleet.spot {
+        // Spot is billed per second like on-demand, at the spot price, and
+        // takes no commitment (the scenario refuses both).
+        return billed_seconds * spot.price_per_hour / 3600.0;
+    }
     let on_demand = fleet.instance.price_per_hour;
     match &fleet.pricing {
         FleetPricing::OnDemand => billed_seconds * on_demand / 3600.0,
@@ -92,6 +99,23 @@ pub(crate) fn fleet_cost(fleet: &FleetSpec, seconds_at: &[f64], billed_seconds: 
 /// servers above the commitment).
 pub(crate) fn fleet_prices(fleet: &FleetSpec) -> Vec<PriceNote> {
     let inst = &fleet.instance;
+    if let Some(spot) = &fleet.spot {
+        let how = match spot.discount {
+            Some(d) => format!(
+                "{} % off on-demand ${}/h",
+                crate::scenario::spot::percent(d),
+                inst.price_per_hour
+            ),
+            None => format!("on-demand ${}/h", inst.price_per_hour),
+        };
+        return vec![PriceNote {
+            item: format!("{} spot ({how})", inst.name),
+            price_usd: spot.price_per_hour,
+            unit: format!("spot {}-hour", inst.platform.server()),
+            source: spot.source.clone(),
+            date: spot.date.clone(),
+        }];
+    }
     let mut notes = vec![instance_price(inst)];
     if let FleetPricing::Committed(c) = &fleet.pricing {
         notes.push(PriceNote {

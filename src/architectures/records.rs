@@ -152,6 +152,12 @@ impl<T: Copy> Blocks<T> {
         }
     }
 
+    /// The block of `id` (empty if it was never grown).
+    pub fn block(&self, id: u32) -> &[T] {
+        let base = id as usize * self.per;
+        self.values.get(base..base + self.per).unwrap_or(&[])
+    }
+
     /// The `i`-th value of `id`'s block.
     #[inline]
     pub fn get(&self, id: u32, i: usize) -> T {

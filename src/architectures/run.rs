@@ -327,6 +327,7 @@ fn summarise(mut reps: Vec<ArchitectureResult>, latency: Histogram) -> Architect
         cost: field!(cost),
         prices: first.prices.clone(),
         details: field!(details),
+        spot: field!(spot),
         events: field!(events),
         ci95: Some(ci95(&refs)),
         timeseries,
@@ -367,6 +368,11 @@ fn run_on(
     let p = feed_in_heap;
     // The one place that lists the kinds.
     let (mut outcome, events) = match &arch.spec {
+        // A fixed fleet on spot runs on per-server records: interruptions
+        // must know which jobs they lose.
+        ArchitectureSpec::Fleet(spec) if spec.spot.is_some() => {
+            simulate(&super::fleet::SpotFleet(spec), scenario, r, p)
+        }
         ArchitectureSpec::Fleet(spec) => simulate(spec, scenario, r, p),
         ArchitectureSpec::Autoscaled(spec) => simulate(spec, scenario, r, p),
         ArchitectureSpec::Microservices(spec) => simulate(spec, scenario, r, p),
@@ -452,6 +458,7 @@ fn assemble(arch: &Architecture, k: Outcome, events: u64) -> ArchitectureResult 
         cost: CostSummary::new(k.cost, stats.measured_time, c.completed),
         prices: k.prices,
         details: k.details,
+        spot: k.spot,
         events,
         ci95: None,
         replicas: Vec::new(),

@@ -193,7 +193,7 @@ pub fn timeseries_csv(run: &RunSummary) -> Result<Vec<u8>> {
                 a.name.clone(),
                 row.arrivals.to_string(),
                 row.completions.to_string(),
-                (row.rejected + row.throttled + row.timed_out).to_string(),
+                row.errors().to_string(),
                 row.rejected.to_string(),
                 row.timed_out.to_string(),
                 row.busy_slots.to_string(),

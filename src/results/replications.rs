@@ -15,7 +15,8 @@ use crate::results::metrics::QUANTILE_RELATIVE_ERROR;
 use crate::results::stats::{LevelSummary, RequestCounts};
 use crate::results::summary::{
     AutoscaledResult, ColdStartCauses, FunctionResult, KindResult, LatencySummary,
-    MicroservicesResult, ScalingActions, ServerlessResult, ServiceFleetResult, WaitSummary,
+    MicroservicesResult, ScalingActions, ServerlessResult, ServiceFleetResult, SpotResult,
+    WaitSummary,
 };
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, StudentsT};
@@ -251,7 +252,8 @@ aggregate_fields!(RequestCounts {
     rejected,
     throttled,
     timed_out,
-    in_flight
+    in_flight,
+    interrupted
 });
 aggregate_fields!(CostBreakdown {
     compute_usd,
@@ -270,6 +272,11 @@ aggregate_fields!(CostSummary {
 });
 aggregate_fields!(LevelSummary { mean, peak, min });
 aggregate_fields!(ScalingActions { out, r#in });
+aggregate_fields!(SpotResult {
+    interruptions,
+    replacements,
+    server_hours
+});
 aggregate_fields!(AutoscaledResult {
     server_stats,
     scaling_actions,

@@ -24,7 +24,7 @@ pub use level::{Level, LevelSummary};
 
 /// Counts of requests that arrived in the measured period (after warmup).
 /// Conservation: arrived = completed + rejected + throttled + timed_out +
-/// in_flight.
+/// interrupted + in_flight.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestCounts {
     pub arrived: u64,
@@ -34,12 +34,21 @@ pub struct RequestCounts {
     pub throttled: u64,
     pub timed_out: u64,
     pub in_flight: u64,
+    /// Failed because work they had running was lost to a spot
+    /// interruption (absent from the JSON when none was).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub interrupted: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl RequestCounts {
-    /// Requests that failed: rejected, throttled or timed out.
+    /// Requests that failed: rejected, throttled, timed out or lost to a
+    /// spot interruption.
     pub fn errors(&self) -> u64 {
-        self.rejected + self.throttled + self.timed_out
+        self.rejected + self.throttled + self.timed_out + self.interrupted
     }
 }
 
@@ -52,6 +61,9 @@ pub struct WindowRow {
     pub rejected: u64,
     pub throttled: u64,
     pub timed_out: u64,
+    /// Lost to spot interruptions.
+    #[serde(default)]
+    pub interrupted: u64,
     /// Instances started cold in the window (serverless).
     pub cold_starts: u64,
     /// Time-averaged over the window.
@@ -78,6 +90,11 @@ pub struct WindowRow {
 }
 
 impl WindowRow {
+    /// Requests that failed in the window, whatever the cause.
+    pub fn errors(&self) -> u64 {
+        self.rejected + self.throttled + self.timed_out + self.interrupted
+    }
+
     /// The window's latency at percentile `p` (50, 90, 95, 99 or 99.9).
     pub fn latency_ms_at(&self, p: f64) -> f64 {
         match p {

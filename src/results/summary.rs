@@ -131,6 +131,18 @@ pub struct FunctionResult {
     pub cost: crate::results::cost::CostBreakdown,
 }
 
+/// What a fleet on spot capacity adds to its results (the requests its
+/// interruptions failed are `requests.interrupted`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SpotResult {
+    /// Interruption notices in the measured period.
+    pub interruptions: u64,
+    /// Servers launched to replace interrupted ones.
+    pub replacements: u64,
+    /// Billed server-hours at the spot price in the measured period.
+    pub server_hours: f64,
+}
+
 /// What an autoscaled fleet adds to its results.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AutoscaledResult {
@@ -196,6 +208,9 @@ pub struct ArchitectureResult {
     /// What the architecture's kind adds (nothing for a fixed fleet).
     #[serde(flatten)]
     pub details: KindResult,
+    /// A fleet on spot: its interruptions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spot: Option<SpotResult>,
     /// Number of simulation events handled.
     pub events: u64,
     /// With replications: the 95 % confidence interval of every number

@@ -101,12 +101,14 @@ pub(super) fn validate_autoscaled(
     };
     let initial = initial_size(a, key, ctx, &scaling)?;
     let pricing = super::commitments::fleet_pricing(a, key, ctx, &instance)?;
+    let spot = super::fleet::fleet_spot(a, key, ctx, &instance, &pricing, &scaling.boot_time)?;
     Ok(AutoscaledSpec {
         fleet: FleetSpec {
             servers: initial,
             sizing: None,
             instance,
             pricing,
+            spot,
             queue_limit,
             timeout,
         },

@@ -32,6 +32,20 @@ impl Scenario {
                 | ArchitectureSpec::Autoscaled(_)
                 | ArchitectureSpec::Microservices(_) => None,
             })
+            .chain(self.architectures.iter().filter_map(|a| {
+                let fleet = match &a.spec {
+                    ArchitectureSpec::Fleet(f) => f,
+                    ArchitectureSpec::Autoscaled(x) => &x.fleet,
+                    _ => return None,
+                };
+                let spot = fleet.spot.as_ref()?;
+                Some(format!(
+                    "{}: {}{}",
+                    a.name,
+                    fleet.instance.name,
+                    spot.describe()
+                ))
+            }))
             .collect()
     }
 
@@ -175,7 +189,7 @@ impl Scenario {
         };
         let _ = writeln!(
             s,
-            "  {:<12} autoscaled {} × {} ({} vCPU, ${}/h), {}..{} servers, {} target {}, every {}, boot {}, {}, tolerance {}{}{}",
+            "  {:<12} autoscaled {} × {} ({} vCPU, ${}/h), {}..{} servers, {} target {}, every {}, boot {}, {}, tolerance {}{}{}{}",
             name,
             f.servers,
             f.instance.name,
@@ -190,7 +204,8 @@ impl Scenario {
             controller_summary(z),
             z.tolerance,
             settle,
-            f.pricing.describe()
+            f.pricing.describe(),
+            f.spot.as_ref().map(|x| x.describe()).unwrap_or_default()
         );
     }
 }
@@ -208,7 +223,7 @@ fn describe_fleet(s: &mut String, name: &str, f: &FleetSpec) {
     };
     let _ = writeln!(
         s,
-        "  {:<12} fleet of {} × {} ({} vCPU, ${}/h){}{}{}{}",
+        "  {:<12} fleet of {} × {} ({} vCPU, ${}/h){}{}{}{}{}",
         name,
         f.servers,
         f.instance.name,
@@ -222,6 +237,7 @@ fn describe_fleet(s: &mut String, name: &str, f: &FleetSpec) {
             .map(|t| format!(", timeout {t}"))
             .unwrap_or_default(),
         f.pricing.describe(),
+        f.spot.as_ref().map(|x| x.describe()).unwrap_or_default(),
     );
 }
 

@@ -6,7 +6,9 @@ use super::Load;
 use super::commitments::{FleetPricing, fleet_pricing};
 use super::error::{ErrorContext, ScenarioError};
 use super::raw::RawArchitecture;
+use super::spot::{SpotSpec, validate_spot};
 use super::values::{Servers, SizeBasis};
+use crate::dist::Dist;
 use crate::scenario::catalog::Instance;
 use crate::time::SimTime;
 
@@ -20,6 +22,9 @@ pub struct FleetSpec {
     pub instance: Instance,
     /// On demand, or a commitment covering some or all of the fleet.
     pub pricing: FleetPricing,
+    /// On spot capacity: its price and interruptions (`pricing` is then
+    /// on demand).
+    pub spot: Option<SpotSpec>,
     /// Arrivals that find this many requests waiting are rejected.
     pub queue_limit: Option<u64>,
     /// A request not finished this long after arrival times out.
@@ -102,11 +107,20 @@ pub(super) fn validate_fleet(
         };
     let (queue_limit, timeout) = fleet_limits(a, key, ctx)?;
     let pricing = fleet_pricing(a, key, ctx, &instance)?;
+    let spot = fleet_spot(
+        a,
+        key,
+        ctx,
+        &instance,
+        &pricing,
+        &Dist::constant(DEFAULT_BOOT_TIME),
+    )?;
     Ok(FleetSpec {
         servers,
         sizing,
         instance,
         pricing,
+        spot,
         queue_limit,
         timeout,
     })
@@ -125,6 +139,31 @@ pub(super) fn fleet_instance(
             "a fleet needs `instance`: a type name such as \"m5.large\" or { vcpus = 2, memory = \"8GB\", price_per_hour = 0.096 }",
         )
     })
+}
+
+/// How long a fixed fleet's replacement for an interrupted spot server
+/// takes to boot, unless `spot.boot_time` says: an autoscaled fleet's
+/// default.
+const DEFAULT_BOOT_TIME: SimTime = super::autoscaled::defaults::BOOT_TIME;
+
+/// The `market` and `spot` keys of a fleet or autoscaled architecture.
+pub(super) fn fleet_spot(
+    a: &RawArchitecture,
+    key: &str,
+    ctx: &ErrorContext,
+    instance: &Instance,
+    pricing: &FleetPricing,
+    boot_time: &Dist,
+) -> Result<Option<SpotSpec>, ScenarioError> {
+    validate_spot(
+        a.market.as_ref(),
+        a.spot.as_ref(),
+        *pricing != FleetPricing::OnDemand,
+        key,
+        ctx,
+        instance.price_per_hour,
+        boot_time,
+    )
 }
 
 /// `queue_limit` and `timeout` of a fleet or autoscaled architecture.

@@ -29,6 +29,7 @@ pub mod price_files;
 mod raw;
 mod services;
 mod slo;
+pub mod spot;
 pub mod sweep;
 pub mod transfer;
 mod values;

@@ -10,6 +10,7 @@ use super::demand::RawDemand;
 use super::keep_alive::RawKeepAlive;
 use super::keys::{group_copy, group_getter, group_struct, table, table_splice};
 use super::price_files::Upfront;
+use super::spot::{Market, RawSpot};
 use super::transfer::{RawEgress, RawNatGateway};
 use super::values::{
     CallMode, CpuName, DistSpec, Dur, GatewayName, IdleSelection, InstanceSpec, Kind, Metric,
@@ -144,6 +145,10 @@ table! {
         /// Cloud Run: vCPUs per instance.
         pub vcpus: Option<Spanned<f64>>,
         pub pricing: Option<Spanned<RawPricing>>,
+        /// Fleets: "on-demand" (default) or "spot".
+        pub market: Option<Spanned<Market>>,
+        /// Fleets on spot: price and interruptions.
+        pub spot: Option<Spanned<RawSpot>>,
         /// Internet egress price override.
         pub egress: Option<Spanned<RawEgress>>,
         /// NAT gateways in front of private subnets.

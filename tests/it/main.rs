@@ -38,6 +38,7 @@ mod robust;
 mod scale_rate;
 mod serverless;
 mod shards;
+mod spot;
 mod sweep;
 mod theory;
 mod trace;

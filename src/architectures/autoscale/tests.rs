@@ -2,6 +2,7 @@
 //! what the metric counts during an instance warmup.
 
 use super::*;
+use crate::scenario::spot::{InterruptedWork, SpotSpec};
 use crate::scenario::{Ec2Alarms, Metric};
 
 fn spec(min: u32, max: u32) -> ScalingSpec {
@@ -45,7 +46,14 @@ fn a_busy_server_drains_and_stops_when_its_work_ends() {
     assert!(!p.has_free_slot());
     // 10 slot-seconds in 60 s: needs 1/3 of a server → min = 1, by draining.
     p.evaluate(s(120), no_queue());
-    assert_eq!((p.launched(), p.draining(), p.policy.scale_ins), (2, 1, 1));
+    assert_eq!(
+        (
+            p.launched(),
+            p.draining(),
+            p.policy.as_ref().unwrap().scale_ins
+        ),
+        (2, 1, 1)
+    );
     assert_eq!(p.working_slots(), 2);
     // The drained server's job ends: it stops; the other takes work again.
     let drained = if p.servers[a as usize].state == State::Draining {
@@ -131,4 +139,98 @@ fn a_warming_instance_serves_but_is_not_counted() {
     // first server), the working one stays.
     assert_eq!((p.launched(), p.draining()), (1, 0));
     assert_eq!(p.servers[new as usize].state, State::Serving);
+}
+
+fn spot(work: InterruptedWork) -> SpotSpec {
+    SpotSpec {
+        price_per_hour: 1.8,
+        discount: None,
+        mean_time_between_interruptions: None,
+        interruptions_at: vec![],
+        notice: SimTime::from_secs(120),
+        interrupted_work: work,
+        boot_time: Dist::constant(SimTime::from_secs(45)),
+        source: String::new(),
+        date: String::new(),
+    }
+}
+
+/// Spot notices on each state a server can be in: a busy serving one
+/// drains and is replaced, with its work lost at the notice's end (or at
+/// once under "lose"); an idle one stops at once; one already draining
+/// after a scale-in is not replaced; a booting one stops and is replaced;
+/// a second notice for the same server is ignored.
+#[test]
+fn a_spot_notice_drains_replaces_and_loses_work_by_state() {
+    let s = SimTime::from_secs;
+    let mut p =
+        Pool::fixed(1, 3.6, SimTime::ZERO, 1, 0).with_spot(&spot(InterruptedWork::Finish), 1, 0);
+    assert!(
+        p.start(2).interrupt_at.is_empty(),
+        "no random interruptions"
+    );
+    let busy = p.take_slot(s(0));
+    let idle = 1 - busy;
+    let i = p.interrupt(busy, s(100));
+    assert_eq!(i.launches.booted_at, vec![(2, s(145))]);
+    assert_eq!((i.notice_ends, i.lose), (Some((busy, s(220))), None));
+    assert_eq!((p.launched(), p.draining(), p.booting()), (3, 1, 1));
+    assert!(p.has_free_slot(), "the idle server still serves");
+    assert_eq!(p.interrupt(busy, s(101)), Interruption::default());
+    // The notice ends with the job still running: it is lost, and the
+    // server stops when the fleet releases the job's slot.
+    assert_eq!(p.notice_ends(busy), Some(busy));
+    p.release_slot(busy, s(220));
+    assert_eq!((p.launched(), p.draining()), (2, 0));
+    assert_eq!(p.notice_ends(busy), None);
+    p.boot_done(2, s(145));
+    // An idle server stops at its notice: nothing to lose.
+    let i = p.interrupt(idle, s(300));
+    assert_eq!((i.notice_ends, i.lose), (None, None));
+    assert_eq!(i.launches.booted_at, vec![(3, s(345))]);
+    // A booting server (the second replacement) stops and is replaced.
+    let i = p.interrupt(3, s(310));
+    assert_eq!(i.launches.booted_at, vec![(4, s(355))]);
+    assert_eq!((p.launched(), p.booting()), (2, 1));
+    let summary = p.finish(s(400));
+    let counts = summary.spot.unwrap();
+    assert_eq!((counts.interruptions, counts.replacements), (3, 3));
+    // Billed at the spot price: 220 + 300 + (400 − 100) + 60 (the booting
+    // one's minimum) + (400 − 310) seconds.
+    assert_eq!(summary.server_seconds, 220.0 + 300.0 + 300.0 + 60.0 + 90.0);
+
+    // "lose": the work is lost at the notice.
+    let mut p =
+        Pool::fixed(2, 3.6, SimTime::ZERO, 1, 0).with_spot(&spot(InterruptedWork::Lose), 1, 0);
+    let _ = p.start(1);
+    let only = p.take_slot(s(0));
+    let i = p.interrupt(only, s(50));
+    assert_eq!((i.notice_ends, i.lose), (None, Some(only)));
+    assert!(!p.has_free_slot(), "the replacement is still booting");
+}
+
+/// A server draining after a scale-in is leaving anyway: a notice loses
+/// its work at the end of the notice but launches no replacement.
+#[test]
+fn a_draining_server_is_not_replaced() {
+    let s = SimTime::from_secs;
+    let mut p = Pool::new(&spec(1, 4), 1, 3.6, SimTime::ZERO, 1, 0).with_spot(
+        &spot(InterruptedWork::Finish),
+        1,
+        0,
+    );
+    let _ = p.start(2);
+    let a = p.take_slot(s(115));
+    let b = p.take_slot(s(115));
+    p.evaluate(s(120), no_queue());
+    assert_eq!(p.draining(), 1);
+    let drained = if p.servers[a as usize].state == State::Draining {
+        a
+    } else {
+        b
+    };
+    let i = p.interrupt(drained, s(130));
+    assert!(i.launches.booted_at.is_empty());
+    assert_eq!(i.notice_ends, Some((drained, s(250))));
+    assert_eq!(p.finish(s(300)).spot.unwrap().replacements, 0);
 }

@@ -1,18 +1,21 @@
 //! An autoscaled fleet (`kind = "autoscaled"`): its jobs run on the
 //! servers of a [`Pool`], which its policy resizes on events of its own
-//! (evaluations, boots, scheduled minimums). A job holds one server's slot,
-//! so the fleet remembers which, to free it when the job ends or its
-//! request is abandoned.
+//! (evaluations, boots, scheduled minimums) and, on spot, interruptions
+//! change. A job holds one server's slot, so the fleet remembers which, to
+//! free it when the job ends or its request is abandoned, and to find the
+//! requests an interrupted server's lost work fails. A fixed fleet on spot
+//! runs on the same servers, with a pool no policy resizes
+//! ([`super::spot`]).
 
 use super::{Event, FleetModel, Servers};
-use crate::architectures::autoscale::{Launches, Pool};
+use crate::architectures::autoscale::{Interruption, Launches, Pool, PoolSummary};
 use crate::architectures::records::Blocks;
 use crate::architectures::{Kind, Outcome, add_burst_surplus, fleet_cost, fleet_prices};
 use crate::engine::Scheduler;
 use crate::results::cost::CostBreakdown;
 use crate::results::stats::Collector;
-use crate::results::summary::KindResult;
-use crate::scenario::{AutoscaledSpec, Scenario};
+use crate::results::summary::{KindResult, SpotResult};
+use crate::scenario::{AutoscaledSpec, FleetSpec, Scenario};
 use crate::time::SimTime;
 
 /// No server: a job not running.
@@ -27,28 +30,91 @@ pub enum PoolEvent {
     BootDone { server: u32 },
     /// A scheduled minimum of the day applies (each recurs daily).
     Scheduled,
+    /// Spot: server `server`'s drawn interruption notice.
+    Interrupt { server: u32 },
+    /// Spot: a listed interruption time, which takes the longest-running
+    /// serving server.
+    InterruptOldest,
+    /// Spot: the notice of interrupted server `server` ends.
+    NoticeEnds { server: u32 },
 }
 
-/// The servers of an autoscaled fleet.
+/// The servers of an autoscaled fleet, or of a fixed fleet on spot.
 pub struct Autoscaled {
     pool: Pool,
     /// Per request, laid out like the fleet's works, the server each
     /// running job holds (NONE if none), so that a timeout can free them.
     job_servers: Blocks<u32>,
+    /// What [`Pool::start`] asked to schedule, until [`Servers::start`].
+    initial: Launches,
+    /// Spot: the listed interruption times.
+    interruptions_at: Vec<SimTime>,
+    /// Spot: a server whose work was just lost, for the fleet to fail.
+    lost: Option<u32>,
 }
 
 impl Autoscaled {
-    /// Boot timers for what the pool launched, and the levels it changed.
+    /// The servers `pool` puts up (started with `servers` up), for
+    /// requests of up to `per_request` nodes.
+    pub fn new(mut pool: Pool, servers: u32, fleet: &FleetSpec, per_request: usize) -> Self {
+        let initial = pool.start(servers);
+        Autoscaled {
+            pool,
+            job_servers: Blocks::filled(per_request, NONE),
+            initial,
+            interruptions_at: fleet
+                .spot
+                .as_ref()
+                .map(|s| s.interruptions_at.clone())
+                .unwrap_or_default(),
+            lost: None,
+        }
+    }
+
+    /// The pool, closed at `end`, and what the fleet's spot capacity did.
+    pub fn finish(
+        &mut self,
+        end: SimTime,
+    ) -> (
+        crate::architectures::autoscale::PoolSummary,
+        Option<SpotResult>,
+    ) {
+        let pool = self.pool.finish(end);
+        let spot = pool.spot.map(|s| SpotResult {
+            interruptions: s.interruptions,
+            replacements: s.replacements,
+            server_hours: pool.server_seconds / 3600.0,
+        });
+        (pool, spot)
+    }
+
+    /// Boot and interruption timers for what the pool launched, and the
+    /// levels it changed.
     fn changed(
         &mut self,
         launches: Launches,
         stats: &mut Collector,
         sched: &mut Scheduler<Event<PoolEvent>>,
     ) {
-        for (server, at) in launches.booted_at {
-            sched.schedule(at, Event::Servers(PoolEvent::BootDone { server }));
-        }
+        schedule_launches(&launches, sched);
         self.update_levels(stats);
+    }
+
+    fn interrupted(&mut self, i: Interruption, sched: &mut Scheduler<Event<PoolEvent>>) {
+        schedule_launches(&i.launches, sched);
+        if let Some((server, at)) = i.notice_ends {
+            sched.schedule(at, Event::Servers(PoolEvent::NoticeEnds { server }));
+        }
+        self.lost = i.lose;
+    }
+}
+
+fn schedule_launches(launches: &Launches, sched: &mut Scheduler<Event<PoolEvent>>) {
+    for &(server, at) in &launches.booted_at {
+        sched.schedule(at, Event::Servers(PoolEvent::BootDone { server }));
+    }
+    for &(server, at) in &launches.interrupt_at {
+        sched.schedule(at, Event::Servers(PoolEvent::Interrupt { server }));
     }
 }
 
@@ -100,10 +166,16 @@ impl Servers for Autoscaled {
         stats.set_booting_draining(self.pool.booting(), self.pool.draining());
     }
 
-    fn start(&self, sched: &mut Scheduler<Event<PoolEvent>>) {
-        sched.schedule(self.pool.evaluation(), Event::Servers(PoolEvent::Evaluate));
+    fn start(&mut self, sched: &mut Scheduler<Event<PoolEvent>>) {
+        if let Some(every) = self.pool.evaluation() {
+            sched.schedule(every, Event::Servers(PoolEvent::Evaluate));
+        }
         for &(at, _) in self.pool.scheduled() {
             sched.schedule(at, Event::Servers(PoolEvent::Scheduled));
+        }
+        schedule_launches(&std::mem::take(&mut self.initial), sched);
+        for &at in &self.interruptions_at {
+            sched.schedule(at, Event::Servers(PoolEvent::InterruptOldest));
         }
     }
 
@@ -117,8 +189,9 @@ impl Servers for Autoscaled {
         let launches = match event {
             PoolEvent::Evaluate => {
                 let launches = self.pool.evaluate(now, stats.areas());
-                let next = now + self.pool.evaluation();
-                sched.schedule(next, Event::Servers(PoolEvent::Evaluate));
+                if let Some(every) = self.pool.evaluation() {
+                    sched.schedule(now + every, Event::Servers(PoolEvent::Evaluate));
+                }
                 launches
             }
             PoolEvent::BootDone { server } => {
@@ -131,8 +204,33 @@ impl Servers for Autoscaled {
                 sched.schedule(tomorrow, Event::Servers(PoolEvent::Scheduled));
                 launches
             }
+            PoolEvent::Interrupt { server } => {
+                let i = self.pool.interrupt(server, now);
+                self.interrupted(i, sched);
+                Launches::default()
+            }
+            PoolEvent::InterruptOldest => {
+                if let Some(server) = self.pool.oldest_up() {
+                    let i = self.pool.interrupt(server, now);
+                    self.interrupted(i, sched);
+                }
+                Launches::default()
+            }
+            PoolEvent::NoticeEnds { server } => {
+                self.lost = self.pool.notice_ends(server);
+                Launches::default()
+            }
         };
         self.changed(launches, stats, sched);
+    }
+
+    #[inline]
+    fn lost_server(&mut self) -> Option<u32> {
+        self.lost.take()
+    }
+
+    fn holds(&self, req: u32, server: u32) -> bool {
+        self.job_servers.block(req).contains(&server)
     }
 }
 
@@ -150,48 +248,68 @@ impl Kind for AutoscaledSpec {
                 scenario.seed,
                 replication,
             );
-            pool.start(self.fleet.servers);
-            Autoscaled {
-                pool,
-                job_servers: Blocks::filled(per_request, NONE),
+            if let Some(spot) = &self.fleet.spot {
+                pool = pool.with_spot(spot, scenario.seed, replication);
             }
+            Autoscaled::new(pool, self.fleet.servers, &self.fleet, per_request)
         })
     }
 
     fn finish(&self, scenario: &Scenario, model: FleetModel<Autoscaled>) -> Outcome {
-        let (stats, mut servers) = model.finish(scenario.duration);
-        let pool = servers.pool.finish(scenario.duration);
-        let inst = &self.fleet.instance;
-        let working_slots = pool.working_mean * inst.vcpus as f64;
-        let busy = stats.mean_level(stats.measured_areas.busy);
-        let utilization = if working_slots > 0.0 {
-            busy / working_slots
-        } else {
-            0.0
-        };
-        let mut cost = CostBreakdown::fleet(
-            fleet_cost(&self.fleet, &pool.seconds_at, pool.server_seconds),
-            utilization * pool.working_mean / pool.servers.mean.max(1e-12),
-        );
-        let mut prices = fleet_prices(&self.fleet);
-        // Booting servers earn credits too: every billed server-second
-        // counts towards the baseline.
-        let measured = stats.measured_time.as_secs_f64();
-        add_burst_surplus(
-            inst,
-            busy * measured,
-            pool.server_seconds,
-            &mut cost,
-            &mut prices,
-        );
-        Outcome {
-            stats,
-            servers: pool.servers.peak as u32,
-            instance: inst.name.clone(),
-            utilization,
-            cost,
-            prices,
-            details: KindResult::Autoscaled(pool.result()),
-        }
+        pool_outcome(&self.fleet, scenario, model, |pool| {
+            (
+                pool.servers.peak as u32,
+                KindResult::Autoscaled(pool.result()),
+            )
+        })
+    }
+}
+
+/// Closes a fleet that ran on a pool (autoscaled, or fixed on spot):
+/// utilisation over the slots that could run work (serving and draining
+/// servers, not booting ones), the bill of its server-seconds, and what
+/// `headline` takes from the pool: the `servers` to report and the kind's
+/// result.
+pub(super) fn pool_outcome(
+    fleet: &FleetSpec,
+    scenario: &Scenario,
+    model: FleetModel<Autoscaled>,
+    headline: impl FnOnce(&PoolSummary) -> (u32, KindResult),
+) -> Outcome {
+    let (stats, mut servers) = model.finish(scenario.duration);
+    let (pool, spot) = servers.finish(scenario.duration);
+    let inst = &fleet.instance;
+    let working_slots = pool.working_mean * inst.vcpus as f64;
+    let busy = stats.mean_level(stats.measured_areas.busy);
+    let utilization = if working_slots > 0.0 {
+        busy / working_slots
+    } else {
+        0.0
+    };
+    let mut cost = CostBreakdown::fleet(
+        fleet_cost(fleet, &pool.seconds_at, pool.server_seconds),
+        utilization * pool.working_mean / pool.servers.mean.max(1e-12),
+    );
+    let mut prices = fleet_prices(fleet);
+    // Booting servers earn credits too: every billed server-second counts
+    // towards the baseline.
+    let measured = stats.measured_time.as_secs_f64();
+    add_burst_surplus(
+        inst,
+        busy * measured,
+        pool.server_seconds,
+        &mut cost,
+        &mut prices,
+    );
+    let (servers, details) = headline(&pool);
+    Outcome {
+        stats,
+        servers,
+        instance: inst.name.clone(),
+        utilization,
+        cost,
+        prices,
+        details,
+        spot,
     }
 }

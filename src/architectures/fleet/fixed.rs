@@ -46,7 +46,7 @@ impl Servers for Fixed {
     #[inline]
     fn update_levels(&mut self, _stats: &mut Collector) {}
 
-    fn start(&self, _sched: &mut Scheduler<Event<Infallible>>) {}
+    fn start(&mut self, _sched: &mut Scheduler<Event<Infallible>>) {}
 
     fn handle(
         &mut self,
@@ -99,6 +99,7 @@ impl Kind for FleetSpec {
             utilization,
             cost,
             prices,
+            spot: None,
             details: KindResult::Fleet,
         }
     }

@@ -118,6 +118,7 @@ impl Kind for MicroservicesSpec {
             utilization,
             cost: CostBreakdown::fleet(total, utilization),
             prices,
+            spot: None,
             details: KindResult::Microservices(MicroservicesResult { services }),
         }
     }

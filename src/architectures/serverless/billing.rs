@@ -239,6 +239,7 @@ impl Kind for ServerlessSpec {
             utilization: if slots > 0.0 { busy / slots } else { 0.0 },
             cost: run.cost,
             prices: price_notes(self),
+            spot: None,
             details: KindResult::Serverless(details),
         }
     }

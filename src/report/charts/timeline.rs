@@ -55,10 +55,7 @@ fn steps(
                 start_s,
                 end_s,
                 arrivals: c.iter().map(|r| r.arrivals).sum(),
-                errors: c
-                    .iter()
-                    .map(|r| r.rejected + r.throttled + r.timed_out)
-                    .sum(),
+                errors: c.iter().map(|r| r.errors()).sum(),
                 servers: c.iter().map(|r| r.servers * width(r)).sum::<f64>() / span,
                 p99_ms: c
                     .iter()

@@ -63,12 +63,52 @@ pub fn render(scenario: &Scenario, run: &RunSummary, formats: &[Format]) -> Stri
     let _ = writeln!(md, "{}.\n", data.subtitle());
     assumptions(&mut md, scenario, run);
     results(&mut md, &data);
+    spot_outcomes(&mut md, run);
     comparisons(&mut md, &data);
     functions::section(&mut md, run);
     charts_section(&mut md, formats, data.replications());
     let _ = writeln!(md, "## Conclusion\n");
     md.push_str(&conclusion(&data));
     md
+}
+
+/// What spot interruptions did to each fleet on spot (nothing without one).
+fn spot_outcomes(md: &mut String, run: &RunSummary) {
+    let spot: Vec<_> = run
+        .architectures
+        .iter()
+        .filter_map(|a| a.spot.map(|s| (a, s)))
+        .collect();
+    if spot.is_empty() {
+        return;
+    }
+    let mean = if run.replications > 1 {
+        " (means over the replications)"
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        md,
+        "Spot interruptions in the measured period{mean}:
+"
+    );
+    for (a, s) in spot {
+        let lost = a.requests.interrupted;
+        let _ = writeln!(
+            md,
+            "- {}: {} interruption{}, {} replacement{}; {} request{} failed because work {} running was lost ({} of arrivals).",
+            esc(&a.name),
+            fmt_count(s.interruptions),
+            if s.interruptions == 1 { "" } else { "s" },
+            fmt_count(s.replacements),
+            if s.replacements == 1 { "" } else { "s" },
+            fmt_count(lost),
+            if lost == 1 { "" } else { "s" },
+            if lost == 1 { "it had" } else { "they had" },
+            pct(lost as f64 / a.requests.arrived.max(1) as f64),
+        );
+    }
+    let _ = writeln!(md);
 }
 
 /// Escapes what Markdown would read as formatting in a name.

@@ -45,6 +45,7 @@ struct WindowCounts {
     rejected: u64,
     throttled: u64,
     timed_out: u64,
+    interrupted: u64,
     cold_starts: u64,
 }
 
@@ -180,6 +181,7 @@ impl Collector {
             rejected: w.rejected,
             throttled: w.throttled,
             timed_out: w.timed_out,
+            interrupted: w.interrupted,
             cold_starts: w.cold_starts,
             busy_slots: avg(a.busy),
             queue_length: avg(a.queue),
@@ -305,6 +307,15 @@ impl Collector {
         self.win.timed_out += 1;
         if self.counted(arrival) {
             self.counts.timed_out += 1;
+        }
+    }
+
+    /// A request failed: work it had running was lost to a spot
+    /// interruption.
+    pub fn on_interrupted(&mut self, arrival: SimTime) {
+        self.win.interrupted += 1;
+        if self.counted(arrival) {
+            self.counts.interrupted += 1;
         }
     }
 

@@ -228,12 +228,18 @@ impl Estimate {
             .map_or(0.0, |(n, _)| n * QUEUED_REQUEST_BYTES);
         let driver = match (&self.pool, &self.backlog) {
             (Some(p), _) if p.bytes() >= rows_bytes.max(backlog_bytes) => format!(
-                "`{}` may hold up to ~{} {} ({}), set by `{}`. Lower it",
+                "`{}` may hold up to ~{} {} ({}), set by `{}`. {} it",
                 p.architecture,
                 limits::count(p.count.round()),
                 p.what,
                 limits::bytes(p.bytes()),
-                p.key
+                p.key,
+                // Fewer interruptions need a longer time between them.
+                if p.key.ends_with("mean_time_between_interruptions") {
+                    "Raise"
+                } else {
+                    "Lower"
+                }
             ),
             (_, Some((n, name))) if n * QUEUED_REQUEST_BYTES >= rows_bytes => format!(
                 "`{name}` may queue up to ~{} requests ({}): demand outruns its capacity and \

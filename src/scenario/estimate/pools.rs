@@ -3,8 +3,12 @@
 //! holds, like its time series and its queue.
 //!
 //! A fixed fleet holds no record per server (only the number of its
-//! slots), so only autoscaled groups (at their `max`) and serverless
-//! functions count. A function holds its provisioned instances from the
+//! slots), so only autoscaled groups (at their `max`), fleets on spot
+//! and serverless functions count. A spot server's record outlives it
+//! (records are never reused: events name servers by index), so a spot
+//! fleet holds its servers plus one record per replacement: twice the
+//! expected number of interruptions (servers × duration / mean time
+//! between interruptions) plus the listed ones. A function holds its provisioned instances from the
 //! start, and about as many on-demand instances as its peak rate keeps
 //! busy (an idle one is reused before a new one starts): the peak rate ×
 //! (busy time + cold start) by Little's law, doubled for fluctuations,
@@ -49,10 +53,30 @@ pub(super) fn largest(s: &Scenario) -> Option<Pool> {
         .enumerate()
         .filter_map(|(i, a)| {
             let key = format!("architectures[{i}]");
+            let spot = |fleet: &crate::scenario::FleetSpec, servers: f64| {
+                let x = fleet.spot.as_ref()?;
+                let random = x.mean_time_between_interruptions.map_or(0.0, |m| {
+                    2.0 * servers * s.duration.as_secs_f64() / m.as_secs_f64()
+                });
+                let key = if random > 0.0 {
+                    format!("{key}.spot.mean_time_between_interruptions")
+                } else {
+                    format!("{key}.spot.interruptions_at")
+                };
+                Some((servers + random + x.interruptions_at.len() as f64, key))
+            };
             let (count, what, key) = match &a.spec {
-                ArchitectureSpec::Fleet(_) => return None,
+                ArchitectureSpec::Fleet(f) => {
+                    let (count, key) = spot(f, f64::from(f.servers))?;
+                    (count, "servers", key)
+                }
                 ArchitectureSpec::Autoscaled(g) => {
-                    (f64::from(g.scaling.max), "servers", format!("{key}.max"))
+                    let max = f64::from(g.scaling.max);
+                    match spot(&g.fleet, max) {
+                        Some((count, key)) if count > 2.0 * max => (count, "servers", key),
+                        Some((count, _)) => (count, "servers", format!("{key}.max")),
+                        None => (max, "servers", format!("{key}.max")),
+                    }
                 }
                 ArchitectureSpec::Microservices(m) => {
                     let (count, name) = m

@@ -1,0 +1,42 @@
+//! A fixed fleet on spot capacity (`kind = "fleet"` with `market =
+//! "spot"`): N servers, each interrupted as the scenario says and replaced
+//! after its boot time. Unlike an on-demand fixed fleet, a job must know
+//! which server it runs on (an interruption fails the requests whose work
+//! it loses), so it runs on the per-server [`Autoscaled`] servers, with a
+//! pool that no policy resizes.
+
+use super::autoscaled::pool_outcome;
+use super::{Autoscaled, FleetModel};
+use crate::architectures::autoscale::Pool;
+use crate::architectures::{Kind, Outcome};
+use crate::results::summary::KindResult;
+use crate::scenario::{FleetSpec, Scenario};
+
+/// A fixed fleet whose `spot` is set.
+pub struct SpotFleet<'a>(pub &'a FleetSpec);
+
+impl Kind for SpotFleet<'_> {
+    type Model = FleetModel<Autoscaled>;
+
+    fn build(&self, scenario: &Scenario, replication: u32) -> FleetModel<Autoscaled> {
+        let fleet = self.0;
+        let spot = fleet.spot.as_ref().expect("a spot fleet");
+        FleetModel::new(scenario, fleet, replication, |per_request| {
+            let pool = Pool::fixed(
+                fleet.instance.vcpus,
+                fleet.instance.price_per_hour,
+                scenario.warmup,
+                scenario.seed,
+                replication,
+            )
+            .with_spot(spot, scenario.seed, replication);
+            Autoscaled::new(pool, fleet.servers, fleet, per_request)
+        })
+    }
+
+    fn finish(&self, scenario: &Scenario, model: FleetModel<Autoscaled>) -> Outcome {
+        pool_outcome(self.0, scenario, model, |_| {
+            (self.0.servers, KindResult::Fleet)
+        })
+    }
+}
