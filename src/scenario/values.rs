@@ -247,11 +247,14 @@ impl<'de> Deserialize<'de> for InstanceSpec {
                     "date",
                     "platform",
                     "cpu",
+                    "baseline",
+                    "surplus_per_vcpu_hour",
                 ];
                 let mut platform = Platform::Ec2;
                 let mut cpu = CpuName::X86_64;
                 let mut vcpus = 0.0;
                 let mut price = None;
+                let (mut baseline, mut surplus) = (None, None);
                 let mut inst = Instance {
                     name: "custom".into(),
                     vcpus: 0,
@@ -299,6 +302,26 @@ impl<'de> Deserialize<'de> for InstanceSpec {
                             inst.price_per_hour = p;
                             price = Some(p);
                         }
+                        "baseline" => {
+                            let b: f64 = map.next_value()?;
+                            if !(b > 0.0 && b <= 1.0) {
+                                return Err(de::Error::custom(format!(
+                                    "expected a baseline share of each vCPU in (0, 1], such as 0.2, found {b}"
+                                )));
+                            }
+                            baseline = Some(b);
+                        }
+                        "surplus_per_vcpu_hour" => {
+                            let p: f64 = map.next_value()?;
+                            let max = crate::limits::MAX_PRICE_PER_HOUR;
+                            if !(p >= 0.0 && p <= max) {
+                                return Err(de::Error::custom(format!(
+                                    "expected surplus_per_vcpu_hour between 0 and {max} (USD), found {}",
+                                    crate::limits::price(p)
+                                )));
+                            }
+                            surplus = Some(p);
+                        }
                         "region" => inst.region = map.next_value()?,
                         "source" => inst.source = map.next_value()?,
                         "date" => inst.date = map.next_value()?,
@@ -308,7 +331,24 @@ impl<'de> Deserialize<'de> for InstanceSpec {
                 if vcpus == 0.0 {
                     return Err(de::Error::missing_field("vcpus"));
                 }
+                inst.burst = match (baseline, surplus) {
+                    (None, None) => None,
+                    (Some(baseline), Some(surplus_per_vcpu_hour)) => Some(catalog::Burst {
+                        baseline,
+                        surplus_per_vcpu_hour,
+                    }),
+                    _ => {
+                        return Err(de::Error::custom(
+                            "a burstable instance needs both `baseline` (a share of each vCPU, such as 0.2) and `surplus_per_vcpu_hour` (such as 0.05)",
+                        ));
+                    }
+                };
                 if platform == Platform::Fargate {
+                    if inst.burst.is_some() {
+                        return Err(de::Error::custom(
+                            "`baseline` and `surplus_per_vcpu_hour` are for burstable EC2 instances, not Fargate tasks",
+                        ));
+                    }
                     let cpu = match cpu {
                         CpuName::X86_64 => catalog::Cpu::X86_64,
                         CpuName::Arm64 => catalog::Cpu::Arm64,

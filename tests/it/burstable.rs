@@ -7,7 +7,7 @@
 
 use crate::common::scenario;
 use scalesim::architectures;
-use scalesim::results::summary::ArchitectureResult;
+use scalesim::results::summary::{ArchitectureResult, KindResult};
 
 /// One request a second, evenly spaced, for an hour, each `work` of CPU,
 /// on one server of `instance` (a fixed fleet, or `kind` keys).
@@ -93,4 +93,77 @@ fn a_fleet_under_its_baseline_pays_nothing_more_and_says_nothing() {
         "kind = \"fleet\"\nservers = 1\ninstance = \"t3.medium\"",
     );
     assert_usd(r.cost.total_usd, 0.0466);
+}
+
+#[test]
+fn an_inline_instance_with_a_baseline_is_burstable() {
+    // The t3.micro's numbers written inline: the same $0.0254 as the
+    // catalog's type for 0.5 s of CPU a second.
+    let r = run(
+        "500ms",
+        "kind = \"fleet\"\nservers = 1\ninstance = { name = \"my.t3\", vcpus = 2, memory = \"1GB\", \
+         price_per_hour = 0.0104, baseline = 0.1, surplus_per_vcpu_hour = 0.05 }",
+    );
+    assert_usd(r.cost.total_usd, 0.0254);
+    assert!(
+        r.prices
+            .iter()
+            .any(|p| p.item == "my.t3 CPU above its 10 % baseline (0.30 vCPU-hours)")
+    );
+}
+
+#[test]
+fn each_microservice_pays_for_its_own_surplus() {
+    // One service on one t3.micro, fixed or autoscaled at one server: the
+    // fleet's $0.0254, its surplus note named after the service.
+    for fleet in [
+        "",
+        "\n[architectures.services.api]\nkind = \"autoscaled\"\nmin = 1\nmax = 1",
+    ] {
+        let r = run(
+            "500ms",
+            &format!("kind = \"microservices\"\nservers = 1\ninstance = \"t3.micro\"{fleet}"),
+        );
+        assert_usd(r.cost.total_usd, 0.0254);
+        let KindResult::Microservices(m) = &r.details else {
+            panic!("a microservices result")
+        };
+        assert_usd(m.services[0].cost_usd, 0.0254);
+        assert!(
+            r.prices
+                .iter()
+                .any(|p| p.item == "api: t3.micro CPU above its 10 % baseline (0.30 vCPU-hours)"),
+            "{:?}",
+            r.prices
+        );
+        // The surplus is compute that did work: in compute, not idle.
+        let b = r.cost.breakdown;
+        assert_usd(b.compute_usd + b.idle_usd, 0.0254);
+        assert!(b.compute_usd >= 0.015);
+    }
+    // Under its baseline a service pays the hour alone.
+    let r = run(
+        "100ms",
+        "kind = \"microservices\"\nservers = 1\ninstance = \"t3.micro\"",
+    );
+    assert_usd(r.cost.total_usd, 0.0104);
+}
+
+#[test]
+fn a_half_described_burstable_instance_is_refused() {
+    let base = crate::common::header("1h")
+        + "[[architectures]]\nname = \"f\"\nkind = \"fleet\"\nservers = 1\n";
+    crate::common::assert_refused(
+        &base,
+        &[
+            (
+                "instance = { vcpus = 2, memory = \"1GB\", price_per_hour = 0.0104, baseline = 0.1 }",
+                "line 13, key `architectures[0].instance`: a burstable instance needs both `baseline` (a share of each vCPU, such as 0.2) and `surplus_per_vcpu_hour` (such as 0.05)",
+            ),
+            (
+                "instance = { vcpus = 2, memory = \"1GB\", price_per_hour = 0.0104, baseline = 1.5, surplus_per_vcpu_hour = 0.05 }",
+                "line 13, key `architectures[0].instance`: expected a baseline share of each vCPU in (0, 1], such as 0.2, found 1.5",
+            ),
+        ],
+    );
 }

@@ -4,7 +4,7 @@
 
 use super::{Capacity, MicroservicesModel};
 use crate::architectures::autoscale::PoolSummary;
-use crate::architectures::{Kind, Outcome, fleet_cost, fleet_prices};
+use crate::architectures::{Kind, Outcome, add_burst_surplus, fleet_cost, fleet_prices};
 use crate::results::commitment::constant_level;
 use crate::results::cost::CostBreakdown;
 use crate::results::stats::RunStats;
@@ -70,7 +70,9 @@ impl Kind for MicroservicesSpec {
         let (stats, runs) = model.finish(scenario.duration);
         let mut services = Vec::with_capacity(runs.len());
         let (mut total, mut slots, mut peak) = (0.0, 0.0, 0u64);
+        let mut surplus = 0.0;
         let mut prices: Vec<PriceNote> = Vec::new();
+        let measured = (scenario.duration - scenario.warmup).as_secs_f64();
         for ((svc, fleet), run) in scenario.services.iter().zip(&self.fleets).zip(runs) {
             let spec = fleet.fleet();
             let inst = &spec.instance;
@@ -78,7 +80,6 @@ impl Kind for MicroservicesSpec {
                 (FleetPricing::OnDemand, None) => run.fixed_cost_usd,
                 (FleetPricing::OnDemand, Some(p)) => p.cost_usd,
                 (FleetPricing::Committed(_), None) => {
-                    let measured = (scenario.duration - scenario.warmup).as_secs_f64();
                     let at = constant_level(run.servers, measured);
                     fleet_cost(spec, &at, run.servers as f64 * measured)
                 }
@@ -86,10 +87,31 @@ impl Kind for MicroservicesSpec {
                     fleet_cost(spec, &p.seconds_at, p.server_seconds)
                 }
             };
+            // A burstable service pays for its own CPU above its
+            // baseline, over its own billed server-seconds.
+            let server_seconds = run
+                .pool
+                .as_ref()
+                .map_or(run.servers as f64 * measured, |p| p.server_seconds);
+            let mut burst = CostBreakdown::default();
+            let mut notes = fleet_prices(spec);
+            let ours = notes.len();
+            add_burst_surplus(
+                inst,
+                run.mean_busy * measured,
+                server_seconds,
+                &mut burst,
+                &mut notes,
+            );
+            for note in &mut notes[ours..] {
+                note.item = format!("{}: {}", svc.name, note.item);
+            }
+            let cost = cost + burst.compute_usd;
+            surplus += burst.compute_usd;
             total += cost;
             slots += run.mean_slots;
             peak += run.servers;
-            for note in fleet_prices(spec) {
+            for note in notes {
                 if !prices.iter().any(|p| p.item == note.item) {
                     prices.push(note);
                 }
@@ -111,12 +133,16 @@ impl Kind for MicroservicesSpec {
         }
         let busy = stats.mean_level(stats.measured_areas.busy);
         let utilization = if slots > 0.0 { busy / slots } else { 0.0 };
+        // As on a fleet, the surplus is compute that did work, kept out of
+        // the busy/idle split of server time.
+        let mut cost = CostBreakdown::fleet(total - surplus, utilization);
+        cost.compute_usd += surplus;
         Outcome {
             stats,
             servers: peak as u32,
             instance: format!("{} fleet(s)", services.len()),
             utilization,
-            cost: CostBreakdown::fleet(total, utilization),
+            cost,
             prices,
             spot: None,
             details: KindResult::Microservices(MicroservicesResult { services }),
