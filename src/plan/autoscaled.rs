@@ -176,9 +176,12 @@ pub fn plan(ev: &mut Evaluator, vary: Vary, budget: u32) -> Result<ArchitectureP
     };
     let (max, written_min) = (scaling.max, scaling.min);
     let mut pruned = None;
-    let server_hour = match &a.fleet.pricing {
-        FleetPricing::OnDemand => a.fleet.instance.price_per_hour,
-        FleetPricing::Committed(c) => c.price_per_hour.min(a.fleet.instance.price_per_hour),
+    let server_hour = match (&a.fleet.spot, &a.fleet.pricing) {
+        // A spot fleet replaces an interrupted server at its notice, so it
+        // still bills at least `min` servers, at the spot price.
+        (Some(spot), _) => spot.price_per_hour,
+        (None, FleetPricing::OnDemand) => a.fleet.instance.price_per_hour,
+        (None, FleetPricing::Committed(c)) => c.price_per_hour.min(a.fleet.instance.price_per_hour),
     };
     let start = s.rung(written_min, 0, top, written_index);
     let mut rungs = vec![start];

@@ -335,3 +335,47 @@ fn an_slo_out_of_reach_is_an_answer_with_a_one_line_reason() {
         a.notes[0]
     );
 }
+
+/// On spot, the `min` ladder's floor (min servers all month at the lowest
+/// rate a server-hour can cost) is priced at the spot price: 4 × $0.0336
+/// × 730 h = $98.11, not the $280.32 of on-demand m5.large, and the
+/// choice is billed at spot too.
+#[test]
+fn an_autoscaled_plan_on_spot_prices_its_floor_at_spot() {
+    let a = plan_of(
+        r#"
+name = "spot-plan"
+duration = "6h"
+warmup = "10m"
+seed = 3
+[demand]
+shape = "diurnal"
+min_rps = 60
+peak_rps = 300
+[[services]]
+name = "api"
+work = { dist = "exponential", mean = "40ms" }
+[slo]
+percentile = 99
+latency = "300ms"
+[[architectures]]
+name = "asg-spot"
+kind = "autoscaled"
+min = 2
+max = 20
+instance = "m5.large"
+policy = { metric = "cpu", target = 0.6 }
+market = "spot"
+spot = { discount = 0.65, mean_time_between_interruptions = "12h" }
+"#,
+    );
+    let chosen = a.choice.as_ref().expect("a configuration meets the SLO");
+    assert!(chosen.cost_per_month_usd.mean < 98.11, "{chosen:?}");
+    assert!(
+        a.notes.iter().any(|n| n.starts_with(
+            "min = 4 and above not simulated: 4 servers all month cost $98.11 at least"
+        )),
+        "{:?}",
+        a.notes
+    );
+}

@@ -229,7 +229,14 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ChartData)
     let top = max_of(&errors).max(1.0) * 1.15;
     let panel = Panel {
         title: format!(
-            "Errors: rejected + throttled + timed out per {} window",
+            "Errors: rejected + throttled + timed out{} per {} window",
+            // Named only where a fleet runs on spot, so that other charts
+            // keep their title.
+            if run.architectures.iter().any(|a| a.spot.is_some()) {
+                " + lost to spot interruptions"
+            } else {
+                ""
+            },
             SimTime::from_secs_f64(merged_s)
         ),
         y_desc: "errors",
