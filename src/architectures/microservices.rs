@@ -11,6 +11,12 @@
 //!   callee and returns at once.
 //! - `hop_latency` is added to every service-to-service call.
 //! - Each autoscaled service fleet runs its own policy on its own metric.
+//! - A service on spot (fixed or autoscaled) runs on a pool of its own
+//!   (see `autoscale`): an interruption drains the server and launches a
+//!   replacement; work it loses fails its request (counted as
+//!   interrupted) and frees its slot at once, unlike a timeout's, and a
+//!   sync caller waiting on it is released then; the lost invocation's
+//!   own sync callees still run, and end unanswered.
 //! - With a `timeout`, a request not finished that long after its arrival
 //!   fails as timed out: nothing more of it is called, invocations in
 //!   transit are dropped and queued ones when their turn comes (they hold
@@ -23,7 +29,7 @@
 
 use super::calls::{CallStepper, Invocation, NIL, Released};
 use super::requests::Upcoming;
-use crate::architectures::autoscale::{Integral, Launches, Pool};
+use crate::architectures::autoscale::{Integral, Interruption, Launches, Pool};
 use crate::engine::{Model, Scheduler};
 use crate::results::stats::{Areas, Collector, Level};
 use crate::scenario::{CallMode, MicroservicesSpec, Scenario, ServiceFleet as Fleets};
@@ -59,6 +65,20 @@ pub enum Event {
     Scheduled {
         pool: u32,
     },
+    /// Spot: server `server` of `pool` gets its drawn interruption notice.
+    Interrupt {
+        pool: u32,
+        server: u32,
+    },
+    /// Spot: a listed interruption time of `pool`.
+    InterruptOldest {
+        pool: u32,
+    },
+    /// Spot: the notice of interrupted server `server` of `pool` ends.
+    NoticeEnds {
+        pool: u32,
+        server: u32,
+    },
     /// The request's timeout, if it is still running (`epoch`: the
     /// request's generation in its slab when the timer was set).
     Timeout {
@@ -72,14 +92,25 @@ pub enum Event {
 enum Capacity {
     /// A fixed number of servers of `slots` slots in all.
     Fixed { servers: u64, slots: u64 },
-    /// The servers of the model's `pools[i]`.
-    Autoscaled(usize),
+    /// The servers of the model's `pools[i]`: autoscaled, or on spot.
+    Pooled(usize),
 }
 
-/// An autoscaled service's servers and policy, and the service they serve.
+/// The holder of an invocation whose server's work was lost: it no longer
+/// holds a slot.
+const LOST: u32 = NIL - 1;
+
+/// A pooled service's servers (and policy, if autoscaled), and the
+/// service they serve.
 struct ServicePool {
     svc: usize,
     pool: Pool,
+    /// A fixed service on spot: its configured number of servers.
+    fixed: Option<u64>,
+    /// What [`Pool::start`] asked to schedule, until the run starts.
+    initial: Launches,
+    /// Spot: the listed interruption times.
+    interruptions_at: Vec<SimTime>,
 }
 
 /// One service's fleet.
@@ -102,14 +133,14 @@ impl ServiceFleet {
     fn has_free_slot(&self, pools: &[ServicePool]) -> bool {
         match self.capacity {
             Capacity::Fixed { slots, .. } => self.busy < slots,
-            Capacity::Autoscaled(i) => pools[i].pool.has_free_slot(),
+            Capacity::Pooled(i) => pools[i].pool.has_free_slot(),
         }
     }
 
     fn launched(&self, pools: &[ServicePool]) -> u64 {
         match self.capacity {
             Capacity::Fixed { servers, .. } => servers,
-            Capacity::Autoscaled(i) => pools[i].pool.launched(),
+            Capacity::Pooled(i) => pools[i].pool.launched(),
         }
     }
 
@@ -162,24 +193,37 @@ impl MicroservicesModel {
             .map(|(svc, spec)| {
                 let f = spec.fleet();
                 let capacity = match spec {
-                    Fleets::Fixed(_) => Capacity::Fixed {
+                    Fleets::Fixed(_) if f.spot.is_none() => Capacity::Fixed {
                         servers: f.servers as u64,
                         slots: f.slots(),
                     },
-                    Fleets::Autoscaled(x) => {
-                        let mut pool = Pool::new(
-                            &x.scaling,
-                            f.instance.vcpus,
-                            f.instance.price_per_hour,
-                            scenario.warmup,
-                            scenario.seed,
-                            replication,
-                        );
-                        // Service fleets are never on spot: no interruption
-                        // to schedule.
-                        let _ = pool.start(f.servers);
-                        pools.push(ServicePool { svc, pool });
-                        Capacity::Autoscaled(pools.len() - 1)
+                    _ => {
+                        let (vcpus, price) = (f.instance.vcpus, f.instance.price_per_hour);
+                        let (seed, warmup) = (scenario.seed, scenario.warmup);
+                        let mut pool = match spec {
+                            Fleets::Autoscaled(x) => {
+                                Pool::new(&x.scaling, vcpus, price, warmup, seed, replication)
+                            }
+                            Fleets::Fixed(_) => {
+                                Pool::fixed(vcpus, price, warmup, seed, replication)
+                            }
+                        };
+                        if let Some(spot) = &f.spot {
+                            pool = pool.with_spot(spot, seed, replication);
+                        }
+                        let initial = pool.start(f.servers);
+                        pools.push(ServicePool {
+                            svc,
+                            pool,
+                            fixed: matches!(spec, Fleets::Fixed(_)).then_some(f.servers as u64),
+                            initial,
+                            interruptions_at: f
+                                .spot
+                                .as_ref()
+                                .map(|s| s.interruptions_at.clone())
+                                .unwrap_or_default(),
+                        });
+                        Capacity::Pooled(pools.len() - 1)
                     }
                 };
                 ServiceFleet {
@@ -187,7 +231,10 @@ impl MicroservicesModel {
                     busy: 0,
                     queue: VecDeque::new(),
                     queue_limit: f.queue_limit,
-                    price_per_hour: f.instance.price_per_hour,
+                    price_per_hour: f
+                        .spot
+                        .as_ref()
+                        .map_or(f.instance.price_per_hour, |s| s.price_per_hour),
                     vcpus: f.instance.vcpus,
                     busy_area: Integral::default(),
                     queue_area: Integral::default(),
@@ -255,7 +302,7 @@ impl MicroservicesModel {
             self.release_invocation(inv, now, sched);
             return;
         }
-        if let Capacity::Autoscaled(i) = self.fleets[svc].capacity {
+        if let Capacity::Pooled(i) = self.fleets[svc].capacity {
             self.pools[i].pool.on_arrival();
         }
         let f = &self.fleets[svc];
@@ -286,7 +333,7 @@ impl MicroservicesModel {
         f.busy_level.set(now, f.busy, self.warmup);
         let server = match f.capacity {
             Capacity::Fixed { .. } => NIL,
-            Capacity::Autoscaled(i) => self.pools[i].pool.take_slot(now),
+            Capacity::Pooled(i) => self.pools[i].pool.take_slot(now),
         };
         self.calls.invocations[inv as usize].holder = server;
         self.busy += 1;
@@ -314,13 +361,18 @@ impl MicroservicesModel {
             holder: server,
             ..
         } = self.calls.invocations[inv as usize];
+        if server == LOST {
+            // Its slot went with its server.
+            self.release_invocation(inv, now, sched);
+            return;
+        }
         let svc = self.calls.target(node) as usize;
         let f = &mut self.fleets[svc];
         f.busy -= 1;
         f.busy_area.set(now, f.busy);
         f.busy_level.set(now, f.busy, self.warmup);
         let capacity = f.capacity;
-        if let Capacity::Autoscaled(i) = capacity {
+        if let Capacity::Pooled(i) = capacity {
             self.pools[i].pool.release_slot(server, now);
         }
         self.busy -= 1;
@@ -329,7 +381,7 @@ impl MicroservicesModel {
         match capacity {
             Capacity::Fixed { .. } => self.dispatch(svc, now, sched),
             // A draining server may have stopped.
-            Capacity::Autoscaled(i) => self.pool_changed(i, Launches::default(), now, sched),
+            Capacity::Pooled(i) => self.pool_changed(i, Launches::default(), now, sched),
         }
     }
 
@@ -378,10 +430,7 @@ impl MicroservicesModel {
         now: SimTime,
         sched: &mut Scheduler<Event>,
     ) {
-        for (server, at) in launches.booted_at {
-            let pool = pool as u32;
-            sched.schedule(at, Event::BootDone { pool, server });
-        }
+        schedule_launches(pool as u32, &launches, sched);
         self.stats.set_servers(launched(&self.fleets, &self.pools));
         let (booting, draining) = self.pools.iter().fold((0, 0), |(b, d), p| {
             (b + p.pool.booting(), d + p.pool.draining())
@@ -390,6 +439,83 @@ impl MicroservicesModel {
         self.stats
             .set_cost_rate(spend_rate(&self.fleets, &self.pools));
         self.dispatch(self.pools[pool].svc, now, sched);
+    }
+}
+
+impl MicroservicesModel {
+    /// After a spot notice on `pool`: the notice's end, work lost now, and
+    /// the replacement.
+    fn interrupted(
+        &mut self,
+        pool: usize,
+        i: Interruption,
+        now: SimTime,
+        sched: &mut Scheduler<Event>,
+    ) {
+        if let Some((server, at)) = i.notice_ends {
+            let pool = pool as u32;
+            sched.schedule(at, Event::NoticeEnds { pool, server });
+        }
+        if let Some(server) = i.lose {
+            self.lose_work_on(pool, server, now, sched);
+        }
+        self.pool_changed(pool, i.launches, now, sched);
+    }
+
+    /// Server `server` of `pool` lost what it runs: each invocation on it
+    /// frees its slot now and fails its request, and its sync caller stops
+    /// waiting. Interruptions are rare, so a scan of the invocations in
+    /// flight beats keeping a list per server on every start.
+    fn lose_work_on(
+        &mut self,
+        pool: usize,
+        server: u32,
+        now: SimTime,
+        sched: &mut Scheduler<Event>,
+    ) {
+        let svc = self.pools[pool].svc;
+        let mut callers = Vec::new();
+        for inv in self.calls.invocations.live_ids() {
+            let x = self.calls.invocations[inv as usize];
+            if x.holder != server || self.calls.target(x.node) as usize != svc {
+                continue;
+            }
+            // Its record stays until its pending end (work done, or its
+            // own callee's answer) frees it, with no caller left to answer.
+            let lost = &mut self.calls.invocations[inv as usize];
+            lost.holder = LOST;
+            if lost.parent != NIL {
+                callers.push(lost.parent);
+                lost.parent = NIL;
+            }
+            let f = &mut self.fleets[svc];
+            f.busy -= 1;
+            f.busy_area.set(now, f.busy);
+            f.busy_level.set(now, f.busy, self.warmup);
+            self.pools[pool].pool.release_slot(server, now);
+            self.busy -= 1;
+            self.stats.set_busy(self.busy);
+            let r = &mut self.calls.requests[x.req as usize];
+            if !r.failed {
+                r.failed = true;
+                self.stats.on_interrupted(r.arrival);
+            }
+        }
+        // The request has failed: a resumed caller makes no more calls and
+        // ends, freeing its own slot.
+        for caller in callers {
+            self.resume(caller, now, sched);
+        }
+    }
+}
+
+/// Boot and interruption timers for what `pool` launched.
+fn schedule_launches(pool: u32, launches: &Launches, sched: &mut Scheduler<Event>) {
+    for &(server, at) in &launches.booted_at {
+        sched.schedule(at, Event::BootDone { pool, server });
+    }
+    for &(server, at) in &launches.interrupt_at {
+        sched.schedule(at, Event::Interrupt { pool, server });
     }
 }
 
@@ -406,6 +532,13 @@ impl Model for MicroservicesModel {
                 sched.schedule(at, Event::Scheduled { pool });
             }
         }
+        for (i, p) in self.pools.iter_mut().enumerate() {
+            let pool = i as u32;
+            schedule_launches(pool, &std::mem::take(&mut p.initial), sched);
+            for &at in &p.interruptions_at {
+                sched.schedule(at, Event::InterruptOldest { pool });
+            }
+        }
         self.upcoming.stage(sched, Event::Arrival);
     }
 
@@ -419,7 +552,7 @@ impl Model for MicroservicesModel {
             Event::Invoke { inv } => self.on_invoke(inv, now, sched),
             Event::WorkDone { inv } => self.resume(inv, now, sched),
             Event::Evaluate { pool } => {
-                let ServicePool { svc, pool: p } = &mut self.pools[pool as usize];
+                let ServicePool { svc, pool: p, .. } = &mut self.pools[pool as usize];
                 let areas = self.fleets[*svc].areas(now);
                 let launches = p.evaluate(now, areas);
                 if let Some(every) = p.evaluation() {
@@ -435,6 +568,24 @@ impl Model for MicroservicesModel {
                 let launches = self.pools[pool as usize].pool.enforce_minimum(now);
                 sched.schedule(now + SimTime::from_secs(86_400), Event::Scheduled { pool });
                 self.pool_changed(pool as usize, launches, now, sched);
+            }
+            Event::Interrupt { pool, server } => {
+                let i = self.pools[pool as usize].pool.interrupt(server, now);
+                self.interrupted(pool as usize, i, now, sched);
+            }
+            Event::InterruptOldest { pool } => {
+                let p = &mut self.pools[pool as usize].pool;
+                let i = match p.oldest_up() {
+                    Some(server) => p.interrupt(server, now),
+                    None => Interruption::default(),
+                };
+                self.interrupted(pool as usize, i, now, sched);
+            }
+            Event::NoticeEnds { pool, server } => {
+                if let Some(server) = self.pools[pool as usize].pool.notice_ends(server) {
+                    self.lose_work_on(pool as usize, server, now, sched);
+                }
+                self.pool_changed(pool as usize, Launches::default(), now, sched);
             }
         }
     }

@@ -74,6 +74,18 @@ impl<T> Slab<T> {
         self.items.iter()
     }
 
+    /// The ids of the records stored and not freed. Builds a mask of the
+    /// free ids, so it is for rare events, not the hot path.
+    pub fn live_ids(&self) -> Vec<u32> {
+        let mut free = vec![false; self.items.len()];
+        for &id in &self.free {
+            free[id as usize] = true;
+        }
+        (0..self.items.len() as u32)
+            .filter(|&id| !free[id as usize])
+            .collect()
+    }
+
     /// The records stored and not freed. Builds a mask of the free ids, so
     /// it is for the end of a run, not the hot path.
     pub fn live(&self) -> impl Iterator<Item = &T> {

@@ -290,7 +290,8 @@ aggregate_fields!(ServiceFleetResult {
     utilization,
     mean_queue,
     cost_usd,
-    autoscaled
+    autoscaled,
+    spot
 });
 aggregate_fields!(MicroservicesResult { services });
 aggregate_fields!(ColdStartCauses {

@@ -176,6 +176,9 @@ pub struct ServiceFleetResult {
     pub cost_usd: f64,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub autoscaled: Option<AutoscaledResult>,
+    /// A service on spot: its interruptions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spot: Option<SpotResult>,
 }
 
 /// What a microservices architecture adds: its fleet per service.

@@ -75,8 +75,8 @@ fn given_keys(a: &RawArchitecture) -> Vec<Given> {
     key!(services, &[Microservices]);
     key!(queue_limit, &[Fleet, Autoscaled, Microservices]);
     key!(timeout, &[Fleet, Autoscaled, Microservices]);
-    key!(market, &[Fleet, Autoscaled]);
-    key!(spot, &[Fleet, Autoscaled]);
+    key!(market, &[Fleet, Autoscaled, Microservices]);
+    key!(spot, &[Fleet, Autoscaled, Microservices]);
     for (k, s) in a.autoscaling_keys().present() {
         given.push((k, Some(s), AUTOSCALED));
     }

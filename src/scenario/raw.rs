@@ -169,6 +169,8 @@ table! {
         ..fleet_keys,
         ..autoscaling_keys,
         pub pricing: Option<Spanned<RawPricing>>,
+        pub market: Option<Spanned<Market>>,
+        pub spot: Option<Spanned<RawSpot>>,
     }
 }
 
@@ -260,6 +262,8 @@ impl RawArchitecture {
         raw.instance = v.instance.clone().or_else(|| self.instance.clone());
         raw.queue_limit = v.queue_limit.clone().or_else(|| self.queue_limit.clone());
         raw.pricing = v.pricing.clone().or_else(|| self.pricing.clone());
+        raw.market = v.market.clone().or_else(|| self.market.clone());
+        raw.spot = v.spot.clone().or_else(|| self.spot.clone());
         raw.copy_autoscaling(v);
         raw
     }

@@ -22,10 +22,15 @@ fn run(text: &str) -> ArchitectureResult {
 
 /// The one-server fleet above, interrupted as `spot_keys` add.
 fn one_server(spot_keys: &str) -> ArchitectureResult {
+    one_server_of("fleet", spot_keys)
+}
+
+/// The same server as the one service of a `kind` architecture.
+fn one_server_of(kind: &str, spot_keys: &str) -> ArchitectureResult {
     run(&format!(
         "name = \"spot\"\nduration = \"6900s\"\n[demand]\nshape = \"constant\"\nrps = {}\n\
          arrivals = \"uniform\"\n[[services]]\nname = \"api\"\nwork = \"540s\"\n\
-         [[architectures]]\nname = \"f\"\nkind = \"fleet\"\nservers = 1\n\
+         [[architectures]]\nname = \"f\"\nkind = \"{kind}\"\nservers = 1\n\
          instance = {{ vcpus = 1, memory = \"2GB\", price_per_hour = 1.0 }}\nmarket = \"spot\"\n\
          spot = {{ discount = 0.5, boot_time = \"150s\", {spot_keys} }}\n",
         1.0 / 600.0
@@ -252,13 +257,15 @@ fn bad_market_and_spot_keys_are_refused_with_the_exact_message() {
     assert_refused(&base, cases);
     // The same through the binary: exit 2, nothing written.
     assert_bad_appended(&base, &cases[..2]);
+    // A service inherits the architecture's market, and is told so in
+    // its own key.
     let micro = header("1h")
         + "[[architectures]]\nname = \"m\"\nkind = \"microservices\"\nservers = 2\ninstance = \"m5.large\"\n";
     assert_refused(
         &micro,
         &[(
             "market = \"spot\"",
-            "line 14, key `architectures[0].market`: key `market` does not apply to kind = \"microservices\"",
+            "line 14, key `architectures[0].services.api.spot`: market = \"spot\" needs a `spot` table with its price and interruptions, such as spot = { discount = 0.7, mean_time_between_interruptions = \"2d\" } (the Spot Instance Advisor gives both per instance type and region)",
         )],
     );
 }
@@ -345,6 +352,23 @@ fn replacements_count_in_the_memory_estimate() {
         .pool,
         None
     );
+    // On a microservices architecture the key names the service.
+    let m = scenario(&format!(
+        "{}[[architectures]]\nname = \"m\"\nkind = \"microservices\"\nservers = 1000\n\
+         instance = \"m5.large\"\nmarket = \"spot\"\n\
+         spot = {{ discount = 0.7, mean_time_between_interruptions = \"1m\" }}\n",
+        header("10d")
+    ))
+    .estimate(1)
+    .pool
+    .unwrap();
+    assert_eq!(
+        (m.count, m.key.as_str()),
+        (
+            1000.0 + 2.0 * 1000.0 * 14_400.0,
+            "architectures[0].services.api.spot.mean_time_between_interruptions"
+        )
+    );
     let s = scenario(&format!(
         "{}[[architectures]]\nname = \"f\"\nkind = \"fleet\"\nservers = 100000\n\
          instance = \"m5.large\"\nmarket = \"spot\"\n\
@@ -375,4 +399,82 @@ fn fargate_tasks_can_run_on_spot() {
     assert_eq!(basis_points(r.cost.total_usd), 592); // $0.059244
     assert_eq!(r.prices[0].unit, "spot task-hour");
     assert_eq!(r.spot.unwrap().interruptions, 1);
+}
+
+/// A microservices architecture of one service is the fixed fleet again:
+/// each hand-computed case above gives the same bill, counts and worst
+/// latency when the server is a service's.
+#[test]
+fn a_service_on_spot_fails_and_bills_like_the_fleet() {
+    for keys in [
+        "interruptions_at = [\"3900s\"]",
+        "interruptions_at = [\"3900s\"], interrupted_work = \"lose\"",
+        "interruptions_at = [\"4080s\"]",
+    ] {
+        let fleet = one_server(keys);
+        let micro = one_server_of("microservices", keys);
+        assert_eq!(
+            basis_points(micro.cost.total_usd),
+            basis_points(fleet.cost.total_usd),
+            "{keys}"
+        );
+        assert_eq!(micro.requests, fleet.requests, "{keys}");
+        assert!((micro.latency_ms.max - fleet.latency_ms.max).abs() < 1e-6);
+        assert_eq!(micro.spot, fleet.spot, "{keys}");
+        let KindResult::Microservices(m) = &micro.details else {
+            panic!("a microservices result")
+        };
+        // Reported as the fixed service it is, with its own interruptions.
+        assert_eq!(
+            (m.services[0].servers, m.services[0].kind.as_str()),
+            (1, "fleet")
+        );
+        assert!(m.services[0].autoscaled.is_none());
+        assert_eq!(m.services[0].spot, fleet.spot);
+        assert!((m.services[0].cost_usd - fleet.cost.total_usd).abs() < 1e-12);
+    }
+}
+
+/// A sync caller waiting on work that is lost: `front` (on demand, 1 s of
+/// work) calls `back` (on spot, 540 s) synchronously, a request every
+/// 600 s. The request of 3,600 reaches `back` at 3,601.001 s; `back`'s
+/// server is interrupted at 3,900 under "lose": the request fails, and
+/// `front`'s slot, held for the call, is freed then. Every later request
+/// completes: the replacement serves from 4,050.
+#[test]
+fn a_sync_caller_is_released_when_its_callee_is_lost() {
+    let r = run(&format!(
+        "name = \"spot\"\nduration = \"6900s\"\n[demand]\nshape = \"constant\"\nrps = {}\n\
+         arrivals = \"uniform\"\n\
+         [[services]]\nname = \"front\"\nwork = \"1s\"\ncalls = [{{ service = \"back\", mode = \"sync\" }}]\n\
+         [[services]]\nname = \"back\"\nwork = \"540s\"\n\
+         [[architectures]]\nname = \"m\"\nkind = \"microservices\"\nservers = 1\n\
+         instance = {{ vcpus = 1, memory = \"2GB\", price_per_hour = 1.0 }}\n\
+         [architectures.services.back]\nmarket = \"spot\"\n\
+         spot = {{ discount = 0.5, boot_time = \"150s\", interruptions_at = [\"3900s\"], interrupted_work = \"lose\" }}\n",
+        1.0 / 600.0
+    ));
+    let c = r.requests;
+    assert_eq!(
+        (c.arrived, c.completed, c.interrupted, c.in_flight),
+        (12, 10, 1, 1)
+    );
+    conserved(&r);
+    let KindResult::Microservices(m) = &r.details else {
+        panic!("a microservices result")
+    };
+    assert!(m.services[0].spot.is_none());
+    assert_eq!(m.services[1].spot.unwrap().interruptions, 1);
+    // front: $1/h for 6,900 s. back: 3,900 s + 3,000 s at $0.50/h.
+    assert!((m.services[0].cost_usd - 6900.0 / 3600.0).abs() < 1e-9);
+    assert_eq!(basis_points(m.services[1].cost_usd), 9583);
+    // front's slot is busy 541.001 s per request that completes or is in
+    // flight, and 300.001 s for the lost one (3,600 to 3,900): had it
+    // stayed held to 4,141.001, its mean busy would be 541 / 6,900 higher.
+    let front_busy = m.services[0].utilization * 6900.0;
+    let expected = 10.0 * 541.001 + 300.0 + (6900.0 - 6600.0);
+    assert!(
+        (front_busy - expected).abs() < 0.01,
+        "front busy {front_busy} s, expected {expected} s"
+    );
 }

@@ -8,7 +8,9 @@ use crate::architectures::{Kind, Outcome, add_burst_surplus, fleet_cost, fleet_p
 use crate::results::commitment::constant_level;
 use crate::results::cost::CostBreakdown;
 use crate::results::stats::RunStats;
-use crate::results::summary::{KindResult, MicroservicesResult, PriceNote, ServiceFleetResult};
+use crate::results::summary::{
+    KindResult, MicroservicesResult, PriceNote, ServiceFleetResult, SpotResult,
+};
 use crate::scenario::commitments::FleetPricing;
 use crate::scenario::{MicroservicesSpec, Scenario};
 use crate::time::SimTime;
@@ -39,10 +41,11 @@ impl MicroservicesModel {
                 let queue = f.queue_level.summary(end, warmup);
                 let (fixed_servers, pool, servers, mean_slots) = match f.capacity {
                     Capacity::Fixed { servers, slots } => (servers, None, servers, slots as f64),
-                    Capacity::Autoscaled(i) => {
+                    Capacity::Pooled(i) => {
                         let p = self.pools[i].pool.finish(end);
                         let (peak, slots) = (p.servers.peak, p.working_mean * f.vcpus as f64);
-                        (0, Some(p), peak, slots)
+                        // A fixed service on spot reports its own size.
+                        (0, Some(p), self.pools[i].fixed.unwrap_or(peak), slots)
                     }
                 };
                 ServiceRun {
@@ -71,6 +74,7 @@ impl Kind for MicroservicesSpec {
         let mut services = Vec::with_capacity(runs.len());
         let (mut total, mut slots, mut peak) = (0.0, 0.0, 0u64);
         let mut surplus = 0.0;
+        let mut spot: Option<SpotResult> = None;
         let mut prices: Vec<PriceNote> = Vec::new();
         let measured = (scenario.duration - scenario.warmup).as_secs_f64();
         for ((svc, fleet), run) in scenario.services.iter().zip(&self.fleets).zip(runs) {
@@ -128,7 +132,25 @@ impl Kind for MicroservicesSpec {
                 },
                 mean_queue: run.mean_queue,
                 cost_usd: cost,
-                autoscaled: run.pool.map(|p| p.result()),
+                autoscaled: run
+                    .pool
+                    .as_ref()
+                    .filter(|_| matches!(fleet, crate::scenario::ServiceFleet::Autoscaled(_)))
+                    .map(|p| p.result()),
+                spot: run.pool.as_ref().and_then(|p| {
+                    let s = p.spot?;
+                    let mine = SpotResult {
+                        interruptions: s.interruptions,
+                        replacements: s.replacements,
+                        server_hours: p.server_seconds / 3600.0,
+                    };
+                    // The architecture's: every spot service's, summed.
+                    let all = spot.get_or_insert_with(SpotResult::default);
+                    all.interruptions += mine.interruptions;
+                    all.replacements += mine.replacements;
+                    all.server_hours += mine.server_hours;
+                    Some(mine)
+                }),
             });
         }
         let busy = stats.mean_level(stats.measured_areas.busy);
@@ -144,7 +166,7 @@ impl Kind for MicroservicesSpec {
             utilization,
             cost,
             prices,
-            spot: None,
+            spot,
             details: KindResult::Microservices(MicroservicesResult { services }),
         }
     }

@@ -15,7 +15,9 @@
 //! within its concurrency cap and the account's `concurrency_limit`.
 
 use crate::scenario::catalog::lambda_defaults::MB_PER_VCPU;
-use crate::scenario::{ArchitectureSpec, FunctionSpec, Scenario, ServerlessSpec, ServiceFleet};
+use crate::scenario::{
+    ArchitectureSpec, FleetSpec, FunctionSpec, Scenario, ServerlessSpec, ServiceFleet,
+};
 
 /// One server of an autoscaled pool: its record, its index among the
 /// available servers and its boot timer in the event queue.
@@ -53,49 +55,54 @@ pub(super) fn largest(s: &Scenario) -> Option<Pool> {
         .enumerate()
         .filter_map(|(i, a)| {
             let key = format!("architectures[{i}]");
-            let spot = |fleet: &crate::scenario::FleetSpec, servers: f64| {
-                let x = fleet.spot.as_ref()?;
-                let random = x.mean_time_between_interruptions.map_or(0.0, |m| {
-                    2.0 * servers * s.duration.as_secs_f64() / m.as_secs_f64()
-                });
-                let key = if random > 0.0 {
-                    format!("{key}.spot.mean_time_between_interruptions")
-                } else {
-                    format!("{key}.spot.interruptions_at")
-                };
-                Some((servers + random + x.interruptions_at.len() as f64, key))
-            };
+            let spot = |fleet: &FleetSpec, servers: f64| spot_records(s, fleet, servers);
             let (count, what, key) = match &a.spec {
                 ArchitectureSpec::Fleet(f) => {
-                    let (count, key) = spot(f, f64::from(f.servers))?;
-                    (count, "servers", key)
+                    let (count, field) = spot(f, f64::from(f.servers))?;
+                    (count, "servers", format!("{key}.{field}"))
                 }
                 ArchitectureSpec::Autoscaled(g) => {
                     let max = f64::from(g.scaling.max);
                     match spot(&g.fleet, max) {
-                        Some((count, key)) if count > 2.0 * max => (count, "servers", key),
+                        Some((count, field)) if count > 2.0 * max => {
+                            (count, "servers", format!("{key}.{field}"))
+                        }
                         Some((count, _)) => (count, "servers", format!("{key}.max")),
                         None => (max, "servers", format!("{key}.max")),
                     }
                 }
                 ArchitectureSpec::Microservices(m) => {
-                    let (count, name) = m
+                    // Each pooled service: an autoscaled one's `max`, a
+                    // spot one's replacements; the key names the largest.
+                    let (count, top) = m
                         .fleets
                         .iter()
                         .zip(&s.services)
-                        .filter_map(|(f, svc)| match f {
-                            ServiceFleet::Autoscaled(g) => Some((g.scaling.max, &svc.name)),
-                            ServiceFleet::Fixed(_) => None,
-                        })
-                        .fold((0.0, None), |(n, top), (max, name)| {
-                            let top = match top {
-                                Some((m, _)) if m >= max => top,
-                                _ => Some((max, name)),
+                        .filter_map(|(f, svc)| {
+                            let base = match f {
+                                ServiceFleet::Autoscaled(g) => Some(f64::from(g.scaling.max)),
+                                ServiceFleet::Fixed(_) => None,
                             };
-                            (n + f64::from(max), top)
+                            let fleet = f.fleet();
+                            let field = match spot(fleet, base.unwrap_or(f64::from(fleet.servers)))
+                            {
+                                Some((n, field)) if base.is_none_or(|b| n > 2.0 * b) => {
+                                    Some((n, field))
+                                }
+                                Some((n, _)) => Some((n, "max")),
+                                None => base.map(|b| (b, "max")),
+                            }?;
+                            Some((field.0, field.1, &svc.name))
+                        })
+                        .fold((0.0, None), |(n, top), (c, field, name)| {
+                            let top = match top {
+                                Some((m, _, _)) if m >= c => top,
+                                _ => Some((c, field, name)),
+                            };
+                            (n + c, top)
                         });
-                    let (_, name) = name?;
-                    (count, "servers", format!("{key}.services.{name}.max"))
+                    let (_, field, name) = top?;
+                    (count, "servers", format!("{key}.services.{name}.{field}"))
                 }
                 ArchitectureSpec::Serverless(spec) => {
                     let (count, key) = instances(s, spec, &key);
@@ -110,6 +117,22 @@ pub(super) fn largest(s: &Scenario) -> Option<Pool> {
             })
         })
         .max_by(|x, y| x.bytes().total_cmp(&y.bytes()))
+}
+
+/// The server records a fleet on spot holds with `servers` up (none off
+/// spot): they plus one per replacement, and the `spot` key that drives
+/// them.
+fn spot_records(s: &Scenario, fleet: &FleetSpec, servers: f64) -> Option<(f64, &'static str)> {
+    let x = fleet.spot.as_ref()?;
+    let random = x.mean_time_between_interruptions.map_or(0.0, |m| {
+        2.0 * servers * s.duration.as_secs_f64() / m.as_secs_f64()
+    });
+    let field = if random > 0.0 {
+        "spot.mean_time_between_interruptions"
+    } else {
+        "spot.interruptions_at"
+    };
+    Some((servers + random + x.interruptions_at.len() as f64, field))
 }
 
 /// The instances a serverless architecture may hold at once, and the key
