@@ -242,7 +242,7 @@ fn describe_serverless(s: &mut String, name: &str, sv: &ServerlessSpec) {
     for f in &sv.functions {
         let _ = writeln!(
             s,
-            "    {:<10} {} MB {} (work × {:.2}), cold start {}, keep-alive {}, {} new per {}{}, {} per instance, {} idle selection, hop {}{}{}, {}",
+            "    {:<10} {} MB {} (work × {:.2}), cold start {}, keep-alive {}, {} new per {}{}, {} per instance, {} idle selection, hop {}{}{}{}, {}",
             f.name,
             f.memory_mb,
             spelled(f.cpu),
@@ -268,6 +268,12 @@ fn describe_serverless(s: &mut String, name: &str, sv: &ServerlessSpec) {
             },
             f.reserved_concurrency
                 .map(|r| format!(", reserved {r}"))
+                .unwrap_or_default(),
+            f.max_instances
+                .map(|m| format!(
+                    ", at most {m} instances (pending up to {})",
+                    f.pending_timeout
+                ))
                 .unwrap_or_default(),
             match f.instance_billing {
                 InstanceBilling::PerInvocation => format!("${}/GB-s", f.pricing.gb_second),

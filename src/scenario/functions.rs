@@ -65,6 +65,13 @@ pub struct FunctionSpec {
     pub hop_latency: SimTime,
     pub provisioned: u32,
     pub reserved_concurrency: Option<u32>,
+    /// Cloud Run's maximum instances: a request that finds every instance
+    /// at its concurrency and no room for another waits up to
+    /// `pending_timeout` for a free slot, then fails (HTTP 429).
+    #[serde(skip)]
+    pub max_instances: Option<u32>,
+    #[serde(skip)]
+    pub pending_timeout: SimTime,
     pub pricing: ServerlessPricing,
     /// How instance time is billed beyond the per-invocation prices in
     /// `pricing` (Cloud Run); per invocation only for Lambda.
@@ -211,6 +218,12 @@ fn resolve_function(
         hop_latency: pick!(layers, hop_latency).map_or(d::HOP_LATENCY, |(h, _)| h.get_ref().0),
         provisioned: 0,
         reserved_concurrency: None,
+        max_instances: match pick!(layers, max_instances) {
+            None => None,
+            Some((m, key)) => Some(count(&Some(m.clone()), &key, ctx, 1, 1)?),
+        },
+        pending_timeout: pick!(layers, pending_timeout)
+            .map_or(super::cloud_run::PENDING_TIMEOUT, |(p, _)| p.get_ref().0),
         pricing: pricing(cpu, gateway, pricing_override),
         instance_billing: InstanceBilling::PerInvocation,
     })

@@ -96,6 +96,8 @@ macro_rules! function_keys {
             instance_concurrency: Option<Spanned<i64>>,
             idle_selection: Option<Spanned<IdleSelection>>,
             hop_latency: Option<Spanned<Dur>>,
+            max_instances: Option<Spanned<i64>>,
+            pending_timeout: Option<Spanned<Dur>>,
         } }
     };
 }
