@@ -7,7 +7,9 @@
 use super::{Event, FleetModel, Servers};
 use crate::architectures::autoscale::{Launches, Pool};
 use crate::architectures::records::Blocks;
-use crate::architectures::{Kind, Outcome, add_burst_surplus, fleet_cost, fleet_prices};
+use crate::architectures::{
+    Kind, Outcome, add_burst_surplus, add_lambda_managed, fleet_cost, fleet_prices,
+};
 use crate::engine::Scheduler;
 use crate::results::cost::CostBreakdown;
 use crate::results::stats::Collector;
@@ -184,6 +186,8 @@ impl Kind for AutoscaledSpec {
             &mut cost,
             &mut prices,
         );
+        let counts = &stats.counts;
+        add_lambda_managed(inst, pool.server_seconds, counts, &mut cost, &mut prices);
         Outcome {
             stats,
             servers: pool.servers.peak as u32,
