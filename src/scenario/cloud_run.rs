@@ -76,6 +76,18 @@ pub(super) fn apply(
             "Cloud Run's prices come from the price files (`scalesim prices cloud-run`); a `pricing` table prices Lambda",
         ));
     }
+    let own_pricing = a.functions.as_ref().and_then(|t| {
+        t.get_ref()
+            .iter()
+            .find_map(|(n, f)| Some((n, f.get_ref().pricing.as_ref()?)))
+    });
+    if let Some((name, p)) = own_pricing {
+        return Err(ctx.at(
+            Some(p.span()),
+            &format!("{key}.functions.{name}.pricing"),
+            "Cloud Run's prices come from the price files (`scalesim prices cloud-run`); a `pricing` table prices Lambda".to_string(),
+        ));
+    }
     if spec.gateway != GatewayKind::None {
         return Err(refuse(
             "gateway",

@@ -177,6 +177,8 @@ table! {
         ..function_keys,
         pub provisioned: Option<Spanned<i64>>,
         pub reserved_concurrency: Option<Spanned<i64>>,
+        /// This function's own `pricing`, instead of the architecture's.
+        pub pricing: Option<Spanned<RawPricing>>,
     }
 }
 
