@@ -290,3 +290,71 @@ fn max_instances_is_refused_where_it_does_not_apply() {
         ],
     );
 }
+
+/// An async call to a service at its `max_instances` waits in the
+/// service's queue without a deadline: nothing is throttled, the queued
+/// work runs as the one slot frees (a request a second, `b` taking 2.4 s:
+/// 4 of 10 requests done at 10 s, the other 6 still waiting or running).
+#[test]
+fn an_async_call_at_max_instances_waits_without_a_deadline() {
+    let s = scenario(
+        r#"
+name = "cr-async"
+duration = "10s"
+window = "1s"
+[demand]
+shape = "constant"
+rps = 1
+arrivals = "uniform"
+[[services]]
+name = "a"
+work = "10ms"
+calls = [{ service = "b", mode = "async" }]
+[[services]]
+name = "b"
+work = "2400ms"
+[[architectures]]
+name = "run"
+kind = "serverless"
+platform = "cloud-run"
+cold_start = "0s"
+[architectures.functions.b]
+instance_concurrency = 1
+max_instances = 1
+pending_timeout = "1s"
+"#,
+    );
+    let r = architectures::run_architecture(&s, &s.architectures[0], 0);
+    let c = r.requests;
+    assert_eq!(
+        (c.arrived, c.completed, c.throttled, c.in_flight),
+        (10, 4, 0, 6)
+    );
+    let KindResult::Serverless(d) = &r.details else {
+        panic!("serverless");
+    };
+    assert_eq!(d.functions[1].instances.peak, 1);
+    assert!(d.functions[1].async_throttled > 0);
+}
+
+/// `check` shows the cap and the pending time.
+#[test]
+fn check_prints_max_instances_and_the_pending_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{}[[architectures]]\nname = \"s\"\nkind = \"serverless\"\nplatform = \"cloud-run\"\n\
+         max_instances = 7\n",
+        header("1h")
+    );
+    std::fs::write(dir.path().join("s.toml"), text).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_scalesim"))
+        .args(["check", "s.toml"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains(", at most 7 instances (pending up to 1m), "),
+        "{stdout}"
+    );
+}

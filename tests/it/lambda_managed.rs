@@ -118,3 +118,21 @@ fn lambda_managed_instances_are_refused_where_they_do_not_run() {
         )],
     );
 }
+
+#[test]
+fn a_fixed_fleet_of_managed_instances_pays_the_same_fees() {
+    // Two m7g.large for an hour, 5 requests a second: 2 × $0.0816 × 1.15
+    // = $0.18768, + 18,000 × $0.20/M = $0.0036. Total $0.19128.
+    let s = scenario(&format!(
+        "name = \"x\"\nduration = \"1h\"\n[demand]\nshape = \"constant\"\nrps = 5\narrivals = \"uniform\"\n\
+         [[services]]\nname = \"api\"\nwork = \"20ms\"\n\
+         [[architectures]]\nname = \"f\"\nkind = \"fleet\"\nservers = 2\ninstance = {LMI}\n"
+    ));
+    let r = architectures::run_architecture(&s, &s.architectures[0], 0);
+    assert_eq!(r.requests.arrived, 18_000);
+    assert!(
+        (r.cost.total_usd - 0.19128).abs() < 1e-9,
+        "{}",
+        r.cost.total_usd
+    );
+}
