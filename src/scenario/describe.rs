@@ -175,7 +175,7 @@ impl Scenario {
         };
         let _ = writeln!(
             s,
-            "  {:<12} autoscaled {} × {} ({} vCPU, ${}/h), {}..{} servers, {} target {}, every {}, boot {}, {}, tolerance {}{}{}",
+            "  {:<12} autoscaled {} × {} ({} vCPU, ${}/h), {}..{} servers, {} target {}, every {}, boot {}, {}, tolerance {}{}{}{}",
             name,
             f.servers,
             f.instance.name,
@@ -190,7 +190,8 @@ impl Scenario {
             controller_summary(z),
             z.tolerance,
             settle,
-            f.pricing.describe()
+            f.pricing.describe(),
+            lambda_managed(&f.instance),
         );
     }
 }
@@ -208,7 +209,7 @@ fn describe_fleet(s: &mut String, name: &str, f: &FleetSpec) {
     };
     let _ = writeln!(
         s,
-        "  {:<12} fleet of {} × {} ({} vCPU, ${}/h){}{}{}{}",
+        "  {:<12} fleet of {} × {} ({} vCPU, ${}/h){}{}{}{}{}",
         name,
         f.servers,
         f.instance.name,
@@ -222,7 +223,22 @@ fn describe_fleet(s: &mut String, name: &str, f: &FleetSpec) {
             .map(|t| format!(", timeout {t}"))
             .unwrap_or_default(),
         f.pricing.describe(),
+        lambda_managed(&f.instance),
     );
+}
+
+/// The fees Lambda Managed Instances add to an instance's EC2 price.
+fn lambda_managed(inst: &super::catalog::Instance) -> String {
+    inst.lambda_managed
+        .as_ref()
+        .map(|m| {
+            format!(
+                ", on Lambda Managed Instances (+{} % of on-demand, ${}/M requests)",
+                m.management_fee * 100.0,
+                m.request_per_million
+            )
+        })
+        .unwrap_or_default()
 }
 
 /// The platform line, then one line per function.

@@ -136,3 +136,26 @@ fn a_fixed_fleet_of_managed_instances_pays_the_same_fees() {
         r.cost.total_usd
     );
 }
+
+/// `check` names the platform and its fees on the fleet's line.
+#[test]
+fn check_prints_the_managed_instances_fees() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{}[[architectures]]\nname = \"s\"\nkind = \"autoscaled\"\nmax = 4\ninstance = {LMI}\n",
+        header("1h")
+    );
+    std::fs::write(dir.path().join("s.toml"), text).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_scalesim"))
+        .args(["check", "s.toml"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let line = stdout.lines().find(|l| l.contains("m7g.large")).unwrap();
+    assert!(line.contains("3 × m7g.large"), "{line}");
+    assert!(
+        line.ends_with(", on Lambda Managed Instances (+15 % of on-demand, $0.2/M requests)"),
+        "{line}"
+    );
+}
