@@ -27,7 +27,7 @@ pub use run::{RunOptions, Unit, UnitResults, Units, run, run_architecture, run_u
 use crate::engine::Model;
 use crate::results::commitment::committed_bill;
 use crate::results::cost::CostBreakdown;
-use crate::results::stats::RunStats;
+use crate::results::stats::{RequestCounts, RunStats};
 use crate::results::summary::{KindResult, PriceNote, SpotResult};
 use crate::scenario::FleetSpec;
 use crate::scenario::Scenario;
@@ -164,5 +164,54 @@ pub(crate) fn add_burst_surplus(
         unit: "surplus vCPU-hour".into(),
         source: inst.source.clone(),
         date: inst.date.clone(),
+    });
+}
+
+/// Adds what Lambda Managed Instances charge beyond the EC2 instance (whose
+/// price, commitments included, is already in `cost`): the management fee,
+/// a share of the EC2 On-Demand price for every billed server-second
+/// whatever commitment covers the instance, split between compute and idle
+/// as the server time is; and the request fee for every request the fleet
+/// admitted in the measured period (a rejected one never reaches a
+/// function). Nothing for other instances.
+pub(crate) fn add_lambda_managed(
+    inst: &Instance,
+    server_seconds: f64,
+    counts: &RequestCounts,
+    cost: &mut CostBreakdown,
+    prices: &mut Vec<PriceNote>,
+) {
+    let Some(m) = &inst.lambda_managed else {
+        return;
+    };
+    let fee_per_hour = m.management_fee * inst.price_per_hour;
+    let fee = fee_per_hour * server_seconds / 3600.0;
+    let servers = cost.compute_usd + cost.idle_usd;
+    let busy = if servers > 0.0 {
+        cost.compute_usd / servers
+    } else {
+        0.0
+    };
+    cost.compute_usd += fee * busy;
+    cost.idle_usd += fee * (1.0 - busy);
+    let invoked = counts.arrived - counts.rejected;
+    cost.requests_usd += invoked as f64 * m.request_per_million / 1e6;
+    prices.push(PriceNote {
+        item: format!(
+            "{} Lambda Managed Instances fee ({} % of on-demand)",
+            inst.name,
+            m.management_fee * 100.0
+        ),
+        price_usd: fee_per_hour,
+        unit: "server-hour".into(),
+        source: m.source.clone(),
+        date: m.date.clone(),
+    });
+    prices.push(PriceNote {
+        item: "Lambda Managed Instances requests".into(),
+        price_usd: m.request_per_million,
+        unit: "million requests".into(),
+        source: m.source.clone(),
+        date: m.date.clone(),
     });
 }

@@ -124,6 +124,30 @@ fn rows(c: &Catalog) -> Vec<Row> {
             });
         }
     }
+    for m in &c.lambda_managed {
+        for (item, price, unit) in [
+            (
+                "Managed Instances management fee".to_string(),
+                format!("{}% of EC2 on-demand", round(m.management_fee * 100.0)),
+                String::new(),
+            ),
+            (
+                "Managed Instances requests".to_string(),
+                format!("${}", m.request_per_million),
+                "million requests".to_string(),
+            ),
+        ] {
+            rows.push(Row {
+                what: "lambda",
+                item,
+                region: m.region.clone(),
+                price,
+                unit,
+                date: m.date.clone(),
+                source: m.source.clone(),
+            });
+        }
+    }
     for g in &c.gateways {
         rows.push(Row {
             what: "gateway",
@@ -247,11 +271,12 @@ mod tests {
         let c = catalog::catalog();
         let text = builtin_listing(None);
         // 16 instances, 12 + 3 + 2 commitments, 2 × 4 Lambda lines and 4
-        // tiers, 2 × 2 Fargate lines, 2 × 3 Cloud Run lines, 2 gateways,
-        // 2 egress regions and 2 NAT gateway lines.
+        // tiers, 2 × 2 Fargate lines, 2 × 3 Cloud Run lines, 2 Lambda
+        // Managed Instances lines, 2 gateways, 2 egress regions and 2 NAT
+        // gateway lines.
         assert_eq!(
             text.lines().count(),
-            1 + 16 + 17 + 8 + 4 + 4 + 6 + 2 + 2 + 2
+            1 + 16 + 17 + 8 + 4 + 4 + 6 + 2 + 2 + 2 + 2
         );
         assert!(c.instances.iter().all(|i| !i.date.is_empty()));
         assert!(builtin_listing(Some("no such price")).is_empty());

@@ -116,12 +116,23 @@ pub(super) fn validate_autoscaled(
     })
 }
 
-/// `min` (default 1) and `max` (required: nothing else bounds the cost).
+/// Instances Lambda Managed Instances launch first, one per Availability
+/// Zone (AWS Lambda Developer Guide, "Scaling Lambda Managed Instances",
+/// read 2026-12-06).
+const LAMBDA_MANAGED_MIN: u32 = 3;
+
+/// `min` (default 1, or 3 on Lambda Managed Instances, which launch three
+/// for Availability Zone resiliency; at most `max`) and `max` (required:
+/// nothing else bounds the cost).
 fn size_limits(
     a: &RawArchitecture,
     key: &str,
     ctx: &ErrorContext,
 ) -> Result<(u32, u32), ScenarioError> {
+    let managed = a
+        .instance
+        .as_ref()
+        .is_some_and(|i| i.0.lambda_managed.is_some());
     let min = count(&a.min, &format!("{key}.min"), ctx, 0, 1)?;
     let max = match &a.max {
         Some(_) => count(&a.max, &format!("{key}.max"), ctx, 1, 0)?,
@@ -143,6 +154,11 @@ fn size_limits(
             ),
         ));
     }
+    let min = if managed && a.min.is_none() {
+        LAMBDA_MANAGED_MIN.min(max)
+    } else {
+        min
+    };
     if min > max {
         return Err(ctx.at(
             a.min.as_ref().map(|m| m.span()),

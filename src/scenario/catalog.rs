@@ -5,8 +5,8 @@
 //! and these entries only save typing.
 
 use super::price_files::{
-    Catalog, CloudRunPrice, CommitmentPrice, EgressPrice, FargatePrice, NatGatewayPrice,
-    PriceFileError, Upfront,
+    Catalog, CloudRunPrice, CommitmentPrice, EgressPrice, FargatePrice, LambdaManagedPrice,
+    NatGatewayPrice, PriceFileError, Upfront,
 };
 use serde::Serialize;
 use std::sync::OnceLock;
@@ -32,6 +32,10 @@ pub struct Instance {
     /// baseline is billed as surplus credits.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub burst: Option<Burst>,
+    /// Lambda Managed Instances: the instance runs Lambda functions, and
+    /// AWS adds a management fee and a request fee to its EC2 price.
+    #[serde(skip)]
+    pub lambda_managed: Option<LambdaManagedPrice>,
 }
 
 /// What a burstable instance may use without extra charge, and what more
@@ -87,6 +91,7 @@ pub fn catalog() -> &'static Catalog {
         commitments: Vec::new(),
         fargate: Vec::new(),
         cloud_run: Vec::new(),
+        lambda_managed: Vec::new(),
         egress: Vec::new(),
         nat_gateways: Vec::new(),
         lambda_tiers: Vec::new(),
@@ -131,6 +136,14 @@ pub fn fargate(cpu: Cpu) -> Option<&'static FargatePrice> {
         .fargate
         .iter()
         .find(|f| f.cpu == cpu && f.region == DEFAULT_REGION)
+}
+
+/// Lambda Managed Instances' fees in the default region.
+pub fn lambda_managed() -> Option<&'static LambdaManagedPrice> {
+    catalog()
+        .lambda_managed
+        .iter()
+        .find(|l| l.region == DEFAULT_REGION)
 }
 
 /// Internet egress in `region`.

@@ -20,6 +20,13 @@ const MAX_CONCURRENCY: u32 = 1000;
 /// An idle instance is kept up to 15 minutes (Cloud Run docs, "Instance
 /// autoscaling": idle instances may be kept up to 15 minutes).
 const KEEP_ALIVE: SimTime = SimTime::from_secs(15 * 60);
+/// How long a request waits for a free slot when every instance is at its
+/// concurrency and the service is at `max_instances`, before it fails with
+/// HTTP 429: "incoming requests queue for up to 60 seconds" (Cloud Run
+/// docs, "About container instance autoscaling", section "Exceeding
+/// maximum instances", read 2026-12-06; the current "About maximum
+/// instances" page no longer states a figure, so this is a key).
+pub(super) const PENDING_TIMEOUT: SimTime = SimTime::from_secs(60);
 /// Default instance size (Cloud Run docs, "Configure CPU limits" and
 /// "Configure memory limits").
 const MEMORY_MB: f64 = 512.0;
@@ -57,7 +64,7 @@ pub(super) fn apply(
                 ));
             }
         }
-        return Ok(());
+        return refuse_max_instances_on_lambda(a, key, ctx);
     }
     let refuse = |k: &str, span: Option<Range<usize>>, why: &str| {
         ctx.at(span, &format!("{key}.{k}"), why.to_string())
@@ -67,6 +74,18 @@ pub(super) fn apply(
             "pricing",
             Some(p.span()),
             "Cloud Run's prices come from the price files (`scalesim prices cloud-run`); a `pricing` table prices Lambda",
+        ));
+    }
+    let own_pricing = a.functions.as_ref().and_then(|t| {
+        t.get_ref()
+            .iter()
+            .find_map(|(n, f)| Some((n, f.get_ref().pricing.as_ref()?)))
+    });
+    if let Some((name, p)) = own_pricing {
+        return Err(ctx.at(
+            Some(p.span()),
+            &format!("{key}.functions.{name}.pricing"),
+            "Cloud Run's prices come from the price files (`scalesim prices cloud-run`); a `pricing` table prices Lambda".to_string(),
         ));
     }
     if spec.gateway != GatewayKind::None {
@@ -179,6 +198,18 @@ pub(super) fn apply(
                 ),
             ));
         }
+        if let Some(max) = f.max_instances
+            && f.provisioned > max
+        {
+            return Err(ctx.at(
+                None,
+                &format!("{fkey}.provisioned"),
+                format!(
+                    "provisioned = {} minimum instances exceed max_instances = {max}",
+                    f.provisioned
+                ),
+            ));
+        }
         if f.provisioned > 0 && billing == CloudRunBilling::Request {
             return Err(ctx.at(
                 None,
@@ -201,6 +232,42 @@ pub(super) fn apply(
         p.tiers.clear();
         p.source = price.source.clone();
         p.date = price.date.clone();
+    }
+    Ok(())
+}
+
+/// `max_instances` and `pending_timeout` are Cloud Run's; Lambda caps a
+/// function by its concurrent executions instead.
+fn refuse_max_instances_on_lambda(
+    a: &RawArchitecture,
+    key: &str,
+    ctx: &ErrorContext,
+) -> Result<(), ScenarioError> {
+    let mut tables = vec![(key.to_string(), a.function_keys())];
+    if let Some(f) = &a.functions {
+        for (name, t) in f.get_ref() {
+            tables.push((format!("{key}.functions.{name}"), t.get_ref().keys()));
+        }
+    }
+    for (at, k) in tables {
+        for (name, span) in [
+            ("max_instances", k.max_instances.as_ref().map(|m| m.span())),
+            (
+                "pending_timeout",
+                k.pending_timeout.as_ref().map(|p| p.span()),
+            ),
+        ] {
+            if let Some(span) = span {
+                return Err(ctx.at(
+                    Some(span),
+                    &format!("{at}.{name}"),
+                    format!(
+                        "`{name}` is a Cloud Run setting (add platform = \"cloud-run\"); a Lambda \
+                         function is capped by `reserved_concurrency`"
+                    ),
+                ));
+            }
+        }
     }
     Ok(())
 }

@@ -189,7 +189,7 @@ impl Scenario {
         };
         let _ = writeln!(
             s,
-            "  {:<12} autoscaled {} × {} ({} vCPU, ${}/h), {}..{} servers, {} target {}, every {}, boot {}, {}, tolerance {}{}{}{}",
+            "  {:<12} autoscaled {} × {} ({} vCPU, ${}/h), {}..{} servers, {} target {}, every {}, boot {}, {}, tolerance {}{}{}{}{}",
             name,
             f.servers,
             f.instance.name,
@@ -205,7 +205,8 @@ impl Scenario {
             z.tolerance,
             settle,
             f.pricing.describe(),
-            f.spot.as_ref().map(|x| x.describe()).unwrap_or_default()
+            f.spot.as_ref().map(|x| x.describe()).unwrap_or_default(),
+            lambda_managed(&f.instance),
         );
     }
 }
@@ -223,7 +224,7 @@ fn describe_fleet(s: &mut String, name: &str, f: &FleetSpec) {
     };
     let _ = writeln!(
         s,
-        "  {:<12} fleet of {} × {} ({} vCPU, ${}/h){}{}{}{}{}",
+        "  {:<12} fleet of {} × {} ({} vCPU, ${}/h){}{}{}{}{}{}",
         name,
         f.servers,
         f.instance.name,
@@ -238,7 +239,22 @@ fn describe_fleet(s: &mut String, name: &str, f: &FleetSpec) {
             .unwrap_or_default(),
         f.pricing.describe(),
         f.spot.as_ref().map(|x| x.describe()).unwrap_or_default(),
+        lambda_managed(&f.instance),
     );
+}
+
+/// The fees Lambda Managed Instances add to an instance's EC2 price.
+fn lambda_managed(inst: &super::catalog::Instance) -> String {
+    inst.lambda_managed
+        .as_ref()
+        .map(|m| {
+            format!(
+                ", on Lambda Managed Instances (+{} % of on-demand, ${}/M requests)",
+                m.management_fee * 100.0,
+                m.request_per_million
+            )
+        })
+        .unwrap_or_default()
 }
 
 /// The platform line, then one line per function.
@@ -258,7 +274,7 @@ fn describe_serverless(s: &mut String, name: &str, sv: &ServerlessSpec) {
     for f in &sv.functions {
         let _ = writeln!(
             s,
-            "    {:<10} {} MB {} (work × {:.2}), cold start {}, keep-alive {}, {} new per {}{}, {} per instance, {} idle selection, hop {}{}{}, {}",
+            "    {:<10} {} MB {} (work × {:.2}), cold start {}, keep-alive {}, {} new per {}{}, {} per instance, {} idle selection, hop {}{}{}{}, {}",
             f.name,
             f.memory_mb,
             spelled(f.cpu),
@@ -284,6 +300,12 @@ fn describe_serverless(s: &mut String, name: &str, sv: &ServerlessSpec) {
             },
             f.reserved_concurrency
                 .map(|r| format!(", reserved {r}"))
+                .unwrap_or_default(),
+            f.max_instances
+                .map(|m| format!(
+                    ", at most {m} instances (pending up to {})",
+                    f.pending_timeout
+                ))
                 .unwrap_or_default(),
             match f.instance_billing {
                 InstanceBilling::PerInvocation => format!("${}/GB-s", f.pricing.gb_second),

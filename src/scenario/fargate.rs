@@ -93,6 +93,7 @@ pub fn task(
         date,
         platform: Platform::Fargate,
         burst: None,
+        lambda_managed: None,
     })
 }
 

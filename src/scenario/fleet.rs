@@ -6,7 +6,7 @@ use super::Load;
 use super::commitments::{FleetPricing, fleet_pricing};
 use super::error::{ErrorContext, ScenarioError};
 use super::raw::RawArchitecture;
-use super::spot::{SpotSpec, validate_spot};
+use super::spot::{Market, SpotSpec, validate_spot};
 use super::values::{Servers, SizeBasis};
 use crate::dist::Dist;
 use crate::scenario::catalog::Instance;
@@ -155,6 +155,16 @@ pub(super) fn fleet_spot(
     pricing: &FleetPricing,
     boot_time: &Dist,
 ) -> Result<Option<SpotSpec>, ScenarioError> {
+    if let Some(m) = a.market.as_ref().filter(|m| *m.get_ref() == Market::Spot)
+        && instance.lambda_managed.is_some()
+    {
+        return Err(ctx.at(
+            Some(m.span()),
+            &format!("{key}.market"),
+            "Lambda Managed Instances run on on-demand capacity (Savings Plans apply); they \
+             cannot be bought on spot",
+        ));
+    }
     validate_spot(
         a.market.as_ref(),
         a.spot.as_ref(),

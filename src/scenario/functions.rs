@@ -65,6 +65,13 @@ pub struct FunctionSpec {
     pub hop_latency: SimTime,
     pub provisioned: u32,
     pub reserved_concurrency: Option<u32>,
+    /// Cloud Run's maximum instances: a request that finds every instance
+    /// at its concurrency and no room for another waits up to
+    /// `pending_timeout` for a free slot, then fails (HTTP 429).
+    #[serde(skip)]
+    pub max_instances: Option<u32>,
+    #[serde(skip)]
+    pub pending_timeout: SimTime,
     pub pricing: ServerlessPricing,
     /// How instance time is billed beyond the per-invocation prices in
     /// `pricing` (Cloud Run); per invocation only for Lambda.
@@ -211,6 +218,12 @@ fn resolve_function(
         hop_latency: pick!(layers, hop_latency).map_or(d::HOP_LATENCY, |(h, _)| h.get_ref().0),
         provisioned: 0,
         reserved_concurrency: None,
+        max_instances: match pick!(layers, max_instances) {
+            None => None,
+            Some((m, key)) => Some(count(&Some(m.clone()), &key, ctx, 1, 1)?),
+        },
+        pending_timeout: pick!(layers, pending_timeout)
+            .map_or(super::cloud_run::PENDING_TIMEOUT, |(p, _)| p.get_ref().0),
         pricing: pricing(cpu, gateway, pricing_override),
         instance_billing: InstanceBilling::PerInvocation,
     })
@@ -345,7 +358,7 @@ pub(super) fn validate_serverless(
         d::CONCURRENCY_LIMIT,
     )?;
     let (gateway, gateway_latency) = gateway(a, key, ctx)?;
-    check_prices(a, key, ctx)?;
+    check_prices(a.pricing.as_ref(), key, ctx)?;
     let base = a.function_keys();
     let empty = BTreeMap::new();
     let overrides = a.functions.as_ref().map_or(&empty, |f| f.get_ref());
@@ -361,7 +374,19 @@ pub(super) fn validate_serverless(
             base_key: key,
             over_key: &over_key,
         };
-        let pricing = a.pricing.as_ref().map(|p| p.get_ref());
+        let own = over.and_then(|o| o.pricing.as_ref());
+        if let Some(p) = own {
+            check_prices(Some(p), &over_key, ctx)?;
+            if p.get_ref().gateway_per_million.is_some() {
+                return Err(ctx.at(
+                    Some(p.span()),
+                    &format!("{over_key}.pricing.gateway_per_million"),
+                    "the API gateway is priced on the architecture, not per function",
+                ));
+            }
+        }
+        // A function's own `pricing` replaces the architecture's whole.
+        let pricing = own.or(a.pricing.as_ref()).map(|p| p.get_ref());
         let mut f = resolve_function(svc, &layers, gateway, pricing, ctx)?;
         if let Some(o) = over {
             function_capacity(&mut f, o, &over_key, concurrency_limit, ctx)?;
@@ -407,12 +432,18 @@ fn gateway(
     Ok((gateway, latency))
 }
 
-fn check_prices(a: &RawArchitecture, key: &str, ctx: &ErrorContext) -> Result<(), ScenarioError> {
-    let Some(p) = &a.pricing else {
+/// A serverless `pricing` (the architecture's, or a function's under
+/// `key`): a Compute Savings Plan and prices in bounds.
+fn check_prices(
+    pricing: Option<&Spanned<RawPricing>>,
+    key: &str,
+    ctx: &ErrorContext,
+) -> Result<(), ScenarioError> {
+    let Some(spanned) = pricing else {
         return Ok(());
     };
-    let span = a.pricing.as_ref().map(|p| p.span());
-    let p = p.get_ref();
+    let span = Some(spanned.span());
+    let p = spanned.get_ref();
     let plan = p.commitment.as_deref().filter(|c| *c != "on-demand");
     if p.on_demand_share.is_some()
         || p.committed_servers.is_some()
@@ -485,7 +516,7 @@ fn check_prices(a: &RawArchitecture, key: &str, ctx: &ErrorContext) -> Result<()
             && !(0.0..=max).contains(&v)
         {
             return Err(ctx.at(
-                a.pricing.as_ref().map(|p| p.span()),
+                span.clone(),
                 &format!("{key}.pricing.{name}"),
                 format!(
                     "expected a price between 0 and {max} (USD {per}), found {}",

@@ -132,6 +132,17 @@ pub(super) fn validate_microservices(
         } else {
             ServiceFleet::Fixed(validate_fleet(&raw, &skey, ctx, &service_load(shared, i))?)
         };
+        let instance = match &fleet {
+            ServiceFleet::Fixed(f) => &f.instance,
+            ServiceFleet::Autoscaled(a) => &a.fleet.instance,
+        };
+        if instance.lambda_managed.is_some() {
+            return Err(ctx.at(
+                Some(raw.kind.span()),
+                &format!("{skey}.instance"),
+                "Lambda Managed Instances run one function per fleet: give it a `kind = \"autoscaled\"` (or \"fleet\") architecture of its own",
+            ));
+        }
         fleets.push(fleet);
     }
     let (_, timeout) = fleet_limits(a, key, ctx)?;

@@ -97,6 +97,8 @@ macro_rules! function_keys {
             instance_concurrency: Option<Spanned<i64>>,
             idle_selection: Option<Spanned<IdleSelection>>,
             hop_latency: Option<Spanned<Dur>>,
+            max_instances: Option<Spanned<i64>>,
+            pending_timeout: Option<Spanned<Dur>>,
         } }
     };
 }
@@ -182,6 +184,8 @@ table! {
         ..function_keys,
         pub provisioned: Option<Spanned<i64>>,
         pub reserved_concurrency: Option<Spanned<i64>>,
+        /// This function's own `pricing`, instead of the architecture's.
+        pub pricing: Option<Spanned<RawPricing>>,
     }
 }
 

@@ -251,6 +251,7 @@ impl<'de> Deserialize<'de> for InstanceSpec {
                     "surplus_per_vcpu_hour",
                 ];
                 let mut platform = Platform::Ec2;
+                let mut managed = false;
                 let mut cpu = CpuName::X86_64;
                 let mut vcpus = 0.0;
                 let mut price = None;
@@ -265,6 +266,7 @@ impl<'de> Deserialize<'de> for InstanceSpec {
                     date: String::new(),
                     platform: Platform::Ec2,
                     burst: None,
+                    lambda_managed: None,
                 };
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
@@ -283,6 +285,10 @@ impl<'de> Deserialize<'de> for InstanceSpec {
                             platform = match map.next_value()? {
                                 InstancePlatform::Ec2 => Platform::Ec2,
                                 InstancePlatform::Fargate => Platform::Fargate,
+                                InstancePlatform::LambdaManaged => {
+                                    managed = true;
+                                    Platform::Ec2
+                                }
                             }
                         }
                         "cpu" => cpu = map.next_value()?,
@@ -327,6 +333,9 @@ impl<'de> Deserialize<'de> for InstanceSpec {
                         "date" => inst.date = map.next_value()?,
                         other => return Err(de::Error::unknown_field(other, KEYS)),
                     }
+                }
+                if managed {
+                    return lambda_managed(inst, vcpus, cpu).map_err(de::Error::custom);
                 }
                 if vcpus == 0.0 {
                     return Err(de::Error::missing_field("vcpus"));
@@ -378,12 +387,52 @@ impl<'de> Deserialize<'de> for InstanceSpec {
     }
 }
 
+/// An instance of Lambda Managed Instances: a catalog type by `name`
+/// (`{ platform = "lambda-managed", name = "m7g.large" }`) or an inline
+/// EC2 instance, with the fees of the price files.
+fn lambda_managed(mut inst: Instance, vcpus: f64, cpu: CpuName) -> Result<InstanceSpec, String> {
+    if cpu != CpuName::X86_64 {
+        return Err(
+            "`cpu` is for Fargate tasks; a Lambda Managed Instance's processor comes with its type"
+                .into(),
+        );
+    }
+    if vcpus == 0.0 {
+        let name = inst.name.clone();
+        inst = catalog::instance(&name).ok_or_else(|| {
+            format!(
+                "Lambda Managed Instances need an instance type: unknown type \"{name}\"; known types: {} (or describe it inline with vcpus, memory and price_per_hour)",
+                catalog::instance_names().join(", ")
+            )
+        })?;
+    } else if vcpus.fract() != 0.0 {
+        return Err(format!("expected a whole number of vcpus, found {vcpus}"));
+    } else if inst.price_per_hour < 0.0 {
+        return Err("missing field `price_per_hour` (the instance's EC2 On-Demand price)".into());
+    } else {
+        inst.vcpus = vcpus as u32;
+    }
+    if inst.burst.is_some() {
+        return Err(format!(
+            "Lambda Managed Instances do not run on burstable types such as {}; choose a C, M or R type",
+            inst.name
+        ));
+    }
+    let fees =
+        catalog::lambda_managed().ok_or("the price files have no Lambda Managed Instances fees")?;
+    inst.lambda_managed = Some(fees.clone());
+    Ok(InstanceSpec(inst))
+}
+
 /// What a fleet's server may be (Lambda is a price-file platform only).
 #[derive(Deserialize)]
 #[serde(rename_all = "lowercase")]
 enum InstancePlatform {
     Ec2,
     Fargate,
+    /// Lambda Managed Instances: Lambda functions on EC2 instances.
+    #[serde(rename = "lambda-managed")]
+    LambdaManaged,
 }
 
 /// A distribution of durations: a bare duration string (constant), or a

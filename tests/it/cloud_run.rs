@@ -158,3 +158,203 @@ fn check_prints_the_instance_second_price() {
         assert!(!line.contains("GB-s"), "{line}");
     }
 }
+
+/// Cloud Run at `max_instances` with no pending time and instant starts
+/// is a loss system of max_instances × instance_concurrency servers: the
+/// throttled fraction is Erlang B(c, λ·E[S]). λ = 50/s, E[S] = 0.2 s
+/// (exponential), c = 10 as 10 × 1 and as 2 × 5: B(10, 10) = 0.2146.
+#[test]
+fn max_instances_without_pending_time_throttle_as_erlang_b() {
+    use scalesim::results::queueing::erlang_b;
+    let b = erlang_b(10, 10.0);
+    for (max, per) in [(10, 1), (2, 5)] {
+        let s = scenario(&format!(
+            r#"
+name = "cr-erlang-b"
+duration = "12h"
+warmup = "10m"
+seed = 11
+[demand]
+shape = "constant"
+rps = 50
+[[services]]
+name = "api"
+work = {{ dist = "exponential", mean = "200ms" }}
+[[architectures]]
+name = "run"
+kind = "serverless"
+platform = "cloud-run"
+cold_start = "0s"
+keep_alive = "1h"
+instance_concurrency = {per}
+max_instances = {max}
+pending_timeout = "0s"
+"#
+        ));
+        let r = architectures::run_architecture(&s, &s.architectures[0], 0);
+        let c = r.requests;
+        let observed = c.throttled as f64 / c.arrived as f64;
+        eprintln!("{max} × {per}: throttled {observed:.4}, Erlang B {b:.4}");
+        assert!(c.arrived > 2_000_000);
+        assert!(
+            (observed - b).abs() < 0.002,
+            "{max} × {per}: throttled {observed} vs Erlang B {b}"
+        );
+        assert_eq!(c.arrived, c.completed + c.throttled + c.in_flight);
+        let KindResult::Serverless(d) = &r.details else {
+            panic!("serverless");
+        };
+        assert_eq!(d.instances.peak, max as u64);
+    }
+}
+
+/// One instance of one slot, requests every second from 0 for 10 s, each
+/// 2.4 s of work, pending up to 1.5 s. By hand: #0 runs 0–2.4; #1 waits
+/// from 1 to 2.4 and runs to 4.8; #2 and #3 wait 1.5 s and fail at 3.5
+/// and 4.5; #4 runs 4.8–7.2; #5 fails at 6.5; #6 runs 7.2–9.6; #7 and #8
+/// fail; #9 starts at 9.6 and is still running at 10 s. Latencies 2.4,
+/// 3.8, 3.2 and 3.6 s; the instance serves without a break from 0 to the
+/// end: 10 s × $0.00002525 + 5 request fees × $0.40/M = $0.0002545.
+#[test]
+fn a_request_at_max_instances_waits_its_pending_time_then_fails() {
+    let s = scenario(
+        r#"
+name = "cr-pending"
+duration = "10s"
+window = "1s"
+[demand]
+shape = "constant"
+rps = 1
+arrivals = "uniform"
+[[services]]
+name = "api"
+work = "2400ms"
+[[architectures]]
+name = "run"
+kind = "serverless"
+platform = "cloud-run"
+cold_start = "0s"
+instance_concurrency = 1
+max_instances = 1
+pending_timeout = "1500ms"
+"#,
+    );
+    let r = architectures::run_architecture(&s, &s.architectures[0], 0);
+    let c = r.requests;
+    assert_eq!(
+        (c.arrived, c.completed, c.throttled, c.in_flight),
+        (10, 4, 5, 1)
+    );
+    assert!(
+        (r.latency_ms.mean - 3250.0).abs() < 1e-6,
+        "{}",
+        r.latency_ms.mean
+    );
+    assert!(
+        (r.latency_ms.max - 3800.0).abs() < 1e-6,
+        "{}",
+        r.latency_ms.max
+    );
+    assert_usd(r.cost.total_usd, 10.0 * 0.00002525 + 5.0 * 0.4e-6);
+    let KindResult::Serverless(d) = &r.details else {
+        panic!("serverless");
+    };
+    assert_eq!((d.instances.peak, d.throttled), (1, 5));
+}
+
+#[test]
+fn max_instances_is_refused_where_it_does_not_apply() {
+    let base = format!(
+        "{}[[architectures]]\nname = \"s\"\nkind = \"serverless\"\n",
+        header("1h")
+    );
+    assert_refused(
+        &base,
+        &[
+            (
+                "max_instances = 5",
+                "line 12, key `architectures[0].max_instances`: `max_instances` is a Cloud Run setting (add platform = \"cloud-run\"); a Lambda function is capped by `reserved_concurrency`",
+            ),
+            (
+                "[architectures.functions.api]\npending_timeout = \"10s\"",
+                "line 13, key `architectures[0].functions.api.pending_timeout`: `pending_timeout` is a Cloud Run setting (add platform = \"cloud-run\"); a Lambda function is capped by `reserved_concurrency`",
+            ),
+            (
+                "platform = \"cloud-run\"\nmax_instances = 0",
+                "line 13, key `architectures[0].max_instances`: expected a whole number >= 1, found 0",
+            ),
+            (
+                "platform = \"cloud-run\"\nbilling = \"instance\"\nmax_instances = 2\n[architectures.functions.api]\nprovisioned = 3",
+                "key `architectures[0].functions.api.provisioned`: provisioned = 3 minimum instances exceed max_instances = 2",
+            ),
+        ],
+    );
+}
+
+/// An async call to a service at its `max_instances` waits in the
+/// service's queue without a deadline: nothing is throttled, the queued
+/// work runs as the one slot frees (a request a second, `b` taking 2.4 s:
+/// 4 of 10 requests done at 10 s, the other 6 still waiting or running).
+#[test]
+fn an_async_call_at_max_instances_waits_without_a_deadline() {
+    let s = scenario(
+        r#"
+name = "cr-async"
+duration = "10s"
+window = "1s"
+[demand]
+shape = "constant"
+rps = 1
+arrivals = "uniform"
+[[services]]
+name = "a"
+work = "10ms"
+calls = [{ service = "b", mode = "async" }]
+[[services]]
+name = "b"
+work = "2400ms"
+[[architectures]]
+name = "run"
+kind = "serverless"
+platform = "cloud-run"
+cold_start = "0s"
+[architectures.functions.b]
+instance_concurrency = 1
+max_instances = 1
+pending_timeout = "1s"
+"#,
+    );
+    let r = architectures::run_architecture(&s, &s.architectures[0], 0);
+    let c = r.requests;
+    assert_eq!(
+        (c.arrived, c.completed, c.throttled, c.in_flight),
+        (10, 4, 0, 6)
+    );
+    let KindResult::Serverless(d) = &r.details else {
+        panic!("serverless");
+    };
+    assert_eq!(d.functions[1].instances.peak, 1);
+    assert!(d.functions[1].async_throttled > 0);
+}
+
+/// `check` shows the cap and the pending time.
+#[test]
+fn check_prints_max_instances_and_the_pending_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{}[[architectures]]\nname = \"s\"\nkind = \"serverless\"\nplatform = \"cloud-run\"\n\
+         max_instances = 7\n",
+        header("1h")
+    );
+    std::fs::write(dir.path().join("s.toml"), text).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_scalesim"))
+        .args(["check", "s.toml"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains(", at most 7 instances (pending up to 1m), "),
+        "{stdout}"
+    );
+}

@@ -130,7 +130,7 @@ fn task_sizes_fargate_does_not_sell_are_refused() {
             ),
             (
                 "instance = { platform = \"lambda\", vcpus = 1 }",
-                "line 13, key `architectures[0].instance.platform`: unknown variant `lambda`, expected `ec2` or `fargate`",
+                "line 13, key `architectures[0].instance.platform`: unknown variant `lambda`, expected one of `ec2`, `fargate`, `lambda-managed`",
             ),
             (
                 &format!("instance = {TASK}\npricing = \"reserved-3y\""),

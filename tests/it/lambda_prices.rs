@@ -195,3 +195,83 @@ fn lambda_commitments_that_do_not_exist_are_refused() {
         ],
     );
 }
+
+/// Two functions of one request, `a` calling `b` by event, each 100 ms at
+/// 1,769 MB (1.7275390625 GB) once a second for an hour: 3,600 × 0.1 s ×
+/// 1.7275390625 GB = 621.9140625 GB-s each. With a 3-year Compute Savings
+/// Plan on `b` alone, `a` pays $0.0000166667 per GB-s and `b` 17 % less:
+/// 621.9140625 × $0.0000166667 × 1.83 = $0.018968... in duration, plus
+/// 7,200 invocations × $0.20/M = $0.00144.
+#[test]
+fn a_savings_plan_on_one_function_discounts_that_function_only() {
+    let text = |extra: &str| {
+        format!(
+            r#"
+name = "per-function"
+duration = "1h"
+[demand]
+shape = "constant"
+rps = 1
+arrivals = "uniform"
+[[services]]
+name = "a"
+work = "100ms"
+calls = [{{ service = "b", mode = "async" }}]
+[[services]]
+name = "b"
+work = "100ms"
+[[architectures]]
+name = "l"
+kind = "serverless"
+memory = "1769MB"
+cold_start = "0s"
+{extra}
+"#
+        )
+    };
+    let run = |extra: &str| {
+        let s = crate::common::scenario(&text(extra));
+        scalesim::architectures::run_architecture(&s, &s.architectures[0], 0)
+    };
+    let gb_s = 3600.0 * 0.1 * 1769.0 / 1024.0;
+    let r = run("[architectures.functions.b]\npricing = \"savings-plan-3y\"");
+    let b = r.cost.breakdown;
+    let want = gb_s * 0.0000166667 * (1.0 + 0.83);
+    assert!(
+        (b.compute_usd - want).abs() < 1e-12,
+        "{} vs {want}",
+        b.compute_usd
+    );
+    assert!((b.requests_usd - 0.00144).abs() < 1e-12);
+    assert_eq!((r.cost.total_usd * 100.0).round(), 2.0);
+    let items: Vec<&str> = r.prices.iter().map(|p| p.item.as_str()).collect();
+    assert!(
+        items.contains(
+            &"Compute Savings Plan savings-plan-3y, upfront none, for function b: 17 % off duration and provisioned concurrency"
+        ),
+        "{items:?}"
+    );
+    // The architecture's plan, overridden for `b` by on-demand prices.
+    let r = run(
+        "pricing = \"savings-plan-3y\"\n[architectures.functions.b]\npricing = { request_per_million = 0.2 }",
+    );
+    let want = gb_s * 0.0000166667 * (0.83 + 1.0);
+    assert!((r.cost.breakdown.compute_usd - want).abs() < 1e-12);
+    assert_refused(
+        &text(""),
+        &[
+            (
+                "[architectures.functions.b]\npricing = { gateway_per_million = 1.0 }",
+                "line 22, key `architectures[0].functions.b.pricing.gateway_per_million`: the API gateway is priced on the architecture, not per function",
+            ),
+            (
+                "[architectures.functions.b]\npricing = \"reserved-1y\"",
+                "line 22, key `architectures[0].functions.b.pricing`: a serverless `pricing` is \"savings-plan-1y\" or \"savings-plan-3y\" (Compute Savings Plans; Lambda has no Reserved Instances), or a table of `commitment`, `upfront`, `request_per_million`, `gb_second`, `provisioned_gb_second`, `provisioned_execution_gb_second`, `gateway_per_million`, `source`, `date`",
+            ),
+            (
+                "platform = \"cloud-run\"\n[architectures.functions.b]\npricing = \"savings-plan-3y\"",
+                "line 23, key `architectures[0].functions.b.pricing`: Cloud Run's prices come from the price files (`scalesim prices cloud-run`); a `pricing` table prices Lambda",
+            ),
+        ],
+    );
+}

@@ -23,6 +23,7 @@ mod fuzz;
 mod golden;
 mod json_schema;
 mod keepalive;
+mod lambda_managed;
 mod lambda_prices;
 mod laws;
 mod micro;

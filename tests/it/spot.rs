@@ -255,6 +255,16 @@ fn bad_market_and_spot_keys_are_refused_with_the_exact_message() {
         ),
     ];
     assert_refused(&base, cases);
+    let managed = header("1h")
+        + "[[architectures]]\nname = \"f\"\nkind = \"fleet\"\nservers = 3\n\
+           instance = { platform = \"lambda-managed\", name = \"m7g.large\" }\n";
+    assert_refused(
+        &managed,
+        &[(
+            "market = \"spot\"\nspot = { discount = 0.7, interruptions_at = [\"1h\"] }",
+            "line 14, key `architectures[0].market`: Lambda Managed Instances run on on-demand capacity (Savings Plans apply); they cannot be bought on spot",
+        )],
+    );
     // The same through the binary: exit 2, nothing written.
     assert_bad_appended(&base, &cases[..2]);
     // A service inherits the architecture's market, and is told so in

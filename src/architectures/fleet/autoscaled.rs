@@ -10,7 +10,9 @@
 use super::{Event, FleetModel, Servers};
 use crate::architectures::autoscale::{Interruption, Launches, Pool, PoolSummary};
 use crate::architectures::records::Blocks;
-use crate::architectures::{Kind, Outcome, add_burst_surplus, fleet_cost, fleet_prices};
+use crate::architectures::{
+    Kind, Outcome, add_burst_surplus, add_lambda_managed, fleet_cost, fleet_prices,
+};
 use crate::engine::Scheduler;
 use crate::results::cost::CostBreakdown;
 use crate::results::stats::Collector;
@@ -301,6 +303,8 @@ pub(super) fn pool_outcome(
         &mut cost,
         &mut prices,
     );
+    let counts = &stats.counts;
+    add_lambda_managed(inst, pool.server_seconds, counts, &mut cost, &mut prices);
     let (servers, details) = headline(&pool);
     Outcome {
         stats,

@@ -3,7 +3,9 @@
 //! while it runs.
 
 use super::{Event, FleetModel, Servers};
-use crate::architectures::{Kind, Outcome, add_burst_surplus, fleet_cost, fleet_prices};
+use crate::architectures::{
+    Kind, Outcome, add_burst_surplus, add_lambda_managed, fleet_cost, fleet_prices,
+};
 use crate::engine::Scheduler;
 use crate::results::commitment::constant_level;
 use crate::results::cost::{self, CostBreakdown};
@@ -89,6 +91,14 @@ impl Kind for FleetSpec {
             &self.instance,
             busy * measured,
             server_seconds,
+            &mut cost,
+            &mut prices,
+        );
+        let counts = &stats.counts;
+        add_lambda_managed(
+            &self.instance,
+            server_seconds,
+            counts,
             &mut cost,
             &mut prices,
         );

@@ -147,23 +147,25 @@ fn apply_tiers(functions: &mut [Function], measured_s: f64) {
     let month = crate::results::cost::HOURS_PER_MONTH * 3600.0 / measured_s;
     for cpu in [Cpu::X86_64, Cpu::Arm64] {
         let group = || functions.iter().filter(|f| f.spec.cpu == cpu);
-        let Some(first) = group().next() else {
+        if group().next().is_none() {
             continue;
-        };
-        let pricing = &first.spec.pricing;
+        }
         let volume: f64 = group().map(|f| f.on_demand_gb_seconds).sum();
         let monthly = volume * month;
-        let mut saving = 0.0;
-        for (i, &(above, price)) in pricing.tiers.iter().enumerate() {
-            let upto = pricing.tiers.get(i + 1).map_or(f64::INFINITY, |t| t.0);
-            let in_tier = (monthly.min(upto) - above).max(0.0);
-            saving += in_tier * (pricing.gb_second - price);
-        }
-        if saving <= 0.0 {
-            continue;
-        }
-        let saving = saving / month;
+        // The volume is shared; each function saves at its own rates (a
+        // function on its own Savings Plan has its own discounted tiers).
         for f in functions.iter_mut().filter(|f| f.spec.cpu == cpu) {
+            let pricing = &f.spec.pricing;
+            let mut saving = 0.0;
+            for (i, &(above, price)) in pricing.tiers.iter().enumerate() {
+                let upto = pricing.tiers.get(i + 1).map_or(f64::INFINITY, |t| t.0);
+                let in_tier = (monthly.min(upto) - above).max(0.0);
+                saving += in_tier * (pricing.gb_second - price);
+            }
+            if saving <= 0.0 {
+                continue;
+            }
+            let saving = saving / month;
             f.compute_usd -= saving * f.on_demand_gb_seconds / volume;
         }
     }
@@ -307,12 +309,53 @@ fn price_notes(spec: &ServerlessSpec) -> Vec<PriceNote> {
             date: plan.date.clone(),
         });
     }
+    // Functions with a `pricing` of their own: their plan and request fee
+    // where they differ from the first function's.
+    let mut plans_seen = Vec::new();
+    for f in &spec.functions[1..] {
+        let q = &f.pricing;
+        let plan = |x: &crate::scenario::catalog::ServerlessPricing| {
+            x.savings_plan
+                .as_ref()
+                .map(|s| (s.name.clone(), s.upfront.name(), s.discount.to_bits()))
+        };
+        if let Some(s) = &q.savings_plan
+            && plan(q) != plan(p)
+            && !plans_seen.contains(&(plan(q), f.cpu))
+        {
+            plans_seen.push((plan(q), f.cpu));
+            prices.push(PriceNote {
+                item: format!(
+                    "Compute Savings Plan {}, upfront {}, for function {}: {} % off duration and provisioned concurrency",
+                    s.name,
+                    s.upfront.name(),
+                    f.name,
+                    (s.discount * 1000.0).round() / 10.0
+                ),
+                price_usd: q.gb_second,
+                unit: "GB-second".into(),
+                source: s.source.clone(),
+                date: s.date.clone(),
+            });
+        }
+    }
     prices.push(note(
         "function invocations".into(),
         p.request_per_million,
         "million requests",
         p,
     ));
+    for f in &spec.functions[1..] {
+        let q = &f.pricing;
+        if q.request_per_million != p.request_per_million {
+            prices.push(note(
+                format!("function invocations ({})", f.name),
+                q.request_per_million,
+                "million requests",
+                q,
+            ));
+        }
+    }
     if spec.functions.iter().any(|f| f.provisioned > 0) {
         prices.push(note(
             "provisioned concurrency".into(),

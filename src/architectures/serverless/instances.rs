@@ -303,6 +303,11 @@ impl ServerlessModel {
             self.unlink_idle(warm, now);
             return Ok((warm, false));
         }
+        if let Some(max) = self.functions[fi].spec.max_instances
+            && self.functions[fi].instances >= max
+        {
+            return Err(Blocked::MaxInstances);
+        }
         if !self.functions[fi].scale_rate.try_take(now) {
             return Err(Blocked::ScaleRate);
         }

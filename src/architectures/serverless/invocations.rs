@@ -24,15 +24,12 @@ impl ServerlessModel {
                 let counted = self.counted(now);
                 let f = &mut self.functions[func as usize];
                 if self.calls.is_sync(node) {
-                    if counted {
-                        f.throttled += 1;
+                    let wait = f.spec.pending_timeout;
+                    if matches!(why, Blocked::MaxInstances) && wait > SimTime::ZERO {
+                        self.hold_pending(inv, func, now + wait, sched);
+                    } else {
+                        self.throttle(inv, func, now, sched);
                     }
-                    let r = &mut self.calls.requests[req as usize];
-                    if !r.failed {
-                        r.failed = true;
-                        self.stats.on_throttle(r.arrival);
-                    }
-                    self.release_invocation(inv, now, sched);
                 } else {
                     if counted {
                         f.async_throttled += 1;
@@ -44,6 +41,67 @@ impl ServerlessModel {
                         self.wake_at_next_window(func, sched);
                     }
                 }
+            }
+        }
+    }
+
+    /// Fails a synchronous invocation that found no capacity: its request
+    /// is throttled (HTTP 429).
+    fn throttle(&mut self, inv: u32, func: u32, now: SimTime, sched: &mut Scheduler<Event>) {
+        if self.counted(now) {
+            self.functions[func as usize].throttled += 1;
+        }
+        let req = self.calls.invocations[inv as usize].req;
+        let r = &mut self.calls.requests[req as usize];
+        if !r.failed {
+            r.failed = true;
+            self.stats.on_throttle(r.arrival);
+        }
+        self.release_invocation(inv, now, sched);
+    }
+
+    /// Holds a synchronous invocation at its function's `max_instances`
+    /// until a slot frees or `deadline`.
+    fn hold_pending(
+        &mut self,
+        inv: u32,
+        func: u32,
+        deadline: SimTime,
+        sched: &mut Scheduler<Event>,
+    ) {
+        let f = &mut self.functions[func as usize];
+        f.pending.push_back((inv, deadline));
+        if !f.pending_timer {
+            f.pending_timer = true;
+            sched.schedule(deadline, Event::PendingTimeout { func });
+        }
+        self.queued += 1;
+        self.stats.set_queue(self.queued);
+    }
+
+    /// Throttles the pending invocations whose wait is over; wakes again
+    /// for the next one.
+    pub(super) fn on_pending_timeout(
+        &mut self,
+        func: u32,
+        now: SimTime,
+        sched: &mut Scheduler<Event>,
+    ) {
+        self.functions[func as usize].pending_timer = false;
+        while let Some(&(inv, deadline)) = self.functions[func as usize].pending.front() {
+            if deadline > now {
+                self.functions[func as usize].pending_timer = true;
+                sched.schedule(deadline, Event::PendingTimeout { func });
+                break;
+            }
+            self.functions[func as usize].pending.pop_front();
+            self.queued -= 1;
+            self.stats.set_queue(self.queued);
+            let req = self.calls.invocations[inv as usize].req;
+            if self.calls.requests[req as usize].failed {
+                self.release_invocation(inv, now, sched);
+            } else {
+                self.throttle(inv, func, now, sched);
             }
         }
     }
@@ -188,6 +246,33 @@ impl ServerlessModel {
     /// Starts queued async invocations while capacity allows.
     pub(super) fn drain(&mut self, now: SimTime, sched: &mut Scheduler<Event>) {
         for func in 0..self.functions.len() as u32 {
+            // Requests held at `max_instances` first: a client waits on them.
+            while let Some(&(inv, _)) = self.functions[func as usize].pending.front() {
+                let req = self.calls.invocations[inv as usize].req;
+                let failed = self.calls.requests[req as usize].failed;
+                let got = if failed {
+                    None
+                } else {
+                    match self.acquire(func, now) {
+                        Ok(got) => Some(got),
+                        Err(why) => {
+                            if let Blocked::ScaleRate = why {
+                                self.wake_at_next_window(func, sched);
+                            }
+                            break;
+                        }
+                    }
+                };
+                self.functions[func as usize].pending.pop_front();
+                self.queued -= 1;
+                self.stats.set_queue(self.queued);
+                match got {
+                    Some((instance, cold)) => {
+                        self.start_invocation(inv, instance, cold, now, sched)
+                    }
+                    None => self.release_invocation(inv, now, sched),
+                }
+            }
             while let Some(&inv) = self.functions[func as usize].queue.front() {
                 let req = self.calls.invocations[inv as usize].req;
                 if self.calls.requests[req as usize].failed {
@@ -209,7 +294,7 @@ impl ServerlessModel {
                         self.wake_at_next_window(func, sched);
                         break;
                     }
-                    Err(Blocked::Concurrency) => break,
+                    Err(Blocked::Concurrency | Blocked::MaxInstances) => break,
                 }
             }
             if self.queued == 0 {

@@ -31,6 +31,10 @@
 //!   stops at its next call boundary. An asynchronous one waits in its
 //!   function's event queue and runs when capacity frees (its wait is part
 //!   of the latency).
+//! - **Maximum instances** (Cloud Run's `max_instances`). A new instance
+//!   also needs the function below its maximum; a synchronous invocation
+//!   that finds no room waits, first in first out, for a slot to free, up
+//!   to `pending_timeout`, and is then throttled (HTTP 429) as above.
 //! - `call_mode` on the architecture overrides the declared mode of every
 //!   call (the entry invocation, from the gateway, is always synchronous).
 //! - An invocation runs its own work, then makes its calls in order. A sync
@@ -99,6 +103,11 @@ pub enum Event {
         func: u32,
         epoch: u32,
     },
+    /// The oldest request held pending at a function's `max_instances`
+    /// may have waited its `pending_timeout`.
+    PendingTimeout {
+        func: u32,
+    },
     /// A function with queued events may start a new instance again.
     ScaleWindow {
         func: u32,
@@ -143,6 +152,8 @@ struct Instance {
 enum Blocked {
     Concurrency,
     ScaleRate,
+    /// Every instance busy and the function at its `max_instances`.
+    MaxInstances,
 }
 
 /// One function's pool, limits and tallies.
@@ -163,6 +174,10 @@ struct Function {
     newest: BinaryHeap<(SimTime, u32, u32)>,
     /// Async invocations waiting for capacity.
     queue: VecDeque<u32>,
+    /// Sync invocations held at `max_instances`, with when each fails;
+    /// first in, first out, so deadlines rise from the front.
+    pending: VecDeque<(u32, SimTime)>,
+    pending_timer: bool,
     expire_pending: bool,
     /// The hybrid-histogram keep-alive policy's state, if it is used.
     hybrid: Option<Box<hybrid::Hybrid>>,
@@ -236,6 +251,8 @@ impl ServerlessModel {
                 partial: Vec::new(),
                 newest: BinaryHeap::new(),
                 queue: VecDeque::new(),
+                pending: VecDeque::new(),
+                pending_timer: false,
                 expire_pending: false,
                 hybrid: f.hybrid.as_ref().map(hybrid::Hybrid::new),
                 losses: Losses::default(),
@@ -336,6 +353,7 @@ impl Model for ServerlessModel {
             Event::Expire { func } => self.on_expire(func, now, sched),
             Event::Retire { id, epoch } => self.on_retire(id, epoch, now),
             Event::Prewarm { func, epoch } => self.on_prewarm(func, epoch, now, sched),
+            Event::PendingTimeout { func } => self.on_pending_timeout(func, now, sched),
             Event::ScaleWindow { func } => {
                 self.functions[func as usize].scale_wake_pending = false;
                 if self.queued > 0 {

@@ -150,6 +150,7 @@ fn instances(s: &Scenario, spec: &ServerlessSpec, key: &str) -> (f64, String) {
             let k = match which {
                 Bound::Provisioned => format!("{own}.provisioned"),
                 Bound::Reserved => format!("{own}.reserved_concurrency"),
+                Bound::MaxInstances => format!("{own}.max_instances"),
                 Bound::Account => format!("{key}.concurrency_limit"),
                 Bound::Demand => "demand".to_string(),
             };
@@ -167,6 +168,7 @@ fn instances(s: &Scenario, spec: &ServerlessSpec, key: &str) -> (f64, String) {
 enum Bound {
     Provisioned,
     Reserved,
+    MaxInstances,
     Account,
     Demand,
 }
@@ -182,6 +184,10 @@ fn function_instances(f: &FunctionSpec, limit: u32, peak_rps: f64, busy_s: f64) 
     let (cap, cap_key) = match f.reserved_concurrency {
         Some(r) => (f64::from(r), Bound::Reserved),
         None => (f64::from(limit), Bound::Account),
+    };
+    let (cap, cap_key) = match f.max_instances {
+        Some(m) if f64::from(m) < cap => (f64::from(m), Bound::MaxInstances),
+        _ => (cap, cap_key),
     };
     let wanted = provisioned + on_demand;
     if wanted > cap {

@@ -5,7 +5,7 @@
 //!
 //! A file holds a `[defaults]` table (`region`, `source`, `date`) and
 //! arrays of entries — `[[instance]]`, `[[lambda]]`, `[[gateway]]`,
-//! `[[commitment]]`, `[[fargate]]`, `[[cloud_run]]`, `[[egress]]`,
+//! `[[commitment]]`, `[[fargate]]`, `[[cloud_run]]`, `[[lambda_managed]]`, `[[egress]]`,
 //! `[[nat_gateway]]` — each of which may set its own `region`, `source`
 //! and `date`; an entry that ends up without a source or a date is an
 //! error, because a price nobody can trace is not data.
@@ -23,7 +23,7 @@ mod network;
 mod platforms;
 mod raw;
 pub use network::{EgressPrice, NatGatewayPrice};
-pub use platforms::{CloudRunPrice, FargatePrice};
+pub use platforms::{CloudRunPrice, FargatePrice, LambdaManagedPrice};
 use raw::{CpuName, GatewayName, RawFile, RawMeta};
 
 /// `(path in the repository, text)` of each named file of `assets/prices/`.
@@ -44,6 +44,7 @@ pub const BUILTIN: &[(&str, &str)] = bundled![
     "fargate-us-east-1.toml",
     "cloud-run-us-central1.toml",
     "data-transfer.toml",
+    "lambda-managed-us-east-1.toml",
 ];
 
 /// A price file that cannot be used: a scenario error, shown as one.
@@ -126,6 +127,7 @@ pub struct Catalog {
     pub commitments: Vec<CommitmentPrice>,
     pub fargate: Vec<FargatePrice>,
     pub cloud_run: Vec<CloudRunPrice>,
+    pub lambda_managed: Vec<LambdaManagedPrice>,
     pub egress: Vec<EgressPrice>,
     pub nat_gateways: Vec<NatGatewayPrice>,
     pub lambda_tiers: Vec<LambdaTier>,
@@ -227,6 +229,7 @@ impl Catalog {
                 date: m.date,
                 platform: Platform::Ec2,
                 burst,
+                lambda_managed: None,
             });
         }
         for (i, e) in raw.lambda.iter().enumerate() {

@@ -34,6 +34,18 @@ pub struct CloudRunPrice {
     pub date: String,
 }
 
+/// Lambda Managed Instances' fees on top of the EC2 instances it runs on,
+/// in one region.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LambdaManagedPrice {
+    pub region: String,
+    /// The management fee, a share of the instance's EC2 On-Demand price.
+    pub management_fee: f64,
+    pub request_per_million: f64,
+    pub source: String,
+    pub date: String,
+}
+
 pub(super) fn cpu(name: CpuName) -> Cpu {
     match name {
         CpuName::X86_64 => Cpu::X86_64,
@@ -84,6 +96,45 @@ impl Catalog {
                 vcpu_second: p(&e.vcpu_second, "vcpu_second")?,
                 gib_second: p(&e.gib_second, "gib_second")?,
                 request_per_million: p(&e.request_per_million, "request_per_million")?,
+                region: m.region,
+                source: m.source,
+                date: m.date,
+            });
+        }
+        self.add_lambda_managed(raw, ctx)
+    }
+
+    fn add_lambda_managed(
+        &mut self,
+        raw: &RawFile,
+        ctx: &ErrorContext,
+    ) -> Result<(), ScenarioError> {
+        for (i, e) in raw.lambda_managed.iter().enumerate() {
+            let key = format!("lambda_managed[{i}]");
+            let span = e.management_fee.span();
+            let m = meta(&e.meta(), &raw.defaults, span.clone(), &key, ctx)?;
+            if self.lambda_managed.iter().any(|x| x.region == m.region) {
+                return Err(ctx.at(
+                    Some(span),
+                    &key,
+                    format!("Lambda Managed Instances in {} are priced twice", m.region),
+                ));
+            }
+            let fee = *e.management_fee.get_ref();
+            if !(0.0..=1.0).contains(&fee) {
+                return Err(ctx.at(
+                    Some(span),
+                    &format!("{key}.management_fee"),
+                    format!("expected a share of the EC2 price in [0, 1], found {fee}"),
+                ));
+            }
+            self.lambda_managed.push(LambdaManagedPrice {
+                management_fee: fee,
+                request_per_million: price(
+                    &e.request_per_million,
+                    &format!("{key}.request_per_million"),
+                    ctx,
+                )?,
                 region: m.region,
                 source: m.source,
                 date: m.date,

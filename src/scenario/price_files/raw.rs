@@ -32,6 +32,8 @@ pub(super) struct RawFile {
     #[serde(default)]
     pub(super) cloud_run: Vec<RawCloudRun>,
     #[serde(default)]
+    pub(super) lambda_managed: Vec<RawLambdaManaged>,
+    #[serde(default)]
     pub(super) lambda_tier: Vec<RawLambdaTier>,
     #[serde(default)]
     pub(super) egress: Vec<RawEgress>,
@@ -100,6 +102,11 @@ entry!(RawCloudRun {
     billing: Spanned<CloudRunBilling>,
     vcpu_second: Spanned<f64>,
     gib_second: Spanned<f64>,
+    request_per_million: Spanned<f64>,
+});
+
+entry!(RawLambdaManaged {
+    management_fee: Spanned<f64>,
     request_per_million: Spanned<f64>,
 });
 
