@@ -7,18 +7,18 @@ use crate::results::metrics::Histogram;
 use crate::results::transfer::TransferMeter;
 use crate::time::SimTime;
 
-/// Level values whose time integrals are tracked.
+/// Level values whose time integrals are tracked on every event: they
+/// change on nearly every one.
 #[derive(Clone, Copy, Debug, Default)]
 struct Levels {
     busy: u64,
     queue: u64,
     in_system: u64,
-    servers: u64,
 }
 
-/// A level that changes rarely (instances idle or provisioned, servers
-/// booting or draining): integrated when it changes, not on every event,
-/// to keep the per-event work of the common levels small.
+/// A level that changes rarely (servers running, booting or draining;
+/// instances idle or provisioned): integrated when it changes, not on
+/// every event, to keep the per-event work of the common levels small.
 #[derive(Clone, Copy, Debug, Default)]
 struct Slow {
     value: u64,
@@ -59,6 +59,7 @@ pub struct Collector {
     extra_cost: f64,
     cost_rate_per_ns: f64,
     cost_rate_since: SimTime,
+    servers: Slow,
     idle: Slow,
     provisioned: Slow,
     booting: Slow,
@@ -91,6 +92,7 @@ impl Collector {
             extra_cost: 0.0,
             cost_rate_per_ns: 0.0,
             cost_rate_since: SimTime::ZERO,
+            servers: Slow::default(),
             idle: Slow::default(),
             provisioned: Slow::default(),
             booting: Slow::default(),
@@ -133,7 +135,6 @@ impl Collector {
             self.areas.busy += l.busy as u128 * dt;
             self.areas.queue += l.queue as u128 * dt;
             self.areas.in_system += l.in_system as u128 * dt;
-            self.areas.servers += l.servers as u128 * dt;
             self.last = t;
         }
     }
@@ -194,8 +195,7 @@ impl Collector {
             p90_ms: p90,
             p95_ms: p95,
             p999_ms: p999,
-            cost_usd: self.areas.servers as f64 * self.price_per_server_ns
-                + self.extra_cost_at(end),
+            cost_usd: now.servers as f64 * self.price_per_server_ns + self.extra_cost_at(end),
         });
         self.window_latency.clear();
         self.win = WindowCounts::default();
@@ -222,7 +222,9 @@ impl Collector {
     }
     #[inline]
     pub fn set_servers(&mut self, n: u64) {
-        self.levels.servers = n;
+        if n != self.servers.value {
+            self.servers.set(self.last, n);
+        }
     }
     #[inline]
     pub fn set_idle(&mut self, n: u64) {
@@ -245,6 +247,7 @@ impl Collector {
     /// Every integral at `t`, which must be the instant integrated to.
     fn snapshot(&self, t: SimTime) -> Areas {
         Areas {
+            servers: self.servers.area_at(t),
             idle: self.idle.area_at(t),
             provisioned: self.provisioned.area_at(t),
             booting: self.booting.area_at(t),
