@@ -3,7 +3,7 @@
 //! window by window as simulated time passes.
 
 use super::{Areas, RequestCounts, RunStats, WindowRow};
-use crate::results::metrics::Histogram;
+use crate::results::metrics::{Bucket, Histogram};
 use crate::results::transfer::TransferMeter;
 use crate::time::SimTime;
 
@@ -322,12 +322,12 @@ impl Collector {
     /// The last work the request caused finished at `now`.
     #[inline]
     pub fn on_complete(&mut self, arrival: SimTime, now: SimTime) {
-        let latency = now - arrival;
+        let latency = Bucket::of(now - arrival);
         self.win.completions += 1;
-        self.window_latency.record(latency);
+        self.window_latency.record_in(latency);
         if self.counted(arrival) {
             self.counts.completed += 1;
-            self.latency.record(latency);
+            self.latency.record_in(latency);
             if let Some(m) = &mut self.transfer {
                 meter(m, arrival);
             }
