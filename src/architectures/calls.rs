@@ -114,7 +114,9 @@ impl CallStepper {
     }
 
     /// Admits the upcoming request, arrived at `now`, and creates its
-    /// entry invocation. Returns (request, entry invocation).
+    /// entry invocation. Returns (request, entry invocation). Always
+    /// inlined: one caller per kind, once per request.
+    #[inline(always)]
     pub fn admit(&mut self, now: SimTime, upcoming: &Upcoming) -> (u32, u32) {
         let req = self.requests.insert(Request {
             arrival: now,
@@ -162,7 +164,9 @@ impl CallStepper {
     /// scheduling `arrive(callee)` after each callee's hop. Returns true
     /// when the invocation has no call left to make (or its request has
     /// failed) and should end; false while it waits on a sync callee.
-    #[inline]
+    /// Always inlined: it runs at every invocation's end of work, and the
+    /// caller's closure and scheduler fold into it.
+    #[inline(always)]
     pub fn step<E: Copy>(
         &mut self,
         inv: u32,
