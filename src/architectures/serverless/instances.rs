@@ -266,6 +266,10 @@ impl ServerlessModel {
 
     /// Finds capacity for one invocation of `func`: a warm instance, or a
     /// new (cold) one. Returns the instance and whether it is cold.
+    /// Always inlined into its two callers (an invocation reaching its
+    /// function, and the drain of waiting ones), like
+    /// `start_invocation`: both run once per invocation.
+    #[inline(always)]
     pub(super) fn acquire(&mut self, func: u32, now: SimTime) -> Result<(u32, bool), Blocked> {
         let fi = func as usize;
         {
