@@ -485,15 +485,24 @@ fn publish_run(
     jobs: Option<usize>,
 ) -> ExitCode {
     report::decision::add_comparisons(&mut summary, scenario.slo.as_ref());
-    let written = output::outputs(&summary)
-        .and_then(|mut set| {
-            // The charts are drawn in parallel: on the threads --jobs allows.
-            on_threads(jobs, || {
-                report::add_outputs(&mut set, scenario, &summary, charts.formats())
-            })
-            .map_err(anyhow::Error::msg)??;
-            Ok(set)
-        })
+    // The charts are drawn in parallel, on the threads --jobs allows, and
+    // beside them the data files (a long run's time series takes as long
+    // as a chart); the set keeps the data files first.
+    let drawn_beside_data = || {
+        let (data, drawn) = rayon::join(
+            || output::outputs(&summary),
+            || {
+                let mut drawn = output::OutputSet::default();
+                report::add_outputs(&mut drawn, scenario, &summary, charts.formats())
+                    .map(|()| drawn)
+            },
+        );
+        let mut set = data?;
+        set.append(drawn?);
+        anyhow::Ok(set)
+    };
+    let written = output::check_finite(&summary)
+        .and_then(|()| on_threads(jobs, drawn_beside_data).map_err(anyhow::Error::msg)?)
         .and_then(|set| {
             // From here on Ctrl-C waits for the files to be in place.
             interrupt.begin_publishing();

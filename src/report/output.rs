@@ -218,14 +218,21 @@ pub fn timeseries_csv(run: &RunSummary) -> Result<Vec<u8>> {
     Ok(w.into_inner()?)
 }
 
-/// Every output file of a run.
-pub fn outputs(run: &RunSummary) -> Result<OutputSet> {
+/// Refuses a summary with a number that is not finite: nothing of it is
+/// written (nor drawn).
+pub fn check_finite(run: &RunSummary) -> Result<()> {
     if let Some(path) = crate::results::finite::first_non_finite(run) {
         anyhow::bail!(
             "internal error: `{path}` of the summary is not a finite number; no output was \
              written (please report the scenario)"
         );
     }
+    Ok(())
+}
+
+/// Every output file of a run.
+pub fn outputs(run: &RunSummary) -> Result<OutputSet> {
+    check_finite(run)?;
     let mut set = OutputSet::default();
     set.add("summary.json", summary_json(run));
     set.add("summary.csv", summary_csv(run)?);

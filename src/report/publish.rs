@@ -49,6 +49,11 @@ impl OutputSet {
         self.files.push((name.into(), bytes));
     }
 
+    /// Adds every file of `other`, in its order, after this set's.
+    pub fn append(&mut self, mut other: OutputSet) {
+        self.files.append(&mut other.files);
+    }
+
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.files.iter().map(|(n, _)| n.as_str())
     }

@@ -17,6 +17,25 @@ pub const QUANTILE_RELATIVE_ERROR: f64 = 1.0 / (2 * SUB) as f64;
 /// Values are nanoseconds in a u64: 64 - 7 = 57 octaves above the exact range.
 const BUCKETS: usize = ((64 - SUB_BITS as usize) + 1) * SUB as usize;
 
+/// A value with the histogram bucket it falls in, found once for
+/// [`Histogram::record_in`].
+#[derive(Clone, Copy, Debug)]
+pub struct Bucket {
+    index: usize,
+    value: u64,
+}
+
+impl Bucket {
+    #[inline]
+    pub fn of(t: SimTime) -> Bucket {
+        let value = t.as_nanos();
+        Bucket {
+            index: bucket_of(value),
+            value,
+        }
+    }
+}
+
 /// A histogram of durations with ≤ 0.4 % relative error on every quantile,
 /// plus exact count, sum, min and max.
 #[derive(Clone, Debug)]
@@ -26,10 +45,6 @@ pub struct Histogram {
     sum_ns: u128,
     min: u64,
     max: u64,
-    /// Lowest and highest bucket touched, so that clearing and scanning
-    /// stay cheap when values cluster.
-    lo: usize,
-    hi: usize,
 }
 
 impl Default for Histogram {
@@ -71,8 +86,6 @@ impl Histogram {
             sum_ns: 0,
             min: u64::MAX,
             max: 0,
-            lo: usize::MAX,
-            hi: 0,
         }
     }
 
@@ -86,8 +99,6 @@ impl Histogram {
             sum_ns: 0,
             min: u64::MAX,
             max: 0,
-            lo: usize::MAX,
-            hi: 0,
         }
     }
 
@@ -100,28 +111,44 @@ impl Histogram {
         if self.counts.is_empty() {
             self.counts = vec![0; BUCKETS].into_boxed_slice();
         }
-        for b in other.lo..=other.hi {
+        for b in other.touched() {
             self.counts[b] += other.counts[b];
         }
         self.count += other.count;
         self.sum_ns += other.sum_ns;
         self.min = self.min.min(other.min);
         self.max = self.max.max(other.max);
-        self.lo = self.lo.min(other.lo);
-        self.hi = self.hi.max(other.hi);
+    }
+
+    /// The buckets from the lowest to the highest touched (empty when
+    /// nothing is recorded), so that clearing and scanning stay cheap when
+    /// values cluster. Derived from the exact min and max, which fall in
+    /// those buckets, rather than kept: recording then updates two fewer
+    /// fields, and it runs for three histograms per request.
+    #[inline]
+    fn touched(&self) -> std::ops::RangeInclusive<usize> {
+        if self.count == 0 {
+            #[allow(clippy::reversed_empty_ranges)]
+            return 1..=0;
+        }
+        bucket_of(self.min)..=bucket_of(self.max)
     }
 
     #[inline]
     pub fn record(&mut self, t: SimTime) {
-        let v = t.as_nanos();
-        let b = bucket_of(v);
+        self.record_in(Bucket::of(t));
+    }
+
+    /// [`Histogram::record`] of a value whose bucket is already found: a
+    /// completion records its latency in two histograms.
+    #[inline]
+    pub fn record_in(&mut self, bucket: Bucket) {
+        let Bucket { index: b, value: v } = bucket;
         self.counts[b] += 1;
         self.count += 1;
         self.sum_ns += v as u128;
         self.min = self.min.min(v);
         self.max = self.max.max(v);
-        self.lo = self.lo.min(b);
-        self.hi = self.hi.max(b);
     }
 
     pub fn count(&self) -> u64 {
@@ -159,7 +186,7 @@ impl Histogram {
         }
         let rank = self.rank(q);
         let mut seen = 0u64;
-        for b in self.lo..=self.hi {
+        for b in self.touched() {
             seen += self.counts[b];
             if seen >= rank {
                 return self.reported(b);
@@ -188,8 +215,9 @@ impl Histogram {
         let mut seen = 0u64;
         // Whole chunks are summed (vectorised) and skipped while the next
         // rank lies beyond them; only the chunk it falls in is walked.
-        let mut first = self.lo;
-        for chunk in self.counts[self.lo..=self.hi].chunks(16) {
+        let touched = self.touched();
+        let mut first = *touched.start();
+        for chunk in self.counts[touched].chunks(16) {
             let total: u64 = chunk.iter().sum();
             if seen + total < ranks[next] {
                 seen += total;
@@ -226,11 +254,10 @@ impl Histogram {
             return 0.0;
         }
         let b = bucket_of(t.as_nanos());
-        let above: u64 = if self.lo > self.hi {
-            0
-        } else {
-            self.counts[(b + 1).max(self.lo)..=self.hi].iter().sum()
-        };
+        let (lo, hi) = self.touched().into_inner();
+        let above: u64 = self.counts[(b + 1).max(lo)..(hi + 1).max(b + 1)]
+            .iter()
+            .sum();
         above as f64 / self.count as f64
     }
 
@@ -242,7 +269,7 @@ impl Histogram {
             return out;
         }
         let mut seen = 0u64;
-        for b in self.lo..=self.hi {
+        for b in self.touched() {
             if self.counts[b] > 0 {
                 seen += self.counts[b];
                 let (_, high) = bucket_range(b);
@@ -256,12 +283,9 @@ impl Histogram {
     /// [`Histogram::sum_nanos`], min and max, everything the histogram
     /// holds (a shard's partial result stores it sparse).
     pub fn buckets(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
-        let range = if self.count == 0 {
-            0..0
-        } else {
-            self.lo..self.hi + 1
-        };
-        range.map(|b| (b, self.counts[b])).filter(|&(_, n)| n > 0)
+        self.touched()
+            .map(|b| (b, self.counts[b]))
+            .filter(|&(_, n)| n > 0)
     }
 
     /// The exact sum of the values recorded, in nanoseconds.
@@ -297,11 +321,9 @@ impl Histogram {
             h.count = h.count.checked_add(n).ok_or("bucket counts overflow")?;
             prev = Some(b);
         }
-        h.lo = buckets[0].0;
-        h.hi = buckets[buckets.len() - 1].0;
         h.sum_ns = sum_ns;
         (h.min, h.max) = (min.as_nanos(), max.as_nanos());
-        if bucket_of(h.min) != h.lo || bucket_of(h.max) != h.hi {
+        if bucket_of(h.min) != buckets[0].0 || bucket_of(h.max) != buckets[buckets.len() - 1].0 {
             return Err("min or max outside the histogram's buckets".into());
         }
         Ok(h)
@@ -309,15 +331,17 @@ impl Histogram {
 
     /// Forgets everything, in time proportional to the touched range.
     pub fn clear(&mut self) {
-        if self.lo <= self.hi {
-            self.counts[self.lo..=self.hi].fill(0);
+        // A loop of plain stores, which the compiler turns into memset;
+        // `fill` stayed a loop of one store per bucket, and a window of
+        // cold starts and sub-millisecond work spans thousands of buckets.
+        let touched = self.touched();
+        for c in &mut self.counts[touched] {
+            *c = 0;
         }
         self.count = 0;
         self.sum_ns = 0;
         self.min = u64::MAX;
         self.max = 0;
-        self.lo = usize::MAX;
-        self.hi = 0;
     }
 }
 

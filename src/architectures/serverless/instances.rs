@@ -62,6 +62,11 @@ impl ServerlessModel {
         self.stats.set_idle(self.total_idle);
     }
 
+    /// Takes instance `id` out of its function's idle list. Always
+    /// inlined, like [`Self::list_idle`]: one of the two runs at every
+    /// invocation's start and end, and a call cost as much as the list
+    /// work.
+    #[inline(always)]
     pub(super) fn unlink_idle(&mut self, id: u32, now: SimTime) {
         if self.instances[id as usize].prewarmed {
             self.end_prewarm(id, now);
@@ -121,6 +126,7 @@ impl ServerlessModel {
 
     /// Appends an on-demand instance idle since `now` to its function's
     /// idle list (and the `newest` heap if used).
+    #[inline(always)]
     pub(super) fn list_idle(&mut self, id: u32, now: SimTime) {
         let func = self.instances[id as usize].func;
         let f = &mut self.functions[func as usize];
@@ -260,6 +266,10 @@ impl ServerlessModel {
 
     /// Finds capacity for one invocation of `func`: a warm instance, or a
     /// new (cold) one. Returns the instance and whether it is cold.
+    /// Always inlined into its two callers (an invocation reaching its
+    /// function, and the drain of waiting ones), like
+    /// `start_invocation`: both run once per invocation.
+    #[inline(always)]
     pub(super) fn acquire(&mut self, func: u32, now: SimTime) -> Result<(u32, bool), Blocked> {
         let fi = func as usize;
         {

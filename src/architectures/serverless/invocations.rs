@@ -114,6 +114,8 @@ impl ServerlessModel {
         }
     }
 
+    // Always inlined, like `acquire`: once per invocation, two callers.
+    #[inline(always)]
     fn start_invocation(
         &mut self,
         inv: u32,

@@ -38,14 +38,19 @@ pub fn add_outputs(
         .iter()
         .flat_map(|&chart| formats.iter().map(move |&format| (chart, format)))
         .collect();
-    let drawn: Vec<Vec<u8>> = jobs
-        .par_iter()
-        .map(|&(chart, format)| charts::render(chart, &data, format, look::SIZE))
-        .collect::<Result<_>>()?;
-    for ((chart, format), bytes) in jobs.into_iter().zip(drawn) {
+    // The report is written beside them rather than after the last one.
+    let (drawn, report) = rayon::join(
+        || {
+            jobs.par_iter()
+                .map(|&(chart, format)| charts::render(chart, &data, format, look::SIZE))
+                .collect::<Result<Vec<Vec<u8>>>>()
+        },
+        || render(scenario, run, formats),
+    );
+    for ((chart, format), bytes) in jobs.into_iter().zip(drawn?) {
         set.add(chart.file_name(format), bytes);
     }
-    set.add("report.md", render(scenario, run, formats).into_bytes());
+    set.add("report.md", report.into_bytes());
     Ok(())
 }
 

@@ -32,7 +32,12 @@ impl Level {
         if now > from {
             // The old value was in force over (from, now).
             self.area += self.value as u128 * (now - from).as_nanos() as u128;
-            self.note(self.value);
+            // A value set after the warm-up was noted then; only one set
+            // before it, or the initial value, is noted here. (Noting is
+            // idempotent, so this only saves the work on every set.)
+            if self.last < warmup || self.min.is_none() {
+                self.note(self.value);
+            }
         }
         if now >= warmup {
             self.note(value);
