@@ -488,3 +488,48 @@ fn a_sync_caller_is_released_when_its_callee_is_lost() {
         "front busy {front_busy} s, expected {expected} s"
     );
 }
+
+/// The spot keys can be swept like any other (`--vary`), so "from what
+/// discount or interruption rate on does spot stop paying?" is a sweep:
+/// the one-server fleet's bill at 30 % and 60 % off is 70 % and 40 % of
+/// its on-demand bill.
+#[test]
+fn spot_keys_can_be_swept() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{}[[architectures]]\nname = \"f\"\nkind = \"fleet\"\nservers = 2\n\
+         instance = {{ vcpus = 1, memory = \"2GB\", price_per_hour = 1.0 }}\nmarket = \"spot\"\n\
+         spot = {{ discount = 0.5, interruptions_at = [\"30m\"] }}\n",
+        header("1h")
+    );
+    std::fs::write(dir.path().join("s.toml"), text).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_scalesim"))
+        .args([
+            "sweep",
+            "s.toml",
+            "--vary",
+            "architectures.f.spot.discount=0.3,0.6",
+            "--out",
+            "sw",
+            "--quiet",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let csv = std::fs::read_to_string(dir.path().join("sw/sweep.csv")).unwrap();
+    let costs: Vec<f64> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(2).unwrap().parse().unwrap())
+        .collect();
+    // 2 servers for the hour (the interrupted one replaced at once, idle):
+    // $2 on demand, a month of it 730 × that.
+    assert_eq!(costs.len(), 2, "{csv}");
+    assert!((costs[0] - 730.0 * 2.0 * 0.7).abs() < 0.5, "{costs:?}");
+    assert!((costs[1] - 730.0 * 2.0 * 0.4).abs() < 0.5, "{costs:?}");
+}
