@@ -239,14 +239,16 @@ impl Pool {
     }
 
     /// Puts the pool on spot capacity (before [`Pool::start`]); its
-    /// interruptions are drawn from their own stream.
-    pub fn with_spot(mut self, spec: &SpotSpec, seed: u64, replication: u32) -> Self {
+    /// interruptions are drawn from `interruptions`, a stream of its own
+    /// (one per pool: two services on spot must not be interrupted in
+    /// step).
+    pub fn with_spot(mut self, spec: &SpotSpec, interruptions: Stream) -> Self {
         self.price_per_hour = spec.price_per_hour;
         self.spot = Some(Spot {
             mean_s: spec
                 .mean_time_between_interruptions
                 .map(|m| m.as_secs_f64()),
-            rng: rng::stream(seed, replication, rng::purpose::SPOT_INTERRUPTIONS),
+            rng: interruptions,
             notice: spec.notice,
             work: spec.interrupted_work,
             replacement_boot: spec.boot_time.clone(),

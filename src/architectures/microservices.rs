@@ -209,7 +209,12 @@ impl MicroservicesModel {
                             }
                         };
                         if let Some(spot) = &f.spot {
-                            pool = pool.with_spot(spot, seed, replication);
+                            // Each service its own stream: services on spot
+                            // are not interrupted in step.
+                            let purpose =
+                                format!("{}/{svc}", crate::rng::purpose::SPOT_INTERRUPTIONS);
+                            let stream = crate::rng::stream(seed, replication, &purpose);
+                            pool = pool.with_spot(spot, stream);
                         }
                         let initial = pool.start(f.servers);
                         pools.push(ServicePool {

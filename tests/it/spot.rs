@@ -533,3 +533,30 @@ fn spot_keys_can_be_swept() {
     assert!((costs[0] - 730.0 * 2.0 * 0.7).abs() < 0.5, "{costs:?}");
     assert!((costs[1] - 730.0 * 2.0 * 0.4).abs() < 0.5, "{costs:?}");
 }
+
+/// Two services on spot draw their interruptions from streams of their
+/// own: with the same servers and rate, in step they would be interrupted
+/// at the same instants, always the same number of times.
+#[test]
+fn services_on_spot_are_interrupted_independently() {
+    let r = run(&format!(
+        "name = \"spot\"\nduration = \"10d\"\nseed = 4\n[demand]\nshape = \"constant\"\nrps = 0.01\n\
+         [[services]]\nname = \"a\"\nwork = \"10ms\"\ncalls = [{{ service = \"b\", mode = \"async\" }}]\n\
+         [[services]]\nname = \"b\"\nwork = \"10ms\"\n\
+         [[architectures]]\nname = \"m\"\nkind = \"microservices\"\nservers = 10\ninstance = \"m5.large\"\n\
+         market = \"spot\"\nspot = {{ discount = 0.6, mean_time_between_interruptions = \"1d\" }}\n"
+    ));
+    let KindResult::Microservices(m) = &r.details else {
+        panic!("a microservices result")
+    };
+    let (a, b) = (m.services[0].spot.unwrap(), m.services[1].spot.unwrap());
+    // Each about Poisson(100): 10 servers, 10 days, one a day.
+    for n in [a.interruptions, b.interruptions] {
+        assert!((n as f64 - 100.0).abs() < 40.0, "{n}");
+    }
+    assert_ne!(a.interruptions, b.interruptions);
+    assert_eq!(
+        r.spot.unwrap().interruptions,
+        a.interruptions + b.interruptions
+    );
+}

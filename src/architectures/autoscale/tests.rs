@@ -163,8 +163,8 @@ fn spot(work: InterruptedWork) -> SpotSpec {
 #[test]
 fn a_spot_notice_drains_replaces_and_loses_work_by_state() {
     let s = SimTime::from_secs;
-    let mut p =
-        Pool::fixed(1, 3.6, SimTime::ZERO, 1, 0).with_spot(&spot(InterruptedWork::Finish), 1, 0);
+    let mut p = Pool::fixed(1, 3.6, SimTime::ZERO, 1, 0)
+        .with_spot(&spot(InterruptedWork::Finish), rng::stream(1, 0, "t"));
     assert!(
         p.start(2).interrupt_at.is_empty(),
         "no random interruptions"
@@ -200,8 +200,8 @@ fn a_spot_notice_drains_replaces_and_loses_work_by_state() {
     assert_eq!(summary.server_seconds, 220.0 + 300.0 + 300.0 + 60.0 + 90.0);
 
     // "lose": the work is lost at the notice.
-    let mut p =
-        Pool::fixed(2, 3.6, SimTime::ZERO, 1, 0).with_spot(&spot(InterruptedWork::Lose), 1, 0);
+    let mut p = Pool::fixed(2, 3.6, SimTime::ZERO, 1, 0)
+        .with_spot(&spot(InterruptedWork::Lose), rng::stream(1, 0, "t"));
     let _ = p.start(1);
     let only = p.take_slot(s(0));
     let i = p.interrupt(only, s(50));
@@ -214,11 +214,8 @@ fn a_spot_notice_drains_replaces_and_loses_work_by_state() {
 #[test]
 fn a_draining_server_is_not_replaced() {
     let s = SimTime::from_secs;
-    let mut p = Pool::new(&spec(1, 4), 1, 3.6, SimTime::ZERO, 1, 0).with_spot(
-        &spot(InterruptedWork::Finish),
-        1,
-        0,
-    );
+    let mut p = Pool::new(&spec(1, 4), 1, 3.6, SimTime::ZERO, 1, 0)
+        .with_spot(&spot(InterruptedWork::Finish), rng::stream(1, 0, "t"));
     let _ = p.start(2);
     let a = p.take_slot(s(115));
     let b = p.take_slot(s(115));

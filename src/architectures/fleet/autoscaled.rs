@@ -251,7 +251,7 @@ impl Kind for AutoscaledSpec {
                 replication,
             );
             if let Some(spot) = &self.fleet.spot {
-                pool = pool.with_spot(spot, scenario.seed, replication);
+                pool = pool.with_spot(spot, spot_stream(scenario, replication));
             }
             Autoscaled::new(pool, self.fleet.servers, &self.fleet, per_request)
         })
@@ -265,6 +265,15 @@ impl Kind for AutoscaledSpec {
             )
         })
     }
+}
+
+/// The stream a fleet's spot interruptions are drawn from.
+pub(super) fn spot_stream(scenario: &Scenario, replication: u32) -> crate::rng::Stream {
+    crate::rng::stream(
+        scenario.seed,
+        replication,
+        crate::rng::purpose::SPOT_INTERRUPTIONS,
+    )
 }
 
 /// Closes a fleet that ran on a pool (autoscaled, or fixed on spot):

@@ -5,7 +5,7 @@
 //! it loses), so it runs on the per-server [`Autoscaled`] servers, with a
 //! pool that no policy resizes.
 
-use super::autoscaled::pool_outcome;
+use super::autoscaled::{pool_outcome, spot_stream};
 use super::{Autoscaled, FleetModel};
 use crate::architectures::autoscale::Pool;
 use crate::architectures::{Kind, Outcome};
@@ -29,7 +29,7 @@ impl Kind for SpotFleet<'_> {
                 scenario.seed,
                 replication,
             )
-            .with_spot(spot, scenario.seed, replication);
+            .with_spot(spot, spot_stream(scenario, replication));
             Autoscaled::new(pool, fleet.servers, fleet, per_request)
         })
     }
