@@ -539,13 +539,13 @@ fn spot_keys_can_be_swept() {
 /// at the same instants, always the same number of times.
 #[test]
 fn services_on_spot_are_interrupted_independently() {
-    let r = run(&format!(
+    let r = run(
         "name = \"spot\"\nduration = \"10d\"\nseed = 4\n[demand]\nshape = \"constant\"\nrps = 0.01\n\
-         [[services]]\nname = \"a\"\nwork = \"10ms\"\ncalls = [{{ service = \"b\", mode = \"async\" }}]\n\
+         [[services]]\nname = \"a\"\nwork = \"10ms\"\ncalls = [{ service = \"b\", mode = \"async\" }]\n\
          [[services]]\nname = \"b\"\nwork = \"10ms\"\n\
          [[architectures]]\nname = \"m\"\nkind = \"microservices\"\nservers = 10\ninstance = \"m5.large\"\n\
-         market = \"spot\"\nspot = {{ discount = 0.6, mean_time_between_interruptions = \"1d\" }}\n"
-    ));
+         market = \"spot\"\nspot = { discount = 0.6, mean_time_between_interruptions = \"1d\" }\n",
+    );
     let KindResult::Microservices(m) = &r.details else {
         panic!("a microservices result")
     };
