@@ -47,7 +47,7 @@ use crate::dist::Dist;
 use crate::results::commitment::TimeAtLevel;
 use crate::results::cost;
 use crate::results::stats::{Areas, Level};
-use crate::results::summary::{AutoscaledResult, LevelSummary, ScalingActions};
+use crate::results::summary::{AutoscaledResult, LevelSummary, ScalingActions, SpotResult};
 use crate::rng::{self, Stream};
 use crate::scenario::spot::{InterruptedWork, SpotSpec};
 use crate::scenario::{ControllerSpec, ScalingSpec};
@@ -638,9 +638,10 @@ impl Pool {
             cost_usd: seconds * self.price_per_hour / 3600.0,
             scale_outs: self.policy.as_ref().map_or(0, |p| p.scale_outs),
             scale_ins: self.policy.as_ref().map_or(0, |p| p.scale_ins),
-            spot: self.spot.as_ref().map(|s| SpotCounts {
+            spot: self.spot.as_ref().map(|s| SpotResult {
                 interruptions: s.interruptions,
                 replacements: s.replacements,
+                server_hours: seconds / 3600.0,
             }),
         }
     }
@@ -660,15 +661,8 @@ pub struct PoolSummary {
     pub cost_usd: f64,
     pub scale_outs: u64,
     pub scale_ins: u64,
-    /// On spot: what interruptions did.
-    pub spot: Option<SpotCounts>,
-}
-
-/// A spot pool's interruptions in the measured period.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct SpotCounts {
-    pub interruptions: u64,
-    pub replacements: u64,
+    /// On spot: what interruptions did, as the summary reports it.
+    pub spot: Option<SpotResult>,
 }
 
 impl PoolSummary {

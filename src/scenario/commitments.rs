@@ -61,8 +61,7 @@ impl FleetPricing {
             Coverage::Servers(n) => format!("{n} servers' worth"),
         };
         // Six decimals, without the float noise of on-demand × (1 − discount).
-        let rate = format!("{:.6}", c.price_per_hour);
-        let rate = rate.trim_end_matches('0').trim_end_matches('.');
+        let rate = super::spot::trimmed(c.price_per_hour, 6);
         format!(
             ", {} (upfront {}, ${rate}/h committed) {coverage}",
             c.name,

@@ -126,8 +126,13 @@ pub fn percent(share: f64) -> String {
     trimmed(share * 100.0, 4)
 }
 
-fn trimmed(x: f64, decimals: usize) -> String {
+/// `x` to `decimals` places, without trailing zeros: a price or share as
+/// a person writes it, free of float noise (0.096 × 0.3 reads 0.0288).
+pub(super) fn trimmed(x: f64, decimals: usize) -> String {
     let s = format!("{x:.decimals$}");
+    if !s.contains('.') {
+        return s;
+    }
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 

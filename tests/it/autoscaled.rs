@@ -8,10 +8,7 @@ use scalesim::architectures;
 use scalesim::results::stats::WindowRow;
 use scalesim::results::summary::{ArchitectureResult, AutoscaledResult};
 
-fn run(text: &str) -> ArchitectureResult {
-    let s = scenario(text);
-    architectures::run_architecture(&s, &s.architectures[0], 0)
-}
+use crate::common::run_first as run;
 
 fn auto(r: &ArchitectureResult) -> &AutoscaledResult {
     r.autoscaled().expect("an autoscaled result")

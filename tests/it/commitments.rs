@@ -8,13 +8,9 @@
 //! off ($0.060), both with no upfront payment.
 
 use crate::common::{assert_refused, header, scenario};
-use scalesim::architectures;
 use scalesim::results::summary::{ArchitectureResult, KindResult};
 
-fn run(text: &str) -> ArchitectureResult {
-    let s = scenario(text);
-    architectures::run_architecture(&s, &s.architectures[0], 0)
-}
+use crate::common::run_first as run;
 
 /// `servers` m5.large for one hour, bought with `pricing`.
 fn fixed(servers: u32, pricing: &str) -> ArchitectureResult {

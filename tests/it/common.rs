@@ -109,6 +109,13 @@ pub fn scenario(text: &str) -> Scenario {
     scenario::parse(text, Path::new("test.toml")).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// Replication 0 of the first architecture of scenario text (from
+/// `test.toml`): what most single-architecture tests look at.
+pub fn run_first(text: &str) -> scalesim::results::summary::ArchitectureResult {
+    let s = scenario(text);
+    architectures::run_architecture(&s, &s.architectures[0], 0)
+}
+
 /// Mean and standard error of a sample.
 pub fn mean_se(xs: &[f64]) -> (f64, f64) {
     let n = xs.len() as f64;

@@ -5,7 +5,6 @@
 //! other.
 
 use crate::common::{assert_refused, header, scenario};
-use scalesim::architectures;
 use scalesim::results::summary::ArchitectureResult;
 
 /// 8 rps of 100 ms (10 % of 4 two-vCPU servers) for two minutes, then
@@ -38,10 +37,7 @@ policy = {{ metric = "cpu", target = 0.5 }}
     )
 }
 
-fn run(text: &str) -> ArchitectureResult {
-    let s = scenario(text);
-    architectures::run_architecture(&s, &s.architectures[0], 0)
-}
+use crate::common::run_first as run;
 
 /// The launched servers of each 15 s window from `from` s, `n` of them.
 fn sizes(r: &ArchitectureResult, from: f64, n: usize) -> Vec<f64> {

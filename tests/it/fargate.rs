@@ -5,16 +5,12 @@
 //! A 1 vCPU, 2 GB x86 task is $0.04048 + 2 × $0.004445 = $0.04937 per
 //! hour (us-east-1, March 2026).
 
-use crate::common::{assert_refused, header, scenario};
-use scalesim::architectures;
+use crate::common::{assert_refused, header};
 use scalesim::results::summary::ArchitectureResult;
 
 const TASK: &str = "{ platform = \"fargate\", vcpus = 1, memory = \"2GB\" }";
 
-fn run(text: &str) -> ArchitectureResult {
-    let s = scenario(text);
-    architectures::run_architecture(&s, &s.architectures[0], 0)
-}
+use crate::common::run_first as run;
 
 /// `tasks` tasks of `instance` for one hour, bought with `pricing`.
 fn fixed(tasks: u32, instance: &str, pricing: &str) -> ArchitectureResult {

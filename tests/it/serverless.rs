@@ -2,9 +2,7 @@
 //! forms (Erlang B, M/G/∞, the sparse-traffic cold-start probability) and
 //! SimFaaS's published reference case.
 
-use crate::common::scenario;
 use proptest::prelude::*;
-use scalesim::architectures;
 use scalesim::results::queueing::erlang_b;
 use scalesim::results::summary::{ArchitectureResult, ServerlessResult};
 
@@ -12,10 +10,7 @@ use scalesim::results::summary::{ArchitectureResult, ServerlessResult};
 const GB_S: f64 = 0.0000166667;
 const REQ: f64 = 0.20 / 1e6;
 
-pub fn run(text: &str) -> ArchitectureResult {
-    let s = scenario(text);
-    architectures::run_architecture(&s, &s.architectures[0], 0)
-}
+pub use crate::common::run_first as run;
 
 fn sv(r: &ArchitectureResult) -> &ServerlessResult {
     r.serverless().expect("a serverless result")

@@ -12,13 +12,9 @@
 //! arrives at 3,600 runs from 3,600 to 4,140.
 
 use crate::common::{assert_bad_appended, assert_refused, header, scenario};
-use scalesim::architectures;
 use scalesim::results::summary::{ArchitectureResult, KindResult};
 
-fn run(text: &str) -> ArchitectureResult {
-    let s = scenario(text);
-    architectures::run_architecture(&s, &s.architectures[0], 0)
-}
+use crate::common::run_first as run;
 
 /// The one-server fleet above, interrupted as `spot_keys` add.
 fn one_server(spot_keys: &str) -> ArchitectureResult {

@@ -16,7 +16,7 @@ use crate::architectures::{
 use crate::engine::Scheduler;
 use crate::results::cost::CostBreakdown;
 use crate::results::stats::Collector;
-use crate::results::summary::{KindResult, SpotResult};
+use crate::results::summary::KindResult;
 use crate::scenario::{AutoscaledSpec, FleetSpec, Scenario};
 use crate::time::SimTime;
 
@@ -71,23 +71,6 @@ impl Autoscaled {
                 .unwrap_or_default(),
             lost: None,
         }
-    }
-
-    /// The pool, closed at `end`, and what the fleet's spot capacity did.
-    pub fn finish(
-        &mut self,
-        end: SimTime,
-    ) -> (
-        crate::architectures::autoscale::PoolSummary,
-        Option<SpotResult>,
-    ) {
-        let pool = self.pool.finish(end);
-        let spot = pool.spot.map(|s| SpotResult {
-            interruptions: s.interruptions,
-            replacements: s.replacements,
-            server_hours: pool.server_seconds / 3600.0,
-        });
-        (pool, spot)
     }
 
     /// Boot and interruption timers for what the pool launched, and the
@@ -288,7 +271,8 @@ pub(super) fn pool_outcome(
     headline: impl FnOnce(&PoolSummary) -> (u32, KindResult),
 ) -> Outcome {
     let (stats, mut servers) = model.finish(scenario.duration);
-    let (pool, spot) = servers.finish(scenario.duration);
+    let pool = servers.pool.finish(scenario.duration);
+    let spot = pool.spot;
     let inst = &fleet.instance;
     let working_slots = pool.working_mean * inst.vcpus as f64;
     let busy = stats.mean_level(stats.measured_areas.busy);

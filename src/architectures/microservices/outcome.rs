@@ -138,12 +138,7 @@ impl Kind for MicroservicesSpec {
                     .filter(|_| matches!(fleet, crate::scenario::ServiceFleet::Autoscaled(_)))
                     .map(|p| p.result()),
                 spot: run.pool.as_ref().and_then(|p| {
-                    let s = p.spot?;
-                    let mine = SpotResult {
-                        interruptions: s.interruptions,
-                        replacements: s.replacements,
-                        server_hours: p.server_seconds / 3600.0,
-                    };
+                    let mine = p.spot?;
                     // The architecture's: every spot service's, summed.
                     let all = spot.get_or_insert_with(SpotResult::default);
                     all.interruptions += mine.interruptions;
