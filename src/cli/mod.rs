@@ -157,12 +157,16 @@ pub enum Command {
         quiet: bool,
     },
     /// List the bundled prices (instances, commitments, Lambda, gateways)
-    /// with their region, source and date.
+    /// with their region, source and date, after those of any `--file`.
     Prices {
         /// Show only the prices whose kind, item or region contains this
         /// text (any case), e.g.
         /// `m5`, `arm64`, `savings-plan`.
         filter: Option<String>,
+        /// A price file of your own (the format of `assets/prices/`), checked
+        /// and listed before the bundled prices; repeat for several.
+        #[arg(long = "file", value_name = "FILE")]
+        files: Vec<PathBuf>,
     },
     /// Print the demand of a scenario without simulating it: total
     /// requests, mean / p95 / peak rate per window, the busiest window.
@@ -263,7 +267,7 @@ pub fn main() -> ExitCode {
                 quiet,
             },
         ),
-        Command::Prices { filter } => prices(filter.as_deref()),
+        Command::Prices { filter, files } => prices(filter.as_deref(), &files),
         Command::Demand { file, seed } => demand(&file, seed),
         Command::Sweep {
             file,
@@ -355,8 +359,14 @@ fn sweep_line(file: &std::path::Path, s: &scenario::Scenario) -> Result<String, 
     Ok(line)
 }
 
-fn prices(filter: Option<&str>) -> ExitCode {
-    let text = prices::builtin_listing(filter);
+fn prices(filter: Option<&str>, files: &[PathBuf]) -> ExitCode {
+    let text = match prices::listing_with(files, filter) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
     if text.is_empty() {
         eprintln!(
             "scalesim: no price matches \"{}\"; `scalesim prices` lists them all",

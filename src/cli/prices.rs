@@ -247,14 +247,44 @@ pub fn listing(c: &Catalog, filter: Option<&str>) -> String {
     text
 }
 
-/// The bundled catalog's listing.
-pub fn builtin_listing(filter: Option<&str>) -> String {
-    listing(catalog::catalog(), filter)
+/// The listing of `files` (a scenario's `price_files`, checked as a
+/// scenario would check them) followed by the bundled catalog's.
+pub fn listing_with(files: &[std::path::PathBuf], filter: Option<&str>) -> Result<String, String> {
+    let mut own = Catalog::default();
+    for f in files {
+        let text = std::fs::read_to_string(f)
+            .map_err(|e| format!("cannot read the price file {}: {e}", f.display()))?;
+        own.add_file(f, &text).map_err(|e| e.to_string())?;
+    }
+    let b = catalog::catalog();
+    // The scenario's own entries first: they are found first.
+    macro_rules! chain {
+        ($($field:ident),*) => {
+            Catalog { $($field: own.$field.iter().chain(&b.$field).cloned().collect(),)* }
+        };
+    }
+    let all = chain!(
+        instances,
+        lambda,
+        gateways,
+        commitments,
+        fargate,
+        cloud_run,
+        lambda_managed,
+        egress,
+        nat_gateways,
+        lambda_tiers
+    );
+    Ok(listing(&all, filter))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn builtin_listing(filter: Option<&str>) -> String {
+        listing_with(&[], filter).unwrap()
+    }
 
     #[test]
     fn a_filter_keeps_the_matching_lines_and_the_header() {

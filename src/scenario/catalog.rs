@@ -9,6 +9,8 @@ use super::price_files::{
     NatGatewayPrice, PriceFileError, Upfront,
 };
 use serde::Serialize;
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 /// The region a bare instance or Lambda name refers to.
@@ -99,61 +101,155 @@ pub fn catalog() -> &'static Catalog {
     loaded().as_ref().unwrap_or(&EMPTY)
 }
 
-/// Looks up a built-in instance type in the default region.
+/// The prices a scenario is read with: its region, and the price files it
+/// lists on top of the bundled ones.
+struct Scope {
+    region: String,
+    own: Rc<Catalog>,
+}
+
+thread_local! {
+    // Instance names are resolved while the scenario is deserialized, where
+    // serde passes no context; the scenario's region and price files reach
+    // the lookups through this scope instead, set for one parse on the
+    // parsing thread and restored after it.
+    static SCOPE: RefCell<Option<Scope>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with the lookups of this module answering for `region`, from
+/// `own` (a scenario's price files, searched first) and then the bundled
+/// files. Scopes nest; the previous one is restored even if `f` panics.
+pub fn with_prices<R>(region: &str, own: Catalog, f: impl FnOnce() -> R) -> R {
+    struct Restore(Option<Scope>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let previous = self.0.take();
+            SCOPE.with(|s| *s.borrow_mut() = previous);
+        }
+    }
+    let scope = Scope {
+        region: region.to_string(),
+        own: Rc::new(own),
+    };
+    let _restore = Restore(SCOPE.with(|s| s.borrow_mut().replace(scope)));
+    f()
+}
+
+/// The region names and prices are looked up in: the scenario's `region`
+/// while one is read, [`DEFAULT_REGION`] otherwise.
+pub fn region() -> String {
+    SCOPE.with(|s| {
+        s.borrow()
+            .as_ref()
+            .map_or_else(|| DEFAULT_REGION.to_string(), |s| s.region.clone())
+    })
+}
+
+/// The first entry `pick` finds in the scenario's own price files, else in
+/// the bundled ones, given the region in force.
+fn lookup<T>(pick: impl Fn(&Catalog, &str) -> Option<T>) -> Option<T> {
+    SCOPE.with(|s| match s.borrow().as_ref() {
+        Some(scope) => pick(&scope.own, &scope.region).or_else(|| pick(catalog(), &scope.region)),
+        None => pick(catalog(), DEFAULT_REGION),
+    })
+}
+
+/// Every catalog in force (the scenario's own files first), for listings.
+fn each<T>(mut f: impl FnMut(&Catalog, &str) -> Vec<T>) -> Vec<T> {
+    SCOPE.with(|s| match s.borrow().as_ref() {
+        Some(scope) => {
+            let mut all = f(&scope.own, &scope.region);
+            all.extend(f(catalog(), &scope.region));
+            all
+        }
+        None => f(catalog(), DEFAULT_REGION),
+    })
+}
+
+/// Looks up an instance type in the region in force.
 pub fn instance(name: &str) -> Option<Instance> {
-    catalog()
-        .instances
-        .iter()
-        .find(|i| i.name == name && i.region == DEFAULT_REGION)
-        .cloned()
+    lookup(|c, region| {
+        c.instances
+            .iter()
+            .find(|i| i.name == name && i.region == region)
+            .cloned()
+    })
 }
 
-/// The names of every built-in instance type, for error messages.
-pub fn instance_names() -> Vec<&'static str> {
-    catalog()
-        .instances
-        .iter()
-        .filter(|i| i.region == DEFAULT_REGION)
-        .map(|i| i.name.as_str())
-        .collect()
+/// The names of the instance types of the region in force, for error
+/// messages.
+pub fn instance_names() -> Vec<String> {
+    let mut names = each(|c, region| {
+        c.instances
+            .iter()
+            .filter(|i| i.region == region)
+            .map(|i| i.name.clone())
+            .collect()
+    });
+    // A scenario's file may price a bundled type again: name it once.
+    let mut seen = std::collections::HashSet::new();
+    names.retain(|n| seen.insert(n.clone()));
+    names
 }
 
-/// A commitment's published discount on `platform`.
-pub fn commitment(
-    platform: Platform,
-    name: &str,
-    upfront: Upfront,
-) -> Option<&'static CommitmentPrice> {
-    catalog()
-        .commitments
-        .iter()
-        .find(|c| c.platform == platform && c.name == name && c.upfront == upfront)
+/// A commitment's published discount on `platform` (a fraction off the
+/// on-demand price, the same in every region the files describe).
+pub fn commitment(platform: Platform, name: &str, upfront: Upfront) -> Option<CommitmentPrice> {
+    lookup(|c, _| {
+        c.commitments
+            .iter()
+            .find(|c| c.platform == platform && c.name == name && c.upfront == upfront)
+            .cloned()
+    })
 }
 
-/// Fargate's prices for `cpu` in the default region.
-pub fn fargate(cpu: Cpu) -> Option<&'static FargatePrice> {
-    catalog()
-        .fargate
-        .iter()
-        .find(|f| f.cpu == cpu && f.region == DEFAULT_REGION)
+/// The commitments the files list for `platform`, for error messages.
+pub fn commitments(platform: Platform) -> Vec<CommitmentPrice> {
+    each(|c, _| {
+        c.commitments
+            .iter()
+            .filter(|c| c.platform == platform)
+            .cloned()
+            .collect()
+    })
 }
 
-/// Lambda Managed Instances' fees in the default region.
-pub fn lambda_managed() -> Option<&'static LambdaManagedPrice> {
-    catalog()
-        .lambda_managed
-        .iter()
-        .find(|l| l.region == DEFAULT_REGION)
+/// Fargate's prices for `cpu` in the region in force.
+pub fn fargate(cpu: Cpu) -> Option<FargatePrice> {
+    lookup(|c, region| {
+        c.fargate
+            .iter()
+            .find(|f| f.cpu == cpu && f.region == region)
+            .cloned()
+    })
+}
+
+/// Lambda Managed Instances' fees in the region in force.
+pub fn lambda_managed() -> Option<LambdaManagedPrice> {
+    lookup(|c, region| {
+        c.lambda_managed
+            .iter()
+            .find(|l| l.region == region)
+            .cloned()
+    })
 }
 
 /// Internet egress in `region`.
-pub fn egress(region: &str) -> Option<&'static EgressPrice> {
-    catalog().egress.iter().find(|e| e.region == region)
+pub fn egress(region: &str) -> Option<EgressPrice> {
+    lookup(|c, _| c.egress.iter().find(|e| e.region == region).cloned())
 }
 
 /// A NAT gateway in `region`.
-pub fn nat_gateway(region: &str) -> Option<&'static NatGatewayPrice> {
-    catalog().nat_gateways.iter().find(|e| e.region == region)
+pub fn nat_gateway(region: &str) -> Option<NatGatewayPrice> {
+    lookup(|c, _| c.nat_gateways.iter().find(|e| e.region == region).cloned())
+}
+
+/// Every region some price file in force describes, sorted.
+pub fn regions() -> Vec<String> {
+    let mut all = each(|c, _| c.regions());
+    all.sort();
+    all.dedup();
+    all
 }
 
 /// How Cloud Run bills an instance.
@@ -167,8 +263,8 @@ pub enum CloudRunBilling {
 }
 
 /// Cloud Run's prices for `billing` (its Tier 1 regions).
-pub fn cloud_run(billing: CloudRunBilling) -> Option<&'static CloudRunPrice> {
-    catalog().cloud_run.iter().find(|c| c.billing == billing)
+pub fn cloud_run(billing: CloudRunBilling) -> Option<CloudRunPrice> {
+    lookup(|c, _| c.cloud_run.iter().find(|c| c.billing == billing).cloned())
 }
 
 /// Serverless prices (AWS Lambda and API Gateway, us-east-1). Every field
@@ -199,6 +295,23 @@ pub struct ServerlessPricing {
     pub savings_plan: Option<LambdaSavingsPlan>,
 }
 
+impl ServerlessPricing {
+    /// No price yet: a platform other than Lambda (Cloud Run) sets its own.
+    pub fn unpriced() -> ServerlessPricing {
+        ServerlessPricing {
+            request_per_million: 0.0,
+            gb_second: 0.0,
+            provisioned_gb_second: 0.0,
+            provisioned_execution_gb_second: 0.0,
+            gateway_per_million: 0.0,
+            source: String::new(),
+            date: String::new(),
+            tiers: Vec::new(),
+            savings_plan: None,
+        }
+    }
+}
+
 /// The Compute Savings Plan a Lambda architecture is bought with.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LambdaSavingsPlan {
@@ -226,48 +339,59 @@ pub enum GatewayKind {
 }
 
 /// Lambda's published prices for `cpu`, with the gateway's per-request
-/// price, in the default region.
-pub fn lambda_pricing(cpu: Cpu, gateway: GatewayKind) -> ServerlessPricing {
-    let c = catalog();
-    let lambda = c
-        .lambda
-        .iter()
-        .find(|l| l.cpu == cpu && l.region == DEFAULT_REGION);
-    let gateway_per_million = c
-        .gateways
-        .iter()
-        .find(|g| g.kind == gateway && g.region == DEFAULT_REGION)
-        .map_or(0.0, |g| g.per_million);
-    match lambda {
-        Some(l) => ServerlessPricing {
-            request_per_million: l.request_per_million,
-            gb_second: l.gb_second,
-            provisioned_gb_second: l.provisioned_gb_second,
-            provisioned_execution_gb_second: l.provisioned_execution_gb_second,
-            gateway_per_million,
-            source: l.source.clone(),
-            date: l.date.clone(),
-            tiers: c
-                .lambda_tiers
+/// price, in the region in force; what the price files lack for it, said
+/// as an error.
+pub fn lambda_pricing(cpu: Cpu, gateway: GatewayKind) -> Result<ServerlessPricing, String> {
+    let region = region();
+    let lambda = lookup(|c, region| {
+        let l = c
+            .lambda
+            .iter()
+            .find(|l| l.cpu == cpu && l.region == region)?;
+        // The tiers come from the file the base price came from: they are
+        // steps below that price.
+        let tiers = c
+            .lambda_tiers
+            .iter()
+            .filter(|t| t.cpu == cpu && t.region == region)
+            .map(|t| (t.above_gb_seconds, t.gb_second))
+            .collect::<Vec<_>>();
+        Some((l.clone(), tiers))
+    });
+    let Some((l, tiers)) = lambda else {
+        return Err(format!(
+            "the price files have no Lambda {} prices for {region}; add them in a price file listed in `price_files`",
+            match cpu {
+                Cpu::X86_64 => "x86_64",
+                Cpu::Arm64 => "arm64",
+            }
+        ));
+    };
+    let gateway_per_million = match gateway {
+        GatewayKind::None => 0.0,
+        _ => lookup(|c, region| {
+            c.gateways
                 .iter()
-                .filter(|t| t.cpu == cpu && t.region == DEFAULT_REGION)
-                .map(|t| (t.above_gb_seconds, t.gb_second))
-                .collect(),
-            savings_plan: None,
-        },
-        // Only with invalid price files, which stop the program first.
-        None => ServerlessPricing {
-            request_per_million: 0.0,
-            gb_second: 0.0,
-            provisioned_gb_second: 0.0,
-            provisioned_execution_gb_second: 0.0,
-            gateway_per_million,
-            source: "missing from the price files".into(),
-            date: String::new(),
-            tiers: Vec::new(),
-            savings_plan: None,
-        },
-    }
+                .find(|g| g.kind == gateway && g.region == region)
+                .map(|g| g.per_million)
+        })
+        .ok_or_else(|| {
+            format!(
+                "the price files have no {gateway:?} API gateway price for {region}; add it in a price file listed in `price_files`, or set `gateway_per_million` in `pricing`"
+            )
+        })?,
+    };
+    Ok(ServerlessPricing {
+        request_per_million: l.request_per_million,
+        gb_second: l.gb_second,
+        provisioned_gb_second: l.provisioned_gb_second,
+        provisioned_execution_gb_second: l.provisioned_execution_gb_second,
+        gateway_per_million,
+        source: l.source,
+        date: l.date,
+        tiers,
+        savings_plan: None,
+    })
 }
 
 /// Lambda's documented platform defaults, with their sources.
@@ -323,21 +447,56 @@ mod tests {
 
     #[test]
     fn lambda_prices_are_the_published_ones() {
-        let x86 = lambda_pricing(Cpu::X86_64, GatewayKind::Http);
+        let x86 = lambda_pricing(Cpu::X86_64, GatewayKind::Http).unwrap();
         assert_eq!(x86.gb_second, 0.0000166667);
         assert_eq!(x86.request_per_million, 0.20);
         assert_eq!(x86.gateway_per_million, 1.00);
         assert_eq!(x86.provisioned_gb_second, 0.0000041667);
-        let arm = lambda_pricing(Cpu::Arm64, GatewayKind::None);
+        let arm = lambda_pricing(Cpu::Arm64, GatewayKind::None).unwrap();
         assert_eq!(arm.gb_second, 0.0000133334);
         assert_eq!(arm.gateway_per_million, 0.0);
         assert_eq!(
-            lambda_pricing(Cpu::X86_64, GatewayKind::Rest).gateway_per_million,
+            lambda_pricing(Cpu::X86_64, GatewayKind::Rest)
+                .unwrap()
+                .gateway_per_million,
             3.50
         );
         // Published by AWS, not derived from the x86 ones.
         assert_eq!(arm.provisioned_gb_second, 0.0000033334);
         assert_eq!(arm.provisioned_execution_gb_second, 0.0000077778);
+    }
+
+    #[test]
+    fn a_scope_answers_for_its_region_and_is_restored_after_it() {
+        let mut own = Catalog::default();
+        own.add_file(
+            std::path::Path::new("own.toml"),
+            "[defaults]\nregion = \"eu-test-1\"\nsource = \"t\"\ndate = \"2026\"\n\n\
+             [[instance]]\nname = \"m5.large\"\nvcpus = 2\nmemory_gib = 8\nprice_per_hour = 0.5\n",
+        )
+        .unwrap();
+        assert_eq!(region(), DEFAULT_REGION);
+        let inner = with_prices("eu-test-1", own.clone(), || {
+            assert_eq!(instance("m5.large").unwrap().price_per_hour, 0.5);
+            // Bundled names are looked up in the scope's region too.
+            assert!(instance("c5.large").is_none());
+            assert_eq!(instance_names(), ["m5.large"]);
+            assert!(lambda_pricing(Cpu::X86_64, GatewayKind::None).is_err());
+            // A nested scope, and the outer one back after it.
+            let nested = with_prices(DEFAULT_REGION, Catalog::default(), || {
+                instance("m5.large").unwrap().price_per_hour
+            });
+            assert_eq!(nested, 0.096);
+            region()
+        });
+        assert_eq!(inner, "eu-test-1");
+        assert_eq!(region(), DEFAULT_REGION);
+        assert_eq!(instance("m5.large").unwrap().price_per_hour, 0.096);
+        // Restored after a panic inside the scope as well.
+        let caught =
+            std::panic::catch_unwind(|| with_prices("eu-test-1", own, || panic!("in scope")));
+        assert!(caught.is_err());
+        assert_eq!(region(), DEFAULT_REGION);
     }
 
     #[test]

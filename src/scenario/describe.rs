@@ -57,6 +57,9 @@ impl Scenario {
         if let Some(slo) = &self.slo {
             let _ = writeln!(s, "slo        {slo}");
         }
+        if let Some(line) = self.prices.describe() {
+            let _ = writeln!(s, "prices     {line}");
+        }
         let _ = writeln!(s, "architectures");
         for a in &self.architectures {
             match &a.spec {

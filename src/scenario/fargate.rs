@@ -75,7 +75,8 @@ pub fn task(
         ),
         (None, None) => {
             return Err(format!(
-                "the price files have no Fargate price for {cpu:?}; give `price_per_hour`"
+                "the price files have no Fargate price for {cpu:?} in {}; give `price_per_hour`, or add it in a price file listed in `price_files`",
+                catalog::region()
             ));
         }
     };
@@ -88,7 +89,7 @@ pub fn task(
         vcpus: vcpus as u32,
         memory_mb,
         price_per_hour: price,
-        region: catalog::DEFAULT_REGION.into(),
+        region: catalog::region(),
         source,
         date,
         platform: Platform::Fargate,

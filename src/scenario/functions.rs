@@ -4,7 +4,7 @@
 
 use super::Service;
 use super::error::{ErrorContext, ScenarioError};
-use super::raw::{RawArchitecture, RawFunction, RawFunctionKeys, RawPricing};
+use super::raw::{RawArchitecture, RawFunction, RawFunctionKeys, RawPricing, ServerlessPlatform};
 pub use super::values::IdleSelection;
 use super::values::{CpuName, GatewayName, ScaleRefill};
 use crate::dist::Dist;
@@ -174,8 +174,6 @@ macro_rules! pick {
 fn resolve_function(
     service: &Service,
     layers: &Layers,
-    gateway: GatewayKind,
-    pricing_override: Option<&RawPricing>,
     ctx: &ErrorContext,
 ) -> Result<FunctionSpec, ScenarioError> {
     let memory_mb = memory_mb(service, layers, ctx)?;
@@ -224,7 +222,8 @@ fn resolve_function(
         },
         pending_timeout: pick!(layers, pending_timeout)
             .map_or(super::cloud_run::PENDING_TIMEOUT, |(p, _)| p.get_ref().0),
-        pricing: pricing(cpu, gateway, pricing_override),
+        // Priced by the caller, which knows the platform.
+        pricing: ServerlessPricing::unpriced(),
         instance_billing: InstanceBilling::PerInvocation,
     })
 }
@@ -286,10 +285,19 @@ fn pricing(
     cpu: Cpu,
     gateway: GatewayKind,
     pricing_override: Option<&RawPricing>,
-) -> ServerlessPricing {
-    let mut pricing = catalog::lambda_pricing(cpu, gateway);
+    lambda: bool,
+) -> Result<ServerlessPricing, String> {
+    // A gateway price the scenario gives needs none from the files.
+    let gateway = match pricing_override.and_then(|p| p.gateway_per_million) {
+        Some(_) => GatewayKind::None,
+        None => gateway,
+    };
+    let mut pricing = match lambda {
+        true => catalog::lambda_pricing(cpu, gateway)?,
+        false => ServerlessPricing::unpriced(),
+    };
     let Some(p) = pricing_override else {
-        return pricing;
+        return Ok(pricing);
     };
     let plan = p
         .commitment
@@ -341,7 +349,7 @@ fn pricing(
             date: c.date.clone(),
         });
     }
-    pricing
+    Ok(pricing)
 }
 
 pub(super) fn validate_serverless(
@@ -359,6 +367,7 @@ pub(super) fn validate_serverless(
     )?;
     let (gateway, gateway_latency) = gateway(a, key, ctx)?;
     check_prices(a.pricing.as_ref(), key, ctx)?;
+    let cloud_run = a.platform.as_ref().map(|p| *p.get_ref()) == Some(ServerlessPlatform::CloudRun);
     let base = a.function_keys();
     let empty = BTreeMap::new();
     let overrides = a.functions.as_ref().map_or(&empty, |f| f.get_ref());
@@ -387,7 +396,9 @@ pub(super) fn validate_serverless(
         }
         // A function's own `pricing` replaces the architecture's whole.
         let pricing = own.or(a.pricing.as_ref()).map(|p| p.get_ref());
-        let mut f = resolve_function(svc, &layers, gateway, pricing, ctx)?;
+        let mut f = resolve_function(svc, &layers, ctx)?;
+        f.pricing = self::pricing(f.cpu, gateway, pricing, !cloud_run)
+            .map_err(|m| ctx.at(Some(a.kind.span()), key, m))?;
         if let Some(o) = over {
             function_capacity(&mut f, o, &over_key, concurrency_limit, ctx)?;
         }
@@ -459,10 +470,8 @@ fn check_prices(
     if let Some(name) = plan {
         let upfront = p.upfront.unwrap_or(Upfront::None);
         if catalog::commitment(Platform::Lambda, name, upfront).is_none() {
-            let known: Vec<String> = catalog::catalog()
-                .commitments
+            let known: Vec<String> = catalog::commitments(Platform::Lambda)
                 .iter()
-                .filter(|c| c.platform == Platform::Lambda)
                 .map(|c| format!("{} (upfront {})", c.name, c.upfront.name()))
                 .collect();
             return Err(ctx.at(

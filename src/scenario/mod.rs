@@ -26,6 +26,7 @@ mod kinds;
 mod microservices;
 pub mod plan;
 pub mod price_files;
+pub mod prices;
 mod raw;
 mod services;
 mod slo;
@@ -88,6 +89,8 @@ pub struct Scenario {
     pub architectures: Vec<Architecture>,
     /// The service-level objective, if the file sets one.
     pub slo: Option<Slo>,
+    /// The region and price files it is priced with.
+    pub prices: prices::PriceScope,
 }
 
 #[derive(Clone, Debug)]
@@ -168,8 +171,14 @@ pub fn parse(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
 /// [`parse`], with the file's seed replaced by `seed` (if given).
 pub fn parse_seeded(text: &str, path: &Path, seed: Option<u64>) -> Result<Scenario, ScenarioError> {
     let ctx = ErrorContext { file: path, text };
-    let raw: RawScenario = ctx.deserialize()?;
-    validate(raw, &ctx, seed)
+    let (scope, own) = prices::read(&ctx)?;
+    let region = scope.region.clone();
+    let mut scenario = catalog::with_prices(&region, own, || {
+        let raw: RawScenario = ctx.deserialize()?;
+        validate(raw, &ctx, seed)
+    })?;
+    scenario.prices = scope;
+    Ok(scenario)
 }
 
 fn validate(
@@ -224,6 +233,11 @@ fn validate(
         calls,
         architectures,
         slo,
+        // Filled in by `parse_seeded`, which read them first.
+        prices: prices::PriceScope {
+            region: catalog::region(),
+            files: Vec::new(),
+        },
     })
 }
 

@@ -40,6 +40,12 @@ pub struct RawScenario {
     pub slo: Option<super::slo::RawSlo>,
     pub sweep: Option<super::sweep::RawSweep>,
     pub plan: Option<super::plan::RawPlan>,
+    /// `region` and `price_files` were read before the rest (see
+    /// `super::prices`): here they are only allowed.
+    #[serde(rename = "region")]
+    pub _region: Option<serde::de::IgnoredAny>,
+    #[serde(rename = "price_files")]
+    pub _price_files: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Debug, Deserialize)]

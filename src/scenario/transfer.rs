@@ -151,9 +151,9 @@ pub(super) fn validate_transfer(
     let cloud_run = *a.kind.get_ref() == Kind::Serverless
         && a.platform.as_ref().map(|p| *p.get_ref()) == Some(ServerlessPlatform::CloudRun);
     let region = if cloud_run {
-        "us-central1"
+        "us-central1".to_string()
     } else {
-        catalog::DEFAULT_REGION
+        catalog::region()
     };
     if let (true, Some(n)) = (
         cloud_run,
@@ -174,7 +174,7 @@ pub(super) fn validate_transfer(
                 e.date.clone().unwrap_or_default(),
             )
         }
-        None => match catalog::egress(region) {
+        None => match catalog::egress(&region) {
             Some(p) => (p.per_gb, p.source.clone(), p.date.clone()),
             None => {
                 return Err(ctx.at(
@@ -189,7 +189,8 @@ pub(super) fn validate_transfer(
         None => None,
         Some(table) => {
             let span = a.nat_gateway.as_ref().map(|n| n.span());
-            let published = catalog::nat_gateway(region);
+            let published = catalog::nat_gateway(&region);
+            let published = published.as_ref();
             let pick = |v: Option<&Spanned<f64>>, field: &str, published: Option<f64>| match (
                 v, published,
             ) {

@@ -213,6 +213,14 @@ impl<'de> Deserialize<'de> for Servers {
     }
 }
 
+/// The catalog's instance types in the region in force, for messages.
+fn known_types() -> String {
+    match catalog::instance_names() {
+        names if names.is_empty() => "none (add a price file with `price_files`)".into(),
+        names => names.join(", "),
+    }
+}
+
 /// An instance type: a catalog name, or an inline description.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InstanceSpec(pub Instance);
@@ -231,8 +239,9 @@ impl<'de> Deserialize<'de> for InstanceSpec {
             fn visit_str<E: de::Error>(self, s: &str) -> Result<InstanceSpec, E> {
                 catalog::instance(s).map(InstanceSpec).ok_or_else(|| {
                     E::custom(format!(
-                        "unknown instance type \"{s}\"; known types: {} (or describe it inline: {{ vcpus = 2, memory = \"8GB\", price_per_hour = 0.096 }})",
-                        catalog::instance_names().join(", ")
+                        "unknown instance type \"{s}\" in {}; known types there: {} (or describe it inline: {{ vcpus = 2, memory = \"8GB\", price_per_hour = 0.096 }})",
+                        catalog::region(),
+                        known_types()
                     ))
                 })
             }
@@ -401,8 +410,9 @@ fn lambda_managed(mut inst: Instance, vcpus: f64, cpu: CpuName) -> Result<Instan
         let name = inst.name.clone();
         inst = catalog::instance(&name).ok_or_else(|| {
             format!(
-                "Lambda Managed Instances need an instance type: unknown type \"{name}\"; known types: {} (or describe it inline with vcpus, memory and price_per_hour)",
-                catalog::instance_names().join(", ")
+                "Lambda Managed Instances need an instance type: unknown type \"{name}\" in {}; known types there: {} (or describe it inline with vcpus, memory and price_per_hour)",
+                catalog::region(),
+                known_types()
             )
         })?;
     } else if vcpus.fract() != 0.0 {
@@ -418,9 +428,13 @@ fn lambda_managed(mut inst: Instance, vcpus: f64, cpu: CpuName) -> Result<Instan
             inst.name
         ));
     }
-    let fees =
-        catalog::lambda_managed().ok_or("the price files have no Lambda Managed Instances fees")?;
-    inst.lambda_managed = Some(fees.clone());
+    let fees = catalog::lambda_managed().ok_or_else(|| {
+        format!(
+            "the price files have no Lambda Managed Instances fees for {}; add them in a price file listed in `price_files`",
+            catalog::region()
+        )
+    })?;
+    inst.lambda_managed = Some(fees);
     Ok(InstanceSpec(inst))
 }
 

@@ -139,7 +139,7 @@ fn bad_input_gets_the_exact_message_exit_code_2_and_no_outputs() {
         (
             "seed = 9",
             "seed = 9\ncolour = \"blue\"",
-            "line 4, key `colour`: unknown field `colour`, expected one of `name`, `description`, `duration`, `warmup`, `seed`, `replications`, `window`, `demand`, `services`, `architectures`, `slo`, `sweep`, `plan`",
+            "line 4, key `colour`: unknown field `colour`, expected one of `name`, `description`, `duration`, `warmup`, `seed`, `replications`, `window`, `demand`, `services`, `architectures`, `slo`, `sweep`, `plan`, `region`, `price_files`",
         ),
         (
             "servers = 2",
@@ -179,7 +179,7 @@ fn bad_input_gets_the_exact_message_exit_code_2_and_no_outputs() {
         (
             "instance = \"m5.large\"",
             "instance = \"m9.huge\"",
-            "line 14, key `architectures[0].instance`: unknown instance type \"m9.huge\"; known types: m5.large, m5.xlarge, m5.2xlarge, c5.large, c5.xlarge, c5.2xlarge, m7g.large, m7g.xlarge, t3.micro, t3.small, t3.medium, t3.large, t4g.micro, t4g.small, t4g.medium, t4g.large (or describe it inline: { vcpus = 2, memory = \"8GB\", price_per_hour = 0.096 })",
+            "line 14, key `architectures[0].instance`: unknown instance type \"m9.huge\" in us-east-1; known types there: m5.large, m5.xlarge, m5.2xlarge, c5.large, c5.xlarge, c5.2xlarge, m7g.large, m7g.xlarge, t3.micro, t3.small, t3.medium, t3.large, t4g.micro, t4g.small, t4g.medium, t4g.large (or describe it inline: { vcpus = 2, memory = \"8GB\", price_per_hour = 0.096 })",
         ),
         (
             "work = \"5ms\"",

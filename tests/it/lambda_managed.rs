@@ -102,7 +102,7 @@ fn lambda_managed_instances_are_refused_where_they_do_not_run() {
             ),
             (
                 "kind = \"autoscaled\"\ninstance = { platform = \"lambda-managed\", name = \"x9.huge\" }",
-                "line 13, key `architectures[0].instance`: Lambda Managed Instances need an instance type: unknown type \"x9.huge\"; known types: m5.large, m5.xlarge, m5.2xlarge, c5.large, c5.xlarge, c5.2xlarge, m7g.large, m7g.xlarge, t3.micro, t3.small, t3.medium, t3.large, t4g.micro, t4g.small, t4g.medium, t4g.large (or describe it inline with vcpus, memory and price_per_hour)",
+                "line 13, key `architectures[0].instance`: Lambda Managed Instances need an instance type: unknown type \"x9.huge\" in us-east-1; known types there: m5.large, m5.xlarge, m5.2xlarge, c5.large, c5.xlarge, c5.2xlarge, m7g.large, m7g.xlarge, t3.micro, t3.small, t3.medium, t3.large, t4g.micro, t4g.small, t4g.medium, t4g.large (or describe it inline with vcpus, memory and price_per_hour)",
             ),
         ],
     );

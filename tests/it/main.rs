@@ -33,6 +33,7 @@ mod plan_kinds;
 mod plan_micro;
 mod prices;
 mod recycling;
+mod regions;
 mod replications;
 mod replications_report;
 mod robust;

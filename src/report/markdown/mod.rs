@@ -225,6 +225,9 @@ fn assumptions(md: &mut String, scenario: &Scenario, run: &RunSummary) {
         let _ = write!(md, "\n- {}", esc(&note));
     }
     let _ = writeln!(md, "\n\n### Prices\n");
+    if let Some(line) = scenario.prices.describe() {
+        let _ = writeln!(md, "Priced in {}.\n", esc(&line));
+    }
     let _ = writeln!(
         md,
         "| item | price | per | source | date |\n|---|---:|---|---|---|"

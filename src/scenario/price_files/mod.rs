@@ -26,26 +26,9 @@ pub use network::{EgressPrice, NatGatewayPrice};
 pub use platforms::{CloudRunPrice, FargatePrice, LambdaManagedPrice};
 use raw::{CpuName, GatewayName, RawFile, RawMeta};
 
-/// `(path in the repository, text)` of each named file of `assets/prices/`.
-macro_rules! bundled {
-    ($($file:literal),* $(,)?) => {
-        &[$((
-            concat!("assets/prices/", $file),
-            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/prices/", $file)),
-        )),*]
-    };
-}
-
-/// The bundled price files, as (path in the repository, text).
-pub const BUILTIN: &[(&str, &str)] = bundled![
-    "ec2-us-east-1.toml",
-    "ec2-commitments.toml",
-    "lambda-us-east-1.toml",
-    "fargate-us-east-1.toml",
-    "cloud-run-us-central1.toml",
-    "data-transfer.toml",
-    "lambda-managed-us-east-1.toml",
-];
+/// The bundled price files, as (path in the repository, text): every
+/// `assets/prices/*.toml`, in name order, listed by `build.rs`.
+pub const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/bundled_prices.rs"));
 
 /// A price file that cannot be used: a scenario error, shown as one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,6 +130,19 @@ pub struct LambdaTier {
 }
 
 impl Catalog {
+    /// The AWS regions it prices compute in (Cloud Run's regions are
+    /// Google's, commitments hold in every region, and data transfer alone
+    /// prices no architecture), unsorted, with repeats.
+    pub fn regions(&self) -> Vec<String> {
+        let mut all: Vec<String> = Vec::new();
+        all.extend(self.instances.iter().map(|e| e.region.clone()));
+        all.extend(self.lambda.iter().map(|e| e.region.clone()));
+        all.extend(self.gateways.iter().map(|e| e.region.clone()));
+        all.extend(self.fargate.iter().map(|e| e.region.clone()));
+        all.extend(self.lambda_managed.iter().map(|e| e.region.clone()));
+        all
+    }
+
     /// The bundled files, validated.
     pub fn builtin() -> Result<Catalog, PriceFileError> {
         let mut catalog = Catalog::default();

@@ -1,0 +1,118 @@
+//! A scenario's `region` and `price_files`: which prices it is read with.
+//!
+//! Both are read in a first pass over the file, before anything else,
+//! because instance names are resolved while the rest is deserialized:
+//! `instance = "m5.large"` must already know which region's m5.large it
+//! means. The second pass runs inside [`catalog::with_prices`].
+
+use super::catalog::{self, DEFAULT_REGION};
+use super::error::{ErrorContext, ScenarioError};
+use super::price_files::Catalog;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// The two keys, and nothing else: the rest of the file is read later,
+/// and its errors are reported then.
+#[derive(Deserialize)]
+struct RawPriceKeys {
+    region: Option<Spanned<String>>,
+    price_files: Option<Spanned<Vec<Spanned<String>>>>,
+}
+
+/// What a scenario is priced with.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PriceScope {
+    /// Where instance, Lambda, Fargate, gateway and transfer names are
+    /// looked up (Cloud Run keeps its Tier 1 prices).
+    pub region: String,
+    /// The scenario's own price files, as resolved paths, in file order.
+    pub files: Vec<PathBuf>,
+}
+
+impl PriceScope {
+    /// Whether the scenario prices anything differently from the defaults.
+    pub fn is_default(&self) -> bool {
+        self.region == DEFAULT_REGION && self.files.is_empty()
+    }
+
+    /// One line for `check` and the report, unless the scenario keeps the
+    /// defaults (which every price note's source already names).
+    pub fn describe(&self) -> Option<String> {
+        if self.is_default() {
+            return None;
+        }
+        let mut line = format!("region {}", self.region);
+        if !self.files.is_empty() {
+            let files: Vec<String> = self.files.iter().map(|f| f.display().to_string()).collect();
+            line.push_str(&format!(
+                ", with the price files {} before the bundled ones",
+                files.join(", ")
+            ));
+        }
+        Some(line)
+    }
+}
+
+/// Reads `region` and `price_files`, loads and checks those files, and
+/// checks that some price file describes the region.
+pub(super) fn read(ctx: &ErrorContext) -> Result<(PriceScope, Catalog), ScenarioError> {
+    let raw: RawPriceKeys = ctx.deserialize()?;
+    let mut own = Catalog::default();
+    let mut files = Vec::new();
+    if let Some(list) = &raw.price_files {
+        for (i, entry) in list.get_ref().iter().enumerate() {
+            let key = format!("price_files[{i}]");
+            let path = resolve(ctx.file, entry.get_ref());
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                ctx.at(
+                    Some(entry.span()),
+                    &key,
+                    format!("cannot read the price file {}: {e}", path.display()),
+                )
+            })?;
+            // Entries listed twice across the scenario's files are refused,
+            // as in the bundled ones; an entry that prices a bundled one
+            // again replaces it, which is what such a file is for.
+            own.add_file(&path, &text)
+                .map_err(|e| ctx.at(Some(entry.span()), &key, e.to_string()))?;
+            files.push(path);
+        }
+    }
+    let region = match &raw.region {
+        None => DEFAULT_REGION.to_string(),
+        Some(r) => {
+            let name = r.get_ref().trim();
+            if name.is_empty() {
+                return Err(ctx.at(
+                    Some(r.span()),
+                    "region",
+                    "expected a region name such as \"us-east-1\"",
+                ));
+            }
+            name.to_string()
+        }
+    };
+    let known = catalog::with_prices(&region, own.clone(), catalog::regions);
+    if !known.contains(&region) {
+        let span = raw.region.as_ref().map(|r| r.span());
+        return Err(ctx.at(
+            span,
+            "region",
+            format!(
+                "no price file describes region \"{region}\"; the price files describe {}. Add a price file for it (same format as `assets/prices/`) and list it in `price_files = [\"...\"]`",
+                known.join(", ")
+            ),
+        ));
+    }
+    Ok((PriceScope { region, files }, own))
+}
+
+/// A price file's path as written: relative to the scenario's folder.
+fn resolve(scenario: &Path, written: &str) -> PathBuf {
+    let p = Path::new(written);
+    match scenario.parent() {
+        Some(dir) if p.is_relative() => dir.join(p),
+        _ => p.to_path_buf(),
+    }
+}
