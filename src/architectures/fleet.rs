@@ -337,7 +337,7 @@ impl<S: Servers> FleetModel<S> {
                 }
             }
         }
-        sched.schedule(
+        sched.schedule_completion(
             now + offset,
             Event::JobDone {
                 req: job.req,

@@ -345,10 +345,10 @@ pub fn run_architecture(
     run_on(scenario, arch, replication, false)
 }
 
-/// [`run_architecture`] with every arrival pushed through the event heap
-/// instead of waiting beside it (`Scheduler::with_feed_in_heap`): the
-/// plain event queue, for the differential test that proves the feed
-/// changes no output. Slower; not for real runs.
+/// [`run_architecture`] with every arrival and completion pushed through
+/// the event heap instead of waiting beside it (`Scheduler::plain_heap`):
+/// the plain event queue, for the differential test that proves the feed
+/// and the calendar change no output. Slower; not for real runs.
 #[doc(hidden)]
 pub fn run_architecture_on_plain_heap(
     scenario: &Scenario,
@@ -362,10 +362,10 @@ fn run_on(
     scenario: &Scenario,
     arch: &Architecture,
     replication: u32,
-    feed_in_heap: bool,
+    plain_heap: bool,
 ) -> ArchitectureResult {
     let r = replication;
-    let p = feed_in_heap;
+    let p = plain_heap;
     // The one place that lists the kinds.
     let (mut outcome, events) = match &arch.spec {
         // A fixed fleet on spot runs on per-server records: interruptions
@@ -425,11 +425,11 @@ fn simulate<K: Kind>(
     kind: &K,
     scenario: &Scenario,
     replication: u32,
-    feed_in_heap: bool,
+    plain_heap: bool,
 ) -> (Outcome, u64) {
     let mut model = kind.build(scenario, replication);
-    let sched = if feed_in_heap {
-        Scheduler::with_feed_in_heap()
+    let sched = if plain_heap {
+        Scheduler::plain_heap()
     } else {
         Scheduler::new()
     };
