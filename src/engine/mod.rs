@@ -44,6 +44,14 @@ struct Entry<E> {
     event: E,
 }
 
+/// Which queue holds the next event.
+#[derive(Clone, Copy)]
+enum Queue {
+    Heap,
+    Feed,
+    Calendar,
+}
+
 /// The future-event list and the clock.
 #[derive(Debug)]
 pub struct Scheduler<E> {
@@ -181,19 +189,26 @@ impl<E: Copy> Scheduler<E> {
         // `u64::MAX`): it stands for an empty queue, and its time,
         // `SimTime::MAX`, is at or after any `end`.
         let heap = self.heap.min_key();
-        let calendar = self.completions.min_key();
         let fed = self.fed.map_or(u128::MAX, |f| f.key);
-        let key = heap.min(calendar).min(fed);
+        let (mut key, mut from) = if fed < heap {
+            (fed, Queue::Feed)
+        } else {
+            (heap, Queue::Heap)
+        };
+        // Compared last, and only taken when smaller, so that a model with
+        // no completions pays one predictable branch for them.
+        let calendar = self.completions.min_key();
+        if calendar < key {
+            (key, from) = (calendar, Queue::Calendar);
+        }
         let at = key_time(key);
         if at >= end {
             return None;
         }
-        let event = if key == fed {
-            self.fed.take()?.event
-        } else if key == calendar {
-            self.completions.pop()?.1
-        } else {
-            self.heap.pop()?.1
+        let event = match from {
+            Queue::Feed => self.fed.take()?.event,
+            Queue::Calendar => self.completions.pop()?.1,
+            Queue::Heap => self.heap.pop()?.1,
         };
         self.now = at;
         Some((at, event))
