@@ -44,6 +44,21 @@ struct Entry<E> {
     event: E,
 }
 
+/// Where a scheduler keeps feed events and completions. Every choice
+/// gives the same order; only the speed differs, and the differential
+/// tests run models on each to prove it.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Queues {
+    /// The feed beside the heap, and the completions of models that run
+    /// many activities at once on the calendar.
+    Usual,
+    /// Everything in the heap: the plain queue the others must match.
+    PlainHeap,
+    /// Every completion on the calendar, whatever the model says.
+    AllCompletionsOnCalendar,
+}
+
 /// Which queue holds the next event.
 #[derive(Clone, Copy)]
 enum Queue {
@@ -60,10 +75,8 @@ pub struct Scheduler<E> {
     fed: Option<Entry<E>>,
     /// The completions (see [`Scheduler::schedule_completion`]).
     completions: Calendar<E>,
-    /// Feed events and completions go through the heap like any other:
-    /// the plain queue that the feed and the calendar must be
-    /// indistinguishable from (see [`Scheduler::plain_heap`]).
-    plain_heap: bool,
+    /// Where feed events and completions go (see [`Queues`]).
+    queues: Queues,
     next_seq: u64,
     now: SimTime,
 }
@@ -80,7 +93,7 @@ impl<E: Copy> Scheduler<E> {
             heap: EventHeap::with_capacity(1024),
             fed: None,
             completions: Calendar::new(),
-            plain_heap: false,
+            queues: Queues::Usual,
             next_seq: 0,
             now: SimTime::ZERO,
         }
@@ -92,8 +105,15 @@ impl<E: Copy> Scheduler<E> {
     /// differential tests run models on to prove the feed and the calendar
     /// change nothing but speed; not for real runs.
     pub fn plain_heap() -> Self {
+        Self::with_queues(Queues::PlainHeap)
+    }
+
+    /// A scheduler that keeps feed events and completions as `queues`
+    /// says: [`Queues::Usual`] for real runs, the others for the
+    /// differential tests.
+    pub fn with_queues(queues: Queues) -> Self {
         Scheduler {
-            plain_heap: true,
+            queues,
             ..Self::new()
         }
     }
@@ -126,7 +146,7 @@ impl<E: Copy> Scheduler<E> {
     #[inline]
     pub fn feed(&mut self, at: SimTime, event: E) {
         assert!(self.fed.is_none(), "a feed event is already pending");
-        if self.plain_heap {
+        if self.queues == Queues::PlainHeap {
             return self.schedule_in_heap(at, event);
         }
         let key = self.next_key(at);
@@ -141,20 +161,29 @@ impl<E: Copy> Scheduler<E> {
     /// spread over a few service times ahead, about as many as the
     /// activities.
     ///
+    /// `many` says whether enough such activities may run at once for the
+    /// calendar to pay: it costs about the same whatever it holds, where a
+    /// heap of a few entries costs next to nothing. Otherwise this is
+    /// [`Scheduler::schedule`]. Either way the order is the same.
+    ///
     /// # Panics
     /// If `at` is before the current instant.
     #[inline]
-    pub fn schedule_completion(&mut self, at: SimTime, event: E) {
-        if self.plain_heap {
-            return self.schedule_in_heap(at, event);
+    pub fn schedule_completion(&mut self, at: SimTime, event: E, many: bool) {
+        let on_heap = match self.queues {
+            Queues::Usual => !many,
+            Queues::PlainHeap => true,
+            Queues::AllCompletionsOnCalendar => false,
+        };
+        if on_heap {
+            return self.schedule(at, event);
         }
         let key = self.next_key(at);
         self.completions.push(key, event);
     }
 
-    /// The reference scheduler's feed and completions, out of line so
-    /// that the real ones stay small enough to be inlined where they are
-    /// called.
+    /// The reference scheduler's feed, out of line so that the real one
+    /// stays small enough to be inlined into every arrival.
     #[cold]
     #[inline(never)]
     fn schedule_in_heap(&mut self, at: SimTime, event: E) {
@@ -188,13 +217,12 @@ impl<E: Copy> Scheduler<E> {
         // `u128::MAX` is no event's key (no sequence number reaches
         // `u64::MAX`): it stands for an empty queue, and its time,
         // `SimTime::MAX`, is at or after any `end`.
-        let heap = self.heap.min_key();
-        let fed = self.fed.map_or(u128::MAX, |f| f.key);
-        let (mut key, mut from) = if fed < heap {
-            (fed, Queue::Feed)
-        } else {
-            (heap, Queue::Heap)
-        };
+        let (mut key, mut from) = (self.heap.min_key(), Queue::Heap);
+        if let Some(f) = &self.fed
+            && f.key < key
+        {
+            (key, from) = (f.key, Queue::Feed);
+        }
         // Compared last, and only taken when smaller, so that a model with
         // no completions pays one predictable branch for them.
         let calendar = self.completions.min_key();
@@ -409,18 +437,18 @@ mod tests {
     #[test]
     fn completions_are_ordered_like_scheduled_ones() {
         let s = SimTime::from_secs;
-        let mut sched = Scheduler::new();
-        sched.schedule_completion(s(2), 1);
+        let mut sched = Scheduler::with_queues(Queues::AllCompletionsOnCalendar);
+        sched.schedule_completion(s(2), 1, true);
         sched.feed(s(2), 2); // tied with 1, inserted after it
         sched.schedule(s(2), 3); // tied, inserted after the feed event
-        sched.schedule_completion(s(2), 4); // tied, last of the four
-        sched.schedule_completion(s(1), 5);
+        sched.schedule_completion(s(2), 4, true); // tied, last of the four
+        sched.schedule_completion(s(1), 5, true);
         let mut order = vec![];
         while let Some((t, e)) = sched.pop_before(s(10)) {
             order.push((t, e));
             if e == 1 {
                 // Due now: after the three still pending at this instant.
-                sched.schedule_completion(s(2), 6);
+                sched.schedule_completion(s(2), 6, true);
             }
         }
         assert_eq!(
@@ -440,9 +468,9 @@ mod tests {
     #[test]
     #[should_panic(expected = "scheduled in the past")]
     fn a_completion_in_the_past_is_a_bug() {
-        let mut sched: Scheduler<u32> = Scheduler::new();
+        let mut sched: Scheduler<u32> = Scheduler::with_queues(Queues::AllCompletionsOnCalendar);
         sched.advance_to(SimTime::from_secs(5));
-        sched.schedule_completion(SimTime::from_secs(4), 1);
+        sched.schedule_completion(SimTime::from_secs(4), 1, true);
     }
 
     /// The scheduler, feed and completions included, against a sorted
@@ -451,6 +479,7 @@ mod tests {
     #[test]
     fn scheduler_matches_a_sorted_reference() {
         matches_a_sorted_reference(Scheduler::new());
+        matches_a_sorted_reference(Scheduler::with_queues(Queues::AllCompletionsOnCalendar));
     }
 
     /// The reference the differential tests run models on is itself
@@ -477,7 +506,7 @@ mod tests {
             match via {
                 Via::Feed => sched.feed(at, id),
                 Via::Heap => sched.schedule(at, id),
-                Via::Calendar => sched.schedule_completion(at, id),
+                Via::Calendar => sched.schedule_completion(at, id, true),
             }
             pending.push((at, inserted, id));
             inserted += 1;

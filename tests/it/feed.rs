@@ -9,6 +9,7 @@
 use crate::common::bundled_runs;
 use scalesim::architectures;
 use scalesim::cli::ChartFormats;
+use scalesim::engine::Queues;
 use scalesim::report::{self, output};
 use scalesim::results::summary::RunSummary;
 use scalesim::scenario::{self, Scenario};
@@ -27,17 +28,22 @@ fn outputs(scenario: &Scenario, run: &RunSummary) -> Vec<(&'static str, Vec<u8>)
     ]
 }
 
-/// `run` with every architecture re-run with its arrivals and completions
-/// in the heap.
-fn on_plain_heap(scenario: &Scenario, run: &RunSummary) -> RunSummary {
+/// `run` with every architecture re-run on a scheduler that keeps its
+/// arrivals and completions as `queues` says.
+fn on(queues: Queues, scenario: &Scenario, run: &RunSummary) -> RunSummary {
     assert_eq!(run.replications, 1, "bundled runs are single");
-    let mut plain = run.clone();
-    plain.architectures = scenario
+    let mut other = run.clone();
+    other.architectures = scenario
         .architectures
         .iter()
-        .map(|a| architectures::run::run_architecture_on_plain_heap(scenario, a, 0))
+        .map(|a| architectures::run::run_architecture_on(scenario, a, 0, queues))
         .collect();
-    plain
+    other
+}
+
+/// `run` with every arrival and completion in the heap.
+fn on_plain_heap(scenario: &Scenario, run: &RunSummary) -> RunSummary {
+    on(Queues::PlainHeap, scenario, run)
 }
 
 fn assert_same_outputs(name: &str, scenario: &Scenario, fed: &RunSummary, plain: &RunSummary) {
@@ -45,7 +51,7 @@ fn assert_same_outputs(name: &str, scenario: &Scenario, fed: &RunSummary, plain:
         .into_iter()
         .zip(outputs(scenario, plain))
     {
-        assert!(a == b, "{name}: {file} differs on the plain heap");
+        assert!(a == b, "{name}: {file} differs from the usual queues");
     }
     for (a, b) in fed.architectures.iter().zip(&plain.architectures) {
         assert_eq!(a.events, b.events, "{name}/{}: events handled", a.name);
@@ -60,6 +66,8 @@ fn every_bundled_scenario_writes_the_same_outputs_on_the_plain_heap() {
     for b in bundled_runs() {
         let plain = on_plain_heap(&b.scenario, &b.run);
         assert_same_outputs(&b.name, &b.scenario, &b.run, &plain);
+        let calendar = on(Queues::AllCompletionsOnCalendar, &b.scenario, &b.run);
+        assert_same_outputs(&b.name, &b.scenario, &b.run, &calendar);
     }
 }
 
@@ -132,6 +140,10 @@ fn arrivals_and_completions_tied_with_other_events_run_in_insertion_order_on_bot
     let fed = architectures::run(&s);
     let plain = on_plain_heap(&s, &fed);
     assert_same_outputs("ties", &s, &fed, &plain);
+    // Its fleets are too small for the calendar in real runs: put every
+    // completion there, so that the ties meet it too.
+    let calendar = on(Queues::AllCompletionsOnCalendar, &s, &fed);
+    assert_same_outputs("ties", &s, &fed, &calendar);
     // The ties bit: requests were refused and timed out, so admission
     // depended on what ran first at an instant.
     let fleet = &fed.architectures[0].requests;
