@@ -183,8 +183,18 @@ pub struct FleetModel<S> {
     requests: Slab<Request>,
     works: WorkBlocks,
     servers: S,
+    /// Enough slots for job completions to go to the scheduler's calendar
+    /// queue rather than its heap (see [`CALENDAR_FROM_SLOTS`]).
+    many_slots: bool,
     pub stats: Collector,
 }
+
+/// From how many slots a fleet's completions are kept on the calendar
+/// queue. Either queue gives the same order (same keys), so this is only
+/// speed: the calendar costs about the same whatever it holds, a heap of a
+/// few entries next to nothing (callgrind, 10⁶ requests: M/M/1 ran 8 %
+/// more instructions on the calendar, M/M/100 10 % fewer).
+pub const CALENDAR_FROM_SLOTS: u64 = 32;
 
 impl<S: Servers> FleetModel<S> {
     /// `servers(n)` makes the servers, for requests of up to `n` nodes.
@@ -215,6 +225,7 @@ impl<S: Servers> FleetModel<S> {
             requests: Slab::default(),
             works: WorkBlocks::new(per_req),
             servers: servers(per_req),
+            many_slots: spec.slots() >= CALENDAR_FROM_SLOTS,
             stats,
         }
     }
@@ -337,14 +348,12 @@ impl<S: Servers> FleetModel<S> {
                 }
             }
         }
-        sched.schedule(
-            now + offset,
-            Event::JobDone {
-                req: job.req,
-                epoch: job.epoch,
-                slot,
-            },
-        );
+        let done = Event::JobDone {
+            req: job.req,
+            epoch: job.epoch,
+            slot,
+        };
+        sched.schedule_completion(now + offset, done, self.many_slots);
     }
 
     /// Fills free slots from the queue, discarding jobs of abandoned requests.

@@ -5,7 +5,7 @@
 //! printing.
 
 use super::{Kind, Outcome};
-use crate::engine::{self, Scheduler};
+use crate::engine::{self, Queues, Scheduler};
 use crate::results::cost::CostSummary;
 use crate::results::metrics::Histogram;
 use crate::results::replications::{Aggregate, ci95};
@@ -342,30 +342,33 @@ pub fn run_architecture(
     arch: &Architecture,
     replication: u32,
 ) -> ArchitectureResult {
-    run_on(scenario, arch, replication, false)
+    run_architecture_on(scenario, arch, replication, Queues::Usual)
 }
 
-/// [`run_architecture`] with every arrival pushed through the event heap
-/// instead of waiting beside it (`Scheduler::with_feed_in_heap`): the
-/// plain event queue, for the differential test that proves the feed
-/// changes no output. Slower; not for real runs.
+/// [`run_architecture`] with every arrival and completion pushed through
+/// the event heap instead of waiting beside it (`Scheduler::plain_heap`):
+/// the plain event queue, for the differential test that proves the feed
+/// and the calendar change no output. Slower; not for real runs.
 #[doc(hidden)]
 pub fn run_architecture_on_plain_heap(
     scenario: &Scenario,
     arch: &Architecture,
     replication: u32,
 ) -> ArchitectureResult {
-    run_on(scenario, arch, replication, true)
+    run_architecture_on(scenario, arch, replication, Queues::PlainHeap)
 }
 
-fn run_on(
+/// [`run_architecture`] on a scheduler that keeps arrivals and
+/// completions as `queues` says, for the differential tests.
+#[doc(hidden)]
+pub fn run_architecture_on(
     scenario: &Scenario,
     arch: &Architecture,
     replication: u32,
-    feed_in_heap: bool,
+    queues: Queues,
 ) -> ArchitectureResult {
     let r = replication;
-    let p = feed_in_heap;
+    let p = queues;
     // The one place that lists the kinds.
     let (mut outcome, events) = match &arch.spec {
         // A fixed fleet on spot runs on per-server records: interruptions
@@ -425,14 +428,10 @@ fn simulate<K: Kind>(
     kind: &K,
     scenario: &Scenario,
     replication: u32,
-    feed_in_heap: bool,
+    queues: Queues,
 ) -> (Outcome, u64) {
     let mut model = kind.build(scenario, replication);
-    let sched = if feed_in_heap {
-        Scheduler::with_feed_in_heap()
-    } else {
-        Scheduler::new()
-    };
+    let sched = Scheduler::with_queues(queues);
     let events = engine::simulate_on(&mut model, sched, scenario.duration);
     (kind.finish(scenario, model), events)
 }

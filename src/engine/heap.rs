@@ -59,6 +59,16 @@ impl<E: Copy> EventHeap<E> {
         }
     }
 
+    /// The smallest key, or `u128::MAX` (no event's key) when empty: the
+    /// root's place then holds the padding.
+    #[inline]
+    pub(super) fn min_key(&mut self) -> u128 {
+        if self.vacant_root {
+            self.refill_root();
+        }
+        self.keys[0]
+    }
+
     #[inline(always)]
     pub(super) fn push(&mut self, key: u128, event: E) {
         if self.vacant_root {
@@ -195,12 +205,14 @@ mod tests {
             .collect();
         expected.sort_unstable();
         for (n, &k) in expected.iter().enumerate() {
+            assert_eq!(heap.min_key(), k);
             assert_eq!(heap.peek(), Some(k));
             assert_eq!(heap.pop(), Some((k, tag(k))));
             assert_eq!(heap.len(), times.len() - n - 1);
             assert_heap_shape(&heap);
         }
         assert_eq!(heap.peek(), None);
+        assert_eq!(heap.min_key(), u128::MAX);
         assert_eq!(heap.pop(), None);
     }
 

@@ -12,12 +12,17 @@
 //! The queue is a 4-ary min-heap of small `Copy` events, with their keys
 //! in a parallel array, that is reused for the whole run, so handling an
 //! event allocates nothing once the heap has grown to the largest number of
-//! pending events. Every key is unique, so the order events come out in
-//! depends only on the keys, not on how the heap is laid out.
+//! pending events. Beside it wait the next event of a feed (an arrival
+//! process, [`Scheduler::feed`]) and a calendar queue of completions
+//! ([`Scheduler::schedule_completion`]); the next event is the smallest
+//! key of the three. Every key is unique, so the order events come out in
+//! depends only on the keys, not on which queue holds them or how.
 
 use crate::time::SimTime;
+use calendar::Calendar;
 use heap::EventHeap;
 
+mod calendar;
 mod heap;
 
 /// The key of an event: `(time, seq)` packed into one integer, time in the
@@ -39,16 +44,39 @@ struct Entry<E> {
     event: E,
 }
 
+/// Where a scheduler keeps feed events and completions. Every choice
+/// gives the same order; only the speed differs, and the differential
+/// tests run models on each to prove it.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Queues {
+    /// The feed beside the heap, and the completions of models that run
+    /// many activities at once on the calendar.
+    Usual,
+    /// Everything in the heap: the plain queue the others must match.
+    PlainHeap,
+    /// Every completion on the calendar, whatever the model says.
+    AllCompletionsOnCalendar,
+}
+
+/// Which queue holds the next event.
+#[derive(Clone, Copy)]
+enum Queue {
+    Heap,
+    Feed,
+    Calendar,
+}
+
 /// The future-event list and the clock.
 #[derive(Debug)]
 pub struct Scheduler<E> {
     heap: EventHeap<E>,
     /// The pending event of the feed (see [`Scheduler::feed`]).
     fed: Option<Entry<E>>,
-    /// Feed events go through the heap like any other: the plain queue
-    /// that the feed must be indistinguishable from (see
-    /// [`Scheduler::with_feed_in_heap`]).
-    feed_in_heap: bool,
+    /// The completions (see [`Scheduler::schedule_completion`]).
+    completions: Calendar<E>,
+    /// Where feed events and completions go (see [`Queues`]).
+    queues: Queues,
     next_seq: u64,
     now: SimTime,
 }
@@ -64,19 +92,28 @@ impl<E: Copy> Scheduler<E> {
         Scheduler {
             heap: EventHeap::with_capacity(1024),
             fed: None,
-            feed_in_heap: false,
+            completions: Calendar::new(),
+            queues: Queues::Usual,
             next_seq: 0,
             now: SimTime::ZERO,
         }
     }
 
-    /// A scheduler whose [`Scheduler::feed`] is [`Scheduler::schedule`]:
+    /// A scheduler whose [`Scheduler::feed`] and
+    /// [`Scheduler::schedule_completion`] are [`Scheduler::schedule`]:
     /// every event goes through the heap. The reference that the
-    /// differential tests run models on to prove the feed changes nothing
-    /// but speed; not for real runs.
-    pub fn with_feed_in_heap() -> Self {
+    /// differential tests run models on to prove the feed and the calendar
+    /// change nothing but speed; not for real runs.
+    pub fn plain_heap() -> Self {
+        Self::with_queues(Queues::PlainHeap)
+    }
+
+    /// A scheduler that keeps feed events and completions as `queues`
+    /// says: [`Queues::Usual`] for real runs, the others for the
+    /// differential tests.
+    pub fn with_queues(queues: Queues) -> Self {
         Scheduler {
-            feed_in_heap: true,
+            queues,
             ..Self::new()
         }
     }
@@ -109,18 +146,47 @@ impl<E: Copy> Scheduler<E> {
     #[inline]
     pub fn feed(&mut self, at: SimTime, event: E) {
         assert!(self.fed.is_none(), "a feed event is already pending");
-        if self.feed_in_heap {
-            return self.feed_through_heap(at, event);
+        if self.queues == Queues::PlainHeap {
+            return self.schedule_in_heap(at, event);
         }
         let key = self.next_key(at);
         self.fed = Some(Entry { key, event });
+    }
+
+    /// Schedules the end of one of many activities that run at once (a job
+    /// on one of a fleet's slots), each started some service time before
+    /// it ends. It is ordered exactly as if it had been given to
+    /// [`Scheduler::schedule`] (same time, same insertion sequence), but
+    /// is kept on a calendar queue suited to such events: dense in time,
+    /// spread over a few service times ahead, about as many as the
+    /// activities.
+    ///
+    /// `many` says whether enough such activities may run at once for the
+    /// calendar to pay: it costs about the same whatever it holds, where a
+    /// heap of a few entries costs next to nothing. Otherwise this is
+    /// [`Scheduler::schedule`]. Either way the order is the same.
+    ///
+    /// # Panics
+    /// If `at` is before the current instant.
+    #[inline]
+    pub fn schedule_completion(&mut self, at: SimTime, event: E, many: bool) {
+        let on_heap = match self.queues {
+            Queues::Usual => !many,
+            Queues::PlainHeap => true,
+            Queues::AllCompletionsOnCalendar => false,
+        };
+        if on_heap {
+            return self.schedule(at, event);
+        }
+        let key = self.next_key(at);
+        self.completions.push(key, event);
     }
 
     /// The reference scheduler's feed, out of line so that the real one
     /// stays small enough to be inlined into every arrival.
     #[cold]
     #[inline(never)]
-    fn feed_through_heap(&mut self, at: SimTime, event: E) {
+    fn schedule_in_heap(&mut self, at: SimTime, event: E) {
         self.schedule(at, event);
     }
 
@@ -148,21 +214,29 @@ impl<E: Copy> Scheduler<E> {
     /// advances the clock to it.
     #[inline]
     pub fn pop_before(&mut self, end: SimTime) -> Option<(SimTime, E)> {
-        let heap_key = self.heap.peek();
-        let (key, from_feed) = match (&self.fed, heap_key) {
-            (Some(f), Some(h)) => (f.key.min(h), f.key < h),
-            (Some(f), None) => (f.key, true),
-            (None, Some(h)) => (h, false),
-            (None, None) => return None,
-        };
+        // `u128::MAX` is no event's key (no sequence number reaches
+        // `u64::MAX`): it stands for an empty queue, and its time,
+        // `SimTime::MAX`, is at or after any `end`.
+        let (mut key, mut from) = (self.heap.min_key(), Queue::Heap);
+        if let Some(f) = &self.fed
+            && f.key < key
+        {
+            (key, from) = (f.key, Queue::Feed);
+        }
+        // Compared last, and only taken when smaller, so that a model with
+        // no completions pays one predictable branch for them.
+        let calendar = self.completions.min_key();
+        if calendar < key {
+            (key, from) = (calendar, Queue::Calendar);
+        }
         let at = key_time(key);
         if at >= end {
             return None;
         }
-        let event = if from_feed {
-            self.fed.take()?.event
-        } else {
-            self.heap.pop()?.1
+        let event = match from {
+            Queue::Feed => self.fed.take()?.event,
+            Queue::Calendar => self.completions.pop()?.1,
+            Queue::Heap => self.heap.pop()?.1,
         };
         self.now = at;
         Some((at, event))
@@ -170,7 +244,7 @@ impl<E: Copy> Scheduler<E> {
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.heap.len() + self.fed.is_some() as usize
+        self.heap.len() + self.completions.len() + self.fed.is_some() as usize
     }
 
     pub fn is_empty(&self) -> bool {
@@ -357,41 +431,97 @@ mod tests {
         }
     }
 
-    /// The scheduler, feed included, against a sorted list of
-    /// `(time, insertion order)`: events pushed while others run, many at
-    /// the instant being handled.
+    /// A completion takes its place in the (time, insertion) order
+    /// exactly as a scheduled one would, ties with the heap and the feed
+    /// included.
+    #[test]
+    fn completions_are_ordered_like_scheduled_ones() {
+        let s = SimTime::from_secs;
+        let mut sched = Scheduler::with_queues(Queues::AllCompletionsOnCalendar);
+        sched.schedule_completion(s(2), 1, true);
+        sched.feed(s(2), 2); // tied with 1, inserted after it
+        sched.schedule(s(2), 3); // tied, inserted after the feed event
+        sched.schedule_completion(s(2), 4, true); // tied, last of the four
+        sched.schedule_completion(s(1), 5, true);
+        let mut order = vec![];
+        while let Some((t, e)) = sched.pop_before(s(10)) {
+            order.push((t, e));
+            if e == 1 {
+                // Due now: after the three still pending at this instant.
+                sched.schedule_completion(s(2), 6, true);
+            }
+        }
+        assert_eq!(
+            order,
+            vec![
+                (s(1), 5),
+                (s(2), 1),
+                (s(2), 2),
+                (s(2), 3),
+                (s(2), 4),
+                (s(2), 6)
+            ]
+        );
+        assert!(sched.is_empty());
+    }
+
+    #[test]
+    #[should_panic(expected = "scheduled in the past")]
+    fn a_completion_in_the_past_is_a_bug() {
+        let mut sched: Scheduler<u32> = Scheduler::with_queues(Queues::AllCompletionsOnCalendar);
+        sched.advance_to(SimTime::from_secs(5));
+        sched.schedule_completion(SimTime::from_secs(4), 1, true);
+    }
+
+    /// The scheduler, feed and completions included, against a sorted
+    /// list of `(time, insertion order)`: events pushed while others run,
+    /// many at the instant being handled.
     #[test]
     fn scheduler_matches_a_sorted_reference() {
         matches_a_sorted_reference(Scheduler::new());
+        matches_a_sorted_reference(Scheduler::with_queues(Queues::AllCompletionsOnCalendar));
     }
 
     /// The reference the differential tests run models on is itself
     /// right.
     #[test]
-    fn scheduler_with_the_feed_in_the_heap_matches_a_sorted_reference() {
-        matches_a_sorted_reference(Scheduler::with_feed_in_heap());
+    fn scheduler_on_the_plain_heap_matches_a_sorted_reference() {
+        matches_a_sorted_reference(Scheduler::plain_heap());
+    }
+
+    /// Where an event is scheduled: the heap, the feed or the calendar.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Via {
+        Heap,
+        Feed,
+        Calendar,
     }
 
     fn matches_a_sorted_reference(mut sched: Scheduler<u32>) {
         let mut rng = Lcg(99);
         let mut pending: Vec<(SimTime, u64, u32)> = vec![];
         let mut inserted = 0u64;
-        let mut add = |sched: &mut Scheduler<u32>, pending: &mut Vec<_>, at, fed: bool| {
+        let mut add = |sched: &mut Scheduler<u32>, pending: &mut Vec<_>, at, via| {
             let id = inserted as u32;
-            if fed {
-                sched.feed(at, id);
-            } else {
-                sched.schedule(at, id);
+            match via {
+                Via::Feed => sched.feed(at, id),
+                Via::Heap => sched.schedule(at, id),
+                Via::Calendar => sched.schedule_completion(at, id, true),
             }
             pending.push((at, inserted, id));
             inserted += 1;
             id
         };
-        let mut feed_id = add(&mut sched, &mut pending, SimTime(3), true);
+        let mut feed_id = add(&mut sched, &mut pending, SimTime(3), Via::Feed);
         for _ in 0..20_000 {
             for _ in 0..rng.next() % 3 {
                 let at = SimTime(sched.now().0 + rng.next() % 4);
-                add(&mut sched, &mut pending, at, false);
+                let via = if rng.next().is_multiple_of(2) {
+                    Via::Heap
+                } else {
+                    Via::Calendar
+                };
+                add(&mut sched, &mut pending, at, via);
             }
             let Some((t, id)) = sched.pop_before(SimTime::MAX) else {
                 break;
@@ -403,7 +533,7 @@ mod tests {
             pending.remove(first);
             if id == feed_id {
                 let at = SimTime(t.0 + rng.next() % 3);
-                feed_id = add(&mut sched, &mut pending, at, true);
+                feed_id = add(&mut sched, &mut pending, at, Via::Feed);
             }
             assert_eq!(sched.len(), pending.len());
         }
