@@ -281,6 +281,12 @@ pub struct ServerlessPricing {
     pub provisioned_execution_gb_second: f64,
     /// Per million requests through the API gateway.
     pub gateway_per_million: f64,
+    /// Where the gateway's price came from: its own entry, which need not
+    /// be in the file the function prices came from.
+    #[serde(skip)]
+    pub gateway_source: String,
+    #[serde(skip)]
+    pub gateway_date: String,
     pub source: String,
     pub date: String,
     /// Lower on-demand duration prices above monthly volumes: (GB-seconds
@@ -304,6 +310,8 @@ impl ServerlessPricing {
             provisioned_gb_second: 0.0,
             provisioned_execution_gb_second: 0.0,
             gateway_per_million: 0.0,
+            gateway_source: String::new(),
+            gateway_date: String::new(),
             source: String::new(),
             date: String::new(),
             tiers: Vec::new(),
@@ -338,10 +346,10 @@ pub enum GatewayKind {
     Rest,
 }
 
-/// Lambda's published prices for `cpu`, with the gateway's per-request
-/// price, in the region in force; what the price files lack for it, said
-/// as an error.
-pub fn lambda_pricing(cpu: Cpu, gateway: GatewayKind) -> Result<ServerlessPricing, String> {
+/// Lambda's published prices for `cpu` in the region in force, without
+/// a gateway (see [`gateway_price`]); what the price files lack for it,
+/// said as an error.
+pub fn lambda_pricing(cpu: Cpu) -> Result<ServerlessPricing, String> {
     let region = region();
     let lambda = lookup(|c, region| {
         let l = c
@@ -360,37 +368,45 @@ pub fn lambda_pricing(cpu: Cpu, gateway: GatewayKind) -> Result<ServerlessPricin
     });
     let Some((l, tiers)) = lambda else {
         return Err(format!(
-            "the price files have no Lambda {} prices for {region}; add them in a price file listed in `price_files`",
+            "the price files have no Lambda {} prices for `region` {region}; add them in a price file listed in `price_files`, or give all four rates in `pricing` (request_per_million, gb_second, provisioned_gb_second, provisioned_execution_gb_second)",
             match cpu {
                 Cpu::X86_64 => "x86_64",
                 Cpu::Arm64 => "arm64",
             }
         ));
     };
-    let gateway_per_million = match gateway {
-        GatewayKind::None => 0.0,
-        _ => lookup(|c, region| {
-            c.gateways
-                .iter()
-                .find(|g| g.kind == gateway && g.region == region)
-                .map(|g| g.per_million)
-        })
-        .ok_or_else(|| {
-            format!(
-                "the price files have no {gateway:?} API gateway price for {region}; add it in a price file listed in `price_files`, or set `gateway_per_million` in `pricing`"
-            )
-        })?,
-    };
     Ok(ServerlessPricing {
         request_per_million: l.request_per_million,
         gb_second: l.gb_second,
         provisioned_gb_second: l.provisioned_gb_second,
         provisioned_execution_gb_second: l.provisioned_execution_gb_second,
-        gateway_per_million,
+        gateway_per_million: 0.0,
+        gateway_source: String::new(),
+        gateway_date: String::new(),
         source: l.source,
         date: l.date,
         tiers,
         savings_plan: None,
+    })
+}
+
+/// An API gateway's price per million requests in the region in force,
+/// with its source and date (nothing for no gateway).
+pub fn gateway_price(gateway: GatewayKind) -> Result<(f64, String, String), String> {
+    if gateway == GatewayKind::None {
+        return Ok((0.0, String::new(), String::new()));
+    }
+    lookup(|c, region| {
+        c.gateways
+            .iter()
+            .find(|g| g.kind == gateway && g.region == region)
+            .map(|g| (g.per_million, g.source.clone(), g.date.clone()))
+    })
+    .ok_or_else(|| {
+        format!(
+            "the price files have no {gateway:?} API gateway price for `region` {}; add it in a price file listed in `price_files`, or set `gateway_per_million` in `pricing`",
+            region()
+        )
     })
 }
 
@@ -447,20 +463,15 @@ mod tests {
 
     #[test]
     fn lambda_prices_are_the_published_ones() {
-        let x86 = lambda_pricing(Cpu::X86_64, GatewayKind::Http).unwrap();
+        let x86 = lambda_pricing(Cpu::X86_64).unwrap();
         assert_eq!(x86.gb_second, 0.0000166667);
         assert_eq!(x86.request_per_million, 0.20);
-        assert_eq!(x86.gateway_per_million, 1.00);
+        assert_eq!(gateway_price(GatewayKind::Http).unwrap().0, 1.00);
         assert_eq!(x86.provisioned_gb_second, 0.0000041667);
-        let arm = lambda_pricing(Cpu::Arm64, GatewayKind::None).unwrap();
+        let arm = lambda_pricing(Cpu::Arm64).unwrap();
         assert_eq!(arm.gb_second, 0.0000133334);
-        assert_eq!(arm.gateway_per_million, 0.0);
-        assert_eq!(
-            lambda_pricing(Cpu::X86_64, GatewayKind::Rest)
-                .unwrap()
-                .gateway_per_million,
-            3.50
-        );
+        assert_eq!(gateway_price(GatewayKind::None).unwrap().0, 0.0);
+        assert_eq!(gateway_price(GatewayKind::Rest).unwrap().0, 3.50);
         // Published by AWS, not derived from the x86 ones.
         assert_eq!(arm.provisioned_gb_second, 0.0000033334);
         assert_eq!(arm.provisioned_execution_gb_second, 0.0000077778);
@@ -481,7 +492,8 @@ mod tests {
             // Bundled names are looked up in the scope's region too.
             assert!(instance("c5.large").is_none());
             assert_eq!(instance_names(), ["m5.large"]);
-            assert!(lambda_pricing(Cpu::X86_64, GatewayKind::None).is_err());
+            assert!(lambda_pricing(Cpu::X86_64).is_err());
+            assert!(gateway_price(GatewayKind::Http).is_err());
             // A nested scope, and the outer one back after it.
             let nested = with_prices(DEFAULT_REGION, Catalog::default(), || {
                 instance("m5.large").unwrap().price_per_hour

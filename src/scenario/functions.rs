@@ -287,15 +287,27 @@ fn pricing(
     pricing_override: Option<&RawPricing>,
     lambda: bool,
 ) -> Result<ServerlessPricing, String> {
-    // A gateway price the scenario gives needs none from the files.
-    let gateway = match pricing_override.and_then(|p| p.gateway_per_million) {
-        Some(_) => GatewayKind::None,
-        None => gateway,
+    let given = |f: fn(&RawPricing) -> Option<f64>| pricing_override.and_then(f).is_some();
+    let mut pricing = match (lambda, catalog::lambda_pricing(cpu)) {
+        (false, _) => ServerlessPricing::unpriced(),
+        (true, Ok(p)) => p,
+        // A scenario that gives every rate needs none from the files.
+        (true, Err(_))
+            if given(|p| p.request_per_million)
+                && given(|p| p.gb_second)
+                && given(|p| p.provisioned_gb_second)
+                && given(|p| p.provisioned_execution_gb_second) =>
+        {
+            ServerlessPricing::unpriced()
+        }
+        (true, Err(e)) => return Err(e),
     };
-    let mut pricing = match lambda {
-        true => catalog::lambda_pricing(cpu, gateway)?,
-        false => ServerlessPricing::unpriced(),
-    };
+    if lambda && !given(|p| p.gateway_per_million) {
+        let (price, source, date) = catalog::gateway_price(gateway)?;
+        pricing.gateway_per_million = price;
+        pricing.gateway_source = source;
+        pricing.gateway_date = date;
+    }
     let Some(p) = pricing_override else {
         return Ok(pricing);
     };
@@ -330,6 +342,10 @@ fn pricing(
     if prices_given || p.source.is_some() || p.date.is_some() {
         pricing.source = p.source.clone().unwrap_or_else(|| "scenario file".into());
         pricing.date = p.date.clone().unwrap_or_default();
+    }
+    if p.gateway_per_million.is_some() {
+        pricing.gateway_source = pricing.source.clone();
+        pricing.gateway_date = pricing.date.clone();
     }
     if let Some(c) = plan {
         // Compute Savings Plans discount duration and provisioned

@@ -100,7 +100,7 @@ pub(super) fn read(ctx: &ErrorContext) -> Result<(PriceScope, Catalog), Scenario
             span,
             "region",
             format!(
-                "no price file describes region \"{region}\"; the price files describe {}. Add a price file for it (same format as `assets/prices/`) and list it in `price_files = [\"...\"]`",
+                "no price file describes region \"{region}\"; the price files describe {}. Add a price file for it (same format as `assets/prices/`) and list it in `price_files = [\"...\"]`. (`region` is the AWS region of EC2, Lambda, Fargate and transfer prices; Cloud Run always uses its Tier 1 prices.)",
                 known.join(", ")
             ),
         ));

@@ -150,7 +150,7 @@ price_per_hour = 0.08
 }
 
 #[test]
-fn the_report_and_check_say_the_region() {
+fn the_report_says_the_region_and_files() {
     let dir = tempfile::tempdir().unwrap();
     let text = scenario_text("region = \"eu-test-1\"\nprice_files = [\"double.toml\"]");
     std::fs::write(dir.path().join("s.toml"), text).unwrap();
@@ -206,7 +206,7 @@ fn a_region_no_file_describes_is_refused_at_its_line() {
     assert_refused(
         &scenario_text("region = \"eu-west-9\""),
         &[],
-        "invalid scenario s.toml, line 4, key `region`: no price file describes region \"eu-west-9\"; the price files describe us-east-1. Add a price file for it (same format as `assets/prices/`) and list it in `price_files = [\"...\"]`",
+        "invalid scenario s.toml, line 4, key `region`: no price file describes region \"eu-west-9\"; the price files describe us-east-1. Add a price file for it (same format as `assets/prices/`) and list it in `price_files = [\"...\"]`. (`region` is the AWS region of EC2, Lambda, Fargate and transfer prices; Cloud Run always uses its Tier 1 prices.)",
     );
     assert_refused(
         &scenario_text("region = \" \""),
@@ -239,7 +239,7 @@ fn a_name_the_region_lacks_is_refused_naming_what_it_has() {
     assert_refused(
         &no_tasks(scenario_text(top)),
         &[("p.toml", only_m5)],
-        "invalid scenario s.toml, line 22, key `architectures[1]`: the price files have no Lambda x86_64 prices for eu-test-1; add them in a price file listed in `price_files`",
+        "invalid scenario s.toml, line 22, key `architectures[1]`: the price files have no Lambda x86_64 prices for `region` eu-test-1; add them in a price file listed in `price_files`, or give all four rates in `pricing` (request_per_million, gb_second, provisioned_gb_second, provisioned_execution_gb_second)",
     );
     // Lambda prices but no gateway's: the same, unless the scenario gives it.
     let lambda = format!(
@@ -248,7 +248,7 @@ fn a_name_the_region_lacks_is_refused_naming_what_it_has() {
     assert_refused(
         &no_tasks(scenario_text(top)),
         &[("p.toml", &lambda)],
-        "invalid scenario s.toml, line 22, key `architectures[1]`: the price files have no Http API gateway price for eu-test-1; add it in a price file listed in `price_files`, or set `gateway_per_million` in `pricing`",
+        "invalid scenario s.toml, line 22, key `architectures[1]`: the price files have no Http API gateway price for `region` eu-test-1; add it in a price file listed in `price_files`, or set `gateway_per_million` in `pricing`",
     );
     let given = scenario_text(top).replace(
         "gateway = \"http\"",
@@ -306,5 +306,66 @@ fn prices_lists_a_file_of_ones_own_first() {
     assert_eq!(
         String::from_utf8(out.stderr).unwrap(),
         "error: cannot read the price file missing.toml: No such file or directory (os error 2)\n"
+    );
+}
+
+#[test]
+fn lambda_rates_given_in_full_need_no_entry_for_the_region() {
+    let only_m5 = "[defaults]\nregion = \"eu-test-1\"\nsource = \"t\"\ndate = \"2026\"\n\n[[instance]]\nname = \"m5.large\"\nvcpus = 2\nmemory_gib = 8\nprice_per_hour = 0.1\n";
+    let mut text = scenario_text("region = \"eu-test-1\"\nprice_files = [\"p.toml\"]");
+    text.truncate(text.find("\n[[architectures]]\nname = \"tasks\"").unwrap());
+    let text = text.replace(
+        "gateway = \"http\"",
+        "gateway = \"http\"\npricing = { request_per_million = 0.4, gb_second = 0.00002, provisioned_gb_second = 0.000005, provisioned_execution_gb_second = 0.00001, gateway_per_million = 2.0, source = \"our quote\" }",
+    );
+    let (_d, s) = write(&[("s.toml", &text), ("p.toml", only_m5)]);
+    let lambda = run_architecture(&s, &s.architectures[1], 0);
+    let price = |item: &str| {
+        lambda
+            .prices
+            .iter()
+            .find(|p| p.item.contains(item))
+            .unwrap_or_else(|| panic!("{item}: {:?}", lambda.prices))
+            .clone()
+    };
+    assert_eq!(price("invocations").price_usd, 0.4);
+    assert_eq!(price("API gateway").price_usd, 2.0);
+    assert!(lambda.prices.iter().all(|p| p.source == "our quote"));
+    // The bill: exactly the invocation and gateway fees on the requests
+    // that reached the function, plus its duration.
+    let c = &lambda.cost.breakdown;
+    let calls = lambda.requests.arrived as f64;
+    assert!((c.requests_usd - calls * 0.4e-6).abs() < 1e-12, "{c:?}");
+    assert!((c.gateway_usd - calls * 2.0e-6).abs() < 1e-12, "{c:?}");
+}
+
+#[test]
+fn the_gateway_price_names_its_own_source() {
+    // Lambda re-priced in us-east-1 by a file that has no gateway: the
+    // gateway keeps the bundled price, and says so.
+    let own = "[defaults]\nregion = \"us-east-1\"\nsource = \"our discount\"\ndate = \"2026-12\"\n\n[[lambda]]\ncpu = \"x86_64\"\nrequest_per_million = 0.1\ngb_second = 0.00001\nprovisioned_gb_second = 0.000004\nprovisioned_execution_gb_second = 0.000009\n";
+    let text = scenario_text("price_files = [\"own.toml\"]");
+    let (_d, s) = write(&[("s.toml", &text), ("own.toml", own)]);
+    let lambda = run_architecture(&s, &s.architectures[1], 0);
+    let gateway = lambda
+        .prices
+        .iter()
+        .find(|p| p.item.starts_with("API gateway"))
+        .unwrap();
+    assert_eq!(gateway.price_usd, 1.0);
+    assert!(
+        gateway
+            .source
+            .starts_with("AWS Lambda and API Gateway pricing pages"),
+        "{gateway:?}"
+    );
+    let invocations = lambda
+        .prices
+        .iter()
+        .find(|p| p.item.contains("invocations"))
+        .unwrap();
+    assert_eq!(
+        (invocations.price_usd, invocations.source.as_str()),
+        (0.1, "our discount")
     );
 }

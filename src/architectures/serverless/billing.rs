@@ -365,12 +365,14 @@ fn price_notes(spec: &ServerlessSpec) -> Vec<PriceNote> {
         ));
     }
     if p.gateway_per_million > 0.0 {
-        prices.push(note(
-            format!("API gateway ({:?})", spec.gateway),
-            p.gateway_per_million,
-            "million requests",
-            p,
-        ));
+        // Its own entry's source: not always the file of the functions'.
+        prices.push(PriceNote {
+            item: format!("API gateway ({:?})", spec.gateway),
+            price_usd: p.gateway_per_million,
+            unit: "million requests".into(),
+            source: p.gateway_source.clone(),
+            date: p.gateway_date.clone(),
+        });
     }
     prices
 }
