@@ -345,21 +345,10 @@ pub fn run_architecture(
     run_architecture_on(scenario, arch, replication, Queues::Usual)
 }
 
-/// [`run_architecture`] with every arrival and completion pushed through
-/// the event heap instead of waiting beside it (`Scheduler::plain_heap`):
-/// the plain event queue, for the differential test that proves the feed
-/// and the calendar change no output. Slower; not for real runs.
-#[doc(hidden)]
-pub fn run_architecture_on_plain_heap(
-    scenario: &Scenario,
-    arch: &Architecture,
-    replication: u32,
-) -> ArchitectureResult {
-    run_architecture_on(scenario, arch, replication, Queues::PlainHeap)
-}
-
 /// [`run_architecture`] on a scheduler that keeps arrivals and
-/// completions as `queues` says, for the differential tests.
+/// completions as `queues` says: the differential tests run models with
+/// everything in the heap, or every completion on the calendar, to prove
+/// that where events wait changes no output. Not for real runs.
 #[doc(hidden)]
 pub fn run_architecture_on(
     scenario: &Scenario,

@@ -252,9 +252,7 @@ pub fn listing(c: &Catalog, filter: Option<&str>) -> String {
 pub fn listing_with(files: &[std::path::PathBuf], filter: Option<&str>) -> Result<String, String> {
     let mut own = Catalog::default();
     for f in files {
-        let text = std::fs::read_to_string(f)
-            .map_err(|e| format!("cannot read the price file {}: {e}", f.display()))?;
-        own.add_file(f, &text).map_err(|e| e.to_string())?;
+        own.read_file(f)?;
     }
     let b = catalog::catalog();
     // The scenario's own entries first: they are found first.

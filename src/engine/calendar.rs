@@ -345,16 +345,10 @@ impl<E: Copy> Calendar<E> {
 mod tests {
     use super::*;
     use crate::engine::key;
-    use crate::engine::tests::Lcg;
+    use crate::engine::tests::{Lcg, keys_in_order, tag};
     use crate::time::SimTime;
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
-
-    /// The event stored with a key: derived from it, so a key popped with
-    /// another entry's event is caught.
-    fn tag(key: u128) -> u32 {
-        (key as u32) ^ ((key >> 64) as u32).rotate_left(16) ^ 0x5a5a_5a5a
-    }
 
     /// Checks the calendar's invariants: every entry is in its bucket's
     /// list, in key order, with the right tail; none is due before the
@@ -426,12 +420,7 @@ mod tests {
             assert_calendar_shape(&cal);
         }
         assert_eq!(cal.len(), times.len());
-        let mut expected: Vec<u128> = times
-            .iter()
-            .enumerate()
-            .map(|(seq, &t)| key(SimTime(t), seq as u64))
-            .collect();
-        expected.sort_unstable();
+        let expected = keys_in_order(times);
         for (n, &k) in expected.iter().enumerate() {
             assert_eq!(cal.min_key(), k);
             assert_eq!(cal.pop(), Some((k, tag(k))));

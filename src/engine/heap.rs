@@ -162,15 +162,9 @@ fn min_of_four(k: &[u128]) -> (usize, u128) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::tests::Lcg;
+    use crate::engine::tests::{Lcg, keys_in_order, tag};
     use crate::engine::{key, key_time};
     use crate::time::SimTime;
-
-    /// The event stored with a key in the queue tests: derived from the
-    /// key, so a key popped with another entry's event is caught.
-    fn tag(key: u128) -> u32 {
-        (key as u32) ^ ((key >> 64) as u32).rotate_left(16) ^ 0x5a5a_5a5a
-    }
 
     /// Checks the heap's invariants: every entry's key is above its
     /// parent's, and the padding past the heap is whole.
@@ -198,12 +192,7 @@ mod tests {
             assert_heap_shape(&heap);
         }
         assert_eq!(heap.len(), times.len());
-        let mut expected: Vec<u128> = times
-            .iter()
-            .enumerate()
-            .map(|(seq, &t)| key(SimTime(t), seq as u64))
-            .collect();
-        expected.sort_unstable();
+        let expected = keys_in_order(times);
         for (n, &k) in expected.iter().enumerate() {
             assert_eq!(heap.min_key(), k);
             assert_eq!(heap.peek(), Some(k));

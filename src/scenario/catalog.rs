@@ -138,32 +138,26 @@ pub fn with_prices<R>(region: &str, own: Catalog, f: impl FnOnce() -> R) -> R {
 /// The region names and prices are looked up in: the scenario's `region`
 /// while one is read, [`DEFAULT_REGION`] otherwise.
 pub fn region() -> String {
-    SCOPE.with(|s| {
-        s.borrow()
-            .as_ref()
-            .map_or_else(|| DEFAULT_REGION.to_string(), |s| s.region.clone())
+    in_scope(|_, region| region.to_string())
+}
+
+/// Calls `f` with the catalogs in force, the scenario's own files first,
+/// and the region in force.
+fn in_scope<T>(f: impl FnOnce(&[&Catalog], &str) -> T) -> T {
+    SCOPE.with(|s| match s.borrow().as_ref() {
+        Some(scope) => f(&[&scope.own, catalog()], &scope.region),
+        None => f(&[catalog()], DEFAULT_REGION),
     })
 }
 
-/// The first entry `pick` finds in the scenario's own price files, else in
-/// the bundled ones, given the region in force.
+/// The first entry `pick` finds in the catalogs in force.
 fn lookup<T>(pick: impl Fn(&Catalog, &str) -> Option<T>) -> Option<T> {
-    SCOPE.with(|s| match s.borrow().as_ref() {
-        Some(scope) => pick(&scope.own, &scope.region).or_else(|| pick(catalog(), &scope.region)),
-        None => pick(catalog(), DEFAULT_REGION),
-    })
+    in_scope(|catalogs, region| catalogs.iter().find_map(|c| pick(c, region)))
 }
 
-/// Every catalog in force (the scenario's own files first), for listings.
-fn each<T>(mut f: impl FnMut(&Catalog, &str) -> Vec<T>) -> Vec<T> {
-    SCOPE.with(|s| match s.borrow().as_ref() {
-        Some(scope) => {
-            let mut all = f(&scope.own, &scope.region);
-            all.extend(f(catalog(), &scope.region));
-            all
-        }
-        None => f(catalog(), DEFAULT_REGION),
-    })
+/// What `f` lists from every catalog in force, in order, for listings.
+fn each<T>(f: impl Fn(&Catalog, &str) -> Vec<T>) -> Vec<T> {
+    in_scope(|catalogs, region| catalogs.iter().flat_map(|c| f(c, region)).collect())
 }
 
 /// Looks up an instance type in the region in force.

@@ -172,19 +172,17 @@ pub fn parse(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
 pub fn parse_seeded(text: &str, path: &Path, seed: Option<u64>) -> Result<Scenario, ScenarioError> {
     let ctx = ErrorContext { file: path, text };
     let (scope, own) = prices::read(&ctx)?;
-    let region = scope.region.clone();
-    let mut scenario = catalog::with_prices(&region, own, || {
+    catalog::with_prices(&scope.region.clone(), own, || {
         let raw: RawScenario = ctx.deserialize()?;
-        validate(raw, &ctx, seed)
-    })?;
-    scenario.prices = scope;
-    Ok(scenario)
+        validate(raw, &ctx, seed, scope)
+    })
 }
 
 fn validate(
     mut raw: RawScenario,
     ctx: &ErrorContext,
     seed: Option<u64>,
+    prices: prices::PriceScope,
 ) -> Result<Scenario, ScenarioError> {
     if let Some(seed) = seed {
         raw.seed = seed;
@@ -233,11 +231,7 @@ fn validate(
         calls,
         architectures,
         slo,
-        // Filled in by `parse_seeded`, which read them first.
-        prices: prices::PriceScope {
-            region: catalog::region(),
-            files: Vec::new(),
-        },
+        prices,
     })
 }
 

@@ -64,18 +64,11 @@ pub(super) fn read(ctx: &ErrorContext) -> Result<(PriceScope, Catalog), Scenario
         for (i, entry) in list.get_ref().iter().enumerate() {
             let key = format!("price_files[{i}]");
             let path = resolve(ctx.file, entry.get_ref());
-            let text = std::fs::read_to_string(&path).map_err(|e| {
-                ctx.at(
-                    Some(entry.span()),
-                    &key,
-                    format!("cannot read the price file {}: {e}", path.display()),
-                )
-            })?;
             // Entries listed twice across the scenario's files are refused,
             // as in the bundled ones; an entry that prices a bundled one
             // again replaces it, which is what such a file is for.
-            own.add_file(&path, &text)
-                .map_err(|e| ctx.at(Some(entry.span()), &key, e.to_string()))?;
+            own.read_file(&path)
+                .map_err(|m| ctx.at(Some(entry.span()), &key, m))?;
             files.push(path);
         }
     }

@@ -40,6 +40,9 @@ vcpu_hour = 0.08096
 gb_hour = 0.00889
 "#;
 
+/// A made-up region with one instance type and nothing else.
+const ONLY_M5: &str = "[defaults]\nregion = \"eu-test-1\"\nsource = \"t\"\ndate = \"2026\"\n\n[[instance]]\nname = \"m5.large\"\nvcpus = 2\nmemory_gib = 8\nprice_per_hour = 0.1\n";
+
 /// A fleet, Lambda behind an HTTP API and a Fargate fleet, on 20 rps of
 /// 40 ms work for an hour; `top` goes before the tables.
 fn scenario_text(top: &str) -> String {
@@ -222,14 +225,13 @@ fn a_region_no_file_describes_is_refused_at_its_line() {
 
 #[test]
 fn a_name_the_region_lacks_is_refused_naming_what_it_has() {
-    let only_m5 = "[defaults]\nregion = \"eu-test-1\"\nsource = \"t\"\ndate = \"2026\"\n\n[[instance]]\nname = \"m5.large\"\nvcpus = 2\nmemory_gib = 8\nprice_per_hour = 0.1\n";
     let top = "region = \"eu-test-1\"\nprice_files = [\"p.toml\"]";
     assert_refused(
         &scenario_text(top).replace(
             "servers = 3\ninstance = \"m5.large\"",
             "servers = 3\ninstance = \"c5.large\"",
         ),
-        &[("p.toml", only_m5)],
+        &[("p.toml", ONLY_M5)],
         "invalid scenario s.toml, line 18, key `architectures[0].instance`: unknown instance type \"c5.large\" in eu-test-1; known types there: m5.large (or describe it inline: { vcpus = 2, memory = \"8GB\", price_per_hour = 0.096 })",
     );
     // No Lambda prices there: refused, never priced at zero.
@@ -238,12 +240,12 @@ fn a_name_the_region_lacks_is_refused_naming_what_it_has() {
     };
     assert_refused(
         &no_tasks(scenario_text(top)),
-        &[("p.toml", only_m5)],
+        &[("p.toml", ONLY_M5)],
         "invalid scenario s.toml, line 22, key `architectures[1]`: the price files have no Lambda x86_64 prices for `region` eu-test-1; add them in a price file listed in `price_files`, or give all four rates in `pricing` (request_per_million, gb_second, provisioned_gb_second, provisioned_execution_gb_second)",
     );
     // Lambda prices but no gateway's: the same, unless the scenario gives it.
     let lambda = format!(
-        "{only_m5}\n[[lambda]]\ncpu = \"x86_64\"\nrequest_per_million = 0.2\ngb_second = 0.00002\nprovisioned_gb_second = 0.000004\nprovisioned_execution_gb_second = 0.00001\n"
+        "{ONLY_M5}\n[[lambda]]\ncpu = \"x86_64\"\nrequest_per_million = 0.2\ngb_second = 0.00002\nprovisioned_gb_second = 0.000004\nprovisioned_execution_gb_second = 0.00001\n"
     );
     assert_refused(
         &no_tasks(scenario_text(top)),
@@ -269,16 +271,15 @@ fn a_bad_or_missing_price_file_is_refused_at_its_line() {
         &[],
         "invalid scenario s.toml, line 4, key `price_files[0]`: cannot read the price file p.toml: No such file or directory (os error 2)",
     );
-    let bad = "[defaults]\nregion = \"eu-test-1\"\nsource = \"t\"\ndate = \"2026\"\n\n[[instance]]\nname = \"m5.large\"\nvcpus = 2\nmemory_gib = 8\nprice_per_hour = -0.1\n";
+    let bad = ONLY_M5.replace("price_per_hour = 0.1", "price_per_hour = -0.1");
     assert_refused(
         &scenario_text(top),
-        &[("p.toml", bad)],
+        &[("p.toml", &bad)],
         "invalid scenario s.toml, line 4, key `price_files[0]`: invalid price file p.toml, line 10, key `instance[0].price_per_hour`: expected a price >= 0 (USD), found -0.1",
     );
-    let twice = "[defaults]\nregion = \"eu-test-1\"\nsource = \"t\"\ndate = \"2026\"\n\n[[instance]]\nname = \"m5.large\"\nvcpus = 2\nmemory_gib = 8\nprice_per_hour = 0.1\n";
     assert_refused(
         &scenario_text("price_files = [\"p.toml\", \"q.toml\"]"),
-        &[("p.toml", twice), ("q.toml", twice)],
+        &[("p.toml", ONLY_M5), ("q.toml", ONLY_M5)],
         "invalid scenario s.toml, line 4, key `price_files[1]`: invalid price file q.toml, line 7, key `instance[0].name`: instance type \"m5.large\" in eu-test-1 is listed twice",
     );
 }
@@ -311,14 +312,13 @@ fn prices_lists_a_file_of_ones_own_first() {
 
 #[test]
 fn lambda_rates_given_in_full_need_no_entry_for_the_region() {
-    let only_m5 = "[defaults]\nregion = \"eu-test-1\"\nsource = \"t\"\ndate = \"2026\"\n\n[[instance]]\nname = \"m5.large\"\nvcpus = 2\nmemory_gib = 8\nprice_per_hour = 0.1\n";
     let mut text = scenario_text("region = \"eu-test-1\"\nprice_files = [\"p.toml\"]");
     text.truncate(text.find("\n[[architectures]]\nname = \"tasks\"").unwrap());
     let text = text.replace(
         "gateway = \"http\"",
         "gateway = \"http\"\npricing = { request_per_million = 0.4, gb_second = 0.00002, provisioned_gb_second = 0.000005, provisioned_execution_gb_second = 0.00001, gateway_per_million = 2.0, source = \"our quote\" }",
     );
-    let (_d, s) = write(&[("s.toml", &text), ("p.toml", only_m5)]);
+    let (_d, s) = write(&[("s.toml", &text), ("p.toml", ONLY_M5)]);
     let lambda = run_architecture(&s, &s.architectures[1], 0);
     let price = |item: &str| {
         lambda

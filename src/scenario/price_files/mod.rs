@@ -160,6 +160,14 @@ impl Catalog {
         self.add_raw(raw, &ctx).map_err(PriceFileError)
     }
 
+    /// [`Catalog::add_file`] of the file at `path`, read from disk (a
+    /// user's own file); the message says what went wrong and where.
+    pub fn read_file(&mut self, path: &Path) -> Result<(), String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read the price file {}: {e}", path.display()))?;
+        self.add_file(path, &text).map_err(|e| e.to_string())
+    }
+
     fn add_raw(&mut self, raw: RawFile, ctx: &ErrorContext) -> Result<(), ScenarioError> {
         let d = &raw.defaults;
         for (i, e) in raw.instance.iter().enumerate() {
