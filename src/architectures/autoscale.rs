@@ -44,8 +44,8 @@
 //! fixed fleet that only interruptions change.
 
 use crate::dist::Dist;
-use crate::results::commitment::TimeAtLevel;
-use crate::results::cost;
+use crate::pricing::commitment::TimeAtLevel;
+use crate::pricing::cost;
 use crate::results::stats::{Areas, Level};
 use crate::results::summary::{AutoscaledResult, LevelSummary, ScalingActions, SpotResult};
 use crate::rng::{self, Stream};

@@ -208,10 +208,7 @@ impl<S: Servers> FleetModel<S> {
         let per_req = upcoming.works_per_request();
         let price = spec.instance.price_per_hour;
         let mut stats = Collector::new(scenario.warmup, scenario.window, price);
-        stats.meter_transfer(crate::results::transfer::TransferMeter::for_scenario(
-            scenario,
-            replication,
-        ));
+        stats.meter_transfer(scenario.transfer_meter(replication));
         stats.set_servers(spec.servers as u64);
         FleetModel {
             plans: job_plans(&scenario.calls),

@@ -249,10 +249,7 @@ impl MicroservicesModel {
             })
             .collect();
         let mut stats = Collector::new(scenario.warmup, scenario.window, 0.0);
-        stats.meter_transfer(crate::results::transfer::TransferMeter::for_scenario(
-            scenario,
-            replication,
-        ));
+        stats.meter_transfer(scenario.transfer_meter(replication));
         stats.set_servers(launched(&fleets, &pools));
         stats.set_cost_rate(spend_rate(&fleets, &pools));
         let hop = spec.hop_latency;

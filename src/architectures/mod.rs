@@ -25,14 +25,14 @@ pub mod serverless;
 pub use run::{RunOptions, Unit, UnitResults, Units, run, run_architecture, run_units, run_with};
 
 use crate::engine::Model;
-use crate::results::commitment::committed_bill;
-use crate::results::cost::CostBreakdown;
+use crate::pricing::commitment::FleetPricing;
+use crate::pricing::commitment::committed_bill;
+use crate::pricing::cost::CostBreakdown;
+use crate::pricing::entries::Instance;
 use crate::results::stats::{RequestCounts, RunStats};
 use crate::results::summary::{KindResult, PriceNote, SpotResult};
 use crate::scenario::FleetSpec;
 use crate::scenario::Scenario;
-use crate::scenario::catalog::Instance;
-use crate::scenario::commitments::FleetPricing;
 
 /// One kind of architecture, as the run loop sees it.
 pub trait Kind {
@@ -103,7 +103,7 @@ pub(crate) fn fleet_prices(fleet: &FleetSpec) -> Vec<PriceNote> {
         let how = match spot.discount {
             Some(d) => format!(
                 "{} % off on-demand ${}/h",
-                crate::scenario::spot::percent(d),
+                crate::numbers::percent(d),
                 inst.price_per_hour
             ),
             None => format!("on-demand ${}/h", inst.price_per_hour),

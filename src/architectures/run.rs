@@ -6,14 +6,13 @@
 
 use super::{Kind, Outcome};
 use crate::engine::{self, Queues, Scheduler};
-use crate::results::cost::CostSummary;
+use crate::pricing::cost::CostSummary;
+use crate::pricing::transfer::{TransferSpec, transfer_bill};
 use crate::results::metrics::Histogram;
 use crate::results::replications::{Aggregate, ci95};
 use crate::results::summary::{
     ArchitectureResult, LatencySummary, PriceNote, RunSummary, WaitSummary,
 };
-use crate::results::transfer::transfer_bill;
-use crate::scenario::transfer::TransferSpec;
 use crate::scenario::{Architecture, ArchitectureSpec, Scenario};
 use rayon::prelude::*;
 use std::sync::Mutex;

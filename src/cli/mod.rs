@@ -220,7 +220,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     // Every command prices with the bundled files: refuse to start on a
     // bad one rather than price anything with it.
-    if let Err(e) = crate::scenario::catalog::validate() {
+    if let Err(e) = crate::pricing::catalog::validate() {
         eprintln!("error: {e}");
         return ExitCode::from(EXIT_BAD_INPUT);
     }

@@ -1,8 +1,10 @@
 //! `scalesim prices [FILTER]`: what the bundled price files know, one price
 //! a line with its region, source and date.
 
-use crate::scenario::catalog::{self, Platform};
-use crate::scenario::price_files::Catalog;
+use crate::pricing::catalog::{self};
+
+use crate::pricing::entries::Platform;
+use crate::pricing::price_files::Catalog;
 use std::fmt::Write as _;
 
 /// One printed price.

@@ -21,8 +21,8 @@ use super::evaluate::{Evaluator, config_lines};
 use super::fleet::closest;
 use super::search::smallest_meeting;
 use super::trials::Trials;
-use crate::results::cost::HOURS_PER_MONTH;
-use crate::scenario::commitments::FleetPricing;
+use crate::pricing::commitment::FleetPricing;
+use crate::pricing::cost::HOURS_PER_MONTH;
 use crate::scenario::{ArchitectureSpec, Metric, ScalingSpec};
 use toml::{Table, Value};
 

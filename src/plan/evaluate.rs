@@ -15,7 +15,7 @@
 
 use crate::architectures::{UnitResults, Units, run_units};
 use crate::report::decision::{self, Verdict};
-use crate::results::replications::Estimate;
+use crate::results::estimate::Estimate;
 use crate::results::summary::{ArchitectureResult, RunSummary};
 use crate::scenario::{self, Slo};
 use crate::sweep::keys;

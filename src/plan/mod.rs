@@ -20,7 +20,7 @@ pub mod search;
 pub mod serverless;
 pub mod trials;
 
-use crate::results::replications::{Estimate, paired};
+use crate::results::estimate::{Estimate, paired};
 use crate::scenario::{ArchitectureSpec, Scenario};
 use evaluate::{Candidate, Evaluator};
 use rayon::prelude::*;

@@ -31,8 +31,8 @@ use super::evaluate::Evaluator;
 use super::fleet::closest;
 use super::search::smallest_meeting;
 use super::trials::Trials;
+use crate::pricing::catalog::lambda_defaults::MB_PER_VCPU;
 use crate::scenario::ArchitectureSpec;
-use crate::scenario::catalog::lambda_defaults::MB_PER_VCPU;
 use crate::scenario::plan::PlanSpec;
 use toml::Value;
 

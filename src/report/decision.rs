@@ -3,7 +3,7 @@
 //! that meets the SLO with what it saves against each other one. Pure
 //! functions of plain numbers, so that charts and report agree.
 
-use crate::results::replications::{Estimate, estimate, paired, with_quantile_resolution};
+use crate::results::estimate::{Estimate, estimate, paired, with_quantile_resolution};
 use crate::results::summary::{ArchitectureResult, Comparison, RunSummary};
 use crate::scenario::{Percentile, Slo};
 

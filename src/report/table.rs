@@ -1,7 +1,7 @@
 //! The table `scalesim run` prints: one row per architecture.
 
 use crate::report::decision;
-use crate::results::replications::Estimate;
+use crate::results::estimate::Estimate;
 use crate::results::summary::RunSummary;
 use std::fmt::Write as _;
 

@@ -1,9 +1,8 @@
 //! What a run measures and reports: streaming histograms ([`metrics`]),
-//! the statistics a model feeds while it runs ([`stats`]), billing rules
-//! ([`cost`]) and the serializable result of a run ([`summary`]).
+//! the statistics a model feeds while it runs ([`stats`]) and the
+//! serializable result of a run ([`summary`]).
 
-pub mod commitment;
-pub mod cost;
+pub mod estimate;
 pub mod finite;
 pub mod metrics;
 pub mod queueing;

@@ -146,7 +146,7 @@ pub struct RunStats {
     pub measured_time: SimTime,
     pub rows: Vec<WindowRow>,
     /// Bytes sent to the internet, when the scenario's services send any.
-    pub transfer: Option<crate::results::transfer::TransferBytes>,
+    pub transfer: Option<crate::pricing::transfer::TransferBytes>,
 }
 
 impl RunStats {

@@ -4,7 +4,7 @@
 //! `utilization` are fractions); the names are a documented contract.
 //! Writers (JSON, CSV, tables, charts) read only this.
 
-use crate::results::cost::CostSummary;
+use crate::pricing::cost::CostSummary;
 use crate::results::metrics::Histogram;
 pub use crate::results::stats::LevelSummary;
 use crate::results::stats::{RequestCounts, WindowRow};
@@ -128,7 +128,7 @@ pub struct FunctionResult {
     pub billed_gb_seconds: f64,
     /// Invocations billed in the measured period (counted when they end).
     pub billed_invocations: u64,
-    pub cost: crate::results::cost::CostBreakdown,
+    pub cost: crate::pricing::cost::CostBreakdown,
 }
 
 /// What a fleet on spot capacity adds to its results (the requests its
@@ -327,10 +327,10 @@ fn is_one(n: &u32) -> bool {
 pub struct Comparison {
     pub architecture: String,
     pub reference: String,
-    pub cost_per_month_usd: crate::results::replications::Estimate,
+    pub cost_per_month_usd: crate::results::estimate::Estimate,
     /// At the SLO percentile (p99 without an SLO), in milliseconds.
-    pub latency_ms: crate::results::replications::Estimate,
-    pub error_rate: crate::results::replications::Estimate,
+    pub latency_ms: crate::results::estimate::Estimate,
+    pub error_rate: crate::results::estimate::Estimate,
     /// Whether each interval leaves out zero.
     pub cost_significant: bool,
     pub latency_significant: bool,

@@ -1,26 +1,28 @@
 //! Data transfer while a run goes: the bytes completed requests send to
-//! the internet (drawn per request, keyed by its arrival so that every
-//! architecture sees the same sizes for the same request), and their bill
-//! once the run is over.
+//! the internet, drawn per request and keyed by its arrival so that every
+//! architecture sees the same sizes for the same request. Their bill is
+//! [`crate::pricing::transfer`]'s.
 
-use crate::rng::{self, keyed};
-use crate::scenario::Scenario;
-use crate::scenario::transfer::{TransferSizes, TransferSpec, sizes};
+use crate::dist::Dist;
+use crate::pricing::transfer::TransferBytes;
+use crate::rng::keyed;
 use crate::time::SimTime;
 
-/// Bytes of one GiB: the "GB" both clouds bill data transfer in.
-pub const BYTES_PER_GB: f64 = 1_073_741_824.0;
+/// The sizes of one request's bytes to the internet, drawn per completed
+/// request.
+#[derive(Clone, Debug, Default)]
+pub struct TransferSizes {
+    /// The entry service's response to the client.
+    pub response: Option<Dist>,
+    /// The outbound bytes of every invocation of the request's call tree,
+    /// in node order.
+    pub outbound: Vec<Dist>,
+}
 
-/// Bytes sent to the internet by the requests counted in a run. In 128
-/// bits: one draw may be about 3·10¹⁶ bytes (the largest size a
-/// distribution takes), so a 64-bit sum wraps after a few hundred such
-/// requests, while 128 bits hold 10²² of them.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct TransferBytes {
-    /// Responses to clients (through the load balancer or front end).
-    pub response: u128,
-    /// Bytes services sent out themselves (through the NAT, if any).
-    pub outbound: u128,
+impl TransferSizes {
+    pub fn any(&self) -> bool {
+        self.response.is_some() || !self.outbound.is_empty()
+    }
 }
 
 /// Draws and sums the sizes of completed requests.
@@ -32,13 +34,13 @@ pub struct TransferMeter {
 }
 
 impl TransferMeter {
-    /// The meter of one replication, or `None` when no service sends
-    /// bytes.
-    pub fn for_scenario(scenario: &Scenario, replication: u32) -> Option<Box<TransferMeter>> {
-        let sizes = sizes(&scenario.services, &scenario.calls);
+    /// The meter of one replication whose sizes are drawn from the
+    /// stream `seed` (see [`crate::rng::stream_seed`]), or `None` when no service
+    /// sends bytes.
+    pub fn new(sizes: TransferSizes, seed: u128) -> Option<Box<TransferMeter>> {
         sizes.any().then(|| {
             Box::new(TransferMeter {
-                seed: rng::stream_seed(scenario.seed, replication, rng::purpose::DATA_TRANSFER),
+                seed,
                 sizes,
                 bytes: TransferBytes::default(),
             })
@@ -61,37 +63,9 @@ impl TransferMeter {
     }
 }
 
-/// What the bytes and the NAT gateways of a measured period cost.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct TransferBill {
-    /// Internet egress of every byte sent, response and outbound.
-    pub egress_usd: f64,
-    /// NAT gateway-hours of the measured period plus the outbound bytes
-    /// it processed; `None` without a NAT gateway.
-    pub nat_gateway_usd: Option<f64>,
-}
-
-/// The bill of `bytes` sent over `measured` with the prices of `spec`.
-/// NAT gateways run all the time, so the measured period's share of their
-/// hours is billed, not whole hours: AWS rounds a partial hour up only
-/// when a gateway is created or deleted.
-pub fn transfer_bill(spec: &TransferSpec, bytes: TransferBytes, measured: SimTime) -> TransferBill {
-    let gb = |b: u128| b as f64 / BYTES_PER_GB;
-    let egress_usd = gb(bytes.response + bytes.outbound) * spec.egress_per_gb;
-    let nat_gateway_usd = spec.nat.as_ref().map(|n| {
-        n.count as f64 * n.per_hour * measured.as_secs_f64() / 3600.0
-            + gb(bytes.outbound) * n.per_gb
-    });
-    TransferBill {
-        egress_usd,
-        nat_gateway_usd,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dist::Dist;
 
     #[test]
     fn the_largest_sizes_add_up_without_wrapping() {

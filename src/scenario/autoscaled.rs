@@ -4,12 +4,12 @@
 
 use super::FleetSpec;
 use super::controller::{ControllerSpec, validate_controller};
-use super::error::{ErrorContext, ScenarioError};
 use super::fleet::{fleet_instance, fleet_limits};
 use super::functions::count;
 use super::raw::RawArchitecture;
 use super::values::{Dur, Metric};
 use crate::dist::Dist;
+use crate::file_error::{ErrorContext, ScenarioError};
 use crate::time::SimTime;
 use toml::Spanned;
 

@@ -6,10 +6,11 @@
 //! instance-based (its whole life) — instead of Lambda's per-invocation
 //! duration.
 
-use super::catalog::{self, CloudRunBilling, GatewayKind};
-use super::error::{ErrorContext, ScenarioError};
 use super::functions::{InstanceBilling, ServerlessSpec};
 use super::raw::{RawArchitecture, RawFunctionKeys, ServerlessPlatform};
+use crate::file_error::{ErrorContext, ScenarioError};
+use crate::pricing::catalog::{self};
+use crate::pricing::entries::{CloudRunBilling, GatewayKind};
 use crate::time::SimTime;
 use std::ops::Range;
 

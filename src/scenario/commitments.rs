@@ -3,72 +3,14 @@
 //! baseline, with on-demand servers above it. The `pricing` key of fleet,
 //! autoscaled and microservices architectures.
 
-use super::catalog::{self, Instance, Platform};
-use super::error::{ErrorContext, ScenarioError};
-use super::price_files::{COMMITMENT_NAMES, Upfront};
 use super::raw::RawArchitecture;
+use crate::file_error::{ErrorContext, ScenarioError};
 use crate::limits::MAX_PRICE_PER_HOUR;
-use serde::Serialize;
-
-/// How a fleet's server time is billed.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub enum FleetPricing {
-    OnDemand,
-    Committed(Commitment),
-}
-
-/// A commitment and how much of the fleet it covers.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Commitment {
-    /// "savings-plan-3y", "reserved-1y", ...
-    pub name: String,
-    pub upfront: Upfront,
-    /// The committed hourly rate of one server (upfront spread over the
-    /// term), billed whether the server runs or not.
-    pub price_per_hour: f64,
-    pub coverage: Coverage,
-    pub source: String,
-    pub date: String,
-}
-
-impl Commitment {
-    /// Reserved Instances are bought whole; a Savings Plan commits
-    /// dollars per hour, so it can cover a fraction of a server.
-    pub fn whole_servers(&self) -> bool {
-        self.name.starts_with("reserved")
-    }
-}
-
-/// How many servers' worth the commitment covers.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub enum Coverage {
-    /// Sized so that this share of the fleet's server-hours runs on demand
-    /// (0: the commitment covers the peak).
-    OnDemandShare(f64),
-    /// A fixed number of servers' worth.
-    Servers(f64),
-}
-
-impl FleetPricing {
-    /// What `scalesim check` adds to a fleet's line: nothing on demand.
-    pub fn describe(&self) -> String {
-        let FleetPricing::Committed(c) = self else {
-            return String::new();
-        };
-        let coverage = match c.coverage {
-            Coverage::OnDemandShare(0.0) => "covering the peak".to_string(),
-            Coverage::OnDemandShare(s) => format!("{}% of server-hours on demand", s * 100.0),
-            Coverage::Servers(n) => format!("{n} servers' worth"),
-        };
-        // Six decimals, without the float noise of on-demand × (1 − discount).
-        let rate = super::spot::trimmed(c.price_per_hour, 6);
-        format!(
-            ", {} (upfront {}, ${rate}/h committed) {coverage}",
-            c.name,
-            c.upfront.name(),
-        )
-    }
-}
+use crate::pricing::catalog::{self};
+use crate::pricing::commitment::{Commitment, Coverage, FleetPricing};
+use crate::pricing::entries::Upfront;
+use crate::pricing::entries::{Instance, Platform};
+use crate::pricing::price_files::COMMITMENT_NAMES;
 
 const FLEET_KEYS: &str = "`commitment`, `upfront`, `on_demand_share`, `committed_servers`, `price_per_hour`, `source`, `date`";
 

@@ -3,21 +3,11 @@
 //! takes: the HPA's `behavior`, EC2's `instance_warmup` and
 //! `alarm_datapoints`. Each platform's defaults are data with their source.
 
-use super::error::{ErrorContext, ScenarioError};
 use super::raw::RawArchitecture;
-use super::values::Dur;
+use super::raw::controller::{ControllerName, HpaPolicy, RawRules, SelectPolicy};
+use crate::file_error::{ErrorContext, ScenarioError};
 use crate::time::SimTime;
-use serde::Deserialize;
 use toml::Spanned;
-
-/// The controller as written.
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
-#[serde(rename_all = "kebab-case")]
-pub enum ControllerName {
-    Custom,
-    KubernetesHpa,
-    Ec2TargetTracking,
-}
 
 /// The controller of an autoscaled fleet, resolved.
 #[derive(Clone, Debug, PartialEq)]
@@ -59,44 +49,6 @@ pub struct HpaRules {
     pub stabilization_window: SimTime,
 }
 
-/// How far one policy lets the size move within its period.
-#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HpaPolicy {
-    #[serde(rename = "type")]
-    pub kind: PolicyType,
-    pub value: u32,
-    #[serde(with = "dur")]
-    pub period: SimTime,
-}
-
-mod dur {
-    use super::{Dur, SimTime};
-    use serde::{Deserialize, Deserializer};
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<SimTime, D::Error> {
-        Dur::deserialize(d).map(|d| d.0)
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-pub enum PolicyType {
-    /// At most `value` pods per period.
-    Pods,
-    /// At most `value` % of the pods at the period's start.
-    Percent,
-}
-
-/// Which policy wins when several allow different changes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-pub enum SelectPolicy {
-    /// The policy allowing the largest change (Kubernetes' default).
-    Max,
-    /// The policy allowing the smallest change.
-    Min,
-    /// No scaling in this direction.
-    Disabled,
-}
-
 /// EC2 target tracking's alarms and instance warmup.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Ec2Alarms {
@@ -111,7 +63,8 @@ pub struct Ec2Alarms {
 
 /// Platform defaults and where they come from (read 2026-11).
 pub mod defaults {
-    use super::{HpaBehavior, HpaPolicy, HpaRules, PolicyType, SelectPolicy};
+    use super::{HpaBehavior, HpaRules};
+    use crate::scenario::{HpaPolicy, PolicyType, SelectPolicy};
     use crate::time::SimTime;
 
     /// kube-controller-manager `--horizontal-pod-autoscaler-sync-period`.
@@ -166,30 +119,6 @@ pub mod defaults {
             scale_down: hpa_scale_down(),
         }
     }
-}
-
-/// `behavior = { scale_up = { ... }, scale_down = { ... } }` as written.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawBehavior {
-    pub scale_up: Option<Spanned<RawRules>>,
-    pub scale_down: Option<Spanned<RawRules>>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawRules {
-    pub policies: Option<Spanned<Vec<HpaPolicy>>>,
-    pub select_policy: Option<SelectPolicy>,
-    pub stabilization_window: Option<Spanned<Dur>>,
-}
-
-/// `alarm_datapoints = { scale_out = 3, scale_in = 15 }` as written.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawAlarms {
-    pub scale_out: Option<Spanned<i64>>,
-    pub scale_in: Option<Spanned<i64>>,
 }
 
 /// Kubernetes' limits on a policy's period and on a window.

@@ -247,7 +247,7 @@ fn describe_fleet(s: &mut String, name: &str, f: &FleetSpec) {
 }
 
 /// The fees Lambda Managed Instances add to an instance's EC2 price.
-fn lambda_managed(inst: &super::catalog::Instance) -> String {
+fn lambda_managed(inst: &crate::pricing::entries::Instance) -> String {
     inst.lambda_managed
         .as_ref()
         .map(|m| {

@@ -3,13 +3,14 @@
 //! autoscaled fleets share with it.
 
 use super::Load;
-use super::commitments::{FleetPricing, fleet_pricing};
-use super::error::{ErrorContext, ScenarioError};
+use super::commitments::fleet_pricing;
 use super::raw::RawArchitecture;
 use super::spot::{Market, SpotSpec, validate_spot};
 use super::values::{Servers, SizeBasis};
 use crate::dist::Dist;
-use crate::scenario::catalog::Instance;
+use crate::file_error::{ErrorContext, ScenarioError};
+use crate::pricing::commitment::FleetPricing;
+use crate::pricing::entries::Instance;
 use crate::time::SimTime;
 
 /// A fixed fleet of identical servers behind one FCFS load-balancer queue.

@@ -3,16 +3,15 @@
 //! per function, and the platform's prices.
 
 use super::Service;
-use super::error::{ErrorContext, ScenarioError};
 use super::raw::{RawArchitecture, RawFunction, RawFunctionKeys, RawPricing, ServerlessPlatform};
 pub use super::values::IdleSelection;
 use super::values::{CpuName, GatewayName, ScaleRefill};
 use crate::dist::Dist;
+use crate::file_error::{ErrorContext, ScenarioError};
 use crate::limits::{self, MAX_PRICE_PER_MILLION, MAX_PRICE_PER_UNIT_SECOND};
-use crate::scenario::catalog::{
-    self, Cpu, GatewayKind, LambdaSavingsPlan, Platform, ServerlessPricing, lambda_defaults as d,
-};
-use crate::scenario::price_files::Upfront;
+use crate::pricing::catalog::{self, LambdaSavingsPlan, ServerlessPricing, lambda_defaults as d};
+use crate::pricing::entries::Upfront;
+use crate::pricing::entries::{Cpu, GatewayKind, Platform};
 use crate::time::{SimTime, parse_memory_mb};
 use serde::Serialize;
 use std::collections::BTreeMap;

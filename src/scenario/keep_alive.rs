@@ -2,8 +2,8 @@
 //! (`"10m"`), or the hybrid-histogram policy of Shahrad et al. (ATC'20,
 //! "Serverless in the Wild") as a table, validated into [`HybridSpec`].
 
-use super::error::{ErrorContext, ScenarioError};
 use super::values::Dur;
+use crate::file_error::{ErrorContext, ScenarioError};
 use crate::time::SimTime;
 use serde::Deserialize;
 use toml::Spanned;

@@ -3,9 +3,9 @@
 //! when one is unknown); this is where a key that exists but does not fit
 //! the table's kind is rejected.
 
-use super::error::{ErrorContext, ScenarioError};
 use super::raw::RawArchitecture;
 use super::values::Kind::{self, Autoscaled, Fleet, Microservices, Serverless};
+use crate::file_error::{ErrorContext, ScenarioError};
 use std::ops::Range;
 
 /// Rejects keys that do not belong to the architecture's kind, naming the

@@ -1,11 +1,11 @@
 //! The `kind = "microservices"` architecture as resolved from the file:
 //! every service on a fleet of its own, fixed or autoscaled.
 
-use super::error::{ErrorContext, ScenarioError};
 use super::fleet::{fleet_limits, validate_fleet};
 use super::raw::RawArchitecture;
 use super::values::Kind;
 use super::{AutoscaledSpec, FleetSpec, Load, Shared, autoscaled, checked_name};
+use crate::file_error::{ErrorContext, ScenarioError};
 use crate::time::SimTime;
 
 #[derive(Clone, Debug)]

@@ -8,16 +8,14 @@
 
 mod autoscaled;
 pub mod calls;
-pub mod catalog;
 mod cloud_run;
 pub mod commitments;
 mod controller;
 mod demand;
 mod describe;
 pub use describe::spelled;
-mod error;
+
 mod estimate;
-mod fargate;
 mod fleet;
 mod functions;
 mod keep_alive;
@@ -25,7 +23,6 @@ mod keys;
 mod kinds;
 mod microservices;
 pub mod plan;
-pub mod price_files;
 pub mod prices;
 mod raw;
 mod services;
@@ -35,25 +32,24 @@ pub mod sweep;
 pub mod transfer;
 mod values;
 
+pub use crate::file_error::ScenarioError;
 pub use autoscaled::{AutoscaledSpec, ScalingSpec};
 pub use calls::CallTree;
 pub use controller::defaults as controller_defaults;
-pub use controller::{
-    ControllerSpec, Ec2Alarms, HpaBehavior, HpaPolicy, HpaRules, PolicyType, SelectPolicy,
-};
+pub use controller::{ControllerSpec, Ec2Alarms, HpaBehavior, HpaRules};
 pub use demand::Demand;
-pub use error::ScenarioError;
 pub use estimate::{Estimate, sweep_estimate};
 pub use fleet::{FleetSpec, Sizing, size_fleet};
 pub use functions::{FunctionSpec, IdleSelection, InstanceBilling, ServerlessSpec};
 pub use keep_alive::HybridSpec;
 pub use microservices::{MicroservicesSpec, ServiceFleet, service_peak_erlangs};
+pub use raw::controller::{HpaPolicy, PolicyType, SelectPolicy};
 pub use slo::{Percentile, Slo};
 pub use values::{CallMode, MAX_REPLICATIONS, Metric, ScaleRefill, SizeBasis, check_replications};
 
 use crate::dist::Dist;
+use crate::file_error::ErrorContext;
 use crate::time::SimTime;
-use error::ErrorContext;
 use fleet::validate_fleet;
 use raw::{RawArchitecture, RawScenario};
 use services::{trace_services, validate_services};
@@ -123,7 +119,7 @@ pub struct Architecture {
     pub spec: ArchitectureSpec,
     /// Data-transfer prices, when the scenario sends bytes or the
     /// architecture names a price or a NAT gateway.
-    pub transfer: Option<transfer::TransferSpec>,
+    pub transfer: Option<crate::pricing::transfer::TransferSpec>,
 }
 
 #[derive(Clone, Debug)]
@@ -172,7 +168,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
 pub fn parse_seeded(text: &str, path: &Path, seed: Option<u64>) -> Result<Scenario, ScenarioError> {
     let ctx = ErrorContext { file: path, text };
     let (scope, own) = prices::read(&ctx)?;
-    catalog::with_prices(&scope.region.clone(), own, || {
+    crate::pricing::catalog::with_prices(&scope.region.clone(), own, || {
         let raw: RawScenario = ctx.deserialize()?;
         validate(raw, &ctx, seed, scope)
     })

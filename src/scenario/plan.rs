@@ -2,8 +2,8 @@
 //! key is optional: without the table, plan searches each architecture's
 //! own variables within the limits every scenario has.
 
-use super::error::{ErrorContext, ScenarioError};
-use crate::scenario::catalog::lambda_defaults::{MAX_MEMORY_MB, MIN_MEMORY_MB};
+use crate::file_error::{ErrorContext, ScenarioError};
+use crate::pricing::catalog::lambda_defaults::{MAX_MEMORY_MB, MIN_MEMORY_MB};
 use crate::time::parse_memory_mb;
 use serde::Deserialize;
 use toml::Spanned;

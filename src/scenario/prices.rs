@@ -5,11 +5,11 @@
 //! `instance = "m5.large"` must already know which region's m5.large it
 //! means. The second pass runs inside [`catalog::with_prices`].
 
-use super::catalog::{self, DEFAULT_REGION};
-use super::error::{ErrorContext, ScenarioError};
-use super::price_files::Catalog;
+use crate::file_error::{ErrorContext, ScenarioError};
+use crate::pricing::catalog::{self, DEFAULT_REGION};
+use crate::pricing::price_files::Catalog;
 use serde::Deserialize;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use toml::Spanned;
 
 /// The two keys, and nothing else: the rest of the file is read later,
@@ -63,7 +63,7 @@ pub(super) fn read(ctx: &ErrorContext) -> Result<(PriceScope, Catalog), Scenario
     if let Some(list) = &raw.price_files {
         for (i, entry) in list.get_ref().iter().enumerate() {
             let key = format!("price_files[{i}]");
-            let path = resolve(ctx.file, entry.get_ref());
+            let path = ctx.resolve(entry.get_ref());
             // Entries listed twice across the scenario's files are refused,
             // as in the bundled ones; an entry that prices a bundled one
             // again replaces it, which is what such a file is for.
@@ -99,13 +99,4 @@ pub(super) fn read(ctx: &ErrorContext) -> Result<(PriceScope, Catalog), Scenario
         ));
     }
     Ok((PriceScope { region, files }, own))
-}
-
-/// A price file's path as written: relative to the scenario's folder.
-fn resolve(scenario: &Path, written: &str) -> PathBuf {
-    let p = Path::new(written);
-    match scenario.parent() {
-        Some(dir) if p.is_relative() => dir.join(p),
-        _ => p.to_path_buf(),
-    }
 }

@@ -1,10 +1,10 @@
 //! The `[[services]]` tables, or the services a multi-function trace
 //! defines: names resolved, calls checked to form an acyclic graph.
 
-use super::error::{ErrorContext, ScenarioError};
 use super::raw::RawScenario;
 use super::{Call, CallTree, Service};
 use crate::demand::azure::AzureTrace;
+use crate::file_error::{ErrorContext, ScenarioError};
 use std::collections::HashMap;
 
 pub(super) fn validate_services(
@@ -194,5 +194,5 @@ fn find_cycle(services: &[Service]) -> Option<Vec<usize>> {
 /// recorded durations replay unchanged on serverless as on a fleet.
 fn assumed_memory(trace: &AzureTrace) -> Option<f64> {
     (trace.options.format == crate::demand::azure::AzureFormat::Invocations2021)
-        .then_some(crate::scenario::catalog::lambda_defaults::MB_PER_VCPU)
+        .then_some(crate::pricing::catalog::lambda_defaults::MB_PER_VCPU)
 }

@@ -1,8 +1,8 @@
 //! The `[slo]` table: the latency target (at a percentile) and the error
 //! budget an architecture must meet to count as good enough.
 
-use super::error::ErrorContext;
 use super::values::Dur;
+use crate::file_error::ErrorContext;
 use crate::results::summary::LatencySummary;
 use crate::time::SimTime;
 use serde::Deserialize;

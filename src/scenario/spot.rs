@@ -19,10 +19,11 @@
 //! region and instance type, so the scenario gives them (the Spot Instance
 //! Advisor and the spot price history are where to read them).
 
-use super::error::{ErrorContext, ScenarioError};
 use super::values::{DistSpec, Dur};
 use crate::dist::Dist;
+use crate::file_error::{ErrorContext, ScenarioError};
 use crate::limits::MAX_PRICE_PER_HOUR;
+use crate::numbers::{percent, trimmed};
 use crate::time::SimTime;
 use serde::Deserialize;
 use toml::Spanned;
@@ -118,22 +119,6 @@ impl SpotSpec {
             self.boot_time.describe()
         )
     }
-}
-
-/// A share as a percentage, to four decimals without trailing zeros (no
-/// float noise from 0.7 × 100).
-pub fn percent(share: f64) -> String {
-    trimmed(share * 100.0, 4)
-}
-
-/// `x` to `decimals` places, without trailing zeros: a price or share as
-/// a person writes it, free of float noise (0.096 × 0.3 reads 0.0288).
-pub(super) fn trimmed(x: f64, decimals: usize) -> String {
-    let s = format!("{x:.decimals$}");
-    if !s.contains('.') {
-        return s;
-    }
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// The `market` and `spot` keys of a fleet or autoscaled architecture

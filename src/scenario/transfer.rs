@@ -12,108 +12,16 @@
 //! out itself (`outbound_size`) do, and only where the architecture has
 //! a NAT gateway.
 
-use super::catalog;
-use super::error::{ErrorContext, ScenarioError};
+use super::raw::transfer::RawNatGateway;
 use super::raw::{RawArchitecture, ServerlessPlatform};
 use super::values::Kind;
-use crate::dist::Dist;
+use crate::file_error::{ErrorContext, ScenarioError};
 use crate::limits;
-use serde::Deserialize;
+use crate::pricing::catalog;
+use crate::pricing::transfer::{NatSpec, TransferSpec};
+use crate::results::transfer::{TransferMeter, TransferSizes};
+use crate::rng;
 use toml::Spanned;
-
-/// `egress = { per_gb = 0.085, source = "...", date = "..." }`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawEgress {
-    pub per_gb: Spanned<f64>,
-    pub source: Option<String>,
-    pub date: Option<String>,
-}
-
-/// `nat_gateway = true`, or a table.
-#[derive(Debug, Clone)]
-pub enum RawNatGateway {
-    On(bool),
-    Table(RawNatTable),
-}
-
-// By hand rather than `untagged`: an untagged enum buffers its input and
-// loses the positions the table's `Spanned` values need.
-impl<'de> Deserialize<'de> for RawNatGateway {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = RawNatGateway;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                write!(
-                    f,
-                    "true, false or a table {{ count, per_hour, per_gb, source, date }}"
-                )
-            }
-            fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<RawNatGateway, E> {
-                Ok(RawNatGateway::On(b))
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                map: A,
-            ) -> Result<RawNatGateway, A::Error> {
-                RawNatTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-                    .map(RawNatGateway::Table)
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawNatTable {
-    pub count: Option<Spanned<i64>>,
-    pub per_hour: Option<Spanned<f64>>,
-    pub per_gb: Option<Spanned<f64>>,
-    pub source: Option<String>,
-    pub date: Option<String>,
-}
-
-/// What one architecture pays per byte and per NAT gateway.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TransferSpec {
-    pub region: String,
-    /// Internet egress, per GiB.
-    pub egress_per_gb: f64,
-    pub egress_source: String,
-    pub egress_date: String,
-    pub nat: Option<NatSpec>,
-}
-
-/// NAT gateways in front of an architecture's private subnets.
-#[derive(Clone, Debug, PartialEq)]
-pub struct NatSpec {
-    /// Gateways billed by the hour (one per availability zone used).
-    pub count: u32,
-    pub per_hour: f64,
-    /// Per GiB processed.
-    pub per_gb: f64,
-    pub source: String,
-    pub date: String,
-}
-
-/// The sizes of one request's bytes to the internet, drawn per completed
-/// request.
-#[derive(Clone, Debug, Default)]
-pub struct TransferSizes {
-    /// The entry service's response to the client.
-    pub response: Option<Dist>,
-    /// The outbound bytes of every invocation of the request's call tree,
-    /// in node order.
-    pub outbound: Vec<Dist>,
-}
-
-impl TransferSizes {
-    pub fn any(&self) -> bool {
-        self.response.is_some() || !self.outbound.is_empty()
-    }
-}
 
 /// The sizes a scenario's requests send: `response_size` of the entry
 /// service and `outbound_size` of every node of its call tree.
@@ -277,5 +185,15 @@ fn non_negative(v: &Spanned<f64>, key: &str, ctx: &ErrorContext) -> Result<f64, 
             key,
             format!("expected a price >= 0 (USD), found {p}"),
         ))
+    }
+}
+
+impl super::Scenario {
+    /// The data-transfer meter of one replication, or `None` when no
+    /// service sends bytes: its sizes come from their own stream, so every
+    /// architecture draws the same sizes for the same request.
+    pub fn transfer_meter(&self, replication: u32) -> Option<Box<TransferMeter>> {
+        let seed = rng::stream_seed(self.seed, replication, rng::purpose::DATA_TRANSFER);
+        TransferMeter::new(sizes(&self.services, &self.calls), seed)
     }
 }

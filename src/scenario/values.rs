@@ -7,8 +7,9 @@
 //! can share it.
 
 use crate::dist::Dist;
-use crate::scenario::catalog::{self, Instance, Platform};
-use crate::scenario::fargate;
+use crate::pricing::catalog::{self};
+use crate::pricing::entries::{Instance, Platform};
+use crate::pricing::fargate;
 use crate::time::{SimTime, parse_duration, parse_memory_mb};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
@@ -351,10 +352,12 @@ impl<'de> Deserialize<'de> for InstanceSpec {
                 }
                 inst.burst = match (baseline, surplus) {
                     (None, None) => None,
-                    (Some(baseline), Some(surplus_per_vcpu_hour)) => Some(catalog::Burst {
-                        baseline,
-                        surplus_per_vcpu_hour,
-                    }),
+                    (Some(baseline), Some(surplus_per_vcpu_hour)) => {
+                        Some(crate::pricing::entries::Burst {
+                            baseline,
+                            surplus_per_vcpu_hour,
+                        })
+                    }
                     _ => {
                         return Err(de::Error::custom(
                             "a burstable instance needs both `baseline` (a share of each vCPU, such as 0.2) and `surplus_per_vcpu_hour` (such as 0.05)",
@@ -368,8 +371,8 @@ impl<'de> Deserialize<'de> for InstanceSpec {
                         ));
                     }
                     let cpu = match cpu {
-                        CpuName::X86_64 => catalog::Cpu::X86_64,
-                        CpuName::Arm64 => catalog::Cpu::Arm64,
+                        CpuName::X86_64 => crate::pricing::entries::Cpu::X86_64,
+                        CpuName::Arm64 => crate::pricing::entries::Cpu::Arm64,
                     };
                     return fargate::task(vcpus, inst.memory_mb, cpu, price)
                         .map(InstanceSpec)

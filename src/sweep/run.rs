@@ -7,7 +7,7 @@ use super::points::Point;
 use crate::architectures::{Units, run_units};
 use crate::report::charts::ChartData;
 use crate::report::decision::{self, Verdict};
-use crate::results::replications::Estimate;
+use crate::results::estimate::Estimate;
 use crate::results::summary::RunSummary;
 use crate::scenario::sweep::Vary;
 use serde::Serialize;
@@ -112,7 +112,7 @@ pub fn tabulate(
             rows.push(SweepRow {
                 values: p.values.iter().map(|v| v.to_string()).collect(),
                 architecture: a.name.clone(),
-                cost_per_month_usd: crate::results::replications::estimate(&cost),
+                cost_per_month_usd: crate::results::estimate::estimate(&cost),
                 latency_ms: decision::slo_latency(slo, a),
                 error_rate: decision::error_rate(a),
                 slo: match verdict {

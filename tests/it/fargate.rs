@@ -141,7 +141,7 @@ fn a_task_stopped_within_a_minute_is_billed_a_minute() {
     // Fargate's minimum is EC2's (per second, at least 60 s), charged by
     // the same rule for every server a fleet stops: a task up for 10 s of
     // an hour's window costs 60 s at $0.04937 per hour.
-    use scalesim::results::cost::{SERVER_MINIMUM, billed_seconds};
+    use scalesim::pricing::cost::{SERVER_MINIMUM, billed_seconds};
     use scalesim::time::SimTime;
     let secs = billed_seconds(
         SimTime::from_secs(600),

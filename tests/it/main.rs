@@ -26,6 +26,7 @@ mod keepalive;
 mod lambda_managed;
 mod lambda_prices;
 mod laws;
+mod layering;
 mod micro;
 mod mutate;
 mod plan;

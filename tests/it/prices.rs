@@ -1,7 +1,7 @@
 //! Prices as data: the bundled price files, the errors a bad one gets
 //! (file, line, key), and `scalesim prices`.
 
-use scalesim::scenario::price_files::Catalog;
+use scalesim::pricing::price_files::Catalog;
 use std::path::Path;
 use std::process::Command;
 

@@ -7,7 +7,7 @@
 
 use crate::common::{self, MMc};
 use scalesim::architectures::{self, RunOptions};
-use scalesim::results::replications::paired;
+use scalesim::results::estimate::paired;
 use scalesim::results::summary::ArchitectureResult;
 use scalesim::scenario;
 use std::path::Path;
@@ -333,8 +333,8 @@ fn paired_differences_are_narrower_than_unpaired_ones_on_the_bakery() {
         let ys: Vec<f64> = b.replicas.iter().map(f).collect();
         let p = paired(&xs, &ys).half_width();
         let (ha, hb) = (
-            scalesim::results::replications::estimate(&xs).half_width(),
-            scalesim::results::replications::estimate(&ys).half_width(),
+            scalesim::results::estimate::estimate(&xs).half_width(),
+            scalesim::results::estimate::estimate(&ys).half_width(),
         );
         let unpaired = (ha * ha + hb * hb).sqrt();
         assert!(unpaired > 0.0, "{what}: no spread across replications");

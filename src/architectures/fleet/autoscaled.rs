@@ -14,7 +14,7 @@ use crate::architectures::{
     Kind, Outcome, add_burst_surplus, add_lambda_managed, fleet_cost, fleet_prices,
 };
 use crate::engine::Scheduler;
-use crate::results::cost::CostBreakdown;
+use crate::pricing::cost::CostBreakdown;
 use crate::results::stats::Collector;
 use crate::results::summary::KindResult;
 use crate::scenario::{AutoscaledSpec, FleetSpec, Scenario};

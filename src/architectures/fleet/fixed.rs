@@ -7,8 +7,8 @@ use crate::architectures::{
     Kind, Outcome, add_burst_surplus, add_lambda_managed, fleet_cost, fleet_prices,
 };
 use crate::engine::Scheduler;
-use crate::results::commitment::constant_level;
-use crate::results::cost::{self, CostBreakdown};
+use crate::pricing::commitment::constant_level;
+use crate::pricing::cost::{self, CostBreakdown};
 use crate::results::stats::Collector;
 use crate::results::summary::KindResult;
 use crate::scenario::{FleetSpec, Scenario};

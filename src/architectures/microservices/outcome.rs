@@ -5,13 +5,13 @@
 use super::{Capacity, MicroservicesModel};
 use crate::architectures::autoscale::PoolSummary;
 use crate::architectures::{Kind, Outcome, add_burst_surplus, fleet_cost, fleet_prices};
-use crate::results::commitment::constant_level;
-use crate::results::cost::CostBreakdown;
+use crate::pricing::commitment::FleetPricing;
+use crate::pricing::commitment::constant_level;
+use crate::pricing::cost::CostBreakdown;
 use crate::results::stats::RunStats;
 use crate::results::summary::{
     KindResult, MicroservicesResult, PriceNote, ServiceFleetResult, SpotResult,
 };
-use crate::scenario::commitments::FleetPricing;
 use crate::scenario::{MicroservicesSpec, Scenario};
 use crate::time::SimTime;
 

@@ -4,12 +4,12 @@
 
 use super::{Function, NIL, ServerlessModel};
 use crate::architectures::{Kind, Outcome};
-use crate::results::cost::CostBreakdown;
+use crate::pricing::cost::CostBreakdown;
+use crate::pricing::entries::Cpu;
 use crate::results::stats::RunStats;
 use crate::results::summary::{
     ColdStartCauses, FunctionResult, KindResult, LevelSummary, PriceNote, ServerlessResult,
 };
-use crate::scenario::catalog::Cpu;
 use crate::scenario::{Scenario, ServerlessSpec};
 use crate::time::SimTime;
 
@@ -144,7 +144,7 @@ fn apply_tiers(functions: &mut [Function], measured_s: f64) {
     if measured_s <= 0.0 {
         return;
     }
-    let month = crate::results::cost::HOURS_PER_MONTH * 3600.0 / measured_s;
+    let month = crate::pricing::cost::HOURS_PER_MONTH * 3600.0 / measured_s;
     for cpu in [Cpu::X86_64, Cpu::Arm64] {
         let group = || functions.iter().filter(|f| f.spec.cpu == cpu);
         if group().next().is_none() {
@@ -174,8 +174,8 @@ fn apply_tiers(functions: &mut [Function], measured_s: f64) {
 /// The monthly free tier (1 M requests, 400,000 GB-s), pro rata to the
 /// measured period, taken off the request and compute charges.
 fn apply_free_tier(total: &mut CostBreakdown, functions: &[FunctionResult], measured_s: f64) {
-    use crate::scenario::catalog::lambda_defaults as d;
-    let share = measured_s / (crate::results::cost::HOURS_PER_MONTH * 3600.0);
+    use crate::pricing::catalog::lambda_defaults as d;
+    let share = measured_s / (crate::pricing::cost::HOURS_PER_MONTH * 3600.0);
     let requests: u64 = functions.iter().map(|f| f.billed_invocations).sum();
     let gb_seconds: f64 = functions.iter().map(|f| f.billed_gb_seconds).sum();
     if requests > 0 {
@@ -264,7 +264,7 @@ fn price_notes(spec: &ServerlessSpec) -> Vec<PriceNote> {
     let note = |item: String,
                 price_usd: f64,
                 unit: &str,
-                p: &crate::scenario::catalog::ServerlessPricing| {
+                p: &crate::pricing::catalog::ServerlessPricing| {
         PriceNote {
             item,
             price_usd,
@@ -314,7 +314,7 @@ fn price_notes(spec: &ServerlessSpec) -> Vec<PriceNote> {
     let mut plans_seen = Vec::new();
     for f in &spec.functions[1..] {
         let q = &f.pricing;
-        let plan = |x: &crate::scenario::catalog::ServerlessPricing| {
+        let plan = |x: &crate::pricing::catalog::ServerlessPricing| {
             x.savings_plan
                 .as_ref()
                 .map(|s| (s.name.clone(), s.upfront.name(), s.discount.to_bits()))

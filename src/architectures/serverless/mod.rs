@@ -278,10 +278,7 @@ impl ServerlessModel {
             .map(|f| f.provisioned as f64 * f.memory_gb() * f.pricing.provisioned_gb_second)
             .sum();
         let mut stats = Collector::new(scenario.warmup, scenario.window, 0.0);
-        stats.meter_transfer(crate::results::transfer::TransferMeter::for_scenario(
-            scenario,
-            replication,
-        ));
+        stats.meter_transfer(scenario.transfer_meter(replication));
         stats.set_cost_rate(provisioned_rate);
         ServerlessModel {
             calls: CallStepper::new(

@@ -126,7 +126,7 @@ pub(super) fn load(options: &AzureOptions) -> Result<(Summary, Vec<Vec<u32>>), A
         // `work` is CPU time at one vCPU, so undo the memory's CPU
         // share: replayed on serverless at that memory, a function
         // takes exactly its recorded durations.
-        let cpu_share = (mb / crate::scenario::catalog::lambda_defaults::MB_PER_VCPU).min(1.0);
+        let cpu_share = (mb / crate::pricing::catalog::lambda_defaults::MB_PER_VCPU).min(1.0);
         let work = work.scaled_empirical(cpu_share).unwrap_or(work);
         functions.push(AzureFunction {
             peak_rps: peak_rps(&row.counts, options, minute_edge),

@@ -4,8 +4,8 @@
 
 use super::look::{self, Glyph, LegendItem};
 use super::{ChartData, Drawn};
+use crate::pricing::cost::CostBreakdown;
 use crate::report::table::fmt_usd;
-use crate::results::cost::CostBreakdown;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};

@@ -15,7 +15,7 @@ use super::look::{self, Glyph, LegendItem, Marker};
 use super::{Drawn, Figure};
 use crate::report::decision::pareto_frontier;
 use crate::report::table::{fmt_ms_pm, fmt_usd_pm};
-use crate::results::replications::Estimate;
+use crate::results::estimate::Estimate;
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;

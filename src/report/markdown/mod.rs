@@ -8,7 +8,7 @@ use crate::report::output::OutputSet;
 use crate::report::table::{
     fmt_count, fmt_ms, fmt_ms_diff, fmt_ms_pm, fmt_usd, fmt_usd_diff, fmt_usd_pm,
 };
-use crate::results::replications::Estimate;
+use crate::results::estimate::Estimate;
 use crate::results::summary::{ArchitectureResult, Comparison, PriceNote, RunSummary};
 use crate::scenario::{Percentile, Scenario, Slo};
 use crate::time::SimTime;

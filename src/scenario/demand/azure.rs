@@ -4,11 +4,10 @@
 //! and memory); the 2021 format records each invocation in one file.
 
 use super::raw::RawDemand;
-use super::trace::relative_path;
 use super::{Demand, DemandContext, trace_factor};
 use crate::demand::ArrivalMode;
 use crate::demand::azure::{AzureError, AzureFormat, AzureOptions, AzureTrace};
-use crate::scenario::error::{ErrorContext, ScenarioError};
+use crate::file_error::{ErrorContext, ScenarioError};
 use crate::scenario::values::Dur;
 use crate::time::SimTime;
 use std::ops::Range;
@@ -95,12 +94,9 @@ fn load(
 ) -> Result<Demand, ScenarioError> {
     let ctx = dc.ctx;
     let top = top(raw, ctx)?;
-    let (written, invocations) = relative_path(file.get_ref(), ctx);
-    let companion = |i: usize| {
-        companions.map_or_else(PathBuf::new, |c| {
-            relative_path([c.0, c.1][i].get_ref(), ctx).1
-        })
-    };
+    let (written, invocations) = (PathBuf::from(file.get_ref()), ctx.resolve(file.get_ref()));
+    let companion =
+        |i: usize| companions.map_or_else(PathBuf::new, |c| ctx.resolve([c.0, c.1][i].get_ref()));
     let (start, end) = bounds(raw, format, ctx)?;
     let speedup = trace_factor(&raw.speedup, "demand.speedup", ctx)?;
     let scale = trace_factor(&raw.scale, "demand.scale", ctx)?;

@@ -7,11 +7,11 @@
 //! `azure` for the multi-function formats) is replayed as recorded and takes
 //! none of the modifiers but `scale`. The raw keys live in `raw`.
 
-use super::error::{ErrorContext, ScenarioError};
 use super::values::Dur;
 use crate::demand::azure::AzureTrace;
 use crate::demand::trace::Trace;
 use crate::demand::{ArrivalMode, RateProfile};
+use crate::file_error::{ErrorContext, ScenarioError};
 use crate::time::SimTime;
 use std::sync::Arc;
 use toml::Spanned;

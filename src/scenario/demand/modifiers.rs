@@ -5,8 +5,8 @@
 use super::raw::{RawDemand, Shape};
 use super::{Built, DemandContext, factor, need, positive_duration};
 use crate::demand::shapes::{self, Spike};
+use crate::file_error::ScenarioError;
 use crate::rng;
-use crate::scenario::error::ScenarioError;
 use crate::scenario::values::Dur;
 use crate::time::SimTime;
 use toml::Spanned;

@@ -6,8 +6,8 @@ use super::raw::{RawDemand, Shape};
 use super::{Built, DemandContext, need, positive_duration, rate};
 use crate::demand::shapes::{self, BurstState};
 use crate::demand::{RateProfile, Segment};
+use crate::file_error::{ErrorContext, ScenarioError};
 use crate::rng;
-use crate::scenario::error::{ErrorContext, ScenarioError};
 use crate::time::SimTime;
 use toml::Spanned;
 

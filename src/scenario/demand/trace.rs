@@ -7,7 +7,7 @@ use super::{Demand, DemandContext, azure, positive_duration, trace_factor};
 use crate::demand::ArrivalMode;
 use crate::demand::azure::AzureFormat;
 use crate::demand::trace::{Trace, TraceFormat, TraceOptions};
-use crate::scenario::error::{ErrorContext, ScenarioError};
+use crate::file_error::{ErrorContext, ScenarioError};
 use crate::time::SimTime;
 use std::ops::Range;
 use std::path::PathBuf;
@@ -145,7 +145,7 @@ fn csv_options(
         Some(b) => Some(positive_duration(b, "demand.bucket", ctx)?),
         None => None,
     };
-    let (written, path) = relative_path(file.get_ref(), ctx);
+    let (written, path) = (PathBuf::from(file.get_ref()), ctx.resolve(file.get_ref()));
     let options = TraceOptions {
         path,
         format,
@@ -177,16 +177,6 @@ fn describe(written: &std::path::Path, trace: &Trace) -> String {
         description += ", repeated";
     }
     description
-}
-
-/// A path as written, and resolved against the scenario file's folder.
-pub(super) fn relative_path(written: &str, ctx: &ErrorContext) -> (PathBuf, PathBuf) {
-    let written = PathBuf::from(written);
-    let path = match ctx.file.parent() {
-        Some(dir) if written.is_relative() => dir.join(&written),
-        _ => written.clone(),
-    };
-    (written, path)
 }
 
 impl RawDemand {

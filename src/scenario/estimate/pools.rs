@@ -14,7 +14,7 @@
 //! (busy time + cold start) by Little's law, doubled for fluctuations,
 //! within its concurrency cap and the account's `concurrency_limit`.
 
-use crate::scenario::catalog::lambda_defaults::MB_PER_VCPU;
+use crate::pricing::catalog::lambda_defaults::MB_PER_VCPU;
 use crate::scenario::{
     ArchitectureSpec, FleetSpec, FunctionSpec, Scenario, ServerlessSpec, ServiceFleet,
 };

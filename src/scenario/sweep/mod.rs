@@ -9,7 +9,7 @@ mod values;
 
 pub use values::{MAX_VALUES, SweepValue, parse_value, parse_values};
 
-use super::error::{ErrorContext, ScenarioError};
+use crate::file_error::{ErrorContext, ScenarioError};
 use serde::Deserialize;
 use toml::Spanned;
 

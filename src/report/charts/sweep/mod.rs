@@ -13,7 +13,7 @@ mod panel;
 use super::look::{self, Glyph, LegendItem};
 use super::{Drawn, Figure};
 use crate::report::decision::Verdict;
-use crate::results::replications::Estimate;
+use crate::results::estimate::Estimate;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 

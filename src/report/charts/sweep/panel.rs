@@ -8,7 +8,7 @@ use super::axis::Axis;
 use super::{SweepChart, SweepFigure, SweepPanel};
 use crate::report::charts::Drawn;
 use crate::report::charts::look::{self, Marker};
-use crate::results::replications::Estimate;
+use crate::results::estimate::Estimate;
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;

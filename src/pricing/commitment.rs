@@ -1,10 +1,72 @@
 //! The bill of a fleet bought with a commitment: the committed servers'
 //! worth is paid at the committed rate for every hour of the period,
 //! whether servers run or not, and server time above it at the on-demand
-//! rate.
+//! rate. Also the commitment types themselves (how a fleet is bought),
+//! which the scenario fills from its `pricing` key.
 
-use crate::scenario::commitments::{Commitment, Coverage};
+use crate::pricing::entries::Upfront;
 use crate::time::SimTime;
+use serde::Serialize;
+
+/// How a fleet's server time is billed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub enum FleetPricing {
+    OnDemand,
+    Committed(Commitment),
+}
+
+/// A commitment and how much of the fleet it covers.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Commitment {
+    /// "savings-plan-3y", "reserved-1y", ...
+    pub name: String,
+    pub upfront: Upfront,
+    /// The committed hourly rate of one server (upfront spread over the
+    /// term), billed whether the server runs or not.
+    pub price_per_hour: f64,
+    pub coverage: Coverage,
+    pub source: String,
+    pub date: String,
+}
+
+impl Commitment {
+    /// Reserved Instances are bought whole; a Savings Plan commits
+    /// dollars per hour, so it can cover a fraction of a server.
+    pub fn whole_servers(&self) -> bool {
+        self.name.starts_with("reserved")
+    }
+}
+
+/// How many servers' worth the commitment covers.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub enum Coverage {
+    /// Sized so that this share of the fleet's server-hours runs on demand
+    /// (0: the commitment covers the peak).
+    OnDemandShare(f64),
+    /// A fixed number of servers' worth.
+    Servers(f64),
+}
+
+impl FleetPricing {
+    /// What `scalesim check` adds to a fleet's line: nothing on demand.
+    pub fn describe(&self) -> String {
+        let FleetPricing::Committed(c) = self else {
+            return String::new();
+        };
+        let coverage = match c.coverage {
+            Coverage::OnDemandShare(0.0) => "covering the peak".to_string(),
+            Coverage::OnDemandShare(s) => format!("{}% of server-hours on demand", s * 100.0),
+            Coverage::Servers(n) => format!("{n} servers' worth"),
+        };
+        // Six decimals, without the float noise of on-demand × (1 − discount).
+        let rate = crate::numbers::trimmed(c.price_per_hour, 6);
+        format!(
+            ", {} (upfront {}, ${rate}/h committed) {coverage}",
+            c.name,
+            c.upfront.name(),
+        )
+    }
+}
 
 /// How long a level (launched servers) spent at each value inside the
 /// measured period `[warmup, end)`: what a commitment's coverage needs,
@@ -134,7 +196,7 @@ fn level_for_share(seconds_at: &[f64], share: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::price_files::Upfront;
+    use crate::pricing::entries::Upfront;
 
     fn plan(coverage: Coverage, name: &str, rate: f64) -> Commitment {
         Commitment {

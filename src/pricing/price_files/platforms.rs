@@ -4,47 +4,9 @@
 
 use super::raw::{CpuName, RawFile};
 use super::{Catalog, meta, once, price};
-use crate::scenario::catalog::{CloudRunBilling, Cpu};
-use crate::scenario::error::{ErrorContext, ScenarioError};
-
-/// Fargate's prices for one processor architecture and region.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FargatePrice {
-    pub cpu: Cpu,
-    pub region: String,
-    /// Per vCPU a task is given, per hour.
-    pub vcpu_hour: f64,
-    /// Per GB (GiB) of memory a task is given, per hour.
-    pub gb_hour: f64,
-    pub source: String,
-    pub date: String,
-}
-
-/// Cloud Run's prices for one billing mode and region.
-#[derive(Clone, Debug, PartialEq)]
-pub struct CloudRunPrice {
-    pub billing: CloudRunBilling,
-    pub region: String,
-    /// Per vCPU of billable instance time, per second.
-    pub vcpu_second: f64,
-    /// Per GiB of billable instance time, per second.
-    pub gib_second: f64,
-    pub request_per_million: f64,
-    pub source: String,
-    pub date: String,
-}
-
-/// Lambda Managed Instances' fees on top of the EC2 instances it runs on,
-/// in one region.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LambdaManagedPrice {
-    pub region: String,
-    /// The management fee, a share of the instance's EC2 On-Demand price.
-    pub management_fee: f64,
-    pub request_per_million: f64,
-    pub source: String,
-    pub date: String,
-}
+use crate::file_error::{ErrorContext, ScenarioError};
+use crate::pricing::entries::Cpu;
+use crate::pricing::entries::{CloudRunPrice, FargatePrice, LambdaManagedPrice};
 
 pub(super) fn cpu(name: CpuName) -> Cpu {
     match name {

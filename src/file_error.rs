@@ -1,5 +1,6 @@
-//! The error a user sees for a bad scenario file: which file, which line,
-//! which key, and what was expected, in one paragraph.
+//! The error a user sees for a bad input file (a scenario or a price
+//! file): which file, which line, which key, and what was expected, in one
+//! paragraph.
 
 use std::fmt;
 use std::ops::Range;
@@ -30,7 +31,8 @@ impl fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
-/// Builds errors for one file, turning byte spans into line numbers.
+/// One file being read: builds its errors, turning byte spans into line
+/// numbers, and resolves the paths written in it.
 pub(crate) struct ErrorContext<'a> {
     pub file: &'a Path,
     pub text: &'a str,
@@ -81,5 +83,15 @@ impl ErrorContext<'_> {
 
     pub fn whole_file(&self, message: impl Into<String>) -> ScenarioError {
         self.at(None, "", message)
+    }
+
+    /// A path written in this file (a trace, a price file), resolved
+    /// against the file's folder as a person reading it would.
+    pub fn resolve(&self, written: &str) -> PathBuf {
+        let p = Path::new(written);
+        match self.file.parent() {
+            Some(dir) if p.is_relative() => dir.join(p),
+            _ => p.to_path_buf(),
+        }
     }
 }

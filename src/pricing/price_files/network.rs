@@ -3,27 +3,8 @@
 
 use super::raw::RawFile;
 use super::{Catalog, meta, once, price};
-use crate::scenario::error::{ErrorContext, ScenarioError};
-
-/// Internet egress in one region, per GB (GiB) sent.
-#[derive(Clone, Debug, PartialEq)]
-pub struct EgressPrice {
-    pub region: String,
-    pub per_gb: f64,
-    pub source: String,
-    pub date: String,
-}
-
-/// A managed NAT gateway in one region: per gateway-hour and per GB
-/// (GiB) it processes.
-#[derive(Clone, Debug, PartialEq)]
-pub struct NatGatewayPrice {
-    pub region: String,
-    pub per_hour: f64,
-    pub per_gb: f64,
-    pub source: String,
-    pub date: String,
-}
+use crate::file_error::{ErrorContext, ScenarioError};
+use crate::pricing::entries::{EgressPrice, NatGatewayPrice};
 
 impl Catalog {
     pub(super) fn add_network(

@@ -4,7 +4,9 @@
 //! minimum, serving after its `boot_time` (image pull and start) — so the
 //! fixed and autoscaled fleet kinds run Fargate services unchanged.
 
-use super::catalog::{self, Cpu, Instance, Platform};
+use super::catalog::{self};
+
+use crate::pricing::entries::{Cpu, Instance, Platform};
 
 /// Memory (GiB) a task of `vcpus` may have: (least, most, step), from the
 /// task-size table of the Amazon ECS developer guide ("Task CPU and

@@ -4,21 +4,24 @@
 //! that the TOML parser attaches the exact line to the error; checks that
 //! need the whole file happen in `validate`.
 
-use super::catalog::CloudRunBilling;
-use super::controller::{ControllerName, RawAlarms, RawBehavior};
+pub mod controller;
+pub mod transfer;
+
 use super::demand::RawDemand;
 use super::keep_alive::RawKeepAlive;
 use super::keys::{group_copy, group_getter, group_struct, table, table_splice};
-use super::price_files::Upfront;
 use super::spot::{Market, RawSpot};
-use super::transfer::{RawEgress, RawNatGateway};
 use super::values::{
     CallMode, CpuName, DistSpec, Dur, GatewayName, IdleSelection, InstanceSpec, Kind, Metric,
     Replications, ScaleRefill, Servers, SizeDistSpec,
 };
+use crate::pricing::entries::CloudRunBilling;
+use crate::pricing::entries::Upfront;
+use controller::{ControllerName, RawAlarms, RawBehavior};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
+use transfer::{RawEgress, RawNatGateway};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -10,10 +10,13 @@
 //! and `date`; an entry that ends up without a source or a date is an
 //! error, because a price nobody can trace is not data.
 
-use super::catalog::{Burst, Cpu, GatewayKind, Instance, Platform};
-use super::error::{ErrorContext, ScenarioError};
+use crate::file_error::{ErrorContext, ScenarioError};
 use crate::limits;
-use serde::Deserialize;
+use crate::pricing::entries::{Burst, Cpu, GatewayKind, Instance, Platform};
+use crate::pricing::entries::{
+    CloudRunPrice, CommitmentPrice, EgressPrice, FargatePrice, GatewayPrice, LambdaManagedPrice,
+    LambdaPrice, LambdaTier, NatGatewayPrice,
+};
 use std::fmt;
 use std::ops::Range;
 use std::path::Path;
@@ -22,8 +25,6 @@ use toml::Spanned;
 mod network;
 mod platforms;
 mod raw;
-pub use network::{EgressPrice, NatGatewayPrice};
-pub use platforms::{CloudRunPrice, FargatePrice, LambdaManagedPrice};
 use raw::{CpuName, GatewayName, RawFile, RawMeta};
 
 /// The bundled price files, as (path in the repository, text): every
@@ -45,62 +46,6 @@ impl fmt::Display for PriceFileError {
 
 impl std::error::Error for PriceFileError {}
 
-/// Lambda's prices for one processor architecture and region.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LambdaPrice {
-    pub cpu: Cpu,
-    pub region: String,
-    pub request_per_million: f64,
-    pub gb_second: f64,
-    pub provisioned_gb_second: f64,
-    pub provisioned_execution_gb_second: f64,
-    pub source: String,
-    pub date: String,
-}
-
-/// An API gateway's price per million requests.
-#[derive(Clone, Debug, PartialEq)]
-pub struct GatewayPrice {
-    pub kind: GatewayKind,
-    pub region: String,
-    pub per_million: f64,
-    pub source: String,
-    pub date: String,
-}
-
-/// How much of a commitment is paid before the term starts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Upfront {
-    None,
-    Partial,
-    All,
-}
-
-impl Upfront {
-    pub fn name(self) -> &'static str {
-        match self {
-            Upfront::None => "none",
-            Upfront::Partial => "partial",
-            Upfront::All => "all",
-        }
-    }
-}
-
-/// A commitment's discount off the on-demand price.
-#[derive(Clone, Debug, PartialEq)]
-pub struct CommitmentPrice {
-    /// What it discounts: EC2 instances or Fargate tasks.
-    pub platform: Platform,
-    /// "savings-plan-3y", "reserved-1y", ...
-    pub name: String,
-    pub upfront: Upfront,
-    /// Fraction off the on-demand price, in [0, 1).
-    pub discount: f64,
-    pub source: String,
-    pub date: String,
-}
-
 /// Everything the price files hold.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Catalog {
@@ -114,19 +59,6 @@ pub struct Catalog {
     pub egress: Vec<EgressPrice>,
     pub nat_gateways: Vec<NatGatewayPrice>,
     pub lambda_tiers: Vec<LambdaTier>,
-}
-
-/// A lower Lambda duration price for the GB-seconds of a month above a
-/// volume.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LambdaTier {
-    pub cpu: Cpu,
-    pub region: String,
-    /// GB-seconds a month above which `gb_second` applies.
-    pub above_gb_seconds: f64,
-    pub gb_second: f64,
-    pub source: String,
-    pub date: String,
 }
 
 impl Catalog {

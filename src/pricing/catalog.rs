@@ -4,9 +4,12 @@
 //! validated once; a scenario can describe any instance or price inline,
 //! and these entries only save typing.
 
-use super::price_files::{
-    Catalog, CloudRunPrice, CommitmentPrice, EgressPrice, FargatePrice, LambdaManagedPrice,
-    NatGatewayPrice, PriceFileError, Upfront,
+use super::price_files::{Catalog, PriceFileError};
+use crate::pricing::entries::{CloudRunBilling, Cpu, GatewayKind, Instance, Platform};
+
+use crate::pricing::entries::{
+    CloudRunPrice, CommitmentPrice, EgressPrice, FargatePrice, LambdaManagedPrice, NatGatewayPrice,
+    Upfront,
 };
 use serde::Serialize;
 use std::cell::RefCell;
@@ -15,62 +18,6 @@ use std::sync::OnceLock;
 
 /// The region a bare instance or Lambda name refers to.
 pub const DEFAULT_REGION: &str = "us-east-1";
-
-/// A server type a fleet can be made of.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Instance {
-    pub name: String,
-    pub vcpus: u32,
-    pub memory_mb: f64,
-    pub price_per_hour: f64,
-    pub region: String,
-    pub source: String,
-    /// When the price was read from its source (ISO date or month).
-    pub date: String,
-    /// Where it runs: an EC2 instance, or a Fargate task (priced from its
-    /// vCPUs and memory, and covered by Savings Plans only).
-    pub platform: Platform,
-    /// A burstable type (T3, T4g) in unlimited mode: CPU above its
-    /// baseline is billed as surplus credits.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub burst: Option<Burst>,
-    /// Lambda Managed Instances: the instance runs Lambda functions, and
-    /// AWS adds a management fee and a request fee to its EC2 price.
-    #[serde(skip)]
-    pub lambda_managed: Option<LambdaManagedPrice>,
-}
-
-/// What a burstable instance may use without extra charge, and what more
-/// costs.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct Burst {
-    /// Baseline utilisation per vCPU, a fraction.
-    pub baseline: f64,
-    /// Per vCPU-hour used above the baseline (unlimited mode).
-    pub surplus_per_vcpu_hour: f64,
-}
-
-/// What a fleet's servers are, for the prices and commitments that apply.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Platform {
-    #[default]
-    Ec2,
-    Fargate,
-    /// Lambda, for its Compute Savings Plans discount (never a server).
-    Lambda,
-}
-
-impl Platform {
-    /// What one of its servers is called in price notes.
-    pub fn server(self) -> &'static str {
-        match self {
-            Platform::Ec2 => "server",
-            Platform::Fargate => "task",
-            Platform::Lambda => "function",
-        }
-    }
-}
 
 fn loaded() -> &'static Result<Catalog, PriceFileError> {
     static CATALOG: OnceLock<Result<Catalog, PriceFileError>> = OnceLock::new();
@@ -246,16 +193,6 @@ pub fn regions() -> Vec<String> {
     all
 }
 
-/// How Cloud Run bills an instance.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CloudRunBilling {
-    /// Only while it serves at least one request, plus a fee per request.
-    Request,
-    /// For its whole life, at lower rates and with no request fee.
-    Instance,
-}
-
 /// Cloud Run's prices for `billing` (its Tier 1 regions).
 pub fn cloud_run(billing: CloudRunBilling) -> Option<CloudRunPrice> {
     lookup(|c, _| c.cloud_run.iter().find(|c| c.billing == billing).cloned())
@@ -323,21 +260,6 @@ pub struct LambdaSavingsPlan {
     pub discount: f64,
     pub source: String,
     pub date: String,
-}
-
-/// The processor architecture of a function: it sets the price.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub enum Cpu {
-    X86_64,
-    Arm64,
-}
-
-/// Which API gateway fronts the entry function.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub enum GatewayKind {
-    None,
-    Http,
-    Rest,
 }
 
 /// Lambda's published prices for `cpu` in the region in force, without
