@@ -2,18 +2,16 @@
 //! commitments, each entry with its region, source and date. The data is
 //! in `assets/prices/*.toml` (see [`super::price_files`]), compiled in and
 //! validated once; a scenario can describe any instance or price inline,
-//! and these entries only save typing.
+//! and these entries only save typing. A scenario's names are looked up in
+//! its [`Prices`]: its region, its own price files, then the bundled ones.
 
 use super::price_files::{Catalog, PriceFileError};
 use crate::pricing::entries::{CloudRunBilling, Cpu, GatewayKind, Instance, Platform};
-
 use crate::pricing::entries::{
     CloudRunPrice, CommitmentPrice, EgressPrice, FargatePrice, LambdaManagedPrice, NatGatewayPrice,
     Upfront,
 };
 use serde::Serialize;
-use std::cell::RefCell;
-use std::rc::Rc;
 use std::sync::OnceLock;
 
 /// The region a bare instance or Lambda name refers to.
@@ -48,154 +46,214 @@ pub fn catalog() -> &'static Catalog {
     loaded().as_ref().unwrap_or(&EMPTY)
 }
 
-/// The prices a scenario is read with: its region, and the price files it
-/// lists on top of the bundled ones.
-struct Scope {
+/// The prices one scenario is read with: its region, and the price files
+/// it lists, searched before the bundled ones. Every lookup names what it
+/// finds in that region; nothing is looked up behind the caller's back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prices {
     region: String,
-    own: Rc<Catalog>,
+    own: Catalog,
 }
 
-thread_local! {
-    // Instance names are resolved while the scenario is deserialized, where
-    // serde passes no context; the scenario's region and price files reach
-    // the lookups through this scope instead, set for one parse on the
-    // parsing thread and restored after it.
-    static SCOPE: RefCell<Option<Scope>> = const { RefCell::new(None) };
+impl Default for Prices {
+    /// The bundled prices of [`DEFAULT_REGION`].
+    fn default() -> Prices {
+        Prices::new(DEFAULT_REGION, Catalog::default())
+    }
 }
 
-/// Runs `f` with the lookups of this module answering for `region`, from
-/// `own` (a scenario's price files, searched first) and then the bundled
-/// files. Scopes nest; the previous one is restored even if `f` panics.
-pub fn with_prices<R>(region: &str, own: Catalog, f: impl FnOnce() -> R) -> R {
-    struct Restore(Option<Scope>);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            let previous = self.0.take();
-            SCOPE.with(|s| *s.borrow_mut() = previous);
+impl Prices {
+    /// The prices of `region`, from `own` (a scenario's price files,
+    /// searched first) and then the bundled files.
+    pub fn new(region: &str, own: Catalog) -> Prices {
+        Prices {
+            region: region.to_string(),
+            own,
         }
     }
-    let scope = Scope {
-        region: region.to_string(),
-        own: Rc::new(own),
-    };
-    let _restore = Restore(SCOPE.with(|s| s.borrow_mut().replace(scope)));
-    f()
-}
 
-/// The region names and prices are looked up in: the scenario's `region`
-/// while one is read, [`DEFAULT_REGION`] otherwise.
-pub fn region() -> String {
-    in_scope(|_, region| region.to_string())
-}
+    /// The region names and prices are looked up in.
+    pub fn region(&self) -> &str {
+        &self.region
+    }
 
-/// Calls `f` with the catalogs in force, the scenario's own files first,
-/// and the region in force.
-fn in_scope<T>(f: impl FnOnce(&[&Catalog], &str) -> T) -> T {
-    SCOPE.with(|s| match s.borrow().as_ref() {
-        Some(scope) => f(&[&scope.own, catalog()], &scope.region),
-        None => f(&[catalog()], DEFAULT_REGION),
-    })
-}
+    /// The catalogs searched, the scenario's own files first.
+    fn catalogs(&self) -> [&Catalog; 2] {
+        [&self.own, catalog()]
+    }
 
-/// The first entry `pick` finds in the catalogs in force.
-fn lookup<T>(pick: impl Fn(&Catalog, &str) -> Option<T>) -> Option<T> {
-    in_scope(|catalogs, region| catalogs.iter().find_map(|c| pick(c, region)))
-}
+    /// The first entry `pick` finds in the catalogs.
+    fn lookup<T>(&self, pick: impl Fn(&Catalog, &str) -> Option<T>) -> Option<T> {
+        self.catalogs().iter().find_map(|c| pick(c, &self.region))
+    }
 
-/// What `f` lists from every catalog in force, in order, for listings.
-fn each<T>(f: impl Fn(&Catalog, &str) -> Vec<T>) -> Vec<T> {
-    in_scope(|catalogs, region| catalogs.iter().flat_map(|c| f(c, region)).collect())
-}
-
-/// Looks up an instance type in the region in force.
-pub fn instance(name: &str) -> Option<Instance> {
-    lookup(|c, region| {
-        c.instances
+    /// What `f` lists from every catalog, in order, for listings.
+    fn each<T>(&self, f: impl Fn(&Catalog, &str) -> Vec<T>) -> Vec<T> {
+        self.catalogs()
             .iter()
-            .find(|i| i.name == name && i.region == region)
-            .cloned()
-    })
-}
-
-/// The names of the instance types of the region in force, for error
-/// messages.
-pub fn instance_names() -> Vec<String> {
-    let mut names = each(|c, region| {
-        c.instances
-            .iter()
-            .filter(|i| i.region == region)
-            .map(|i| i.name.clone())
+            .flat_map(|c| f(c, &self.region))
             .collect()
-    });
-    // A scenario's file may price a bundled type again: name it once.
-    let mut seen = std::collections::HashSet::new();
-    names.retain(|n| seen.insert(n.clone()));
-    names
-}
+    }
 
-/// A commitment's published discount on `platform` (a fraction off the
-/// on-demand price, the same in every region the files describe).
-pub fn commitment(platform: Platform, name: &str, upfront: Upfront) -> Option<CommitmentPrice> {
-    lookup(|c, _| {
-        c.commitments
-            .iter()
-            .find(|c| c.platform == platform && c.name == name && c.upfront == upfront)
-            .cloned()
-    })
-}
+    /// Looks up an instance type in the prices' region.
+    pub fn instance(&self, name: &str) -> Option<Instance> {
+        self.lookup(|c, region| {
+            c.instances
+                .iter()
+                .find(|i| i.name == name && i.region == region)
+                .cloned()
+        })
+    }
 
-/// The commitments the files list for `platform`, for error messages.
-pub fn commitments(platform: Platform) -> Vec<CommitmentPrice> {
-    each(|c, _| {
-        c.commitments
-            .iter()
-            .filter(|c| c.platform == platform)
-            .cloned()
-            .collect()
-    })
-}
+    /// The names of the instance types of the prices' region, for error
+    /// messages.
+    pub fn instance_names(&self) -> Vec<String> {
+        let mut names = self.each(|c, region| {
+            c.instances
+                .iter()
+                .filter(|i| i.region == region)
+                .map(|i| i.name.clone())
+                .collect()
+        });
+        // A scenario's file may price a bundled type again: name it once.
+        let mut seen = std::collections::HashSet::new();
+        names.retain(|n| seen.insert(n.clone()));
+        names
+    }
 
-/// Fargate's prices for `cpu` in the region in force.
-pub fn fargate(cpu: Cpu) -> Option<FargatePrice> {
-    lookup(|c, region| {
-        c.fargate
-            .iter()
-            .find(|f| f.cpu == cpu && f.region == region)
-            .cloned()
-    })
-}
+    /// A commitment's published discount on `platform` (a fraction off the
+    /// on-demand price, the same in every region the files describe).
+    pub fn commitment(
+        &self,
+        platform: Platform,
+        name: &str,
+        upfront: Upfront,
+    ) -> Option<CommitmentPrice> {
+        self.lookup(|c, _| {
+            c.commitments
+                .iter()
+                .find(|c| c.platform == platform && c.name == name && c.upfront == upfront)
+                .cloned()
+        })
+    }
 
-/// Lambda Managed Instances' fees in the region in force.
-pub fn lambda_managed() -> Option<LambdaManagedPrice> {
-    lookup(|c, region| {
-        c.lambda_managed
-            .iter()
-            .find(|l| l.region == region)
-            .cloned()
-    })
-}
+    /// The commitments the files list for `platform`, for error messages.
+    pub fn commitments(&self, platform: Platform) -> Vec<CommitmentPrice> {
+        self.each(|c, _| {
+            c.commitments
+                .iter()
+                .filter(|c| c.platform == platform)
+                .cloned()
+                .collect()
+        })
+    }
 
-/// Internet egress in `region`.
-pub fn egress(region: &str) -> Option<EgressPrice> {
-    lookup(|c, _| c.egress.iter().find(|e| e.region == region).cloned())
-}
+    /// Fargate's prices for `cpu` in the prices' region.
+    pub fn fargate(&self, cpu: Cpu) -> Option<FargatePrice> {
+        self.lookup(|c, region| {
+            c.fargate
+                .iter()
+                .find(|f| f.cpu == cpu && f.region == region)
+                .cloned()
+        })
+    }
 
-/// A NAT gateway in `region`.
-pub fn nat_gateway(region: &str) -> Option<NatGatewayPrice> {
-    lookup(|c, _| c.nat_gateways.iter().find(|e| e.region == region).cloned())
-}
+    /// Lambda Managed Instances' fees in the prices' region.
+    pub fn lambda_managed(&self) -> Option<LambdaManagedPrice> {
+        self.lookup(|c, region| {
+            c.lambda_managed
+                .iter()
+                .find(|l| l.region == region)
+                .cloned()
+        })
+    }
 
-/// Every region some price file in force describes, sorted.
-pub fn regions() -> Vec<String> {
-    let mut all = each(|c, _| c.regions());
-    all.sort();
-    all.dedup();
-    all
-}
+    /// Internet egress in `region`.
+    pub fn egress(&self, region: &str) -> Option<EgressPrice> {
+        self.lookup(|c, _| c.egress.iter().find(|e| e.region == region).cloned())
+    }
 
-/// Cloud Run's prices for `billing` (its Tier 1 regions).
-pub fn cloud_run(billing: CloudRunBilling) -> Option<CloudRunPrice> {
-    lookup(|c, _| c.cloud_run.iter().find(|c| c.billing == billing).cloned())
+    /// A NAT gateway in `region`.
+    pub fn nat_gateway(&self, region: &str) -> Option<NatGatewayPrice> {
+        self.lookup(|c, _| c.nat_gateways.iter().find(|e| e.region == region).cloned())
+    }
+
+    /// Every region the price files describe (the scenario's and the bundled ones), sorted.
+    pub fn regions(&self) -> Vec<String> {
+        let mut all = self.each(|c, _| c.regions());
+        all.sort();
+        all.dedup();
+        all
+    }
+
+    /// Cloud Run's prices for `billing` (its Tier 1 regions).
+    pub fn cloud_run(&self, billing: CloudRunBilling) -> Option<CloudRunPrice> {
+        self.lookup(|c, _| c.cloud_run.iter().find(|c| c.billing == billing).cloned())
+    }
+
+    /// Lambda's published prices for `cpu` in the prices' region, without
+    /// a gateway (see [`Prices::gateway_price`]); what the price files lack for it,
+    /// said as an error.
+    pub fn lambda_pricing(&self, cpu: Cpu) -> Result<ServerlessPricing, String> {
+        let region = self.region();
+        let lambda = self.lookup(|c, region| {
+            let l = c
+                .lambda
+                .iter()
+                .find(|l| l.cpu == cpu && l.region == region)?;
+            // The tiers come from the file the base price came from: they are
+            // steps below that price.
+            let tiers = c
+                .lambda_tiers
+                .iter()
+                .filter(|t| t.cpu == cpu && t.region == region)
+                .map(|t| (t.above_gb_seconds, t.gb_second))
+                .collect::<Vec<_>>();
+            Some((l.clone(), tiers))
+        });
+        let Some((l, tiers)) = lambda else {
+            return Err(format!(
+                "the price files have no Lambda {} prices for `region` {region}; add them in a price file listed in `price_files`, or give all four rates in `pricing` (request_per_million, gb_second, provisioned_gb_second, provisioned_execution_gb_second)",
+                match cpu {
+                    Cpu::X86_64 => "x86_64",
+                    Cpu::Arm64 => "arm64",
+                }
+            ));
+        };
+        Ok(ServerlessPricing {
+            request_per_million: l.request_per_million,
+            gb_second: l.gb_second,
+            provisioned_gb_second: l.provisioned_gb_second,
+            provisioned_execution_gb_second: l.provisioned_execution_gb_second,
+            gateway_per_million: 0.0,
+            gateway_source: String::new(),
+            gateway_date: String::new(),
+            source: l.source,
+            date: l.date,
+            tiers,
+            savings_plan: None,
+        })
+    }
+
+    /// An API gateway's price per million requests in the prices' region,
+    /// with its source and date (nothing for no gateway).
+    pub fn gateway_price(&self, gateway: GatewayKind) -> Result<(f64, String, String), String> {
+        if gateway == GatewayKind::None {
+            return Ok((0.0, String::new(), String::new()));
+        }
+        self.lookup(|c, region| {
+            c.gateways
+                .iter()
+                .find(|g| g.kind == gateway && g.region == region)
+                .map(|g| (g.per_million, g.source.clone(), g.date.clone()))
+        })
+        .ok_or_else(|| {
+            format!(
+                "the price files have no {gateway:?} API gateway price for `region` {}; add it in a price file listed in `price_files`, or set `gateway_per_million` in `pricing`",
+                self.region()
+            )
+        })
+    }
 }
 
 /// Serverless prices (AWS Lambda and API Gateway, us-east-1). Every field
@@ -262,70 +320,6 @@ pub struct LambdaSavingsPlan {
     pub date: String,
 }
 
-/// Lambda's published prices for `cpu` in the region in force, without
-/// a gateway (see [`gateway_price`]); what the price files lack for it,
-/// said as an error.
-pub fn lambda_pricing(cpu: Cpu) -> Result<ServerlessPricing, String> {
-    let region = region();
-    let lambda = lookup(|c, region| {
-        let l = c
-            .lambda
-            .iter()
-            .find(|l| l.cpu == cpu && l.region == region)?;
-        // The tiers come from the file the base price came from: they are
-        // steps below that price.
-        let tiers = c
-            .lambda_tiers
-            .iter()
-            .filter(|t| t.cpu == cpu && t.region == region)
-            .map(|t| (t.above_gb_seconds, t.gb_second))
-            .collect::<Vec<_>>();
-        Some((l.clone(), tiers))
-    });
-    let Some((l, tiers)) = lambda else {
-        return Err(format!(
-            "the price files have no Lambda {} prices for `region` {region}; add them in a price file listed in `price_files`, or give all four rates in `pricing` (request_per_million, gb_second, provisioned_gb_second, provisioned_execution_gb_second)",
-            match cpu {
-                Cpu::X86_64 => "x86_64",
-                Cpu::Arm64 => "arm64",
-            }
-        ));
-    };
-    Ok(ServerlessPricing {
-        request_per_million: l.request_per_million,
-        gb_second: l.gb_second,
-        provisioned_gb_second: l.provisioned_gb_second,
-        provisioned_execution_gb_second: l.provisioned_execution_gb_second,
-        gateway_per_million: 0.0,
-        gateway_source: String::new(),
-        gateway_date: String::new(),
-        source: l.source,
-        date: l.date,
-        tiers,
-        savings_plan: None,
-    })
-}
-
-/// An API gateway's price per million requests in the region in force,
-/// with its source and date (nothing for no gateway).
-pub fn gateway_price(gateway: GatewayKind) -> Result<(f64, String, String), String> {
-    if gateway == GatewayKind::None {
-        return Ok((0.0, String::new(), String::new()));
-    }
-    lookup(|c, region| {
-        c.gateways
-            .iter()
-            .find(|g| g.kind == gateway && g.region == region)
-            .map(|g| (g.per_million, g.source.clone(), g.date.clone()))
-    })
-    .ok_or_else(|| {
-        format!(
-            "the price files have no {gateway:?} API gateway price for `region` {}; add it in a price file listed in `price_files`, or set `gateway_per_million` in `pricing`",
-            region()
-        )
-    })
-}
-
 /// Lambda's documented platform defaults, with their sources.
 pub mod lambda_defaults {
     use crate::time::SimTime;
@@ -372,29 +366,30 @@ mod tests {
         assert_eq!(c.egress.len(), 2);
         assert_eq!(c.nat_gateways.len(), 1);
         // domain.md: a t3.micro has 2 vCPUs and a 10 % baseline.
-        let micro = instance("t3.micro").unwrap();
+        let micro = Prices::default().instance("t3.micro").unwrap();
         assert_eq!(micro.vcpus, 2);
         assert_eq!(micro.burst.unwrap().baseline, 0.10);
     }
 
     #[test]
     fn lambda_prices_are_the_published_ones() {
-        let x86 = lambda_pricing(Cpu::X86_64).unwrap();
+        let p = Prices::default();
+        let x86 = p.lambda_pricing(Cpu::X86_64).unwrap();
         assert_eq!(x86.gb_second, 0.0000166667);
         assert_eq!(x86.request_per_million, 0.20);
-        assert_eq!(gateway_price(GatewayKind::Http).unwrap().0, 1.00);
+        assert_eq!(p.gateway_price(GatewayKind::Http).unwrap().0, 1.00);
         assert_eq!(x86.provisioned_gb_second, 0.0000041667);
-        let arm = lambda_pricing(Cpu::Arm64).unwrap();
+        let arm = p.lambda_pricing(Cpu::Arm64).unwrap();
         assert_eq!(arm.gb_second, 0.0000133334);
-        assert_eq!(gateway_price(GatewayKind::None).unwrap().0, 0.0);
-        assert_eq!(gateway_price(GatewayKind::Rest).unwrap().0, 3.50);
+        assert_eq!(p.gateway_price(GatewayKind::None).unwrap().0, 0.0);
+        assert_eq!(p.gateway_price(GatewayKind::Rest).unwrap().0, 3.50);
         // Published by AWS, not derived from the x86 ones.
         assert_eq!(arm.provisioned_gb_second, 0.0000033334);
         assert_eq!(arm.provisioned_execution_gb_second, 0.0000077778);
     }
 
     #[test]
-    fn a_scope_answers_for_its_region_and_is_restored_after_it() {
+    fn prices_answer_for_their_region_own_files_first() {
         let mut own = Catalog::default();
         own.add_file(
             std::path::Path::new("own.toml"),
@@ -402,37 +397,40 @@ mod tests {
              [[instance]]\nname = \"m5.large\"\nvcpus = 2\nmemory_gib = 8\nprice_per_hour = 0.5\n",
         )
         .unwrap();
-        assert_eq!(region(), DEFAULT_REGION);
-        let inner = with_prices("eu-test-1", own.clone(), || {
-            assert_eq!(instance("m5.large").unwrap().price_per_hour, 0.5);
-            // Bundled names are looked up in the scope's region too.
-            assert!(instance("c5.large").is_none());
-            assert_eq!(instance_names(), ["m5.large"]);
-            assert!(lambda_pricing(Cpu::X86_64).is_err());
-            assert!(gateway_price(GatewayKind::Http).is_err());
-            // A nested scope, and the outer one back after it.
-            let nested = with_prices(DEFAULT_REGION, Catalog::default(), || {
-                instance("m5.large").unwrap().price_per_hour
-            });
-            assert_eq!(nested, 0.096);
-            region()
-        });
-        assert_eq!(inner, "eu-test-1");
-        assert_eq!(region(), DEFAULT_REGION);
-        assert_eq!(instance("m5.large").unwrap().price_per_hour, 0.096);
-        // Restored after a panic inside the scope as well.
-        let caught =
-            std::panic::catch_unwind(|| with_prices("eu-test-1", own, || panic!("in scope")));
-        assert!(caught.is_err());
-        assert_eq!(region(), DEFAULT_REGION);
+        let eu = Prices::new("eu-test-1", own.clone());
+        assert_eq!(eu.region(), "eu-test-1");
+        assert_eq!(eu.instance("m5.large").unwrap().price_per_hour, 0.5);
+        // Bundled names are looked up in the prices' region too.
+        assert!(eu.instance("c5.large").is_none());
+        assert_eq!(eu.instance_names(), ["m5.large"]);
+        assert!(eu.lambda_pricing(Cpu::X86_64).is_err());
+        assert!(eu.gateway_price(GatewayKind::Http).is_err());
+        // The same own file read in the default region re-prices nothing
+        // there, and the default prices are untouched by the others.
+        let us = Prices::new(DEFAULT_REGION, own);
+        assert_eq!(us.instance("m5.large").unwrap().price_per_hour, 0.096);
+        assert_eq!(Prices::default().region(), DEFAULT_REGION);
+        assert_eq!(
+            Prices::default()
+                .instance("m5.large")
+                .unwrap()
+                .price_per_hour,
+            0.096
+        );
     }
 
     #[test]
     fn knows_the_documented_instances() {
-        let m5 = instance("m5.large").unwrap();
+        let m5 = Prices::default().instance("m5.large").unwrap();
         assert_eq!((m5.vcpus, m5.price_per_hour), (2, 0.096));
-        assert_eq!(instance("c5.xlarge").unwrap().vcpus, 4);
-        assert_eq!(instance("m7g.large").unwrap().price_per_hour, 0.0816);
-        assert!(instance("z9.huge").is_none());
+        assert_eq!(Prices::default().instance("c5.xlarge").unwrap().vcpus, 4);
+        assert_eq!(
+            Prices::default()
+                .instance("m7g.large")
+                .unwrap()
+                .price_per_hour,
+            0.0816
+        );
+        assert!(Prices::default().instance("z9.huge").is_none());
     }
 }

@@ -4,8 +4,7 @@
 //! minimum, serving after its `boot_time` (image pull and start) — so the
 //! fixed and autoscaled fleet kinds run Fargate services unchanged.
 
-use super::catalog::{self};
-
+use super::catalog::Prices;
 use crate::pricing::entries::{Cpu, Instance, Platform};
 
 /// Memory (GiB) a task of `vcpus` may have: (least, most, step), from the
@@ -41,9 +40,10 @@ fn sizes() -> &'static str {
      16 vCPU: 32-120 GB (8 GB steps)"
 }
 
-/// A Fargate task of `vcpus` and `memory_mb` on `cpu`, priced from the
-/// price files unless `price_per_hour` is given.
+/// A Fargate task of `vcpus` and `memory_mb` on `cpu`, priced from
+/// `prices` unless `price_per_hour` is given.
 pub fn task(
+    prices: &Prices,
     vcpus: f64,
     memory_mb: f64,
     cpu: Cpu,
@@ -66,7 +66,7 @@ pub fn task(
             "a {vcpus}-vCPU Fargate task is not modelled: a fleet's job holds one whole vCPU; use vcpus = 1 or more"
         ));
     }
-    let (price, source, date) = match (price_per_hour, catalog::fargate(cpu)) {
+    let (price, source, date) = match (price_per_hour, prices.fargate(cpu)) {
         (Some(p), _) => (p, "scenario file".to_string(), String::new()),
         (None, Some(f)) => (
             // Rounded to a billionth of a dollar: the sum's float noise
@@ -78,7 +78,7 @@ pub fn task(
         (None, None) => {
             return Err(format!(
                 "the price files have no Fargate price for {cpu:?} in {}; give `price_per_hour`, or add it in a price file listed in `price_files`",
-                catalog::region()
+                prices.region()
             ));
         }
     };
@@ -91,7 +91,7 @@ pub fn task(
         vcpus: vcpus as u32,
         memory_mb,
         price_per_hour: price,
-        region: catalog::region(),
+        region: prices.region().to_string(),
         source,
         date,
         platform: Platform::Fargate,
@@ -116,18 +116,19 @@ mod tests {
 
     #[test]
     fn a_task_costs_its_vcpus_and_memory_at_the_published_rates() {
-        let t = task(1.0, 2048.0, Cpu::X86_64, None).unwrap();
+        let p = Prices::default();
+        let t = task(&p, 1.0, 2048.0, Cpu::X86_64, None).unwrap();
         assert!((t.price_per_hour - (0.04048 + 2.0 * 0.004445)).abs() < 1e-12);
         assert_eq!(t.vcpus, 1);
-        let a = task(2.0, 4096.0, Cpu::Arm64, None).unwrap();
+        let a = task(&p, 2.0, 4096.0, Cpu::Arm64, None).unwrap();
         assert!((a.price_per_hour - (2.0 * 0.03238 + 4.0 * 0.00356)).abs() < 1e-12);
         assert!(
-            task(1.0, 1024.0, Cpu::X86_64, None)
+            task(&p, 1.0, 1024.0, Cpu::X86_64, None)
                 .unwrap_err()
                 .contains("offers")
         );
         assert!(
-            task(0.5, 1024.0, Cpu::X86_64, None)
+            task(&p, 0.5, 1024.0, Cpu::X86_64, None)
                 .unwrap_err()
                 .contains("not modelled")
         );

@@ -10,6 +10,7 @@ use super::raw::RawArchitecture;
 use super::values::{Dur, Metric};
 use crate::dist::Dist;
 use crate::file_error::{ErrorContext, ScenarioError};
+use crate::pricing::catalog::Prices;
 use crate::time::SimTime;
 use toml::Spanned;
 
@@ -72,8 +73,9 @@ pub(super) fn validate_autoscaled(
     a: &RawArchitecture,
     key: &str,
     ctx: &ErrorContext,
+    prices: &Prices,
 ) -> Result<AutoscaledSpec, ScenarioError> {
-    let instance = fleet_instance(a, key, ctx)?;
+    let instance = fleet_instance(a, key, ctx, prices)?;
     let (queue_limit, timeout) = fleet_limits(a, key, ctx)?;
     let (min, max) = size_limits(a, key, ctx)?;
     let (metric, target) = policy(a, key, ctx)?;
@@ -100,7 +102,7 @@ pub(super) fn validate_autoscaled(
         controller,
     };
     let initial = initial_size(a, key, ctx, &scaling)?;
-    let pricing = super::commitments::fleet_pricing(a, key, ctx, &instance)?;
+    let pricing = super::commitments::fleet_pricing(a, key, ctx, &instance, prices)?;
     let spot = super::fleet::fleet_spot(a, key, ctx, &instance, &pricing, &scaling.boot_time)?;
     Ok(AutoscaledSpec {
         fleet: FleetSpec {
@@ -132,7 +134,7 @@ fn size_limits(
     let managed = a
         .instance
         .as_ref()
-        .is_some_and(|i| i.0.lambda_managed.is_some());
+        .is_some_and(|i| i.get_ref().is_lambda_managed());
     let min = count(&a.min, &format!("{key}.min"), ctx, 0, 1)?;
     let max = match &a.max {
         Some(_) => count(&a.max, &format!("{key}.max"), ctx, 1, 0)?,

@@ -9,7 +9,7 @@
 use super::functions::{InstanceBilling, ServerlessSpec};
 use super::raw::{RawArchitecture, RawFunctionKeys, ServerlessPlatform};
 use crate::file_error::{ErrorContext, ScenarioError};
-use crate::pricing::catalog::{self};
+use crate::pricing::catalog::Prices;
 use crate::pricing::entries::{CloudRunBilling, GatewayKind};
 use crate::time::SimTime;
 use std::ops::Range;
@@ -47,6 +47,7 @@ pub(super) fn apply(
     key: &str,
     ctx: &ErrorContext,
     spec: &mut ServerlessSpec,
+    prices: &Prices,
 ) -> Result<(), ScenarioError> {
     let cloud_run = a
         .platform
@@ -121,7 +122,7 @@ pub(super) fn apply(
             ));
         }
     };
-    let Some(price) = catalog::cloud_run(billing) else {
+    let Some(price) = prices.cloud_run(billing) else {
         return Err(refuse(
             "billing",
             None,

@@ -6,7 +6,7 @@
 use super::raw::RawArchitecture;
 use crate::file_error::{ErrorContext, ScenarioError};
 use crate::limits::MAX_PRICE_PER_HOUR;
-use crate::pricing::catalog::{self};
+use crate::pricing::catalog::Prices;
 use crate::pricing::commitment::{Commitment, Coverage, FleetPricing};
 use crate::pricing::entries::Upfront;
 use crate::pricing::entries::{Instance, Platform};
@@ -21,6 +21,7 @@ pub(super) fn fleet_pricing(
     key: &str,
     ctx: &ErrorContext,
     instance: &Instance,
+    prices: &Prices,
 ) -> Result<FleetPricing, ScenarioError> {
     let Some(p) = &a.pricing else {
         return Ok(FleetPricing::OnDemand);
@@ -135,7 +136,7 @@ pub(super) fn fleet_pricing(
             p.date.clone().unwrap_or_default(),
         ),
         None => {
-            let Some(c) = catalog::commitment(instance.platform, &name, upfront) else {
+            let Some(c) = prices.commitment(instance.platform, &name, upfront) else {
                 let on = match instance.platform {
                     Platform::Ec2 => "",
                     Platform::Fargate => " for Fargate",

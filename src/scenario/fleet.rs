@@ -9,6 +9,7 @@ use super::spot::{Market, SpotSpec, validate_spot};
 use super::values::{Servers, SizeBasis};
 use crate::dist::Dist;
 use crate::file_error::{ErrorContext, ScenarioError};
+use crate::pricing::catalog::Prices;
 use crate::pricing::commitment::FleetPricing;
 use crate::pricing::entries::Instance;
 use crate::time::SimTime;
@@ -53,8 +54,9 @@ pub(super) fn validate_fleet(
     key: &str,
     ctx: &ErrorContext,
     load: &Load,
+    prices: &Prices,
 ) -> Result<FleetSpec, ScenarioError> {
-    let instance = fleet_instance(a, key, ctx)?;
+    let instance = fleet_instance(a, key, ctx, prices)?;
     let servers_raw = a.servers.as_ref().ok_or_else(|| {
         ctx.at(
             Some(a.kind.span()),
@@ -107,7 +109,7 @@ pub(super) fn validate_fleet(
             }
         };
     let (queue_limit, timeout) = fleet_limits(a, key, ctx)?;
-    let pricing = fleet_pricing(a, key, ctx, &instance)?;
+    let pricing = fleet_pricing(a, key, ctx, &instance, prices)?;
     let spot = fleet_spot(
         a,
         key,
@@ -132,14 +134,20 @@ pub(super) fn fleet_instance(
     a: &RawArchitecture,
     key: &str,
     ctx: &ErrorContext,
+    prices: &Prices,
 ) -> Result<Instance, ScenarioError> {
-    a.instance.as_ref().map(|i| i.0.clone()).ok_or_else(|| {
+    let key = format!("{key}.instance");
+    let written = a.instance.as_ref().ok_or_else(|| {
         ctx.at(
             Some(a.kind.span()),
-            &format!("{key}.instance"),
+            &key,
             "a fleet needs `instance`: a type name such as \"m5.large\" or { vcpus = 2, memory = \"8GB\", price_per_hour = 0.096 }",
         )
-    })
+    })?;
+    written
+        .get_ref()
+        .resolve(prices)
+        .map_err(|m| ctx.at(Some(written.span()), &key, m))
 }
 
 /// How long a fixed fleet's replacement for an interrupted spot server

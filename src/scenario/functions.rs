@@ -9,7 +9,7 @@ use super::values::{CpuName, GatewayName, ScaleRefill};
 use crate::dist::Dist;
 use crate::file_error::{ErrorContext, ScenarioError};
 use crate::limits::{self, MAX_PRICE_PER_MILLION, MAX_PRICE_PER_UNIT_SECOND};
-use crate::pricing::catalog::{self, LambdaSavingsPlan, ServerlessPricing, lambda_defaults as d};
+use crate::pricing::catalog::{LambdaSavingsPlan, Prices, ServerlessPricing, lambda_defaults as d};
 use crate::pricing::entries::Upfront;
 use crate::pricing::entries::{Cpu, GatewayKind, Platform};
 use crate::time::{SimTime, parse_memory_mb};
@@ -285,9 +285,10 @@ fn pricing(
     gateway: GatewayKind,
     pricing_override: Option<&RawPricing>,
     lambda: bool,
+    prices: &Prices,
 ) -> Result<ServerlessPricing, String> {
     let given = |f: fn(&RawPricing) -> Option<f64>| pricing_override.and_then(f).is_some();
-    let mut pricing = match (lambda, catalog::lambda_pricing(cpu)) {
+    let mut pricing = match (lambda, prices.lambda_pricing(cpu)) {
         (false, _) => ServerlessPricing::unpriced(),
         (true, Ok(p)) => p,
         // A scenario that gives every rate needs none from the files.
@@ -302,7 +303,7 @@ fn pricing(
         (true, Err(e)) => return Err(e),
     };
     if lambda && !given(|p| p.gateway_per_million) {
-        let (price, source, date) = catalog::gateway_price(gateway)?;
+        let (price, source, date) = prices.gateway_price(gateway)?;
         pricing.gateway_per_million = price;
         pricing.gateway_source = source;
         pricing.gateway_date = date;
@@ -314,7 +315,7 @@ fn pricing(
         .commitment
         .as_deref()
         .filter(|c| *c != "on-demand")
-        .and_then(|c| catalog::commitment(Platform::Lambda, c, p.upfront.unwrap_or(Upfront::None)));
+        .and_then(|c| prices.commitment(Platform::Lambda, c, p.upfront.unwrap_or(Upfront::None)));
     // The tiers are the file's, below the file's base price; a scenario's
     // own duration price stands alone.
     if p.gb_second.is_some() {
@@ -372,6 +373,7 @@ pub(super) fn validate_serverless(
     key: &str,
     services: &[Service],
     ctx: &ErrorContext,
+    prices: &Prices,
 ) -> Result<ServerlessSpec, ScenarioError> {
     let concurrency_limit = count(
         &a.concurrency_limit,
@@ -381,7 +383,7 @@ pub(super) fn validate_serverless(
         d::CONCURRENCY_LIMIT,
     )?;
     let (gateway, gateway_latency) = gateway(a, key, ctx)?;
-    check_prices(a.pricing.as_ref(), key, ctx)?;
+    check_prices(a.pricing.as_ref(), key, ctx, prices)?;
     let cloud_run = a.platform.as_ref().map(|p| *p.get_ref()) == Some(ServerlessPlatform::CloudRun);
     let base = a.function_keys();
     let empty = BTreeMap::new();
@@ -400,7 +402,7 @@ pub(super) fn validate_serverless(
         };
         let own = over.and_then(|o| o.pricing.as_ref());
         if let Some(p) = own {
-            check_prices(Some(p), &over_key, ctx)?;
+            check_prices(Some(p), &over_key, ctx, prices)?;
             if p.get_ref().gateway_per_million.is_some() {
                 return Err(ctx.at(
                     Some(p.span()),
@@ -412,7 +414,7 @@ pub(super) fn validate_serverless(
         // A function's own `pricing` replaces the architecture's whole.
         let pricing = own.or(a.pricing.as_ref()).map(|p| p.get_ref());
         let mut f = resolve_function(svc, &layers, ctx)?;
-        f.pricing = self::pricing(f.cpu, gateway, pricing, !cloud_run)
+        f.pricing = self::pricing(f.cpu, gateway, pricing, !cloud_run, prices)
             .map_err(|m| ctx.at(Some(a.kind.span()), key, m))?;
         if let Some(o) = over {
             function_capacity(&mut f, o, &over_key, concurrency_limit, ctx)?;
@@ -427,7 +429,7 @@ pub(super) fn validate_serverless(
         gateway_latency,
         free_tier: a.free_tier.as_ref().is_some_and(|f| *f.get_ref()),
     };
-    super::cloud_run::apply(a, key, ctx, &mut spec)?;
+    super::cloud_run::apply(a, key, ctx, &mut spec, prices)?;
     Ok(spec)
 }
 
@@ -464,6 +466,7 @@ fn check_prices(
     pricing: Option<&Spanned<RawPricing>>,
     key: &str,
     ctx: &ErrorContext,
+    prices: &Prices,
 ) -> Result<(), ScenarioError> {
     let Some(spanned) = pricing else {
         return Ok(());
@@ -484,8 +487,9 @@ fn check_prices(
     }
     if let Some(name) = plan {
         let upfront = p.upfront.unwrap_or(Upfront::None);
-        if catalog::commitment(Platform::Lambda, name, upfront).is_none() {
-            let known: Vec<String> = catalog::commitments(Platform::Lambda)
+        if prices.commitment(Platform::Lambda, name, upfront).is_none() {
+            let known: Vec<String> = prices
+                .commitments(Platform::Lambda)
                 .iter()
                 .map(|c| format!("{} (upfront {})", c.name, c.upfront.name()))
                 .collect();

@@ -6,6 +6,7 @@ use super::raw::RawArchitecture;
 use super::values::Kind;
 use super::{AutoscaledSpec, FleetSpec, Load, Shared, autoscaled, checked_name};
 use crate::file_error::{ErrorContext, ScenarioError};
+use crate::pricing::catalog::Prices;
 use crate::time::SimTime;
 
 #[derive(Clone, Debug)]
@@ -97,6 +98,7 @@ pub(super) fn validate_microservices(
     key: &str,
     ctx: &ErrorContext,
     shared: &Shared,
+    prices: &Prices,
 ) -> Result<MicroservicesSpec, ScenarioError> {
     let services = shared.services;
     let tables = a.services.as_ref().map(|s| s.get_ref());
@@ -128,9 +130,15 @@ pub(super) fn validate_microservices(
         }
         checked_name(&raw, &skey, ctx)?;
         let fleet = if *raw.kind.get_ref() == Kind::Autoscaled {
-            ServiceFleet::Autoscaled(autoscaled::validate_autoscaled(&raw, &skey, ctx)?)
+            ServiceFleet::Autoscaled(autoscaled::validate_autoscaled(&raw, &skey, ctx, prices)?)
         } else {
-            ServiceFleet::Fixed(validate_fleet(&raw, &skey, ctx, &service_load(shared, i))?)
+            ServiceFleet::Fixed(validate_fleet(
+                &raw,
+                &skey,
+                ctx,
+                &service_load(shared, i),
+                prices,
+            )?)
         };
         let instance = match &fleet {
             ServiceFleet::Fixed(f) => &f.instance,

@@ -49,6 +49,7 @@ pub use values::{CallMode, MAX_REPLICATIONS, Metric, ScaleRefill, SizeBasis, che
 
 use crate::dist::Dist;
 use crate::file_error::ErrorContext;
+use crate::pricing::catalog::Prices;
 use crate::time::SimTime;
 use fleet::validate_fleet;
 use raw::{RawArchitecture, RawScenario};
@@ -167,18 +168,18 @@ pub fn parse(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
 /// [`parse`], with the file's seed replaced by `seed` (if given).
 pub fn parse_seeded(text: &str, path: &Path, seed: Option<u64>) -> Result<Scenario, ScenarioError> {
     let ctx = ErrorContext { file: path, text };
-    let (scope, own) = prices::read(&ctx)?;
-    crate::pricing::catalog::with_prices(&scope.region.clone(), own, || {
-        let raw: RawScenario = ctx.deserialize()?;
-        validate(raw, &ctx, seed, scope)
-    })
+    let raw: RawScenario = ctx.deserialize()?;
+    let (scope, prices) = prices::read(&raw, &ctx)?;
+    prices::check_instances(&raw, &ctx, &prices)?;
+    validate(raw, &ctx, seed, scope, &prices)
 }
 
 fn validate(
     mut raw: RawScenario,
     ctx: &ErrorContext,
     seed: Option<u64>,
-    prices: prices::PriceScope,
+    scope: prices::PriceScope,
+    prices: &Prices,
 ) -> Result<Scenario, ScenarioError> {
     if let Some(seed) = seed {
         raw.seed = seed;
@@ -210,7 +211,7 @@ fn validate(
         services: &services,
         calls: &calls,
     };
-    let architectures = validate_architectures(&raw, ctx, &shared)?;
+    let architectures = validate_architectures(&raw, ctx, &shared, prices)?;
     Ok(Scenario {
         name,
         description: raw.description,
@@ -227,7 +228,7 @@ fn validate(
         calls,
         architectures,
         slo,
-        prices,
+        prices: scope,
     })
 }
 
@@ -289,6 +290,7 @@ fn validate_architectures(
     raw: &RawScenario,
     ctx: &ErrorContext,
     shared: &Shared,
+    prices: &Prices,
 ) -> Result<Vec<Architecture>, ScenarioError> {
     let load = Load {
         peak_rps: shared.demand.profile.peak(shared.duration),
@@ -301,7 +303,7 @@ fn validate_architectures(
     let mut architectures: Vec<Architecture> = Vec::with_capacity(raw.architectures.len());
     for (i, a) in raw.architectures.iter().enumerate() {
         let key = format!("architectures[{i}]");
-        let arch = validate_architecture(a, &key, ctx, shared, &load)?;
+        let arch = validate_architecture(a, &key, ctx, shared, &load, prices)?;
         if architectures.iter().any(|b| b.name == arch.name) {
             return Err(ctx.at(
                 Some(a.name.span()),
@@ -352,26 +354,27 @@ fn validate_architecture(
     ctx: &ErrorContext,
     shared: &Shared,
     load: &Load,
+    prices: &Prices,
 ) -> Result<Architecture, ScenarioError> {
     let services = shared.services;
     let name = checked_name(a, key, ctx)?;
     let spec = match a.kind.get_ref() {
         Kind::Microservices => ArchitectureSpec::Microservices(
-            microservices::validate_microservices(a, key, ctx, shared)?,
+            microservices::validate_microservices(a, key, ctx, shared, prices)?,
         ),
         Kind::Autoscaled => {
-            ArchitectureSpec::Autoscaled(autoscaled::validate_autoscaled(a, key, ctx)?)
+            ArchitectureSpec::Autoscaled(autoscaled::validate_autoscaled(a, key, ctx, prices)?)
         }
-        Kind::Serverless => {
-            ArchitectureSpec::Serverless(functions::validate_serverless(a, key, services, ctx)?)
-        }
-        Kind::Fleet => ArchitectureSpec::Fleet(validate_fleet(a, key, ctx, load)?),
+        Kind::Serverless => ArchitectureSpec::Serverless(functions::validate_serverless(
+            a, key, services, ctx, prices,
+        )?),
+        Kind::Fleet => ArchitectureSpec::Fleet(validate_fleet(a, key, ctx, load, prices)?),
     };
     let sends = transfer::sizes(services, shared.calls).any();
     Ok(Architecture {
         name,
         spec,
-        transfer: transfer::validate_transfer(a, key, ctx, sends)?,
+        transfer: transfer::validate_transfer(a, key, ctx, sends, prices)?,
     })
 }
 

@@ -1,24 +1,14 @@
 //! A scenario's `region` and `price_files`: which prices it is read with.
 //!
-//! Both are read in a first pass over the file, before anything else,
-//! because instance names are resolved while the rest is deserialized:
-//! `instance = "m5.large"` must already know which region's m5.large it
-//! means. The second pass runs inside [`catalog::with_prices`].
+//! Both are read before anything is validated: every name the scenario
+//! gives (`instance = "m5.large"`, a Lambda architecture, a gateway) is
+//! then resolved against the [`Prices`] they make, passed explicitly.
 
+use super::raw::RawScenario;
 use crate::file_error::{ErrorContext, ScenarioError};
-use crate::pricing::catalog::{self, DEFAULT_REGION};
+use crate::pricing::catalog::{DEFAULT_REGION, Prices};
 use crate::pricing::price_files::Catalog;
-use serde::Deserialize;
 use std::path::PathBuf;
-use toml::Spanned;
-
-/// The two keys, and nothing else: the rest of the file is read later,
-/// and its errors are reported then.
-#[derive(Deserialize)]
-struct RawPriceKeys {
-    region: Option<Spanned<String>>,
-    price_files: Option<Spanned<Vec<Spanned<String>>>>,
-}
 
 /// What a scenario is priced with.
 #[derive(Clone, Debug, PartialEq)]
@@ -56,8 +46,10 @@ impl PriceScope {
 
 /// Reads `region` and `price_files`, loads and checks those files, and
 /// checks that some price file describes the region.
-pub(super) fn read(ctx: &ErrorContext) -> Result<(PriceScope, Catalog), ScenarioError> {
-    let raw: RawPriceKeys = ctx.deserialize()?;
+pub(super) fn read(
+    raw: &RawScenario,
+    ctx: &ErrorContext,
+) -> Result<(PriceScope, Prices), ScenarioError> {
     let mut own = Catalog::default();
     let mut files = Vec::new();
     if let Some(list) = &raw.price_files {
@@ -86,7 +78,8 @@ pub(super) fn read(ctx: &ErrorContext) -> Result<(PriceScope, Catalog), Scenario
             name.to_string()
         }
     };
-    let known = catalog::with_prices(&region, own.clone(), catalog::regions);
+    let prices = Prices::new(&region, own);
+    let known = prices.regions();
     if !known.contains(&region) {
         let span = raw.region.as_ref().map(|r| r.span());
         return Err(ctx.at(
@@ -98,5 +91,33 @@ pub(super) fn read(ctx: &ErrorContext) -> Result<(PriceScope, Catalog), Scenario
             ),
         ));
     }
-    Ok((PriceScope { region, files }, own))
+    Ok((PriceScope { region, files }, prices))
+}
+
+/// Resolves every `instance` the file names, where it is written (an
+/// architecture, or one service of a microservices architecture), so that
+/// a name the region lacks is reported at its own key before anything
+/// else is validated. The validation of each fleet resolves it again for
+/// its use, with the same prices.
+pub(super) fn check_instances(
+    raw: &RawScenario,
+    ctx: &ErrorContext,
+    prices: &Prices,
+) -> Result<(), ScenarioError> {
+    for (i, a) in raw.architectures.iter().enumerate() {
+        let key = format!("architectures[{i}]");
+        let services = a.services.as_ref().map(|s| s.get_ref());
+        let written = a.instance.iter().map(|w| (key.clone(), w)).chain(
+            services.into_iter().flatten().filter_map(|(name, table)| {
+                let w = table.get_ref().instance.as_ref()?;
+                Some((format!("{key}.services.{name}"), w))
+            }),
+        );
+        for (key, w) in written {
+            w.get_ref()
+                .resolve(prices)
+                .map_err(|m| ctx.at(Some(w.span()), &format!("{key}.instance"), m))?;
+        }
+    }
+    Ok(())
 }

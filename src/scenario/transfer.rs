@@ -17,7 +17,7 @@ use super::raw::{RawArchitecture, ServerlessPlatform};
 use super::values::Kind;
 use crate::file_error::{ErrorContext, ScenarioError};
 use crate::limits;
-use crate::pricing::catalog;
+use crate::pricing::catalog::Prices;
 use crate::pricing::transfer::{NatSpec, TransferSpec};
 use crate::results::transfer::{TransferMeter, TransferSizes};
 use crate::rng;
@@ -47,6 +47,7 @@ pub(super) fn validate_transfer(
     key: &str,
     ctx: &ErrorContext,
     sends_bytes: bool,
+    prices: &Prices,
 ) -> Result<Option<TransferSpec>, ScenarioError> {
     let nat_on = match a.nat_gateway.as_ref().map(|n| n.get_ref()) {
         None | Some(RawNatGateway::On(false)) => None,
@@ -61,7 +62,7 @@ pub(super) fn validate_transfer(
     let region = if cloud_run {
         "us-central1".to_string()
     } else {
-        catalog::region()
+        prices.region().to_string()
     };
     if let (true, Some(n)) = (
         cloud_run,
@@ -82,7 +83,7 @@ pub(super) fn validate_transfer(
                 e.date.clone().unwrap_or_default(),
             )
         }
-        None => match catalog::egress(&region) {
+        None => match prices.egress(&region) {
             Some(p) => (p.per_gb, p.source.clone(), p.date.clone()),
             None => {
                 return Err(ctx.at(
@@ -97,7 +98,7 @@ pub(super) fn validate_transfer(
         None => None,
         Some(table) => {
             let span = a.nat_gateway.as_ref().map(|n| n.span());
-            let published = catalog::nat_gateway(&region);
+            let published = prices.nat_gateway(&region);
             let published = published.as_ref();
             let pick = |v: Option<&Spanned<f64>>, field: &str, published: Option<f64>| match (
                 v, published,

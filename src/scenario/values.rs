@@ -2,13 +2,16 @@
 //! sizes, distributions, instance types, fleet sizes and the enumerated
 //! names.
 //! Checking them here lets the TOML parser attach the exact line to the
-//! error. This module depends on no other part of `scenario` except the
-//! catalog (and Fargate's task sizes), so the raw tables of every section
-//! can share it.
+//! error. This module depends on no other part of `scenario`, so the raw
+//! tables of every section can share it. What needs prices (an instance
+//! named from the catalog, Fargate's and Lambda Managed Instances' prices)
+//! is checked here as far as it can be and resolved once the file is read,
+//! against the scenario's region and price files
+//! ([`InstanceSpec::resolve`]).
 
 use crate::dist::Dist;
-use crate::pricing::catalog::{self};
-use crate::pricing::entries::{Instance, Platform};
+use crate::pricing::catalog::Prices;
+use crate::pricing::entries::{Cpu, Instance, Platform};
 use crate::pricing::fargate;
 use crate::time::{SimTime, parse_duration, parse_memory_mb};
 use serde::Deserialize;
@@ -214,17 +217,71 @@ impl<'de> Deserialize<'de> for Servers {
     }
 }
 
-/// The catalog's instance types in the region in force, for messages.
-fn known_types() -> String {
-    match catalog::instance_names() {
+/// The catalog's instance types in the prices' region, for messages.
+fn known_types(prices: &Prices) -> String {
+    match prices.instance_names() {
         names if names.is_empty() => "none (add a price file with `price_files`)".into(),
         names => names.join(", "),
     }
 }
 
-/// An instance type: a catalog name, or an inline description.
+/// An instance type as written: a catalog name, or an inline
+/// description, checked as far as it can be without prices.
 #[derive(Debug, Clone, PartialEq)]
-pub struct InstanceSpec(pub Instance);
+pub enum InstanceSpec {
+    /// A name to look up in the scenario's region.
+    Named(String),
+    /// An EC2 instance described in full.
+    Inline(Instance),
+    /// A Fargate task, priced from the price files unless
+    /// `price_per_hour` is given.
+    Fargate {
+        vcpus: f64,
+        memory_mb: f64,
+        cpu: Cpu,
+        price_per_hour: Option<f64>,
+    },
+    /// An instance of Lambda Managed Instances: by name, or inline
+    /// (`vcpus` 0 for a name).
+    LambdaManaged {
+        instance: Instance,
+        vcpus: f64,
+        cpu: CpuName,
+    },
+}
+
+impl InstanceSpec {
+    /// The instance, with what the scenario's prices say of it; the error
+    /// is the message for the `instance` key.
+    pub fn resolve(&self, prices: &Prices) -> Result<Instance, String> {
+        match self {
+            InstanceSpec::Named(name) => prices.instance(name).ok_or_else(|| {
+                format!(
+                    "unknown instance type \"{name}\" in {}; known types there: {} (or describe it inline: {{ vcpus = 2, memory = \"8GB\", price_per_hour = 0.096 }})",
+                    prices.region(),
+                    known_types(prices)
+                )
+            }),
+            InstanceSpec::Inline(instance) => Ok(instance.clone()),
+            InstanceSpec::Fargate {
+                vcpus,
+                memory_mb,
+                cpu,
+                price_per_hour,
+            } => fargate::task(prices, *vcpus, *memory_mb, *cpu, *price_per_hour),
+            InstanceSpec::LambdaManaged {
+                instance,
+                vcpus,
+                cpu,
+            } => lambda_managed(prices, instance.clone(), *vcpus, *cpu),
+        }
+    }
+
+    /// Whether it runs Lambda functions (Lambda Managed Instances).
+    pub fn is_lambda_managed(&self) -> bool {
+        matches!(self, InstanceSpec::LambdaManaged { .. })
+    }
+}
 
 impl<'de> Deserialize<'de> for InstanceSpec {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -238,13 +295,7 @@ impl<'de> Deserialize<'de> for InstanceSpec {
                 )
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<InstanceSpec, E> {
-                catalog::instance(s).map(InstanceSpec).ok_or_else(|| {
-                    E::custom(format!(
-                        "unknown instance type \"{s}\" in {}; known types there: {} (or describe it inline: {{ vcpus = 2, memory = \"8GB\", price_per_hour = 0.096 }})",
-                        catalog::region(),
-                        known_types()
-                    ))
-                })
+                Ok(InstanceSpec::Named(s.to_string()))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<InstanceSpec, A::Error> {
                 const KEYS: &[&str] = &[
@@ -345,7 +396,11 @@ impl<'de> Deserialize<'de> for InstanceSpec {
                     }
                 }
                 if managed {
-                    return lambda_managed(inst, vcpus, cpu).map_err(de::Error::custom);
+                    return Ok(InstanceSpec::LambdaManaged {
+                        instance: inst,
+                        vcpus,
+                        cpu,
+                    });
                 }
                 if vcpus == 0.0 {
                     return Err(de::Error::missing_field("vcpus"));
@@ -370,13 +425,15 @@ impl<'de> Deserialize<'de> for InstanceSpec {
                             "`baseline` and `surplus_per_vcpu_hour` are for burstable EC2 instances, not Fargate tasks",
                         ));
                     }
-                    let cpu = match cpu {
-                        CpuName::X86_64 => crate::pricing::entries::Cpu::X86_64,
-                        CpuName::Arm64 => crate::pricing::entries::Cpu::Arm64,
-                    };
-                    return fargate::task(vcpus, inst.memory_mb, cpu, price)
-                        .map(InstanceSpec)
-                        .map_err(de::Error::custom);
+                    return Ok(InstanceSpec::Fargate {
+                        vcpus,
+                        memory_mb: inst.memory_mb,
+                        cpu: match cpu {
+                            CpuName::X86_64 => Cpu::X86_64,
+                            CpuName::Arm64 => Cpu::Arm64,
+                        },
+                        price_per_hour: price,
+                    });
                 }
                 if vcpus.fract() != 0.0 {
                     return Err(de::Error::custom(format!(
@@ -392,7 +449,7 @@ impl<'de> Deserialize<'de> for InstanceSpec {
                 if inst.price_per_hour < 0.0 {
                     return Err(de::Error::missing_field("price_per_hour"));
                 }
-                Ok(InstanceSpec(inst))
+                Ok(InstanceSpec::Inline(inst))
             }
         }
         d.deserialize_any(V)
@@ -402,7 +459,12 @@ impl<'de> Deserialize<'de> for InstanceSpec {
 /// An instance of Lambda Managed Instances: a catalog type by `name`
 /// (`{ platform = "lambda-managed", name = "m7g.large" }`) or an inline
 /// EC2 instance, with the fees of the price files.
-fn lambda_managed(mut inst: Instance, vcpus: f64, cpu: CpuName) -> Result<InstanceSpec, String> {
+fn lambda_managed(
+    prices: &Prices,
+    mut inst: Instance,
+    vcpus: f64,
+    cpu: CpuName,
+) -> Result<Instance, String> {
     if cpu != CpuName::X86_64 {
         return Err(
             "`cpu` is for Fargate tasks; a Lambda Managed Instance's processor comes with its type"
@@ -411,11 +473,11 @@ fn lambda_managed(mut inst: Instance, vcpus: f64, cpu: CpuName) -> Result<Instan
     }
     if vcpus == 0.0 {
         let name = inst.name.clone();
-        inst = catalog::instance(&name).ok_or_else(|| {
+        inst = prices.instance(&name).ok_or_else(|| {
             format!(
                 "Lambda Managed Instances need an instance type: unknown type \"{name}\" in {}; known types there: {} (or describe it inline with vcpus, memory and price_per_hour)",
-                catalog::region(),
-                known_types()
+                prices.region(),
+                known_types(prices)
             )
         })?;
     } else if vcpus.fract() != 0.0 {
@@ -431,14 +493,14 @@ fn lambda_managed(mut inst: Instance, vcpus: f64, cpu: CpuName) -> Result<Instan
             inst.name
         ));
     }
-    let fees = catalog::lambda_managed().ok_or_else(|| {
+    let fees = prices.lambda_managed().ok_or_else(|| {
         format!(
             "the price files have no Lambda Managed Instances fees for {}; add them in a price file listed in `price_files`",
-            catalog::region()
+            prices.region()
         )
     })?;
     inst.lambda_managed = Some(fees);
-    Ok(InstanceSpec(inst))
+    Ok(inst)
 }
 
 /// What a fleet's server may be (Lambda is a price-file platform only).

@@ -369,3 +369,51 @@ fn the_gateway_price_names_its_own_source() {
         (0.1, "our discount")
     );
 }
+
+#[test]
+fn an_instance_is_refused_where_it_is_written_in_a_microservices_architecture() {
+    // Names are resolved after the file is read: an architecture-wide
+    // `instance` is still reported at the architecture, and a service's
+    // own at the service's table.
+    let top = "region = \"eu-test-1\"\nprice_files = [\"p.toml\"]";
+    let micro = |extra: &str| {
+        scenario_text(top).replace(
+            "[[architectures]]\nname = \"fleet\"\nkind = \"fleet\"\nservers = 3\ninstance = \"m5.large\"",
+            &format!("[[architectures]]\nname = \"fleet\"\nkind = \"microservices\"\nservers = 3\n{extra}"),
+        )
+    };
+    assert_refused(
+        &micro("instance = \"c5.large\""),
+        &[("p.toml", ONLY_M5)],
+        "invalid scenario s.toml, line 18, key `architectures[0].instance`: unknown instance type \"c5.large\" in eu-test-1; known types there: m5.large (or describe it inline: { vcpus = 2, memory = \"8GB\", price_per_hour = 0.096 })",
+    );
+    assert_refused(
+        &micro("instance = \"m5.large\"\nservices.api = { instance = \"c5.large\" }"),
+        &[("p.toml", ONLY_M5)],
+        "invalid scenario s.toml, line 19, key `architectures[0].services.api.instance`: unknown instance type \"c5.large\" in eu-test-1; known types there: m5.large (or describe it inline: { vcpus = 2, memory = \"8GB\", price_per_hour = 0.096 })",
+    );
+}
+
+#[test]
+fn scenarios_of_two_regions_read_one_after_the_other_keep_their_own_prices() {
+    // Prices travel with the scenario being read, not with the thread:
+    // reading one region's scenario leaves nothing behind for the next.
+    let top = "region = \"eu-test-1\"\nprice_files = [\"p.toml\"]";
+    let fleet_only = |text: String| {
+        text[..text.find("\n[[architectures]]\nname = \"lambda\"").unwrap()].to_string()
+    };
+    let price = |s: &Scenario| match &s.architectures[0].spec {
+        scalesim::scenario::ArchitectureSpec::Fleet(f) => f.instance.price_per_hour,
+        other => panic!("{other:?}"),
+    };
+    let (_eu_dir, eu) = write(&[
+        ("s.toml", &fleet_only(scenario_text(top))),
+        ("p.toml", ONLY_M5),
+    ]);
+    let (_us_dir, us) = write(&[("s.toml", &fleet_only(scenario_text("")))]);
+    let (_eu_dir2, eu2) = write(&[
+        ("s.toml", &fleet_only(scenario_text(top))),
+        ("p.toml", ONLY_M5),
+    ]);
+    assert_eq!((price(&eu), price(&us), price(&eu2)), (0.1, 0.096, 0.1));
+}

@@ -43,12 +43,9 @@ pub struct RawScenario {
     pub slo: Option<super::slo::RawSlo>,
     pub sweep: Option<super::sweep::RawSweep>,
     pub plan: Option<super::plan::RawPlan>,
-    /// `region` and `price_files` were read before the rest (see
-    /// `super::prices`): here they are only allowed.
-    #[serde(rename = "region")]
-    pub _region: Option<serde::de::IgnoredAny>,
-    #[serde(rename = "price_files")]
-    pub _price_files: Option<serde::de::IgnoredAny>,
+    /// Where names and prices are looked up (see `super::prices`).
+    pub region: Option<Spanned<String>>,
+    pub price_files: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -86,7 +83,7 @@ macro_rules! fleet_keys {
     ($then:ident!($($args:tt)*)) => {
         $then! { $($args)* {
             servers: Option<Spanned<Servers>>,
-            instance: Option<InstanceSpec>,
+            instance: Option<Spanned<InstanceSpec>>,
             queue_limit: Option<Spanned<i64>>,
         } }
     };
