@@ -193,7 +193,6 @@ fn validate(
             duration,
             window,
             seed: raw.seed,
-            replication: 0,
         },
     )?;
     let slo = slo::validate(raw.slo.as_ref(), ctx)?;

@@ -9,6 +9,7 @@
 
 use super::values::Dur;
 use crate::demand::azure::AzureTrace;
+use crate::demand::synthetic::SyntheticSpec;
 use crate::demand::trace::Trace;
 use crate::demand::{ArrivalMode, RateProfile};
 use crate::file_error::{ErrorContext, ScenarioError};
@@ -55,13 +56,11 @@ pub struct Demand {
     pub redraw: Option<Arc<Redraw>>,
 }
 
-/// What drawing a random synthetic demand again needs: the table as the
-/// file gave it and the run's times. `profile` is replication 0's draw.
+/// What drawing a random synthetic demand again needs: its resolved spec
+/// and the scenario's seed. `profile` is replication 0's draw.
 #[derive(Debug)]
 pub struct Redraw {
-    raw: Spanned<RawDemand>,
-    duration: SimTime,
-    window: SimTime,
+    spec: SyntheticSpec,
     seed: u64,
 }
 
@@ -74,30 +73,9 @@ impl Demand {
     /// Replication 0 is the profile the scenario was validated with.
     pub fn profile_for(&self, replication: u32) -> RateProfile {
         match (&self.redraw, replication) {
-            (Some(r), 1..) => r.draw(replication),
+            (Some(r), 1..) => r.spec.draw(r.seed, replication),
             _ => self.profile.clone(),
         }
-    }
-}
-
-impl Redraw {
-    fn draw(&self, replication: u32) -> RateProfile {
-        // The table passed validation with these inputs; only the streams
-        // differ, so no error can arise and no file position is needed.
-        let ctx = ErrorContext {
-            file: std::path::Path::new(""),
-            text: "",
-        };
-        let dc = DemandContext {
-            ctx: &ctx,
-            duration: self.duration,
-            window: self.window,
-            seed: self.seed,
-            replication,
-        };
-        let mut built = synthetic::base(&self.raw, &dc).expect("validated with the same inputs");
-        modifiers::apply(&self.raw, &dc, &mut built).expect("validated with the same inputs");
-        built.profile
     }
 }
 
@@ -107,15 +85,6 @@ pub(crate) struct DemandContext<'a> {
     pub duration: SimTime,
     pub window: SimTime,
     pub seed: u64,
-    /// Which replication's random shapes to draw (0 when validating).
-    pub replication: u32,
-}
-
-/// A synthetic rate profile as far as it is built, with its description
-/// for reports; each modifier extends both.
-struct Built {
-    profile: RateProfile,
-    description: String,
 }
 
 pub(crate) fn validate_demand(
@@ -131,28 +100,32 @@ pub(crate) fn validate_demand(
     if *raw.shape.get_ref() == Shape::Trace {
         return trace::validate_trace(raw, d, dc, arrivals);
     }
-    let mut built = synthetic::base(d, dc)?;
-    modifiers::apply(d, dc, &mut built)?;
+    let (base, mut description) = synthetic::base(d, dc)?;
+    let factors = modifiers::factors(d, dc, &mut description)?;
+    let spec = SyntheticSpec {
+        base,
+        factors,
+        duration: dc.duration,
+    };
+    // Replication 0's draw: what fleets are sized for and `check` shows.
+    let profile = spec.draw(dc.seed, 0);
     let h = dc.duration;
-    if built.profile.cumulative(h) <= 0.0 {
+    if profile.cumulative(h) <= 0.0 {
         return Err(dc.ctx.at(
             Some(d.span()),
             "demand",
             format!("the demand has no requests in the run's {h}: expected a rate > 0 somewhere"),
         ));
     }
-    let random = *raw.shape.get_ref() == Shape::Bursty || raw.noise.is_some();
     Ok(Demand {
-        profile: built.profile,
+        profile,
         arrivals,
-        description: built.description,
+        description,
         trace: None,
         functions: None,
-        redraw: random.then(|| {
+        redraw: spec.is_random().then(|| {
             Arc::new(Redraw {
-                raw: d.clone(),
-                duration: dc.duration,
-                window: dc.window,
+                spec,
                 seed: dc.seed,
             })
         }),

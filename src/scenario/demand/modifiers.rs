@@ -1,45 +1,49 @@
 //! The keys that multiply a synthetic base rate: `weekend_factor`, the
 //! spikes (the `spike` shape's own, then `events`), `noise` and `scale`,
-//! checked, applied and described in that order.
+//! checked, resolved to factors and described in that order.
 
 use super::raw::{RawDemand, Shape};
-use super::{Built, DemandContext, factor, need, positive_duration};
+use super::{DemandContext, factor, need, positive_duration};
 use crate::demand::shapes::{self, Spike};
+use crate::demand::synthetic::Factor;
 use crate::file_error::ScenarioError;
-use crate::rng;
 use crate::scenario::values::Dur;
 use crate::time::SimTime;
 use toml::Spanned;
 
-pub(super) fn apply(
+/// The factors of the demand, in the order they apply; each adds to
+/// `description`.
+pub(super) fn factors(
     d: &Spanned<RawDemand>,
     dc: &DemandContext,
-    built: &mut Built,
-) -> Result<(), ScenarioError> {
-    weekend_factor(d.get_ref(), dc, built)?;
+    description: &mut String,
+) -> Result<Vec<Factor>, ScenarioError> {
+    let mut factors = Vec::new();
+    weekend_factor(d.get_ref(), dc, &mut factors, description)?;
     for s in &spikes(d, dc)? {
-        built.profile = built.profile.times(&s.envelope(), shapes::PRODUCT_PIECE);
-        built.description += &format!(
+        factors.push(Factor::Times(s.envelope()));
+        *description += &format!(
             ", × {} spike at {} for {}",
             s.multiplier,
             s.at,
             s.rise + s.hold + s.decay
         );
     }
-    noise(d.get_ref(), dc, built)?;
-    scale(d.get_ref(), dc, built)
+    noise(d.get_ref(), dc, &mut factors, description)?;
+    scale(d.get_ref(), dc, &mut factors, description)?;
+    Ok(factors)
 }
 
 fn weekend_factor(
     raw: &RawDemand,
     dc: &DemandContext,
-    built: &mut Built,
+    factors: &mut Vec<Factor>,
+    description: &mut String,
 ) -> Result<(), ScenarioError> {
     if let Some(w) = &raw.weekend_factor {
         let f = factor(w, "demand.weekend_factor", dc.ctx)?;
-        let weekend = shapes::weekend(f, dc.duration);
-        built.profile = built.profile.times(&weekend, shapes::PRODUCT_PIECE);
-        built.description += &format!(", weekends × {f}");
+        factors.push(Factor::Times(shapes::weekend(f, dc.duration)));
+        *description += &format!(", weekends × {f}");
     }
     Ok(())
 }
@@ -84,7 +88,12 @@ fn spikes(d: &Spanned<RawDemand>, dc: &DemandContext) -> Result<Vec<Spike>, Scen
     Ok(spikes)
 }
 
-fn noise(raw: &RawDemand, dc: &DemandContext, built: &mut Built) -> Result<(), ScenarioError> {
+fn noise(
+    raw: &RawDemand,
+    dc: &DemandContext,
+    factors: &mut Vec<Factor>,
+    description: &mut String,
+) -> Result<(), ScenarioError> {
     let ctx = dc.ctx;
     let Some(n) = &raw.noise else {
         return match &raw.noise_window {
@@ -117,21 +126,21 @@ fn noise(raw: &RawDemand, dc: &DemandContext, built: &mut Built) -> Result<(), S
         crate::limits::MAX_PROFILE_PIECES,
     )
     .map_err(|m| ctx.at(Some(span), "demand.noise_window", m))?;
-    // Drawn from the scenario's seed and the replication, so that every
-    // architecture of a replication faces the same noise and every
-    // replication its own (see `Demand::profile_for`).
-    let mut r = rng::stream(dc.seed, dc.replication, rng::purpose::DEMAND_NOISE);
-    let noise = shapes::noise(cv, w, dc.duration, &mut r);
-    built.profile = built.profile.times(&noise, shapes::PRODUCT_PIECE);
-    built.description += &format!(", noise {cv} per {w}");
+    factors.push(Factor::Noise { cv, window: w });
+    *description += &format!(", noise {cv} per {w}");
     Ok(())
 }
 
-fn scale(raw: &RawDemand, dc: &DemandContext, built: &mut Built) -> Result<(), ScenarioError> {
+fn scale(
+    raw: &RawDemand,
+    dc: &DemandContext,
+    factors: &mut Vec<Factor>,
+    description: &mut String,
+) -> Result<(), ScenarioError> {
     if let Some(s) = &raw.scale {
         let f = factor(s, "demand.scale", dc.ctx)?;
-        built.profile = built.profile.scaled(f);
-        built.description += &format!(", scaled × {f}");
+        factors.push(Factor::Scale(f));
+        *description += &format!(", scaled × {f}");
     }
     Ok(())
 }

@@ -1,30 +1,32 @@
 //! The base rate of a synthetic demand: one function per shape, each
 //! checking the keys its shape needs and describing the result in words.
 //! `spike` starts from a constant rate; its spike is added by `modifiers`.
+//! A `bursty` base is resolved to its states, drawn per replication by
+//! [`crate::demand::synthetic`].
 
 use super::raw::{RawDemand, Shape};
-use super::{Built, DemandContext, need, positive_duration, rate};
+use super::{DemandContext, need, positive_duration, rate};
 use crate::demand::shapes::{self, BurstState};
+use crate::demand::synthetic::Base;
 use crate::demand::{RateProfile, Segment};
 use crate::file_error::{ErrorContext, ScenarioError};
-use crate::rng;
 use crate::time::SimTime;
 use toml::Spanned;
 
-/// The base profile of any shape but `trace`.
-pub(super) fn base(d: &Spanned<RawDemand>, dc: &DemandContext) -> Result<Built, ScenarioError> {
-    let (profile, description) = match d.get_ref().shape.get_ref() {
-        Shape::Constant | Shape::Spike => constant(d, dc.ctx)?,
-        Shape::Steps => steps(d, dc.ctx)?,
-        Shape::Ramp => ramp(d, dc.ctx)?,
-        Shape::Diurnal => diurnal(d, dc)?,
-        Shape::Hourly => hourly(d, dc)?,
+/// The base of any shape but `trace`, and its description.
+pub(super) fn base(
+    d: &Spanned<RawDemand>,
+    dc: &DemandContext,
+) -> Result<(Base, String), ScenarioError> {
+    let fixed = |(p, description)| (Base::Fixed(p), description);
+    Ok(match d.get_ref().shape.get_ref() {
+        Shape::Constant | Shape::Spike => fixed(constant(d, dc.ctx)?),
+        Shape::Steps => fixed(steps(d, dc.ctx)?),
+        Shape::Ramp => fixed(ramp(d, dc.ctx)?),
+        Shape::Diurnal => fixed(diurnal(d, dc)?),
+        Shape::Hourly => fixed(hourly(d, dc)?),
         Shape::Bursty => bursty(d, dc)?,
         Shape::Trace => unreachable!("a trace is validated by `trace`"),
-    };
-    Ok(Built {
-        profile,
-        description,
     })
 }
 
@@ -188,10 +190,7 @@ fn hourly(
     ))
 }
 
-fn bursty(
-    d: &Spanned<RawDemand>,
-    dc: &DemandContext,
-) -> Result<(RateProfile, String), ScenarioError> {
+fn bursty(d: &Spanned<RawDemand>, dc: &DemandContext) -> Result<(Base, String), ScenarioError> {
     let ctx = dc.ctx;
     let states = d.get_ref().states.as_ref().ok_or_else(|| {
         ctx.at(
@@ -242,15 +241,8 @@ fn bursty(
             ),
         ));
     }
-    // Drawn from the scenario's seed and the replication, so that every
-    // architecture of a replication faces the same bursts and every
-    // replication its own (see `Demand::profile_for`).
-    let mut r = rng::stream(dc.seed, dc.replication, rng::purpose::DEMAND_BURSTS);
     let n = list.len();
-    Ok((
-        shapes::bursty(&list, dc.duration, &mut r),
-        format!("bursty, {n} states"),
-    ))
+    Ok((Base::Bursty(list), format!("bursty, {n} states")))
 }
 
 /// "13:00" or "13:30:15" → time since midnight.
