@@ -10,7 +10,10 @@
 //! One folder per part; the top of `src/` holds only the entry points
 //! ([`cli`], `main`) and the basics every part shares: [`time`] (integer
 //! simulated time, [`time::SimTime`] in nanoseconds), [`rng`] (named random
-//! streams) and [`dist`] (the distributions drawn from them).
+//! streams), [`dist`] (the distributions drawn from them), [`numbers`]
+//! (numbers as people write them), [`limits`] and [`file_error`] (the
+//! error a bad input file gets). The parts depend on each other in one
+//! order, written down and enforced by `tests/it/layering.rs`.
 //!
 //! The **simulation core** is pure and deterministic: it does no I/O and
 //! reads no clock.
@@ -23,12 +26,15 @@
 //! - [`architectures`]: one module per kind (fixed and autoscaled fleets,
 //!   microservices, serverless), the request stream they all replay, the
 //!   records of requests in flight, and the run loop.
-//! - [`results`]: streaming histograms and time series, billing rules, and
-//!   the serializable summary of a run.
+//! - [`pricing`]: prices as data (the catalog and the price files, each
+//!   entry with its source and date) and the billing rules that turn
+//!   usage into dollars.
+//! - [`results`]: streaming histograms and time series, intervals over
+//!   replications, and the serializable summary of a run.
 //!
 //! The **edges** turn files into scenarios and results into files:
-//! [`scenario`] (TOML parsing and validation into a resolved scenario, the
-//! call tree, and the instance catalog with its sources and dates) and
+//! [`scenario`] (TOML parsing and validation into a resolved scenario, its
+//! names resolved against the scenario's prices, and the call tree) and
 //! [`report`] (the terminal table, the decision rules, the charts, the
 //! Markdown report and the output files, all of which read the summary
 //! and the scenario, never the models). [`shard`] splits a run or a sweep
