@@ -256,22 +256,15 @@ mod tests {
         // Every replication in one bucket: a point t interval, but the
         // bucket is up to 0.4 % wide, which `slo_latency` adds.
         let lat = |v: f64| with_quantile_resolution(at(v));
-        assert_eq!(
-            verdict_of(lat(99.9), no_errors, 100.0, 0.01),
-            Verdict::Uncertain
-        );
-        assert_eq!(
-            verdict_of(lat(100.2), no_errors, 100.0, 0.01),
-            Verdict::Uncertain
-        );
-        assert_eq!(
-            verdict_of(lat(99.0), no_errors, 100.0, 0.01),
-            Verdict::Meets
-        );
-        assert_eq!(
-            verdict_of(lat(101.0), no_errors, 100.0, 0.01),
-            Verdict::Misses
-        );
+        for (p99, expected) in [
+            (99.9, Verdict::Uncertain),
+            (100.2, Verdict::Uncertain),
+            (99.0, Verdict::Meets),
+            (101.0, Verdict::Misses),
+        ] {
+            let got = verdict_of(lat(p99), no_errors, 100.0, 0.01);
+            assert_eq!(got, expected, "p99 {p99} ms against 100 ms");
+        }
         // Errors are counted exactly: no widening.
         assert_eq!(verdict_of(at(50.0), at(0.01), 100.0, 0.01), Verdict::Meets);
     }

@@ -3,7 +3,7 @@
 //! transfer (egress and NAT gateway) when an architecture prices it.
 
 use super::look::{self, Glyph, LegendItem};
-use super::{ChartData, Drawn};
+use super::{Chart, ChartData, Drawn, frame};
 use crate::pricing::cost::CostBreakdown;
 use crate::report::table::fmt_usd;
 use plotters::coord::Shift;
@@ -56,11 +56,6 @@ fn text_on(c: RGBColor) -> RGBColor {
 
 pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ChartData) -> Drawn<DB> {
     let run = data.run;
-    let area = look::header(
-        root,
-        &format!("{}: where the money goes, per month", run.scenario),
-        &data.subtitle_for(super::Chart::CostBreakdown),
-    )?;
     // Each bar in dollars per month, part by part.
     let bars: Vec<[f64; 6]> = run
         .architectures
@@ -91,7 +86,8 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ChartData)
             },
         })
         .collect();
-    let area = look::legend(&area, &items)?;
+    let what = "where the money goes, per month";
+    let area = data.page(root, Chart::CostBreakdown, what, &items)?;
 
     let n = bars.len();
     let top = bars
@@ -100,21 +96,15 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ChartData)
         .fold(0.0, f64::max)
         .max(1e-6)
         * 1.15;
-    let mut chart = ChartBuilder::on(&area)
-        .margin(look::MARGIN)
-        .margin_top(10)
-        .x_label_area_size(80)
-        .y_label_area_size(130)
-        .build_cartesian_2d(-0.5..n as f64 - 0.5, 0f64..top)?;
-    let mut mesh = chart.configure_mesh();
-    mesh.x_desc("architecture")
+    let mut chart = frame::plot(&area, frame::LABEL_AREAS, -0.5..n as f64 - 0.5, 0f64..top)?;
+    frame::axes(&mut chart)
+        .x_desc("architecture")
         .y_desc("cost per month (USD)")
         .x_labels(0)
         .y_label_formatter(&|v| look::usd_tick(*v))
         .y_labels(8)
-        .disable_x_mesh();
-    look::style_mesh(&mut mesh);
-    mesh.draw()?;
+        .disable_x_mesh()
+        .draw()?;
 
     for (i, bar) in bars.iter().enumerate() {
         let x = i as f64;

@@ -5,8 +5,8 @@
 //! axes, and its label gives both intervals in numbers (they are often
 //! narrower than the marker).
 
-use super::look::{self, Glyph, LegendItem, Marker};
-use super::{ChartData, Drawn};
+use super::look::{self, LegendItem, Marker};
+use super::{Chart, ChartData, Drawn, frame};
 use crate::report::decision::{self, Verdict};
 use crate::report::table::{fmt_ms_pm, fmt_usd_pm};
 use crate::results::estimate::Estimate;
@@ -18,11 +18,6 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ChartData) -> Drawn<DB> {
     let run = data.run;
     let p = data.percentile();
-    let area = look::header(
-        root,
-        &format!("{}: cost per month against {p} latency", run.scenario),
-        &data.subtitle_for(super::Chart::CostVsLatency),
-    )?;
     let n = run.architectures.len();
     let points: Vec<(f64, f64)> = (0..n)
         .map(|i| {
@@ -43,29 +38,20 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ChartData)
             .collect()
     });
     let mut items: Vec<LegendItem> = (0..n)
-        .map(|i| LegendItem {
-            glyph: Glyph::Architecture {
-                index: i,
-                filled: data.meets(i),
-            },
-            label: match (intervals.is_some(), data.verdict(i)) {
-                (_, None | Some(Verdict::Meets)) => run.architectures[i].name.clone(),
-                (true, Some(Verdict::Uncertain)) => {
-                    format!("{} (hollow: may break the SLO)", run.architectures[i].name)
-                }
-                _ => format!("{} (hollow: breaks the SLO)", run.architectures[i].name),
-            },
+        .map(|i| {
+            let name = &run.architectures[i].name;
+            let label = match (intervals.is_some(), data.verdict(i)) {
+                (_, None | Some(Verdict::Meets)) => name.clone(),
+                (true, Some(Verdict::Uncertain)) => format!("{name} (hollow: may break the SLO)"),
+                _ => format!("{name} (hollow: breaks the SLO)"),
+            };
+            LegendItem::architecture(i, data.meets(i), label)
         })
         .collect();
-    items.push(LegendItem {
-        glyph: Glyph::Line {
-            color: look::MUTED,
-            dashed: false,
-        },
-        label: "Pareto frontier".into(),
-    });
+    items.push(LegendItem::line(look::MUTED, false, "Pareto frontier"));
     items.extend(data.slo_legend_item());
-    let area = look::legend(&area, &items)?;
+    let what = format!("cost per month against {p} latency");
+    let area = data.page(root, Chart::CostVsLatency, &what, &items)?;
 
     let slo_ms = data.slo.map(|s| s.latency.as_millis_f64());
     let (x0, x1, y1) = match &intervals {
@@ -87,25 +73,19 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ChartData)
             (x0, x1, top.fold(0.0, f64::max).max(1e-6) * 1.2)
         }
     };
-    let mut chart = ChartBuilder::on(&area)
-        .margin(look::MARGIN)
-        .margin_top(10)
-        .x_label_area_size(80)
-        .y_label_area_size(130)
-        .build_cartesian_2d(
-            (x0..x1)
-                .log_scale()
-                .with_key_points(look::log_ticks(x0, x1, 12)),
-            0f64..y1,
-        )?;
-    let mut mesh = chart.configure_mesh();
-    mesh.x_desc(format!("{p} latency (ms and s, log scale)"))
+    let mut chart = frame::plot(
+        &area,
+        frame::LABEL_AREAS,
+        frame::log_axis(x0, x1, 12),
+        0f64..y1,
+    )?;
+    frame::axes(&mut chart)
+        .x_desc(format!("{p} latency (ms and s, log scale)"))
         .y_desc("cost per month (USD)")
         .x_label_formatter(&|v| look::ms_tick(*v))
         .y_label_formatter(&|v| look::usd_tick(*v))
-        .y_labels(8);
-    look::style_mesh(&mut mesh);
-    mesh.draw()?;
+        .y_labels(8)
+        .draw()?;
 
     let frontier = decision::pareto_frontier(&points);
     chart.draw_series(LineSeries::new(

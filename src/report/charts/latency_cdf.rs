@@ -1,8 +1,8 @@
 //! End-to-end latency CDF per architecture (log x), from the streaming
 //! histogram, with markers at p50, p90 and p99 and the SLO line.
 
-use super::look::{self, Glyph, LegendItem, Marker};
-use super::{ChartData, Drawn};
+use super::look::{self, LegendItem, Marker};
+use super::{Chart, ChartData, Drawn, frame};
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
@@ -13,14 +13,6 @@ const MARKED: [f64; 3] = [0.5, 0.9, 0.99];
 
 pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ChartData) -> Drawn<DB> {
     let run = data.run;
-    let area = look::header(
-        root,
-        &format!(
-            "{}: end-to-end latency distribution (markers at p50, p90, p99)",
-            run.scenario
-        ),
-        &data.subtitle_for(super::Chart::LatencyCdf),
-    )?;
     let curves: Vec<Vec<(f64, f64)>> = run
         .architectures
         .iter()
@@ -33,39 +25,28 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ChartData)
         })
         .collect();
     let mut items: Vec<LegendItem> = (0..curves.len())
-        .map(|i| LegendItem {
-            glyph: Glyph::Architecture {
-                index: i,
-                filled: data.meets(i),
-            },
-            label: run.architectures[i].name.clone(),
-        })
+        .map(|i| LegendItem::architecture(i, data.meets(i), &run.architectures[i].name))
         .collect();
     items.extend(data.slo_legend_item());
-    let area = look::legend(&area, &items)?;
+    let what = "end-to-end latency distribution (markers at p50, p90, p99)";
+    let area = data.page(root, Chart::LatencyCdf, what, &items)?;
 
     let slo_ms = data.slo.map(|s| s.latency.as_millis_f64());
     let xs = curves.iter().flatten().map(|p| p.0).chain(slo_ms);
     let (x0, x1) = look::log_range(xs);
-    let mut chart = ChartBuilder::on(&area)
-        .margin(look::MARGIN)
-        .margin_top(10)
-        .x_label_area_size(80)
-        .y_label_area_size(130)
-        .build_cartesian_2d(
-            (x0..x1)
-                .log_scale()
-                .with_key_points(look::log_ticks(x0, x1, 12)),
-            0f64..1.0,
-        )?;
-    let mut mesh = chart.configure_mesh();
-    mesh.x_desc("end-to-end latency (ms and s, log scale)")
+    let mut chart = frame::plot(
+        &area,
+        frame::LABEL_AREAS,
+        frame::log_axis(x0, x1, 12),
+        0f64..1.0,
+    )?;
+    frame::axes(&mut chart)
+        .x_desc("end-to-end latency (ms and s, log scale)")
         .y_desc("requests completed within (cumulative %)")
         .x_label_formatter(&|v| look::ms_tick(*v))
         .y_label_formatter(&|v| look::percent_tick(*v))
-        .y_labels(11);
-    look::style_mesh(&mut mesh);
-    mesh.draw()?;
+        .y_labels(11)
+        .draw()?;
 
     if let (Some(slo), Some(label)) = (data.slo, data.slo_label()) {
         let x = slo.latency.as_millis_f64();

@@ -1,7 +1,7 @@
 //! The look of every chart, set once: size, fonts, the per-architecture
-//! colour and marker, how ticks read, and the shared header and legend.
+//! colour and marker, how ticks read, and the legend. Where these go on
+//! the page is the frame's ([`super::frame`]).
 
-use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::element::{Drawable, PointCollection};
@@ -158,18 +158,6 @@ fn regular_polygon(c: BackendCoord, r: f64, n: usize, start_deg: f64) -> Vec<Bac
         .collect()
 }
 
-/// The common look of every chart's axes and grid: tick and axis-label
-/// fonts, a light grid on the labelled ticks only.
-pub fn style_mesh<X: Ranged, Y: Ranged, DB: DrawingBackend>(
-    mesh: &mut MeshStyle<'_, '_, X, Y, DB>,
-) {
-    mesh.label_style(font(TICK_PX))
-        .axis_desc_style(font(AXIS_LABEL_PX))
-        .bold_line_style(GRID)
-        .light_line_style(TRANSPARENT)
-        .axis_style(MUTED);
-}
-
 /// What a legend entry shows before its label.
 pub enum Glyph {
     /// Architecture `index`'s marker on a short line of its colour.
@@ -192,26 +180,22 @@ pub struct LegendItem {
     pub label: String,
 }
 
-/// Draws the title (scenario name and what the chart shows) and the
-/// subtitle (seed, duration, price date); returns the area below.
-pub fn header<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    title: &str,
-    subtitle: &str,
-) -> Result<DrawingArea<DB, Shift>, DrawingAreaErrorKind<DB::ErrorType>> {
-    root.fill(&WHITE)?;
-    let left = Pos::new(HPos::Left, VPos::Top);
-    root.draw(&Text::new(
-        title.to_string(),
-        (MARGIN, 22),
-        font(TITLE_PX).pos(left),
-    ))?;
-    root.draw(&Text::new(
-        subtitle.to_string(),
-        (MARGIN, 68),
-        font(SUBTITLE_PX).color(&MUTED).pos(left),
-    ))?;
-    Ok(root.split_vertically(HEADER_HEIGHT).1)
+impl LegendItem {
+    /// Architecture `index`'s entry: its marker, hollow unless `filled`.
+    pub fn architecture(index: usize, filled: bool, label: impl Into<String>) -> Self {
+        LegendItem {
+            glyph: Glyph::Architecture { index, filled },
+            label: label.into(),
+        }
+    }
+
+    /// The entry of a line in `color`, solid or dashed.
+    pub fn line(color: RGBColor, dashed: bool, label: impl Into<String>) -> Self {
+        LegendItem {
+            glyph: Glyph::Line { color, dashed },
+            label: label.into(),
+        }
+    }
 }
 
 /// Draws legend items in rows across `area`, from its top, centred;

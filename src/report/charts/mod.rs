@@ -13,6 +13,7 @@
 
 mod cost_breakdown;
 mod cost_vs_latency;
+mod frame;
 mod latency_cdf;
 pub mod look;
 pub mod plan;
@@ -153,13 +154,8 @@ impl ChartData<'_> {
 
     /// The legend entry of the SLO line, if there is an SLO.
     pub fn slo_legend_item(&self) -> Option<look::LegendItem> {
-        self.slo_label().map(|label| look::LegendItem {
-            glyph: look::Glyph::Line {
-                color: look::SLO_COLOR,
-                dashed: true,
-            },
-            label,
-        })
+        self.slo_label()
+            .map(|label| look::LegendItem::line(look::SLO_COLOR, true, label))
     }
 
     /// The subtitle of `chart`: [`Self::subtitle`], then, with
@@ -169,6 +165,20 @@ impl ChartData<'_> {
             Some(note) => format!("{} · {note}", self.subtitle()),
             None => self.subtitle(),
         }
+    }
+
+    /// Draws the page of `chart` ([`frame::page`]), titled with the
+    /// scenario's name and `what` the chart shows; returns the area left
+    /// for the plot.
+    fn page<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        chart: Chart,
+        what: &str,
+        legend: &[look::LegendItem],
+    ) -> frame::Area<DB> {
+        let title = format!("{}: {what}", self.run.scenario);
+        frame::page(root, &title, &self.subtitle_for(chart), legend)
     }
 
     /// Seed, simulated duration and price date, for every subtitle.

@@ -11,8 +11,8 @@
 //! Reads a [`PlanFigure`], built by the plan from its candidates; it
 //! knows nothing of how they were searched.
 
-use super::look::{self, Glyph, LegendItem, Marker};
-use super::{Drawn, Figure};
+use super::look::{self, LegendItem, Marker};
+use super::{Drawn, Figure, frame};
 use crate::report::decision::pareto_frontier;
 use crate::report::table::{fmt_ms_pm, fmt_usd_pm};
 use crate::results::estimate::Estimate;
@@ -79,41 +79,30 @@ const MAX_CONFIG_CHARS: usize = 56;
 const RING_RADIUS: i32 = 17;
 
 fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, f: &PlanFigure) -> Drawn<DB> {
-    let area = look::header(
+    let mut items: Vec<LegendItem> = f
+        .series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let label = format!("{} ({} candidates)", s.name, s.points.len());
+            LegendItem::architecture(i, true, label)
+        })
+        .collect();
+    items.push(LegendItem::line(
+        look::MUTED,
+        false,
+        "Pareto frontier of the candidates meeting the SLO",
+    ));
+    items.push(LegendItem::line(look::SLO_COLOR, true, &f.slo_label));
+    let area = frame::page(
         root,
         &format!(
             "{}: plan — cost per month against {} latency of every candidate",
             f.scenario, f.percentile
         ),
         &f.subtitle,
+        &items,
     )?;
-    let mut items: Vec<LegendItem> = f
-        .series
-        .iter()
-        .enumerate()
-        .map(|(i, s)| LegendItem {
-            glyph: Glyph::Architecture {
-                index: i,
-                filled: true,
-            },
-            label: format!("{} ({} candidates)", s.name, s.points.len()),
-        })
-        .collect();
-    items.push(LegendItem {
-        glyph: Glyph::Line {
-            color: look::MUTED,
-            dashed: false,
-        },
-        label: "Pareto frontier of the candidates meeting the SLO".into(),
-    });
-    items.push(LegendItem {
-        glyph: Glyph::Line {
-            color: look::SLO_COLOR,
-            dashed: true,
-        },
-        label: f.slo_label.clone(),
-    });
-    let area = look::legend(&area, &items)?;
 
     let at = |p: &PlanPoint| (p.latency_ms.max(1e-3), p.cost_per_month_usd.max(1e-6));
     let all = f.series.iter().flat_map(|s| s.points.iter().map(at));
@@ -137,26 +126,18 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, f: &PlanFigure) -> Dr
     // Room above the highest point for the labels, which sit above their
     // markers.
     let y1 = y1 * 1.6;
-    let mut chart = ChartBuilder::on(&area)
-        .margin(look::MARGIN)
-        .margin_top(10)
-        .x_label_area_size(80)
-        .y_label_area_size(130)
-        .build_cartesian_2d(
-            (x0..x1)
-                .log_scale()
-                .with_key_points(look::log_ticks(x0, x1, 12)),
-            (y0..y1)
-                .log_scale()
-                .with_key_points(look::log_ticks(y0, y1, 10)),
-        )?;
-    let mut mesh = chart.configure_mesh();
-    mesh.x_desc(format!("{} latency (log scale)", f.percentile))
+    let mut chart = frame::plot(
+        &area,
+        frame::LABEL_AREAS,
+        frame::log_axis(x0, x1, 12),
+        frame::log_axis(y0, y1, 10),
+    )?;
+    frame::axes(&mut chart)
+        .x_desc(format!("{} latency (log scale)", f.percentile))
         .y_desc("cost per month (USD, log scale)")
         .x_label_formatter(&|v| look::ms_tick(*v))
-        .y_label_formatter(&|v| look::usd_tick(*v));
-    look::style_mesh(&mut mesh);
-    mesh.draw()?;
+        .y_label_formatter(&|v| look::usd_tick(*v))
+        .draw()?;
 
     let meeting: Vec<(f64, f64)> = f
         .series

@@ -4,8 +4,8 @@
 //! one per time-series window; very long series are merged into at most
 //! [`MAX_STEPS`] steps so that the chart stays readable and small.
 
-use super::look::{self, Glyph, LegendItem};
-use super::{ChartData, Drawn};
+use super::look::{self, LegendItem};
+use super::{Chart, ChartData, Drawn, frame};
 use crate::results::stats::WindowRow;
 use crate::scenario::Percentile;
 use crate::time::SimTime;
@@ -112,29 +112,16 @@ fn step_lines(
 
 pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ChartData) -> Drawn<DB> {
     let run = data.run;
-    let area = look::header(
-        root,
-        &format!(
-            "{}: demand, capacity, latency and errors over time",
-            run.scenario
-        ),
-        &data.subtitle_for(super::Chart::Timeline),
-    )?;
     let mut items: Vec<LegendItem> = (0..run.architectures.len())
-        .map(|i| LegendItem {
-            glyph: Glyph::Line {
-                color: look::color(i),
-                dashed: false,
-            },
-            label: run.architectures[i].name.clone(),
-        })
+        .map(|i| LegendItem::line(look::color(i), false, &run.architectures[i].name))
         .collect();
     // The SLO's percentile, per window (p99 without an SLO).
     let percentile = data.slo.map_or(Percentile::P99, |s| s.percentile);
     if data.slo.is_some() {
         items.extend(data.slo_legend_item());
     }
-    let area = look::legend(&area, &items)?;
+    let what = "demand, capacity, latency and errors over time";
+    let area = data.page(root, Chart::Timeline, what, &items)?;
     let area = area.margin(0, 10, look::MARGIN, look::MARGIN);
 
     let all: Vec<Vec<Step>> = run
@@ -214,13 +201,10 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ChartData)
         slo_ms,
         ..panel
     };
-    let log_y = (y0..y1)
-        .log_scale()
-        .with_key_points(look::log_ticks(y0, y1, 4));
     panel.draw(
         &panels[2],
         x.clone(),
-        log_y,
+        frame::log_axis(y0, y1, 4),
         &|v| look::ms_tick(*v),
         &latency,
     )?;
@@ -327,12 +311,11 @@ impl Panel {
     ) -> Drawn<DB> {
         let x_desc = format!("time since start ({})", self.unit_name);
         let blank = |_: &f64| String::new();
-        let mut mesh = chart.configure_mesh();
+        let mut mesh = frame::axes(chart);
         mesh.y_desc(self.y_desc)
             .y_labels(4)
             .x_labels(13)
             .y_label_formatter(y_format);
-        look::style_mesh(&mut mesh);
         if self.last {
             mesh.x_desc(x_desc)
                 .x_label_formatter(&|v| look::compact(*v));

@@ -3,7 +3,7 @@
 //! charts, so that the report links exactly the chart files written.
 
 use crate::report::charts::{self, Chart, ChartData, Format, look};
-use crate::report::decision::{self, Candidate, Verdict};
+use crate::report::decision::{self, Verdict};
 use crate::report::output::OutputSet;
 use crate::report::table::{
     fmt_count, fmt_ms, fmt_ms_diff, fmt_ms_pm, fmt_usd, fmt_usd_diff, fmt_usd_pm,
@@ -16,8 +16,10 @@ use anyhow::Result;
 use rayon::prelude::*;
 use std::fmt::Write as _;
 
+mod conclusion;
 mod functions;
 mod replicated;
+pub use conclusion::conclusion;
 use replicated::*;
 
 /// Renders every chart in each of `formats` and the report that embeds
@@ -294,20 +296,6 @@ fn results_header(md: &mut String, p: Percentile, slo_column: &str) -> bool {
     extra
 }
 
-/// The architectures no other beats on both cost and latency at the SLO
-/// percentile, in bold, comma-separated.
-fn frontier(data: &ChartData) -> String {
-    let archs = &data.run.architectures;
-    let points: Vec<(f64, f64)> = (0..archs.len())
-        .map(|i| (data.latency_ms(i), archs[i].cost.per_month_usd))
-        .collect();
-    decision::pareto_frontier(&points)
-        .into_iter()
-        .map(|i| format!("**{}**", esc(&archs[i].name)))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 fn results(md: &mut String, data: &ChartData) {
     if data.replications() > 1 {
         return results_replicated(md, data);
@@ -390,92 +378,4 @@ fn why_breaks(slo: &Slo, a: &ArchitectureResult) -> String {
         why.push(format!("errors {} > {}", pct(a.error_rate), pct(max)));
     }
     why.join(", ")
-}
-
-/// The conclusion: the cheapest architecture meeting the SLO and what it
-/// saves against each other one; or why there is none.
-pub fn conclusion(data: &ChartData) -> String {
-    if data.replications() > 1 {
-        return conclusion_replicated(data);
-    }
-    let archs = &data.run.architectures;
-    let p = data.percentile();
-    let candidates: Vec<Candidate> = (0..archs.len())
-        .map(|i| Candidate {
-            cost_per_month_usd: archs[i].cost.per_month_usd,
-            meets_slo: data.meets(i),
-        })
-        .collect();
-    let name = |i: usize| format!("**{}**", esc(&archs[i].name));
-    let cost = |i: usize| format!("{}/month", fmt_usd(archs[i].cost.per_month_usd));
-    let mut md = String::new();
-    match (data.slo, decision::cheapest_meeting_slo(&candidates)) {
-        (None, _) => {
-            let cheapest = decision::cheapest_meeting_slo(&candidates).unwrap_or(0);
-            let _ = writeln!(
-                md,
-                "The scenario sets no `[slo]`, so no architecture is ruled out. The cheapest is {} at {} ({p} {}). Add an `[slo]` table to get a recommendation.\n",
-                name(cheapest),
-                cost(cheapest),
-                fmt_ms(data.latency_ms(cheapest)),
-            );
-        }
-        (Some(slo), Some(best)) => {
-            let _ = writeln!(
-                md,
-                "{} is the cheapest architecture that meets the SLO ({slo}), at {} ({p} {}, errors {}).\n",
-                name(best),
-                cost(best),
-                fmt_ms(data.latency_ms(best)),
-                pct(archs[best].error_rate),
-            );
-            for s in decision::savings(&candidates, best) {
-                let o = s.other;
-                let verdict = if candidates[o].meets_slo {
-                    "also meets the SLO".to_string()
-                } else {
-                    format!("breaks the SLO: {}", why_breaks(&slo, &archs[o]))
-                };
-                let line = if s.usd_per_month > 0.0 {
-                    format!(
-                        "saves {}/month ({:.0}%) against {}, which {verdict}",
-                        fmt_usd(s.usd_per_month),
-                        s.fraction * 100.0,
-                        name(o)
-                    )
-                } else if s.usd_per_month < 0.0 {
-                    format!(
-                        "costs {}/month more than {}, which {verdict}",
-                        fmt_usd(-s.usd_per_month),
-                        name(o)
-                    )
-                } else {
-                    format!("costs the same as {}, which {verdict}", name(o))
-                };
-                let _ = writeln!(md, "- It {line}.");
-            }
-            if archs.len() > 1 {
-                md.push('\n');
-            }
-        }
-        (Some(slo), None) => {
-            let fastest = (0..archs.len())
-                .min_by(|&i, &j| data.latency_ms(i).total_cmp(&data.latency_ms(j)))
-                .unwrap_or(0);
-            let _ = writeln!(
-                md,
-                "No architecture meets the SLO ({slo}). The fastest at {p} is {} ({}, {}), which breaks it: {}. Add capacity or relax the SLO.\n",
-                name(fastest),
-                fmt_ms(data.latency_ms(fastest)),
-                cost(fastest),
-                why_breaks(&slo, &archs[fastest]),
-            );
-        }
-    }
-    let _ = writeln!(
-        md,
-        "On the Pareto frontier (no other architecture is both cheaper and faster at {p}): {}.",
-        frontier(data)
-    );
-    md
 }

@@ -11,7 +11,7 @@ mod axis;
 mod panel;
 
 use super::look::{self, Glyph, LegendItem};
-use super::{Drawn, Figure};
+use super::{Drawn, Figure, frame};
 use crate::report::decision::Verdict;
 use crate::results::estimate::Estimate;
 use plotters::coord::Shift;
@@ -131,8 +131,7 @@ impl Figure for SweepDrawing<'_> {
         if shown < f.panels.len() {
             subtitle.push_str(&format!(" · first {shown} of {} panels", f.panels.len()));
         }
-        let area = look::header(root, &title, &subtitle)?;
-        let area = look::legend(&area, &legend(self.chart, f))?;
+        let area = frame::page(root, &title, &subtitle, &legend(self.chart, f))?;
         let cols = (shown as f64).sqrt().ceil().max(1.0) as usize;
         let rows = shown.div_ceil(cols).max(1);
         let cells = area.split_evenly((rows, cols));
@@ -148,22 +147,14 @@ fn legend(chart: SweepChart, f: &SweepFigure) -> Vec<LegendItem> {
     let mut items: Vec<LegendItem> = series
         .iter()
         .enumerate()
-        .map(|(i, s)| LegendItem {
-            glyph: Glyph::Architecture {
-                index: i,
-                filled: true,
-            },
-            label: s.name.clone(),
-        })
+        .map(|(i, s)| LegendItem::architecture(i, true, &s.name))
         .collect();
     if f.slo_label.is_some() {
-        items.push(LegendItem {
-            glyph: Glyph::Line {
-                color: look::MUTED,
-                dashed: true,
-            },
-            label: "hollow, dashed: breaks the SLO".into(),
-        });
+        items.push(LegendItem::line(
+            look::MUTED,
+            true,
+            "hollow, dashed: breaks the SLO",
+        ));
     }
     if chart == SweepChart::BreakEven {
         items.push(LegendItem {
@@ -174,13 +165,7 @@ fn legend(chart: SweepChart, f: &SweepFigure) -> Vec<LegendItem> {
             label: "strip: cheapest meeting the SLO".into(),
         });
     } else if let Some(label) = &f.slo_label {
-        items.push(LegendItem {
-            glyph: Glyph::Line {
-                color: look::SLO_COLOR,
-                dashed: true,
-            },
-            label: label.clone(),
-        });
+        items.push(LegendItem::line(look::SLO_COLOR, true, label));
     }
     items
 }

@@ -6,8 +6,8 @@
 
 use super::axis::Axis;
 use super::{SweepChart, SweepFigure, SweepPanel};
-use crate::report::charts::Drawn;
 use crate::report::charts::look::{self, Marker};
+use crate::report::charts::{Drawn, frame};
 use crate::results::estimate::Estimate;
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
@@ -85,7 +85,7 @@ pub fn draw<DB: DrawingBackend>(
             f64::NAN,
         ),
     };
-    let (x_labels, y_labels) = if small { (60, 100) } else { (80, 130) };
+    let (x_labels, y_labels) = if small { (60, 100) } else { frame::LABEL_AREAS };
     let area = match &p.heading {
         Some(h) => {
             area.draw(&Text::new(
@@ -103,7 +103,7 @@ pub fn draw<DB: DrawingBackend>(
         // and room below the lowest value for the strip.
         let (w, h) = area.dim_in_pixel();
         let plot_w = w as i32 - 2 * look::MARGIN - y_labels;
-        let plot_h = f64::from((h as i32 - 10 - look::MARGIN - x_labels).max(1));
+        let plot_h = f64::from((h as i32 - frame::GAP_ABOVE - look::MARGIN - x_labels).max(1));
         let band = label_band(&area, p, &x, (look::MARGIN + y_labels, plot_w))?;
         let floor = y.lo;
         y.ticks.retain(|&t| t >= floor);
@@ -113,12 +113,7 @@ pub fn draw<DB: DrawingBackend>(
         y.lo = floor - below;
         strip_top = floor - below * 0.12;
     }
-    let mut c = ChartBuilder::on(&area)
-        .margin(look::MARGIN)
-        .margin_top(10)
-        .x_label_area_size(x_labels)
-        .y_label_area_size(y_labels)
-        .build_cartesian_2d(x.clone(), y.clone())?;
+    let mut c = frame::plot(&area, (x_labels, y_labels), x.clone(), y.clone())?;
     let x_fmt = |v: &f64| f.unit.format(x.from(*v));
     let y_fmt = |v: &f64| match chart {
         SweepChart::BreakEven => look::usd_tick(y.from(*v)),
@@ -129,13 +124,12 @@ pub fn draw<DB: DrawingBackend>(
         SweepChart::Latency => format!("{} latency", f.percentile),
     };
     let log_note = |a: &Axis| if a.log { ", log scale" } else { "" };
-    let mut mesh = c.configure_mesh();
-    mesh.x_desc(format!("{}{}", f.x_desc, log_note(&x)))
+    frame::axes(&mut c)
+        .x_desc(format!("{}{}", f.x_desc, log_note(&x)))
         .y_desc(format!("{y_desc}{}", log_note(&y)))
         .x_label_formatter(&x_fmt)
-        .y_label_formatter(&y_fmt);
-    look::style_mesh(&mut mesh);
-    mesh.draw()?;
+        .y_label_formatter(&y_fmt)
+        .draw()?;
 
     if chart == SweepChart::BreakEven {
         draw_bands(&c, &x, (y.lo, strip_top), p)?;
