@@ -124,28 +124,8 @@ pub fn named_element<'a>(
 mod tests {
     use super::*;
 
-    const FILE: &str = r#"
-name = "s"
-[demand]
-shape = "constant"
-rps = 10
-[[services]]
-name = "api"
-work = { dist = "exponential", mean = "50ms" }
-[[services]]
-name = "db"
-work = "5ms"
-[[architectures]]
-name = "fleet"
-kind = "fleet"
-servers = { size_for = "peak" }
-[[architectures]]
-name = "lambda"
-kind = "serverless"
-"#;
-
     fn doc() -> Table {
-        FILE.parse().unwrap()
+        crate::sweep::TEST_SCENARIO.parse().unwrap()
     }
 
     #[test]
