@@ -20,7 +20,7 @@ mod prices;
 mod progress;
 mod shard;
 pub use args::ChartFormats;
-use args::{Cli, Command};
+use args::{Cli, Command, RunArgs, SweepArgs};
 use interrupt::Interrupt;
 use progress::Progress;
 
@@ -50,74 +50,12 @@ pub fn main() -> ExitCode {
         return ExitCode::from(EXIT_BAD_INPUT);
     }
     match cli.command {
-        Command::Run {
-            file,
-            out,
-            seed,
-            quiet,
-            charts,
-            replications,
-            jobs,
-            force,
-            shard,
-        } => match shard::parse(shard.as_deref()) {
-            Ok(shard) => run(
-                &file,
-                out,
-                seed,
-                quiet,
-                charts,
-                replications,
-                jobs.map(usize::from),
-                force,
-                shard,
-            ),
-            Err(code) => code,
-        },
+        Command::Run(args) => run(args),
         Command::Check { file } => check(&file),
-        Command::Plan {
-            file,
-            out,
-            seed,
-            replications,
-            jobs,
-            quiet,
-        } => plan::run(
-            &file,
-            plan::PlanArgs {
-                out,
-                seed,
-                replications,
-                jobs: jobs.map(usize::from),
-                quiet,
-            },
-        ),
+        Command::Plan(args) => plan::run(args),
         Command::Prices { filter, files } => prices(filter.as_deref(), &files),
         Command::Demand { file, seed } => demand(&file, seed),
-        Command::Sweep {
-            file,
-            vary,
-            out,
-            seed,
-            replications,
-            jobs,
-            quiet,
-            force,
-            shard,
-        } => match shard::parse(shard.as_deref()) {
-            Ok(shard) => sweep(
-                &file,
-                &vary,
-                out,
-                seed,
-                replications,
-                jobs.map(usize::from),
-                quiet,
-                force,
-                shard,
-            ),
-            Err(code) => code,
-        },
+        Command::Sweep(args) => sweep(args),
         Command::Merge {
             dirs,
             out,
@@ -247,19 +185,15 @@ fn demand(file: &std::path::Path, seed: Option<u64>) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-// The command's flags, one by one, as clap hands them over.
-#[allow(clippy::too_many_arguments)]
-fn run(
-    file: &std::path::Path,
-    out: Option<PathBuf>,
-    seed: Option<u64>,
-    quiet: bool,
-    charts: ChartFormats,
-    replications: Option<u32>,
-    jobs: Option<usize>,
-    force: bool,
-    shard: Option<crate::shard::Shard>,
-) -> ExitCode {
+/// `scalesim run FILE`: every architecture simulated and the outputs
+/// published, or with `--shard` one shard's partial result written.
+fn run(args: RunArgs) -> ExitCode {
+    let shard = match shard::parse(&args.sharding) {
+        Ok(shard) => shard,
+        Err(code) => return code,
+    };
+    let (file, seed, quiet, charts) = (args.file.as_path(), args.seed, args.quiet, args.charts);
+    let jobs = args.jobs.map(usize::from);
     // The seed is applied before validation: bursty demand and noise are
     // drawn when the scenario is resolved.
     let scenario = match load(file, seed) {
@@ -267,16 +201,18 @@ fn run(
         Err(code) => return code,
     };
     let options = architectures::RunOptions {
-        replications: replications.unwrap_or(scenario.replications),
+        replications: args.replications.unwrap_or(scenario.replications),
         jobs,
     };
     let mut estimate = scenario.estimate(options.replications);
     // A shard runs its share of the units.
     estimate.wall_seconds /= f64::from(shard.map_or(1, |s| s.count));
-    if let Some(code) = refused(file, &estimate, force, quiet) {
+    if let Some(code) = refused(file, &estimate, args.force, quiet) {
         return code;
     }
-    let out = out.unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
+    let out = args
+        .out
+        .unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
     if !quiet {
         eprintln!(
             "scalesim: {} — {} simulated, {} architecture(s), seed {}",
@@ -371,20 +307,17 @@ fn publish_run(
     }
 }
 
-// The command's flags, one by one, as clap hands them over.
-#[allow(clippy::too_many_arguments)]
-fn sweep(
-    file: &std::path::Path,
-    vary_args: &[String],
-    out: Option<PathBuf>,
-    seed: Option<u64>,
-    replications: Option<u32>,
-    jobs: Option<usize>,
-    quiet: bool,
-    force: bool,
-    shard: Option<crate::shard::Shard>,
-) -> ExitCode {
+/// `scalesim sweep FILE`: every point of the grid simulated and the
+/// sweep's files published, or with `--shard` one shard's partial result
+/// written.
+fn sweep(args: SweepArgs) -> ExitCode {
     use crate::sweep::run as sweep_run;
+    let shard = match shard::parse(&args.sharding) {
+        Ok(shard) => shard,
+        Err(code) => return code,
+    };
+    let (file, sim) = (args.file.as_path(), args.sim);
+    let (seed, quiet, jobs) = (sim.seed, sim.quiet, sim.jobs.map(usize::from));
     let bad = |message: String| {
         eprintln!("error: {message}");
         ExitCode::from(EXIT_BAD_INPUT)
@@ -398,16 +331,18 @@ fn sweep(
         Ok(t) => t,
         Err(e) => return bad(format!("cannot read {}: {e}", file.display())),
     };
-    let (vary, grid) = match sweep_grid(&base, &text, file, seed, vary_args) {
+    let (vary, grid) = match sweep_grid(&base, &text, file, seed, &args.vary) {
         Ok(g) => g,
         Err(e) => return bad(e),
     };
-    let replications = replications.unwrap_or(base.replications);
+    let replications = sim.replications.unwrap_or(base.replications);
     let estimate = scenario::sweep_estimate(grid.iter().map(|p| &p.scenario), replications);
-    if let Some(code) = estimate.and_then(|e| refused(file, &e, force, quiet)) {
+    if let Some(code) = estimate.and_then(|e| refused(file, &e, args.force, quiet)) {
         return code;
     }
-    let out = out.unwrap_or_else(|| PathBuf::from("output").join(format!("{}-sweep", base.name)));
+    let out = sim
+        .out
+        .unwrap_or_else(|| PathBuf::from("output").join(format!("{}-sweep", base.name)));
     if !quiet {
         eprintln!(
             "scalesim: sweep of {} — {} point(s) × {} replication(s) × {} architecture(s)",
@@ -418,7 +353,7 @@ fn sweep(
         );
     }
     if let Some(shard) = shard {
-        let input = shard::input("sweep", file, seed, replications, vary_args, None);
+        let input = shard::input("sweep", file, seed, replications, &args.vary, None);
         let scenarios = sweep_run::scenarios(&grid);
         return shard::run_shard(input, &scenarios, shard, &out, jobs, quiet);
     }
