@@ -290,21 +290,7 @@ fn publish_run(
         }
         return ExitCode::from(signal.exit_code());
     }
-    match written {
-        Ok(paths) => {
-            if !quiet {
-                emit(&table::render(&summary));
-                for p in paths {
-                    eprintln!("wrote {}", p.display());
-                }
-            }
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(EXIT_FAILURE)
-        }
-    }
+    report_published(written, quiet, || table::render(&summary))
 }
 
 /// `scalesim sweep FILE`: every point of the grid simulated and the
@@ -422,7 +408,8 @@ fn publish_sweep(
         sweep_output::output_set(result, unit),
         out,
         interrupt,
-        (!quiet).then_some(crossings),
+        quiet,
+        crossings,
     )
 }
 
@@ -458,12 +445,13 @@ fn on_threads<T: Send>(jobs: Option<usize>, work: impl FnOnce() -> T + Send) -> 
 
 /// Publishes `set` into `out` (an interrupt during it waits for the set
 /// to be whole or gone), then prints `summary` and the files written
-/// unless it is `None` (quiet).
+/// unless `quiet`.
 fn publish_and_report(
     set: anyhow::Result<output::OutputSet>,
     out: &std::path::Path,
     interrupt: &Interrupt,
-    summary: Option<&str>,
+    quiet: bool,
+    summary: &str,
 ) -> ExitCode {
     let written = set.and_then(|set| {
         interrupt.begin_publishing();
@@ -473,10 +461,21 @@ fn publish_and_report(
         eprintln!("scalesim: {}", signal.word());
         return ExitCode::from(signal.exit_code());
     }
+    report_published(written, quiet, || summary)
+}
+
+/// How publishing ended, on the terminal: unless `quiet`, the command's
+/// summary (drawn up only then, from outputs known to be written) and
+/// the files written; or the error, with exit code 1.
+fn report_published<S: AsRef<str>>(
+    written: anyhow::Result<Vec<PathBuf>>,
+    quiet: bool,
+    summary: impl FnOnce() -> S,
+) -> ExitCode {
     match written {
         Ok(paths) => {
-            if let Some(summary) = summary {
-                emit(summary);
+            if !quiet {
+                emit(summary().as_ref());
                 for p in paths {
                     eprintln!("wrote {}", p.display());
                 }

@@ -56,6 +56,7 @@ pub fn run(args: PlanArgs) -> ExitCode {
         output::output_set(&result),
         &out,
         &interrupt,
-        (!sim.quiet).then_some(table.as_str()),
+        sim.quiet,
+        &table,
     )
 }
