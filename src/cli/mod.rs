@@ -5,199 +5,24 @@
 //! output folder cannot be written), 2 bad input (a bad scenario file or
 //! bad arguments).
 
-use crate::report::charts::Format;
 use crate::report::{self, output, table};
 use crate::{architectures, limits, scenario};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::Parser as _;
 use std::fmt::Write as _;
 use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod args;
 mod interrupt;
 mod plan;
 mod prices;
 mod progress;
 mod shard;
+pub use args::ChartFormats;
+use args::{Cli, Command, RunArgs, SweepArgs};
 use interrupt::Interrupt;
 use progress::Progress;
-
-/// Compares the cost and latency of architectures against one demand curve.
-#[derive(Parser, Debug)]
-#[command(name = "scalesim", version, about, long_about = None)]
-pub struct Cli {
-    #[command(subcommand)]
-    pub command: Command,
-}
-
-#[derive(Subcommand, Debug)]
-pub enum Command {
-    /// Simulate every architecture of a scenario; print a table and write
-    /// summary.json, summary.csv, timeseries.csv, the charts and report.md.
-    Run {
-        /// The scenario file (TOML).
-        file: PathBuf,
-        /// Output folder [default: output/NAME/, NAME being the scenario's name].
-        #[arg(long, short, value_name = "DIR")]
-        out: Option<PathBuf>,
-        /// Override the scenario's seed.
-        #[arg(long, value_name = "N")]
-        seed: Option<u64>,
-        /// Print nothing but errors.
-        #[arg(long, short)]
-        quiet: bool,
-        /// Which chart files to write (report.md is always written).
-        #[arg(long, value_enum, default_value_t = ChartFormats::Both, value_name = "FORMAT")]
-        charts: ChartFormats,
-        /// Independent replications (1 to 10000) [default: the scenario's
-        /// `replications`, or 1].
-        // Negative numbers are taken as the value, to be refused by name.
-        #[arg(long, value_name = "N", allow_negative_numbers = true,
-              value_parser = clap::value_parser!(u32).range(1..=10_000))]
-        replications: Option<u32>,
-        /// Run on at most N threads [default: all cores].
-        #[arg(long, short, value_name = "N", allow_negative_numbers = true,
-              value_parser = clap::value_parser!(u16).range(1..))]
-        jobs: Option<u16>,
-        /// Run even when the estimate (see `check`) is past the limits
-        /// (an hour of run time, 8 GB of memory).
-        #[arg(long)]
-        force: bool,
-        /// Run only shard I of N of the units (`0/4`), or `auto`: the
-        /// index and count of a Kubernetes Indexed Job's pod or a Slurm
-        /// array task. Writes the partial result `shard-I-of-N.json` into
-        /// the output folder instead of the outputs; `scalesim merge`
-        /// puts the shards together.
-        #[arg(long, value_name = "I/N|auto")]
-        shard: Option<String>,
-    },
-    /// Validate a scenario and print it resolved (fleet sizes, units)
-    /// without running it.
-    Check {
-        /// The scenario file (TOML).
-        file: PathBuf,
-    },
-    /// Run a scenario over a grid of values of one or two keys and find
-    /// where the cheapest architecture meeting the SLO changes; write
-    /// sweep.csv, sweep.json, sweep.md and the break-even and latency
-    /// charts.
-    Sweep {
-        /// The scenario file (TOML).
-        file: PathBuf,
-        /// A key of the scenario file and its values: a list
-        /// (`architectures.fleet.servers=2,4,8`) or a range
-        /// (`demand.scale=0.25..8 log 12`, `1m..10m lin 4`). Twice for a
-        /// grid. Replaces the scenario's `[sweep]` table, which is used
-        /// when no --vary is given.
-        #[arg(long, value_name = "KEY=VALUES")]
-        vary: Vec<String>,
-        /// Output folder [default: output/NAME-sweep/].
-        #[arg(long, short, value_name = "DIR")]
-        out: Option<PathBuf>,
-        /// Override the scenario's seed.
-        #[arg(long, value_name = "N")]
-        seed: Option<u64>,
-        /// Replications of every point [default: the scenario's, or 1].
-        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
-        replications: Option<u32>,
-        /// Run on at most N threads [default: all cores].
-        #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-        jobs: Option<u16>,
-        /// Print nothing but errors.
-        #[arg(long, short)]
-        quiet: bool,
-        /// Run even when the estimate of the whole sweep is past the
-        /// limits (an hour of run time, 8 GB of memory).
-        #[arg(long)]
-        force: bool,
-        /// Run only shard I of N of the units (`0/4`), or `auto`: the
-        /// index and count of a Kubernetes Indexed Job's pod or a Slurm
-        /// array task. Writes the partial result `shard-I-of-N.json` into
-        /// the output folder instead of the outputs; `scalesim merge`
-        /// puts the shards together.
-        #[arg(long, value_name = "I/N|auto")]
-        shard: Option<String>,
-    },
-    /// Put the partial results of a sharded `run` or `sweep` together:
-    /// writes exactly the outputs the unsharded command would have.
-    Merge {
-        /// Folders holding the partial results (shard-I-of-N.json).
-        #[arg(required = true, value_name = "DIR")]
-        dirs: Vec<PathBuf>,
-        /// Output folder [default: the first DIR].
-        #[arg(long, short, value_name = "DIR")]
-        out: Option<PathBuf>,
-        /// Only list which shards are done and which are missing (exit
-        /// code 1 while any is missing).
-        #[arg(long)]
-        status: bool,
-        /// Print nothing but errors.
-        #[arg(long, short)]
-        quiet: bool,
-    },
-    /// Find the cheapest configuration of each architecture that meets the
-    /// scenario's SLO with confidence; write plan.md and plan.json.
-    Plan {
-        /// The scenario file (TOML), with an [slo].
-        file: PathBuf,
-        /// Output folder [default: output/NAME-plan/].
-        #[arg(long, short, value_name = "DIR")]
-        out: Option<PathBuf>,
-        /// Override the scenario's seed.
-        #[arg(long, value_name = "N")]
-        seed: Option<u64>,
-        /// Replications of every candidate [default: the scenario's, or 1].
-        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
-        replications: Option<u32>,
-        /// Run on at most N threads [default: all cores].
-        #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-        jobs: Option<u16>,
-        /// Print nothing but errors.
-        #[arg(long, short)]
-        quiet: bool,
-    },
-    /// List the bundled prices (instances, commitments, Lambda, gateways)
-    /// with their region, source and date, after those of any `--file`.
-    Prices {
-        /// Show only the prices whose kind, item or region contains this
-        /// text (any case), e.g.
-        /// `m5`, `arm64`, `savings-plan`.
-        filter: Option<String>,
-        /// A price file of your own (the format of `assets/prices/`), checked
-        /// and listed before the bundled prices; repeat for several.
-        #[arg(long = "file", value_name = "FILE")]
-        files: Vec<PathBuf>,
-    },
-    /// Print the demand of a scenario without simulating it: total
-    /// requests, mean / p95 / peak rate per window, the busiest window.
-    Demand {
-        /// The scenario file (TOML).
-        file: PathBuf,
-        /// Override the scenario's seed.
-        #[arg(long, value_name = "N")]
-        seed: Option<u64>,
-    },
-}
-
-/// The chart formats `--charts` selects.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ChartFormats {
-    Png,
-    Svg,
-    Both,
-    None,
-}
-
-impl ChartFormats {
-    pub fn formats(self) -> &'static [Format] {
-        match self {
-            ChartFormats::Png => &[Format::Png],
-            ChartFormats::Svg => &[Format::Svg],
-            ChartFormats::Both => &[Format::Png, Format::Svg],
-            ChartFormats::None => &[],
-        }
-    }
-}
 
 /// Writes to standard output; a closed pipe (`scalesim check x | head`)
 /// ends the program quietly instead of with a panic.
@@ -225,74 +50,12 @@ pub fn main() -> ExitCode {
         return ExitCode::from(EXIT_BAD_INPUT);
     }
     match cli.command {
-        Command::Run {
-            file,
-            out,
-            seed,
-            quiet,
-            charts,
-            replications,
-            jobs,
-            force,
-            shard,
-        } => match shard::parse(shard.as_deref()) {
-            Ok(shard) => run(
-                &file,
-                out,
-                seed,
-                quiet,
-                charts,
-                replications,
-                jobs.map(usize::from),
-                force,
-                shard,
-            ),
-            Err(code) => code,
-        },
+        Command::Run(args) => run(args),
         Command::Check { file } => check(&file),
-        Command::Plan {
-            file,
-            out,
-            seed,
-            replications,
-            jobs,
-            quiet,
-        } => plan::run(
-            &file,
-            plan::PlanArgs {
-                out,
-                seed,
-                replications,
-                jobs: jobs.map(usize::from),
-                quiet,
-            },
-        ),
+        Command::Plan(args) => plan::run(args),
         Command::Prices { filter, files } => prices(filter.as_deref(), &files),
         Command::Demand { file, seed } => demand(&file, seed),
-        Command::Sweep {
-            file,
-            vary,
-            out,
-            seed,
-            replications,
-            jobs,
-            quiet,
-            force,
-            shard,
-        } => match shard::parse(shard.as_deref()) {
-            Ok(shard) => sweep(
-                &file,
-                &vary,
-                out,
-                seed,
-                replications,
-                jobs.map(usize::from),
-                quiet,
-                force,
-                shard,
-            ),
-            Err(code) => code,
-        },
+        Command::Sweep(args) => sweep(args),
         Command::Merge {
             dirs,
             out,
@@ -422,19 +185,15 @@ fn demand(file: &std::path::Path, seed: Option<u64>) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-// The command's flags, one by one, as clap hands them over.
-#[allow(clippy::too_many_arguments)]
-fn run(
-    file: &std::path::Path,
-    out: Option<PathBuf>,
-    seed: Option<u64>,
-    quiet: bool,
-    charts: ChartFormats,
-    replications: Option<u32>,
-    jobs: Option<usize>,
-    force: bool,
-    shard: Option<crate::shard::Shard>,
-) -> ExitCode {
+/// `scalesim run FILE`: every architecture simulated and the outputs
+/// published, or with `--shard` one shard's partial result written.
+fn run(args: RunArgs) -> ExitCode {
+    let shard = match shard::parse(&args.sharding) {
+        Ok(shard) => shard,
+        Err(code) => return code,
+    };
+    let (file, seed, quiet, charts) = (args.file.as_path(), args.seed, args.quiet, args.charts);
+    let jobs = args.jobs.map(usize::from);
     // The seed is applied before validation: bursty demand and noise are
     // drawn when the scenario is resolved.
     let scenario = match load(file, seed) {
@@ -442,16 +201,18 @@ fn run(
         Err(code) => return code,
     };
     let options = architectures::RunOptions {
-        replications: replications.unwrap_or(scenario.replications),
+        replications: args.replications.unwrap_or(scenario.replications),
         jobs,
     };
     let mut estimate = scenario.estimate(options.replications);
     // A shard runs its share of the units.
     estimate.wall_seconds /= f64::from(shard.map_or(1, |s| s.count));
-    if let Some(code) = refused(file, &estimate, force, quiet) {
+    if let Some(code) = refused(file, &estimate, args.force, quiet) {
         return code;
     }
-    let out = out.unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
+    let out = args
+        .out
+        .unwrap_or_else(|| PathBuf::from("output").join(&scenario.name));
     if !quiet {
         eprintln!(
             "scalesim: {} — {} simulated, {} architecture(s), seed {}",
@@ -529,37 +290,20 @@ fn publish_run(
         }
         return ExitCode::from(signal.exit_code());
     }
-    match written {
-        Ok(paths) => {
-            if !quiet {
-                emit(&table::render(&summary));
-                for p in paths {
-                    eprintln!("wrote {}", p.display());
-                }
-            }
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(EXIT_FAILURE)
-        }
-    }
+    report_published(written, quiet, || table::render(&summary))
 }
 
-// The command's flags, one by one, as clap hands them over.
-#[allow(clippy::too_many_arguments)]
-fn sweep(
-    file: &std::path::Path,
-    vary_args: &[String],
-    out: Option<PathBuf>,
-    seed: Option<u64>,
-    replications: Option<u32>,
-    jobs: Option<usize>,
-    quiet: bool,
-    force: bool,
-    shard: Option<crate::shard::Shard>,
-) -> ExitCode {
+/// `scalesim sweep FILE`: every point of the grid simulated and the
+/// sweep's files published, or with `--shard` one shard's partial result
+/// written.
+fn sweep(args: SweepArgs) -> ExitCode {
     use crate::sweep::run as sweep_run;
+    let shard = match shard::parse(&args.sharding) {
+        Ok(shard) => shard,
+        Err(code) => return code,
+    };
+    let (file, sim) = (args.file.as_path(), args.sim);
+    let (seed, quiet, jobs) = (sim.seed, sim.quiet, sim.jobs.map(usize::from));
     let bad = |message: String| {
         eprintln!("error: {message}");
         ExitCode::from(EXIT_BAD_INPUT)
@@ -573,16 +317,18 @@ fn sweep(
         Ok(t) => t,
         Err(e) => return bad(format!("cannot read {}: {e}", file.display())),
     };
-    let (vary, grid) = match sweep_grid(&base, &text, file, seed, vary_args) {
+    let (vary, grid) = match sweep_grid(&base, &text, file, seed, &args.vary) {
         Ok(g) => g,
         Err(e) => return bad(e),
     };
-    let replications = replications.unwrap_or(base.replications);
+    let replications = sim.replications.unwrap_or(base.replications);
     let estimate = scenario::sweep_estimate(grid.iter().map(|p| &p.scenario), replications);
-    if let Some(code) = estimate.and_then(|e| refused(file, &e, force, quiet)) {
+    if let Some(code) = estimate.and_then(|e| refused(file, &e, args.force, quiet)) {
         return code;
     }
-    let out = out.unwrap_or_else(|| PathBuf::from("output").join(format!("{}-sweep", base.name)));
+    let out = sim
+        .out
+        .unwrap_or_else(|| PathBuf::from("output").join(format!("{}-sweep", base.name)));
     if !quiet {
         eprintln!(
             "scalesim: sweep of {} — {} point(s) × {} replication(s) × {} architecture(s)",
@@ -593,7 +339,7 @@ fn sweep(
         );
     }
     if let Some(shard) = shard {
-        let input = shard::input("sweep", file, seed, replications, vary_args, None);
+        let input = shard::input("sweep", file, seed, replications, &args.vary, None);
         let scenarios = sweep_run::scenarios(&grid);
         return shard::run_shard(input, &scenarios, shard, &out, jobs, quiet);
     }
@@ -662,7 +408,8 @@ fn publish_sweep(
         sweep_output::output_set(result, unit),
         out,
         interrupt,
-        (!quiet).then_some(crossings),
+        quiet,
+        crossings,
     )
 }
 
@@ -698,12 +445,13 @@ fn on_threads<T: Send>(jobs: Option<usize>, work: impl FnOnce() -> T + Send) -> 
 
 /// Publishes `set` into `out` (an interrupt during it waits for the set
 /// to be whole or gone), then prints `summary` and the files written
-/// unless it is `None` (quiet).
+/// unless `quiet`.
 fn publish_and_report(
     set: anyhow::Result<output::OutputSet>,
     out: &std::path::Path,
     interrupt: &Interrupt,
-    summary: Option<&str>,
+    quiet: bool,
+    summary: &str,
 ) -> ExitCode {
     let written = set.and_then(|set| {
         interrupt.begin_publishing();
@@ -713,10 +461,21 @@ fn publish_and_report(
         eprintln!("scalesim: {}", signal.word());
         return ExitCode::from(signal.exit_code());
     }
+    report_published(written, quiet, || summary)
+}
+
+/// How publishing ended, on the terminal: unless `quiet`, the command's
+/// summary (drawn up only then, from outputs known to be written) and
+/// the files written; or the error, with exit code 1.
+fn report_published<S: AsRef<str>>(
+    written: anyhow::Result<Vec<PathBuf>>,
+    quiet: bool,
+    summary: impl FnOnce() -> S,
+) -> ExitCode {
     match written {
         Ok(paths) => {
-            if let Some(summary) = summary {
-                emit(summary);
+            if !quiet {
+                emit(summary().as_ref());
                 for p in paths {
                     eprintln!("wrote {}", p.display());
                 }

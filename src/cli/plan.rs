@@ -2,27 +2,22 @@
 //! meeting the SLO, printed as a table and written as plan.md and
 //! plan.json.
 
+use super::args::PlanArgs;
 use super::interrupt::Interrupt;
 use super::progress::Progress;
 use super::{EXIT_BAD_INPUT, load};
 use crate::plan::{self, output};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub struct PlanArgs {
-    pub out: Option<PathBuf>,
-    pub seed: Option<u64>,
-    pub replications: Option<u32>,
-    pub jobs: Option<usize>,
-    pub quiet: bool,
-}
-
-pub fn run(file: &Path, args: PlanArgs) -> ExitCode {
+/// `scalesim plan FILE`.
+pub fn run(args: PlanArgs) -> ExitCode {
+    let (file, sim) = (args.file.as_path(), args.sim);
     let bad = |message: String| {
         eprintln!("error: {message}");
         ExitCode::from(EXIT_BAD_INPUT)
     };
-    let s = match load(file, args.seed) {
+    let s = match load(file, sim.seed) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -36,11 +31,11 @@ pub fn run(file: &Path, args: PlanArgs) -> ExitCode {
         Ok(t) => t,
         Err(e) => return bad(format!("cannot read {}: {e}", file.display())),
     };
-    let replications = args.replications.unwrap_or(s.replications);
-    let out = args
+    let replications = sim.replications.unwrap_or(s.replications);
+    let out = sim
         .out
         .unwrap_or_else(|| PathBuf::from("output").join(format!("{}-plan", s.name)));
-    if !args.quiet {
+    if !sim.quiet {
         eprintln!(
             "scalesim: plan of {} — {} architecture(s), {} replication(s) per candidate",
             s.name,
@@ -51,8 +46,8 @@ pub fn run(file: &Path, args: PlanArgs) -> ExitCode {
     // No bar: the number of candidates is not known in advance.
     let progress = Progress::start(0, false);
     let interrupt = Interrupt::install(progress.bar.clone());
-    let work = || plan::plan(&s, &text, file, args.seed, replications);
-    let result = match super::on_threads(args.jobs, work) {
+    let work = || plan::plan(&s, &text, file, sim.seed, replications);
+    let result = match super::on_threads(sim.jobs.map(usize::from), work) {
         Ok(Ok(r)) => r,
         Ok(Err(e)) | Err(e) => return bad(e),
     };
@@ -61,6 +56,7 @@ pub fn run(file: &Path, args: PlanArgs) -> ExitCode {
         output::output_set(&result),
         &out,
         &interrupt,
-        (!args.quiet).then_some(table.as_str()),
+        sim.quiet,
+        &table,
     )
 }

@@ -2,6 +2,7 @@
 //! shard's units into a partial result, and putting the partials back
 //! together through the same publishing as the unsharded commands.
 
+use super::args::Sharding;
 use super::interrupt::Interrupt;
 use super::progress::Progress;
 use super::{ChartFormats, EXIT_BAD_INPUT, EXIT_FAILURE, on_threads};
@@ -24,8 +25,10 @@ fn bad(message: impl std::fmt::Display) -> ExitCode {
 
 /// `--shard`, read before anything runs; `auto` from this process's
 /// environment.
-pub(super) fn parse(text: Option<&str>) -> Result<Option<Shard>, ExitCode> {
-    text.map(|t| Shard::parse(t, |k| std::env::var(k).ok()))
+pub(super) fn parse(flag: &Sharding) -> Result<Option<Shard>, ExitCode> {
+    flag.shard
+        .as_deref()
+        .map(|t| Shard::parse(t, |k| std::env::var(k).ok()))
         .transpose()
         .map_err(bad)
 }

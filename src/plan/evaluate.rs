@@ -131,7 +131,7 @@ impl Evaluator<'_> {
         let mut doc = self.doc.clone();
         let table = keys::named_element(&mut doc, "architectures", self.architecture)?;
         for (k, v) in values {
-            set_dotted(table, k, v.clone())?;
+            keys::insert(table, k, v.clone())?;
         }
         let config = config_lines(values);
         // Only the planned architecture runs: the others would cost time
@@ -173,25 +173,6 @@ fn series(slo: &Slo, a: &ArchitectureResult) -> (Vec<f64>, Vec<f64>) {
             .map(|r| slo.percentile.of(&r.latency_ms))
             .collect(),
     )
-}
-
-/// Sets `key` (dotted for a nested table: `functions.oven.memory`, which
-/// is also how the line pastes into the architecture's table), creating
-/// the tables on the way and keeping their other keys.
-fn set_dotted(table: &mut Table, key: &str, value: Value) -> Result<(), String> {
-    let mut parts: Vec<&str> = key.split('.').collect();
-    let last = parts.pop().expect("split yields one part at least");
-    let mut t = table;
-    for p in parts {
-        let entry = t
-            .entry(p.to_string())
-            .or_insert_with(|| Value::Table(Table::new()));
-        t = entry
-            .as_table_mut()
-            .ok_or_else(|| format!("`{key}`: `{p}` is not a table"))?;
-    }
-    t.insert(last.to_string(), value);
-    Ok(())
 }
 
 /// Values as the TOML lines a user would paste (`servers = 7`).

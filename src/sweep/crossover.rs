@@ -149,23 +149,37 @@ pub fn bands(xs: &[f64], series: &[Series]) -> Vec<Band> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_linear_cost_crosses_a_flat_one_where_the_lines_meet() {
-        // Serverless costs 10·x, the fleet a flat 35: they meet at x = 3.5.
-        let xs = [1.0, 2.0, 3.0, 4.0, 5.0];
-        let s = [
+    const XS: [f64; 5] = [1.0, 2.0, 3.0, 4.0, 5.0];
+
+    /// Serverless costing 10·x against a fleet's flat 35 along [`XS`]:
+    /// their costs meet at x = 3.5. Lambda always meets the SLO, the
+    /// fleet where `fleet_meets` says.
+    fn lambda_and_fleet(fleet_meets: [bool; 5]) -> [Series<'static>; 2] {
+        [
             Series {
                 name: "lambda",
-                cost: xs.iter().map(|x| 10.0 * x).collect(),
+                cost: XS.iter().map(|x| 10.0 * x).collect(),
                 meets: vec![true; 5],
             },
             Series {
                 name: "fleet",
                 cost: vec![35.0; 5],
-                meets: vec![true; 5],
+                meets: fleet_meets.to_vec(),
             },
-        ];
-        let c = crossovers(&xs, &s);
+        ]
+    }
+
+    /// The bands along [`XS`] as (from, to, cheapest).
+    fn spans(series: &[Series]) -> Vec<(f64, f64, Option<usize>)> {
+        bands(&XS, series)
+            .iter()
+            .map(|b| (b.from, b.to, b.cheapest))
+            .collect()
+    }
+
+    #[test]
+    fn a_linear_cost_crosses_a_flat_one_where_the_lines_meet() {
+        let c = crossovers(&XS, &lambda_and_fleet([true; 5]));
         assert_eq!(c.len(), 1);
         assert_eq!(
             (c[0].below.as_str(), c[0].above.as_str()),
@@ -198,23 +212,8 @@ mod tests {
 
     #[test]
     fn bands_cover_the_range_and_change_where_the_answer_does() {
-        // Cheap lambda up to 3.5, the fleet from there; nobody meets at 5.
-        let xs = [1.0, 2.0, 3.0, 4.0, 5.0];
-        let s = [
-            Series {
-                name: "lambda",
-                cost: xs.iter().map(|x| 10.0 * x).collect(),
-                meets: vec![true; 5],
-            },
-            Series {
-                name: "fleet",
-                cost: vec![35.0; 5],
-                meets: vec![true, true, true, true, false],
-            },
-        ];
-        let b = bands(&xs, &s);
-        let got: Vec<(f64, f64, Option<usize>)> =
-            b.iter().map(|b| (b.from, b.to, b.cheapest)).collect();
+        // Cheap lambda up to 3.5, the fleet from there, which misses at 5.
+        let got = spans(&lambda_and_fleet([true, true, true, true, false]));
         // At 5 lambda (50) is again the only one meeting: back to lambda.
         assert_eq!(
             got,
@@ -229,14 +228,10 @@ mod tests {
             cost: vec![1.0; 5],
             meets: vec![true, true, false, false, true],
         }];
-        let got: Vec<(f64, f64, Option<usize>)> = bands(&xs, &lost)
-            .iter()
-            .map(|b| (b.from, b.to, b.cheapest))
-            .collect();
         assert_eq!(
-            got,
+            spans(&lost),
             [(1.0, 3.0, Some(0)), (3.0, 5.0, None), (5.0, 5.0, Some(0))]
         );
-        assert!(crossovers(&xs, &lost).is_empty());
+        assert!(crossovers(&XS, &lost).is_empty());
     }
 }

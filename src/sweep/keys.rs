@@ -2,8 +2,9 @@
 //! `architectures.<name>.servers`, `services.<name>.work.mean`,
 //! `architectures.<name>.functions.<service>.provisioned`, `slo.latency`…
 //! Architectures and services are addressed by name, not index. Setting a
-//! key edits the file's TOML tables, so a sweep point is exactly the file
-//! with that value written in.
+//! key edits the file's TOML tables, so a sweep point, and a plan's
+//! candidate, is exactly the file with that value written in: this module
+//! is where both write their values.
 
 use crate::scenario::sweep::SweepValue;
 use toml::{Table, Value};
@@ -11,10 +12,11 @@ use toml::{Table, Value};
 /// The arrays of tables whose elements a path names by their `name`.
 const NAMED_ARRAYS: [&str; 2] = ["architectures", "services"];
 
-/// Sets `path` to `value` in the scenario `doc`. Intermediate tables that
-/// do not exist yet are created (e.g. `functions.oven` of a serverless
-/// architecture); the scenario's own validation then says whether the key
-/// belongs there.
+/// Sets `path` to the swept `value` in the scenario `doc`. The key must
+/// take a number, a duration or a memory size where the file gives it
+/// one: a sweep varies quantities. Intermediate tables that do not exist
+/// yet are created (e.g. `functions.oven` of a serverless architecture);
+/// the scenario's own validation then says whether the key belongs there.
 pub fn set(doc: &mut Table, path: &str, value: &SweepValue) -> Result<(), String> {
     let parts: Vec<&str> = path.split('.').collect();
     if parts.iter().any(|p| p.is_empty()) {
@@ -22,22 +24,58 @@ pub fn set(doc: &mut Table, path: &str, value: &SweepValue) -> Result<(), String
             "expected a dotted key such as demand.scale, found \"{path}\""
         ));
     }
-    let mut table = doc;
-    let mut i = 0;
-    while i + 1 < parts.len() {
-        let part = parts[i];
-        if i == 0 && NAMED_ARRAYS.contains(&part) {
-            let name = parts[1];
-            table = named_element(table, part, name)?;
-            i += 2;
-            continue;
-        }
+    let (table, from) = match parts[..] {
+        [array, name, ..] if NAMED_ARRAYS.contains(&array) => (named_element(doc, array, name)?, 2),
+        _ => (doc, 0),
+    };
+    if from == parts.len() {
+        return Err(format!(
+            "`{path}` names a whole {}; add the key to vary, e.g. {path}.servers",
+            parts[0].trim_end_matches('s')
+        ));
+    }
+    let (table, key) = slot(table, &parts, from)?;
+    if let Some(old) = table.get(key)
+        && !numeric(old)
+    {
+        return Err(format!(
+            "`{path}` is not a number, duration or memory size (it is {}), so it cannot be varied",
+            describe(old)
+        ));
+    }
+    table.insert(key.to_string(), value.to_toml());
+    Ok(())
+}
+
+/// Sets `path`, dotted from `table` itself (`functions.oven.memory` in an
+/// architecture's table, which is also how the line pastes there), to any
+/// `value`, replacing what is there: plan writes whole configurations
+/// (`instance = "c5.large"`, a `policy` table), not only quantities. The
+/// tables on the way are created as [`set`] does, keeping their other
+/// keys.
+pub fn insert(table: &mut Table, path: &str, value: Value) -> Result<(), String> {
+    let parts: Vec<&str> = path.split('.').collect();
+    let (table, key) = slot(table, &parts, 0)?;
+    table.insert(key.to_string(), value);
+    Ok(())
+}
+
+/// The table that holds the last of `parts`, reached from `table` through
+/// `parts[from..]`, and that last key. Tables missing on the way are
+/// created; a message names the path from `parts[0]`, as the user wrote it.
+fn slot<'t, 'p>(
+    mut table: &'t mut Table,
+    parts: &[&'p str],
+    from: usize,
+) -> Result<(&'t mut Table, &'p str), String> {
+    let last = parts.len() - 1;
+    for i in from..last {
         let entry = table
-            .entry(part.to_string())
+            .entry(parts[i].to_string())
             .or_insert_with(|| Value::Table(Table::new()));
         table = match entry {
             Value::Table(t) => t,
-            Value::String(s) if parts[i + 1..].len() == 1 => {
+            Value::String(s) if i + 1 == last => {
                 // A shorthand written as a string (`work = "25ms"`): the
                 // key below it does not exist.
                 return Err(format!(
@@ -54,24 +92,8 @@ pub fn set(doc: &mut Table, path: &str, value: &SweepValue) -> Result<(), String
                 ));
             }
         };
-        i += 1;
     }
-    let Some(&key) = parts.get(i) else {
-        return Err(format!(
-            "`{path}` names a whole {}; add the key to vary, e.g. {path}.servers",
-            parts[0].trim_end_matches('s')
-        ));
-    };
-    if let Some(old) = table.get(key)
-        && !numeric(old)
-    {
-        return Err(format!(
-            "`{path}` is not a number, duration or memory size (it is {}), so it cannot be varied",
-            describe(old)
-        ));
-    }
-    table.insert(key.to_string(), value.to_toml());
-    Ok(())
+    Ok((table, parts[last]))
 }
 
 /// Whether a value as written takes a number, a duration or a memory size
@@ -124,28 +146,8 @@ pub fn named_element<'a>(
 mod tests {
     use super::*;
 
-    const FILE: &str = r#"
-name = "s"
-[demand]
-shape = "constant"
-rps = 10
-[[services]]
-name = "api"
-work = { dist = "exponential", mean = "50ms" }
-[[services]]
-name = "db"
-work = "5ms"
-[[architectures]]
-name = "fleet"
-kind = "fleet"
-servers = { size_for = "peak" }
-[[architectures]]
-name = "lambda"
-kind = "serverless"
-"#;
-
     fn doc() -> Table {
-        FILE.parse().unwrap()
+        crate::sweep::TEST_SCENARIO.parse().unwrap()
     }
 
     #[test]
@@ -198,5 +200,23 @@ kind = "serverless"
         assert!(e.contains("written as \"5ms\""), "{e}");
         let e = set(&mut d, "architectures.fleet", &SweepValue::Integer(1)).unwrap_err();
         assert!(e.contains("whole architecture"), "{e}");
+    }
+
+    #[test]
+    fn insert_writes_any_value_below_a_table_and_keeps_its_other_keys() {
+        let mut d = doc();
+        let fleet = named_element(&mut d, "architectures", "fleet").unwrap();
+        insert(fleet, "instance", Value::String("c5.large".into())).unwrap();
+        insert(fleet, "servers.utilization", Value::Float(0.5)).unwrap();
+        assert_eq!(fleet["instance"].as_str(), Some("c5.large"));
+        assert_eq!(fleet["servers"]["size_for"].as_str(), Some("peak"));
+        let lambda = named_element(&mut d, "architectures", "lambda").unwrap();
+        insert(
+            lambda,
+            "functions.api.memory",
+            Value::String("512MB".into()),
+        )
+        .unwrap();
+        assert_eq!(lambda["functions"]["api"]["memory"].as_str(), Some("512MB"));
     }
 }

@@ -10,3 +10,29 @@ pub mod keys;
 pub mod output;
 pub mod points;
 pub mod run;
+
+/// A small valid scenario for this folder's tests: two services (one's
+/// work a table, the other's a string shorthand) and two architectures to
+/// address by name, a fleet sized by a table and serverless functions.
+#[cfg(test)]
+const TEST_SCENARIO: &str = r#"
+name = "s"
+duration = "10m"
+[demand]
+shape = "constant"
+rps = 10
+[[services]]
+name = "api"
+work = { dist = "exponential", mean = "50ms" }
+[[services]]
+name = "db"
+work = "5ms"
+[[architectures]]
+name = "fleet"
+kind = "fleet"
+servers = { size_for = "peak" }
+instance = "m5.large"
+[[architectures]]
+name = "lambda"
+kind = "serverless"
+"#;

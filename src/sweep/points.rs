@@ -84,22 +84,7 @@ pub fn points(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const FILE: &str = r#"
-name = "s"
-duration = "10m"
-[demand]
-shape = "constant"
-rps = 10
-[[services]]
-name = "api"
-work = { dist = "exponential", mean = "50ms" }
-[[architectures]]
-name = "fleet"
-kind = "fleet"
-servers = 2
-instance = "m5.large"
-"#;
+    use crate::sweep::TEST_SCENARIO as FILE;
 
     #[test]
     fn a_grid_varies_the_first_key_slowest() {
