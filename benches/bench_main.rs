@@ -211,7 +211,7 @@ fn whole_run(text: &str) -> output::OutputSet {
         jobs: None,
     };
     let mut summary = architectures::run_with(&s, &options, &|| {});
-    report::decision::add_comparisons(&mut summary, s.slo.as_ref());
+    scalesim::analysis::decision::add_comparisons(&mut summary, s.slo.as_ref());
     let mut set = output::outputs(&summary).unwrap();
     report::add_outputs(&mut set, &s, &summary, ChartFormats::Both.formats()).unwrap();
     set

@@ -35,9 +35,10 @@
 //! The **edges** turn files into scenarios and results into files:
 //! [`scenario`] (TOML parsing and validation into a resolved scenario, its
 //! names resolved against the scenario's prices, and the call tree) and
-//! [`report`] (the terminal table, the decision rules, the charts, the
-//! Markdown report and the output files, all of which read the summary
-//! and the scenario, never the models). [`shard`] splits a run or a sweep
+//! [`report`] (the terminal table, the charts, the Markdown report and the
+//! output files, all of which read the summary and the scenario, never
+//! the models, and draw what [`analysis`] decided: SLO verdicts, the
+//! cheapest choice, crossovers). [`shard`] splits a run or a sweep
 //! into shards that run anywhere and merges their partial results back
 //! into exactly the unsharded outputs.
 //!
@@ -67,6 +68,7 @@
 //! rates are requests per second; work is CPU time on one vCPU; money is
 //! US dollars, a month is 730 hours.
 
+pub mod analysis;
 pub mod architectures;
 pub mod cli;
 pub mod demand;

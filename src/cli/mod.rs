@@ -255,7 +255,7 @@ fn publish_run(
     interrupt: &Interrupt,
     jobs: Option<usize>,
 ) -> ExitCode {
-    report::decision::add_comparisons(&mut summary, scenario.slo.as_ref());
+    crate::analysis::decision::add_comparisons(&mut summary, scenario.slo.as_ref());
     // The charts are drawn in parallel, on the threads --jobs allows, and
     // beside them the data files (a long run's time series takes as long
     // as a chart); the set keeps the data files first.

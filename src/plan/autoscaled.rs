@@ -19,8 +19,8 @@
 use super::ArchitecturePlan;
 use super::evaluate::{Evaluator, config_lines};
 use super::fleet::closest;
-use super::search::smallest_meeting;
 use super::trials::Trials;
+use crate::analysis::search::smallest_meeting;
 use crate::pricing::commitment::FleetPricing;
 use crate::pricing::cost::HOURS_PER_MONTH;
 use crate::scenario::{ArchitectureSpec, Metric, ScalingSpec};

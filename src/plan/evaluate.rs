@@ -13,8 +13,8 @@
 //! replications run and join the first ones unit for unit, so the
 //! candidate's numbers are exactly those of running them all at once.
 
+use crate::analysis::decision::{self, Verdict};
 use crate::architectures::{UnitResults, Units, run_units};
-use crate::report::decision::{self, Verdict};
 use crate::results::estimate::Estimate;
 use crate::results::summary::{ArchitectureResult, RunSummary};
 use crate::scenario::{self, Slo};

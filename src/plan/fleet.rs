@@ -8,7 +8,7 @@
 
 use super::ArchitecturePlan;
 use super::evaluate::{Candidate, Evaluator, config_lines};
-use super::search::smallest_meeting;
+use crate::analysis::search::smallest_meeting;
 use crate::results::queueing::MMc;
 use crate::scenario::{ArchitectureSpec, Slo};
 use toml::Value;

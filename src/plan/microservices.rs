@@ -17,8 +17,8 @@
 use super::ArchitecturePlan;
 use super::evaluate::{Candidate, Evaluator, config_lines};
 use super::fleet::closest;
-use super::search::smallest_meeting;
 use super::trials::Trials;
+use crate::analysis::search::smallest_meeting;
 use crate::scenario::{ArchitectureSpec, ServiceFleet, Slo, service_peak_erlangs};
 use toml::Value;
 

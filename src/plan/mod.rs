@@ -16,7 +16,6 @@ pub mod evaluate;
 pub mod fleet;
 pub mod microservices;
 pub mod output;
-pub mod search;
 pub mod serverless;
 pub mod trials;
 

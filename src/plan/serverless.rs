@@ -29,8 +29,8 @@
 use super::ArchitecturePlan;
 use super::evaluate::Evaluator;
 use super::fleet::closest;
-use super::search::smallest_meeting;
 use super::trials::Trials;
+use crate::analysis::search::smallest_meeting;
 use crate::pricing::catalog::lambda_defaults::MB_PER_VCPU;
 use crate::scenario::ArchitectureSpec;
 use crate::scenario::plan::PlanSpec;

@@ -1,10 +1,9 @@
 //! The edges that turn results into what a person reads: the terminal
-//! table ([`table`]), the decision rules ([`decision`]), the charts
+//! table ([`table`]), the charts
 //! ([`charts`]), the Markdown report ([`markdown`]), the demand summary of
 //! `scalesim demand` ([`demand`]) and the output files ([`output`]).
 
 pub mod charts;
-pub mod decision;
 pub mod demand;
 pub mod markdown;
 pub mod output;

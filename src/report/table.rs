@@ -1,6 +1,6 @@
 //! The table `scalesim run` prints: one row per architecture.
 
-use crate::report::decision;
+use crate::analysis::decision;
 use crate::results::estimate::Estimate;
 use crate::results::summary::RunSummary;
 use std::fmt::Write as _;

@@ -3,10 +3,10 @@
 //! with the cheapest-architecture bands and the crossover labels in the
 //! swept key's unit (and in requests per second for `demand.scale`).
 
-use super::crossover::{self, Series};
 use super::run::{SweepResult, SweepRow};
+use crate::analysis::crossover::{self, Series};
+use crate::analysis::decision::Verdict;
 use crate::report::charts::sweep::{CrossMark, SweepFigure, SweepPanel, SweepSeries, XUnit};
-use crate::report::decision::Verdict;
 use crate::scenario::sweep::SweepValue;
 use crate::scenario::sweep::Vary;
 use crate::time::parse_duration;

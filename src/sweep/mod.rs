@@ -4,7 +4,6 @@
 //! runs; values are lists or ranges
 //! ([`crate::scenario::sweep`]).
 
-pub mod crossover;
 pub mod figure;
 pub mod keys;
 pub mod output;

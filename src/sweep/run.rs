@@ -2,11 +2,11 @@
 //! thread pool, and the table of results one row per (point,
 //! architecture), with the crossovers of the first varied key.
 
-use super::crossover::{self, Crossover, Series};
 use super::points::Point;
+use crate::analysis::crossover::{self, Crossover, Series};
+use crate::analysis::decision::{self, Verdict};
 use crate::architectures::{Units, run_units};
 use crate::report::charts::ChartData;
-use crate::report::decision::{self, Verdict};
 use crate::results::estimate::Estimate;
 use crate::results::summary::RunSummary;
 use crate::scenario::sweep::Vary;

@@ -15,8 +15,8 @@ use std::path::{Path, PathBuf};
 /// and none after it. Basics (time, random streams, number formatting,
 /// limits, distributions, file errors) and the event engine come first;
 /// then prices, the measurements a run takes, demand, the scenario model,
-/// the architectures that run it, and the edges that turn results into
-/// files and commands.
+/// the architectures that run it, what the results decide (analysis), and
+/// the edges that turn results into files and commands.
 const LAYERS: &[&str] = &[
     "time",
     "rng",
@@ -31,6 +31,7 @@ const LAYERS: &[&str] = &[
     "scenario",
     "architectures",
     "shard",
+    "analysis",
     "report",
     "sweep",
     "plan",

@@ -194,9 +194,9 @@ fn plan_without_an_slo_is_refused_and_its_outputs_do_not_depend_on_jobs() {
 
 #[test]
 fn a_candidate_not_ruled_out_has_exactly_the_numbers_of_one_full_run() {
+    use scalesim::analysis::decision;
     use scalesim::architectures::{RunOptions, run_with};
     use scalesim::plan::evaluate::Evaluator;
-    use scalesim::report::decision;
     // 6 servers meet p99 ≤ 500 ms (run in 2 replications, then 3 more);
     // 4 miss by far (ruled out on the first 2).
     let text = mmc_file(40.0, 10.0, 500, 99.0).replace("duration = \"3h\"", "duration = \"1h\"");

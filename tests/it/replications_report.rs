@@ -5,9 +5,9 @@
 //! replication the outputs are the golden ones: `golden.rs`.)
 
 use crate::common;
+use scalesim::analysis::decision::{self, Verdict};
 use scalesim::architectures::{RunOptions, run_with};
 use scalesim::report::charts::{self, Chart, ChartData, Format};
-use scalesim::report::decision::{self, Verdict};
 use scalesim::report::{self as report};
 use scalesim::results::summary::RunSummary;
 use scalesim::scenario::Scenario;

@@ -7,7 +7,7 @@
 
 use super::look::{self, LegendItem, Marker};
 use super::{Chart, ChartData, Drawn, frame};
-use crate::report::decision::{self, Verdict};
+use crate::analysis::decision::{self, Verdict};
 use crate::report::table::{fmt_ms_pm, fmt_usd_pm};
 use crate::results::estimate::Estimate;
 use plotters::coord::Shift;

@@ -20,7 +20,7 @@ pub mod plan;
 pub mod sweep;
 mod timeline;
 
-use crate::report::decision;
+use crate::analysis::decision;
 use crate::results::summary::RunSummary;
 use crate::scenario::{Percentile, Slo};
 use crate::time::SimTime;

@@ -13,7 +13,7 @@
 
 use super::look::{self, LegendItem, Marker};
 use super::{Drawn, Figure, frame};
-use crate::report::decision::pareto_frontier;
+use crate::analysis::decision::pareto_frontier;
 use crate::report::table::{fmt_ms_pm, fmt_usd_pm};
 use crate::results::estimate::Estimate;
 use plotters::coord::Shift;

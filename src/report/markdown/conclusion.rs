@@ -9,7 +9,7 @@
 //! (replications), beside the other parts of their kind of report.
 
 use super::*;
-use crate::report::decision::Candidate;
+use crate::analysis::decision::Candidate;
 
 /// The conclusion: the cheapest architecture meeting the SLO and what it
 /// saves against each other one; or why there is none. With replications

@@ -2,8 +2,8 @@
 //! charts, and a conclusion computed from the numbers. Also renders the
 //! charts, so that the report links exactly the chart files written.
 
+use crate::analysis::decision::{self, Verdict};
 use crate::report::charts::{self, Chart, ChartData, Format, look};
-use crate::report::decision::{self, Verdict};
 use crate::report::output::OutputSet;
 use crate::report::table::{
     fmt_count, fmt_ms, fmt_ms_diff, fmt_ms_pm, fmt_usd, fmt_usd_diff, fmt_usd_pm,

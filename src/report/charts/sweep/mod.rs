@@ -12,7 +12,7 @@ mod panel;
 
 use super::look::{self, Glyph, LegendItem};
 use super::{Drawn, Figure, frame};
-use crate::report::decision::Verdict;
+use crate::analysis::decision::Verdict;
 use crate::results::estimate::Estimate;
 use plotters::coord::Shift;
 use plotters::prelude::*;
