@@ -18,6 +18,7 @@ pub use describe::spelled;
 mod estimate;
 mod fleet;
 mod functions;
+mod instance;
 mod keep_alive;
 mod keys;
 mod kinds;

@@ -8,12 +8,13 @@ pub mod controller;
 pub mod transfer;
 
 use super::demand::RawDemand;
+use super::instance::InstanceSpec;
 use super::keep_alive::RawKeepAlive;
 use super::keys::{group_copy, group_getter, group_struct, table, table_splice};
 use super::spot::{Market, RawSpot};
 use super::values::{
-    CallMode, CpuName, DistSpec, Dur, GatewayName, IdleSelection, InstanceSpec, Kind, Metric,
-    Replications, ScaleRefill, Servers, SizeDistSpec,
+    CallMode, CpuName, DistSpec, Dur, GatewayName, IdleSelection, Kind, Metric, Replications,
+    ScaleRefill, Servers, SizeDistSpec,
 };
 use crate::pricing::entries::CloudRunBilling;
 use crate::pricing::entries::Upfront;
