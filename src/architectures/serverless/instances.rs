@@ -1,7 +1,10 @@
-//! A function's instances: creating them, the idle list (oldest first)
-//! and keep-alive expiry, the lists of partly busy and newest instances,
-//! and finding capacity for an invocation within the limits.
+//! A function's instances: creating them, the idle list (oldest first),
+//! carrying out the keep-alive policy's decisions (keep, unload and
+//! pre-warm, expire) and billing pre-warmed idle time, the lists of
+//! partly busy and newest instances, and finding capacity for an
+//! invocation within the limits.
 
+use super::keep_alive::{Expiry, Idle};
 use super::{Blocked, Event, Instance, NIL, ServerlessModel};
 use crate::engine::Scheduler;
 use crate::scenario::IdleSelection;
@@ -13,6 +16,13 @@ use crate::time::SimTime;
 #[inline]
 pub(super) fn stale_limit(instances: u32) -> usize {
     2 * instances as usize + 64
+}
+
+/// Whether an instance is still an on-demand one idle in its spell
+/// `epoch` (entries of the keep-alive deadlines may be stale).
+#[inline]
+fn is_listed(i: &Instance, epoch: u32) -> bool {
+    i.alive && i.idle_epoch == epoch && i.active == 0 && !i.provisioned
 }
 
 impl ServerlessModel {
@@ -102,26 +112,110 @@ impl ServerlessModel {
             return;
         }
         let inst = self.instances[id as usize];
-        if !inst.provisioned && self.functions[inst.func as usize].hybrid.is_some() {
-            self.hybrid_idle(id, now, sched);
-            self.keep_lists_lean(inst.func);
-            return;
-        }
-        self.set_total_idle(1);
-        let f = &mut self.functions[inst.func as usize];
         if inst.provisioned {
-            f.provisioned_idle.push(id);
+            self.set_total_idle(1);
+            self.functions[inst.func as usize].provisioned_idle.push(id);
             return;
         }
-        self.list_idle(id, now);
         let f = &mut self.functions[inst.func as usize];
-        let keep_alive = f.spec.keep_alive;
-        if !f.expire_pending {
-            f.expire_pending = true;
-            sched.schedule(now + keep_alive, Event::Expire { func: inst.func });
+        match f.keep_alive.on_idle(now) {
+            Idle::Keep { until } => {
+                self.set_total_idle(1);
+                self.list_idle(id, now);
+                self.keep(id, until, sched);
+            }
+            Idle::Unload { at, spell } => {
+                f.losses.expired();
+                self.remove_instance(id, now);
+                sched.schedule(
+                    at,
+                    Event::Prewarm {
+                        func: inst.func,
+                        epoch: spell,
+                    },
+                );
+            }
         }
-        self.schedule_retire(id, now + keep_alive, sched);
         self.keep_lists_lean(inst.func);
+    }
+
+    /// Keeps the listed idle instance `id` until `deadline`, with the
+    /// expiry timer its policy asks for. Always inlined: it runs whenever
+    /// an instance goes idle, and under a fixed keep-alive its own work is
+    /// a few loads, less than the call cost.
+    #[inline(always)]
+    fn keep(&mut self, id: u32, deadline: SimTime, sched: &mut Scheduler<Event>) {
+        let Instance {
+            func, idle_epoch, ..
+        } = self.instances[id as usize];
+        let f = &mut self.functions[func as usize];
+        if let Some(at) = f.keep_alive.keep(id, idle_epoch, deadline) {
+            sched.schedule(at, Event::Expire { func });
+        }
+        if f.keep_alive.stale_entries() > stale_limit(f.instances) {
+            self.compact_keep_alive(func);
+        }
+        self.schedule_retire(id, deadline, sched);
+    }
+
+    #[cold]
+    fn compact_keep_alive(&mut self, func: u32) {
+        let instances = &self.instances;
+        self.functions[func as usize]
+            .keep_alive
+            .compact(|id, epoch| is_listed(&instances[id as usize], epoch));
+    }
+
+    /// A pre-warm planned when an instance was unloaded is due: unless an
+    /// invocation came first, a warm instance waits until its deadline.
+    pub(super) fn on_prewarm(
+        &mut self,
+        func: u32,
+        spell: u32,
+        now: SimTime,
+        sched: &mut Scheduler<Event>,
+    ) {
+        let f = &mut self.functions[func as usize];
+        let Some(deadline) = f.keep_alive.prewarm(spell, now) else {
+            return;
+        };
+        // It replaces the instance unloaded for it; started off the
+        // request path, it is not a cold start and takes no scale rate.
+        f.losses.replace(now, f.spec.keep_alive);
+        let id = self.new_instance(func, now, false);
+        self.instances[id as usize].prewarmed = true;
+        self.set_total_idle(1);
+        self.list_idle(id, now);
+        self.keep(id, deadline, sched);
+    }
+
+    /// A pre-warmed instance leaves the idle list at `now`: its idle time
+    /// is billed if the policy says the platform bills it.
+    pub(super) fn end_prewarm(&mut self, id: u32, now: SimTime) {
+        let i = &mut self.instances[id as usize];
+        i.prewarmed = false;
+        let (func, from) = (i.func, i.last_used);
+        let warmup = self.warmup;
+        let f = &mut self.functions[func as usize];
+        if !f.keep_alive.bills_prewarm() {
+            return;
+        }
+        let gb = f.spec.memory_gb();
+        let rate = f.spec.pricing.gb_second;
+        let counted = now.saturating_sub(from.max(warmup)).as_secs_f64() * gb;
+        f.billed_gb_seconds += counted;
+        f.compute_usd += counted * rate;
+        self.stats.add_cost((now - from).as_secs_f64() * gb * rate);
+    }
+
+    /// Bills the pre-warmed instances still idle at the end of the run.
+    pub(super) fn end_prewarms(&mut self, end: SimTime) {
+        for id in 0..self.instances.len() as u32 {
+            let i = &self.instances[id as usize];
+            if i.alive && i.prewarmed && i.active == 0 {
+                self.end_prewarm(id, end);
+            }
+        }
     }
 
     /// Appends an on-demand instance idle since `now` to its function's
@@ -202,27 +296,30 @@ impl ServerlessModel {
         partial.drain(..n - kept);
     }
 
+    /// A function's expiry timer fired: reclaims the idle instances its
+    /// policy finds due, and sets the timer again if the policy asks.
     pub(super) fn on_expire(&mut self, func: u32, now: SimTime, sched: &mut Scheduler<Event>) {
-        if self.functions[func as usize].hybrid.is_some() {
-            return self.hybrid_expire(func, now, sched);
-        }
-        let keep_alive = self.functions[func as usize].spec.keep_alive;
-        self.functions[func as usize].expire_pending = false;
         loop {
-            let head = self.functions[func as usize].idle_head;
-            if head == NIL {
-                break;
+            let f = &mut self.functions[func as usize];
+            let instances = &self.instances;
+            let head = f.idle_head;
+            let oldest = (head != NIL).then(|| (head, instances[head as usize].last_used));
+            let next = f.keep_alive.next_expiry(now, oldest, |id, epoch| {
+                is_listed(&instances[id as usize], epoch)
+            });
+            match next {
+                Expiry::Reclaim(id) => {
+                    self.unlink_idle(id, now);
+                    self.functions[func as usize].losses.expired();
+                    self.remove_instance(id, now);
+                }
+                Expiry::Done(wake) => {
+                    if let Some(at) = wake {
+                        sched.schedule(at, Event::Expire { func });
+                    }
+                    break;
+                }
             }
-            let deadline = self.instances[head as usize].last_used + keep_alive;
-            if deadline > now {
-                // The old head was reused; wake again for the new one.
-                self.functions[func as usize].expire_pending = true;
-                sched.schedule(deadline, Event::Expire { func });
-                break;
-            }
-            self.unlink_idle(head, now);
-            self.functions[func as usize].losses.expired();
-            self.remove_instance(head, now);
         }
         // Fewer instances: the lists' allowance shrinks with them.
         self.keep_lists_lean(func);

@@ -138,8 +138,10 @@ impl ServerlessModel {
             f.partial.push(instance);
             self.keep_lists_lean(func);
         }
-        self.hybrid_on_start(func, now);
         let f = &mut self.functions[func as usize];
+        if f.busy == 0 {
+            f.keep_alive.activity_starts(now);
+        }
         f.busy += 1;
         self.account_busy += 1;
         self.stats.set_busy(self.account_busy as u64);
@@ -210,7 +212,9 @@ impl ServerlessModel {
         self.account_busy -= 1;
         self.stats.set_busy(self.account_busy as u64);
         let k = f.spec.instance_concurrency;
-        self.hybrid_on_end(func, now);
+        if f.busy == 0 {
+            f.keep_alive.activity_ends(now);
+        }
         self.bill(func, provisioned, now - start, counted);
         if active == 0 {
             self.bill_serving(instance, now);

@@ -13,7 +13,7 @@
 //! - An idle instance is reclaimed `keep_alive` after it last finished work;
 //!   provisioned instances are never reclaimed. Expiry is exact: one timer
 //!   per function, set for the oldest idle instance. Under the
-//!   hybrid-histogram policy (`hybrid`) each idle instance has its own
+//!   hybrid-histogram policy (`keep_alive`) each idle instance has its own
 //!   deadline, and an instance may be unloaded at once and pre-warmed
 //!   later, off the request path.
 //! - **Recycling.** With `max_lifetime`, an on-demand instance that old
@@ -54,8 +54,9 @@
 //! # Layout
 //! This module holds the model's state and its event dispatch; an
 //! invocation's life is in `invocations`, a function's instances and
-//! limits in `instances`, the hybrid-histogram keep-alive in `hybrid`, and the bill and the kind's outcome in
-//! `billing`.
+//! limits in `instances`, the keep-alive policies (fixed and hybrid
+//! histogram) that decide when idle instances go in `keep_alive`, and the
+//! bill and the kind's outcome in `billing`.
 
 use crate::dist::Dist;
 use crate::engine::{Model, Scheduler};
@@ -69,14 +70,15 @@ use crate::time::SimTime;
 use std::collections::{BinaryHeap, VecDeque};
 
 mod billing;
-mod hybrid;
 mod instance_time;
 mod instances;
 mod invocations;
+mod keep_alive;
 mod recycling;
 mod scale_rate;
 
 use crate::results::summary::ColdStartCauses;
+use keep_alive::KeepAlive;
 use recycling::Losses;
 use scale_rate::ScaleRate;
 
@@ -178,9 +180,8 @@ struct Function {
     /// first in, first out, so deadlines rise from the front.
     pending: VecDeque<(u32, SimTime)>,
     pending_timer: bool,
-    expire_pending: bool,
-    /// The hybrid-histogram keep-alive policy's state, if it is used.
-    hybrid: Option<Box<hybrid::Hybrid>>,
+    /// Its keep-alive policy, fixed or hybrid histogram.
+    keep_alive: KeepAlive,
     /// Why a new instance is cold: what was taken from the pool and not
     /// yet replaced (see `recycling`).
     losses: Losses,
@@ -253,8 +254,7 @@ impl ServerlessModel {
                 queue: VecDeque::new(),
                 pending: VecDeque::new(),
                 pending_timer: false,
-                expire_pending: false,
-                hybrid: f.hybrid.as_ref().map(hybrid::Hybrid::new),
+                keep_alive: KeepAlive::new(f),
                 losses: Losses::default(),
                 scale_rate: ScaleRate::new(f.scale_instances, f.scale_per, f.scale_refill),
                 scale_wake_pending: false,
