@@ -62,7 +62,7 @@ impl RequestSource {
                 )))
             }
             None => Arrivals::Rate(ArrivalProcess::new(
-                demand.profile_for(replication),
+                demand.profile_for(scenario.seed, replication),
                 demand.arrivals,
                 stream,
             )),

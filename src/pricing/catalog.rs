@@ -6,10 +6,9 @@
 //! its [`Prices`]: its region, its own price files, then the bundled ones.
 
 use super::price_files::{Catalog, PriceFileError};
-use crate::pricing::entries::{CloudRunBilling, Cpu, GatewayKind, Instance, Platform};
 use crate::pricing::entries::{
-    CloudRunPrice, CommitmentPrice, EgressPrice, FargatePrice, LambdaManagedPrice, NatGatewayPrice,
-    Upfront,
+    CloudRunBilling, CloudRunPrice, CommitmentPrice, Cpu, EgressPrice, FargatePrice, GatewayKind,
+    Instance, LambdaManagedPrice, NatGatewayPrice, Platform, Upfront,
 };
 use serde::Serialize;
 use std::sync::OnceLock;

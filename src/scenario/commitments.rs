@@ -8,8 +8,7 @@ use crate::file_error::{ErrorContext, ScenarioError};
 use crate::limits::MAX_PRICE_PER_HOUR;
 use crate::pricing::catalog::Prices;
 use crate::pricing::commitment::{Commitment, Coverage, FleetPricing};
-use crate::pricing::entries::Upfront;
-use crate::pricing::entries::{Instance, Platform};
+use crate::pricing::entries::{Instance, Platform, Upfront};
 use crate::pricing::price_files::COMMITMENT_NAMES;
 
 const FLEET_KEYS: &str = "`commitment`, `upfront`, `on_demand_share`, `committed_servers`, `price_per_hour`, `source`, `date`";

@@ -145,7 +145,7 @@ instance = { vcpus = 1, memory = "1GB", price_per_hour = 0.1 }
     assert!(var > 100.0 * mean, "variance {var:.0}, mean {mean:.0}");
     // Replication 0 is the profile the scenario was validated with.
     assert_eq!(
-        s.demand.profile_for(0).cumulative(s.duration),
+        s.demand.profile_for(s.seed, 0).cumulative(s.duration),
         s.demand.profile.cumulative(s.duration)
     );
 }

@@ -12,10 +12,9 @@
 
 use crate::file_error::{ErrorContext, ScenarioError};
 use crate::limits;
-use crate::pricing::entries::{Burst, Cpu, GatewayKind, Instance, Platform};
 use crate::pricing::entries::{
-    CloudRunPrice, CommitmentPrice, EgressPrice, FargatePrice, GatewayPrice, LambdaManagedPrice,
-    LambdaPrice, LambdaTier, NatGatewayPrice,
+    Burst, CloudRunPrice, CommitmentPrice, Cpu, EgressPrice, FargatePrice, GatewayKind,
+    GatewayPrice, Instance, LambdaManagedPrice, LambdaPrice, LambdaTier, NatGatewayPrice, Platform,
 };
 use std::fmt;
 use std::ops::Range;

@@ -5,8 +5,7 @@
 use super::raw::{CpuName, RawFile};
 use super::{Catalog, meta, once, price};
 use crate::file_error::{ErrorContext, ScenarioError};
-use crate::pricing::entries::Cpu;
-use crate::pricing::entries::{CloudRunPrice, FargatePrice, LambdaManagedPrice};
+use crate::pricing::entries::{CloudRunPrice, Cpu, FargatePrice, LambdaManagedPrice};
 
 pub(super) fn cpu(name: CpuName) -> Cpu {
     match name {

@@ -1,8 +1,7 @@
 //! The price files as written: serde mirrors of their tables, denying
 //! unknown keys and keeping each value's position for messages.
 
-use crate::pricing::entries::Upfront;
-use crate::pricing::entries::{CloudRunBilling, Platform};
+use crate::pricing::entries::{CloudRunBilling, Platform, Upfront};
 use serde::Deserialize;
 use toml::Spanned;
 

@@ -51,17 +51,10 @@ pub struct Demand {
     pub trace: Option<Arc<Trace>>,
     /// A multi-function trace: its functions become the services.
     pub functions: Option<Arc<AzureTrace>>,
-    /// For a demand drawn at random (`bursty`, `noise`): how to draw it
-    /// again for another replication.
-    pub redraw: Option<Arc<Redraw>>,
-}
-
-/// What drawing a random synthetic demand again needs: its resolved spec
-/// and the scenario's seed. `profile` is replication 0's draw.
-#[derive(Debug)]
-pub struct Redraw {
-    spec: SyntheticSpec,
-    seed: u64,
+    /// For a demand drawn at random (`bursty`, `noise`): its resolved
+    /// spec, to draw it again for another replication. `profile` is
+    /// replication 0's draw.
+    pub redraw: Option<Arc<SyntheticSpec>>,
 }
 
 impl Demand {
@@ -70,10 +63,11 @@ impl Demand {
     /// replication, purpose), like every other stream, so that the
     /// intervals across replications include the randomness of the demand
     /// itself; the architectures of one replication share its draw.
-    /// Replication 0 is the profile the scenario was validated with.
-    pub fn profile_for(&self, replication: u32) -> RateProfile {
+    /// Replication 0 is the profile the scenario was validated with;
+    /// `seed` is the scenario's.
+    pub fn profile_for(&self, seed: u64, replication: u32) -> RateProfile {
         match (&self.redraw, replication) {
-            (Some(r), 1..) => r.spec.draw(r.seed, replication),
+            (Some(spec), 1..) => spec.draw(seed, replication),
             _ => self.profile.clone(),
         }
     }
@@ -123,12 +117,7 @@ pub(crate) fn validate_demand(
         description,
         trace: None,
         functions: None,
-        redraw: spec.is_random().then(|| {
-            Arc::new(Redraw {
-                spec,
-                seed: dc.seed,
-            })
-        }),
+        redraw: spec.is_random().then(|| Arc::new(spec)),
     })
 }
 

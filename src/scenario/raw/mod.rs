@@ -16,8 +16,7 @@ use super::values::{
     CallMode, CpuName, DistSpec, Dur, GatewayName, IdleSelection, Kind, Metric, Replications,
     ScaleRefill, Servers, SizeDistSpec,
 };
-use crate::pricing::entries::CloudRunBilling;
-use crate::pricing::entries::Upfront;
+use crate::pricing::entries::{CloudRunBilling, Upfront};
 use controller::{ControllerName, RawAlarms, RawBehavior};
 use serde::Deserialize;
 use std::collections::BTreeMap;
