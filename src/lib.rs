@@ -75,6 +75,7 @@ pub mod demand;
 pub mod dist;
 pub mod engine;
 pub mod file_error;
+pub mod kinds;
 pub mod limits;
 pub mod numbers;
 pub mod plan;

@@ -361,9 +361,12 @@ pub fn run_architecture_on(
     let (mut outcome, events) = match &arch.spec {
         // A fixed fleet on spot runs on per-server records: interruptions
         // must know which jobs they lose.
-        ArchitectureSpec::Fleet(spec) if spec.spot.is_some() => {
-            simulate(&super::fleet::SpotFleet(spec), scenario, r, p)
-        }
+        ArchitectureSpec::Fleet(spec) if spec.spot.is_some() => simulate(
+            &crate::kinds::fleet::model::spot::SpotFleet(spec),
+            scenario,
+            r,
+            p,
+        ),
         ArchitectureSpec::Fleet(spec) => simulate(spec, scenario, r, p),
         ArchitectureSpec::Autoscaled(spec) => simulate(spec, scenario, r, p),
         ArchitectureSpec::Microservices(spec) => simulate(spec, scenario, r, p),

@@ -11,54 +11,19 @@
 //! (memory and provisioned concurrency, [`serverless`]). An architecture
 //! none of whose variables `[plan] vary` names is evaluated as written.
 
-pub mod autoscaled;
+pub mod architecture;
 pub mod evaluate;
-pub mod fleet;
-pub mod microservices;
 pub mod output;
-pub mod serverless;
 pub mod trials;
 
 use crate::results::estimate::{Estimate, paired};
 use crate::scenario::{ArchitectureSpec, Scenario};
+pub use architecture::ArchitecturePlan;
 use evaluate::{Candidate, Evaluator};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::path::Path;
 use toml::Table;
-
-/// What plan found for one architecture.
-#[derive(Clone, Debug, Serialize)]
-pub struct ArchitecturePlan {
-    pub architecture: String,
-    pub kind: String,
-    /// The cheapest candidate meeting the SLO, if any.
-    pub choice: Option<Candidate>,
-    /// Why there is no choice, or what limited the search, one line each.
-    pub notes: Vec<String>,
-    /// Every candidate simulated, in the order the search ran them.
-    pub candidates: Vec<Candidate>,
-    /// Simulations run (each with every replication).
-    pub simulations: u32,
-}
-
-impl ArchitecturePlan {
-    fn new(
-        ev: &Evaluator,
-        candidates: Vec<Candidate>,
-        best: Option<usize>,
-        notes: Vec<String>,
-    ) -> Self {
-        ArchitecturePlan {
-            architecture: ev.architecture.to_string(),
-            kind: String::new(),
-            choice: best.map(|i| candidates[i].clone()),
-            notes,
-            simulations: ev.runs,
-            candidates,
-        }
-    }
-}
 
 /// The plan of a whole scenario.
 #[derive(Clone, Debug, Serialize)]
@@ -108,7 +73,7 @@ pub fn plan(
     let doc: Table = text
         .parse()
         .map_err(|e: toml::de::Error| e.message().to_string())?;
-    let load = fleet::FleetLoad {
+    let load = crate::kinds::fleet::plan::FleetLoad {
         peak_rps: s.demand.profile.peak(s.duration),
         mean_work: s.calls.mean_work(&s.services),
     };
@@ -135,25 +100,29 @@ pub fn plan(
             };
             let mut p = match &a.spec {
                 _ if !varied => as_written(&mut ev)?,
-                ArchitectureSpec::Fleet(_) => fleet::plan(
+                ArchitectureSpec::Fleet(_) => crate::kinds::fleet::plan::plan(
                     &mut ev,
                     &s.plan.instances,
                     load,
                     s.plan.max_servers,
                     s.plan.budget,
                 )?,
-                ArchitectureSpec::Autoscaled(_) => autoscaled::plan(
+                ArchitectureSpec::Autoscaled(_) => crate::kinds::autoscaled::plan::plan(
                     &mut ev,
-                    autoscaled::Vary {
+                    crate::kinds::autoscaled::plan::Vary {
                         target: s.plan.varies("target"),
                         min: s.plan.varies("min"),
                     },
                     s.plan.budget,
                 )?,
-                ArchitectureSpec::Serverless(_) => serverless::plan(&mut ev, &s.plan)?,
-                ArchitectureSpec::Microservices(_) => {
-                    microservices::plan(&mut ev, s.plan.max_servers, s.plan.budget)?
+                ArchitectureSpec::Serverless(_) => {
+                    crate::kinds::serverless::plan::plan(&mut ev, &s.plan)?
                 }
+                ArchitectureSpec::Microservices(_) => crate::kinds::microservices::plan::plan(
+                    &mut ev,
+                    s.plan.max_servers,
+                    s.plan.budget,
+                )?,
             };
             p.kind = a.kind().to_string();
             Ok(p)

@@ -1,7 +1,8 @@
 //! What each request asks of the system: the tree of service invocations
 //! it causes, expanded from the services' call graph.
 
-use crate::scenario::{CallMode, Service};
+use super::service::Service;
+use super::values::CallMode;
 
 /// Largest call tree a request may expand to; beyond it the call graph is
 /// almost surely a mistake (a diamond fan-out repeated many levels deep).

@@ -2,11 +2,13 @@
 //! section per part and one line per architecture (with its functions or
 //! services below it), plus the notes on fleets sized from the demand.
 
-use super::{
-    ArchitectureSpec, AutoscaledSpec, ControllerSpec, FleetSpec, InstanceBilling, Metric,
-    MicroservicesSpec, ScaleRefill, ScalingSpec, Scenario, ServerlessSpec, ServiceFleet,
-    size_fleet,
-};
+use super::{ArchitectureSpec, Metric, ScaleRefill, Scenario};
+use crate::kinds::autoscaled::spec::AutoscaledSpec;
+use crate::kinds::microservices::spec::{MicroservicesSpec, ServiceFleet};
+use crate::kinds::serverless::spec::{InstanceBilling, ServerlessSpec};
+use crate::kinds::servers::spec::controller::ControllerSpec;
+use crate::kinds::servers::spec::scaling::ScalingSpec;
+use crate::kinds::servers::spec::{FleetSpec, size_fleet};
 use crate::time::SimTime;
 use std::fmt::Write as _;
 

@@ -6,53 +6,38 @@
 //! keys; `validate` turns it into a `Scenario`, checking what needs the whole
 //! file (names, call graph, sizes). Every error names the file, line and key.
 
-mod autoscaled;
 pub mod calls;
-mod cloud_run;
-pub mod commitments;
-mod controller;
 mod demand;
 mod describe;
 pub use describe::spelled;
 
+pub(crate) mod context;
 mod estimate;
-mod fleet;
-mod functions;
 mod instance;
-mod keep_alive;
 mod keys;
-mod kinds;
-mod microservices;
+mod kind_keys;
 pub mod plan;
 pub mod prices;
-mod raw;
+pub(crate) mod raw;
+pub mod service;
 mod services;
 mod slo;
-pub mod spot;
 pub mod sweep;
 pub mod transfer;
-mod values;
+pub(crate) mod values;
 
 pub use crate::file_error::ScenarioError;
-pub use autoscaled::{AutoscaledSpec, ScalingSpec};
 pub use calls::CallTree;
-pub use controller::defaults as controller_defaults;
-pub use controller::{ControllerSpec, Ec2Alarms, HpaBehavior, HpaRules};
 pub use demand::Demand;
 pub use estimate::{Estimate, sweep_estimate};
-pub use fleet::{FleetSpec, Sizing, size_fleet};
-pub use functions::{FunctionSpec, IdleSelection, InstanceBilling, ServerlessSpec};
-pub use keep_alive::HybridSpec;
-pub use microservices::{MicroservicesSpec, ServiceFleet, service_peak_erlangs};
-pub use raw::controller::{HpaPolicy, PolicyType, SelectPolicy};
+pub use service::{Call, Service};
 pub use slo::{Percentile, Slo};
 pub use values::{CallMode, MAX_REPLICATIONS, Metric, ScaleRefill, SizeBasis, check_replications};
 
-use crate::dist::Dist;
 use crate::file_error::ErrorContext;
 use crate::pricing::catalog::Prices;
 use crate::time::SimTime;
-use fleet::validate_fleet;
+use context::{Load, Shared, checked_name};
 use raw::{RawArchitecture, RawScenario};
 use services::{trace_services, validate_services};
 use std::path::{Path, PathBuf};
@@ -92,30 +77,6 @@ pub struct Scenario {
 }
 
 #[derive(Clone, Debug)]
-pub struct Service {
-    pub name: String,
-    /// CPU time at 1 vCPU.
-    pub work: Dist,
-    pub calls: Vec<Call>,
-    /// Memory recorded for it by a trace (the serverless default), in MB.
-    pub memory_mb: Option<f64>,
-    /// The memory a serverless function gets when neither the trace, the
-    /// function nor the architecture sets one, if not the usual default.
-    pub assumed_memory_mb: Option<f64>,
-    /// Bytes of each response to the client (entry service only), one
-    /// nanosecond of the distribution per byte.
-    pub response_size: Option<Dist>,
-    /// Bytes each invocation sends to the internet itself.
-    pub outbound_size: Option<Dist>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Call {
-    pub service: usize,
-    pub mode: CallMode,
-}
-
-#[derive(Clone, Debug)]
 pub struct Architecture {
     pub name: String,
     pub spec: ArchitectureSpec,
@@ -126,10 +87,10 @@ pub struct Architecture {
 
 #[derive(Clone, Debug)]
 pub enum ArchitectureSpec {
-    Fleet(FleetSpec),
-    Serverless(ServerlessSpec),
-    Autoscaled(AutoscaledSpec),
-    Microservices(MicroservicesSpec),
+    Fleet(crate::kinds::servers::spec::FleetSpec),
+    Serverless(crate::kinds::serverless::spec::ServerlessSpec),
+    Autoscaled(crate::kinds::autoscaled::spec::AutoscaledSpec),
+    Microservices(crate::kinds::microservices::spec::MicroservicesSpec),
 }
 
 impl Architecture {
@@ -139,6 +100,18 @@ impl Architecture {
             ArchitectureSpec::Serverless(_) => "serverless",
             ArchitectureSpec::Autoscaled(_) => "autoscaled",
             ArchitectureSpec::Microservices(_) => "microservices",
+        }
+    }
+}
+
+impl Scenario {
+    /// What every architecture of this scenario is validated against.
+    pub fn shared(&self) -> Shared<'_> {
+        Shared {
+            demand: &self.demand,
+            duration: self.duration,
+            services: &self.services,
+            calls: &self.calls,
         }
     }
 }
@@ -329,25 +302,6 @@ fn default_window(duration: SimTime) -> SimTime {
     }
 }
 
-/// What every architecture is validated against.
-pub(super) struct Shared<'a> {
-    pub demand: &'a Demand,
-    pub duration: SimTime,
-    pub services: &'a [Service],
-    pub calls: &'a CallTree,
-}
-
-/// What a fleet sized from the demand must serve: the architecture's whole
-/// demand, or one service's share of it within microservices.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct Load {
-    /// Requests per second reaching it at the peak and on average.
-    pub peak_rps: f64,
-    pub mean_rps: f64,
-    /// Work per such request, in seconds at one vCPU.
-    pub mean_work: f64,
-}
-
 fn validate_architecture(
     a: &RawArchitecture,
     key: &str,
@@ -360,15 +314,17 @@ fn validate_architecture(
     let name = checked_name(a, key, ctx)?;
     let spec = match a.kind.get_ref() {
         Kind::Microservices => ArchitectureSpec::Microservices(
-            microservices::validate_microservices(a, key, ctx, shared, prices)?,
+            crate::kinds::microservices::spec::validate_microservices(a, key, ctx, shared, prices)?,
         ),
-        Kind::Autoscaled => {
-            ArchitectureSpec::Autoscaled(autoscaled::validate_autoscaled(a, key, ctx, prices)?)
-        }
-        Kind::Serverless => ArchitectureSpec::Serverless(functions::validate_serverless(
-            a, key, services, ctx, prices,
+        Kind::Autoscaled => ArchitectureSpec::Autoscaled(
+            crate::kinds::autoscaled::spec::validate_autoscaled(a, key, ctx, prices)?,
+        ),
+        Kind::Serverless => ArchitectureSpec::Serverless(
+            crate::kinds::serverless::spec::validate_serverless(a, key, services, ctx, prices)?,
+        ),
+        Kind::Fleet => ArchitectureSpec::Fleet(crate::kinds::servers::spec::validate_fleet(
+            a, key, ctx, load, prices,
         )?),
-        Kind::Fleet => ArchitectureSpec::Fleet(validate_fleet(a, key, ctx, load, prices)?),
     };
     let sends = transfer::sizes(services, shared.calls).any();
     Ok(Architecture {
@@ -376,25 +332,6 @@ fn validate_architecture(
         spec,
         transfer: transfer::validate_transfer(a, key, ctx, sends, prices)?,
     })
-}
-
-/// The name of an architecture (or of a service's fleet within one), once
-/// its keys are known to fit its kind.
-pub(super) fn checked_name(
-    a: &RawArchitecture,
-    key: &str,
-    ctx: &ErrorContext,
-) -> Result<String, ScenarioError> {
-    let name = a.name.get_ref().trim().to_string();
-    if name.is_empty() || name.contains(['/', '\\', ',']) {
-        return Err(ctx.at(
-            Some(a.name.span()),
-            &format!("{key}.name"),
-            "expected a non-empty name without slashes or commas",
-        ));
-    }
-    kinds::check_kind_keys(a, key, ctx)?;
-    Ok(name)
 }
 
 #[cfg(test)]

@@ -1,8 +1,9 @@
 //! The `[[services]]` tables, or the services a multi-function trace
 //! defines: names resolved, calls checked to form an acyclic graph.
 
+use super::calls::CallTree;
 use super::raw::RawScenario;
-use super::{Call, CallTree, Service};
+use super::service::{Call, Service};
 use crate::demand::azure::AzureTrace;
 use crate::file_error::{ErrorContext, ScenarioError};
 use std::collections::HashMap;

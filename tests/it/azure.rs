@@ -666,7 +666,7 @@ fn microservice_fleets_are_sized_for_each_functions_own_peak() {
         .collect();
     let mut below_own_peak = 0;
     for (svc, fleet) in s.services.iter().zip(&m.fleets) {
-        let scalesim::scenario::ServiceFleet::Fixed(f) = fleet else {
+        let scalesim::kinds::microservices::spec::ServiceFleet::Fixed(f) = fleet else {
             panic!("fixed fleets");
         };
         let peak = peaks[&svc.name];

@@ -9,7 +9,6 @@
 //! every request runs the largest call tree of the scenario. It does not
 //! depend on the machine, so `check` prints the same on every one.
 
-mod backlog;
 mod pools;
 
 pub use pools::Pool;
@@ -101,10 +100,14 @@ impl Scenario {
             .iter()
             .filter_map(|a| {
                 let n = match &a.spec {
-                    ArchitectureSpec::Fleet(f) => {
-                        backlog::backlog(f, f.servers, &self.demand.profile, self.duration, work)
-                    }
-                    ArchitectureSpec::Autoscaled(g) => backlog::backlog(
+                    ArchitectureSpec::Fleet(f) => crate::kinds::servers::estimate::backlog(
+                        f,
+                        f.servers,
+                        &self.demand.profile,
+                        self.duration,
+                        work,
+                    ),
+                    ArchitectureSpec::Autoscaled(g) => crate::kinds::servers::estimate::backlog(
                         &g.fleet,
                         g.scaling.max,
                         &self.demand.profile,

@@ -14,10 +14,11 @@
 //! (busy time + cold start) by Little's law, doubled for fluctuations,
 //! within its concurrency cap and the account's `concurrency_limit`.
 
+use crate::kinds::microservices::spec::ServiceFleet;
+use crate::kinds::serverless::spec::{FunctionSpec, ServerlessSpec};
+use crate::kinds::servers::spec::FleetSpec;
 use crate::pricing::catalog::lambda_defaults::MB_PER_VCPU;
-use crate::scenario::{
-    ArchitectureSpec, FleetSpec, FunctionSpec, Scenario, ServerlessSpec, ServiceFleet,
-};
+use crate::scenario::{ArchitectureSpec, Scenario};
 
 /// One server of an autoscaled pool: its record, its index among the
 /// available servers and its boot timer in the event queue.

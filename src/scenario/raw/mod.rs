@@ -4,20 +4,19 @@
 //! that the TOML parser attaches the exact line to the error; checks that
 //! need the whole file happen in `validate`.
 
-pub mod controller;
 pub mod transfer;
 
 use super::demand::RawDemand;
 use super::instance::InstanceSpec;
-use super::keep_alive::RawKeepAlive;
 use super::keys::{group_copy, group_getter, group_struct, table, table_splice};
-use super::spot::{Market, RawSpot};
 use super::values::{
     CallMode, CpuName, DistSpec, Dur, GatewayName, IdleSelection, Kind, Metric, Replications,
     ScaleRefill, Servers, SizeDistSpec,
 };
+use crate::kinds::serverless::spec::keep_alive::RawKeepAlive;
+use crate::kinds::servers::keys::{ControllerName, RawAlarms, RawBehavior};
+use crate::kinds::servers::spec::spot::{Market, RawSpot};
 use crate::pricing::entries::{CloudRunBilling, Upfront};
-use controller::{ControllerName, RawAlarms, RawBehavior};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;

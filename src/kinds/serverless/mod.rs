@@ -1,0 +1,8 @@
+//! `kind = "serverless"`: one function per service, each an instance pool
+//! with cold starts, keep-alive, concurrency limits and provisioned
+//! concurrency, billed per request and per millisecond (AWS Lambda, and
+//! Google Cloud Run with `platform = "cloud-run"`).
+
+pub mod model;
+pub mod plan;
+pub mod spec;
