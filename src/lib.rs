@@ -23,9 +23,13 @@
 //! - [`demand`]: rate profiles and the arrival process, synthetic shapes,
 //!   and recorded traces (rate and timestamp CSV, Azure Functions 2019 and
 //!   2021) checked at load time and streamed at run time.
-//! - [`architectures`]: one module per kind (fixed and autoscaled fleets,
-//!   microservices, serverless), the request stream they all replay, the
-//!   records of requests in flight, and the run loop.
+//! - [`kinds`]: one folder per kind of architecture (fixed and autoscaled
+//!   fleets, microservices, serverless) holding everything about it — its
+//!   validation, `check` lines and estimate, its model and bill, its
+//!   results and its planner — and the one list of kinds every dispatch
+//!   is built from.
+//! - [`architectures`]: the run loop, and the request stream, call
+//!   stepper and records of requests in flight every kind's model shares.
 //! - [`pricing`]: prices as data (the catalog and the price files, each
 //!   entry with its source and date) and the billing rules that turn
 //!   usage into dollars.

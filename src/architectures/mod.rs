@@ -20,10 +20,11 @@ pub mod run;
 
 pub use run::{RunOptions, Unit, UnitResults, Units, run, run_architecture, run_units, run_with};
 
-use crate::engine::Model;
+use crate::engine::{self, Model, Queues, Scheduler};
+use crate::kinds::servers::results::SpotResult;
 use crate::pricing::cost::CostBreakdown;
 use crate::results::stats::RunStats;
-use crate::results::summary::{KindResult, PriceNote, SpotResult};
+use crate::results::summary::{KindResult, PriceNote};
 use crate::scenario::Scenario;
 
 /// One kind of architecture, as the run loop sees it.
@@ -37,6 +38,28 @@ pub trait Kind {
 
     /// Closes a model that has run to the end of the scenario.
     fn finish(&self, scenario: &Scenario, model: Self::Model) -> Outcome;
+}
+
+/// How the run loop runs a kind: builds its model for one replication,
+/// runs it to the end of the scenario and closes it, returning its
+/// outcome and the number of events handled. Each kind implements it in
+/// its `model`, as [`simulate`] of the [`Kind`] that fits the spec.
+pub trait Simulate {
+    fn simulate(&self, scenario: &Scenario, replication: u32, queues: Queues) -> (Outcome, u64);
+}
+
+/// Builds, runs and closes one kind's model. Returns its outcome and the
+/// number of events handled.
+pub fn simulate<K: Kind>(
+    kind: &K,
+    scenario: &Scenario,
+    replication: u32,
+    queues: Queues,
+) -> (Outcome, u64) {
+    let mut model = kind.build(scenario, replication);
+    let sched = Scheduler::with_queues(queues);
+    let events = engine::simulate_on(&mut model, sched, scenario.duration);
+    (kind.finish(scenario, model), events)
 }
 
 /// What a finished run of one kind hands to the summary.

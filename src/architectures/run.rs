@@ -4,8 +4,8 @@
 //! architecture averaged with their intervals. Pure: no files, no
 //! printing.
 
-use super::{Kind, Outcome};
-use crate::engine::{self, Queues, Scheduler};
+use super::{Outcome, Simulate};
+use crate::engine::Queues;
 use crate::pricing::cost::CostSummary;
 use crate::pricing::transfer::{TransferSpec, transfer_bill};
 use crate::results::metrics::Histogram;
@@ -357,21 +357,8 @@ pub fn run_architecture_on(
 ) -> ArchitectureResult {
     let r = replication;
     let p = queues;
-    // The one place that lists the kinds.
-    let (mut outcome, events) = match &arch.spec {
-        // A fixed fleet on spot runs on per-server records: interruptions
-        // must know which jobs they lose.
-        ArchitectureSpec::Fleet(spec) if spec.spot.is_some() => simulate(
-            &crate::kinds::fleet::model::spot::SpotFleet(spec),
-            scenario,
-            r,
-            p,
-        ),
-        ArchitectureSpec::Fleet(spec) => simulate(spec, scenario, r, p),
-        ArchitectureSpec::Autoscaled(spec) => simulate(spec, scenario, r, p),
-        ArchitectureSpec::Microservices(spec) => simulate(spec, scenario, r, p),
-        ArchitectureSpec::Serverless(spec) => simulate(spec, scenario, r, p),
-    };
+    let (mut outcome, events) =
+        crate::dispatch!(ArchitectureSpec, &arch.spec, x => x.simulate(scenario, r, p));
     if let Some(t) = &arch.transfer {
         bill_transfer(t, &mut outcome);
     }
@@ -411,20 +398,6 @@ fn bill_transfer(t: &TransferSpec, k: &mut Outcome) {
             "GB (2^30 bytes)",
         ));
     }
-}
-
-/// Builds, runs and closes one kind's model. Returns its outcome and the
-/// number of events handled.
-fn simulate<K: Kind>(
-    kind: &K,
-    scenario: &Scenario,
-    replication: u32,
-    queues: Queues,
-) -> (Outcome, u64) {
-    let mut model = kind.build(scenario, replication);
-    let sched = Scheduler::with_queues(queues);
-    let events = engine::simulate_on(&mut model, sched, scenario.duration);
-    (kind.finish(scenario, model), events)
 }
 
 /// Builds the result every kind shares from a finished run.

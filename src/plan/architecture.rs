@@ -2,7 +2,21 @@
 //! the SLO, every candidate it simulated, and why the search stopped.
 
 use super::evaluate::{Candidate, Evaluator};
+use crate::scenario::Scenario;
+use crate::scenario::plan::PlanSpec;
 use serde::Serialize;
+
+/// How plan searches a kind's configurations; each kind implements it in
+/// its `plan` file.
+pub trait Planner {
+    /// Whether `[plan] vary` names any of the kind's variables (if not,
+    /// the architecture is evaluated as written).
+    fn varied(&self, plan: &PlanSpec) -> bool;
+
+    /// The cheapest configuration meeting the SLO, searched with `ev`
+    /// (which evaluates candidates of this architecture of `s`).
+    fn plan(&self, ev: &mut Evaluator, s: &Scenario) -> Result<ArchitecturePlan, String>;
+}
 
 /// What plan found for one architecture.
 #[derive(Clone, Debug, Serialize)]

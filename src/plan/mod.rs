@@ -18,7 +18,7 @@ pub mod trials;
 
 use crate::results::estimate::{Estimate, paired};
 use crate::scenario::{ArchitectureSpec, Scenario};
-pub use architecture::ArchitecturePlan;
+pub use architecture::{ArchitecturePlan, Planner};
 use evaluate::{Candidate, Evaluator};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -73,10 +73,6 @@ pub fn plan(
     let doc: Table = text
         .parse()
         .map_err(|e: toml::de::Error| e.message().to_string())?;
-    let load = crate::kinds::fleet::plan::FleetLoad {
-        peak_rps: s.demand.profile.peak(s.duration),
-        mean_work: s.calls.mean_work(&s.services),
-    };
     let plans: Vec<Result<ArchitecturePlan, String>> = s
         .architectures
         .par_iter()
@@ -90,39 +86,11 @@ pub fn plan(
                 slo,
                 runs: 0,
             };
-            let varied = match &a.spec {
-                ArchitectureSpec::Fleet(_) => s.plan.varies("servers"),
-                ArchitectureSpec::Autoscaled(_) => s.plan.varies("target") || s.plan.varies("min"),
-                ArchitectureSpec::Serverless(_) => {
-                    s.plan.varies("memory") || s.plan.varies("provisioned")
-                }
-                ArchitectureSpec::Microservices(_) => s.plan.varies("servers"),
-            };
-            let mut p = match &a.spec {
-                _ if !varied => as_written(&mut ev)?,
-                ArchitectureSpec::Fleet(_) => crate::kinds::fleet::plan::plan(
-                    &mut ev,
-                    &s.plan.instances,
-                    load,
-                    s.plan.max_servers,
-                    s.plan.budget,
-                )?,
-                ArchitectureSpec::Autoscaled(_) => crate::kinds::autoscaled::plan::plan(
-                    &mut ev,
-                    crate::kinds::autoscaled::plan::Vary {
-                        target: s.plan.varies("target"),
-                        min: s.plan.varies("min"),
-                    },
-                    s.plan.budget,
-                )?,
-                ArchitectureSpec::Serverless(_) => {
-                    crate::kinds::serverless::plan::plan(&mut ev, &s.plan)?
-                }
-                ArchitectureSpec::Microservices(_) => crate::kinds::microservices::plan::plan(
-                    &mut ev,
-                    s.plan.max_servers,
-                    s.plan.budget,
-                )?,
+            let varied = crate::dispatch!(ArchitectureSpec, &a.spec, x => x.varied(&s.plan));
+            let mut p = if varied {
+                crate::dispatch!(ArchitectureSpec, &a.spec, x => x.plan(&mut ev, s))?
+            } else {
+                as_written(&mut ev)?
             };
             p.kind = a.kind().to_string();
             Ok(p)

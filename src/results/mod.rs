@@ -2,6 +2,7 @@
 //! the statistics a model feeds while it runs ([`stats`]) and the
 //! serializable result of a run ([`summary`]).
 
+pub mod aggregate;
 pub mod estimate;
 pub mod finite;
 pub mod metrics;

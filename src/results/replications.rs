@@ -3,13 +3,11 @@
 //! [`crate::results::estimate`]).
 
 use crate::pricing::cost::{CostBreakdown, CostSummary};
+pub use crate::results::aggregate::Aggregate;
+use crate::results::aggregate::aggregate_fields;
 use crate::results::estimate::{estimate, with_quantile_resolution};
 use crate::results::stats::{LevelSummary, RequestCounts};
-use crate::results::summary::{
-    AutoscaledResult, ColdStartCauses, FunctionResult, KindResult, LatencySummary,
-    MicroservicesResult, ScalingActions, ServerlessResult, ServiceFleetResult, SpotResult,
-    WaitSummary,
-};
+use crate::results::summary::{KindResult, LatencySummary, WaitSummary};
 use serde::Serialize;
 
 /// The keys under which a result holds a percentile read from a latency
@@ -81,74 +79,6 @@ fn quantile_interval(values: &[&serde_json::Value]) -> Option<serde_json::Value>
     })
 }
 
-/// The mean of a result over replications, field by field: numbers are
-/// averaged (whole numbers rounded to the nearest), names and other
-/// labels are taken from the first replication.
-pub trait Aggregate: Sized {
-    fn mean_of(items: &[&Self]) -> Self;
-}
-
-impl Aggregate for f64 {
-    fn mean_of(items: &[&Self]) -> Self {
-        items.iter().copied().sum::<f64>() / items.len() as f64
-    }
-}
-
-impl Aggregate for u64 {
-    fn mean_of(items: &[&Self]) -> Self {
-        let sum: u128 = items.iter().map(|&&x| x as u128).sum();
-        let n = items.len() as u128;
-        ((sum + n / 2) / n) as u64
-    }
-}
-
-impl Aggregate for u32 {
-    fn mean_of(items: &[&Self]) -> Self {
-        let wide: Vec<u64> = items.iter().map(|&&x| x as u64).collect();
-        u64::mean_of(&wide.iter().collect::<Vec<_>>()) as u32
-    }
-}
-
-impl Aggregate for String {
-    fn mean_of(items: &[&Self]) -> Self {
-        items[0].clone()
-    }
-}
-
-impl<T: Aggregate> Aggregate for Vec<T> {
-    /// Element by element: the same architecture gives lists of the same
-    /// shape (functions, services) in every replication.
-    fn mean_of(items: &[&Self]) -> Self {
-        (0..items[0].len())
-            .map(|i| T::mean_of(&items.iter().map(|v| &v[i]).collect::<Vec<_>>()))
-            .collect()
-    }
-}
-
-impl<T: Aggregate + Clone> Aggregate for Option<T> {
-    fn mean_of(items: &[&Self]) -> Self {
-        let some: Vec<&T> = items.iter().filter_map(|o| o.as_ref()).collect();
-        if some.len() == items.len() {
-            Some(T::mean_of(&some))
-        } else {
-            items[0].clone()
-        }
-    }
-}
-
-/// Implements [`Aggregate`] for a struct whose fields all do.
-macro_rules! aggregate_fields {
-    ($t:ty { $($f:ident),* $(,)? }) => {
-        impl Aggregate for $t {
-            fn mean_of(items: &[&Self]) -> Self {
-                Self {
-                    $($f: Aggregate::mean_of(&items.iter().map(|x| &x.$f).collect::<Vec<_>>()),)*
-                }
-            }
-        }
-    };
-}
-
 aggregate_fields!(LatencySummary {
     mean,
     p50,
@@ -188,83 +118,28 @@ aggregate_fields!(CostSummary {
     breakdown
 });
 aggregate_fields!(LevelSummary { mean, peak, min });
-aggregate_fields!(ScalingActions { out, r#in });
-aggregate_fields!(SpotResult {
-    interruptions,
-    replacements,
-    server_hours
-});
-aggregate_fields!(AutoscaledResult {
-    server_stats,
-    scaling_actions,
-    server_hours
-});
-aggregate_fields!(ServiceFleetResult {
-    name,
-    kind,
-    servers,
-    instance,
-    utilization,
-    mean_queue,
-    cost_usd,
-    autoscaled,
-    spot
-});
-aggregate_fields!(MicroservicesResult { services });
-aggregate_fields!(ColdStartCauses {
-    new_demand,
-    keep_alive_expiry,
-    recycling
-});
-aggregate_fields!(FunctionResult {
-    name,
-    memory_mb,
-    invocations,
-    cold_starts,
-    throttled,
-    async_throttled,
-    cold_starts_by_cause,
-    instances,
-    provisioned,
-    idle_gb_seconds,
-    billed_gb_seconds,
-    billed_invocations,
-    cost,
-});
-aggregate_fields!(ServerlessResult {
-    cold_starts,
-    cold_start_fraction,
-    throttled,
-    async_throttled,
-    instances,
-    idle_gb_seconds,
-    cold_starts_by_cause,
-    functions,
-});
 
-impl Aggregate for KindResult {
-    fn mean_of(items: &[&Self]) -> Self {
-        macro_rules! same {
-            ($v:ident) => {
-                KindResult::$v(Aggregate::mean_of(
-                    &items
-                        .iter()
-                        .map(|k| match k {
-                            KindResult::$v(r) => r,
-                            _ => unreachable!("one architecture has one kind in every replication"),
-                        })
-                        .collect::<Vec<_>>(),
-                ))
-            };
+/// The mean of each kind's own results, from the one list of kinds.
+macro_rules! aggregate_kinds {
+    (() $($variant:ident $module:ident $name:literal,)*) => {
+        impl Aggregate for KindResult {
+            fn mean_of(items: &[&Self]) -> Self {
+                match items[0] {
+                    $(KindResult::$variant(_) => KindResult::$variant(Aggregate::mean_of(
+                        &items
+                            .iter()
+                            .map(|k| match k {
+                                KindResult::$variant(r) => r,
+                                _ => unreachable!("one architecture has one kind in every replication"),
+                            })
+                            .collect::<Vec<_>>(),
+                    )),)*
+                }
+            }
         }
-        match items[0] {
-            KindResult::Fleet => KindResult::Fleet,
-            KindResult::Autoscaled(_) => same!(Autoscaled),
-            KindResult::Microservices(_) => same!(Microservices),
-            KindResult::Serverless(_) => same!(Serverless),
-        }
-    }
+    };
 }
+crate::with_kinds!(aggregate_kinds!());
 
 #[cfg(test)]
 mod tests {

@@ -4,6 +4,10 @@
 //! `utilization` are fractions); the names are a documented contract.
 //! Writers (JSON, CSV, tables, charts) read only this.
 
+use crate::kinds::autoscaled::results::AutoscaledResult;
+use crate::kinds::microservices::results::MicroservicesResult;
+use crate::kinds::serverless::results::ServerlessResult;
+pub use crate::kinds::servers::results::SpotResult;
 use crate::pricing::cost::CostSummary;
 use crate::results::metrics::Histogram;
 pub use crate::results::stats::LevelSummary;
@@ -68,127 +72,11 @@ pub struct PriceNote {
     pub date: String,
 }
 
-/// What a serverless architecture adds to its results.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct ServerlessResult {
-    /// Instances started cold (initialised) in the measured period.
-    pub cold_starts: u64,
-    /// Completed requests whose path met at least one cold start.
-    pub cold_start_fraction: f64,
-    /// Invocations refused by a limit: the synchronous ones failed their
-    /// request; the asynchronous ones waited in the event queue.
-    pub throttled: u64,
-    pub async_throttled: u64,
-    /// Warm or initialising instances, provisioned ones included.
-    pub instances: LevelSummary,
-    /// Memory held by idle warm instances, GB × seconds.
-    pub idle_gb_seconds: f64,
-    /// Present when a function recycles its instances.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cold_starts_by_cause: Option<ColdStartCauses>,
-    pub functions: Vec<FunctionResult>,
-}
-
-/// Why instances started cold. A cold start replaces, first, an instance
-/// recycled within the last keep-alive (it would still be warm without
-/// recycling), then one that keep-alive reclaimed (it would still be warm
-/// with an endless keep-alive); otherwise the pool grew past what it has
-/// held: new demand.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct ColdStartCauses {
-    pub new_demand: u64,
-    pub keep_alive_expiry: u64,
-    pub recycling: u64,
-}
-
-impl std::ops::AddAssign for ColdStartCauses {
-    fn add_assign(&mut self, o: Self) {
-        self.new_demand += o.new_demand;
-        self.keep_alive_expiry += o.keep_alive_expiry;
-        self.recycling += o.recycling;
-    }
-}
-
-/// One function of a serverless architecture.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct FunctionResult {
-    pub name: String,
-    pub memory_mb: f64,
-    pub invocations: u64,
-    pub cold_starts: u64,
-    pub throttled: u64,
-    pub async_throttled: u64,
-    /// Present when this function recycles its instances.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cold_starts_by_cause: Option<ColdStartCauses>,
-    pub instances: LevelSummary,
-    pub provisioned: u32,
-    pub idle_gb_seconds: f64,
-    /// Billed duration, GB × seconds.
-    pub billed_gb_seconds: f64,
-    /// Invocations billed in the measured period (counted when they end).
-    pub billed_invocations: u64,
-    pub cost: crate::pricing::cost::CostBreakdown,
-}
-
-/// What a fleet on spot capacity adds to its results (the requests its
-/// interruptions failed are `requests.interrupted`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct SpotResult {
-    /// Interruption notices in the measured period.
-    pub interruptions: u64,
-    /// Servers launched to replace interrupted ones.
-    pub replacements: u64,
-    /// Billed server-hours at the spot price in the measured period.
-    pub server_hours: f64,
-}
-
-/// What an autoscaled fleet adds to its results.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct AutoscaledResult {
-    /// Launched servers (booting, serving, draining) over the measured
-    /// period; `servers` holds the peak.
-    pub server_stats: LevelSummary,
-    pub scaling_actions: ScalingActions,
-    /// Billed server-hours in the measured period.
-    pub server_hours: f64,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct ScalingActions {
-    pub out: u64,
-    #[serde(rename = "in")]
-    pub r#in: u64,
-}
-
-/// One service's fleet in a microservices architecture.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct ServiceFleetResult {
-    pub name: String,
-    pub kind: String,
-    /// Fixed count, or the peak launched.
-    pub servers: u64,
-    pub instance: String,
-    /// Busy slots over serving slots.
-    pub utilization: f64,
-    /// Mean invocations waiting in the service's queue.
-    pub mean_queue: f64,
-    pub cost_usd: f64,
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    pub autoscaled: Option<AutoscaledResult>,
-    /// A service on spot: its interruptions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spot: Option<SpotResult>,
-}
-
-/// What a microservices architecture adds: its fleet per service.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct MicroservicesResult {
-    pub services: Vec<ServiceFleetResult>,
-}
-
-/// One architecture's results.
+/// One architecture's results. Serialised by its derived impls (called
+/// through `remote = "Self"`), except that its kind's results are read
+/// back by its `kind`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct ArchitectureResult {
     pub name: String,
     pub kind: String,
@@ -209,7 +97,7 @@ pub struct ArchitectureResult {
     /// The prices behind `cost`, with source and date.
     pub prices: Vec<PriceNote>,
     /// What the architecture's kind adds (nothing for a fixed fleet).
-    #[serde(flatten)]
+    #[serde(flatten, skip_deserializing, default = "KindResult::unread")]
     pub details: KindResult,
     /// A fleet on spot: its interruptions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -230,6 +118,30 @@ pub struct ArchitectureResult {
     /// The end-to-end latency histogram, for CDF charts.
     #[serde(skip, default = "Histogram::unallocated")]
     pub latency: Histogram,
+}
+
+impl Serialize for ArchitectureResult {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        ArchitectureResult::serialize(self, s)
+    }
+}
+
+impl<'de> Deserialize<'de> for ArchitectureResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = serde_json::Value::deserialize(d)?;
+        let mut r = ArchitectureResult::deserialize(&value).map_err(D::Error::custom)?;
+        r.details = KindResult::from_json(&r.kind, value).map_err(D::Error::custom)?;
+        Ok(r)
+    }
+}
+
+impl KindResult {
+    /// A placeholder while the shared keys are read, replaced by the
+    /// kind's own results at once.
+    fn unread() -> KindResult {
+        KindResult::Fleet(Default::default())
+    }
 }
 
 impl ArchitectureResult {
@@ -258,43 +170,35 @@ impl ArchitectureResult {
     }
 }
 
-/// What one kind of architecture adds to the results every kind shares.
-/// Serialised flat into the architecture's object, so that each kind's
-/// keys sit beside the shared ones; a fixed fleet adds none.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum KindResult {
-    Fleet,
-    Autoscaled(AutoscaledResult),
-    Microservices(MicroservicesResult),
-    Serverless(ServerlessResult),
-}
+/// What each kind of architecture adds to the results every kind shares,
+/// from the one list of kinds ([`crate::with_kinds!`]). Serialised flat
+/// into the architecture's object, so that each kind's keys sit beside
+/// the shared ones; a fixed fleet adds none. Read back by the
+/// architecture's `kind` ([`ArchitectureResult`]'s `Deserialize`).
+macro_rules! kind_result {
+    (() $($variant:ident $module:ident $name:literal,)*) => {
+        #[derive(Clone, Debug, PartialEq, Serialize)]
+        #[serde(untagged)]
+        pub enum KindResult {
+            $($variant(crate::kinds::$module::results::Details),)*
+        }
 
-/// Read back (from a shard's partial result) by which keys the kind
-/// added: untagged and flattened, the variant is not named in the JSON,
-/// and each kind has a key no other has.
-impl<'de> Deserialize<'de> for KindResult {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let map = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
-        let empty = map.is_empty();
-        let [functions, services, server_stats] =
-            ["functions", "services", "server_stats"].map(|k| map.contains_key(k));
-        let value = serde_json::Value::Object(map);
-        let kind = if empty {
-            return Ok(KindResult::Fleet);
-        } else if functions {
-            serde_json::from_value(value).map(KindResult::Serverless)
-        } else if services {
-            serde_json::from_value(value).map(KindResult::Microservices)
-        } else if server_stats {
-            serde_json::from_value(value).map(KindResult::Autoscaled)
-        } else {
-            return Err(D::Error::custom("an architecture of no known kind"));
-        };
-        kind.map_err(D::Error::custom)
-    }
+        impl KindResult {
+            /// The results of a `kind` architecture from its JSON object
+            /// (which holds the shared keys too: each kind's type reads its
+            /// own and leaves the rest).
+            fn from_json(kind: &str, value: serde_json::Value) -> Result<KindResult, String> {
+                match kind {
+                    $($name => serde_json::from_value(value)
+                        .map(KindResult::$variant)
+                        .map_err(|e| e.to_string()),)*
+                    other => Err(format!("an architecture of no known kind {other:?}")),
+                }
+            }
+        }
+    };
 }
+crate::with_kinds!(kind_result!());
 
 /// The results of every architecture of one scenario run, in file order.
 #[derive(Clone, Debug, Serialize)]

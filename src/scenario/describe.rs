@@ -2,52 +2,41 @@
 //! section per part and one line per architecture (with its functions or
 //! services below it), plus the notes on fleets sized from the demand.
 
-use super::{ArchitectureSpec, Metric, ScaleRefill, Scenario};
-use crate::kinds::autoscaled::spec::AutoscaledSpec;
-use crate::kinds::microservices::spec::{MicroservicesSpec, ServiceFleet};
-use crate::kinds::serverless::spec::{InstanceBilling, ServerlessSpec};
-use crate::kinds::servers::spec::controller::ControllerSpec;
-use crate::kinds::servers::spec::scaling::ScalingSpec;
-use crate::kinds::servers::spec::{FleetSpec, size_fleet};
+use super::{ArchitectureSpec, Scenario};
 use crate::time::SimTime;
 use std::fmt::Write as _;
+
+/// What `check` says about an architecture of a kind; each kind
+/// implements it in its `describe` file.
+pub trait Describe {
+    /// Its line, and the lines of its parts below it, under
+    /// `architectures`.
+    fn describe(&self, out: &mut String, name: &str, s: &Scenario);
+
+    /// What a size derived from the demand resolved to, if one was.
+    fn sizing_note(&self, _name: &str) -> Option<String> {
+        None
+    }
+
+    /// Its servers and their interruptions, if they run on spot.
+    fn spot_note(&self, _name: &str) -> Option<String> {
+        None
+    }
+}
 
 impl Scenario {
     /// One line per architecture whose size was derived from the demand,
     /// so the user sees what "sized for the peak" resolved to.
     pub fn sizing_notes(&self) -> Vec<String> {
-        self.architectures
-            .iter()
-            .filter_map(|a| match &a.spec {
-                ArchitectureSpec::Fleet(f) => f.sizing.map(|z| {
-                    format!(
-                        "{}: {} × {} (sized for the {} of {:.2} rps at {:.0}% utilisation)",
-                        a.name,
-                        f.servers,
-                        f.instance.name,
-                        format!("{:?}", z.basis).to_lowercase(),
-                        z.rate,
-                        z.utilization * 100.0
-                    )
-                }),
-                ArchitectureSpec::Serverless(_)
-                | ArchitectureSpec::Autoscaled(_)
-                | ArchitectureSpec::Microservices(_) => None,
-            })
-            .chain(self.architectures.iter().filter_map(|a| {
-                let fleet = match &a.spec {
-                    ArchitectureSpec::Fleet(f) => f,
-                    ArchitectureSpec::Autoscaled(x) => &x.fleet,
-                    _ => return None,
-                };
-                let spot = fleet.spot.as_ref()?;
-                Some(format!(
-                    "{}: {}{}",
-                    a.name,
-                    fleet.instance.name,
-                    spot.describe()
-                ))
-            }))
+        let notes = |note: fn(&ArchitectureSpec, &str) -> Option<String>| {
+            self.architectures
+                .iter()
+                .filter_map(move |a| note(&a.spec, &a.name))
+        };
+        notes(|spec, name| crate::dispatch!(ArchitectureSpec, spec, x => x.sizing_note(name)))
+            .chain(notes(
+                |spec, name| crate::dispatch!(ArchitectureSpec, spec, x => x.spot_note(name)),
+            ))
             .collect()
     }
 
@@ -64,14 +53,7 @@ impl Scenario {
         }
         let _ = writeln!(s, "architectures");
         for a in &self.architectures {
-            match &a.spec {
-                ArchitectureSpec::Fleet(f) => describe_fleet(&mut s, &a.name, f),
-                ArchitectureSpec::Microservices(m) => {
-                    self.describe_microservices(&mut s, &a.name, m)
-                }
-                ArchitectureSpec::Autoscaled(x) => self.describe_autoscaled(&mut s, &a.name, x),
-                ArchitectureSpec::Serverless(sv) => describe_serverless(&mut s, &a.name, sv),
-            }
+            crate::dispatch!(ArchitectureSpec, &a.spec, x => x.describe(&mut s, &a.name, self));
         }
         s
     }
@@ -145,200 +127,6 @@ impl Scenario {
                 self.calls.entries.len(),
             );
         }
-    }
-
-    fn describe_microservices(&self, s: &mut String, name: &str, m: &MicroservicesSpec) {
-        let _ = writeln!(s, "  {:<12} microservices, hop {}", name, m.hop_latency);
-        for (svc, f) in self.services.iter().zip(&m.fleets) {
-            let what = match f {
-                ServiceFleet::Fixed(f) => {
-                    format!(
-                        "fleet of {} × {} ({} vCPU)",
-                        f.servers, f.instance.name, f.instance.vcpus
-                    )
-                }
-                ServiceFleet::Autoscaled(x) => format!(
-                    "autoscaled {}..{} × {} ({} vCPU), {} target {}{}",
-                    x.scaling.min,
-                    x.scaling.max,
-                    x.fleet.instance.name,
-                    x.fleet.instance.vcpus,
-                    spelled(x.scaling.metric),
-                    x.scaling.target,
-                    match x.scaling.controller {
-                        // The line custom services have always had.
-                        ControllerSpec::Custom => String::new(),
-                        _ => format!(", {}", controller_summary(&x.scaling)),
-                    }
-                ),
-            };
-            let _ = writeln!(s, "    {:<10} {what}", svc.name);
-        }
-    }
-
-    fn describe_autoscaled(&self, s: &mut String, name: &str, x: &AutoscaledSpec) {
-        let z = &x.scaling;
-        let f = &x.fleet;
-        // Where target tracking on CPU should settle for the mean demand.
-        let settle = match z.metric {
-            Metric::Cpu => format!(
-                ", settles near {} for the mean demand",
-                size_fleet(
-                    self.demand.profile.mean(self.duration),
-                    self.calls.mean_work(&self.services),
-                    f.instance.vcpus,
-                    z.target
-                )
-            ),
-            _ => String::new(),
-        };
-        let _ = writeln!(
-            s,
-            "  {:<12} autoscaled {} × {} ({} vCPU, ${}/h), {}..{} servers, {} target {}, every {}, boot {}, {}, tolerance {}{}{}{}{}",
-            name,
-            f.servers,
-            f.instance.name,
-            f.instance.vcpus,
-            f.instance.price_per_hour,
-            z.min,
-            z.max,
-            spelled(z.metric),
-            z.target,
-            z.evaluation,
-            z.boot_time.describe(),
-            controller_summary(z),
-            z.tolerance,
-            settle,
-            f.pricing.describe(),
-            f.spot.as_ref().map(|x| x.describe()).unwrap_or_default(),
-            lambda_managed(&f.instance),
-        );
-    }
-}
-
-fn describe_fleet(s: &mut String, name: &str, f: &FleetSpec) {
-    let how = match f.sizing {
-        Some(z) => format!(
-            " (sized for the {:?} of {:.2} rps at {:.0}% utilisation)",
-            z.basis,
-            z.rate,
-            z.utilization * 100.0
-        )
-        .to_lowercase(),
-        None => String::new(),
-    };
-    let _ = writeln!(
-        s,
-        "  {:<12} fleet of {} × {} ({} vCPU, ${}/h){}{}{}{}{}{}",
-        name,
-        f.servers,
-        f.instance.name,
-        f.instance.vcpus,
-        f.instance.price_per_hour,
-        how,
-        f.queue_limit
-            .map(|q| format!(", queue limit {q}"))
-            .unwrap_or_default(),
-        f.timeout
-            .map(|t| format!(", timeout {t}"))
-            .unwrap_or_default(),
-        f.pricing.describe(),
-        f.spot.as_ref().map(|x| x.describe()).unwrap_or_default(),
-        lambda_managed(&f.instance),
-    );
-}
-
-/// The fees Lambda Managed Instances add to an instance's EC2 price.
-fn lambda_managed(inst: &crate::pricing::entries::Instance) -> String {
-    inst.lambda_managed
-        .as_ref()
-        .map(|m| {
-            format!(
-                ", on Lambda Managed Instances (+{} % of on-demand, ${}/M requests)",
-                m.management_fee * 100.0,
-                m.request_per_million
-            )
-        })
-        .unwrap_or_default()
-}
-
-/// The platform line, then one line per function.
-fn describe_serverless(s: &mut String, name: &str, sv: &ServerlessSpec) {
-    let _ = writeln!(
-        s,
-        "  {:<12} serverless, account concurrency {}, gateway {}{}",
-        name,
-        sv.concurrency_limit,
-        spelled(sv.gateway),
-        if sv.gateway_latency > SimTime::ZERO {
-            format!(" (+{})", sv.gateway_latency)
-        } else {
-            String::new()
-        }
-    );
-    for f in &sv.functions {
-        let _ = writeln!(
-            s,
-            "    {:<10} {} MB {} (work × {:.2}), cold start {}, keep-alive {}, {} new per {}{}, {} per instance, {} idle selection, hop {}{}{}{}, {}",
-            f.name,
-            f.memory_mb,
-            spelled(f.cpu),
-            f.slowdown(),
-            f.cold_start.describe(),
-            match &f.hybrid {
-                None => f.keep_alive.to_string(),
-                Some(h) => format!("hybrid-histogram (fallback {})", h.fallback),
-            },
-            f.scale_instances,
-            f.scale_per,
-            match f.scale_refill {
-                ScaleRefill::Continuous => "",
-                ScaleRefill::Aligned => " (aligned windows)",
-            },
-            f.instance_concurrency,
-            spelled(f.idle_selection),
-            f.hop_latency,
-            if f.provisioned > 0 {
-                format!(", {} provisioned", f.provisioned)
-            } else {
-                String::new()
-            },
-            f.reserved_concurrency
-                .map(|r| format!(", reserved {r}"))
-                .unwrap_or_default(),
-            f.max_instances
-                .map(|m| format!(
-                    ", at most {m} instances (pending up to {})",
-                    f.pending_timeout
-                ))
-                .unwrap_or_default(),
-            match f.instance_billing {
-                InstanceBilling::PerInvocation => format!("${}/GB-s", f.pricing.gb_second),
-                InstanceBilling::WhileServing { per_second } => {
-                    format!("${per_second}/instance-s while serving")
-                }
-                InstanceBilling::Lifetime { per_second } => format!("${per_second}/instance-s"),
-            },
-        );
-    }
-}
-
-/// The controller's part of an autoscaled line: `custom`'s cooldowns as
-/// they always read, or the platform controller and what sets its pace.
-fn controller_summary(z: &ScalingSpec) -> String {
-    match &z.controller {
-        ControllerSpec::Custom => format!(
-            "cooldown out {} / in {}",
-            z.scale_out_cooldown, z.scale_in_cooldown
-        ),
-        ControllerSpec::KubernetesHpa(b) => format!(
-            "kubernetes-hpa (stabilization up {} / down {})",
-            b.scale_up.stabilization_window, b.scale_down.stabilization_window
-        ),
-        ControllerSpec::Ec2TargetTracking(a) => format!(
-            "ec2-target-tracking (instance warmup {}, alarms {} / {} datapoints)",
-            a.instance_warmup, a.scale_out_datapoints, a.scale_in_datapoints
-        ),
     }
 }
 

@@ -17,9 +17,19 @@
 
 /// A struct whose field list may name key groups as `..group,`: their keys
 /// are spliced in at that place, in their order. Fields typed `Option<_>`
-/// (all the group keys) are optional; `blank` builds the table with only
-/// its other fields given.
+/// (all the group keys) are optional. Written `table! { blank … }`, the
+/// struct also gets `blank`, which builds it with only its other fields
+/// given.
 macro_rules! table {
+    (
+        blank
+        $(#[$m:meta])*
+        pub struct $name:ident { $($body:tt)* }
+    ) => {
+        $crate::scenario::keys::table! {
+            @fields [blank $(#[$m])* pub struct $name] [] [] [] $($body)*
+        }
+    };
     (
         $(#[$m:meta])*
         pub struct $name:ident { $($body:tt)* }
@@ -28,16 +38,18 @@ macro_rules! table {
             @fields [$(#[$m])* pub struct $name] [] [] [] $($body)*
         }
     };
-    // Done: emit the struct and its `blank` constructor.
-    (@fields [$($head:tt)*] [$($acc:tt)*] [$($req:ident: $rt:ty,)*] [$($opt:ident)*]) => {
+    // Done: emit the struct, and its `blank` constructor if asked for.
+    (@fields [blank $($head:tt)*] [$($acc:tt)*] [$($req:ident: $rt:ty,)*] [$($opt:ident)*]) => {
         $($head)* { $($acc)* }
         impl $crate::scenario::keys::table!(@name $($head)*) {
             /// The table with its required fields and no optional key.
-            #[allow(dead_code)]
             pub fn blank($($req: $rt),*) -> Self {
                 Self { $($req,)* $($opt: None,)* }
             }
         }
+    };
+    (@fields [$($head:tt)*] [$($acc:tt)*] $req:tt $opt:tt) => {
+        $($head)* { $($acc)* }
     };
     (@name $(#[$m:meta])* pub struct $name:ident) => { $name };
     // A group: let its macro hand over its keys.

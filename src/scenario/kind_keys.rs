@@ -1,88 +1,100 @@
 //! Which keys apply to which kind of architecture. An architecture table
 //! accepts every architecture key (so that serde names the table's keys
 //! when one is unknown); this is where a key that exists but does not fit
-//! the table's kind is rejected.
+//! the table's kind is rejected. Each kind says which keys it takes
+//! ([`super::kind::KindSpec::KEYS`]).
 
 use super::raw::RawArchitecture;
-use super::values::Kind::{self, Autoscaled, Fleet, Microservices, Serverless};
 use crate::file_error::{ErrorContext, ScenarioError};
 use std::ops::Range;
 
-/// Rejects keys that do not belong to the architecture's kind, naming the
+/// Where an architecture key comes from: the serverless key group (also
+/// settable per function), the autoscaling key group (also settable per
+/// service), or the architecture table itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyGroup {
+    Function,
+    Autoscaling,
+    Table,
+}
+
+/// The kind-specific keys a kind takes (every kind takes `name`, `kind`
+/// and the data-transfer keys).
+#[derive(Clone, Copy)]
+pub struct Keys {
+    /// Every key of these groups.
+    pub groups: &'static [KeyGroup],
+    /// And these, whatever their group.
+    pub keys: &'static [&'static str],
+}
+
+impl Keys {
+    pub fn accepts(&self, key: &str, group: KeyGroup) -> bool {
+        self.groups.contains(&group) || self.keys.contains(&key)
+    }
+}
+
+/// Rejects keys that `keys` (the table's kind's) does not hold, naming the
 /// first one found.
 pub(super) fn check_kind_keys(
     a: &RawArchitecture,
     key: &str,
     ctx: &ErrorContext,
+    keys: &Keys,
 ) -> Result<(), ScenarioError> {
     let kind = *a.kind.get_ref();
     if let Some((k, span, _)) = given_keys(a)
         .into_iter()
-        .find(|(_, _, kinds)| !kinds.contains(&kind))
+        .find(|&(k, _, group)| !keys.accepts(k, group))
     {
         return Err(ctx.at(
             span.or(Some(a.kind.span())),
             &format!("{key}.{k}"),
-            format!("key `{k}` does not apply to kind = \"{}\"", kind_name(kind)),
+            format!("key `{k}` does not apply to kind = \"{}\"", kind.name()),
         ));
     }
     Ok(())
 }
 
-fn kind_name(kind: Kind) -> &'static str {
-    match kind {
-        Fleet => "fleet",
-        Serverless => "serverless",
-        Autoscaled => "autoscaled",
-        Microservices => "microservices",
-    }
-}
+type Given = (&'static str, Option<Range<usize>>, KeyGroup);
 
-type Given = (&'static str, Option<Range<usize>>, &'static [Kind]);
-
-/// The keys the table sets, with where and the kinds they apply to, in the
-/// order they are checked (the first misplaced one is reported).
+/// The kind-specific keys the table sets, with where and their group, in
+/// the order they are checked (the first misplaced one is reported).
 fn given_keys(a: &RawArchitecture) -> Vec<Given> {
-    const SERVERLESS: &[Kind] = &[Serverless];
-    const AUTOSCALED: &[Kind] = &[Autoscaled];
     let mut given: Vec<Given> = Vec::new();
     for (k, s) in a.function_keys().present() {
-        // Microservices take the hop latency between their services too.
-        let kinds: &[Kind] = if k == "hop_latency" {
-            &[Serverless, Microservices]
-        } else {
-            SERVERLESS
-        };
-        given.push((k, Some(s), kinds));
+        given.push((k, Some(s), KeyGroup::Function));
     }
     macro_rules! key {
-        ($f:ident, $kinds:expr) => {
-            if let Some(x) = &a.$f {
-                given.push((stringify!($f), Some(x.span()), $kinds));
-            }
+        ($($f:ident),*) => {
+            $(if let Some(x) = &a.$f {
+                given.push((stringify!($f), Some(x.span()), KeyGroup::Table));
+            })*
         };
     }
-    key!(concurrency_limit, SERVERLESS);
-    key!(call_mode, SERVERLESS);
-    key!(gateway, SERVERLESS);
-    key!(gateway_latency, SERVERLESS);
-    key!(free_tier, SERVERLESS);
-    key!(platform, SERVERLESS);
-    key!(billing, SERVERLESS);
-    key!(vcpus, SERVERLESS);
-    key!(functions, SERVERLESS);
-    key!(servers, &[Fleet, Microservices]);
-    key!(services, &[Microservices]);
-    key!(queue_limit, &[Fleet, Autoscaled, Microservices]);
-    key!(timeout, &[Fleet, Autoscaled, Microservices]);
-    key!(market, &[Fleet, Autoscaled, Microservices]);
-    key!(spot, &[Fleet, Autoscaled, Microservices]);
+    key!(
+        concurrency_limit,
+        call_mode,
+        gateway,
+        gateway_latency,
+        free_tier,
+        platform,
+        billing,
+        vcpus,
+        functions,
+        servers,
+        services,
+        queue_limit,
+        timeout,
+        market,
+        spot
+    );
     for (k, s) in a.autoscaling_keys().present() {
-        given.push((k, Some(s), AUTOSCALED));
+        given.push((k, Some(s), KeyGroup::Autoscaling));
     }
     if a.instance.is_some() {
         // `instance` is read without its position: report the kind's line.
-        given.push(("instance", None, &[Fleet, Autoscaled, Microservices]));
+        given.push(("instance", None, KeyGroup::Table));
     }
     given
 }

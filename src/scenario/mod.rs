@@ -6,15 +6,17 @@
 //! keys; `validate` turns it into a `Scenario`, checking what needs the whole
 //! file (names, call graph, sizes). Every error names the file, line and key.
 
+pub mod architecture;
 pub mod calls;
 mod demand;
-mod describe;
+pub mod describe;
 pub use describe::spelled;
 
 pub(crate) mod context;
-mod estimate;
+pub mod estimate;
 mod instance;
 mod keys;
+pub(crate) mod kind;
 mod kind_keys;
 pub mod plan;
 pub mod prices;
@@ -27,6 +29,7 @@ pub mod transfer;
 pub(crate) mod values;
 
 pub use crate::file_error::ScenarioError;
+pub use architecture::{Architecture, ArchitectureSpec};
 pub use calls::CallTree;
 pub use demand::Demand;
 pub use estimate::{Estimate, sweep_estimate};
@@ -37,11 +40,11 @@ pub use values::{CallMode, MAX_REPLICATIONS, Metric, ScaleRefill, SizeBasis, che
 use crate::file_error::ErrorContext;
 use crate::pricing::catalog::Prices;
 use crate::time::SimTime;
-use context::{Load, Shared, checked_name};
-use raw::{RawArchitecture, RawScenario};
+use architecture::validate_architectures;
+use context::Shared;
+use raw::RawScenario;
 use services::{trace_services, validate_services};
 use std::path::{Path, PathBuf};
-use values::Kind;
 
 /// A validated scenario, ready to run.
 #[derive(Clone, Debug)]
@@ -74,34 +77,6 @@ pub struct Scenario {
     pub slo: Option<Slo>,
     /// The region and price files it is priced with.
     pub prices: prices::PriceScope,
-}
-
-#[derive(Clone, Debug)]
-pub struct Architecture {
-    pub name: String,
-    pub spec: ArchitectureSpec,
-    /// Data-transfer prices, when the scenario sends bytes or the
-    /// architecture names a price or a NAT gateway.
-    pub transfer: Option<crate::pricing::transfer::TransferSpec>,
-}
-
-#[derive(Clone, Debug)]
-pub enum ArchitectureSpec {
-    Fleet(crate::kinds::servers::spec::FleetSpec),
-    Serverless(crate::kinds::serverless::spec::ServerlessSpec),
-    Autoscaled(crate::kinds::autoscaled::spec::AutoscaledSpec),
-    Microservices(crate::kinds::microservices::spec::MicroservicesSpec),
-}
-
-impl Architecture {
-    pub fn kind(&self) -> &'static str {
-        match self.spec {
-            ArchitectureSpec::Fleet(_) => "fleet",
-            ArchitectureSpec::Serverless(_) => "serverless",
-            ArchitectureSpec::Autoscaled(_) => "autoscaled",
-            ArchitectureSpec::Microservices(_) => "microservices",
-        }
-    }
 }
 
 impl Scenario {
@@ -258,40 +233,6 @@ fn run_times(
     Ok((duration, warmup, window))
 }
 
-/// Every `[[architectures]]` table, in file order, with unique names.
-fn validate_architectures(
-    raw: &RawScenario,
-    ctx: &ErrorContext,
-    shared: &Shared,
-    prices: &Prices,
-) -> Result<Vec<Architecture>, ScenarioError> {
-    let load = Load {
-        peak_rps: shared.demand.profile.peak(shared.duration),
-        mean_rps: shared.demand.profile.mean(shared.duration),
-        mean_work: shared.calls.mean_work(shared.services),
-    };
-    if raw.architectures.is_empty() {
-        return Err(ctx.whole_file("expected at least one [[architectures]] table"));
-    }
-    let mut architectures: Vec<Architecture> = Vec::with_capacity(raw.architectures.len());
-    for (i, a) in raw.architectures.iter().enumerate() {
-        let key = format!("architectures[{i}]");
-        let arch = validate_architecture(a, &key, ctx, shared, &load, prices)?;
-        if architectures.iter().any(|b| b.name == arch.name) {
-            return Err(ctx.at(
-                Some(a.name.span()),
-                &format!("{key}.name"),
-                format!(
-                    "architecture name \"{}\" is used twice; names must be unique",
-                    arch.name
-                ),
-            ));
-        }
-        architectures.push(arch);
-    }
-    Ok(architectures)
-}
-
 /// One minute, or less for short runs so that a chart has ~100 points.
 fn default_window(duration: SimTime) -> SimTime {
     let minute = SimTime::from_secs(60);
@@ -300,38 +241,6 @@ fn default_window(duration: SimTime) -> SimTime {
     } else {
         SimTime((duration.as_nanos() / 100).max(1_000_000))
     }
-}
-
-fn validate_architecture(
-    a: &RawArchitecture,
-    key: &str,
-    ctx: &ErrorContext,
-    shared: &Shared,
-    load: &Load,
-    prices: &Prices,
-) -> Result<Architecture, ScenarioError> {
-    let services = shared.services;
-    let name = checked_name(a, key, ctx)?;
-    let spec = match a.kind.get_ref() {
-        Kind::Microservices => ArchitectureSpec::Microservices(
-            crate::kinds::microservices::spec::validate_microservices(a, key, ctx, shared, prices)?,
-        ),
-        Kind::Autoscaled => ArchitectureSpec::Autoscaled(
-            crate::kinds::autoscaled::spec::validate_autoscaled(a, key, ctx, prices)?,
-        ),
-        Kind::Serverless => ArchitectureSpec::Serverless(
-            crate::kinds::serverless::spec::validate_serverless(a, key, services, ctx, prices)?,
-        ),
-        Kind::Fleet => ArchitectureSpec::Fleet(crate::kinds::servers::spec::validate_fleet(
-            a, key, ctx, load, prices,
-        )?),
-    };
-    let sends = transfer::sizes(services, shared.calls).any();
-    Ok(Architecture {
-        name,
-        spec,
-        transfer: transfer::validate_transfer(a, key, ctx, sends, prices)?,
-    })
 }
 
 #[cfg(test)]

@@ -19,14 +19,26 @@ pub enum CallMode {
     Async,
 }
 
-#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Fleet,
-    Serverless,
-    Autoscaled,
-    Microservices,
+/// `kind`, as [`crate::with_kinds!`] lists them.
+macro_rules! kind_enum {
+    (() $($variant:ident $module:ident $name:literal,)*) => {
+        /// The `kind` of an `[[architectures]]` table.
+        #[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+        pub enum Kind {
+            $(#[serde(rename = $name)] $variant,)*
+        }
+
+        impl Kind {
+            /// As written in a file.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Kind::$variant => $name,)*
+                }
+            }
+        }
+    };
 }
+crate::with_kinds!(kind_enum!());
 
 /// What target tracking steers by.
 #[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, serde::Serialize)]

@@ -5,8 +5,9 @@
 
 use crate::common::{assert_refused, header, scenario};
 use scalesim::architectures;
+use scalesim::kinds::autoscaled::results::AutoscaledResult;
 use scalesim::results::stats::WindowRow;
-use scalesim::results::summary::{ArchitectureResult, AutoscaledResult};
+use scalesim::results::summary::ArchitectureResult;
 
 use crate::common::run_first as run;
 

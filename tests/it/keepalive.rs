@@ -78,8 +78,9 @@ fn a_periodic_function_is_prewarmed_just_in_time() {
         f.idle_gb_seconds
     );
     // Lambda does not bill idle time: the same bill for the same work.
-    let billed =
-        |s: &scalesim::results::summary::ServerlessResult| s.functions[0].billed_gb_seconds;
+    let billed = |s: &scalesim::kinds::serverless::results::ServerlessResult| {
+        s.functions[0].billed_gb_seconds
+    };
     assert!((billed(h) - (billed(f) - invocations as f64 * 2.0)).abs() < 1e-6);
 }
 

@@ -3,7 +3,8 @@
 
 use crate::common::{assert_parse_error, header};
 use crate::serverless::{run, three_requests_with};
-use scalesim::results::summary::{ArchitectureResult, ColdStartCauses};
+use scalesim::kinds::serverless::results::ColdStartCauses;
+use scalesim::results::summary::ArchitectureResult;
 
 fn causes(r: &ArchitectureResult) -> ColdStartCauses {
     let s = r.serverless().expect("a serverless result");

@@ -3,8 +3,9 @@
 //! SimFaaS's published reference case.
 
 use proptest::prelude::*;
+use scalesim::kinds::serverless::results::ServerlessResult;
 use scalesim::results::queueing::erlang_b;
-use scalesim::results::summary::{ArchitectureResult, ServerlessResult};
+use scalesim::results::summary::ArchitectureResult;
 
 /// Lambda x86: $ per GB-second, $ per request.
 const GB_S: f64 = 0.0000166667;

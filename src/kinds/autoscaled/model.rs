@@ -9,6 +9,8 @@
 
 use crate::architectures::records::Blocks;
 use crate::architectures::{Kind, Outcome};
+use crate::architectures::{Simulate, simulate};
+use crate::engine::Queues;
 use crate::engine::Scheduler;
 use crate::kinds::autoscaled::spec::AutoscaledSpec;
 use crate::kinds::servers::bill::{
@@ -311,5 +313,11 @@ pub(crate) fn pool_outcome(
         prices,
         details,
         spot,
+    }
+}
+
+impl Simulate for AutoscaledSpec {
+    fn simulate(&self, scenario: &Scenario, replication: u32, queues: Queues) -> (Outcome, u64) {
+        simulate(self, scenario, replication, queues)
     }
 }

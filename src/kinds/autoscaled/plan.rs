@@ -17,13 +17,17 @@
 //! answer is the cheapest meeting candidate of all those simulated.
 
 use crate::analysis::search::smallest_meeting;
+use crate::kinds::autoscaled::spec::AutoscaledSpec;
 use crate::kinds::fleet::plan::closest;
 use crate::kinds::servers::spec::scaling::ScalingSpec;
 use crate::plan::architecture::ArchitecturePlan;
+use crate::plan::architecture::Planner;
 use crate::plan::evaluate::{Evaluator, config_lines};
 use crate::plan::trials::Trials;
 use crate::pricing::commitment::FleetPricing;
 use crate::pricing::cost::HOURS_PER_MONTH;
+use crate::scenario::Scenario;
+use crate::scenario::plan::PlanSpec;
 use crate::scenario::{ArchitectureSpec, Metric};
 use toml::{Table, Value};
 
@@ -310,4 +314,18 @@ fn binding(s: &Search, rungs: &[Rung], best: usize, vary: Vary) -> Vec<String> {
         }
     }
     lines
+}
+
+impl Planner for AutoscaledSpec {
+    fn varied(&self, plan: &PlanSpec) -> bool {
+        plan.varies("target") || plan.varies("min")
+    }
+
+    fn plan(&self, ev: &mut Evaluator, s: &Scenario) -> Result<ArchitecturePlan, String> {
+        let vary = Vary {
+            target: s.plan.varies("target"),
+            min: s.plan.varies("min"),
+        };
+        plan(ev, vary, s.plan.budget)
+    }
 }

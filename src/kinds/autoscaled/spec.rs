@@ -4,12 +4,13 @@
 
 use crate::dist::Dist;
 use crate::file_error::{ErrorContext, ScenarioError};
-use crate::kinds::serverless::spec::count;
 use crate::kinds::servers::spec::FleetSpec;
 use crate::kinds::servers::spec::controller::{ControllerSpec, validate_controller};
 use crate::kinds::servers::spec::scaling::{ScalingSpec, defaults};
 use crate::kinds::servers::spec::{fleet_instance, fleet_limits};
 use crate::pricing::catalog::Prices;
+use crate::scenario::context::count;
+use crate::scenario::kind::{Context, KeyGroup, Keys, KindSpec};
 use crate::scenario::raw::RawArchitecture;
 use crate::scenario::values::{Dur, Metric};
 use crate::time::SimTime;
@@ -318,6 +319,19 @@ fn initial_size(
             }
             Ok(n.max(floor))
         }
+    }
+}
+
+pub type Spec = AutoscaledSpec;
+
+impl KindSpec for AutoscaledSpec {
+    const KEYS: Keys = Keys {
+        groups: &[KeyGroup::Autoscaling],
+        keys: &["queue_limit", "timeout", "market", "spot", "instance"],
+    };
+
+    fn validate(a: &RawArchitecture, key: &str, cx: &Context) -> Result<Self, ScenarioError> {
+        validate_autoscaled(a, key, cx.ctx, cx.prices)
     }
 }
 

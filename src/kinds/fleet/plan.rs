@@ -7,9 +7,13 @@
 //! types the cheapest wins.
 
 use crate::analysis::search::smallest_meeting;
+use crate::kinds::servers::spec::FleetSpec;
 use crate::plan::architecture::ArchitecturePlan;
+use crate::plan::architecture::Planner;
 use crate::plan::evaluate::{Candidate, Evaluator, config_lines};
 use crate::results::queueing::MMc;
+use crate::scenario::Scenario;
+use crate::scenario::plan::PlanSpec;
 use crate::scenario::{ArchitectureSpec, Slo};
 use toml::Value;
 
@@ -140,6 +144,26 @@ pub(crate) fn closest(candidates: &[Candidate], slo: &Slo) -> String {
             c.error_rate.mean * 100.0
         ),
         None => "nothing was simulated".into(),
+    }
+}
+
+impl Planner for FleetSpec {
+    fn varied(&self, plan: &PlanSpec) -> bool {
+        plan.varies("servers")
+    }
+
+    fn plan(&self, ev: &mut Evaluator, s: &Scenario) -> Result<ArchitecturePlan, String> {
+        let load = FleetLoad {
+            peak_rps: s.demand.profile.peak(s.duration),
+            mean_work: s.calls.mean_work(&s.services),
+        };
+        plan(
+            ev,
+            &s.plan.instances,
+            load,
+            s.plan.max_servers,
+            s.plan.budget,
+        )
     }
 }
 

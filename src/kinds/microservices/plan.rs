@@ -16,10 +16,14 @@
 
 use crate::analysis::search::smallest_meeting;
 use crate::kinds::fleet::plan::closest;
+use crate::kinds::microservices::spec::MicroservicesSpec;
 use crate::kinds::microservices::spec::{ServiceFleet, service_peak_erlangs};
 use crate::plan::architecture::ArchitecturePlan;
+use crate::plan::architecture::Planner;
 use crate::plan::evaluate::{Candidate, Evaluator, config_lines};
 use crate::plan::trials::Trials;
+use crate::scenario::Scenario;
+use crate::scenario::plan::PlanSpec;
 use crate::scenario::{ArchitectureSpec, Slo};
 use toml::Value;
 
@@ -228,4 +232,14 @@ pub fn plan(ev: &mut Evaluator, max_servers: u32, budget: u32) -> Result<Archite
         best,
         notes,
     ))
+}
+
+impl Planner for MicroservicesSpec {
+    fn varied(&self, plan: &PlanSpec) -> bool {
+        plan.varies("servers")
+    }
+
+    fn plan(&self, ev: &mut Evaluator, s: &Scenario) -> Result<ArchitecturePlan, String> {
+        plan(ev, s.plan.max_servers, s.plan.budget)
+    }
 }

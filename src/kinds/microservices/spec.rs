@@ -7,6 +7,7 @@ use crate::kinds::servers::spec::FleetSpec;
 use crate::kinds::servers::spec::{fleet_limits, validate_fleet};
 use crate::pricing::catalog::Prices;
 use crate::scenario::context::{Load, Shared, checked_name};
+use crate::scenario::kind::{Context, Keys, KindSpec};
 use crate::scenario::raw::RawArchitecture;
 use crate::scenario::values::Kind;
 use crate::time::SimTime;
@@ -124,7 +125,12 @@ pub(crate) fn validate_microservices(
                 "a service runs on kind = \"fleet\" or \"autoscaled\"",
             ));
         }
-        checked_name(&raw, &skey, ctx)?;
+        let keys = if *raw.kind.get_ref() == Kind::Autoscaled {
+            AutoscaledSpec::KEYS
+        } else {
+            FleetSpec::KEYS
+        };
+        checked_name(&raw, &skey, ctx, &keys)?;
         let fleet = if *raw.kind.get_ref() == Kind::Autoscaled {
             ServiceFleet::Autoscaled(crate::kinds::autoscaled::spec::validate_autoscaled(
                 &raw, &skey, ctx, prices,
@@ -160,4 +166,26 @@ pub(crate) fn validate_microservices(
             .map_or(DEFAULT_HOP_LATENCY, |h| h.get_ref().0),
         fleets,
     })
+}
+
+pub type Spec = MicroservicesSpec;
+
+impl KindSpec for MicroservicesSpec {
+    const KEYS: Keys = Keys {
+        groups: &[],
+        keys: &[
+            "hop_latency",
+            "servers",
+            "services",
+            "queue_limit",
+            "timeout",
+            "market",
+            "spot",
+            "instance",
+        ],
+    };
+
+    fn validate(a: &RawArchitecture, key: &str, cx: &Context) -> Result<Self, ScenarioError> {
+        validate_microservices(a, key, cx.ctx, cx.shared, cx.prices)
+    }
 }

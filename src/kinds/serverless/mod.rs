@@ -3,6 +3,9 @@
 //! concurrency, billed per request and per millisecond (AWS Lambda, and
 //! Google Cloud Run with `platform = "cloud-run"`).
 
+pub mod describe;
+pub mod estimate;
 pub mod model;
 pub mod plan;
+pub mod results;
 pub mod spec;

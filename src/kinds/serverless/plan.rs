@@ -28,11 +28,14 @@
 
 use crate::analysis::search::smallest_meeting;
 use crate::kinds::fleet::plan::closest;
+use crate::kinds::serverless::spec::ServerlessSpec;
 use crate::plan::architecture::ArchitecturePlan;
+use crate::plan::architecture::Planner;
 use crate::plan::evaluate::Evaluator;
 use crate::plan::trials::Trials;
 use crate::pricing::catalog::lambda_defaults::MB_PER_VCPU;
 use crate::scenario::ArchitectureSpec;
+use crate::scenario::Scenario;
 use crate::scenario::plan::PlanSpec;
 use toml::Value;
 
@@ -339,4 +342,14 @@ fn infeasible(s: &mut Search, start: &State) -> String {
             ""
         }
     )
+}
+
+impl Planner for ServerlessSpec {
+    fn varied(&self, plan: &PlanSpec) -> bool {
+        plan.varies("memory") || plan.varies("provisioned")
+    }
+
+    fn plan(&self, ev: &mut Evaluator, s: &Scenario) -> Result<ArchitecturePlan, String> {
+        plan(ev, &s.plan)
+    }
 }

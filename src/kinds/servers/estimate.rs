@@ -10,11 +10,12 @@
 
 use crate::demand::RateProfile;
 use crate::kinds::servers::spec::FleetSpec;
+use crate::scenario::Scenario;
 use crate::time::SimTime;
 
 /// The most requests `fleet` (with `max_servers` at most, for an
 /// autoscaled group) can hold waiting over `[0, horizon)`.
-pub(crate) fn backlog(
+pub fn backlog(
     fleet: &FleetSpec,
     max_servers: u32,
     profile: &RateProfile,
@@ -69,6 +70,22 @@ fn positive_area(a: f64, b: f64, len: f64) -> f64 {
         (true, false) => a * (-a / b) / 2.0,
         (false, true) => at_end * (len + a / b) / 2.0,
     }
+}
+
+/// The server records a fleet on spot holds with `servers` up (none off
+/// spot): they plus one per replacement, and the `spot` key that drives
+/// them.
+pub fn spot_records(s: &Scenario, fleet: &FleetSpec, servers: f64) -> Option<(f64, &'static str)> {
+    let x = fleet.spot.as_ref()?;
+    let random = x.mean_time_between_interruptions.map_or(0.0, |m| {
+        2.0 * servers * s.duration.as_secs_f64() / m.as_secs_f64()
+    });
+    let field = if random > 0.0 {
+        "spot.mean_time_between_interruptions"
+    } else {
+        "spot.interruptions_at"
+    };
+    Some((servers + random + x.interruptions_at.len() as f64, field))
 }
 
 #[cfg(test)]

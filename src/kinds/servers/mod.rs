@@ -5,7 +5,9 @@
 //! ([`bill`]) and the backlog bound of the run estimate ([`estimate`]).
 
 pub mod bill;
+pub mod describe;
 pub mod estimate;
 pub mod keys;
 pub mod model;
+pub mod results;
 pub mod spec;

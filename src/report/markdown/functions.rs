@@ -4,8 +4,9 @@
 //! where each one's cold starts and idle memory-time go, as Shahrad et
 //! al. (ATC'20) compare keep-alive policies per application.
 
+use crate::kinds::serverless::results::{FunctionResult, ServerlessResult};
 use crate::report::table::fmt_count;
-use crate::results::summary::{FunctionResult, RunSummary, ServerlessResult};
+use crate::results::summary::RunSummary;
 use std::fmt::Write as _;
 
 /// Functions listed one by one, busiest first; the rest are counted in

@@ -9,7 +9,7 @@
 //! every request runs the largest call tree of the scenario. It does not
 //! depend on the machine, so `check` prints the same on every one.
 
-mod pools;
+pub(crate) mod pools;
 
 pub use pools::Pool;
 
@@ -17,6 +17,22 @@ use super::{ArchitectureSpec, Scenario};
 use crate::limits::{self, MAX_MEMORY_BYTES, MAX_RUN_SECONDS, WORKS_PER_SECOND};
 use crate::results::stats::WindowRow;
 use std::fmt::Write as _;
+
+/// A kind's share of a run's estimate; each kind implements it in its
+/// `estimate` file.
+pub trait Estimated {
+    /// The most servers or instances it may hold records of at once, as
+    /// (count, `"servers"` or `"instances"`, the key under `key` that
+    /// drives them); `None` when it holds no record per server.
+    fn pool(&self, s: &Scenario, key: &str) -> Option<(f64, &'static str, String)>;
+
+    /// The most requests its queue may hold, for a kind whose queue the
+    /// estimate bounds (fleets, fixed or autoscaled; `mean_work` is a
+    /// request's, in seconds at one vCPU).
+    fn backlog(&self, _s: &Scenario, _mean_work: f64) -> Option<f64> {
+        None
+    }
+}
 
 /// What one run holds whatever its size (histograms, tables, buffers):
 /// a small run peaks at 5 to 6 MB of resident memory (README,
@@ -99,23 +115,7 @@ impl Scenario {
         self.architectures
             .iter()
             .filter_map(|a| {
-                let n = match &a.spec {
-                    ArchitectureSpec::Fleet(f) => crate::kinds::servers::estimate::backlog(
-                        f,
-                        f.servers,
-                        &self.demand.profile,
-                        self.duration,
-                        work,
-                    ),
-                    ArchitectureSpec::Autoscaled(g) => crate::kinds::servers::estimate::backlog(
-                        &g.fleet,
-                        g.scaling.max,
-                        &self.demand.profile,
-                        self.duration,
-                        work,
-                    ),
-                    _ => return None,
-                };
+                let n = crate::dispatch!(ArchitectureSpec, &a.spec, x => x.backlog(self, work))?;
                 Some((n, a.name.clone()))
             })
             .max_by(|x, y| x.0.total_cmp(&y.0))

@@ -132,6 +132,7 @@ macro_rules! autoscaling_keys {
 }
 
 table! {
+    blank
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct RawArchitecture {

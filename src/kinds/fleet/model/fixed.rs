@@ -112,7 +112,7 @@ impl Kind for FleetSpec {
             cost,
             prices,
             spot: None,
-            details: KindResult::Fleet,
+            details: KindResult::Fleet(Default::default()),
         }
     }
 }

@@ -38,7 +38,7 @@ impl Kind for SpotFleet<'_> {
 
     fn finish(&self, scenario: &Scenario, model: FleetModel<Autoscaled>) -> Outcome {
         pool_outcome(self.0, scenario, model, |_| {
-            (self.0.servers, KindResult::Fleet)
+            (self.0.servers, KindResult::Fleet(Default::default()))
         })
     }
 }

@@ -39,6 +39,8 @@ use std::collections::VecDeque;
 
 mod outcome;
 
+use crate::architectures::{Outcome, Simulate, simulate};
+use crate::engine::Queues;
 pub use outcome::ServiceRun;
 
 #[derive(Clone, Copy, Debug)]
@@ -591,5 +593,11 @@ impl Model for MicroservicesModel {
                 self.pool_changed(pool as usize, Launches::default(), now, sched);
             }
         }
+    }
+}
+
+impl Simulate for MicroservicesSpec {
+    fn simulate(&self, scenario: &Scenario, replication: u32, queues: Queues) -> (Outcome, u64) {
+        simulate(self, scenario, replication, queues)
     }
 }

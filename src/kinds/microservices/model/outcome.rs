@@ -4,16 +4,16 @@
 
 use crate::architectures::{Kind, Outcome};
 use crate::kinds::microservices::model::{Capacity, MicroservicesModel};
+use crate::kinds::microservices::results::{MicroservicesResult, ServiceFleetResult};
 use crate::kinds::microservices::spec::MicroservicesSpec;
 use crate::kinds::servers::bill::{add_burst_surplus, fleet_cost, fleet_prices};
 use crate::kinds::servers::model::autoscale::PoolSummary;
+use crate::kinds::servers::results::SpotResult;
 use crate::pricing::commitment::FleetPricing;
 use crate::pricing::commitment::constant_level;
 use crate::pricing::cost::CostBreakdown;
 use crate::results::stats::RunStats;
-use crate::results::summary::{
-    KindResult, MicroservicesResult, PriceNote, ServiceFleetResult, SpotResult,
-};
+use crate::results::summary::{KindResult, PriceNote};
 use crate::scenario::Scenario;
 use crate::time::SimTime;
 

@@ -4,13 +4,12 @@
 
 use crate::architectures::{Kind, Outcome};
 use crate::kinds::serverless::model::{Function, NIL, ServerlessModel};
+use crate::kinds::serverless::results::{ColdStartCauses, FunctionResult, ServerlessResult};
 use crate::kinds::serverless::spec::ServerlessSpec;
 use crate::pricing::cost::CostBreakdown;
 use crate::pricing::entries::Cpu;
 use crate::results::stats::RunStats;
-use crate::results::summary::{
-    ColdStartCauses, FunctionResult, KindResult, LevelSummary, PriceNote, ServerlessResult,
-};
+use crate::results::summary::{KindResult, LevelSummary, PriceNote};
 use crate::scenario::Scenario;
 use crate::time::SimTime;
 

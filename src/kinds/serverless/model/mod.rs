@@ -78,11 +78,13 @@ mod keep_alive;
 mod recycling;
 mod scale_rate;
 
-use crate::results::summary::ColdStartCauses;
+use crate::kinds::serverless::results::ColdStartCauses;
 use keep_alive::KeepAlive;
 use recycling::Losses;
 use scale_rate::ScaleRate;
 
+use crate::architectures::{Outcome, Simulate, simulate};
+use crate::engine::Queues;
 pub use billing::ServerlessRun;
 
 #[derive(Clone, Copy, Debug)]
@@ -359,6 +361,12 @@ impl Model for ServerlessModel {
                 }
             }
         }
+    }
+}
+
+impl Simulate for ServerlessSpec {
+    fn simulate(&self, scenario: &Scenario, replication: u32, queues: Queues) -> (Outcome, u64) {
+        simulate(self, scenario, replication, queues)
     }
 }
 

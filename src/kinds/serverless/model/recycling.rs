@@ -4,7 +4,7 @@
 
 use crate::engine::Scheduler;
 use crate::kinds::serverless::model::{Event, ServerlessModel};
-use crate::results::summary::ColdStartCauses;
+use crate::kinds::serverless::results::ColdStartCauses;
 use crate::time::SimTime;
 use std::collections::VecDeque;
 

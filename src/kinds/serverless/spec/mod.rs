@@ -10,6 +10,8 @@ use crate::file_error::{ErrorContext, ScenarioError};
 use crate::limits::{self, MAX_PRICE_PER_MILLION, MAX_PRICE_PER_UNIT_SECOND};
 use crate::pricing::catalog::{LambdaSavingsPlan, Prices, ServerlessPricing, lambda_defaults as d};
 use crate::pricing::entries::{Cpu, GatewayKind, Platform, Upfront};
+use crate::scenario::context::count;
+use crate::scenario::kind::{Context, KeyGroup, Keys, KindSpec};
 use crate::scenario::raw::{
     RawArchitecture, RawFunction, RawFunctionKeys, RawPricing, ServerlessPlatform,
 };
@@ -109,35 +111,6 @@ impl FunctionSpec {
 
     pub fn memory_gb(&self) -> f64 {
         self.memory_mb / 1024.0
-    }
-}
-
-pub(crate) fn count(
-    v: &Option<toml::Spanned<i64>>,
-    key: &str,
-    ctx: &ErrorContext,
-    min: i64,
-    default: u32,
-) -> Result<u32, ScenarioError> {
-    match v {
-        None => Ok(default),
-        Some(x) if *x.get_ref() >= min && *x.get_ref() <= u32::MAX as i64 => {
-            Ok(*x.get_ref() as u32)
-        }
-        Some(x) if *x.get_ref() < min => Err(ctx.at(
-            Some(x.span()),
-            key,
-            format!("expected a whole number >= {min}, found {}", x.get_ref()),
-        )),
-        Some(x) => Err(ctx.at(
-            Some(x.span()),
-            key,
-            format!(
-                "expected a whole number of at most {} (the largest count held), found {}",
-                u32::MAX,
-                x.get_ref()
-            ),
-        )),
     }
 }
 
@@ -639,4 +612,27 @@ fn function_capacity(
         ));
     }
     Ok(())
+}
+
+pub type Spec = ServerlessSpec;
+
+impl KindSpec for ServerlessSpec {
+    const KEYS: Keys = Keys {
+        groups: &[KeyGroup::Function],
+        keys: &[
+            "concurrency_limit",
+            "call_mode",
+            "gateway",
+            "gateway_latency",
+            "free_tier",
+            "platform",
+            "billing",
+            "vcpus",
+            "functions",
+        ],
+    };
+
+    fn validate(a: &RawArchitecture, key: &str, cx: &Context) -> Result<Self, ScenarioError> {
+        validate_serverless(a, key, cx.shared.services, cx.ctx, cx.prices)
+    }
 }

@@ -44,13 +44,16 @@
 //! fixed fleet that only interruptions change.
 
 use crate::dist::Dist;
+use crate::kinds::autoscaled::results::AutoscaledResult;
+use crate::kinds::servers::results::ScalingActions;
+use crate::kinds::servers::results::SpotResult;
 use crate::kinds::servers::spec::controller::ControllerSpec;
 use crate::kinds::servers::spec::scaling::ScalingSpec;
 use crate::kinds::servers::spec::spot::{InterruptedWork, SpotSpec};
 use crate::pricing::commitment::TimeAtLevel;
 use crate::pricing::cost;
 use crate::results::stats::{Areas, Level};
-use crate::results::summary::{AutoscaledResult, LevelSummary, ScalingActions, SpotResult};
+use crate::results::summary::LevelSummary;
 use crate::rng::{self, Stream};
 use crate::time::SimTime;
 use controller::Action;
