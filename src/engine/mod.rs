@@ -1,6 +1,6 @@
 //! The discrete-event kernel: a clock, a queue of future events, and a loop
 //! that hands each event to a model. It knows nothing of fleets, functions or
-//! demand.
+//! demand. (Over 500 lines with its unit tests; the kernel is about 290.)
 //!
 //! # Ordering contract
 //! Events run in order of their scheduled time. Events scheduled for the same

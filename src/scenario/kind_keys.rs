@@ -8,13 +8,14 @@ use super::raw::RawArchitecture;
 use crate::file_error::{ErrorContext, ScenarioError};
 use std::ops::Range;
 
-/// Where an architecture key comes from: the serverless key group (also
-/// settable per function), the autoscaling key group (also settable per
-/// service), or the architecture table itself.
+/// Which group an architecture key belongs to: the serverless keys (also
+/// settable per function), the autoscaling keys (also settable per
+/// service), the keys of any fleet of servers, or none but the table's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeyGroup {
     Function,
     Autoscaling,
+    Servers,
     Table,
 }
 
@@ -65,12 +66,18 @@ fn given_keys(a: &RawArchitecture) -> Vec<Given> {
     for (k, s) in a.function_keys().present() {
         given.push((k, Some(s), KeyGroup::Function));
     }
-    macro_rules! key {
-        ($($f:ident),*) => {
+    macro_rules! keys_of {
+        ($group:expr; $($f:ident),*) => {
             $(if let Some(x) = &a.$f {
-                given.push((stringify!($f), Some(x.span()), KeyGroup::Table));
+                given.push((stringify!($f), Some(x.span()), $group));
             })*
         };
+    }
+    macro_rules! key {
+        ($($f:ident),*) => { keys_of!(KeyGroup::Table; $($f),*) };
+    }
+    macro_rules! server_key {
+        ($($f:ident),*) => { keys_of!(KeyGroup::Servers; $($f),*) };
     }
     key!(
         concurrency_limit,
@@ -83,18 +90,15 @@ fn given_keys(a: &RawArchitecture) -> Vec<Given> {
         vcpus,
         functions,
         servers,
-        services,
-        queue_limit,
-        timeout,
-        market,
-        spot
+        services
     );
+    server_key!(queue_limit, timeout, market, spot);
     for (k, s) in a.autoscaling_keys().present() {
         given.push((k, Some(s), KeyGroup::Autoscaling));
     }
     if a.instance.is_some() {
         // `instance` is read without its position: report the kind's line.
-        given.push(("instance", None, KeyGroup::Table));
+        given.push(("instance", None, KeyGroup::Servers));
     }
     given
 }

@@ -326,8 +326,8 @@ pub type Spec = AutoscaledSpec;
 
 impl KindSpec for AutoscaledSpec {
     const KEYS: Keys = Keys {
-        groups: &[KeyGroup::Autoscaling],
-        keys: &["queue_limit", "timeout", "market", "spot", "instance"],
+        groups: &[KeyGroup::Servers, KeyGroup::Autoscaling],
+        keys: &[],
     };
 
     fn validate(a: &RawArchitecture, key: &str, cx: &Context) -> Result<Self, ScenarioError> {

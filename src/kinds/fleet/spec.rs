@@ -3,22 +3,15 @@
 
 use crate::file_error::ScenarioError;
 use crate::kinds::servers::spec::{FleetSpec, validate_fleet};
-use crate::scenario::kind::{Context, Keys, KindSpec};
+use crate::scenario::kind::{Context, KeyGroup, Keys, KindSpec};
 use crate::scenario::raw::RawArchitecture;
 
 pub type Spec = FleetSpec;
 
 impl KindSpec for FleetSpec {
     const KEYS: Keys = Keys {
-        groups: &[],
-        keys: &[
-            "servers",
-            "queue_limit",
-            "timeout",
-            "market",
-            "spot",
-            "instance",
-        ],
+        groups: &[KeyGroup::Servers],
+        keys: &["servers"],
     };
 
     fn validate(a: &RawArchitecture, key: &str, cx: &Context) -> Result<Self, ScenarioError> {

@@ -7,7 +7,7 @@ use crate::kinds::servers::spec::FleetSpec;
 use crate::kinds::servers::spec::{fleet_limits, validate_fleet};
 use crate::pricing::catalog::Prices;
 use crate::scenario::context::{Load, Shared, checked_name};
-use crate::scenario::kind::{Context, Keys, KindSpec};
+use crate::scenario::kind::{Context, KeyGroup, Keys, KindSpec};
 use crate::scenario::raw::RawArchitecture;
 use crate::scenario::values::Kind;
 use crate::time::SimTime;
@@ -172,17 +172,8 @@ pub type Spec = MicroservicesSpec;
 
 impl KindSpec for MicroservicesSpec {
     const KEYS: Keys = Keys {
-        groups: &[],
-        keys: &[
-            "hop_latency",
-            "servers",
-            "services",
-            "queue_limit",
-            "timeout",
-            "market",
-            "spot",
-            "instance",
-        ],
+        groups: &[KeyGroup::Servers],
+        keys: &["hop_latency", "servers", "services"],
     };
 
     fn validate(a: &RawArchitecture, key: &str, cx: &Context) -> Result<Self, ScenarioError> {

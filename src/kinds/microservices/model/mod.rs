@@ -25,7 +25,9 @@
 //!   a sync caller waiting on it is released when it does.
 //!
 //! The model runs here; closing a run into per-service results and the
-//! kind's outcome is in `outcome`.
+//! kind's outcome is in `outcome`, and spot interruptions in `spot`. The
+//! model stays one file of a little over 500 lines so that every event's
+//! handling reads in one place.
 
 use crate::architectures::calls::{CallStepper, Invocation, NIL, Released};
 use crate::architectures::requests::Upcoming;
@@ -38,6 +40,7 @@ use crate::time::SimTime;
 use std::collections::VecDeque;
 
 mod outcome;
+mod spot;
 
 use crate::architectures::{Outcome, Simulate, simulate};
 use crate::engine::Queues;
@@ -444,73 +447,6 @@ impl MicroservicesModel {
         self.stats
             .set_cost_rate(spend_rate(&self.fleets, &self.pools));
         self.dispatch(self.pools[pool].svc, now, sched);
-    }
-}
-
-impl MicroservicesModel {
-    /// After a spot notice on `pool`: the notice's end, work lost now, and
-    /// the replacement.
-    fn interrupted(
-        &mut self,
-        pool: usize,
-        i: Interruption,
-        now: SimTime,
-        sched: &mut Scheduler<Event>,
-    ) {
-        if let Some((server, at)) = i.notice_ends {
-            let pool = pool as u32;
-            sched.schedule(at, Event::NoticeEnds { pool, server });
-        }
-        if let Some(server) = i.lose {
-            self.lose_work_on(pool, server, now, sched);
-        }
-        self.pool_changed(pool, i.launches, now, sched);
-    }
-
-    /// Server `server` of `pool` lost what it runs: each invocation on it
-    /// frees its slot now and fails its request, and its sync caller stops
-    /// waiting. Interruptions are rare, so a scan of the invocations in
-    /// flight beats keeping a list per server on every start.
-    fn lose_work_on(
-        &mut self,
-        pool: usize,
-        server: u32,
-        now: SimTime,
-        sched: &mut Scheduler<Event>,
-    ) {
-        let svc = self.pools[pool].svc;
-        let mut callers = Vec::new();
-        for inv in self.calls.invocations.live_ids() {
-            let x = self.calls.invocations[inv as usize];
-            if x.holder != server || self.calls.target(x.node) as usize != svc {
-                continue;
-            }
-            // Its record stays until its pending end (work done, or its
-            // own callee's answer) frees it, with no caller left to answer.
-            let lost = &mut self.calls.invocations[inv as usize];
-            lost.holder = LOST;
-            if lost.parent != NIL {
-                callers.push(lost.parent);
-                lost.parent = NIL;
-            }
-            let f = &mut self.fleets[svc];
-            f.busy -= 1;
-            f.busy_area.set(now, f.busy);
-            f.busy_level.set(now, f.busy, self.warmup);
-            self.pools[pool].pool.release_slot(server, now);
-            self.busy -= 1;
-            self.stats.set_busy(self.busy);
-            let r = &mut self.calls.requests[x.req as usize];
-            if !r.failed {
-                r.failed = true;
-                self.stats.on_interrupted(r.arrival);
-            }
-        }
-        // The request has failed: a resumed caller makes no more calls and
-        // ends, freeing its own slot.
-        for caller in callers {
-            self.resume(caller, now, sched);
-        }
     }
 }
 

@@ -49,21 +49,23 @@ use crate::kinds::servers::results::ScalingActions;
 use crate::kinds::servers::results::SpotResult;
 use crate::kinds::servers::spec::controller::ControllerSpec;
 use crate::kinds::servers::spec::scaling::ScalingSpec;
-use crate::kinds::servers::spec::spot::{InterruptedWork, SpotSpec};
 use crate::pricing::commitment::TimeAtLevel;
 use crate::pricing::cost;
-use crate::results::stats::{Areas, Level};
+use crate::results::stats::Level;
 use crate::results::summary::LevelSummary;
 use crate::rng::{self, Stream};
 use crate::time::SimTime;
-use controller::Action;
-use policy::{Integrals, Policy};
+use policy::Policy;
+pub use spot::Interruption;
+use spot::Spot;
 
 mod controller;
 mod custom;
 mod ec2;
 mod hpa;
 mod policy;
+mod scaling;
+mod spot;
 #[cfg(test)]
 mod tests;
 
@@ -114,32 +116,6 @@ pub struct Launches {
     /// On spot with a mean time between interruptions: when each server
     /// launched now is interrupted (call [`Pool::interrupt`] then).
     pub interrupt_at: Vec<(u32, SimTime)>,
-}
-
-/// What the fleet must do after a spot interruption.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Interruption {
-    /// The replacement, if one was launched.
-    pub launches: Launches,
-    /// When the notice ends (call [`Pool::notice_ends`] then).
-    pub notice_ends: Option<(u32, SimTime)>,
-    /// The server whose running work is lost now: fail the requests whose
-    /// jobs hold it and release their slots (it stops with the last).
-    pub lose: Option<u32>,
-}
-
-/// A pool's spot capacity: how its servers are interrupted, and what
-/// happened.
-struct Spot {
-    /// Per-instance mean time to interruption, in seconds.
-    mean_s: Option<f64>,
-    rng: Stream,
-    notice: SimTime,
-    work: InterruptedWork,
-    replacement_boot: Dist,
-    /// Notices, and replacements launched, in the measured period.
-    interruptions: u64,
-    replacements: u64,
 }
 
 /// Exact time integral of one level (what an autoscaler's metric reads).
@@ -240,26 +216,6 @@ impl Pool {
             working: Level::default(),
             billed_seconds: 0.0,
         }
-    }
-
-    /// Puts the pool on spot capacity (before [`Pool::start`]); its
-    /// interruptions are drawn from `interruptions`, a stream of its own
-    /// (one per pool: two services on spot must not be interrupted in
-    /// step).
-    pub fn with_spot(mut self, spec: &SpotSpec, interruptions: Stream) -> Self {
-        self.price_per_hour = spec.price_per_hour;
-        self.spot = Some(Spot {
-            mean_s: spec
-                .mean_time_between_interruptions
-                .map(|m| m.as_secs_f64()),
-            rng: interruptions,
-            notice: spec.notice,
-            work: spec.interrupted_work,
-            replacement_boot: spec.boot_time.clone(),
-            interruptions: 0,
-            replacements: 0,
-        });
-        self
     }
 
     /// Servers launched and not yet stopped (booting, serving, draining).
@@ -382,20 +338,6 @@ impl Pool {
         self.draw_interruption(s, now, out);
     }
 
-    /// On spot with a mean time between interruptions: when server `s`,
-    /// launched at `now`, will be interrupted.
-    fn draw_interruption(&mut self, s: u32, now: SimTime, out: &mut Launches) {
-        if let Some(spot) = &mut self.spot
-            && let Some(mean_s) = spot.mean_s
-        {
-            let u: f64 = rand::Rng::random(&mut spot.rng);
-            // 1 − u is in (0, 1]: the logarithm is finite.
-            let after = -mean_s * (1.0 - u).ln();
-            out.interrupt_at
-                .push((s, now.saturating_add(SimTime::from_secs_f64(after))));
-        }
-    }
-
     /// Servers present at the start: up and serving, launched at time 0.
     /// Returns their interruption times, if on spot.
     pub fn start(&mut self, n: u32) -> Launches {
@@ -410,80 +352,6 @@ impl Pool {
         self.serving = n;
         self.record_levels(SimTime::ZERO);
         out
-    }
-
-    /// The longest-running serving server (else a booting one): the one a
-    /// listed interruption time takes. None when none is up.
-    pub fn oldest_up(&self) -> Option<u32> {
-        let first = |state| {
-            self.servers
-                .iter()
-                .position(|x| x.state == state && !x.interrupted)
-        };
-        first(State::Serving)
-            .or_else(|| first(State::Booting))
-            .map(|s| s as u32)
-    }
-
-    /// A spot interruption notice for server `s` (ignored once it has
-    /// stopped or been interrupted): it takes no new work from now, a
-    /// replacement is launched unless it was already leaving, and its work
-    /// is lost at the end of the notice, or now under `"lose"`.
-    pub fn interrupt(&mut self, s: u32, now: SimTime) -> Interruption {
-        let mut out = Interruption::default();
-        let server = self.servers[s as usize];
-        let Some(spot) = &mut self.spot else {
-            return out;
-        };
-        if server.state == State::Stopped || server.interrupted {
-            return out;
-        }
-        if now >= self.warmup {
-            spot.interruptions += 1;
-        }
-        let (notice, work) = (spot.notice, spot.work);
-        let replace = server.state != State::Draining;
-        match server.state {
-            State::Booting => self.stop(s, now),
-            State::Serving => {
-                self.make_unavailable(s);
-                self.serving -= 1;
-                self.draining += 1;
-                let x = &mut self.servers[s as usize];
-                x.state = State::Draining;
-                x.interrupted = true;
-                if x.busy == 0 {
-                    self.stop(s, now);
-                }
-            }
-            State::Draining => {
-                let x = &mut self.servers[s as usize];
-                x.interrupted = true;
-            }
-            State::Stopped => unreachable!("checked above"),
-        }
-        if replace {
-            let spot = self.spot.as_mut().expect("on spot");
-            if now >= self.warmup {
-                spot.replacements += 1;
-            }
-            let boot = spot.replacement_boot.sample(&mut self.boot_rng);
-            self.launch_one(now, boot, &mut out.launches);
-        }
-        if self.servers[s as usize].state == State::Draining {
-            match work {
-                InterruptedWork::Finish => out.notice_ends = Some((s, now + notice)),
-                InterruptedWork::Lose => out.lose = Some(s),
-            }
-        }
-        self.record_levels(now);
-        out
-    }
-
-    /// The notice of interrupted server `s` ends: what it still runs is
-    /// lost (the server, if it is still up).
-    pub fn notice_ends(&self, s: u32) -> Option<u32> {
-        (self.servers[s as usize].state == State::Draining).then_some(s)
     }
 
     /// A server finished booting, or its instance warmup (unless it was
@@ -537,85 +405,6 @@ impl Pool {
             cost::SERVER_MINIMUM,
         );
         self.record_levels(now);
-    }
-
-    /// Removes `n` servers: booting ones first (newest first), then idle
-    /// serving ones, then the least busy, which drain.
-    fn scale_in(&mut self, mut n: u32, now: SimTime) {
-        for s in (0..self.servers.len() as u32).rev() {
-            if n == 0 {
-                return;
-            }
-            if self.servers[s as usize].state == State::Booting {
-                self.stop(s, now);
-                n -= 1;
-            }
-        }
-        for s in (0..self.servers.len() as u32).rev() {
-            if n == 0 {
-                return;
-            }
-            let server = self.servers[s as usize];
-            if server.state == State::Serving && server.busy == 0 {
-                self.stop(s, now);
-                n -= 1;
-            }
-        }
-        while n > 0 {
-            let Some(s) = (0..self.servers.len() as u32)
-                .filter(|&s| self.servers[s as usize].state == State::Serving)
-                .min_by_key(|&s| self.servers[s as usize].busy)
-            else {
-                return;
-            };
-            self.make_unavailable(s);
-            self.serving -= 1;
-            self.servers[s as usize].state = State::Draining;
-            self.draining += 1;
-            self.record_levels(now);
-            n -= 1;
-        }
-    }
-
-    /// Lets the policy read its metric over the period since the last
-    /// evaluation, and carries out what it decides. `areas` are the
-    /// fleet's integrals up to `now`.
-    pub fn evaluate(&mut self, now: SimTime, areas: Areas) -> Launches {
-        if self.policy.is_none() {
-            return Launches::default();
-        }
-        self.record_levels(now);
-        self.counted_busy.set(now, self.counted_busy.level);
-        let integrals = Integrals {
-            counted_busy: self.counted_busy.area,
-            counted: self.counted.area,
-            queue: areas.queue,
-        };
-        let current = self.serving + self.booting;
-        let uncounted = self.booting + self.warming;
-        let policy = self.policy.as_mut().expect("checked above");
-        let action = policy.evaluate(now, integrals, current, uncounted);
-        self.act(action, now)
-    }
-
-    /// Raises the fleet to the scheduled minimum in force at `now`.
-    pub fn enforce_minimum(&mut self, now: SimTime) -> Launches {
-        let current = self.serving + self.booting;
-        let Some(policy) = &mut self.policy else {
-            return Launches::default();
-        };
-        let action = policy.enforce_minimum(now, current);
-        self.act(action, now)
-    }
-
-    fn act(&mut self, action: Action, now: SimTime) -> Launches {
-        let mut out = Launches::default();
-        match action {
-            Action::Hold => {}
-            Action::Launch(n) => self.launch(n, now, &mut out),
-            Action::Remove(n) => self.scale_in(n, now),
-        }
-        out
     }
 
     /// Closes the pool at `end`: launched-server statistics and the bill.

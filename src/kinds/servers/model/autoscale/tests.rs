@@ -1,9 +1,10 @@
 //! The pool on hand-driven timelines: draining, boot order, billing, and
 //! what the metric counts during an instance warmup.
 
-use crate::kinds::servers::model::autoscale::*;
+use super::*;
 use crate::kinds::servers::spec::controller::Ec2Alarms;
 use crate::kinds::servers::spec::spot::{InterruptedWork, SpotSpec};
+use crate::results::stats::Areas;
 use crate::scenario::Metric;
 
 fn spec(min: u32, max: u32) -> ScalingSpec {
