@@ -6,6 +6,7 @@
 
 use super::evaluate::SCREEN;
 use super::{PlanResult, ranking};
+use crate::report::charts::palette::Palette;
 use crate::report::charts::plan::{Choice, PlanFigure, PlanPoint, PlanSeries};
 use crate::report::charts::{Format, look, render_figure};
 use crate::report::output::OutputSet;
@@ -82,6 +83,7 @@ pub fn figure(r: &PlanResult) -> PlanFigure {
         percentile: slo.percentile.to_string(),
         slo_ms: slo.latency.as_millis_f64(),
         slo_label: format!("SLO {} ≤ {}", slo.percentile, slo.latency),
+        palette: Palette::new(r.architectures.iter().map(|a| a.architecture.as_str())),
         series,
     }
 }

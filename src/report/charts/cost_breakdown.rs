@@ -3,6 +3,7 @@
 //! transfer (egress and NAT gateway) when an architecture prices it.
 
 use super::look::{self, Glyph, LegendItem};
+use super::palette;
 use super::{Chart, ChartData, Drawn, frame};
 use crate::pricing::cost::CostBreakdown;
 use crate::report::table::fmt_usd;
@@ -35,12 +36,13 @@ fn tint(c: RGBColor, amount: f64) -> RGBColor {
     RGBColor(mix(c.0), mix(c.1), mix(c.2))
 }
 
-/// The fill of part `k` of architecture `i`'s bar: its own colour for the
-/// capacity it pays for, greys of distinct lightness for the rest.
-fn fill(k: usize, i: usize) -> RGBColor {
+/// The fill of part `k` of a bar in architecture colour `own`: its own
+/// colour for the capacity it pays for, greys of distinct lightness for
+/// the rest.
+fn fill(k: usize, own: RGBColor) -> RGBColor {
     match k {
-        0 => look::color(i),
-        1 => tint(look::color(i), 0.3),
+        0 => own,
+        1 => tint(own, 0.3),
         2 => RGBColor(0x33, 0x33, 0x33),
         3 => RGBColor(0x99, 0x99, 0x99),
         4 => RGBColor(0xCC, 0xCC, 0xCC),
@@ -76,7 +78,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ChartData)
         .iter()
         .map(|&k| LegendItem {
             glyph: Glyph::Swatch {
-                color: fill(k, 0).to_rgba(),
+                color: fill(k, palette::PALETTE[0]).to_rgba(),
                 outline: look::MUTED,
             },
             label: match k {
@@ -115,10 +117,11 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ChartData)
             if v <= 0.0 {
                 continue;
             }
-            let c = fill(k, i);
+            let own = data.style(i).color;
+            let c = fill(k, own);
             chart.draw_series([
                 Rectangle::new([(l, base), (r, base + v)], c.filled()),
-                Rectangle::new([(l, base), (r, base + v)], look::color(i).stroke_width(2)),
+                Rectangle::new([(l, base), (r, base + v)], own.stroke_width(2)),
             ])?;
             let px = chart.backend_coord(&(x, base)).1 - chart.backend_coord(&(x, base + v)).1;
             if px >= MIN_LABELLED_PX {

@@ -132,11 +132,11 @@ pub fn draw<DB: DrawingBackend>(
         .draw()?;
 
     if chart == SweepChart::BreakEven {
-        draw_bands(&c, &x, (y.lo, strip_top), p)?;
+        draw_bands(&c, &x, (y.lo, strip_top), f, p)?;
     }
     // Interval bands first, lines over them, markers on top.
     if f.replications > 1 {
-        for (k, s) in p.series.iter().enumerate() {
+        for s in &p.series {
             let v = values(s);
             let upper =
                 p.xs.iter()
@@ -149,15 +149,19 @@ pub fn draw<DB: DrawingBackend>(
                     .map(|(&xv, e)| (x.to(xv), y.to(clip(e.low))));
             c.draw_series(std::iter::once(Polygon::new(
                 upper.chain(lower).collect::<Vec<_>>(),
-                look::color(k).mix(0.16).filled(),
+                f.palette.style(&s.name).color.mix(0.16).filled(),
             )))?;
         }
     }
-    for (k, s) in p.series.iter().enumerate() {
+    for s in &p.series {
         let v = values(s);
         let pt = |i: usize| (x.to(p.xs[i]), y.to(clip(v[i].mean)));
         for i in 0..p.xs.len().saturating_sub(1) {
-            let pen = look::color(k).stroke_width(look::LINE_WIDTH);
+            let pen = f
+                .palette
+                .style(&s.name)
+                .color
+                .stroke_width(look::LINE_WIDTH);
             if s.meets(i) && s.meets(i + 1) {
                 c.draw_series(std::iter::once(PathElement::new(
                     vec![pt(i), pt(i + 1)],
@@ -176,13 +180,13 @@ pub fn draw<DB: DrawingBackend>(
     if chart == SweepChart::Latency {
         draw_slo(&c, &x, &y, f, p)?;
     }
-    for (k, s) in p.series.iter().enumerate() {
+    for s in &p.series {
         let v = values(s);
-        c.draw_series(
-            (0..p.xs.len())
-                .map(|i| Marker::new((x.to(p.xs[i]), y.to(clip(v[i].mean))), k, s.meets(i))),
-        )?;
-        let color = look::color(k);
+        c.draw_series((0..p.xs.len()).map(|i| {
+            let at = (x.to(p.xs[i]), y.to(clip(v[i].mean)));
+            Marker::new(at, f.palette.style(&s.name), s.meets(i))
+        }))?;
+        let color = f.palette.style(&s.name).color;
         let off = (0..p.xs.len()).filter(|&i| clip(v[i].mean) < v[i].mean);
         c.draw_series(off.map(|i| {
             EmptyElement::at((x.to(p.xs[i]), y.to(clip(v[i].mean))))
@@ -209,6 +213,7 @@ fn draw_bands<DB: DrawingBackend>(
     c: &Chart<DB>,
     x: &Axis,
     (y0, y1): (f64, f64),
+    f: &SweepFigure,
     p: &SweepPanel,
 ) -> Drawn<DB> {
     let style = look::font(look::NOTE_PX).pos(Pos::new(HPos::Center, VPos::Center));
@@ -218,7 +223,10 @@ fn draw_bands<DB: DrawingBackend>(
             continue;
         }
         let (fill, name) = match cheapest {
-            Some(k) => (look::color(k).mix(0.45), p.series[k].name.as_str()),
+            Some(k) => {
+                let name = p.series[k].name.as_str();
+                (f.palette.style(name).color.mix(0.45), name)
+            }
             None => (look::MUTED.mix(0.25), "none meets the SLO"),
         };
         c.plotting_area()
