@@ -20,15 +20,7 @@ pub fn fmt_ms(ms: f64) -> String {
 
 /// Formats a count with thousands separators: "6,665,031".
 pub fn fmt_count(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::numbers::thousands(n)
 }
 
 /// Formats dollars: "$1,234", "$12.30", "$0.0042".

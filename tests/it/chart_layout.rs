@@ -83,7 +83,6 @@ fn entry_of<'a>(names: &'a [String]) -> impl Fn(&str) -> Option<String> + 'a {
 }
 
 #[test]
-#[ignore = "the cost breakdown and sweep latency charts still overlap"]
 fn twelve_architectures_draw_every_chart_readably_and_alike() {
     let dir = tempfile::tempdir().unwrap();
     let svgs = charts(dir.path());

@@ -204,18 +204,19 @@ pub fn legend_looks(
             continue;
         };
         let glyph = &els[k.saturating_sub(3)..k];
-        let color = glyph
+        // A name drawn without a glyph (under a bar) is no legend entry.
+        let Some(color) = glyph
             .iter()
             .rev()
-            .find_map(|g| g.attrs.get("stroke").cloned());
+            .find_map(|g| g.attrs.get("stroke").filter(|c| *c != "none").cloned())
+        else {
+            continue;
+        };
         let marker = glyph
             .iter()
             .find(|g| g.tag == "circle" || g.tag == "polygon")
             .map(shape_of);
-        out.entry(name).or_insert(Look {
-            color: color.unwrap_or_default(),
-            marker,
-        });
+        out.entry(name).or_insert(Look { color, marker });
     }
     out
 }

@@ -198,7 +198,7 @@ where
     for (i, text) in pts.labels.iter().enumerate() {
         let size = frame::card_size(root, text, &font)?;
         let placed = layout.place(pixels[i], size, frame::LABEL_CLEARANCE);
-        frame::label(root, text, &font, &placed, pixels[i])?;
+        frame::label(root, text, &font, (&placed, pixels[i]), None)?;
     }
     // Interval bars with end caps, over the label cards and under the markers.
     for (i, (lat, cost)) in pts.intervals.iter().flatten().enumerate() {

@@ -136,32 +136,37 @@ pub fn card_size<DB: DrawingBackend>(
     Ok((w as i32 + 2 * CARD_PAD, h as i32 + 2 * CARD_PAD))
 }
 
-/// Draws a placed label on `root` (whose pixels are the backend's): a
-/// white card, so that lines behind it do not run through the text, the
+/// Draws a placed label on `area` (positions are the backend's pixels,
+/// as [`labels::Layout`] takes them): a white card, so that lines behind
+/// it do not run through the text, framed in `outline` if given, the
 /// text, and a thin leader line to its point at `anchor` when it was
 /// moved away from it.
+///
+/// [`labels::Layout`]: Layout
 pub fn label<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
+    area: &DrawingArea<DB, Shift>,
     text: &str,
     font: &TextStyle,
-    placed: &Placed,
-    anchor: (i32, i32),
+    (placed, anchor): (&Placed, (i32, i32)),
+    outline: Option<RGBColor>,
 ) -> Result<(), Failure<DB>> {
+    let o = area.get_base_pixel();
+    let at = |(x, y): (i32, i32)| (x - o.0, y - o.1);
     let r = placed.rect;
+    let corners = [at((r.left, r.top)), at((r.right, r.bottom))];
     if placed.leader {
-        let end = r.nearest(anchor);
-        root.draw(&PathElement::new(
-            vec![anchor, end],
+        area.draw(&PathElement::new(
+            vec![at(anchor), at(r.nearest(anchor))],
             look::MUTED.stroke_width(1),
         ))?;
     }
-    root.draw(&Rectangle::new(
-        [(r.left, r.top), (r.right, r.bottom)],
-        WHITE.mix(0.85).filled(),
-    ))?;
-    root.draw(&Text::new(
+    area.draw(&Rectangle::new(corners, WHITE.mix(0.85).filled()))?;
+    if let Some(c) = outline {
+        area.draw(&Rectangle::new(corners, c.stroke_width(1)))?;
+    }
+    area.draw(&Text::new(
         text.to_string(),
-        (r.left + CARD_PAD, r.top + CARD_PAD),
+        at((r.left + CARD_PAD, r.top + CARD_PAD)),
         font.pos(Pos::new(HPos::Left, VPos::Top)),
     ))
 }

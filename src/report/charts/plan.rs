@@ -221,12 +221,7 @@ where
         let anchor = chart.backend_coord(&(x, y));
         let size = frame::card_size(area, &text, &font)?;
         let placed = layout.place(anchor, size, RING_RADIUS + 6);
-        frame::label(area, &text, &font, &placed, anchor)?;
-        let r = placed.rect;
-        area.draw(&Rectangle::new(
-            [(r.left, r.top), (r.right, r.bottom)],
-            drawn.color.stroke_width(1),
-        ))?;
+        frame::label(area, &text, &font, (&placed, anchor), Some(drawn.color))?;
         chart.draw_series(std::iter::once(Marker::new((x, y), drawn, true)))?;
     }
     Ok(())

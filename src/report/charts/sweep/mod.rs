@@ -8,6 +8,7 @@
 //! [`MAX_PANELS`].
 
 mod axis;
+mod notes;
 mod panel;
 
 use super::look::{self, Glyph, LegendItem};
