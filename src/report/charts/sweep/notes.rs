@@ -4,8 +4,7 @@
 //! several architectures capped at one swept value do not print over
 //! each other or over a marker.
 
-use super::axis::Axis;
-use super::panel::{Chart, latency_tick};
+use super::axis::{Axis, Chart, latency_tick};
 use super::{SweepFigure, SweepPanel, SweepSeries};
 use crate::report::charts::labels::{Layout, Rect};
 use crate::report::charts::{Drawn, frame, look};

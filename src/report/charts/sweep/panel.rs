@@ -4,7 +4,7 @@
 //! the crossovers as labelled vertical lines, for the latency chart the
 //! SLO line.
 
-use super::axis::Axis;
+use super::axis::{Axis, Chart, latency_tick};
 use super::notes;
 use super::{SweepChart, SweepFigure, SweepPanel};
 use crate::report::charts::look::{self, Marker};
@@ -202,8 +202,6 @@ pub fn draw<DB: DrawingBackend>(
     Ok(())
 }
 
-pub(super) type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<Axis, Axis>>;
-
 /// The strip along the x-axis: which architecture is the cheapest that
 /// meets the SLO, named where it fits; grey where none meets it.
 fn draw_bands<DB: DrawingBackend>(
@@ -256,18 +254,6 @@ fn draw_slo<DB: DrawingBackend>(c: &Chart<DB>, x: &Axis, y: &Axis, p: &SweepPane
         6,
         look::SLO_COLOR.stroke_width(2),
     ))
-}
-
-/// Latency on an axis: as the other charts write it up to 100 s, then in
-/// minutes and hours ("16.7m", "5.6h").
-pub(super) fn latency_tick(ms: f64) -> String {
-    if ms < 100_000.0 {
-        look::ms_tick(ms)
-    } else if ms < 3_600_000.0 {
-        format!("{} min", look::compact(ms / 60_000.0))
-    } else {
-        format!("{} h", look::compact(ms / 3_600_000.0))
-    }
 }
 
 /// Height of one line of a crossover label, and of one row of labels.
