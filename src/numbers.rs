@@ -49,6 +49,22 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// A unit price as a price list writes it: six significant digits at
+/// most, no trailing zeros past the cents, no float noise: "$0.20",
+/// "$0.01224", "$0.0000166667", "$1.234".
+pub fn price(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("${x}");
+    }
+    let magnitude = x.abs().log10().floor() as i32;
+    let decimals = (5 - magnitude).clamp(2, 12) as usize;
+    let s = format!("{:.decimals$}", x.abs());
+    let (whole, frac) = s.split_once('.').expect("decimals are at least two");
+    let frac = frac.trim_end_matches('0');
+    let sign = if x < 0.0 { "-" } else { "" };
+    format!("{sign}${whole}.{frac:0<2}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,5 +85,16 @@ mod tests {
             assert_eq!(usd(x), written, "{x}");
         }
         assert_eq!(thousands(6_665_031), "6,665,031");
+        let prices = [
+            (0.2, "$0.20"),
+            (0.012240000000000001, "$0.01224"),
+            (0.0000166667, "$0.0000166667"),
+            (0.096, "$0.096"),
+            (1.234, "$1.234"),
+            (3.0, "$3.00"),
+        ];
+        for (x, written) in prices {
+            assert_eq!(price(x), written, "{x}");
+        }
     }
 }

@@ -16,7 +16,7 @@ use super::look::{self, LegendItem, Marker};
 use super::palette::Palette;
 use super::{Drawn, Figure, frame};
 use crate::analysis::decision::pareto_frontier;
-use crate::report::table::{fmt_ms, fmt_ms_pm, fmt_usd, fmt_usd_pm};
+use crate::report::table::{fmt_ms, fmt_ms_pm, fmt_usd, fmt_usd_pm, with_interval};
 use crate::results::estimate::Estimate;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -225,16 +225,6 @@ where
         chart.draw_series(std::iter::once(Marker::new((x, y), drawn, true)))?;
     }
     Ok(())
-}
-
-/// `e` with its interval where it has one (from replications), else
-/// just its value: one replication's "± 0.00" says nothing.
-fn with_interval(e: Estimate, pm: fn(Estimate) -> String, plain: fn(f64) -> String) -> String {
-    if e.half_width() > 0.0 {
-        pm(e)
-    } else {
-        plain(e.mean)
-    }
 }
 
 /// A configuration short enough for a label: per-function and
