@@ -16,3 +16,85 @@ pub fn trimmed(x: f64, decimals: usize) -> String {
     }
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
+
+/// Dollars as a person writes an amount: whole dollars with thousands
+/// separators from $100 ("$1,234", "$280"), cents below ("$56.20"), four
+/// decimals below a dollar ("$0.0042"), "$0" for nothing; never float
+/// noise.
+pub fn usd(x: f64) -> String {
+    let a = x.abs();
+    let sign = if x < 0.0 && a >= 0.00005 { "-" } else { "" };
+    let body = if a < 0.00005 {
+        "0".to_string()
+    } else if a >= 99.995 {
+        thousands(a.round() as u64)
+    } else if a >= 0.995 {
+        format!("{a:.2}")
+    } else {
+        format!("{a:.4}")
+    };
+    format!("{sign}${body}")
+}
+
+/// A count with thousands separators: "6,665,031".
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A unit price as a price list writes it: six significant digits at
+/// most, no trailing zeros past the cents, no float noise: "$0.20",
+/// "$0.01224", "$0.0000166667", "$1.234".
+pub fn price(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("${x}");
+    }
+    let magnitude = x.abs().log10().floor() as i32;
+    let decimals = (5 - magnitude).clamp(2, 12) as usize;
+    let s = format!("{:.decimals$}", x.abs());
+    let (whole, frac) = s.split_once('.').expect("decimals are at least two");
+    let frac = frac.trim_end_matches('0');
+    let sign = if x < 0.0 { "-" } else { "" };
+    format!("{sign}${whole}.{frac:0<2}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dollars_read_as_people_write_them() {
+        let cases = [
+            (10_722.4, "$10,722"),
+            (5480.26, "$5,480"),
+            (280.32, "$280"),
+            (99.996, "$100"),
+            (56.2, "$56.20"),
+            (0.012240000000000001, "$0.0122"),
+            (0.0, "$0"),
+            (-3.5, "-$3.50"),
+        ];
+        for (x, written) in cases {
+            assert_eq!(usd(x), written, "{x}");
+        }
+        assert_eq!(thousands(6_665_031), "6,665,031");
+        let prices = [
+            (0.2, "$0.20"),
+            (0.012240000000000001, "$0.01224"),
+            (0.0000166667, "$0.0000166667"),
+            (0.096, "$0.096"),
+            (1.234, "$1.234"),
+            (3.0, "$3.00"),
+        ];
+        for (x, written) in prices {
+            assert_eq!(price(x), written, "{x}");
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! `scalesim prices [FILTER]`: what the bundled price files know, one price
 //! a line with its region, source and date.
 
+use crate::numbers;
 use crate::pricing::catalog::{self};
 
 use crate::pricing::entries::Platform;
@@ -30,7 +31,7 @@ fn rows(c: &Catalog) -> Vec<Row> {
                 i.memory_mb / 1024.0
             ),
             region: i.region.clone(),
-            price: format!("${}", i.price_per_hour),
+            price: numbers::price(i.price_per_hour),
             unit: "server-hour".into(),
             date: i.date.clone(),
             source: i.source.clone(),
@@ -71,7 +72,7 @@ fn rows(c: &Catalog) -> Vec<Row> {
                 what: "lambda",
                 item: format!("{line} ({cpu})"),
                 region: l.region.clone(),
-                price: format!("${price}"),
+                price: numbers::price(price),
                 unit: unit.into(),
                 date: l.date.clone(),
                 source: l.source.clone(),
@@ -87,7 +88,7 @@ fn rows(c: &Catalog) -> Vec<Row> {
                 t.cpu
             ),
             region: t.region.clone(),
-            price: format!("${}", t.gb_second),
+            price: numbers::price(t.gb_second),
             unit: "GB-second".into(),
             date: t.date.clone(),
             source: t.source.clone(),
@@ -102,7 +103,7 @@ fn rows(c: &Catalog) -> Vec<Row> {
                 what: "fargate",
                 item: format!("{line} ({:?})", f.cpu),
                 region: f.region.clone(),
-                price: format!("${price}"),
+                price: numbers::price(price),
                 unit: unit.into(),
                 date: f.date.clone(),
                 source: f.source.clone(),
@@ -119,7 +120,7 @@ fn rows(c: &Catalog) -> Vec<Row> {
                 what: "cloud-run",
                 item: format!("{line} ({:?} billing)", r.billing),
                 region: r.region.clone(),
-                price: format!("${price}"),
+                price: numbers::price(price),
                 unit: unit.into(),
                 date: r.date.clone(),
                 source: r.source.clone(),
@@ -135,7 +136,7 @@ fn rows(c: &Catalog) -> Vec<Row> {
             ),
             (
                 "Managed Instances requests".to_string(),
-                format!("${}", m.request_per_million),
+                numbers::price(m.request_per_million),
                 "million requests".to_string(),
             ),
         ] {
@@ -155,7 +156,7 @@ fn rows(c: &Catalog) -> Vec<Row> {
             what: "gateway",
             item: format!("API gateway ({:?})", g.kind),
             region: g.region.clone(),
-            price: format!("${}", g.per_million),
+            price: numbers::price(g.per_million),
             unit: "million requests".into(),
             date: g.date.clone(),
             source: g.source.clone(),
@@ -166,7 +167,7 @@ fn rows(c: &Catalog) -> Vec<Row> {
             what: "egress",
             item: "internet egress".into(),
             region: e.region.clone(),
-            price: format!("${}", e.per_gb),
+            price: numbers::price(e.per_gb),
             unit: "GB (2^30 bytes)".into(),
             date: e.date.clone(),
             source: e.source.clone(),
@@ -181,7 +182,7 @@ fn rows(c: &Catalog) -> Vec<Row> {
                 what: "nat",
                 item: format!("NAT gateway {line}"),
                 region: n.region.clone(),
-                price: format!("${price}"),
+                price: numbers::price(price),
                 unit: unit.into(),
                 date: n.date.clone(),
                 source: n.source.clone(),

@@ -6,6 +6,8 @@
 
 use super::evaluate::SCREEN;
 use super::{PlanResult, ranking};
+use crate::numbers;
+use crate::report::charts::palette::Palette;
 use crate::report::charts::plan::{Choice, PlanFigure, PlanPoint, PlanSeries};
 use crate::report::charts::{Format, look, render_figure};
 use crate::report::output::OutputSet;
@@ -82,6 +84,7 @@ pub fn figure(r: &PlanResult) -> PlanFigure {
         percentile: slo.percentile.to_string(),
         slo_ms: slo.latency.as_millis_f64(),
         slo_label: format!("SLO {} ≤ {}", slo.percentile, slo.latency),
+        palette: Palette::new(r.architectures.iter().map(|a| a.architecture.as_str())),
         series,
     }
 }
@@ -127,7 +130,7 @@ pub fn table(r: &PlanResult) -> String {
                 } else {
                     c.config.join(", ")
                 },
-                format!("${:.2}", c.cost_per_month_usd.mean),
+                numbers::usd(c.cost_per_month_usd.mean),
                 format!("{:.1} ms", c.latency_ms.mean),
             ),
             None => ("none meets the SLO".into(), "-".into(), "-".into()),
@@ -274,14 +277,14 @@ pub fn plan_md(r: &PlanResult) -> String {
     let (a, c) = ranked[0];
     let _ = writeln!(
         s,
-        "\n**{}** with {} is the cheapest way found to meet the SLO, at ${:.2} a month.",
+        "\n**{}** with {} is the cheapest way found to meet the SLO, at {} a month.",
         a.architecture,
         if c.config.is_empty() {
             "its configuration as written".to_string()
         } else {
             c.config.join(", ")
         },
-        c.cost_per_month_usd.mean
+        numbers::usd(c.cost_per_month_usd.mean)
     );
     s
 }

@@ -20,26 +20,13 @@ pub fn fmt_ms(ms: f64) -> String {
 
 /// Formats a count with thousands separators: "6,665,031".
 pub fn fmt_count(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::numbers::thousands(n)
 }
 
-/// Formats dollars: "$1,234", "$12.30", "$0.0042".
+/// Formats dollars: "$1,234", "$280", "$12.30", "$0.0042"
+/// ([`crate::numbers::usd`]).
 pub fn fmt_usd(usd: f64) -> String {
-    if usd >= 1000.0 {
-        format!("${}", fmt_count(usd.round() as u64))
-    } else if usd >= 1.0 {
-        format!("${usd:.2}")
-    } else {
-        format!("${usd:.4}")
-    }
+    crate::numbers::usd(usd)
 }
 
 /// Dollars with the half-width of their 95 % interval, to the same
@@ -49,9 +36,19 @@ pub fn fmt_usd_pm(e: Estimate) -> String {
     if e.mean >= 1000.0 {
         format!("{} ± {}", fmt_usd(e.mean), fmt_count(h.round() as u64))
     } else if e.mean >= 1.0 {
-        format!("{} ± {h:.2}", fmt_usd(e.mean))
+        format!("${:.2} ± {h:.2}", e.mean)
     } else {
-        format!("{} ± {h:.4}", fmt_usd(e.mean))
+        format!("${:.4} ± {h:.4}", e.mean)
+    }
+}
+
+/// `e` with its 95 % interval (`pm`) when replications gave it one, else
+/// just its value (`plain`): one replication's "± 0.00" says nothing.
+pub fn with_interval(e: Estimate, pm: fn(Estimate) -> String, plain: fn(f64) -> String) -> String {
+    if e.half_width() > 0.0 {
+        pm(e)
+    } else {
+        plain(e.mean)
     }
 }
 

@@ -6,6 +6,7 @@
 use super::run::{SweepResult, SweepRow};
 use crate::analysis::crossover::{self, Series};
 use crate::analysis::decision::Verdict;
+use crate::report::charts::palette::Palette;
 use crate::report::charts::sweep::{CrossMark, SweepFigure, SweepPanel, SweepSeries, XUnit};
 use crate::scenario::sweep::SweepValue;
 use crate::scenario::sweep::Vary;
@@ -49,8 +50,22 @@ pub fn figure(r: &SweepResult, unit: XUnit) -> SweepFigure {
         slo_label: r.slo_label.clone(),
         replications: r.replications,
         subtitle: r.subtitle.clone(),
+        palette: Palette::new(architectures(r)),
         panels,
     }
+}
+
+/// The architectures' names in the scenario's order: the rows of a
+/// point list them as its file does.
+fn architectures(r: &SweepResult) -> Vec<&str> {
+    let mut names: Vec<&str> = Vec::new();
+    for row in &r.rows {
+        if names.contains(&row.architecture.as_str()) {
+            break;
+        }
+        names.push(&row.architecture);
+    }
+    names
 }
 
 /// The arrival rate at scale 1, from the first point with a positive scale.

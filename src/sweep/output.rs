@@ -7,6 +7,7 @@ use super::run::SweepResult;
 use crate::report::charts::sweep::{SweepChart, SweepDrawing, XUnit};
 use crate::report::charts::{Format, look, render_figure};
 use crate::report::output::OutputSet;
+use crate::report::table::{fmt_ms, fmt_ms_pm, fmt_usd, fmt_usd_pm, with_interval};
 use anyhow::Result;
 use std::fmt::Write as _;
 
@@ -141,13 +142,11 @@ pub fn sweep_md(r: &SweepResult, unit: XUnit) -> String {
     for row in &r.rows {
         let _ = writeln!(
             s,
-            "| {} | {} | ${:.2} ± {:.2} | {:.1} ± {:.1} ms | {:.3}% | {} |",
+            "| {} | {} | {} | {} | {:.3}% | {} |",
             row.values.join(" | "),
             row.architecture,
-            row.cost_per_month_usd.mean,
-            row.cost_per_month_usd.half_width(),
-            row.latency_ms.mean,
-            row.latency_ms.half_width(),
+            with_interval(row.cost_per_month_usd, fmt_usd_pm, fmt_usd),
+            with_interval(row.latency_ms, fmt_ms_pm, fmt_ms),
             row.error_rate.mean * 100.0,
             row.slo
         );

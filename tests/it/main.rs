@@ -5,6 +5,7 @@
 mod autoscaled;
 mod azure;
 mod burstable;
+mod chart_layout;
 mod charts;
 mod cli;
 mod cloud_run;
@@ -42,6 +43,7 @@ mod scale_rate;
 mod serverless;
 mod shards;
 mod spot;
+mod svg;
 mod sweep;
 mod theory;
 mod trace;

@@ -2,13 +2,16 @@
 //! subtitle on top, the legend under them, and a plot below with its
 //! margins, label areas and styled axes. Laid out here once so that the
 //! charts line up when shown side by side; a chart picks its legend,
-//! ranges and tick formats, and draws only its own data.
+//! ranges and tick formats, and draws only its own data. Labels placed by
+//! [`super::labels`] are drawn here, on cards, with their leader lines.
 
+use super::labels::{Layout, Placed, Rect};
 use super::look::{self, LegendItem};
 use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
 use plotters::coord::combinators::WithKeyPoints;
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -110,4 +113,101 @@ where
         .light_line_style(TRANSPARENT)
         .axis_style(look::MUTED);
     mesh
+}
+
+/// How far a label stays from its point, in pixels: clear of the
+/// marker, which is blocked with [`MARKER_BLOCK`] pixels around it.
+pub const LABEL_CLEARANCE: i32 = MARKER_BLOCK + 6;
+
+/// The half-side of the square a marker keeps free of labels.
+pub const MARKER_BLOCK: i32 = look::MARKER_RADIUS + 2;
+
+/// Padding between a label's text and the edge of its card, in pixels.
+pub const CARD_PAD: i32 = 4;
+
+/// The size of the card of `text` in `font` (text and padding), for
+/// [`labels::Layout::place`].
+pub fn card_size<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    text: &str,
+    font: &TextStyle,
+) -> Result<(i32, i32), Failure<DB>> {
+    let (w, h) = root.estimate_text_size(text, font)?;
+    Ok((w as i32 + 2 * CARD_PAD, h as i32 + 2 * CARD_PAD))
+}
+
+/// Draws a placed label on `area` (positions are the backend's pixels,
+/// as [`labels::Layout`] takes them): a white card, so that lines behind
+/// it do not run through the text, framed in `outline` if given, the
+/// text, and a thin leader line to its point at `anchor` when it was
+/// moved away from it.
+///
+/// [`labels::Layout`]: Layout
+pub fn label<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    font: &TextStyle,
+    (placed, anchor): (&Placed, (i32, i32)),
+    outline: Option<RGBColor>,
+) -> Result<(), Failure<DB>> {
+    let o = area.get_base_pixel();
+    let at = |(x, y): (i32, i32)| (x - o.0, y - o.1);
+    let r = placed.rect;
+    let corners = [at((r.left, r.top)), at((r.right, r.bottom))];
+    if placed.leader {
+        area.draw(&PathElement::new(
+            vec![at(anchor), at(r.nearest(anchor))],
+            look::MUTED.stroke_width(1),
+        ))?;
+    }
+    area.draw(&Rectangle::new(corners, WHITE.mix(0.85).filled()))?;
+    if let Some(c) = outline {
+        area.draw(&Rectangle::new(corners, c.stroke_width(1)))?;
+    }
+    area.draw(&Text::new(
+        text.to_string(),
+        at((r.left + CARD_PAD, r.top + CARD_PAD)),
+        font.pos(Pos::new(HPos::Left, VPos::Top)),
+    ))
+}
+
+/// The plot's own pixels (inside the axes), as bounds for labels.
+pub fn plot_rect<DB: DrawingBackend, X: Ranged, Y: Ranged>(
+    chart: &ChartContext<DB, Cartesian2d<X, Y>>,
+) -> Rect {
+    let (x, y) = chart.plotting_area().get_pixel_range();
+    Rect::new(x.start, y.start, x.end, y.end)
+}
+
+/// The SLO as a dashed vertical line at latency `x` from `y0` to `y1`,
+/// labelled at its top; labels placed later in `layout` keep off both.
+pub fn slo_line<DB: DrawingBackend, X, Y>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &mut ChartContext<DB, Cartesian2d<X, Y>>,
+    layout: &mut Layout,
+    x: f64,
+    (y0, y1): (f64, f64),
+    label: &str,
+) -> Result<(), Failure<DB>>
+where
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    chart.draw_series(std::iter::once(DashedPathElement::new(
+        vec![(x, y0), (x, y1)],
+        10,
+        6,
+        look::SLO_COLOR.stroke_width(2),
+    )))?;
+    let (top, foot) = (chart.backend_coord(&(x, y1)), chart.backend_coord(&(x, y0)));
+    layout.avoid_line(top, foot);
+    let font = look::font(look::NOTE_PX);
+    let (w, h) = root.estimate_text_size(label, &font)?;
+    let at = (top.0 + 10, top.1 + 10);
+    layout.block(Rect::new(at.0, at.1, at.0 + w as i32, at.1 + h as i32));
+    root.draw(&Text::new(
+        label.to_string(),
+        at,
+        font.pos(Pos::new(HPos::Left, VPos::Top)),
+    ))
 }

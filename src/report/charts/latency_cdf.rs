@@ -25,7 +25,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ChartData)
         })
         .collect();
     let mut items: Vec<LegendItem> = (0..curves.len())
-        .map(|i| LegendItem::architecture(i, data.meets(i), &run.architectures[i].name))
+        .map(|i| LegendItem::architecture(data.style(i), data.meets(i), &run.architectures[i].name))
         .collect();
     items.extend(data.slo_legend_item());
     let what = "end-to-end latency distribution (markers at p50, p90, p99)";
@@ -70,14 +70,15 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ChartData)
         ))?;
     }
     for (i, curve) in curves.iter().enumerate() {
-        chart.draw_series(LineSeries::new(
-            curve.iter().copied(),
-            look::color(i).stroke_width(look::LINE_WIDTH),
-        ))?;
+        chart.draw_series(std::iter::once(look::styled_path(
+            curve.clone(),
+            data.style(i),
+            look::LINE_WIDTH,
+        )))?;
         let marks = MARKED
             .iter()
             .filter_map(|&q| curve.iter().find(|p| p.1 >= q))
-            .map(|&p| Marker::new(p, i, data.meets(i)));
+            .map(|&p| Marker::new(p, data.style(i), data.meets(i)));
         chart.draw_series(marks)?;
     }
     Ok(())

@@ -1,6 +1,9 @@
-//! The look of every chart, set once: size, fonts, the per-architecture
-//! colour and marker, how ticks read, and the legend. Where these go on
-//! the page is the frame's ([`super::frame`]).
+//! The look of every chart, set once: size, fonts, how an architecture's
+//! marker is drawn (its colour and shape are the [`palette`]'s), how ticks
+//! read, and the legend. Where these go on the page is the frame's
+//! ([`super::frame`]).
+//!
+//! [`palette`]: super::palette
 
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
@@ -8,6 +11,8 @@ use plotters::element::{Drawable, PointCollection};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_backend::{BackendCoord, DrawingErrorKind};
+
+pub use super::palette::{Dash, Shape, Style};
 
 /// Fits a 16:9 slide.
 pub const SIZE: (u32, u32) = (1600, 900);
@@ -36,49 +41,6 @@ pub const WARMUP_SHADE: RGBColor = RGBColor(0xF0, 0xF0, 0xF0);
 /// The SLO line: black, so it reads against every architecture colour.
 pub const SLO_COLOR: RGBColor = RGBColor(0, 0, 0);
 
-/// Okabe & Ito's colour-blind-safe palette, most distinct first; yellow,
-/// weak on white, last.
-pub const PALETTE: [RGBColor; 8] = [
-    RGBColor(0, 114, 178),   // blue
-    RGBColor(213, 94, 0),    // vermillion
-    RGBColor(0, 158, 115),   // bluish green
-    RGBColor(204, 121, 167), // reddish purple
-    RGBColor(230, 159, 0),   // orange
-    RGBColor(86, 180, 233),  // sky blue
-    RGBColor(0, 0, 0),       // black
-    RGBColor(240, 228, 66),  // yellow
-];
-
-/// Marker shapes, so that a grey-scale print still tells architectures apart.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Shape {
-    Circle,
-    Square,
-    Triangle,
-    Diamond,
-    InvertedTriangle,
-    Pentagon,
-}
-
-pub const SHAPES: [Shape; 6] = [
-    Shape::Circle,
-    Shape::Square,
-    Shape::Triangle,
-    Shape::Diamond,
-    Shape::InvertedTriangle,
-    Shape::Pentagon,
-];
-
-/// The colour of the architecture at `index` in the scenario, in every chart.
-pub fn color(index: usize) -> RGBColor {
-    PALETTE[index % PALETTE.len()]
-}
-
-/// The marker of the architecture at `index`, in every chart.
-pub fn shape(index: usize) -> Shape {
-    SHAPES[index % SHAPES.len()]
-}
-
 pub fn font(px: f64) -> TextStyle<'static> {
     (FONT, px).into_font().color(&INK)
 }
@@ -92,11 +54,12 @@ pub struct Marker<C> {
 }
 
 impl<C> Marker<C> {
-    pub fn new(at: C, index: usize, filled: bool) -> Self {
+    /// An architecture's marker, drawn in its `style`.
+    pub fn new(at: C, style: Style, filled: bool) -> Self {
         Marker {
             at,
-            shape: shape(index),
-            color: color(index),
+            shape: style.shape,
+            color: style.color,
             filled,
         }
     }
@@ -160,11 +123,15 @@ fn regular_polygon(c: BackendCoord, r: f64, n: usize, start_deg: f64) -> Vec<Bac
 
 /// What a legend entry shows before its label.
 pub enum Glyph {
-    /// Architecture `index`'s marker on a short line of its colour.
+    /// An architecture's marker on a short line in its colour and dash.
     Architecture {
-        index: usize,
+        style: Style,
         filled: bool,
     },
+    /// An architecture's short line, without a marker.
+    ArchitectureLine(Style),
+    /// A hollow grey marker: the note on what hollow means.
+    Hollow,
     Line {
         color: RGBColor,
         dashed: bool,
@@ -181,10 +148,19 @@ pub struct LegendItem {
 }
 
 impl LegendItem {
-    /// Architecture `index`'s entry: its marker, hollow unless `filled`.
-    pub fn architecture(index: usize, filled: bool, label: impl Into<String>) -> Self {
+    /// An architecture's entry: its marker, hollow unless `filled`.
+    pub fn architecture(style: Style, filled: bool, label: impl Into<String>) -> Self {
         LegendItem {
-            glyph: Glyph::Architecture { index, filled },
+            glyph: Glyph::Architecture { style, filled },
+            label: label.into(),
+        }
+    }
+
+    /// An architecture's entry as a line in its colour and dash, for
+    /// charts that draw it as lines only.
+    pub fn architecture_line(style: Style, label: impl Into<String>) -> Self {
+        LegendItem {
+            glyph: Glyph::ArchitectureLine(style),
             label: label.into(),
         }
     }
@@ -247,9 +223,18 @@ fn draw_glyph<DB: DrawingBackend>(
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let line = |c: RGBColor| PathElement::new(vec![(x, y), (x + w, y)], c.stroke_width(LINE_WIDTH));
     match *glyph {
-        Glyph::Architecture { index, filled } => {
-            area.draw(&line(color(index)))?;
-            area.draw(&Marker::new((x + w / 2, y), index, filled))
+        Glyph::Architecture { style, filled } => {
+            area.draw(&styled_path(vec![(x, y), (x + w, y)], style, LINE_WIDTH))?;
+            area.draw(&Marker::new((x + w / 2, y), style, filled))
+        }
+        Glyph::Hollow => area.draw(&Marker {
+            at: (x + w / 2, y),
+            shape: Shape::Circle,
+            color: MUTED,
+            filled: false,
+        }),
+        Glyph::ArchitectureLine(style) => {
+            area.draw(&styled_path(vec![(x, y), (x + w, y)], style, LINE_WIDTH))
         }
         Glyph::Line {
             color,
@@ -273,6 +258,49 @@ fn draw_glyph<DB: DrawingBackend>(
                 [(x + 8, y - 11), (x + w - 8, y + 11)],
                 outline.stroke_width(2),
             ))
+        }
+    }
+}
+
+/// A line through `points` (pixels or chart coordinates) in an
+/// architecture's colour and dash.
+pub fn styled_path<C>(points: Vec<C>, style: Style, width: u32) -> StyledPath<C> {
+    StyledPath {
+        points,
+        pen: style.color.stroke_width(width),
+        dash: style.dash.pattern(),
+    }
+}
+
+/// A solid or dashed line, as one drawable element.
+pub struct StyledPath<C> {
+    points: Vec<C>,
+    pen: ShapeStyle,
+    dash: Option<(u32, u32)>,
+}
+
+impl<'a, C: 'a> PointCollection<'a, C> for &'a StyledPath<C> {
+    type Point = &'a C;
+    type IntoIter = std::slice::Iter<'a, C>;
+    fn point_iter(self) -> Self::IntoIter {
+        self.points.iter()
+    }
+}
+
+impl<C, DB: DrawingBackend> Drawable<DB> for StyledPath<C> {
+    fn draw<I: Iterator<Item = BackendCoord>>(
+        &self,
+        points: I,
+        backend: &mut DB,
+        parent: (u32, u32),
+    ) -> Result<(), DrawingErrorKind<DB::ErrorType>> {
+        match self.dash {
+            None => backend.draw_path(points, &self.pen),
+            // The element only holds the pattern: the points come mapped.
+            Some((dash, gap)) => {
+                DashedPathElement::new(Vec::<BackendCoord>::new(), dash, gap, self.pen)
+                    .draw(points, backend, parent)
+            }
         }
     }
 }
@@ -432,12 +460,5 @@ mod tests {
         assert_eq!(log_ticks(1.0, 1e8, 12).len(), 9);
         // Less than a decade: finer steps.
         assert_eq!(log_ticks(110.0, 400.0, 12), vec![150.0, 200.0, 300.0]);
-    }
-
-    #[test]
-    fn every_architecture_gets_a_colour_and_a_shape() {
-        assert_ne!(color(0), color(1));
-        assert_ne!(shape(0), shape(1));
-        assert_eq!(color(8), color(0));
     }
 }

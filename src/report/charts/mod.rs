@@ -3,9 +3,9 @@
 //!
 //! One function per chart, each pure in (data, size): it reads only the
 //! summary's streaming histograms and time series, never stored requests.
-//! The look (size, fonts, palette, markers, tick format) is set once in
-//! [`look`]; architecture `i` of a scenario has the same colour and marker
-//! in every chart. Text uses DejaVu Sans, embedded in the binary, so the
+//! The look (size, fonts, markers, tick format) is set once in [`look`];
+//! an architecture has the same colour, marker and dash in every chart of
+//! a run, a sweep and a plan, given by its name ([`palette`]). Text uses DejaVu Sans, embedded in the binary, so the
 //! charts render the same on a machine with no fonts at all; SVG text is
 //! real `<text>`, so names can be searched and copied.
 //!
@@ -14,8 +14,10 @@
 mod cost_breakdown;
 mod cost_vs_latency;
 mod frame;
+pub mod labels;
 mod latency_cdf;
 pub mod look;
+pub mod palette;
 pub mod plan;
 pub mod sweep;
 mod timeline;
@@ -126,6 +128,16 @@ impl ChartData<'_> {
     /// Latency of architecture `i` at the charted percentile, in ms.
     pub fn latency_ms(&self, i: usize) -> f64 {
         self.percentile().of(&self.run.architectures[i].latency_ms)
+    }
+
+    /// The styles of the run's architectures, in the scenario's order.
+    pub fn palette(&self) -> palette::Palette {
+        palette::Palette::new(self.run.architectures.iter().map(|a| a.name.as_str()))
+    }
+
+    /// How architecture `i` is drawn.
+    pub fn style(&self, i: usize) -> look::Style {
+        self.palette().style(&self.run.architectures[i].name)
     }
 
     /// Independent replications behind the numbers (1: a single run).

@@ -11,15 +11,15 @@
 //! Reads a [`PlanFigure`], built by the plan from its candidates; it
 //! knows nothing of how they were searched.
 
+use super::labels::{Layout, Rect};
 use super::look::{self, LegendItem, Marker};
+use super::palette::Palette;
 use super::{Drawn, Figure, frame};
 use crate::analysis::decision::pareto_frontier;
-use crate::report::table::{fmt_ms_pm, fmt_usd_pm};
+use crate::report::table::{fmt_ms, fmt_ms_pm, fmt_usd, fmt_usd_pm, with_interval};
 use crate::results::estimate::Estimate;
 use plotters::coord::Shift;
-use plotters::element::DashedPathElement;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// One simulated candidate.
 #[derive(Clone, Debug)]
@@ -58,6 +58,8 @@ pub struct PlanFigure {
     pub slo_ms: f64,
     /// "SLO p99 ≤ 500ms".
     pub slo_label: String,
+    /// The scenario's architectures, for their colours and markers.
+    pub palette: Palette,
     pub series: Vec<PlanSeries>,
 }
 
@@ -82,10 +84,9 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, f: &PlanFigure) -> Dr
     let mut items: Vec<LegendItem> = f
         .series
         .iter()
-        .enumerate()
-        .map(|(i, s)| {
+        .map(|s| {
             let label = format!("{} ({} candidates)", s.name, s.points.len());
-            LegendItem::architecture(i, true, label)
+            LegendItem::architecture(f.palette.style(&s.name), true, label)
         })
         .collect();
     items.push(LegendItem::line(
@@ -149,32 +150,31 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, f: &PlanFigure) -> Dr
         frontier.iter().map(|&i| meeting[i]),
         look::MUTED.stroke_width(2),
     ))?;
-    chart.draw_series(std::iter::once(DashedPathElement::new(
-        vec![(f.slo_ms, y0), (f.slo_ms, y1)],
-        10,
-        6,
-        look::SLO_COLOR.stroke_width(2),
-    )))?;
-    chart.draw_series(std::iter::once(
-        EmptyElement::at((f.slo_ms, y1))
-            + Text::new(
-                f.slo_label.clone(),
-                (10, 10),
-                look::font(look::NOTE_PX).pos(Pos::new(HPos::Left, VPos::Top)),
-            ),
-    ))?;
-    for (i, s) in f.series.iter().enumerate() {
+    let mut layout = Layout::new(frame::plot_rect(&chart));
+    frame::slo_line(
+        root,
+        &mut chart,
+        &mut layout,
+        f.slo_ms,
+        (y0, y1),
+        &f.slo_label,
+    )?;
+    for s in &f.series {
+        let style = f.palette.style(&s.name);
         for p in &s.points {
-            chart.draw_series(std::iter::once(Marker::new(at(p), i, p.meets)))?;
+            chart.draw_series(std::iter::once(Marker::new(at(p), style, p.meets)))?;
         }
     }
-    draw_choices(&area, &mut chart, f, at)
+    draw_choices(root, &mut chart, &mut layout, f, at)
 }
 
-/// Rings each choice, with its interval bars and a label card.
+/// Rings each choice, with its interval bars and a label card placed by
+/// [`Layout`]: next to its choice, or moved off with a leader line, never
+/// over another card, a candidate's marker, or out of the plot.
 fn draw_choices<DB: DrawingBackend, X, Y>(
     area: &DrawingArea<DB, Shift>,
     chart: &mut ChartContext<DB, Cartesian2d<X, Y>>,
+    layout: &mut Layout,
     f: &PlanFigure,
     at: impl Fn(&PlanPoint) -> (f64, f64),
 ) -> Drawn<DB>
@@ -188,102 +188,43 @@ where
         .enumerate()
         .filter_map(|(i, s)| s.choice.as_ref().map(|c| (i, at(&s.points[c.index]), c)))
         .collect();
-    let labels: Vec<String> = chosen
-        .iter()
-        .map(|(i, _, c)| {
-            format!(
-                "{}: {} · {} · {}",
-                f.series[*i].name,
-                shorten(&c.config),
-                fmt_usd_pm(c.cost_per_month_usd),
-                fmt_ms_pm(c.latency_ms)
-            )
-        })
-        .collect();
-    let style = look::font(look::LEGEND_PX).pos(Pos::new(HPos::Left, VPos::Bottom));
-    let pixels: Vec<(i32, i32)> = chosen.iter().map(|c| chart.backend_coord(&c.1)).collect();
-    let (px_range, _) = area.get_pixel_range();
-    let bounds = (px_range.start + look::MARGIN, px_range.end - look::MARGIN);
-    let mut sizes = Vec::with_capacity(labels.len());
-    for l in &labels {
-        let (w, h) = area.estimate_text_size(l, &style)?;
-        // The card: the text with 6 px of padding around it (stacked
-        // cards keep 2 px of that apart).
-        sizes.push((w as i32 + 12, h as i32 + 12));
+    // Every candidate's marker and every ring is an obstacle: a card must
+    // not hide one.
+    for p in f.series.iter().flat_map(|s| s.points.iter().map(&at)) {
+        layout.block(Rect::around(chart.backend_coord(&p), frame::MARKER_BLOCK));
     }
-    // Every candidate's marker is an obstacle: a card must not hide one.
-    let r = look::MARKER_RADIUS + 3;
-    let markers: Vec<(i32, i32, i32, i32)> = f
-        .series
-        .iter()
-        .flat_map(|s| s.points.iter().map(&at))
-        .map(|p| {
-            let (x, y) = chart.backend_coord(&p);
-            (x - r, y - r, x + r, y + r)
-        })
-        .collect();
-    let boxes = place_labels(&pixels, &sizes, bounds, &markers);
-    for (k, &(i, (x, y), c)) in chosen.iter().enumerate() {
+    for (_, p, _) in &chosen {
+        layout.block(Rect::around(chart.backend_coord(p), RING_RADIUS));
+    }
+    let font = look::font(look::LEGEND_PX);
+    for &(i, (x, y), c) in &chosen {
+        let drawn = f.palette.style(&f.series[i].name);
         let (lat, cost) = (c.latency_ms, c.cost_per_month_usd);
         look::interval_cross(
             chart,
             (x, y),
             (lat.low.max(1e-3), lat.high.max(1e-3)),
             (cost.low.max(1e-6), cost.high.max(1e-6)),
-            look::color(i),
+            drawn.color,
         )?;
         chart.draw_series(std::iter::once(
             EmptyElement::at((x, y))
-                + Circle::new((0, 0), RING_RADIUS, look::color(i).stroke_width(3)),
+                + Circle::new((0, 0), RING_RADIUS, drawn.color.stroke_width(3)),
         ))?;
-        // The card, in pixels relative to the point.
-        let (left, top, right, bottom) = boxes[k];
-        let (px, py) = pixels[k];
-        let card = [(left - px, top - py + 1), (right - px, bottom - py - 1)];
-        chart.draw_series(std::iter::once(
-            EmptyElement::at((x, y))
-                + Rectangle::new(card, WHITE.mix(0.9).filled())
-                + Rectangle::new(card, look::color(i).stroke_width(1))
-                + Text::new(
-                    labels[k].clone(),
-                    (left - px + 6, bottom - py - 6),
-                    style.clone(),
-                ),
-        ))?;
-        chart.draw_series(std::iter::once(Marker::new((x, y), i, true)))?;
+        let text = format!(
+            "{}: {} · {} · {}",
+            f.series[i].name,
+            shorten(&c.config),
+            with_interval(c.cost_per_month_usd, fmt_usd_pm, fmt_usd),
+            with_interval(c.latency_ms, fmt_ms_pm, fmt_ms)
+        );
+        let anchor = chart.backend_coord(&(x, y));
+        let size = frame::card_size(area, &text, &font)?;
+        let placed = layout.place(anchor, size, RING_RADIUS + 6);
+        frame::label(area, &text, &font, (&placed, anchor), Some(drawn.color))?;
+        chart.draw_series(std::iter::once(Marker::new((x, y), drawn, true)))?;
     }
     Ok(())
-}
-
-/// Where each label goes, as (left, top, right, bottom) pixels: above
-/// its point and starting just right of its ring, moved left as far as
-/// needed to stay within `bounds` (a long label near the right edge), and
-/// lifted a line at a time over labels already placed (lowest points
-/// first) and over `obstacles` (left, top, right, bottom).
-fn place_labels(
-    points: &[(i32, i32)],
-    sizes: &[(i32, i32)],
-    bounds: (i32, i32),
-    obstacles: &[(i32, i32, i32, i32)],
-) -> Vec<(i32, i32, i32, i32)> {
-    let mut placed: Vec<(i32, i32, i32, i32)> = vec![(0, 0, 0, 0); points.len()];
-    let mut order: Vec<usize> = (0..points.len()).collect();
-    order.sort_by_key(|&i| (std::cmp::Reverse(points[i].1), i));
-    let mut taken: Vec<(i32, i32, i32, i32)> = obstacles.to_vec();
-    for i in order {
-        let ((px, py), (w, h)) = (points[i], sizes[i]);
-        let left = (px + RING_RADIUS + 4).min(bounds.1 - w).max(bounds.0);
-        let mut bottom = py - RING_RADIUS;
-        while taken
-            .iter()
-            .any(|&(l, t, r, b)| left < r && l < left + w && bottom - h < b && t < bottom)
-        {
-            bottom -= h;
-        }
-        placed[i] = (left, bottom - h, left + w, bottom);
-        taken.push(placed[i]);
-    }
-    placed
 }
 
 /// A configuration short enough for a label: per-function and
@@ -312,29 +253,6 @@ fn shorten(config: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn labels_stay_inside_the_chart_and_do_not_overlap() {
-        // Two choices at the same spot, one near the right edge.
-        let boxes = place_labels(
-            &[(500, 400), (500, 400), (1500, 300)],
-            &[(300, 30), (300, 30), (400, 30)],
-            (100, 1560),
-            &[],
-        );
-        assert_eq!(boxes[0], (521, 353, 821, 383));
-        assert_eq!(boxes[1], (521, 323, 821, 353), "lifted over the first");
-        assert_eq!(boxes[2], (1160, 253, 1560, 283), "moved left to fit");
-        let wide = place_labels(&[(200, 400)], &[(2000, 30)], (100, 1560), &[]);
-        assert_eq!(wide[0].0, 100, "wider than the chart: from its left edge");
-        let over = place_labels(
-            &[(500, 400)],
-            &[(300, 30)],
-            (100, 1560),
-            &[(600, 370, 620, 390)],
-        );
-        assert_eq!(over[0], (521, 323, 821, 353), "lifted over a marker");
-    }
 
     #[test]
     fn long_configurations_are_cut_with_an_ellipsis() {

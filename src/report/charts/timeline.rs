@@ -113,7 +113,7 @@ fn step_lines(
 pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ChartData) -> Drawn<DB> {
     let run = data.run;
     let mut items: Vec<LegendItem> = (0..run.architectures.len())
-        .map(|i| LegendItem::line(look::color(i), false, &run.architectures[i].name))
+        .map(|i| LegendItem::architecture_line(data.style(i), &run.architectures[i].name))
         .collect();
     // The SLO's percentile, per window (p99 without an SLO).
     let percentile = data.slo.map_or(Percentile::P99, |s| s.percentile);
@@ -150,7 +150,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ChartData)
     let series = |f: &dyn Fn(&Step) -> Option<f64>| -> Vec<Series> {
         all.iter()
             .enumerate()
-            .map(|(i, s)| (i, step_lines(s, unit, f)))
+            .map(|(i, s)| (data.style(i), step_lines(s, unit, f)))
             .collect()
     };
     let max_of = |lines: &Lines| {
@@ -244,8 +244,8 @@ struct Panel {
     slo_ms: Option<f64>,
 }
 
-/// Architecture index, and its step-line segments.
-type Series = (usize, Vec<Vec<(f64, f64)>>);
+/// An architecture's style, and its step-line segments.
+type Series = (look::Style, Vec<Vec<(f64, f64)>>);
 type Lines = [Series];
 
 impl Panel {
@@ -292,13 +292,21 @@ impl Panel {
                 look::SLO_COLOR.stroke_width(2),
             )))?;
         }
-        for (i, segments) in lines {
-            let color = self.ink.unwrap_or_else(|| look::color(*i));
+        for (style, segments) in lines {
+            let style = match self.ink {
+                Some(color) => look::Style {
+                    color,
+                    dash: look::Dash::Solid,
+                    ..*style
+                },
+                None => *style,
+            };
             for s in segments {
-                chart.draw_series(LineSeries::new(
-                    s.iter().copied(),
-                    color.stroke_width(look::LINE_WIDTH),
-                ))?;
+                chart.draw_series(std::iter::once(look::styled_path(
+                    s.clone(),
+                    style,
+                    look::LINE_WIDTH,
+                )))?;
             }
         }
         Ok(())

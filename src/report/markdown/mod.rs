@@ -240,9 +240,9 @@ fn assumptions(md: &mut String, scenario: &Scenario, run: &RunSummary) {
             seen.push(p);
             let _ = writeln!(
                 md,
-                "| {} | ${} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} |",
                 esc(&p.item),
-                p.price_usd,
+                crate::numbers::price(p.price_usd),
                 esc(&p.unit),
                 esc(&p.source),
                 if p.date.is_empty() { "—" } else { &p.date }

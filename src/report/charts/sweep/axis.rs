@@ -149,6 +149,22 @@ impl Ranged for Axis {
     }
 }
 
+/// A sweep panel's plot: both axes are [`Axis`].
+pub type Chart<'a, DB> =
+    plotters::chart::ChartContext<'a, DB, plotters::coord::cartesian::Cartesian2d<Axis, Axis>>;
+
+/// Latency on an axis: as the other charts write it up to 100 s, then in
+/// minutes and hours ("16.7m", "5.6h").
+pub fn latency_tick(ms: f64) -> String {
+    if ms < 100_000.0 {
+        look::ms_tick(ms)
+    } else if ms < 3_600_000.0 {
+        format!("{} min", look::compact(ms / 60_000.0))
+    } else {
+        format!("{} h", look::compact(ms / 3_600_000.0))
+    }
+}
+
 /// Ticks in 1-2-5 steps over [lo, hi], at most `max` of them.
 pub fn linear_ticks(lo: f64, hi: f64, max: usize) -> Vec<f64> {
     let span = (hi - lo).max(f64::MIN_POSITIVE);

@@ -8,9 +8,11 @@
 //! [`MAX_PANELS`].
 
 mod axis;
+mod notes;
 mod panel;
 
 use super::look::{self, Glyph, LegendItem};
+use super::palette::Palette;
 use super::{Drawn, Figure, frame};
 use crate::analysis::decision::Verdict;
 use crate::results::estimate::Estimate;
@@ -80,6 +82,8 @@ pub struct SweepFigure {
     pub slo_label: Option<String>,
     pub replications: u32,
     pub subtitle: String,
+    /// The scenario's architectures, for their colours and markers.
+    pub palette: Palette,
     pub panels: Vec<SweepPanel>,
 }
 
@@ -146,8 +150,7 @@ fn legend(chart: SweepChart, f: &SweepFigure) -> Vec<LegendItem> {
     let series = f.panels.first().map_or(&[][..], |p| &p.series[..]);
     let mut items: Vec<LegendItem> = series
         .iter()
-        .enumerate()
-        .map(|(i, s)| LegendItem::architecture(i, true, &s.name))
+        .map(|s| LegendItem::architecture(f.palette.style(&s.name), true, &s.name))
         .collect();
     if f.slo_label.is_some() {
         items.push(LegendItem::line(

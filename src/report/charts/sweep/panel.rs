@@ -4,7 +4,8 @@
 //! the crossovers as labelled vertical lines, for the latency chart the
 //! SLO line.
 
-use super::axis::Axis;
+use super::axis::{Axis, Chart, latency_tick};
+use super::notes;
 use super::{SweepChart, SweepFigure, SweepPanel};
 use crate::report::charts::look::{self, Marker};
 use crate::report::charts::{Drawn, frame};
@@ -61,6 +62,8 @@ pub fn draw<DB: DrawingBackend>(
             SweepChart::Latency => p.slo_ms.iter().flatten().copied().collect(),
             SweepChart::BreakEven => Vec::new(),
         })
+        // A latency interval reaching below zero is cut at the axis.
+        .filter(|v| chart == SweepChart::BreakEven || *v > 0.0)
         .collect();
     let ticks = if small { 5 } else { 10 };
     let x = Axis::over(
@@ -80,10 +83,9 @@ pub fn draw<DB: DrawingBackend>(
             Axis::over(ys, |a, b| b / a >= 30.0, true, 0.12, ticks),
             f64::NAN,
         ),
-        SweepChart::Latency => (
-            Axis::over(ys, |a, b| b / a >= 10.0, true, 0.12, ticks),
-            f64::NAN,
-        ),
+        // Latency always on a log axis: from a few milliseconds under
+        // the SLO to many seconds past it, each readable.
+        SweepChart::Latency => (Axis::over(ys, |_, _| true, true, 0.12, ticks), f64::NAN),
     };
     let (x_labels, y_labels) = if small { (60, 100) } else { frame::LABEL_AREAS };
     let area = match &p.heading {
@@ -121,7 +123,7 @@ pub fn draw<DB: DrawingBackend>(
     };
     let y_desc = match chart {
         SweepChart::BreakEven => "cost per month (USD)".to_string(),
-        SweepChart::Latency => format!("{} latency", f.percentile),
+        SweepChart::Latency => format!("{} latency (ms and s)", f.percentile),
     };
     let log_note = |a: &Axis| if a.log { ", log scale" } else { "" };
     frame::axes(&mut c)
@@ -131,12 +133,16 @@ pub fn draw<DB: DrawingBackend>(
         .y_label_formatter(&y_fmt)
         .draw()?;
 
+    // Values within the axis: capped at the ceiling, and bands cut at the
+    // floor rather than drawn below the plot.
+    let floor = y.from(y.lo);
+    let clip = |v: f64| clip(v).max(floor);
     if chart == SweepChart::BreakEven {
-        draw_bands(&c, &x, (y.lo, strip_top), p)?;
+        draw_bands(&c, &x, (y.lo, strip_top), f, p)?;
     }
     // Interval bands first, lines over them, markers on top.
     if f.replications > 1 {
-        for (k, s) in p.series.iter().enumerate() {
+        for s in &p.series {
             let v = values(s);
             let upper =
                 p.xs.iter()
@@ -149,15 +155,19 @@ pub fn draw<DB: DrawingBackend>(
                     .map(|(&xv, e)| (x.to(xv), y.to(clip(e.low))));
             c.draw_series(std::iter::once(Polygon::new(
                 upper.chain(lower).collect::<Vec<_>>(),
-                look::color(k).mix(0.16).filled(),
+                f.palette.style(&s.name).color.mix(0.16).filled(),
             )))?;
         }
     }
-    for (k, s) in p.series.iter().enumerate() {
+    for s in &p.series {
         let v = values(s);
         let pt = |i: usize| (x.to(p.xs[i]), y.to(clip(v[i].mean)));
         for i in 0..p.xs.len().saturating_sub(1) {
-            let pen = look::color(k).stroke_width(look::LINE_WIDTH);
+            let pen = f
+                .palette
+                .style(&s.name)
+                .color
+                .stroke_width(look::LINE_WIDTH);
             if s.meets(i) && s.meets(i + 1) {
                 c.draw_series(std::iter::once(PathElement::new(
                     vec![pt(i), pt(i + 1)],
@@ -174,26 +184,17 @@ pub fn draw<DB: DrawingBackend>(
         }
     }
     if chart == SweepChart::Latency {
-        draw_slo(&c, &x, &y, f, p)?;
+        draw_slo(&c, &x, &y, p)?;
     }
-    for (k, s) in p.series.iter().enumerate() {
+    for s in &p.series {
         let v = values(s);
-        c.draw_series(
-            (0..p.xs.len())
-                .map(|i| Marker::new((x.to(p.xs[i]), y.to(clip(v[i].mean))), k, s.meets(i))),
-        )?;
-        let color = look::color(k);
-        let off = (0..p.xs.len()).filter(|&i| clip(v[i].mean) < v[i].mean);
-        c.draw_series(off.map(|i| {
-            EmptyElement::at((x.to(p.xs[i]), y.to(clip(v[i].mean))))
-                + Text::new(
-                    format!("↑ {}", latency_tick(v[i].mean)),
-                    (14, 4),
-                    look::font(look::NOTE_PX)
-                        .color(&color)
-                        .pos(Pos::new(HPos::Left, VPos::Top)),
-                )
+        c.draw_series((0..p.xs.len()).map(|i| {
+            let at = (x.to(p.xs[i]), y.to(clip(v[i].mean)));
+            Marker::new(at, f.palette.style(&s.name), s.meets(i))
         }))?;
+    }
+    if chart == SweepChart::Latency {
+        notes::draw(&area, &c, (&x, &y), (f, p), (&values, &clip))?;
     }
     if chart == SweepChart::BreakEven {
         draw_marks(&area, &c, &x, &y, p)?;
@@ -201,14 +202,13 @@ pub fn draw<DB: DrawingBackend>(
     Ok(())
 }
 
-type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<Axis, Axis>>;
-
 /// The strip along the x-axis: which architecture is the cheapest that
 /// meets the SLO, named where it fits; grey where none meets it.
 fn draw_bands<DB: DrawingBackend>(
     c: &Chart<DB>,
     x: &Axis,
     (y0, y1): (f64, f64),
+    f: &SweepFigure,
     p: &SweepPanel,
 ) -> Drawn<DB> {
     let style = look::font(look::NOTE_PX).pos(Pos::new(HPos::Center, VPos::Center));
@@ -218,7 +218,10 @@ fn draw_bands<DB: DrawingBackend>(
             continue;
         }
         let (fill, name) = match cheapest {
-            Some(k) => (look::color(k).mix(0.45), p.series[k].name.as_str()),
+            Some(k) => {
+                let name = p.series[k].name.as_str();
+                (f.palette.style(name).color.mix(0.45), name)
+            }
             None => (look::MUTED.mix(0.25), "none meets the SLO"),
         };
         c.plotting_area()
@@ -237,48 +240,20 @@ fn draw_bands<DB: DrawingBackend>(
     Ok(())
 }
 
-/// The SLO line through each point's SLO latency.
-fn draw_slo<DB: DrawingBackend>(
-    c: &Chart<DB>,
-    x: &Axis,
-    y: &Axis,
-    f: &SweepFigure,
-    p: &SweepPanel,
-) -> Drawn<DB> {
+/// The SLO line through each point's SLO latency (its label is placed
+/// with the other notes, [`notes::draw`]).
+fn draw_slo<DB: DrawingBackend>(c: &Chart<DB>, x: &Axis, y: &Axis, p: &SweepPanel) -> Drawn<DB> {
     let line: Vec<(f64, f64)> =
         p.xs.iter()
             .zip(&p.slo_ms)
             .filter_map(|(&xv, s)| s.map(|s| (x.to(xv), y.to(s))))
             .collect();
-    let (Some(&first), Some(label)) = (line.first(), &f.slo_label) else {
-        return Ok(());
-    };
     c.plotting_area().draw(&DashedPathElement::new(
         line,
         10,
         6,
         look::SLO_COLOR.stroke_width(2),
-    ))?;
-    let style = look::font(look::NOTE_PX).pos(Pos::new(HPos::Left, VPos::Bottom));
-    let (w, h) = c.plotting_area().estimate_text_size(label, &style)?;
-    let (w, h) = (w as i32, h as i32);
-    c.plotting_area().draw(
-        &(EmptyElement::at(first)
-            + Rectangle::new([(2, -h - 12), (w + 14, -4)], WHITE.mix(0.85).filled())
-            + Text::new(label.clone(), (8, -8), style)),
-    )
-}
-
-/// Latency on an axis: as the other charts write it up to 100 s, then in
-/// minutes and hours ("16.7m", "5.6h").
-fn latency_tick(ms: f64) -> String {
-    if ms < 100_000.0 {
-        look::ms_tick(ms)
-    } else if ms < 3_600_000.0 {
-        format!("{} min", look::compact(ms / 60_000.0))
-    } else {
-        format!("{} h", look::compact(ms / 3_600_000.0))
-    }
+    ))
 }
 
 /// Height of one line of a crossover label, and of one row of labels.
