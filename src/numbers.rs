@@ -36,6 +36,28 @@ pub fn usd(x: f64) -> String {
     format!("{sign}${body}")
 }
 
+/// A large count in words, three significant digits: "850,000",
+/// "137 million", "2.4 billion" (how a decision document writes requests
+/// a month).
+pub fn count_in_words(n: f64) -> String {
+    let a = n.abs();
+    let (scaled, word) = if a >= 1e9 {
+        (n / 1e9, " billion")
+    } else if a >= 1e6 {
+        (n / 1e6, " million")
+    } else {
+        return thousands(n.max(0.0).round() as u64);
+    };
+    let decimals = if scaled.abs() >= 100.0 {
+        0
+    } else if scaled.abs() >= 10.0 {
+        1
+    } else {
+        2
+    };
+    format!("{}{word}", trimmed(scaled, decimals))
+}
+
 /// A count with thousands separators: "6,665,031".
 pub fn thousands(n: u64) -> String {
     let s = n.to_string();
@@ -68,6 +90,15 @@ pub fn price(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_in_words_keep_three_significant_digits() {
+        assert_eq!(count_in_words(850_000.4), "850,000");
+        assert_eq!(count_in_words(137_250_000.0), "137 million");
+        assert_eq!(count_in_words(13_725_000.0), "13.7 million");
+        assert_eq!(count_in_words(2_400_000_000.0), "2.4 billion");
+        assert_eq!(count_in_words(1_000_000.0), "1 million");
+    }
 
     #[test]
     fn dollars_read_as_people_write_them() {

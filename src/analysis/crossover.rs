@@ -33,6 +33,14 @@ pub struct Crossover {
     /// second, interpolated between the bracketing points' arrival rates.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub at_rps: Option<f64>,
+    /// For a sweep of `demand.scale`: the demand's peak rate at the
+    /// crossover, interpolated between the bracketing points' profiles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at_peak_rps: Option<f64>,
+    /// For a sweep of `demand.scale`: requests a month (730 hours) at
+    /// `at_rps`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at_requests_per_month: Option<f64>,
     /// In a grid: the other keys' values on this line (`key=value`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub on: Vec<String>,
@@ -114,6 +122,8 @@ pub fn crossovers(xs: &[f64], series: &[Series]) -> Vec<Crossover> {
                 between: [xs[c.i], xs[c.i + 1]],
                 by_cost: c.by_cost,
                 at_rps: None,
+                at_peak_rps: None,
+                at_requests_per_month: None,
                 on: Vec::new(),
             })
         })

@@ -98,7 +98,22 @@ pub fn sweep_md(r: &SweepResult, unit: XUnit) -> String {
         for c in &r.crossovers {
             let mut at = unit.format(c.at);
             if let Some(rps) = c.at_rps {
-                let _ = write!(at, " ({})", XUnit::RequestsPerSecond.format(rps));
+                let _ = write!(at, " ({}", XUnit::RequestsPerSecond.format(rps));
+                if let Some(peak) = c.at_peak_rps {
+                    let _ = write!(
+                        at,
+                        " mean, {} at the peak",
+                        XUnit::RequestsPerSecond.format(peak)
+                    );
+                }
+                if let Some(n) = c.at_requests_per_month {
+                    let _ = write!(
+                        at,
+                        ", {} requests a month",
+                        crate::numbers::count_in_words(n)
+                    );
+                }
+                at.push(')');
             }
             let _ = writeln!(
                 s,

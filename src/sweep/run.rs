@@ -6,6 +6,7 @@ use super::points::Point;
 use crate::analysis::crossover::{self, Crossover, Series};
 use crate::analysis::decision::{self, Verdict};
 use crate::architectures::{Units, run_units};
+use crate::pricing::cost::HOURS_PER_MONTH;
 use crate::report::charts::ChartData;
 use crate::results::estimate::Estimate;
 use crate::results::summary::RunSummary;
@@ -180,6 +181,13 @@ fn first_key_crossovers(
             .iter()
             .map(|&i| runs[i].architectures[0].arrival_rate)
             .collect();
+        let peaks: Vec<f64> = idx
+            .iter()
+            .map(|&i| {
+                let s = &points[i].scenario;
+                s.demand.profile.peak(s.duration)
+            })
+            .collect();
         let on: Vec<String> = vary
             .iter()
             .zip(&points[idx[0]].values)
@@ -188,7 +196,10 @@ fn first_key_crossovers(
             .collect();
         for mut c in crossover::crossovers(&xs, &series) {
             if vary[0].key == "demand.scale" {
-                c.at_rps = Some(interpolate(&xs, &rps, c.at));
+                let mean = interpolate(&xs, &rps, c.at);
+                c.at_rps = Some(mean);
+                c.at_peak_rps = Some(interpolate(&xs, &peaks, c.at));
+                c.at_requests_per_month = Some(mean * 3600.0 * HOURS_PER_MONTH);
             }
             c.on = on.clone();
             out.push(c);

@@ -165,6 +165,13 @@ fn the_break_even_chart_marks_the_crossover_in_the_swept_unit_and_in_rps() {
     // scale times the measured rate (Poisson: within a few percent).
     let (at, rps) = (c["at"].as_f64().unwrap(), c["at_rps"].as_f64().unwrap());
     assert!((rps / at - 1.0).abs() < 0.03, "{c}");
+    // In the units of a decision: the constant demand's peak is its rate,
+    // exactly (the profile's, not a measurement), and a month is 730 hours
+    // of the mean rate.
+    let peak = c["at_peak_rps"].as_f64().unwrap();
+    assert!((peak - at).abs() < 1e-9 * at, "{c}");
+    let month = c["at_requests_per_month"].as_f64().unwrap();
+    assert!((month - rps * 3600.0 * 730.0).abs() < 1e-6 * month, "{c}");
     let svg = std::fs::read_to_string(out.join("break_even.svg")).unwrap();
     let label = format!(
         "lambda cheaper below {}× ({} rps)",
@@ -193,9 +200,11 @@ fn the_break_even_chart_marks_the_crossover_in_the_swept_unit_and_in_rps() {
     assert!(md.contains("![Cost per month against demand.scale](break_even.png)"));
     assert!(
         md.contains(&format!(
-            "| {}× ({} rps) | lambda | fleet |",
+            "| {}× ({} rps mean, {} rps at the peak, {} requests a month) | lambda | fleet |",
             compact(at),
-            compact(rps)
+            compact(rps),
+            compact(peak),
+            scalesim::numbers::count_in_words(month)
         )),
         "{md}"
     );
