@@ -7,6 +7,20 @@ pub fn percent(share: f64) -> String {
     trimmed(share * 100.0, 4)
 }
 
+/// A share (a fraction) as a percentage in a table: two decimals, and two
+/// significant figures below 1 % so that a small rate does not read as
+/// none ("1.50%", "0.060%", "0.0033%", "0.00%"). Error rates and
+/// cold-start shares are written with it wherever they are printed.
+pub fn share(fraction: f64) -> String {
+    let pct = fraction * 100.0;
+    let decimals = if pct > 0.0 && pct < 1.0 {
+        (1 - pct.log10().floor() as i32).max(2) as usize
+    } else {
+        2
+    };
+    format!("{pct:.decimals$}%")
+}
+
 /// `x` to `decimals` places, without trailing zeros: a price or share as
 /// a person writes it, free of float noise (0.096 × 0.3 reads 0.0288).
 pub fn trimmed(x: f64, decimals: usize) -> String {
@@ -90,6 +104,15 @@ pub fn price(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shares_keep_two_significant_figures_below_one_percent() {
+        assert_eq!(share(0.0), "0.00%");
+        assert_eq!(share(0.015), "1.50%");
+        assert_eq!(share(0.0006), "0.060%");
+        assert_eq!(share(0.000_033), "0.0033%");
+        assert_eq!(share(0.5), "50.00%");
+    }
 
     #[test]
     fn counts_in_words_keep_three_significant_digits() {

@@ -313,14 +313,7 @@ fn latency_margin(r: &PlanResult, c: &super::evaluate::Candidate) -> String {
 }
 
 /// A rate as a percentage with enough digits for the 0.1 % SLOs people
-/// write: "0.0123 %", "1.50 %".
+/// write: "0.012%", "1.50%".
 fn pct(rate: f64) -> String {
-    let p = rate * 100.0;
-    if p == 0.0 {
-        "0 %".into()
-    } else if p < 0.1 {
-        format!("{p:.4} %")
-    } else {
-        format!("{p:.2} %")
-    }
+    crate::numbers::share(rate)
 }

@@ -148,7 +148,7 @@ pub fn render(run: &RunSummary) -> String {
                 } else {
                     fmt_ms(a.latency_ms.p99)
                 },
-                format!("{:.2}%", a.error_rate * 100.0),
+                crate::numbers::share(a.error_rate),
                 format!("{:.0}%", a.utilization * 100.0),
             ]
         })

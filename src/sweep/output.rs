@@ -157,14 +157,31 @@ pub fn sweep_md(r: &SweepResult, unit: XUnit) -> String {
     for row in &r.rows {
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} | {:.3}% | {} |",
-            row.values.join(" | "),
+            "| {} | {} | {} | {} | {} | {} |",
+            row.values
+                .iter()
+                .map(|v| readable_value(v))
+                .collect::<Vec<_>>()
+                .join(" | "),
             row.architecture,
             with_interval(row.cost_per_month_usd, fmt_usd_pm, fmt_usd),
             with_interval(row.latency_ms, fmt_ms_pm, fmt_ms),
-            row.error_rate.mean * 100.0,
+            crate::numbers::share(row.error_rate.mean),
             row.slo
         );
     }
     s
+}
+
+/// A swept value as the table reads it: a number to three significant
+/// figures (a log grid's 0.0809384 reads 0.0809; `sweep.json` and
+/// `sweep.csv` keep every digit), anything else as written.
+fn readable_value(v: &str) -> String {
+    match v.parse::<f64>() {
+        Ok(x) if x.is_finite() && x != 0.0 && !v.contains(['e', 'E']) => {
+            let magnitude = x.abs().log10().floor() as i32;
+            crate::numbers::trimmed(x, (2 - magnitude).max(0) as usize)
+        }
+        _ => v.to_string(),
+    }
 }

@@ -156,7 +156,7 @@ fn plan_without_an_slo_is_refused_and_its_outputs_do_not_depend_on_jobs() {
         )),
         "{md}"
     );
-    assert!(md.contains("\n- errors: 0 % (0 % – 0 %)\n"), "{md}");
+    assert!(md.contains("\n- errors: 0.00% (0.00% – 0.00%)\n"), "{md}");
     assert!(md.contains("](plan.png)"), "{md}");
     assert_eq!(choice["replications"], 5);
     let png = image::load_from_memory(&std::fs::read(a.join("plan.png")).unwrap()).unwrap();

@@ -40,15 +40,9 @@ fn share(cold: u64, invocations: u64) -> String {
     if invocations == 0 {
         return "–".into();
     }
-    let pct = cold as f64 / invocations as f64 * 100.0;
     // Two significant figures below 1 %: 349 cold starts in 10 M
     // invocations read 0.0033 %, not 0.00 %.
-    let decimals = if pct > 0.0 && pct < 1.0 {
-        (1 - pct.log10().floor() as i32).max(2) as usize
-    } else {
-        2
-    };
-    format!("{pct:.decimals$}%")
+    crate::numbers::share(cold as f64 / invocations as f64)
 }
 
 fn totals(md: &mut String, archs: &[(&str, &ServerlessResult)]) {

@@ -131,7 +131,7 @@ fn esc(s: &str) -> String {
 }
 
 fn pct(fraction: f64) -> String {
-    format!("{:.2}%", fraction * 100.0)
+    crate::numbers::share(fraction)
 }
 
 /// Total arrivals, mean rate and the busiest window, from the time series
