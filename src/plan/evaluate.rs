@@ -139,6 +139,8 @@ impl Evaluator<'_> {
         if let Some(Value::Array(items)) = doc.get_mut("architectures") {
             items.retain(|t| t.get("name").and_then(Value::as_str) == Some(self.architecture));
         }
+        // `[report]` chose the architectures planned; the candidate is one.
+        doc.remove("report");
         let text = toml::to_string(&doc).map_err(|e| e.to_string())?;
         scenario::parse_seeded(&text, self.path, self.seed).map_err(|e| {
             format!(

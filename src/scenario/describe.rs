@@ -52,6 +52,14 @@ impl Scenario {
             let _ = writeln!(s, "prices     {line}");
         }
         let _ = writeln!(s, "architectures");
+        if !self.left_out.is_empty() {
+            let _ = writeln!(
+                s,
+                "  ([report] takes these {}, in this order; left out: {})",
+                self.architectures.len(),
+                self.left_out.join(", ")
+            );
+        }
         for a in &self.architectures {
             crate::dispatch!(ArchitectureSpec, &a.spec, x => x.describe(&mut s, &a.name, self));
         }

@@ -21,6 +21,7 @@ mod kind_keys;
 pub mod plan;
 pub mod prices;
 pub(crate) mod raw;
+mod report;
 pub mod service;
 mod services;
 mod slo;
@@ -73,6 +74,9 @@ pub struct Scenario {
     /// The invocations one request causes.
     pub calls: CallTree,
     pub architectures: Vec<Architecture>,
+    /// The file's architectures `[report] architectures` leaves out (not
+    /// run), in file order.
+    pub left_out: Vec<String>,
     /// The service-level objective, if the file sets one.
     pub slo: Option<Slo>,
     /// The region and price files it is priced with.
@@ -160,6 +164,7 @@ fn validate(
         calls: &calls,
     };
     let architectures = validate_architectures(&raw, ctx, &shared, prices)?;
+    let (architectures, left_out) = report::select(raw.report.as_ref(), architectures, ctx)?;
     Ok(Scenario {
         name,
         description: raw.description,
@@ -175,6 +180,7 @@ fn validate(
         services,
         calls,
         architectures,
+        left_out,
         slo,
         prices: scope,
     })

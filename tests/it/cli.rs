@@ -139,7 +139,7 @@ fn bad_input_gets_the_exact_message_exit_code_2_and_no_outputs() {
         (
             "seed = 9",
             "seed = 9\ncolour = \"blue\"",
-            "line 4, key `colour`: unknown field `colour`, expected one of `name`, `description`, `duration`, `warmup`, `seed`, `replications`, `window`, `demand`, `services`, `architectures`, `slo`, `sweep`, `plan`, `region`, `price_files`",
+            "line 4, key `colour`: unknown field `colour`, expected one of `name`, `description`, `duration`, `warmup`, `seed`, `replications`, `window`, `demand`, `services`, `architectures`, `slo`, `sweep`, `plan`, `report`, `region`, `price_files`",
         ),
         (
             "servers = 2",

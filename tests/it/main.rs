@@ -38,6 +38,7 @@ mod recycling;
 mod regions;
 mod replications;
 mod replications_report;
+mod report_table;
 mod robust;
 mod scale_rate;
 mod serverless;

@@ -42,6 +42,8 @@ pub struct RawScenario {
     pub slo: Option<super::slo::RawSlo>,
     pub sweep: Option<super::sweep::RawSweep>,
     pub plan: Option<super::plan::RawPlan>,
+    /// Which architectures to take, in what order (see `super::report`).
+    pub report: Option<super::report::RawReport>,
     /// Where names and prices are looked up (see `super::prices`).
     pub region: Option<Spanned<String>>,
     pub price_files: Option<Spanned<Vec<Spanned<String>>>>,

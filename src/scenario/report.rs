@@ -1,0 +1,67 @@
+//! The `[report]` table: which of the file's architectures a run, sweep
+//! or plan takes, and in what order they are drawn and reported
+//! (`architectures = ["lambda", "fleet-sp3y"]`). A study keeps every
+//! architecture it ever compared in one file and puts on the slide the
+//! few the decision is between.
+
+use super::architecture::Architecture;
+use crate::file_error::{ErrorContext, ScenarioError};
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReport {
+    pub architectures: Option<Spanned<Vec<Spanned<String>>>>,
+}
+
+/// The architectures `report.architectures` names, in its order (all of
+/// them, in file order, without it), and the names of those it leaves
+/// out. Every name must be one of the file's, once.
+pub(super) fn select(
+    raw: Option<&RawReport>,
+    mut all: Vec<Architecture>,
+    ctx: &ErrorContext,
+) -> Result<(Vec<Architecture>, Vec<String>), ScenarioError> {
+    let Some(names) = raw.and_then(|r| r.architectures.as_ref()) else {
+        return Ok((all, Vec::new()));
+    };
+    const KEY: &str = "report.architectures";
+    if names.get_ref().is_empty() {
+        return Err(ctx.at(
+            Some(names.span()),
+            KEY,
+            "expected at least one architecture name (leave the key out to take them all)",
+        ));
+    }
+    let mut chosen = Vec::with_capacity(names.get_ref().len());
+    for (i, name) in names.get_ref().iter().enumerate() {
+        let n = name.get_ref().trim();
+        if names.get_ref()[..i].iter().any(|m| m.get_ref().trim() == n) {
+            return Err(ctx.at(
+                Some(name.span()),
+                KEY,
+                format!("architecture \"{n}\" is named twice"),
+            ));
+        }
+        let Some(at) = all.iter().position(|a| a.name == n) else {
+            let known: Vec<&str> = all.iter().map(|a| a.name.as_str()).collect();
+            return Err(ctx.at(
+                Some(name.span()),
+                KEY,
+                format!(
+                    "no architecture is named \"{n}\"; the file's are {}",
+                    known.join(", ")
+                ),
+            ));
+        };
+        chosen.push(at);
+    }
+    let mut taken: Vec<Option<Architecture>> = all.drain(..).map(Some).collect();
+    let selected = chosen
+        .into_iter()
+        .map(|i| taken[i].take().expect("each named once"))
+        .collect();
+    let left_out = taken.into_iter().flatten().map(|a| a.name).collect();
+    Ok((selected, left_out))
+}

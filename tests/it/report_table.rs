@@ -1,0 +1,126 @@
+//! The `[report]` table: `architectures` takes the named architectures of
+//! the file, in the named order, for a run, a sweep and a plan; a name
+//! that is not the file's, or named twice, is refused with its line.
+
+use crate::common::{assert_parse_error, scenario};
+use std::process::Command;
+
+const THREE: &str = r#"name = "pick"
+duration = "10m"
+seed = 5
+[demand]
+shape = "constant"
+rps = 5.0
+[[services]]
+name = "api"
+work = "20ms"
+[[architectures]]
+name = "a"
+kind = "fleet"
+servers = 1
+instance = "m5.large"
+[[architectures]]
+name = "b"
+kind = "fleet"
+servers = 2
+instance = "m5.large"
+[[architectures]]
+name = "c"
+kind = "fleet"
+servers = 3
+instance = "m5.large"
+"#;
+
+fn with_report(list: &str) -> String {
+    format!("{THREE}[report]\narchitectures = {list}\n")
+}
+
+#[test]
+fn report_architectures_take_the_named_ones_in_their_order() {
+    let s = scenario(&with_report(r#"["c", "a"]"#));
+    let names: Vec<&str> = s.architectures.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["c", "a"]);
+    assert_eq!(s.left_out, ["b"]);
+    assert!(
+        s.describe()
+            .contains("([report] takes these 2, in this order; left out: b)"),
+        "{}",
+        s.describe()
+    );
+    // Without the table: every architecture, in file order.
+    let all = scenario(THREE);
+    assert_eq!(all.architectures.len(), 3);
+    assert!(all.left_out.is_empty());
+}
+
+#[test]
+fn a_report_name_that_is_not_the_files_or_comes_twice_is_refused_with_its_line() {
+    // The table starts on line 25; the list is on line 26.
+    assert_parse_error(
+        &with_report(r#"["c", "x"]"#),
+        "line 26, key `report.architectures`: no architecture is named \"x\"; the file's are a, b, c",
+    );
+    assert_parse_error(
+        &with_report(r#"["a", "a"]"#),
+        "line 26, key `report.architectures`: architecture \"a\" is named twice",
+    );
+    assert_parse_error(
+        &with_report("[]"),
+        "line 26, key `report.architectures`: expected at least one architecture name (leave the key out to take them all)",
+    );
+}
+
+/// Runs `scalesim` with `args`, then `--quiet --out <out>`.
+fn scalesim(args: &[&str], out: &std::path::Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_scalesim"))
+        .args(args)
+        .args(["--quiet", "--out"])
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_run_and_a_sweep_report_only_the_named_architectures() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pick.toml");
+    std::fs::write(&file, with_report(r#"["c", "a"]"#)).unwrap();
+    let file = file.to_str().unwrap();
+    let (run_out, sweep_out) = (dir.path().join("run"), dir.path().join("sweep"));
+    let run = scalesim(&["run", file, "--charts", "none"], &run_out);
+    assert!(run.status.success(), "{run:?}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(run_out.join("summary.json")).unwrap()).unwrap();
+    let names: Vec<&str> = json["architectures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["c", "a"]);
+    let sweep = scalesim(&["sweep", file, "--vary", "demand.scale=1,2"], &sweep_out);
+    assert!(sweep.status.success(), "{sweep:?}");
+    let csv = std::fs::read_to_string(sweep_out.join("sweep.csv")).unwrap();
+    assert!(!csv.contains(",b,"), "{csv}");
+    assert!(csv.contains(",c,") && csv.contains(",a,"), "{csv}");
+}
+
+#[test]
+fn a_plan_plans_only_the_named_architectures() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pick.toml");
+    let text = with_report(r#"["c", "a"]"#) + "[slo]\nlatency = \"300ms\"\npercentile = 99.0\n";
+    std::fs::write(&file, text).unwrap();
+    let out = dir.path().join("plan");
+    let plan = scalesim(&["plan", file.to_str().unwrap()], &out);
+    assert!(plan.status.success(), "{plan:?}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("plan.json")).unwrap()).unwrap();
+    let names: Vec<&str> = json["architectures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["architecture"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["c", "a"]);
+}
