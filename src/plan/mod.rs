@@ -35,6 +35,9 @@ pub struct PlanResult {
     /// The SLO itself, for the chart and the margins.
     #[serde(skip)]
     pub objective: crate::scenario::Slo,
+    /// The charts' size in pixels (the scenario's `[report] chart_size`).
+    #[serde(skip)]
+    pub chart_size: (u32, u32),
     pub seed: u64,
     pub architectures: Vec<ArchitecturePlan>,
     /// Each planned architecture against the cheapest, as paired
@@ -101,6 +104,7 @@ pub fn plan(
         replications,
         slo: slo_text(&slo),
         objective: slo,
+        chart_size: s.chart_size,
         seed: s.seed,
         architectures: plans.into_iter().collect::<Result<_, _>>()?,
         comparisons: Vec::new(),

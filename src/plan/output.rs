@@ -9,7 +9,7 @@ use super::{PlanResult, ranking};
 use crate::numbers;
 use crate::report::charts::palette::Palette;
 use crate::report::charts::plan::{Choice, PlanFigure, PlanPoint, PlanSeries};
-use crate::report::charts::{Format, look, render_figure};
+use crate::report::charts::{Format, render_figure};
 use crate::report::output::OutputSet;
 use anyhow::Result;
 use std::fmt::Write as _;
@@ -23,7 +23,7 @@ pub fn output_set(r: &PlanResult) -> Result<OutputSet> {
     for format in [Format::Png, Format::Svg] {
         set.add(
             format!("plan.{}", format.extension()),
-            render_figure(&fig, format, look::SIZE)?,
+            render_figure(&fig, format, r.chart_size)?,
         );
     }
     set.add("plan.md", plan_md(r).into_bytes());

@@ -21,7 +21,7 @@ mod kind_keys;
 pub mod plan;
 pub mod prices;
 pub(crate) mod raw;
-mod report;
+pub mod report;
 pub mod service;
 mod services;
 mod slo;
@@ -77,6 +77,8 @@ pub struct Scenario {
     /// The file's architectures `[report] architectures` leaves out (not
     /// run), in file order.
     pub left_out: Vec<String>,
+    /// The charts' size in pixels (`[report] chart_size`).
+    pub chart_size: (u32, u32),
     /// The service-level objective, if the file sets one.
     pub slo: Option<Slo>,
     /// The region and price files it is priced with.
@@ -165,6 +167,7 @@ fn validate(
     };
     let architectures = validate_architectures(&raw, ctx, &shared, prices)?;
     let (architectures, left_out) = report::select(raw.report.as_ref(), architectures, ctx)?;
+    let chart_size = report::chart_size(raw.report.as_ref(), ctx)?;
     Ok(Scenario {
         name,
         description: raw.description,
@@ -181,6 +184,7 @@ fn validate(
         calls,
         architectures,
         left_out,
+        chart_size,
         slo,
         prices: scope,
     })

@@ -1,8 +1,9 @@
 //! The `[report]` table: which of the file's architectures a run, sweep
 //! or plan takes, and in what order they are drawn and reported
-//! (`architectures = ["lambda", "fleet-sp3y"]`). A study keeps every
-//! architecture it ever compared in one file and puts on the slide the
-//! few the decision is between.
+//! (`architectures = ["lambda", "fleet-sp3y"]`), and the size of the
+//! charts (`chart_size`: a slide's 16:9, a document's 4:3, or pixels). A
+//! study keeps every architecture it ever compared in one file and puts
+//! on the slide the few the decision is between.
 
 use super::architecture::Architecture;
 use crate::file_error::{ErrorContext, ScenarioError};
@@ -13,6 +14,46 @@ use toml::Spanned;
 #[serde(deny_unknown_fields)]
 pub struct RawReport {
     pub architectures: Option<Spanned<Vec<Spanned<String>>>>,
+    pub chart_size: Option<Spanned<String>>,
+}
+
+/// Charts for a slide: 1600 × 900 pixels (16:9).
+pub const SLIDE: (u32, u32) = (1600, 900);
+/// Charts for a document page: 1600 × 1200 pixels (4:3).
+const PAGE: (u32, u32) = (1600, 1200);
+/// The sides a chart may have, in pixels: below, its text no longer fits;
+/// above, a PNG grows past what a slide deck wants.
+const SIDES: std::ops::RangeInclusive<u32> = 800..=4000;
+
+/// `chart_size`: "16:9" (the default), "4:3", or "WIDTHxHEIGHT" in pixels.
+pub(super) fn chart_size(
+    raw: Option<&RawReport>,
+    ctx: &ErrorContext,
+) -> Result<(u32, u32), ScenarioError> {
+    let Some(size) = raw.and_then(|r| r.chart_size.as_ref()) else {
+        return Ok(SLIDE);
+    };
+    let text = size.get_ref().trim();
+    let parsed = match text {
+        "16:9" => Some(SLIDE),
+        "4:3" => Some(PAGE),
+        _ => text
+            .split_once('x')
+            .and_then(|(w, h)| Some((w.trim().parse().ok()?, h.trim().parse().ok()?))),
+    };
+    match parsed {
+        Some((w, h)) if SIDES.contains(&w) && SIDES.contains(&h) => Ok((w, h)),
+        _ => Err(ctx.at(
+            Some(size.span()),
+            "report.chart_size",
+            format!(
+                "expected \"16:9\" (1600x900, a slide), \"4:3\" (1600x1200, a page) or \
+                 WIDTHxHEIGHT in pixels, each side {} to {}, found \"{text}\"",
+                SIDES.start(),
+                SIDES.end()
+            ),
+        )),
+    }
 }
 
 /// The architectures `report.architectures` names, in its order (all of

@@ -5,7 +5,7 @@
 use super::figure;
 use super::run::SweepResult;
 use crate::report::charts::sweep::{SweepChart, SweepDrawing, XUnit};
-use crate::report::charts::{Format, look, render_figure};
+use crate::report::charts::{Format, render_figure};
 use crate::report::output::OutputSet;
 use crate::report::table::{fmt_ms, fmt_ms_pm, fmt_usd, fmt_usd_pm, with_interval};
 use anyhow::Result;
@@ -27,7 +27,7 @@ pub fn output_set(r: &SweepResult, unit: XUnit) -> Result<OutputSet> {
             };
             set.add(
                 format!("{}.{}", chart.stem(), format.extension()),
-                render_figure(&drawing, format, look::SIZE)?,
+                render_figure(&drawing, format, r.chart_size)?,
             );
         }
     }

@@ -53,6 +53,9 @@ pub struct SweepResult {
     /// For the charts: seed, duration and price date of the first point.
     #[serde(skip)]
     pub subtitle: String,
+    /// The charts' size in pixels (the scenario's `[report] chart_size`).
+    #[serde(skip)]
+    pub chart_size: (u32, u32),
     /// For the charts: the SLO percentile ("p99" without an SLO) and the
     /// SLO as the first point states it.
     #[serde(skip)]
@@ -136,6 +139,9 @@ pub fn tabulate(
         slo: points[0].scenario.slo,
     };
     SweepResult {
+        chart_size: points
+            .first()
+            .map_or(crate::report::charts::look::SIZE, |p| p.scenario.chart_size),
         subtitle: first.subtitle(),
         percentile: first.percentile().to_string(),
         slo_label: first.slo_label(),

@@ -1,6 +1,7 @@
 //! The `[report]` table: `architectures` takes the named architectures of
 //! the file, in the named order, for a run, a sweep and a plan; a name
-//! that is not the file's, or named twice, is refused with its line.
+//! that is not the file's, or named twice, is refused with its line; and
+//! `chart_size` sets the charts' pixels.
 
 use crate::common::{assert_parse_error, scenario};
 use std::process::Command;
@@ -123,4 +124,32 @@ fn a_plan_plans_only_the_named_architectures() {
         .map(|a| a["architecture"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["c", "a"]);
+}
+
+#[test]
+fn chart_size_draws_for_a_page_or_in_pixels_and_refuses_what_it_cannot_draw() {
+    let at = |text: &str| scenario(&format!("{THREE}[report]\nchart_size = {text}\n")).chart_size;
+    assert_eq!(scenario(THREE).chart_size, (1600, 900));
+    assert_eq!(at(r#""16:9""#), (1600, 900));
+    assert_eq!(at(r#""4:3""#), (1600, 1200));
+    assert_eq!(at(r#""1920x1080""#), (1920, 1080));
+    for bad in ["\"3:2\"", "\"100x100\"", "\"wide\""] {
+        let found = bad.trim_matches('"');
+        assert_parse_error(
+            &format!("{THREE}[report]\nchart_size = {bad}\n"),
+            &format!(
+                "line 26, key `report.chart_size`: expected \"16:9\" (1600x900, a slide), \
+                 \"4:3\" (1600x1200, a page) or WIDTHxHEIGHT in pixels, each side 800 to \
+                 4000, found \"{found}\""
+            ),
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("page.toml");
+    std::fs::write(&file, format!("{THREE}[report]\nchart_size = \"4:3\"\n")).unwrap();
+    let out = dir.path().join("run");
+    let run = scalesim(&["run", file.to_str().unwrap(), "--charts", "png"], &out);
+    assert!(run.status.success(), "{run:?}");
+    let png = image::load_from_memory(&std::fs::read(out.join("timeline.png")).unwrap()).unwrap();
+    assert_eq!((png.width(), png.height()), (1600, 1200));
 }

@@ -15,7 +15,7 @@ use plotters_backend::{BackendCoord, DrawingErrorKind};
 pub use super::palette::{Dash, Shape, Style};
 
 /// Fits a 16:9 slide.
-pub const SIZE: (u32, u32) = (1600, 900);
+pub const SIZE: (u32, u32) = crate::scenario::report::SLIDE;
 
 /// The family the embedded DejaVu Sans is registered under; SVG viewers
 /// read it as a CSS font list, so they use DejaVu Sans where they have it.

@@ -3,7 +3,7 @@
 //! charts, so that the report links exactly the chart files written.
 
 use crate::analysis::decision::{self, Verdict};
-use crate::report::charts::{self, Chart, ChartData, Format, look};
+use crate::report::charts::{self, Chart, ChartData, Format};
 use crate::report::output::OutputSet;
 use crate::report::table::{
     fmt_count, fmt_ms, fmt_ms_diff, fmt_ms_pm, fmt_usd, fmt_usd_diff, fmt_usd_pm,
@@ -44,7 +44,7 @@ pub fn add_outputs(
     let (drawn, report) = rayon::join(
         || {
             jobs.par_iter()
-                .map(|&(chart, format)| charts::render(chart, &data, format, look::SIZE))
+                .map(|&(chart, format)| charts::render(chart, &data, format, scenario.chart_size))
                 .collect::<Result<Vec<Vec<u8>>>>()
         },
         || render(scenario, run, formats),
