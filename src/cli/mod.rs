@@ -290,7 +290,7 @@ fn publish_run(
         }
         return ExitCode::from(signal.exit_code());
     }
-    report_published(written, quiet, || table::render(&summary))
+    report_published(written, quiet, || table::terminal(scenario, &summary))
 }
 
 /// `scalesim sweep FILE`: every point of the grid simulated and the

@@ -1,8 +1,13 @@
-//! The table `scalesim run` prints: one row per architecture.
+//! What `scalesim run` prints: the table, one row per architecture (with
+//! an `slo` column when the scenario has an `[slo]`), a line for every
+//! limit an architecture hit, and the conclusion of `report.md` in one
+//! line.
 
-use crate::analysis::decision;
+use crate::analysis::decision::{self, Verdict};
+use crate::report::charts::ChartData;
 use crate::results::estimate::Estimate;
 use crate::results::summary::RunSummary;
+use crate::scenario::Scenario;
 use std::fmt::Write as _;
 
 /// Formats a number of milliseconds as people write it: "850 µs", "42.1 ms", "3.20 s".
@@ -113,11 +118,59 @@ pub fn fmt_ms_diff(e: Estimate) -> String {
     }
 }
 
+/// What `scalesim run` prints for `run` of `scenario`: the table, the
+/// limits hit, then the conclusion's first paragraph, as plain text.
+pub fn terminal(scenario: &Scenario, run: &RunSummary) -> String {
+    let data = ChartData {
+        run,
+        slo: scenario.slo,
+    };
+    let mut out = table(&data);
+    let hits = crate::report::limits::hits(scenario, run);
+    if !hits.is_empty() {
+        let mean = if run.replications > 1 {
+            " (means over the replications; when is replication 0's)"
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "\nlimits hit{mean}:");
+        let window = crate::time::SimTime::from_secs_f64(run.window_s);
+        for h in hits {
+            let _ = writeln!(out, "  {}: {}", h.architecture, plain(&h.sentence(window)));
+        }
+    }
+    let conclusion = crate::report::conclusion(&data);
+    let first = conclusion.split("\n\n").next().unwrap_or_default();
+    let _ = writeln!(out, "\n{}", plain(first.trim()));
+    out
+}
+
+/// Markdown's inline marks taken out: bold, code and escapes.
+fn plain(md: &str) -> String {
+    let mut out = String::with_capacity(md.len());
+    let mut chars = md.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.extend(chars.next()),
+            '*' | '`' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// The table: with replications, cost/month and p99 carry the half-width
 /// of their 95 % interval.
 pub fn render(run: &RunSummary) -> String {
+    table(&ChartData { run, slo: None })
+}
+
+/// The table, with an `slo` column (meets, misses or uncertain, as
+/// `report.md` decides) when `data` has an SLO.
+fn table(data: &ChartData) -> String {
+    let run = data.run;
     let replicated = run.replications > 1;
-    let header = [
+    let mut header = vec![
         "architecture",
         "kind",
         "servers",
@@ -128,11 +181,15 @@ pub fn render(run: &RunSummary) -> String {
         "errors",
         "util",
     ];
-    let rows: Vec<[String; 9]> = run
+    if data.slo.is_some() {
+        header.push("slo");
+    }
+    let rows: Vec<Vec<String>> = run
         .architectures
         .iter()
-        .map(|a| {
-            [
+        .enumerate()
+        .map(|(i, a)| {
+            let mut row = vec![
                 a.name.clone(),
                 a.kind.clone(),
                 a.servers.to_string(),
@@ -150,10 +207,19 @@ pub fn render(run: &RunSummary) -> String {
                 },
                 crate::numbers::share(a.error_rate),
                 format!("{:.0}%", a.utilization * 100.0),
-            ]
+            ];
+            row.extend(data.verdict(i).map(|v| {
+                match v {
+                    Verdict::Meets => "meets",
+                    Verdict::Misses => "misses",
+                    Verdict::Uncertain => "uncertain",
+                }
+                .to_string()
+            }));
+            row
         })
         .collect();
-    let mut widths = header.map(str::len);
+    let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
     for r in &rows {
         for (w, cell) in widths.iter_mut().zip(r) {
             *w = (*w).max(cell.chars().count());
@@ -161,9 +227,10 @@ pub fn render(run: &RunSummary) -> String {
     }
     let mut out = String::new();
     let line = |cells: &[String], out: &mut String| {
-        for (i, (c, w)) in cells.iter().zip(widths).enumerate() {
+        for (i, (c, &w)) in cells.iter().zip(&widths).enumerate() {
             let pad = w - c.chars().count();
-            if i < 2 {
+            // Names and words to the left, numbers to the right.
+            if i < 2 || i == 9 {
                 let _ = write!(out, "{c}{}  ", " ".repeat(pad));
             } else {
                 let _ = write!(out, "{}{c}  ", " ".repeat(pad));
@@ -172,7 +239,10 @@ pub fn render(run: &RunSummary) -> String {
         out.truncate(out.trim_end().len());
         out.push('\n');
     };
-    line(&header.map(String::from), &mut out);
+    line(
+        &header.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
+        &mut out,
+    );
     for r in &rows {
         line(r, &mut out);
     }

@@ -28,6 +28,7 @@ mod lambda_managed;
 mod lambda_prices;
 mod laws;
 mod layering;
+mod limits;
 mod micro;
 mod mutate;
 mod plan;

@@ -70,6 +70,7 @@ pub fn render(scenario: &Scenario, run: &RunSummary, formats: &[Format]) -> Stri
     let _ = writeln!(md, "{}.\n", data.subtitle());
     assumptions(&mut md, scenario, run);
     results(&mut md, &data);
+    limits_hit(&mut md, scenario, run);
     spot_outcomes(&mut md, run);
     comparisons(&mut md, &data);
     functions::section(&mut md, run);
@@ -77,6 +78,37 @@ pub fn render(scenario: &Scenario, run: &RunSummary, formats: &[Format]) -> Stri
     let _ = writeln!(md, "## Conclusion\n");
     md.push_str(&conclusion(&data));
     md
+}
+
+/// Every limit an architecture hit, with what it cost and when (nothing
+/// when none was hit).
+fn limits_hit(md: &mut String, scenario: &Scenario, run: &RunSummary) {
+    let hits = crate::report::limits::hits(scenario, run);
+    if hits.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        md,
+        "## Limits hit
+"
+    );
+    if run.replications > 1 {
+        let _ = writeln!(
+            md,
+            "Counts are means over the {} replications; when is replication 0's.\n",
+            run.replications
+        );
+    }
+    let window = secs(run.window_s);
+    for h in hits {
+        let _ = writeln!(
+            md,
+            "- **{}**: {}.",
+            esc(&h.architecture),
+            h.sentence(window)
+        );
+    }
+    let _ = writeln!(md);
 }
 
 /// What spot interruptions did to each fleet on spot (nothing without one).

@@ -76,6 +76,14 @@ impl ServerlessModel {
         // architecture's cold starts) only where recycling is set, so
         // other outputs stay as they were.
         let by_cause = self.functions.iter().any(|f| f.spec.max_lifetime.is_some());
+        // Refusals by limit are reported only when the totals do not
+        // already tell them: when some refusal was asynchronous or by
+        // another limit than the account's concurrency limit.
+        if self.functions.iter().all(|f| f.refused.told_by_totals()) {
+            for f in &mut self.functions {
+                f.refused = Default::default();
+            }
+        }
         for f in &mut self.functions {
             let idle = f.idle_level.summary(end, warmup);
             let idle_gb_s = idle.mean * measured_s * f.spec.memory_gb();
@@ -99,6 +107,7 @@ impl ServerlessModel {
                 throttled: f.throttled,
                 async_throttled: f.async_throttled,
                 cold_starts_by_cause: by_cause.then_some(f.causes),
+                refused_by: f.refused,
                 instances: f.instances_level.summary(end, warmup),
                 provisioned: f.spec.provisioned,
                 idle_gb_seconds: idle_gb_s,

@@ -371,8 +371,11 @@ impl ServerlessModel {
         let fi = func as usize;
         {
             let f = &self.functions[fi];
-            if self.account_busy >= self.concurrency_limit || f.busy >= f.cap {
+            if self.account_busy >= self.concurrency_limit {
                 return Err(Blocked::Concurrency);
+            }
+            if f.busy >= f.cap {
+                return Err(Blocked::Reserved);
             }
         }
         if let Some(id) = self.functions[fi].provisioned_idle.pop() {

@@ -28,11 +28,12 @@ impl ServerlessModel {
                     if matches!(why, Blocked::MaxInstances) && wait > SimTime::ZERO {
                         self.hold_pending(inv, func, now + wait, sched);
                     } else {
-                        self.throttle(inv, func, now, sched);
+                        self.throttle(inv, func, why, now, sched);
                     }
                 } else {
                     if counted {
                         f.async_throttled += 1;
+                        f.refused.add(why.limit(), false, now.as_secs_f64());
                     }
                     f.queue.push_back(inv);
                     self.queued += 1;
@@ -45,11 +46,20 @@ impl ServerlessModel {
         }
     }
 
-    /// Fails a synchronous invocation that found no capacity: its request
-    /// is throttled (HTTP 429).
-    fn throttle(&mut self, inv: u32, func: u32, now: SimTime, sched: &mut Scheduler<Event>) {
+    /// Fails a synchronous invocation that found no capacity (`why`): its
+    /// request is throttled (HTTP 429).
+    fn throttle(
+        &mut self,
+        inv: u32,
+        func: u32,
+        why: Blocked,
+        now: SimTime,
+        sched: &mut Scheduler<Event>,
+    ) {
         if self.counted(now) {
-            self.functions[func as usize].throttled += 1;
+            let f = &mut self.functions[func as usize];
+            f.throttled += 1;
+            f.refused.add(why.limit(), true, now.as_secs_f64());
         }
         let req = self.calls.invocations[inv as usize].req;
         let r = &mut self.calls.requests[req as usize];
@@ -101,7 +111,7 @@ impl ServerlessModel {
             if self.calls.requests[req as usize].failed {
                 self.release_invocation(inv, now, sched);
             } else {
-                self.throttle(inv, func, now, sched);
+                self.throttle(inv, func, Blocked::MaxInstances, now, sched);
             }
         }
     }
@@ -300,7 +310,7 @@ impl ServerlessModel {
                         self.wake_at_next_window(func, sched);
                         break;
                     }
-                    Err(Blocked::Concurrency | Blocked::MaxInstances) => break,
+                    Err(Blocked::Concurrency | Blocked::Reserved | Blocked::MaxInstances) => break,
                 }
             }
             if self.queued == 0 {

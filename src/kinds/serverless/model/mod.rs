@@ -78,7 +78,7 @@ mod keep_alive;
 mod recycling;
 mod scale_rate;
 
-use crate::kinds::serverless::results::ColdStartCauses;
+use crate::kinds::serverless::results::{ColdStartCauses, Limit, RefusedBy};
 use keep_alive::KeepAlive;
 use recycling::Losses;
 use scale_rate::ScaleRate;
@@ -154,11 +154,27 @@ struct Instance {
     idle_epoch: u32,
 }
 
+#[derive(Clone, Copy)]
 enum Blocked {
+    /// The account's `concurrency_limit`.
     Concurrency,
+    /// The function's `reserved_concurrency`.
+    Reserved,
     ScaleRate,
     /// Every instance busy and the function at its `max_instances`.
     MaxInstances,
+}
+
+impl Blocked {
+    /// The limit that refused, as the results name it.
+    fn limit(self) -> Limit {
+        match self {
+            Blocked::Concurrency => Limit::ConcurrencyLimit,
+            Blocked::Reserved => Limit::ReservedConcurrency,
+            Blocked::ScaleRate => Limit::ScaleRate,
+            Blocked::MaxInstances => Limit::MaxInstances,
+        }
+    }
 }
 
 /// One function's pool, limits and tallies.
@@ -196,6 +212,8 @@ struct Function {
     causes: ColdStartCauses,
     throttled: u64,
     async_throttled: u64,
+    /// `throttled` and `async_throttled` by the limit that refused them.
+    refused: RefusedBy,
     billed_gb_seconds: f64,
     /// The part of `billed_gb_seconds` at the on-demand rate, to which the
     /// monthly volume tiers apply.
@@ -266,6 +284,7 @@ impl ServerlessModel {
                 causes: ColdStartCauses::default(),
                 throttled: 0,
                 async_throttled: 0,
+                refused: RefusedBy::default(),
                 billed_gb_seconds: 0.0,
                 on_demand_gb_seconds: 0.0,
                 billed_invocations: 0,
