@@ -117,6 +117,10 @@ pub struct RunArgs {
     /// (an hour of run time, 8 GB of memory).
     #[arg(long)]
     pub force: bool,
+    /// Run and report only these architectures, in this order
+    /// (comma-separated names), as `[report] architectures` does.
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    pub only: Vec<String>,
     #[command(flatten)]
     pub sharding: Sharding,
 }
@@ -177,6 +181,10 @@ pub struct Simulation {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Run and report only these architectures, in this order
+    /// (comma-separated names), as `[report] architectures` does.
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    pub only: Vec<String>,
 }
 
 impl Simulation {

@@ -72,6 +72,19 @@ fn load(file: &std::path::Path, seed: Option<u64>) -> Result<scenario::Scenario,
     })
 }
 
+/// `scenario` with only the architectures `--only` names (all of them
+/// without it); exit 2 for a name it does not have.
+fn only(
+    mut scenario: scenario::Scenario,
+    names: &[String],
+) -> Result<scenario::Scenario, ExitCode> {
+    scenario.only(names).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(EXIT_BAD_INPUT)
+    })?;
+    Ok(scenario)
+}
+
 fn check(file: &std::path::Path) -> ExitCode {
     match load(file, None) {
         Ok(s) => {
@@ -196,7 +209,7 @@ fn run(args: RunArgs) -> ExitCode {
     let jobs = args.jobs.map(usize::from);
     // The seed is applied before validation: bursty demand and noise are
     // drawn when the scenario is resolved.
-    let scenario = match load(file, seed) {
+    let scenario = match load(file, seed).and_then(|s| only(s, &args.only)) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -232,7 +245,15 @@ fn run(args: RunArgs) -> ExitCode {
         );
     }
     if let Some(shard) = shard {
-        let input = shard::input("run", file, seed, options.replications, &[], Some(charts));
+        let input = shard::input(
+            "run",
+            file,
+            seed,
+            options.replications,
+            &[],
+            Some(charts),
+            &args.only,
+        );
         let scenarios = [&scenario];
         return shard::run_shard(input, &scenarios, shard, &out, jobs, quiet);
     }
@@ -309,7 +330,7 @@ fn sweep(args: SweepArgs) -> ExitCode {
         ExitCode::from(EXIT_BAD_INPUT)
     };
     // The file alone must be a valid scenario before any value goes in.
-    let base = match load(file, seed) {
+    let base = match load(file, seed).and_then(|s| only(s, &sim.only)) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -317,7 +338,7 @@ fn sweep(args: SweepArgs) -> ExitCode {
         Ok(t) => t,
         Err(e) => return bad(format!("cannot read {}: {e}", file.display())),
     };
-    let (vary, grid) = match sweep_grid(&base, &text, file, seed, &args.vary) {
+    let (vary, grid) = match sweep_grid(&base, &text, file, seed, &args.vary, &sim.only) {
         Ok(g) => g,
         Err(e) => return bad(e),
     };
@@ -339,7 +360,15 @@ fn sweep(args: SweepArgs) -> ExitCode {
         );
     }
     if let Some(shard) = shard {
-        let input = shard::input("sweep", file, seed, replications, &args.vary, None);
+        let input = shard::input(
+            "sweep",
+            file,
+            seed,
+            replications,
+            &args.vary,
+            None,
+            &sim.only,
+        );
         let scenarios = sweep_run::scenarios(&grid);
         return shard::run_shard(input, &scenarios, shard, &out, jobs, quiet);
     }
@@ -363,6 +392,7 @@ fn sweep_grid(
     file: &std::path::Path,
     seed: Option<u64>,
     vary_args: &[String],
+    only: &[String],
 ) -> Result<(Vec<scenario::sweep::Vary>, Vec<crate::sweep::points::Point>), String> {
     use crate::scenario::sweep::{MAX_KEYS, Vary};
     let vary: Vec<Vary> = vary_args
@@ -387,7 +417,10 @@ fn sweep_grid(
             vary.len()
         ));
     }
-    let grid = crate::sweep::points::points(text, file, seed, &vary)?;
+    let mut grid = crate::sweep::points::points(text, file, seed, &vary)?;
+    for p in &mut grid {
+        p.scenario.only(only)?;
+    }
     Ok((vary, grid))
 }
 

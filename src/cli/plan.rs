@@ -5,7 +5,7 @@
 use super::args::PlanArgs;
 use super::interrupt::Interrupt;
 use super::progress::Progress;
-use super::{EXIT_BAD_INPUT, load};
+use super::{EXIT_BAD_INPUT, load, only};
 use crate::plan::{self, output};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,7 +17,7 @@ pub fn run(args: PlanArgs) -> ExitCode {
         eprintln!("error: {message}");
         ExitCode::from(EXIT_BAD_INPUT)
     };
-    let s = match load(file, sim.seed) {
+    let s = match load(file, sim.seed).and_then(|s| only(s, &sim.only)) {
         Ok(s) => s,
         Err(code) => return code,
     };

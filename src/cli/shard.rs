@@ -42,6 +42,7 @@ pub(super) fn input(
     replications: u32,
     vary: &[String],
     charts: Option<ChartFormats>,
+    only: &[String],
 ) -> Input {
     Input {
         command: command.into(),
@@ -53,6 +54,7 @@ pub(super) fn input(
         charts: charts
             .and_then(|c| c.to_possible_value())
             .map(|v| v.get_name().to_string()),
+        only: only.to_vec(),
     }
 }
 
@@ -169,9 +171,12 @@ pub(super) fn merge(dirs: &[PathBuf], out: Option<PathBuf>, status: bool, quiet:
     let input = batch.input().clone();
     let out = out.unwrap_or_else(|| dirs[0].clone());
     let bad_input = |e: String| bad(format!("the shards' input ({}): {e}", input.file.display()));
-    let base = match scenario::parse_seeded(&input.text, &input.file, input.seed) {
+    let base = match scenario::parse_seeded(&input.text, &input.file, input.seed)
+        .map_err(|e| e.to_string())
+        .and_then(|mut s| s.only(&input.only).map(|()| s))
+    {
         Ok(s) => s,
-        Err(e) => return bad_input(e.to_string()),
+        Err(e) => return bad_input(e),
     };
     let interrupt = Interrupt::install(indicatif::ProgressBar::hidden());
     match input.command.as_str() {
@@ -189,11 +194,17 @@ pub(super) fn merge(dirs: &[PathBuf], out: Option<PathBuf>, status: bool, quiet:
             super::publish_run(&base, summary, &out, charts, quiet, &interrupt, None)
         }
         "sweep" => {
-            let (vary, grid) =
-                match super::sweep_grid(&base, &input.text, &input.file, input.seed, &input.vary) {
-                    Ok(g) => g,
-                    Err(e) => return bad_input(e),
-                };
+            let (vary, grid) = match super::sweep_grid(
+                &base,
+                &input.text,
+                &input.file,
+                input.seed,
+                &input.vary,
+                &input.only,
+            ) {
+                Ok(g) => g,
+                Err(e) => return bad_input(e),
+            };
             let scenarios = crate::sweep::run::scenarios(&grid);
             let runs = match assemble(batch, &input, &scenarios) {
                 Ok(runs) => runs,

@@ -5,6 +5,7 @@
 //! study keeps every architecture it ever compared in one file and puts
 //! on the slide the few the decision is between.
 
+use super::Scenario;
 use super::architecture::Architecture;
 use crate::file_error::{ErrorContext, ScenarioError};
 use serde::Deserialize;
@@ -105,4 +106,38 @@ pub(super) fn select(
         .collect();
     let left_out = taken.into_iter().flatten().map(|a| a.name).collect();
     Ok((selected, left_out))
+}
+
+impl Scenario {
+    /// Keeps only the architectures `names` (`--only`) in that order, as
+    /// `[report] architectures` does; the others join `left_out`. A name
+    /// must be one of the scenario's, once.
+    pub fn only(&mut self, names: &[String]) -> Result<(), String> {
+        if names.is_empty() {
+            return Ok(());
+        }
+        let mut keep = Vec::with_capacity(names.len());
+        for (i, name) in names.iter().enumerate() {
+            let n = name.trim();
+            if names[..i].iter().any(|m| m.trim() == n) {
+                return Err(format!("--only: architecture \"{n}\" is named twice"));
+            }
+            let Some(at) = self.architectures.iter().position(|a| a.name == n) else {
+                let known: Vec<&str> = self.architectures.iter().map(|a| a.name.as_str()).collect();
+                return Err(format!(
+                    "--only: no architecture is named \"{n}\"; the scenario's are {}",
+                    known.join(", ")
+                ));
+            };
+            keep.push(at);
+        }
+        let mut taken: Vec<Option<Architecture>> = self.architectures.drain(..).map(Some).collect();
+        self.architectures = keep
+            .into_iter()
+            .map(|i| taken[i].take().expect("each named once"))
+            .collect();
+        self.left_out
+            .extend(taken.into_iter().flatten().map(|a| a.name));
+        Ok(())
+    }
 }

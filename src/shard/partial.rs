@@ -41,6 +41,9 @@ pub struct Input {
     /// `--charts` (a run).
     #[serde(default)]
     pub charts: Option<String>,
+    /// `--only`, if given: the architectures run, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub only: Vec<String>,
 }
 
 /// One unit's result.

@@ -71,6 +71,16 @@ fn a_report_name_that_is_not_the_files_or_comes_twice_is_refused_with_its_line()
     );
 }
 
+/// The architectures of a `summary.json`, in its order.
+fn names_in(json: &serde_json::Value) -> Vec<&str> {
+    json["architectures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect()
+}
+
 /// Runs `scalesim` with `args`, then `--quiet --out <out>`.
 fn scalesim(args: &[&str], out: &std::path::Path) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_scalesim"))
@@ -92,12 +102,7 @@ fn a_run_and_a_sweep_report_only_the_named_architectures() {
     assert!(run.status.success(), "{run:?}");
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(run_out.join("summary.json")).unwrap()).unwrap();
-    let names: Vec<&str> = json["architectures"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["name"].as_str().unwrap())
-        .collect();
+    let names = names_in(&json);
     assert_eq!(names, ["c", "a"]);
     let sweep = scalesim(&["sweep", file, "--vary", "demand.scale=1,2"], &sweep_out);
     assert!(sweep.status.success(), "{sweep:?}");
@@ -152,4 +157,43 @@ fn chart_size_draws_for_a_page_or_in_pixels_and_refuses_what_it_cannot_draw() {
     assert!(run.status.success(), "{run:?}");
     let png = image::load_from_memory(&std::fs::read(out.join("timeline.png")).unwrap()).unwrap();
     assert_eq!((png.width(), png.height()), (1600, 1200));
+}
+
+#[test]
+fn only_on_the_command_line_chooses_like_the_table_and_shards_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("three.toml");
+    std::fs::write(&file, THREE).unwrap();
+    let file = file.to_str().unwrap();
+    let whole = dir.path().join("whole");
+    let run = scalesim(&["run", file, "--charts", "none", "--only", "c,a"], &whole);
+    assert!(run.status.success(), "{run:?}");
+    let summary = std::fs::read(whole.join("summary.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&summary).unwrap();
+    let names = names_in(&json);
+    assert_eq!(names, ["c", "a"]);
+    // Two shards with the same --only merge into exactly that run.
+    let parts = dir.path().join("parts");
+    for shard in ["0/2", "1/2"] {
+        let args = [
+            "run", file, "--charts", "none", "--only", "c,a", "--shard", shard,
+        ];
+        let s = scalesim(&args, &parts);
+        assert!(s.status.success(), "{s:?}");
+    }
+    let merge = Command::new(env!("CARGO_BIN_EXE_scalesim"))
+        .args(["merge", parts.to_str().unwrap(), "--quiet"])
+        .output()
+        .unwrap();
+    assert!(merge.status.success(), "{merge:?}");
+    assert_eq!(std::fs::read(parts.join("summary.json")).unwrap(), summary);
+    // A name the scenario does not have: exit 2, nothing written.
+    let bad_out = dir.path().join("bad");
+    let bad = scalesim(&["run", file, "--only", "c,x"], &bad_out);
+    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&bad.stderr),
+        "error: --only: no architecture is named \"x\"; the scenario's are a, b, c\n"
+    );
+    assert!(!bad_out.exists());
 }
