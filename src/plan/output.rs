@@ -11,6 +11,7 @@ use crate::report::charts::palette::Palette;
 use crate::report::charts::plan::{Choice, PlanFigure, PlanPoint, PlanSeries};
 use crate::report::charts::{Format, render_figure};
 use crate::report::output::OutputSet;
+use crate::report::table::{fmt_ms, fmt_ms_pm, fmt_usd_pm, with_interval};
 use anyhow::Result;
 use std::fmt::Write as _;
 
@@ -131,7 +132,7 @@ pub fn table(r: &PlanResult) -> String {
                     c.config.join(", ")
                 },
                 numbers::usd(c.cost_per_month_usd.mean),
-                format!("{:.1} ms", c.latency_ms.mean),
+                fmt_ms(c.latency_ms.mean),
             ),
             None => ("none meets the SLO".into(), "-".into(), "-".into()),
         };
@@ -164,16 +165,18 @@ pub fn plan_md(r: &PlanResult) -> String {
             Some(c) => {
                 let _ = writeln!(
                     s,
-                    "- cost per month: ${:.2} (${:.2} – ${:.2})",
-                    c.cost_per_month_usd.mean, c.cost_per_month_usd.low, c.cost_per_month_usd.high
+                    "- cost per month: {} ({} – {})",
+                    numbers::usd(c.cost_per_month_usd.mean),
+                    numbers::usd(c.cost_per_month_usd.low),
+                    numbers::usd(c.cost_per_month_usd.high)
                 );
                 let _ = writeln!(
                     s,
-                    "- {}: {:.1} ms ({:.1} – {:.1}); {}",
+                    "- {}: {} ({} – {}); {}",
                     r.objective.percentile,
-                    c.latency_ms.mean,
-                    c.latency_ms.low,
-                    c.latency_ms.high,
+                    fmt_ms(c.latency_ms.mean),
+                    fmt_ms(c.latency_ms.low),
+                    fmt_ms(c.latency_ms.high),
                     latency_margin(r, c)
                 );
                 let _ = writeln!(
@@ -234,13 +237,11 @@ pub fn plan_md(r: &PlanResult) -> String {
     for (a, c) in &ranked {
         let _ = writeln!(
             s,
-            "| {} | {} | ${:.2} ± {:.2} | {:.1} ± {:.1} ms |",
+            "| {} | {} | {} | {} |",
             a.architecture,
             c.config.join(", "),
-            c.cost_per_month_usd.mean,
-            c.cost_per_month_usd.half_width(),
-            c.latency_ms.mean,
-            c.latency_ms.half_width()
+            with_interval(c.cost_per_month_usd, fmt_usd_pm, numbers::usd),
+            with_interval(c.latency_ms, fmt_ms_pm, fmt_ms)
         );
     }
     if !r.comparisons.is_empty() {
