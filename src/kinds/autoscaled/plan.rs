@@ -216,7 +216,9 @@ pub fn plan(ev: &mut Evaluator, vary: Vary, budget: u32) -> Result<ArchitectureP
                     let best = s.trials.candidates[best].cost_per_month_usd.mean;
                     if floor >= best {
                         pruned = Some(format!(
-                            "min = {m} and above not simulated: {m} servers all month cost ${floor:.2} at least, more than the ${best:.2} found"
+                            "min = {m} and above not simulated: {m} servers all month cost {} at least, more than the {} found",
+                            crate::numbers::usd(floor),
+                            crate::numbers::usd(best)
                         ));
                         break;
                     }
