@@ -76,23 +76,35 @@ pub(super) fn select(
             "expected at least one architecture name (leave the key out to take them all)",
         ));
     }
-    let mut chosen = Vec::with_capacity(names.get_ref().len());
-    for (i, name) in names.get_ref().iter().enumerate() {
-        let n = name.get_ref().trim();
-        if names.get_ref()[..i].iter().any(|m| m.get_ref().trim() == n) {
-            return Err(ctx.at(
-                Some(name.span()),
-                KEY,
-                format!("architecture \"{n}\" is named twice"),
-            ));
+    let listed: Vec<&str> = names
+        .get_ref()
+        .iter()
+        .map(|n| n.get_ref().as_str())
+        .collect();
+    pick(&listed, &mut all, "the file's")
+        .map_err(|(i, why)| ctx.at(Some(names.get_ref()[i].span()), KEY, why))
+}
+
+/// The architectures `names` names, in that order, and the names of the
+/// others, taken out of `all`; or, leaving `all` as it was, the index of
+/// the first bad name and why (`whose`: "the file's", "the scenario's").
+fn pick(
+    names: &[&str],
+    all: &mut Vec<Architecture>,
+    whose: &str,
+) -> Result<(Vec<Architecture>, Vec<String>), (usize, String)> {
+    let mut chosen = Vec::with_capacity(names.len());
+    for (i, name) in names.iter().enumerate() {
+        let n = name.trim();
+        if names[..i].iter().any(|m| m.trim() == n) {
+            return Err((i, format!("architecture \"{n}\" is named twice")));
         }
         let Some(at) = all.iter().position(|a| a.name == n) else {
             let known: Vec<&str> = all.iter().map(|a| a.name.as_str()).collect();
-            return Err(ctx.at(
-                Some(name.span()),
-                KEY,
+            return Err((
+                i,
                 format!(
-                    "no architecture is named \"{n}\"; the file's are {}",
+                    "no architecture is named \"{n}\"; {whose} are {}",
                     known.join(", ")
                 ),
             ));
@@ -116,28 +128,11 @@ impl Scenario {
         if names.is_empty() {
             return Ok(());
         }
-        let mut keep = Vec::with_capacity(names.len());
-        for (i, name) in names.iter().enumerate() {
-            let n = name.trim();
-            if names[..i].iter().any(|m| m.trim() == n) {
-                return Err(format!("--only: architecture \"{n}\" is named twice"));
-            }
-            let Some(at) = self.architectures.iter().position(|a| a.name == n) else {
-                let known: Vec<&str> = self.architectures.iter().map(|a| a.name.as_str()).collect();
-                return Err(format!(
-                    "--only: no architecture is named \"{n}\"; the scenario's are {}",
-                    known.join(", ")
-                ));
-            };
-            keep.push(at);
-        }
-        let mut taken: Vec<Option<Architecture>> = self.architectures.drain(..).map(Some).collect();
-        self.architectures = keep
-            .into_iter()
-            .map(|i| taken[i].take().expect("each named once"))
-            .collect();
-        self.left_out
-            .extend(taken.into_iter().flatten().map(|a| a.name));
+        let listed: Vec<&str> = names.iter().map(String::as_str).collect();
+        let (kept, left) = pick(&listed, &mut self.architectures, "the scenario's")
+            .map_err(|(_, why)| format!("--only: {why}"))?;
+        self.architectures = kept;
+        self.left_out.extend(left);
         Ok(())
     }
 }
