@@ -81,6 +81,49 @@ fn fleet(c: &mut Criterion) {
     g.finish();
 }
 
+/// Servers as they really run: M/M/1 under processor sharing at ρ = 0.9
+/// (one vCPU taking every request), and a fleet of 100 two-vCPU servers at
+/// `concurrency = 64` whose requests do 10 ms of CPU then wait 100 ms on
+/// I/O (ρ = 0.9 of the vCPUs); beside them `fleet/mm1`, the default path.
+fn sharing(c: &mut Criterion) {
+    const REQUESTS: f64 = 1.0e6;
+    let mut g = c.benchmark_group("sharing");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(REQUESTS as u64));
+    let mm1_ps = mmc_text(90.0, 1, REQUESTS, "")
+        .replace("servers = 1\n", "servers = 1\nconcurrency = 100000\n");
+    assert!(mm1_ps.contains("concurrency"), "the M/M/1 text changed");
+    // 100 servers × 2 vCPUs at ρ = 0.9: 18,000 requests/s of 10 ms.
+    let fleet = format!(
+        r#"
+name = "bench"
+duration = "{secs}s"
+seed = 1
+[demand]
+shape = "constant"
+rps = 18000
+[[services]]
+name = "api"
+work = {{ dist = "exponential", mean = "10ms" }}
+wait = {{ dist = "exponential", mean = "100ms" }}
+[[architectures]]
+name = "fleet"
+kind = "fleet"
+servers = 100
+concurrency = 64
+instance = {{ vcpus = 2, memory = "4GB", price_per_hour = 0.1 }}
+"#,
+        secs = (REQUESTS / 18_000.0).ceil() as u64
+    );
+    for (name, text) in [("mm1-ps", mm1_ps), ("fleet-100-c64-waits", fleet)] {
+        let s = scenario::parse(&text, Path::new("bench.toml")).unwrap();
+        g.bench_function(name, |b| {
+            b.iter(|| black_box(architectures::run_architecture(&s, &s.architectures[0], 0)))
+        });
+    }
+    g.finish();
+}
+
 /// Serverless: `lambda` requests/s with 100 ms of work keep about
 /// lambda / 10 instances busy; `chain` functions called in sequence.
 fn serverless_scenario(lambda: f64, invocations: f64, chain: usize, mode: &str) -> Scenario {
@@ -276,6 +319,7 @@ fn independent_runs(c: &mut Criterion) {
 criterion_group!(
     benches,
     fleet,
+    sharing,
     serverless,
     process,
     replications,

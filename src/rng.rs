@@ -22,6 +22,12 @@ pub type Stream = Pcg64Mcg;
 pub mod purpose {
     pub const ARRIVALS: &str = "arrivals";
     pub const WORK: &str = "work";
+    /// Waits on I/O, drawn like works (every node, at arrival) but from a
+    /// stream of their own, so that adding a wait changes no work.
+    pub const WAIT: &str = "wait";
+    /// Which server a job goes to when servers share their CPUs (two
+    /// random choices; see `architectures::sharing`).
+    pub const ROUTING: &str = "routing";
     /// Cold-start durations, drawn in the order instances start; their
     /// number depends on the architecture, so they get their own stream
     /// and cannot disturb the shared arrivals and work.

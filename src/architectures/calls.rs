@@ -70,6 +70,9 @@ pub struct CallStepper {
     pub invocations: Slab<Invocation>,
     pub requests: Slab<Request>,
     pub works: WorkBlocks,
+    /// Each request's waits on I/O, laid out like its works (no values
+    /// when no service waits).
+    pub waits: WorkBlocks,
 }
 
 impl CallStepper {
@@ -77,7 +80,7 @@ impl CallStepper {
     /// `hop(node)` the latency before a call reaches it.
     pub fn new(
         tree: &CallTree,
-        works_per_request: usize,
+        upcoming: &Upcoming,
         sync: impl Fn(usize, &CallNode) -> bool,
         hop: impl Fn(&CallNode) -> SimTime,
     ) -> Self {
@@ -97,7 +100,8 @@ impl CallStepper {
                 .collect(),
             invocations: Slab::default(),
             requests: Slab::default(),
-            works: WorkBlocks::new(works_per_request),
+            works: WorkBlocks::new(upcoming.works_per_request()),
+            waits: WorkBlocks::new(upcoming.waits_per_request()),
         }
     }
 
@@ -127,6 +131,7 @@ impl CallStepper {
             cold: false,
         });
         self.works.store(req, &upcoming.works);
+        self.waits.store(req, upcoming.waits());
         (req, self.invoke(req, upcoming.root, NIL))
     }
 
@@ -152,6 +157,18 @@ impl CallStepper {
         let Invocation { req, node, .. } = self.invocations[inv as usize];
         let root = self.requests[req as usize].root;
         self.works.get(req, (node - root) as usize)
+    }
+
+    /// The wait on I/O of an invocation, drawn when its request arrived
+    /// (zero when no service waits).
+    #[inline]
+    pub fn wait(&self, inv: u32) -> SimTime {
+        if self.waits.per() == 0 {
+            return SimTime::ZERO;
+        }
+        let Invocation { req, node, .. } = self.invocations[inv as usize];
+        let root = self.requests[req as usize].root;
+        self.waits.get(req, (node - root) as usize)
     }
 
     /// The request of an invocation.

@@ -17,6 +17,7 @@ pub mod calls;
 pub mod records;
 pub mod requests;
 pub mod run;
+pub mod sharing;
 
 pub use run::{RunOptions, Unit, UnitResults, Units, run, run_architecture, run_units, run_with};
 

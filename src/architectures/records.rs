@@ -143,6 +143,12 @@ impl<T: Copy> Blocks<T> {
         }
     }
 
+    /// Values per block.
+    #[inline]
+    pub fn per(&self) -> usize {
+        self.per
+    }
+
     /// The block of `id`, grown into existence if new.
     #[inline]
     pub fn block_mut(&mut self, id: u32) -> &mut [T] {

@@ -1,6 +1,6 @@
 //! The stream of requests every architecture of a scenario replays
-//! identically: each request's arrival time and the work of every
-//! invocation it causes.
+//! identically: each request's arrival time and the work (and wait on I/O)
+//! of every invocation it causes.
 
 use crate::demand::ArrivalProcess;
 use crate::demand::azure::AzureArrivals;
@@ -29,6 +29,13 @@ pub struct RequestSource {
     arrivals: Arrivals,
     work_rng: Stream,
     node_dists: Vec<Dist>,
+    /// Per node, its service's wait; empty when no service waits, so that
+    /// a scenario without waits draws nothing more.
+    wait_dists: Vec<Option<Dist>>,
+    wait_rng: Stream,
+    /// The waits of the request last drawn, in node order from its root
+    /// (empty when no service waits).
+    waits: Vec<SimTime>,
     /// Per function of a multi-function trace (else just one): the root
     /// node and node count of the tree its requests follow.
     entries: Vec<(u32, u32)>,
@@ -73,7 +80,21 @@ impl RequestSource {
                 scale_stream,
             ))),
         };
+        let waits_any = scenario.services.iter().any(|s| s.wait.is_some());
+        let wait_dists: Vec<Option<Dist>> = if waits_any {
+            let nodes = &scenario.calls.nodes;
+            nodes
+                .iter()
+                .map(|n| scenario.services[n.service].wait.clone())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let max_tree = scenario.calls.max_tree_len();
         RequestSource {
+            waits: vec![SimTime::ZERO; if waits_any { max_tree } else { 0 }],
+            wait_dists,
+            wait_rng: rng::stream(scenario.seed, replication, rng::purpose::WAIT),
             arrivals,
             work_rng: rng::stream(scenario.seed, replication, rng::purpose::WORK),
             node_dists: scenario
@@ -83,7 +104,7 @@ impl RequestSource {
                 .map(|n| scenario.services[n.service].work.clone())
                 .collect(),
             entries,
-            max_tree: scenario.calls.max_tree_len(),
+            max_tree,
         }
     }
 
@@ -127,7 +148,22 @@ impl RequestSource {
         if let Some(w) = recorded {
             works[0] = w;
         }
+        if !self.waits.is_empty() {
+            let dists = &self.wait_dists[root as usize..(root + len) as usize];
+            for (w, d) in self.waits.iter_mut().zip(dists) {
+                *w = d
+                    .as_ref()
+                    .map_or(SimTime::ZERO, |d| d.sample(&mut self.wait_rng));
+            }
+        }
         Some((t, root))
+    }
+
+    /// The waits of the request last drawn, in node order from its root as
+    /// its works are; empty when no service of the scenario waits.
+    #[inline]
+    pub fn waits(&self) -> &[SimTime] {
+        &self.waits
     }
 }
 
@@ -155,6 +191,18 @@ impl Upcoming {
     /// Number of work values per request.
     pub fn works_per_request(&self) -> usize {
         self.works.len()
+    }
+
+    /// The waits of the upcoming request (empty when no service waits).
+    #[inline]
+    pub fn waits(&self) -> &[SimTime] {
+        self.source.waits()
+    }
+
+    /// Number of wait values per request: as many as works when some
+    /// service waits, else none.
+    pub fn waits_per_request(&self) -> usize {
+        self.source.waits().len()
     }
 
     /// Draws the next request and feeds `arrival` to the scheduler at its

@@ -108,9 +108,16 @@ impl Scenario {
                 .iter()
                 .map(|c| format!("{} ({:?})", self.services[c.service].name, c.mode).to_lowercase())
                 .collect();
+            let wait = svc.wait.as_ref().map_or(String::new(), |w| {
+                format!(
+                    ", then waits {} (mean {}) on I/O",
+                    w.describe(),
+                    SimTime::from_secs_f64(w.mean())
+                )
+            });
             let _ = writeln!(
                 s,
-                "  {:<12} work {} (mean {}){}",
+                "  {:<12} work {} (mean {}){wait}{}",
                 svc.name,
                 svc.work.describe(),
                 SimTime::from_secs_f64(svc.work.mean()),

@@ -62,6 +62,7 @@ pub(super) fn validate_services(
         services.push(Service {
             name: s.name.get_ref().clone(),
             work: s.work.0.clone(),
+            wait: s.wait.as_ref().map(|w| w.0.clone()),
             calls,
             memory_mb: None,
             assumed_memory_mb: None,
@@ -109,6 +110,7 @@ pub(super) fn trace_services(
         let services = vec![Service {
             name: "functions".to_string(),
             work: trace.merged_work(),
+            wait: None,
             calls: Vec::new(),
             memory_mb: None,
             assumed_memory_mb: assumed_memory(trace),
@@ -124,6 +126,7 @@ pub(super) fn trace_services(
         .map(|f| Service {
             name: f.name.clone(),
             work: f.work.clone(),
+            wait: None,
             calls: Vec::new(),
             memory_mb: f.memory_mb,
             assumed_memory_mb: assumed_memory(trace),

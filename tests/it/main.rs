@@ -44,6 +44,7 @@ mod robust;
 mod scale_rate;
 mod serverless;
 mod shards;
+mod sharing;
 mod spot;
 mod svg;
 mod sweep;

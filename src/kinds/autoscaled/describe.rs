@@ -1,7 +1,9 @@
 //! What `check` says about an autoscaled fleet.
 
 use crate::kinds::autoscaled::spec::AutoscaledSpec;
-use crate::kinds::servers::describe::{controller_summary, lambda_managed, spot_note};
+use crate::kinds::servers::describe::{
+    concurrency_note, controller_summary, lambda_managed, spot_note,
+};
 use crate::kinds::servers::spec::size_fleet;
 use crate::scenario::describe::{Describe, spelled};
 use crate::scenario::{Metric, Scenario};
@@ -27,7 +29,7 @@ impl Describe for AutoscaledSpec {
         };
         let _ = writeln!(
             s,
-            "  {:<12} autoscaled {} × {} ({} vCPU, ${}/h), {}..{} servers, {} target {}, every {}, boot {}, {}, tolerance {}{}{}{}{}",
+            "  {:<12} autoscaled {} × {} ({} vCPU, ${}/h), {}..{} servers, {} target {}, every {}, boot {}, {}, tolerance {}{}{}{}{}{}",
             name,
             f.servers,
             f.instance.name,
@@ -45,6 +47,7 @@ impl Describe for AutoscaledSpec {
             f.pricing.describe(),
             f.spot.as_ref().map(|x| x.describe()).unwrap_or_default(),
             lambda_managed(&f.instance),
+            concurrency_note(f),
         );
     }
 

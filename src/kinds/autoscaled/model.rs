@@ -17,7 +17,7 @@ use crate::kinds::servers::bill::{
     add_burst_surplus, add_lambda_managed, fleet_cost, fleet_prices,
 };
 use crate::kinds::servers::model::autoscale::{Interruption, Launches, Pool, PoolSummary};
-use crate::kinds::servers::model::{Event, FleetModel, Servers};
+use crate::kinds::servers::model::{Event, FleetModel, Servers, sharing};
 use crate::kinds::servers::spec::FleetSpec;
 use crate::pricing::cost::CostBreakdown;
 use crate::results::stats::Collector;
@@ -129,9 +129,15 @@ impl Servers for Autoscaled {
     }
 
     #[inline]
-    fn take_slot(&mut self, req: u32, slot: u32, now: SimTime) {
-        self.job_servers
-            .set(req, slot as usize, self.pool.take_slot(now));
+    fn take_slot(&mut self, req: u32, slot: u32, now: SimTime) -> u32 {
+        let server = self.pool.take_slot(now);
+        self.job_servers.set(req, slot as usize, server);
+        server
+    }
+
+    #[inline]
+    fn cpu_changed(&mut self, server: u32, before: u32, after: u32, now: SimTime) {
+        self.pool.cpu_changed(server, before, after, now);
     }
 
     #[inline]
@@ -241,6 +247,7 @@ impl Kind for AutoscaledSpec {
             if let Some(spot) = &self.fleet.spot {
                 pool = pool.with_spot(spot, spot_stream(scenario, replication));
             }
+            let pool = sharing(pool, scenario, &self.fleet, replication);
             Autoscaled::new(pool, self.fleet.servers, &self.fleet, per_request)
         })
     }

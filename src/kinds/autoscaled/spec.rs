@@ -7,7 +7,7 @@ use crate::file_error::{ErrorContext, ScenarioError};
 use crate::kinds::servers::spec::FleetSpec;
 use crate::kinds::servers::spec::controller::{ControllerSpec, validate_controller};
 use crate::kinds::servers::spec::scaling::{ScalingSpec, defaults};
-use crate::kinds::servers::spec::{fleet_instance, fleet_limits};
+use crate::kinds::servers::spec::{fleet_concurrency, fleet_instance, fleet_limits};
 use crate::pricing::catalog::Prices;
 use crate::scenario::context::count;
 use crate::scenario::kind::{Context, KeyGroup, Keys, KindSpec};
@@ -38,6 +38,7 @@ pub(crate) fn validate_autoscaled(
 ) -> Result<AutoscaledSpec, ScenarioError> {
     let instance = fleet_instance(a, key, ctx, prices)?;
     let (queue_limit, timeout) = fleet_limits(a, key, ctx)?;
+    let concurrency = fleet_concurrency(a, key, ctx, &instance)?;
     let (min, max) = size_limits(a, key, ctx)?;
     let (metric, target) = policy(a, key, ctx)?;
     let (controller, default_evaluation) = validate_controller(a, key, ctx)?;
@@ -82,6 +83,7 @@ pub(crate) fn validate_autoscaled(
             spot,
             queue_limit,
             timeout,
+            concurrency,
         },
         scaling,
     })

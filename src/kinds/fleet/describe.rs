@@ -1,6 +1,6 @@
 //! What `check` says about a fixed fleet.
 
-use crate::kinds::servers::describe::{lambda_managed, spot_note};
+use crate::kinds::servers::describe::{concurrency_note, lambda_managed, spot_note};
 use crate::kinds::servers::spec::FleetSpec;
 use crate::scenario::Scenario;
 use crate::scenario::describe::Describe;
@@ -43,7 +43,7 @@ pub fn describe_fleet(s: &mut String, name: &str, f: &FleetSpec) {
     };
     let _ = writeln!(
         s,
-        "  {:<12} fleet of {} × {} ({} vCPU, ${}/h){}{}{}{}{}{}",
+        "  {:<12} fleet of {} × {} ({} vCPU, ${}/h){}{}{}{}{}{}{}",
         name,
         f.servers,
         f.instance.name,
@@ -59,5 +59,6 @@ pub fn describe_fleet(s: &mut String, name: &str, f: &FleetSpec) {
         f.pricing.describe(),
         f.spot.as_ref().map(|x| x.describe()).unwrap_or_default(),
         lambda_managed(&f.instance),
+        concurrency_note(f),
     );
 }

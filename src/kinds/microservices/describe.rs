@@ -2,7 +2,7 @@
 //! one per service fleet.
 
 use crate::kinds::microservices::spec::{MicroservicesSpec, ServiceFleet};
-use crate::kinds::servers::describe::controller_summary;
+use crate::kinds::servers::describe::{concurrency_note, controller_summary};
 use crate::kinds::servers::spec::controller::ControllerSpec;
 use crate::scenario::Scenario;
 use crate::scenario::describe::{Describe, spelled};
@@ -35,7 +35,12 @@ impl Describe for MicroservicesSpec {
                     }
                 ),
             };
-            let _ = writeln!(s, "    {:<10} {what}", svc.name);
+            let _ = writeln!(
+                s,
+                "    {:<10} {what}{}",
+                svc.name,
+                concurrency_note(f.fleet())
+            );
         }
     }
 }

@@ -209,6 +209,11 @@ pub struct FunctionResult {
     pub idle_gb_seconds: f64,
     /// Billed duration, GB × seconds.
     pub billed_gb_seconds: f64,
+    /// Of `billed_gb_seconds`, the invocations' own waits on I/O (of those
+    /// that ended in the measured period): what the bill pays for waiting,
+    /// which no memory size shortens. Absent when no service waits.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub waiting_gb_seconds: f64,
     /// Invocations billed in the measured period (counted when they end).
     pub billed_invocations: u64,
     pub cost: crate::pricing::cost::CostBreakdown,
@@ -232,9 +237,14 @@ aggregate_fields!(FunctionResult {
     provisioned,
     idle_gb_seconds,
     billed_gb_seconds,
+    waiting_gb_seconds,
     billed_invocations,
     cost,
 });
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
+}
 aggregate_fields!(ServerlessResult {
     cold_starts,
     cold_start_fraction,

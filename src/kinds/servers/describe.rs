@@ -31,6 +31,19 @@ pub fn lambda_managed(inst: &crate::pricing::entries::Instance) -> String {
         .unwrap_or_default()
 }
 
+/// A fleet's `concurrency` when it is not one request per vCPU: how
+/// many requests a server takes, and whether they share its CPUs.
+pub fn concurrency_note(f: &FleetSpec) -> String {
+    let (c, v) = (f.concurrency, f.instance.vcpus);
+    if c == v {
+        String::new()
+    } else if c > v {
+        format!(", {c} requests at once per server sharing its {v} vCPU")
+    } else {
+        format!(", {c} request(s) at once per server")
+    }
+}
+
 /// The controller's part of an autoscaled line: `custom`'s cooldowns as
 /// they always read, or the platform controller and what sets its pace.
 pub fn controller_summary(z: &ScalingSpec) -> String {

@@ -54,6 +54,8 @@ pub struct RawScenario {
 pub struct RawService {
     pub name: Spanned<String>,
     pub work: DistSpec,
+    /// Time blocked on I/O after the work, holding no CPU.
+    pub wait: Option<DistSpec>,
     #[serde(default)]
     pub calls: Vec<RawCall>,
     /// Bytes of the response each request gets (entry service only).
@@ -86,6 +88,7 @@ macro_rules! fleet_keys {
             servers: Option<Spanned<Servers>>,
             instance: Option<Spanned<InstanceSpec>>,
             queue_limit: Option<Spanned<i64>>,
+            concurrency: Option<Spanned<i64>>,
         } }
     };
 }
@@ -273,6 +276,7 @@ impl RawArchitecture {
             .or_else(|| is_fleet.then(|| self.servers.clone()).flatten());
         raw.instance = v.instance.clone().or_else(|| self.instance.clone());
         raw.queue_limit = v.queue_limit.clone().or_else(|| self.queue_limit.clone());
+        raw.concurrency = v.concurrency.clone().or_else(|| self.concurrency.clone());
         raw.pricing = v.pricing.clone().or_else(|| self.pricing.clone());
         raw.market = v.market.clone().or_else(|| self.market.clone());
         raw.spot = v.spot.clone().or_else(|| self.spot.clone());

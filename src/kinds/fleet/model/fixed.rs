@@ -39,7 +39,9 @@ impl Servers for Fixed {
     fn admit(&mut self, _req: u32) {}
 
     #[inline]
-    fn take_slot(&mut self, _req: u32, _slot: u32, _now: SimTime) {}
+    fn take_slot(&mut self, _req: u32, _slot: u32, _now: SimTime) -> u32 {
+        0
+    }
 
     #[inline]
     fn release_slot(&mut self, _req: u32, _slot: u32, _now: SimTime) {}
@@ -66,7 +68,7 @@ impl Kind for FleetSpec {
     type Model = FleetModel<Fixed>;
 
     fn build(&self, scenario: &Scenario, replication: u32) -> FleetModel<Fixed> {
-        let slots = self.slots();
+        let slots = self.places();
         FleetModel::new(scenario, self, replication, |_| Fixed { slots })
     }
 

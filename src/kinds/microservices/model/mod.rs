@@ -9,6 +9,11 @@
 //!   and serves it (and the callee's own sync calls): the bakery's point —
 //!   more bakers do not help without more ovens. An `async` call queues the
 //!   callee and returns at once.
+//! - A service's `wait` on I/O follows its work on the same slot, and is
+//!   held like a sync call: it counts in the service's busy level (and
+//!   its CPU metric). A service's servers take `concurrency` invocations
+//!   at once, at most one per vCPU here (CPUs shared among more are
+//!   modelled on the fleet kinds).
 //! - `hop_latency` is added to every service-to-service call.
 //! - Each autoscaled service fleet runs its own policy on its own metric.
 //! - A service on spot (fixed or autoscaled) runs on a pool of its own
@@ -201,7 +206,7 @@ impl MicroservicesModel {
                 let capacity = match spec {
                     Fleets::Fixed(_) if f.spot.is_none() => Capacity::Fixed {
                         servers: f.servers as u64,
-                        slots: f.slots(),
+                        slots: f.places(),
                     },
                     _ => {
                         let (vcpus, price) = (f.instance.vcpus, f.instance.price_per_hour);
@@ -222,6 +227,7 @@ impl MicroservicesModel {
                             let stream = crate::rng::stream(seed, replication, &purpose);
                             pool = pool.with_spot(spot, stream);
                         }
+                        let mut pool = pool.with_concurrency(f.concurrency);
                         let initial = pool.start(f.servers);
                         pools.push(ServicePool {
                             svc,
@@ -262,7 +268,7 @@ impl MicroservicesModel {
         MicroservicesModel {
             calls: CallStepper::new(
                 &scenario.calls,
-                upcoming.works_per_request(),
+                &upcoming,
                 |_, n| n.mode == CallMode::Sync,
                 |_| hop,
             ),
@@ -350,7 +356,9 @@ impl MicroservicesModel {
         if node == r.root {
             self.stats.on_start(r.arrival, now);
         }
-        sched.schedule(now + self.calls.work(inv), Event::WorkDone { inv });
+        // A wait on I/O holds the slot after the work, as a sync call does.
+        let held = self.calls.work(inv) + self.calls.wait(inv);
+        sched.schedule(now + held, Event::WorkDone { inv });
     }
 
     /// Makes the invocation's remaining calls; ends it when none remain.

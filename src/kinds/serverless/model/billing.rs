@@ -112,6 +112,7 @@ impl ServerlessModel {
                 provisioned: f.spec.provisioned,
                 idle_gb_seconds: idle_gb_s,
                 billed_gb_seconds: f.billed_gb_seconds,
+                waiting_gb_seconds: f.waiting_gb_seconds,
                 billed_invocations: f.billed_invocations,
                 cost,
             });

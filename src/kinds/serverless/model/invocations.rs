@@ -165,6 +165,9 @@ impl ServerlessModel {
         } else {
             SimTime((work.as_nanos() as f64 * f.slowdown + 0.5) as u64)
         };
+        // The wait on I/O after the work: the environment is held (and
+        // billed) for it, but no memory size makes it shorter.
+        delay += self.calls.wait(inv);
         if cold {
             let init = f.cold_start.sample(&mut self.cold_rng);
             self.instances[instance as usize].ready_at = now + init;
@@ -226,6 +229,11 @@ impl ServerlessModel {
             f.keep_alive.activity_ends(now);
         }
         self.bill(func, provisioned, now - start, counted);
+        if counted {
+            let wait = self.calls.wait(inv).as_secs_f64();
+            let f = &mut self.functions[func as usize];
+            f.waiting_gb_seconds += wait * f.spec.memory_gb();
+        }
         if active == 0 {
             self.bill_serving(instance, now);
             self.become_idle(instance, now, sched);

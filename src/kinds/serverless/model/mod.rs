@@ -215,6 +215,8 @@ struct Function {
     /// `throttled` and `async_throttled` by the limit that refused them.
     refused: RefusedBy,
     billed_gb_seconds: f64,
+    /// The part of `billed_gb_seconds` spent waiting on I/O.
+    waiting_gb_seconds: f64,
     /// The part of `billed_gb_seconds` at the on-demand rate, to which the
     /// monthly volume tiers apply.
     on_demand_gb_seconds: f64,
@@ -286,6 +288,7 @@ impl ServerlessModel {
                 async_throttled: 0,
                 refused: RefusedBy::default(),
                 billed_gb_seconds: 0.0,
+                waiting_gb_seconds: 0.0,
                 on_demand_gb_seconds: 0.0,
                 billed_invocations: 0,
                 compute_usd: 0.0,
@@ -305,7 +308,7 @@ impl ServerlessModel {
         ServerlessModel {
             calls: CallStepper::new(
                 &scenario.calls,
-                upcoming.works_per_request(),
+                &upcoming,
                 // The entry invocation, from the gateway, is always synchronous.
                 |i, n| i == 0 || spec.call_mode.unwrap_or(n.mode) == CallMode::Sync,
                 |n| spec.functions[n.service].hop_latency,

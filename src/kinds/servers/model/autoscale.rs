@@ -82,7 +82,10 @@ enum State {
 #[derive(Clone, Copy, Debug)]
 struct Server {
     state: State,
+    /// Jobs on it (each holds one of its places).
     busy: u32,
+    /// When its jobs share its CPUs: its busy vCPUs (else `busy` is).
+    cpu: u32,
     /// Serving (or draining) within its instance warmup: not counted.
     warming: bool,
     launched: SimTime,
@@ -98,6 +101,7 @@ impl Server {
         Server {
             state,
             busy: 0,
+            cpu: 0,
             warming: false,
             launched,
             slot: NIL,
@@ -141,6 +145,12 @@ pub struct Pool {
     spot: Option<Spot>,
     boot_time: Dist,
     vcpus: u32,
+    /// Jobs a server takes at once: its vCPUs unless its jobs share them.
+    per_server: u32,
+    /// Jobs share their server's CPUs or wait on I/O: busy vCPUs are
+    /// reported by [`Pool::cpu_changed`], not counted from jobs, and a job
+    /// goes to the less loaded of two servers drawn from `routing`.
+    routing: Option<Stream>,
     price_per_hour: f64,
     warmup: SimTime,
     /// EC2's instance warmup after boot (zero for other controllers).
@@ -199,6 +209,8 @@ impl Pool {
             spot: None,
             boot_time: Dist::constant(SimTime::ZERO),
             vcpus,
+            per_server: vcpus,
+            routing: None,
             price_per_hour,
             warmup,
             instance_warmup: SimTime::ZERO,
@@ -216,6 +228,26 @@ impl Pool {
             working: Level::default(),
             billed_seconds: 0.0,
         }
+    }
+
+    /// Jobs step through CPU work and waits, `concurrency` to a server at
+    /// once, sharing its vCPUs: busy vCPUs come from
+    /// [`Pool::cpu_changed`], and each job goes to the less loaded of two
+    /// servers with a free place drawn at random (the "power of two
+    /// choices" that Envoy's and NGINX's least-request balancers use: close
+    /// to least-loaded routing at O(1) a job).
+    pub fn with_sharing(mut self, concurrency: u32, routing: Stream) -> Self {
+        self.per_server = concurrency;
+        self.routing = Some(routing);
+        self
+    }
+
+    /// Servers that take `concurrency` jobs at once, at most one per vCPU
+    /// (each job runs on a vCPU of its own).
+    pub fn with_concurrency(mut self, concurrency: u32) -> Self {
+        debug_assert!(concurrency <= self.vcpus);
+        self.per_server = concurrency;
+        self
     }
 
     /// Servers launched and not yet stopped (booting, serving, draining).
@@ -279,24 +311,45 @@ impl Pool {
     /// Takes a free slot for a job; the fleet checks `has_free_slot` first.
     #[inline]
     pub fn take_slot(&mut self, now: SimTime) -> u32 {
-        let s = *self.available.last().expect("a free slot");
+        let s = match &mut self.routing {
+            None => *self.available.last().expect("a free slot"),
+            Some(rng) => {
+                let (a, b) = (pick(&self.available, rng), pick(&self.available, rng));
+                let busy = |s: u32| self.servers[s as usize].busy;
+                if busy(b) < busy(a) { b } else { a }
+            }
+        };
+        let shared = self.routing.is_some();
         let server = &mut self.servers[s as usize];
         server.busy += 1;
-        if !server.warming {
+        if !server.warming && !shared {
             self.counted_busy.set(now, self.counted_busy.level + 1);
         }
-        if server.busy == self.vcpus {
+        if server.busy == self.per_server {
             self.make_unavailable(s);
         }
         s
     }
 
+    /// Server `s`'s busy vCPUs went from `before` to `after` (when jobs
+    /// share CPUs; see [`Pool::with_sharing`]).
+    #[inline]
+    pub fn cpu_changed(&mut self, s: u32, before: u32, after: u32, now: SimTime) {
+        let server = &mut self.servers[s as usize];
+        server.cpu = after;
+        if !server.warming {
+            let level = self.counted_busy.level + u64::from(after) - u64::from(before);
+            self.counted_busy.set(now, level);
+        }
+    }
+
     /// A job on server `s` ended.
     #[inline]
     pub fn release_slot(&mut self, s: u32, now: SimTime) {
+        let shared = self.routing.is_some();
         let server = &mut self.servers[s as usize];
         server.busy -= 1;
-        if !server.warming {
+        if !server.warming && !shared {
             self.counted_busy.set(now, self.counted_busy.level - 1);
         }
         let server = &self.servers[s as usize];
@@ -369,7 +422,11 @@ impl Pool {
             }
             State::Serving | State::Draining if server.warming => {
                 server.warming = false;
-                let busy = server.busy;
+                let busy = if self.routing.is_some() {
+                    server.cpu
+                } else {
+                    server.busy
+                };
                 self.warming -= 1;
                 self.counted_busy
                     .set(now, self.counted_busy.level + busy as u64);
@@ -438,6 +495,15 @@ impl Pool {
             }),
         }
     }
+}
+
+/// A uniformly drawn member of `set` (not empty): the high half of a
+/// 64 × 64-bit product, unbiased to within n / 2⁶⁴.
+#[inline]
+fn pick(set: &[u32], rng: &mut Stream) -> u32 {
+    use rand::RngCore;
+    let i = (u128::from(rng.next_u64()) * set.len() as u128) >> 64;
+    set[i as usize]
 }
 
 pub struct PoolSummary {

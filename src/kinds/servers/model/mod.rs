@@ -8,6 +8,15 @@
 //! services run in one process on the fleet (a monolith), so a `sync` call
 //! runs on the caller's slot and an `async` call queues a new job.
 //!
+//! A server takes `concurrency` jobs at once (its vCPUs by default). While
+//! it takes no more jobs than it has vCPUs and no service waits on I/O, a
+//! job runs at full speed from start to end and is one event (the slot
+//! path). Otherwise jobs step through their CPU work, on the server's CPUs
+//! shared among the jobs on them ([`crate::architectures::sharing`]), and
+//! their waits, which hold the job's place but no CPU (the stepping path;
+//! see [`Stepping`]). The busy level the fleet reports, and the CPU metric
+//! its autoscaler reads, are busy vCPUs on either path.
+//!
 //! A request's entry job is admitted at arrival (or rejected when the queue
 //! is at `queue_limit`). Each job runs its service's work and, in order, its
 //! calls: sync callees' work continues on the same slot; async callees are
@@ -18,8 +27,9 @@
 //! spot server whose work is lost ([`Servers::lost_server`]) fails the
 //! same way, counted as interrupted.
 
-use crate::architectures::records::{Slab, WorkBlocks};
+use crate::architectures::records::{Blocks, Slab, WorkBlocks};
 use crate::architectures::requests::Upcoming;
+use crate::architectures::sharing::Cpus;
 use crate::engine::{Model, Scheduler};
 use crate::kinds::servers::spec::FleetSpec;
 use crate::results::stats::{Collector, RunStats};
@@ -50,8 +60,14 @@ pub trait Servers {
     fn admit(&mut self, req: u32);
 
     /// The job at place `slot` of request `req`'s block starts on a free
-    /// slot (the fleet checked [`Servers::has_free_slot`]).
-    fn take_slot(&mut self, req: u32, slot: u32, now: SimTime);
+    /// slot (the fleet checked [`Servers::has_free_slot`]); returns the
+    /// server it runs on (any number where servers are not told apart).
+    fn take_slot(&mut self, req: u32, slot: u32, now: SimTime) -> u32;
+
+    /// On the stepping path: server `server`'s busy vCPUs went from
+    /// `before` to `after`.
+    #[inline]
+    fn cpu_changed(&mut self, _server: u32, _before: u32, _after: u32, _now: SimTime) {}
 
     /// That job ended and frees its slot.
     fn release_slot(&mut self, req: u32, slot: u32, now: SimTime);
@@ -89,21 +105,27 @@ pub trait Servers {
     );
 }
 
-/// One step of a job: run a call-tree node's work, or make an async call.
+/// One step of a job: run a call-tree node's work, wait on its I/O, or
+/// make an async call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
     Work(u32),
+    Wait(u32),
     Async(u32),
 }
 
 /// For every call-tree node, the steps a job started at that node performs:
-/// its own work, then its calls in order, with sync subtrees inlined.
-pub fn job_plans(tree: &CallTree) -> Vec<Vec<Step>> {
-    fn flatten(tree: &CallTree, node: usize, out: &mut Vec<Step>) {
+/// its own work, its wait (where `waits(node)`), then its calls in order,
+/// with sync subtrees inlined.
+pub fn job_plans(tree: &CallTree, waits: impl Fn(usize) -> bool) -> Vec<Vec<Step>> {
+    fn flatten(tree: &CallTree, node: usize, waits: &dyn Fn(usize) -> bool, out: &mut Vec<Step>) {
         out.push(Step::Work(node as u32));
+        if waits(node) {
+            out.push(Step::Wait(node as u32));
+        }
         for &c in &tree.nodes[node].children {
             match tree.nodes[c].mode {
-                CallMode::Sync => flatten(tree, c, out),
+                CallMode::Sync => flatten(tree, c, waits, out),
                 CallMode::Async => out.push(Step::Async(c as u32)),
             }
         }
@@ -111,7 +133,7 @@ pub fn job_plans(tree: &CallTree) -> Vec<Vec<Step>> {
     (0..tree.len())
         .map(|n| {
             let mut steps = Vec::new();
-            flatten(tree, n, &mut steps);
+            flatten(tree, n, &waits, &mut steps);
             steps
         })
         .collect()
@@ -139,8 +161,47 @@ pub enum Event<S> {
         req: u32,
         epoch: u32,
     },
+    /// Stepping path: the next job on server `server`'s CPU finishes its
+    /// work, if nothing changed there since (`generation`).
+    Cpu {
+        server: u32,
+        generation: u32,
+    },
+    /// Stepping path: a job's wait on I/O ends.
+    WaitDone {
+        req: u32,
+        epoch: u32,
+        slot: u32,
+    },
     /// One of the servers' own events.
     Servers(S),
+}
+
+/// A job on a CPU, as the CPU knows it.
+#[derive(Clone, Copy, Debug)]
+struct JobRef {
+    req: u32,
+    epoch: u32,
+    slot: u32,
+}
+
+/// Where a running job is on the stepping path.
+#[derive(Clone, Copy, Debug)]
+struct Place {
+    /// The server it holds, or [`NO_SERVER`].
+    server: u32,
+    /// Its step in its node's plan.
+    step: u32,
+}
+
+const NO_SERVER: u32 = u32::MAX;
+
+/// The stepping path's state: the servers' CPUs, where each running job
+/// is, and each request's waits.
+struct Stepping {
+    cpus: Cpus<JobRef>,
+    places: Blocks<Place>,
+    waits: WorkBlocks,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -181,7 +242,31 @@ pub struct FleetModel<S> {
     /// Enough slots for job completions to go to the scheduler's calendar
     /// queue rather than its heap (see [`CALENDAR_FROM_SLOTS`]).
     many_slots: bool,
+    /// The stepping path, when servers share CPUs or services wait.
+    stepping: Option<Box<Stepping>>,
     pub stats: Collector,
+}
+
+/// `pool` as a fleet of `spec` runs it: its servers take `concurrency` jobs
+/// each, and on the stepping path report busy vCPUs as their CPUs do.
+pub fn sharing(
+    pool: autoscale::Pool,
+    scenario: &Scenario,
+    spec: &FleetSpec,
+    replication: u32,
+) -> autoscale::Pool {
+    if steps(scenario, spec) {
+        let routing = crate::rng::stream(scenario.seed, replication, crate::rng::purpose::ROUTING);
+        pool.with_sharing(spec.concurrency, routing)
+    } else {
+        pool.with_concurrency(spec.concurrency)
+    }
+}
+
+/// Whether a fleet of `spec` runs on the stepping path: its servers take
+/// more jobs than they have vCPUs, or some service waits on I/O.
+pub fn steps(scenario: &Scenario, spec: &FleetSpec) -> bool {
+    spec.shares_cpu() || scenario.services.iter().any(|s| s.wait.is_some())
 }
 
 /// From how many slots a fleet's completions are kept on the calendar
@@ -205,8 +290,23 @@ impl<S: Servers> FleetModel<S> {
         let mut stats = Collector::new(scenario.warmup, scenario.window, price);
         stats.meter_transfer(scenario.transfer_meter(replication));
         stats.set_servers(spec.servers as u64);
+        let stepping = steps(scenario, spec).then(|| {
+            Box::new(Stepping {
+                cpus: Cpus::new(spec.instance.vcpus, spec.servers as usize),
+                places: Blocks::filled(
+                    per_req,
+                    Place {
+                        server: NO_SERVER,
+                        step: 0,
+                    },
+                ),
+                waits: WorkBlocks::new(upcoming.waits_per_request()),
+            })
+        });
+        let services = &scenario.services;
+        let waits = |n: usize| services[scenario.calls.nodes[n].service].wait.is_some();
         FleetModel {
-            plans: job_plans(&scenario.calls),
+            plans: job_plans(&scenario.calls, waits),
             upcoming,
             busy: 0,
             queue: VecDeque::with_capacity(1024),
@@ -218,6 +318,7 @@ impl<S: Servers> FleetModel<S> {
             works: WorkBlocks::new(per_req),
             servers: servers(per_req),
             many_slots: spec.slots() >= CALENDAR_FROM_SLOTS,
+            stepping,
             stats,
         }
     }
@@ -252,6 +353,10 @@ impl<S: Servers> FleetModel<S> {
             queued: 0,
         });
         self.works.store(id, &self.upcoming.works);
+        if let Some(st) = &mut self.stepping {
+            st.waits.store(id, self.upcoming.waits());
+            st.places.block_mut(id);
+        }
         self.servers.admit(id);
         id
     }
@@ -312,21 +417,35 @@ impl<S: Servers> FleetModel<S> {
     fn start_job(&mut self, job: Job, sched: &mut Scheduler<Event<S::Event>>) {
         let now = sched.now();
         self.busy += 1;
-        self.stats.set_busy(self.busy);
+        if self.stepping.is_none() {
+            self.stats.set_busy(self.busy);
+        }
         let r = &mut self.requests[job.req as usize];
         r.running += 1;
         let arrival = r.arrival;
         let root = r.root;
         let slot = job.node - root;
-        self.servers.take_slot(job.req, slot, now);
+        let server = self.servers.take_slot(job.req, slot, now);
         if job.node == root {
             self.stats.on_start(arrival, now);
+        }
+        if let Some(st) = &mut self.stepping {
+            st.places
+                .set(job.req, slot as usize, Place { server, step: 0 });
+            let job = JobRef {
+                req: job.req,
+                epoch: job.epoch,
+                slot,
+            };
+            self.step_job(job, sched);
+            return;
         }
         // Work of node n is at slot n − root of the request's block.
         let mut offset = SimTime::ZERO;
         for &step in &self.plans[job.node as usize] {
             match step {
                 Step::Work(n) => offset += self.works.get(job.req, (n - root) as usize),
+                Step::Wait(_) => unreachable!("a fleet with waits runs on the stepping path"),
                 Step::Async(n) => {
                     self.requests[job.req as usize].outstanding += 1;
                     sched.schedule(
@@ -375,7 +494,17 @@ impl<S: Servers> FleetModel<S> {
             return; // timed out: its slot was freed then
         }
         self.busy -= 1;
-        self.stats.set_busy(self.busy);
+        match &mut self.stepping {
+            None => self.stats.set_busy(self.busy),
+            Some(st) => st.places.set(
+                req,
+                slot as usize,
+                Place {
+                    server: NO_SERVER,
+                    step: 0,
+                },
+            ),
+        }
         self.servers.release_slot(req, slot, sched.now());
         let r = &mut self.requests[req as usize];
         r.running -= 1;
@@ -409,27 +538,34 @@ impl<S: Servers> FleetModel<S> {
         }
         let r = self.requests[req as usize];
         self.stats.on_timeout(r.arrival);
-        self.abandon(req, sched.now());
+        self.abandon(req, sched.now(), sched);
         self.servers.update_levels(&mut self.stats);
         self.dispatch(sched);
     }
 
     /// Drops a live request: its running jobs free their slots at once and
     /// its queued jobs are skipped when they come up.
-    fn abandon(&mut self, req: u32, now: SimTime) {
+    fn abandon(&mut self, req: u32, now: SimTime, sched: &mut Scheduler<Event<S::Event>>) {
         let r = self.requests[req as usize];
         self.busy -= r.running as u64;
         self.servers.release_request(req, now);
         self.live_queued -= r.queued as u64;
-        self.stats.set_busy(self.busy);
         self.stats.set_queue(self.live_queued);
+        // The request's id is freed first, so that its jobs left on CPUs
+        // are no longer live when the CPUs look for their next completion.
         self.release(req);
+        if self.stepping.is_some() {
+            self.take_off_cpus(req, r.root, now, sched);
+        } else {
+            self.stats.set_busy(self.busy);
+        }
     }
 
     /// Server `server` lost what it was running: every request with a job
     /// on it fails. Interruptions are rare, so a scan of the requests in
     /// flight is cheaper than keeping a list per server on every start.
-    fn lose_work_on(&mut self, server: u32, now: SimTime) {
+    fn lose_work_on(&mut self, server: u32, sched: &mut Scheduler<Event<S::Event>>) {
+        let now = sched.now();
         let hit: Vec<u32> = self
             .requests
             .iter()
@@ -440,7 +576,151 @@ impl<S: Servers> FleetModel<S> {
         for req in hit {
             let arrival = self.requests[req as usize].arrival;
             self.stats.on_interrupted(arrival);
-            self.abandon(req, now);
+            self.abandon(req, now, sched);
+        }
+    }
+}
+
+/// The stepping path: a job walks its plan one step at a time. Work joins
+/// its server's CPU; a wait is a timer that holds the job's place; an
+/// async call is made when the walk reaches it. A job that has walked its
+/// whole plan ends through a [`Event::JobDone`] at the same instant, so
+/// that ending never recurses into starting queued work.
+impl<S: Servers> FleetModel<S> {
+    /// Walks job `job` from its current step until it must wait for its
+    /// CPU work or its I/O, or has nothing left.
+    fn step_job(&mut self, job: JobRef, sched: &mut Scheduler<Event<S::Event>>) {
+        let now = sched.now();
+        let root = self.requests[job.req as usize].root;
+        let node = (root + job.slot) as usize;
+        let st = self.stepping.as_mut().expect("the stepping path");
+        let Place { server, mut step } = st.places.get(job.req, job.slot as usize);
+        let plan = &self.plans[node];
+        while let Some(&s) = plan.get(step as usize) {
+            match s {
+                Step::Work(n) => {
+                    let work = self.works.get(job.req, (n - root) as usize);
+                    if work > SimTime::ZERO {
+                        st.places
+                            .set(job.req, job.slot as usize, Place { server, step });
+                        let before = st.cpus.busy_on(server);
+                        st.cpus.add(server, job, work, now);
+                        self.cpu_moved(server, before, sched);
+                        return;
+                    }
+                }
+                Step::Wait(n) => {
+                    let wait = st.waits.get(job.req, (n - root) as usize);
+                    if wait > SimTime::ZERO {
+                        st.places
+                            .set(job.req, job.slot as usize, Place { server, step });
+                        let e = Event::WaitDone {
+                            req: job.req,
+                            epoch: job.epoch,
+                            slot: job.slot,
+                        };
+                        sched.schedule(now + wait, e);
+                        return;
+                    }
+                }
+                Step::Async(n) => {
+                    self.requests[job.req as usize].outstanding += 1;
+                    let e = Event::Spawn {
+                        req: job.req,
+                        epoch: job.epoch,
+                        node: n,
+                    };
+                    sched.schedule(now, e);
+                }
+            }
+            step += 1;
+        }
+        st.places
+            .set(job.req, job.slot as usize, Place { server, step });
+        let done = Event::JobDone {
+            req: job.req,
+            epoch: job.epoch,
+            slot: job.slot,
+        };
+        sched.schedule(now, done);
+    }
+
+    /// The job's current step (its work or its wait) is done: on to the
+    /// next.
+    fn next_step(&mut self, job: JobRef, sched: &mut Scheduler<Event<S::Event>>) {
+        let st = self.stepping.as_mut().expect("the stepping path");
+        let mut place = st.places.get(job.req, job.slot as usize);
+        place.step += 1;
+        st.places.set(job.req, job.slot as usize, place);
+        self.step_job(job, sched);
+    }
+
+    /// Server `server`'s CPU changed (a job joined, left or finished; it
+    /// had `before` busy vCPUs): the levels follow, and its next
+    /// completion is rescheduled.
+    fn cpu_moved(&mut self, server: u32, before: u32, sched: &mut Scheduler<Event<S::Event>>) {
+        let now = sched.now();
+        let st = self.stepping.as_mut().expect("the stepping path");
+        let after = st.cpus.busy_on(server);
+        if after != before {
+            self.servers.cpu_changed(server, before, after, now);
+            self.stats.set_busy(st.cpus.busy());
+        }
+        let requests = &self.requests;
+        let live = |j: JobRef| requests.is_current(j.req, j.epoch);
+        if let Some(next) = st.cpus.next(server, now, live) {
+            let e = Event::Cpu {
+                server,
+                generation: next.generation,
+            };
+            sched.schedule(next.at, e);
+        }
+    }
+
+    fn on_cpu(&mut self, server: u32, generation: u32, sched: &mut Scheduler<Event<S::Event>>) {
+        let now = sched.now();
+        let st = self.stepping.as_mut().expect("the stepping path");
+        let before = st.cpus.busy_on(server);
+        let requests = &self.requests;
+        let live = |j: JobRef| requests.is_current(j.req, j.epoch);
+        let Some(job) = st.cpus.complete(server, generation, now, live) else {
+            return;
+        };
+        self.cpu_moved(server, before, sched);
+        self.next_step(job, sched);
+    }
+
+    /// A request abandoned on the stepping path (its id already freed):
+    /// its jobs doing CPU work leave their CPUs, and its places are
+    /// cleared.
+    fn take_off_cpus(
+        &mut self,
+        req: u32,
+        root: u32,
+        now: SimTime,
+        sched: &mut Scheduler<Event<S::Event>>,
+    ) {
+        let per = self.works.per();
+        for slot in 0..per {
+            let st = self.stepping.as_mut().expect("the stepping path");
+            let place = st.places.get(req, slot);
+            if place.server == NO_SERVER {
+                continue;
+            }
+            st.places.set(
+                req,
+                slot,
+                Place {
+                    server: NO_SERVER,
+                    step: 0,
+                },
+            );
+            let node = root as usize + slot;
+            if let Some(Step::Work(_)) = self.plans[node].get(place.step as usize) {
+                let before = st.cpus.busy_on(place.server);
+                st.cpus.cancel(place.server, now);
+                self.cpu_moved(place.server, before, sched);
+            }
         }
     }
 }
@@ -462,10 +742,16 @@ impl<S: Servers> Model for FleetModel<S> {
             Event::JobDone { req, epoch, slot } => self.on_job_done(req, epoch, slot, sched),
             Event::Spawn { req, epoch, node } => self.on_spawn(req, epoch, node, sched),
             Event::Timeout { req, epoch } => self.on_timeout(req, epoch, sched),
+            Event::Cpu { server, generation } => self.on_cpu(server, generation, sched),
+            Event::WaitDone { req, epoch, slot } => {
+                if self.is_live(req, epoch) {
+                    self.next_step(JobRef { req, epoch, slot }, sched);
+                }
+            }
             Event::Servers(e) => {
                 self.servers.handle(e, &mut self.stats, sched);
                 while let Some(server) = self.servers.lost_server() {
-                    self.lose_work_on(server, sched.now());
+                    self.lose_work_on(server, sched);
                     self.servers.update_levels(&mut self.stats);
                 }
                 self.dispatch(sched);

@@ -36,11 +36,26 @@ pub struct FleetSpec {
     pub queue_limit: Option<u64>,
     /// A request not finished this long after arrival times out.
     pub timeout: Option<SimTime>,
+    /// Requests a server works on at once (worker threads, an event
+    /// loop's limit); the instance's vCPUs unless the scenario says.
+    pub concurrency: u32,
 }
 
 impl FleetSpec {
+    /// The vCPUs of the fleet: what its utilisation is a share of.
     pub fn slots(&self) -> u64 {
         self.servers as u64 * self.instance.vcpus as u64
+    }
+
+    /// Requests the fleet works on at once: its servers × `concurrency`.
+    pub fn places(&self) -> u64 {
+        self.servers as u64 * self.concurrency as u64
+    }
+
+    /// Whether a server's requests share its CPUs: more requests at once
+    /// than vCPUs. At or below one per vCPU each runs at full speed.
+    pub fn shares_cpu(&self) -> bool {
+        self.concurrency > self.instance.vcpus
     }
 }
 
@@ -114,6 +129,7 @@ pub(crate) fn validate_fleet(
             }
         };
     let (queue_limit, timeout) = fleet_limits(a, key, ctx)?;
+    let concurrency = fleet_concurrency(a, key, ctx, &instance)?;
     let pricing = fleet_pricing(a, key, ctx, &instance, prices)?;
     let spot = fleet_spot(
         a,
@@ -131,7 +147,34 @@ pub(crate) fn validate_fleet(
         spot,
         queue_limit,
         timeout,
+        concurrency,
     })
+}
+
+/// The most requests a server may work on at once: far past any real
+/// server's threads, and what keeps a server's heap of jobs small.
+pub const MAX_CONCURRENCY: i64 = 100_000;
+
+/// `concurrency`: requests a server of a fleet works on at once; the
+/// instance's vCPUs when not given.
+pub(crate) fn fleet_concurrency(
+    a: &RawArchitecture,
+    key: &str,
+    ctx: &ErrorContext,
+    instance: &Instance,
+) -> Result<u32, ScenarioError> {
+    match &a.concurrency {
+        None => Ok(instance.vcpus),
+        Some(c) if (1..=MAX_CONCURRENCY).contains(c.get_ref()) => Ok(*c.get_ref() as u32),
+        Some(c) => Err(ctx.at(
+            Some(c.span()),
+            &format!("{key}.concurrency"),
+            format!(
+                "expected the requests a server works on at once, between 1 and {MAX_CONCURRENCY}, found {}",
+                c.get_ref()
+            ),
+        )),
+    }
 }
 
 /// The `instance` of a fleet or autoscaled architecture.
