@@ -63,6 +63,10 @@ struct Cpu<T> {
     at: SimTime,
     generation: u32,
     heap: BinaryHeap<Entry<T>>,
+    /// The completion event pending, if any: the job it was computed for
+    /// and the rate it assumed. While both hold it stays right, whatever
+    /// joins or leaves.
+    pending: Option<(u64, f64)>,
 }
 
 impl<T> Default for Cpu<T> {
@@ -73,6 +77,7 @@ impl<T> Default for Cpu<T> {
             at: SimTime::ZERO,
             generation: 0,
             heap: BinaryHeap::new(),
+            pending: None,
         }
     }
 }
@@ -205,6 +210,7 @@ impl<T: Copy> Cpus<T> {
         }
         self.advance(s, now);
         let c = self.cpu(s);
+        c.pending = None;
         while c.heap.peek().is_some_and(|e| !live(e.token)) {
             c.heap.pop();
         }
@@ -217,23 +223,32 @@ impl<T: Copy> Cpus<T> {
         Some(e.token)
     }
 
-    /// After a change to server `s`: its next completion, under a new
-    /// generation (every earlier event of `s` is stale from now on), or
-    /// None when nothing is on its CPU.
+    /// After a change to server `s`: its next completion to schedule,
+    /// under a new generation (every earlier event of `s` is stale from
+    /// then on); or None when the event already pending stays right (the
+    /// same job finishes first, at the same rate) or nothing is on the
+    /// CPU.
     pub fn next(&mut self, s: u32, now: SimTime, live: impl Fn(T) -> bool) -> Option<Next> {
         self.advance(s, now);
         let vcpus = self.vcpus;
         let c = self.cpu(s);
-        c.generation = c.generation.wrapping_add(1);
         while c.heap.peek().is_some_and(|e| !live(e.token)) {
             c.heap.pop();
         }
-        if c.on == 0 {
+        let head = c.heap.peek().filter(|_| c.on > 0);
+        let Some(head) = head else {
+            c.pending = None;
+            c.generation = c.generation.wrapping_add(1);
+            return None;
+        };
+        let rate = Self::rate(vcpus, c.on);
+        if c.pending == Some((head.seq, rate)) {
             return None;
         }
-        let head = c.heap.peek()?;
         let left = (head.finish - c.clock).max(0.0);
-        let dt = (left / Self::rate(vcpus, c.on)).ceil();
+        let dt = (left / rate).ceil();
+        c.pending = Some((head.seq, rate));
+        c.generation = c.generation.wrapping_add(1);
         Some(Next {
             at: now + SimTime(dt as u64),
             generation: c.generation,
@@ -261,7 +276,10 @@ mod tests {
             match (arrival, next) {
                 (Some(a), n) if n.is_none_or(|n| a <= n.at) => {
                     cpus.add(0, i, jobs[i].1, a);
-                    next = cpus.next(0, a, |_| true);
+                    // None: the event already pending stays right.
+                    if let Some(n) = cpus.next(0, a, |_| true) {
+                        next = Some(n);
+                    }
                     i += 1;
                 }
                 (_, Some(n)) => {
@@ -302,6 +320,22 @@ mod tests {
         // Three on two vCPUs: each at 2/3 speed until the first ends.
         let d = run(2, &[(ms(0), ms(10)), (ms(0), ms(10)), (ms(0), ms(10))]);
         assert_eq!(d, vec![ms(15); 3]);
+    }
+
+    #[test]
+    fn a_join_that_changes_neither_the_rate_nor_the_first_to_finish_keeps_the_event() {
+        let mut cpus: Cpus<u32> = Cpus::new(2, 1);
+        cpus.add(0, 0, ms(10), SimTime::ZERO);
+        let first = cpus.next(0, SimTime::ZERO, |_| true).unwrap();
+        assert_eq!(first.at, ms(10));
+        // A second job on the second vCPU, finishing later: no change.
+        cpus.add(0, 1, ms(10), ms(1));
+        assert_eq!(cpus.next(0, ms(1), |_| true), None);
+        // A third slows both: a new event, and the first is stale.
+        cpus.add(0, 2, ms(10), ms(2));
+        let n = cpus.next(0, ms(2), |_| true).unwrap();
+        assert!(n.generation != first.generation && n.at > ms(10));
+        assert_eq!(cpus.complete(0, first.generation, ms(10), |_| true), None);
     }
 
     #[test]

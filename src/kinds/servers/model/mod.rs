@@ -202,6 +202,11 @@ struct Stepping {
     cpus: Cpus<JobRef>,
     places: Blocks<Place>,
     waits: WorkBlocks,
+    /// Enough places for waits to go to the calendar queue, and enough
+    /// servers for their CPUs' completions to (see
+    /// [`CALENDAR_FROM_SLOTS`]).
+    many_places: bool,
+    many_servers: bool,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -301,6 +306,8 @@ impl<S: Servers> FleetModel<S> {
                     },
                 ),
                 waits: WorkBlocks::new(upcoming.waits_per_request()),
+                many_places: spec.places() >= CALENDAR_FROM_SLOTS,
+                many_servers: u64::from(spec.servers) >= CALENDAR_FROM_SLOTS,
             })
         });
         let services = &scenario.services;
@@ -437,7 +444,7 @@ impl<S: Servers> FleetModel<S> {
                 epoch: job.epoch,
                 slot,
             };
-            self.step_job(job, sched);
+            self.step_job(job, true, sched);
             return;
         }
         // Work of node n is at slot n − root of the request's block.
@@ -584,12 +591,14 @@ impl<S: Servers> FleetModel<S> {
 /// The stepping path: a job walks its plan one step at a time. Work joins
 /// its server's CPU; a wait is a timer that holds the job's place; an
 /// async call is made when the walk reaches it. A job that has walked its
-/// whole plan ends through a [`Event::JobDone`] at the same instant, so
-/// that ending never recurses into starting queued work.
+/// whole plan ends at once, unless it has only just started: then it ends
+/// through a [`Event::JobDone`] at the same instant, so that a job of no
+/// work and no wait never recurses into starting queued work.
 impl<S: Servers> FleetModel<S> {
     /// Walks job `job` from its current step until it must wait for its
-    /// CPU work or its I/O, or has nothing left.
-    fn step_job(&mut self, job: JobRef, sched: &mut Scheduler<Event<S::Event>>) {
+    /// CPU work or its I/O, or has nothing left (`starting`: it has only
+    /// just started).
+    fn step_job(&mut self, job: JobRef, starting: bool, sched: &mut Scheduler<Event<S::Event>>) {
         let now = sched.now();
         let root = self.requests[job.req as usize].root;
         let node = (root + job.slot) as usize;
@@ -619,7 +628,7 @@ impl<S: Servers> FleetModel<S> {
                             epoch: job.epoch,
                             slot: job.slot,
                         };
-                        sched.schedule(now + wait, e);
+                        sched.schedule_completion(now + wait, e, st.many_places);
                         return;
                     }
                 }
@@ -637,12 +646,16 @@ impl<S: Servers> FleetModel<S> {
         }
         st.places
             .set(job.req, job.slot as usize, Place { server, step });
-        let done = Event::JobDone {
-            req: job.req,
-            epoch: job.epoch,
-            slot: job.slot,
-        };
-        sched.schedule(now, done);
+        if starting {
+            let done = Event::JobDone {
+                req: job.req,
+                epoch: job.epoch,
+                slot: job.slot,
+            };
+            sched.schedule(now, done);
+        } else {
+            self.on_job_done(job.req, job.epoch, job.slot, sched);
+        }
     }
 
     /// The job's current step (its work or its wait) is done: on to the
@@ -652,7 +665,7 @@ impl<S: Servers> FleetModel<S> {
         let mut place = st.places.get(job.req, job.slot as usize);
         place.step += 1;
         st.places.set(job.req, job.slot as usize, place);
-        self.step_job(job, sched);
+        self.step_job(job, false, sched);
     }
 
     /// Server `server`'s CPU changed (a job joined, left or finished; it
@@ -673,7 +686,7 @@ impl<S: Servers> FleetModel<S> {
                 server,
                 generation: next.generation,
             };
-            sched.schedule(next.at, e);
+            sched.schedule_completion(next.at, e, st.many_servers);
         }
     }
 
