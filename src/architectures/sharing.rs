@@ -54,6 +54,8 @@ impl<T> Ord for Entry<T> {
 
 #[derive(Debug)]
 struct Cpu<T> {
+    /// Its vCPUs.
+    vcpus: u32,
     /// Jobs on the CPU (not counting stale heap entries).
     on: u32,
     /// CPU nanoseconds each job on the CPU has received since the clock
@@ -69,9 +71,10 @@ struct Cpu<T> {
     pending: Option<(u64, f64)>,
 }
 
-impl<T> Default for Cpu<T> {
-    fn default() -> Self {
+impl<T> Cpu<T> {
+    fn new(vcpus: u32) -> Self {
         Cpu {
+            vcpus,
             on: 0,
             clock: 0.0,
             at: SimTime::ZERO,
@@ -82,12 +85,12 @@ impl<T> Default for Cpu<T> {
     }
 }
 
-/// The CPUs of a set of servers of `vcpus` vCPUs each, indexed by server.
+/// The CPUs of a set of servers, indexed by server: `vcpus` each unless
+/// [`Cpus::set_vcpus`] says otherwise.
 #[derive(Debug)]
 pub struct Cpus<T> {
     cpus: Vec<Cpu<T>>,
-    vcpus: f64,
-    vcpus_whole: u32,
+    vcpus: u32,
     /// Σ over servers of min(jobs on the CPU, vCPUs): the busy vCPUs.
     busy: u64,
     seq: u64,
@@ -105,12 +108,19 @@ impl<T: Copy> Cpus<T> {
     /// (more are added as they are named).
     pub fn new(vcpus: u32, servers: usize) -> Self {
         Cpus {
-            cpus: (0..servers).map(|_| Cpu::default()).collect(),
-            vcpus: f64::from(vcpus),
-            vcpus_whole: vcpus,
+            cpus: (0..servers).map(|_| Cpu::new(vcpus)).collect(),
+            vcpus,
             busy: 0,
             seq: 0,
         }
+    }
+
+    /// Server `s` has `vcpus` vCPUs (while nothing is on its CPU: a server
+    /// id reused for a server of another size).
+    pub fn set_vcpus(&mut self, s: u32, vcpus: u32) {
+        let c = self.cpu(s);
+        debug_assert!(c.on == 0);
+        c.vcpus = vcpus;
     }
 
     /// Busy vCPUs over all servers.
@@ -128,45 +138,45 @@ impl<T: Copy> Cpus<T> {
     /// Busy vCPUs of server `s`.
     #[inline]
     pub fn busy_on(&self, s: u32) -> u32 {
-        self.on(s).min(self.vcpus_whole)
+        self.cpus.get(s as usize).map_or(0, |c| c.on.min(c.vcpus))
     }
 
     fn cpu(&mut self, s: u32) -> &mut Cpu<T> {
         let s = s as usize;
         if s >= self.cpus.len() {
-            self.cpus.resize_with(s + 1, Cpu::default);
+            let v = self.vcpus;
+            self.cpus.resize_with(s + 1, || Cpu::new(v));
         }
         &mut self.cpus[s]
     }
 
-    /// The rate at which each of `on` jobs progresses.
+    /// The rate at which each of `on` jobs on `vcpus` progresses.
     #[inline]
-    fn rate(vcpus: f64, on: u32) -> f64 {
-        if f64::from(on) <= vcpus {
+    fn rate(vcpus: u32, on: u32) -> f64 {
+        if on <= vcpus {
             1.0
         } else {
-            vcpus / f64::from(on)
+            f64::from(vcpus) / f64::from(on)
         }
     }
 
     /// Brings server `s`'s clock up to `now`.
     #[inline]
     fn advance(&mut self, s: u32, now: SimTime) {
-        let vcpus = self.vcpus;
         let c = self.cpu(s);
         if c.on > 0 {
             let dt = (now - c.at).as_nanos() as f64;
-            c.clock += dt * Self::rate(vcpus, c.on);
+            c.clock += dt * Self::rate(c.vcpus, c.on);
         }
         c.at = now;
     }
 
     fn set_on(&mut self, s: u32, on: u32) {
-        let v = self.vcpus_whole;
         let c = self.cpu(s);
-        let before = c.on.min(v) as u64;
+        let before = c.on.min(c.vcpus) as u64;
         c.on = on;
-        self.busy = self.busy - before + on.min(v) as u64;
+        let after = on.min(c.vcpus) as u64;
+        self.busy = self.busy - before + after;
     }
 
     /// Job `token` joins server `s`'s CPU at `now` with `work` CPU
@@ -230,8 +240,8 @@ impl<T: Copy> Cpus<T> {
     /// CPU.
     pub fn next(&mut self, s: u32, now: SimTime, live: impl Fn(T) -> bool) -> Option<Next> {
         self.advance(s, now);
-        let vcpus = self.vcpus;
         let c = self.cpu(s);
+        let vcpus = c.vcpus;
         while c.heap.peek().is_some_and(|e| !live(e.token)) {
             c.heap.pop();
         }

@@ -280,11 +280,18 @@ pub fn plan(ev: &mut Evaluator, spec: &PlanSpec) -> Result<ArchitecturePlan, Str
         ev,
         trials: Trials::new(spec.budget),
         grid: memory_grid(spec.memory_mb.0, spec.memory_mb.1),
-        vary_memory: spec.varies("memory"),
+        // Cloud Run's CPU is its `vcpus`, whatever the memory: more memory
+        // only costs more (and past the vCPUs' range is no instance).
+        vary_memory: spec.varies("memory") && a.functions.iter().all(|f| f.vcpus.is_none()),
         vary_provisioned: spec.varies("provisioned"),
         caps,
     };
     let mut state = start.clone();
+    if !s.vary_memory && !s.vary_provisioned {
+        // Nothing to search (Cloud Run, without minimum instances): the
+        // configuration as written is the answer, or why there is none.
+        s.meets(&state);
+    }
     if s.vary_provisioned && !s.meets(&state) {
         state = s.joint_provisioned(&state);
     }
@@ -327,6 +334,11 @@ pub fn plan(ev: &mut Evaluator, spec: &PlanSpec) -> Result<ArchitecturePlan, Str
 /// help or was not allowed), or the work itself.
 fn infeasible(s: &mut Search, start: &State) -> String {
     let best = closest(&s.trials.candidates, &s.ev.slo);
+    if !s.vary_provisioned && !s.vary_memory {
+        return format!(
+            "nothing to vary: a Cloud Run instance's CPU is its `vcpus`, not its memory, and minimum instances are planned with billing = \"instance\" only; as written it misses the SLO ({best})"
+        );
+    }
     if !s.vary_provisioned {
         return format!(
             "no memory within the bounds meets the SLO without provisioned concurrency ({best})"

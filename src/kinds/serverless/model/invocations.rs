@@ -160,6 +160,7 @@ impl ServerlessModel {
         }
         let root = self.calls.requests[req as usize].root;
         let work = self.calls.works.get(req, (node - root) as usize);
+        let shared = f.spec.shared_vcpus();
         let mut delay = if f.slowdown == 1.0 {
             work
         } else {
@@ -195,7 +196,73 @@ impl ServerlessModel {
         let v = &mut self.calls.invocations[inv as usize];
         v.holder = instance;
         v.start = now;
-        sched.schedule(now + delay, Event::Resume { inv });
+        match shared {
+            None => sched.schedule(now + delay, Event::Resume { inv }),
+            // Its work shares the instance's vCPUs: it joins them once
+            // the instance is ready.
+            Some(_) if init > SimTime::ZERO => sched.schedule(now + init, Event::Compute { inv }),
+            Some(_) => self.compute(inv, now, sched),
+        }
+    }
+
+    /// An invocation on an instance whose vCPUs are shared starts its
+    /// work on them (or, with none, its wait).
+    pub(super) fn compute(&mut self, inv: u32, now: SimTime, sched: &mut Scheduler<Event>) {
+        let work = self.calls.work(inv);
+        if work == SimTime::ZERO {
+            return self.after_work(inv, now, sched);
+        }
+        let instance = self.calls.invocations[inv as usize].holder;
+        let func = self.instances[instance as usize].func;
+        let vcpus = self.functions[func as usize].spec.shared_vcpus();
+        let cpus = self.cpus.as_mut().expect("an instance with shared vCPUs");
+        if cpus.on(instance) == 0 {
+            cpus.set_vcpus(instance, vcpus.unwrap_or(1));
+        }
+        cpus.add(instance, inv, work, now);
+        self.reschedule_cpu(instance, now, sched);
+    }
+
+    /// The next completion of `instance`'s CPU, if it changed.
+    fn reschedule_cpu(&mut self, instance: u32, now: SimTime, sched: &mut Scheduler<Event>) {
+        let cpus = self.cpus.as_mut().expect("an instance with shared vCPUs");
+        // Invocations are never taken off a CPU: every entry is live.
+        if let Some(next) = cpus.next(instance, now, |_| true) {
+            let generation = next.generation;
+            sched.schedule(
+                next.at,
+                Event::Cpu {
+                    instance,
+                    generation,
+                },
+            );
+        }
+    }
+
+    /// A completion event of `instance`'s CPU.
+    pub(super) fn cpu_done(
+        &mut self,
+        instance: u32,
+        generation: u32,
+        now: SimTime,
+        sched: &mut Scheduler<Event>,
+    ) {
+        let cpus = self.cpus.as_mut().expect("an instance with shared vCPUs");
+        let Some(inv) = cpus.complete(instance, generation, now, |_| true) else {
+            return;
+        };
+        self.reschedule_cpu(instance, now, sched);
+        self.after_work(inv, now, sched);
+    }
+
+    /// Its work done, the invocation waits on its I/O, then makes its calls.
+    fn after_work(&mut self, inv: u32, now: SimTime, sched: &mut Scheduler<Event>) {
+        let wait = self.calls.wait(inv);
+        if wait > SimTime::ZERO {
+            sched.schedule(now + wait, Event::Resume { inv });
+        } else {
+            self.resume(inv, now, sched);
+        }
     }
 
     /// Makes the invocation's remaining calls; ends it when none remain.

@@ -9,7 +9,12 @@
 //!   Otherwise it starts a new instance: a **cold start** drawn from
 //!   `cold_start`, during which the instance is busy and the request waits.
 //! - A single-threaded handler at memory M runs a service's `work` (CPU time
-//!   at one vCPU) in work × max(1, 1769 MB / M).
+//!   at one vCPU) in work × max(1, 1769 MB / M), then its `wait` on I/O,
+//!   which holds the instance (and is billed) but is not slowed.
+//! - A Cloud Run instance of V vCPUs taking more than V requests at once
+//!   shares its vCPUs among the work of the requests on it (processor
+//!   sharing, as on a server: `crate::architectures::sharing`); at or
+//!   below V each runs at full speed.
 //! - An idle instance is reclaimed `keep_alive` after it last finished work;
 //!   provisioned instances are never reclaimed. Expiry is exact: one timer
 //!   per function, set for the oldest idle instance. Under the
@@ -67,6 +72,7 @@ use crate::scenario::{CallMode, Scenario};
 
 use crate::architectures::calls::{CallStepper, NIL};
 use crate::architectures::requests::Upcoming;
+use crate::architectures::sharing::Cpus;
 use crate::time::SimTime;
 use std::collections::{BinaryHeap, VecDeque};
 
@@ -97,6 +103,17 @@ pub enum Event {
     /// An invocation's own work (and cold start) is done: make its calls.
     Resume {
         inv: u32,
+    },
+    /// On an instance whose requests share its vCPUs: an invocation's
+    /// cold start is over, and its work joins the instance's CPU.
+    Compute {
+        inv: u32,
+    },
+    /// On such an instance: the next invocation on its CPU finishes its
+    /// work, if nothing changed there since (`generation`).
+    Cpu {
+        instance: u32,
+        generation: u32,
     },
     /// The oldest idle instance of a function may have expired.
     Expire {
@@ -252,6 +269,9 @@ pub struct ServerlessModel {
     provisioned_rate: f64,
     /// Reused marks for compacting the `partial` lists.
     scratch: Vec<bool>,
+    /// The CPUs of instances whose requests share them (Cloud Run above
+    /// one request per vCPU), by instance id; None when no function's do.
+    cpus: Option<Box<Cpus<u32>>>,
     pub stats: Collector,
 }
 
@@ -336,6 +356,11 @@ impl ServerlessModel {
             gateway_usd: 0.0,
             provisioned_rate,
             scratch: Vec::new(),
+            cpus: spec
+                .functions
+                .iter()
+                .any(|f| f.shared_vcpus().is_some())
+                .then(|| Box::new(Cpus::new(1, 0))),
             stats,
         }
     }
@@ -372,6 +397,11 @@ impl Model for ServerlessModel {
             Event::Arrival => self.on_arrival(now, sched),
             Event::Invoke { inv } => self.on_invoke(inv, now, sched),
             Event::Resume { inv } => self.resume(inv, now, sched),
+            Event::Compute { inv } => self.compute(inv, now, sched),
+            Event::Cpu {
+                instance,
+                generation,
+            } => self.cpu_done(instance, generation, now, sched),
             Event::Expire { func } => self.on_expire(func, now, sched),
             Event::Retire { id, epoch } => self.on_retire(id, epoch, now),
             Event::Prewarm { func, epoch } => self.on_prewarm(func, epoch, now, sched),

@@ -220,6 +220,7 @@ pub(crate) fn apply(
             ));
         }
         let per_second = vcpus * price.vcpu_second + gib * price.gib_second;
+        f.vcpus = Some(vcpus as u32);
         f.instance_billing = match billing {
             CloudRunBilling::Request => InstanceBilling::WhileServing { per_second },
             CloudRunBilling::Instance => InstanceBilling::Lifetime { per_second },

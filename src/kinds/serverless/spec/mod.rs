@@ -80,6 +80,10 @@ pub struct FunctionSpec {
     /// `pricing` (Cloud Run); per invocation only for Lambda.
     #[serde(skip)]
     pub instance_billing: InstanceBilling,
+    /// Cloud Run: the vCPUs of an instance, which the requests in
+    /// progress on it share. None on Lambda (one request per environment,
+    /// its CPU set by its memory).
+    pub vcpus: Option<u32>,
 }
 
 /// Instance time billed for itself, not per invocation.
@@ -109,6 +113,12 @@ impl FunctionSpec {
 
     pub fn memory_gb(&self) -> f64 {
         self.memory_mb / 1024.0
+    }
+
+    /// The vCPUs of an instance whose requests share them: a Cloud Run
+    /// instance taking more requests at once than it has vCPUs.
+    pub fn shared_vcpus(&self) -> Option<u32> {
+        self.vcpus.filter(|&v| self.instance_concurrency > v)
     }
 }
 
@@ -204,6 +214,7 @@ fn resolve_function(
         // Priced by the caller, which knows the platform.
         pricing: ServerlessPricing::unpriced(),
         instance_billing: InstanceBilling::PerInvocation,
+        vcpus: None,
     })
 }
 
