@@ -28,6 +28,43 @@ pub struct Instance {
     /// AWS adds a management fee and a request fee to its EC2 price.
     #[serde(skip)]
     pub lambda_managed: Option<LambdaManagedPrice>,
+    /// CPU speed of one vCPU relative to the reference of `work` (1.0):
+    /// work takes work / speed on it. Not a price: the user's benchmark.
+    #[serde(skip_serializing_if = "is_reference_speed")]
+    pub speed: f64,
+}
+
+/// The most and least a vCPU's `speed` may be, against the reference
+/// of `work`: far past any real pair of CPUs.
+pub const SPEED_RANGE: (f64, f64) = (0.01, 100.0);
+
+/// A `speed` as a scenario or price file writes it.
+pub fn check_speed(v: f64) -> Result<f64, String> {
+    let (lo, hi) = SPEED_RANGE;
+    if v.is_finite() && (lo..=hi).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!(
+            "expected a speed between {lo} and {hi} (1.0: the CPU `work` is measured on), found {v}"
+        ))
+    }
+}
+
+fn is_reference_speed(s: &f64) -> bool {
+    *s == 1.0
+}
+
+impl Instance {
+    /// How long `work` (CPU time at one reference vCPU) takes on one of
+    /// its vCPUs.
+    #[inline]
+    pub fn run_time(&self, work: crate::time::SimTime) -> crate::time::SimTime {
+        if self.speed == 1.0 {
+            work
+        } else {
+            crate::time::SimTime((work.as_nanos() as f64 / self.speed).round() as u64)
+        }
+    }
 }
 
 /// What a burstable instance may use without extra charge, and what more

@@ -97,6 +97,7 @@ pub fn task(
         platform: Platform::Fargate,
         burst: None,
         lambda_managed: None,
+        speed: 1.0,
     })
 }
 

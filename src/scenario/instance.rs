@@ -107,6 +107,7 @@ impl<'de> Deserialize<'de> for InstanceSpec {
                     "cpu",
                     "baseline",
                     "surplus_per_vcpu_hour",
+                    "speed",
                 ];
                 let mut platform = Platform::Ec2;
                 let mut managed = false;
@@ -125,6 +126,7 @@ impl<'de> Deserialize<'de> for InstanceSpec {
                     platform: Platform::Ec2,
                     burst: None,
                     lambda_managed: None,
+                    speed: 1.0,
                 };
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
@@ -185,6 +187,11 @@ impl<'de> Deserialize<'de> for InstanceSpec {
                                 )));
                             }
                             surplus = Some(p);
+                        }
+                        "speed" => {
+                            let v: f64 = map.next_value()?;
+                            inst.speed = crate::pricing::entries::check_speed(v)
+                                .map_err(de::Error::custom)?;
                         }
                         "region" => inst.region = map.next_value()?,
                         "source" => inst.source = map.next_value()?,

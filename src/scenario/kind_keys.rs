@@ -92,7 +92,7 @@ fn given_keys(a: &RawArchitecture) -> Vec<Given> {
         servers,
         services
     );
-    server_key!(queue_limit, concurrency, timeout, market, spot);
+    server_key!(queue_limit, concurrency, speed, timeout, market, spot);
     for (k, s) in a.autoscaling_keys().present() {
         given.push((k, Some(s), KeyGroup::Autoscaling));
     }

@@ -193,3 +193,25 @@ fn a_burstable_instance_needs_both_its_baseline_and_surplus_price() {
         "invalid price file prices/test.toml, line 11, key `instance[0].baseline`: expected a baseline per vCPU in (0, 1), found 1.5"
     );
 }
+
+/// A price file may say how fast an instance's vCPU runs `work` (CPU
+/// speed per instance type); without it every type is 1.0, and a speed
+/// out of its range is refused with its line and key.
+#[test]
+fn an_instance_may_carry_a_cpu_speed() {
+    assert_eq!(read(GOOD).unwrap().instances[0].speed, 1.0);
+    let fast = GOOD.replace(
+        "price_per_hour = 0.107\n",
+        "price_per_hour = 0.107\nspeed = 1.25\n",
+    );
+    assert_eq!(read(&fast).unwrap().instances[0].speed, 1.25);
+    let bad = GOOD.replace(
+        "price_per_hour = 0.107\n",
+        "price_per_hour = 0.107\nspeed = -1\n",
+    );
+    assert_eq!(
+        read(&bad).unwrap_err(),
+        "invalid price file prices/test.toml, line 11, key `instance[0].speed`: \
+         expected a speed between 0.01 and 100 (1.0: the CPU `work` is measured on), found -1"
+    );
+}

@@ -404,3 +404,35 @@ concurrency = 8
         ],
     );
 }
+
+#[test]
+fn a_faster_vcpu_divides_the_work() {
+    // 20 ms of exponential work on a vCPU twice as fast is M/M/1 of 10 ms:
+    // at 80 requests/s E[T] = 10 / (1 − 0.8) = 50 ms, utilisation 0.8, on
+    // the default path and under processor sharing alike.
+    let work = r#"{ dist = "exponential", mean = "20ms" }"#;
+    for concurrency in [1, 100_000] {
+        let shape = Shape {
+            servers: 1,
+            vcpus: 1,
+            concurrency,
+        };
+        let rs = runs(|seed| {
+            fleet(80.0, work, None, shape, seed).replace(
+                "price_per_hour = 0.05 }",
+                "price_per_hour = 0.05, speed = 2.0 }",
+            )
+        });
+        assert_theory("speed 2 E[T]", &rs, mean_response_s, 0.050, 0.03);
+        assert_theory("speed 2 utilisation", &rs, |r| r.utilization, 0.8, 0.01);
+    }
+    // The architecture's `speed` wins over the instance's.
+    let text = fleet(80.0, work, None, unlimited(1), 1)
+        .replace("concurrency = 100000", "concurrency = 100000\nspeed = 4.0");
+    let r = crate::common::run_first(&text);
+    assert!((r.utilization - 0.4).abs() < 0.01, "{}", r.utilization);
+    crate::common::assert_parse_error(
+        &text.replace("speed = 4.0", "speed = 0.0"),
+        "line 19, key `architectures[0].speed`: expected a speed between 0.01 and 100 (1.0: the CPU `work` is measured on), found 0",
+    );
+}

@@ -20,7 +20,7 @@ impl Describe for AutoscaledSpec {
                 ", settles near {} for the mean demand",
                 size_fleet(
                     sc.demand.profile.mean(sc.duration),
-                    sc.calls.mean_work(&sc.services),
+                    sc.calls.mean_work(&sc.services) / f.instance.speed,
                     f.instance.vcpus,
                     z.target
                 )

@@ -74,14 +74,19 @@ pub fn plan(
             }
             v
         };
-        let vcpus = match t {
-            None => f.instance.vcpus,
+        let (vcpus, speed) = match t {
+            None => (f.instance.vcpus, f.instance.speed),
             Some(_) => match &ev.resolve(&with_type(1))?.architectures[0].spec {
-                ArchitectureSpec::Fleet(g) => g.instance.vcpus,
+                ArchitectureSpec::Fleet(g) => (g.instance.vcpus, g.instance.speed),
                 _ => unreachable!("still a fleet"),
             },
         };
-        let guess = erlang_guess(load, vcpus, &ev.slo).min(max_servers);
+        // A faster vCPU does the same work in less time.
+        let load_here = FleetLoad {
+            mean_work: load.mean_work / speed,
+            ..load
+        };
+        let guess = erlang_guess(load_here, vcpus, &ev.slo).min(max_servers);
         let mut failure: Option<String> = None;
         let mut exhausted = false;
         let found = smallest_meeting(1, max_servers, guess, |n| {

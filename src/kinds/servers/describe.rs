@@ -35,12 +35,20 @@ pub fn lambda_managed(inst: &crate::pricing::entries::Instance) -> String {
 /// many requests a server takes, and whether they share its CPUs.
 pub fn concurrency_note(f: &FleetSpec) -> String {
     let (c, v) = (f.concurrency, f.instance.vcpus);
-    if c == v {
+    let speed = if f.instance.speed == 1.0 {
         String::new()
-    } else if c > v {
-        format!(", {c} requests at once per server sharing its {v} vCPU")
     } else {
-        format!(", {c} request(s) at once per server")
+        format!(
+            ", vCPU speed {} (work takes work / {})",
+            f.instance.speed, f.instance.speed
+        )
+    };
+    if c == v {
+        speed
+    } else if c > v {
+        format!(", {c} requests at once per server sharing its {v} vCPU{speed}")
+    } else {
+        format!(", {c} request(s) at once per server{speed}")
     }
 }
 

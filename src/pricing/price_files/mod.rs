@@ -154,6 +154,11 @@ impl Catalog {
                     ));
                 }
             };
+            let speed = match &e.speed {
+                None => 1.0,
+                Some(s) => crate::pricing::entries::check_speed(*s.get_ref())
+                    .map_err(|m| ctx.at(Some(s.span()), &format!("{key}.speed"), m))?,
+            };
             self.instances.push(Instance {
                 name,
                 vcpus: vcpus as u32,
@@ -165,6 +170,7 @@ impl Catalog {
                 platform: Platform::Ec2,
                 burst,
                 lambda_managed: None,
+                speed,
             });
         }
         for (i, e) in raw.lambda.iter().enumerate() {

@@ -72,6 +72,7 @@ entry!(RawInstance {
     price_per_hour: Spanned<f64>,
     baseline: Option<Spanned<f64>>,
     surplus_per_vcpu_hour: Option<Spanned<f64>>,
+    speed: Option<Spanned<f64>>,
 });
 entry!(RawLambda {
     cpu: Spanned<CpuName>,

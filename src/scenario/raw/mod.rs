@@ -89,6 +89,7 @@ macro_rules! fleet_keys {
             instance: Option<Spanned<InstanceSpec>>,
             queue_limit: Option<Spanned<i64>>,
             concurrency: Option<Spanned<i64>>,
+            speed: Option<Spanned<f64>>,
         } }
     };
 }
@@ -277,6 +278,7 @@ impl RawArchitecture {
         raw.instance = v.instance.clone().or_else(|| self.instance.clone());
         raw.queue_limit = v.queue_limit.clone().or_else(|| self.queue_limit.clone());
         raw.concurrency = v.concurrency.clone().or_else(|| self.concurrency.clone());
+        raw.speed = v.speed.clone().or_else(|| self.speed.clone());
         raw.pricing = v.pricing.clone().or_else(|| self.pricing.clone());
         raw.market = v.market.clone().or_else(|| self.market.clone());
         raw.spot = v.spot.clone().or_else(|| self.spot.clone());

@@ -132,6 +132,8 @@ struct ServiceFleet {
     queue_limit: Option<u64>,
     price_per_hour: f64,
     vcpus: u32,
+    /// Its servers' instance, whose `speed` divides the work.
+    instance: crate::pricing::entries::Instance,
     busy_area: Integral,
     queue_area: Integral,
     /// The same levels over the measured period, for the summary.
@@ -253,6 +255,7 @@ impl MicroservicesModel {
                         .as_ref()
                         .map_or(f.instance.price_per_hour, |s| s.price_per_hour),
                     vcpus: f.instance.vcpus,
+                    instance: f.instance.clone(),
                     busy_area: Integral::default(),
                     queue_area: Integral::default(),
                     busy_level: Level::default(),
@@ -357,7 +360,7 @@ impl MicroservicesModel {
             self.stats.on_start(r.arrival, now);
         }
         // A wait on I/O holds the slot after the work, as a sync call does.
-        let held = self.calls.work(inv) + self.calls.wait(inv);
+        let held = self.fleets[svc].instance.run_time(self.calls.work(inv)) + self.calls.wait(inv);
         sched.schedule(now + held, Event::WorkDone { inv });
     }
 

@@ -249,6 +249,8 @@ pub struct FleetModel<S> {
     many_slots: bool,
     /// The stepping path, when servers share CPUs or services wait.
     stepping: Option<Box<Stepping>>,
+    /// The servers' instance, whose `speed` divides the work.
+    instance: crate::pricing::entries::Instance,
     pub stats: Collector,
 }
 
@@ -326,6 +328,7 @@ impl<S: Servers> FleetModel<S> {
             servers: servers(per_req),
             many_slots: spec.slots() >= CALENDAR_FROM_SLOTS,
             stepping,
+            instance: spec.instance.clone(),
             stats,
         }
     }
@@ -451,7 +454,10 @@ impl<S: Servers> FleetModel<S> {
         let mut offset = SimTime::ZERO;
         for &step in &self.plans[job.node as usize] {
             match step {
-                Step::Work(n) => offset += self.works.get(job.req, (n - root) as usize),
+                Step::Work(n) => {
+                    let work = self.works.get(job.req, (n - root) as usize);
+                    offset += self.instance.run_time(work);
+                }
                 Step::Wait(_) => unreachable!("a fleet with waits runs on the stepping path"),
                 Step::Async(n) => {
                     self.requests[job.req as usize].outstanding += 1;
@@ -609,6 +615,7 @@ impl<S: Servers> FleetModel<S> {
             match s {
                 Step::Work(n) => {
                     let work = self.works.get(job.req, (n - root) as usize);
+                    let work = self.instance.run_time(work);
                     if work > SimTime::ZERO {
                         st.places
                             .set(job.req, job.slot as usize, Place { server, step });

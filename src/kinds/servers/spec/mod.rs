@@ -99,11 +99,12 @@ pub(crate) fn validate_fleet(
                     SizeBasis::Peak => load.peak_rps,
                     SizeBasis::Mean => load.mean_rps,
                 };
-                let n = size_fleet(rate, load.mean_work, instance.vcpus, utilization);
+                let work = load.mean_work / instance.speed;
+                let n = size_fleet(rate, work, instance.vcpus, utilization);
                 // `size_fleet` saturates at u32::MAX; anything past the cap on
                 // a counted fleet is as unrunnable sized as counted.
                 if u64::from(n) > crate::limits::MAX_SERVERS {
-                    let need = rate * load.mean_work / f64::from(instance.vcpus);
+                    let need = rate * work / f64::from(instance.vcpus);
                     return Err(ctx.at(
                     Some(servers_raw.span()),
                     &format!("{key}.servers"),
@@ -184,18 +185,24 @@ pub(crate) fn fleet_instance(
     ctx: &ErrorContext,
     prices: &Prices,
 ) -> Result<Instance, ScenarioError> {
-    let key = format!("{key}.instance");
+    let ikey = format!("{key}.instance");
     let written = a.instance.as_ref().ok_or_else(|| {
         ctx.at(
             Some(a.kind.span()),
-            &key,
+            &ikey,
             "a fleet needs `instance`: a type name such as \"m5.large\" or { vcpus = 2, memory = \"8GB\", price_per_hour = 0.096 }",
         )
     })?;
-    written
+    let mut instance = written
         .get_ref()
         .resolve(prices)
-        .map_err(|m| ctx.at(Some(written.span()), &key, m))
+        .map_err(|m| ctx.at(Some(written.span()), &ikey, m))?;
+    // The architecture's `speed` wins over the instance's own.
+    if let Some(s) = &a.speed {
+        instance.speed = crate::pricing::entries::check_speed(*s.get_ref())
+            .map_err(|m| ctx.at(Some(s.span()), &format!("{key}.speed"), m))?;
+    }
+    Ok(instance)
 }
 
 /// How long a fixed fleet's replacement for an interrupted spot server
