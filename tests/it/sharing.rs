@@ -436,3 +436,22 @@ fn a_faster_vcpu_divides_the_work() {
         "line 19, key `architectures[0].speed`: expected a speed between 0.01 and 100 (1.0: the CPU `work` is measured on), found 0",
     );
 }
+
+#[test]
+fn the_estimate_counts_the_stepping_path_as_slower() {
+    // The same fleet with and without a wait: the estimate, which must
+    // err long, counts each invocation on the stepping path 2.5 times.
+    let work = r#""10ms""#;
+    let plain = scenario(
+        &fleet(80.0, work, None, unlimited(1), 1)
+            .replace("concurrency = 100000", "concurrency = 1"),
+    );
+    let waits = scenario(
+        &fleet(80.0, work, Some(r#""5ms""#), unlimited(1), 1)
+            .replace("concurrency = 100000", "concurrency = 1"),
+    );
+    let (a, b) = (plain.estimate(1), waits.estimate(1));
+    assert_eq!(a.works(), b.works());
+    assert_eq!((a.works_weight, b.works_weight), (1.0, 2.5));
+    assert!((b.wall_seconds / a.wall_seconds - 2.5).abs() < 1e-12);
+}

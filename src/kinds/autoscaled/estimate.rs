@@ -2,7 +2,7 @@
 //! servers, and its server records (at `max`, or its spot replacements).
 
 use crate::kinds::autoscaled::spec::AutoscaledSpec;
-use crate::kinds::servers::estimate::{backlog, spot_records};
+use crate::kinds::servers::estimate::{backlog, spot_records, stepping_works};
 use crate::scenario::Scenario;
 use crate::scenario::estimate::Estimated;
 
@@ -16,6 +16,10 @@ impl Estimated for AutoscaledSpec {
             Some((count, _)) => (count, "servers", format!("{key}.max")),
             None => (max, "servers", format!("{key}.max")),
         })
+    }
+
+    fn works_per_invocation(&self, s: &Scenario) -> f64 {
+        stepping_works(&self.fleet, s)
     }
 
     fn backlog(&self, s: &Scenario, mean_work: f64) -> Option<f64> {

@@ -12,6 +12,15 @@ impl Estimated for ServerlessSpec {
         let (count, key) = instances(s, self, key);
         Some((count, "instances", key))
     }
+
+    fn works_per_invocation(&self, _s: &Scenario) -> f64 {
+        let shared = self.functions.iter().any(|f| f.shared_vcpus().is_some());
+        if shared {
+            crate::scenario::estimate::STEPPING_WORKS
+        } else {
+            1.0
+        }
+    }
 }
 
 /// The instances a serverless architecture may hold at once, and the key

@@ -88,6 +88,16 @@ pub fn spot_records(s: &Scenario, fleet: &FleetSpec, servers: f64) -> Option<(f6
     Some((servers + random + x.interruptions_at.len() as f64, field))
 }
 
+/// What one invocation of a fleet costs in the estimate's works: more on
+/// the stepping path (shared CPUs, waits).
+pub fn stepping_works(fleet: &FleetSpec, s: &Scenario) -> f64 {
+    if fleet.steps(&s.services) {
+        crate::scenario::estimate::STEPPING_WORKS
+    } else {
+        1.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

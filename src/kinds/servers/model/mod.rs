@@ -273,7 +273,7 @@ pub fn sharing(
 /// Whether a fleet of `spec` runs on the stepping path: its servers take
 /// more jobs than they have vCPUs, or some service waits on I/O.
 pub fn steps(scenario: &Scenario, spec: &FleetSpec) -> bool {
-    spec.shares_cpu() || scenario.services.iter().any(|s| s.wait.is_some())
+    spec.steps(&scenario.services)
 }
 
 /// From how many slots a fleet's completions are kept on the calendar

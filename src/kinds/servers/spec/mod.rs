@@ -57,6 +57,13 @@ impl FleetSpec {
     pub fn shares_cpu(&self) -> bool {
         self.concurrency > self.instance.vcpus
     }
+
+    /// Whether its jobs step through CPU work and waits one at a time
+    /// (the model's stepping path): its servers share their CPUs, or one
+    /// of `services` waits on I/O.
+    pub fn steps(&self, services: &[crate::scenario::service::Service]) -> bool {
+        self.shares_cpu() || services.iter().any(|s| s.wait.is_some())
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
