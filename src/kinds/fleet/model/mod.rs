@@ -8,7 +8,6 @@ pub mod spot;
 
 use crate::architectures::{Outcome, Simulate, simulate};
 use crate::engine::Queues;
-use crate::kinds::servers::model::steps;
 use crate::kinds::servers::spec::FleetSpec;
 use crate::scenario::Scenario;
 
@@ -16,7 +15,7 @@ impl Simulate for FleetSpec {
     fn simulate(&self, scenario: &Scenario, replication: u32, queues: Queues) -> (Outcome, u64) {
         // On spot it runs on per-server records: interruptions must know
         // which jobs they lose; so it does when a server's CPUs are shared.
-        if self.spot.is_some() || steps(scenario, self) {
+        if self.spot.is_some() || self.steps(&scenario.services) {
             simulate(&spot::PooledFleet(self), scenario, replication, queues)
         } else {
             simulate(self, scenario, replication, queues)

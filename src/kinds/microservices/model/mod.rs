@@ -132,8 +132,8 @@ struct ServiceFleet {
     queue_limit: Option<u64>,
     price_per_hour: f64,
     vcpus: u32,
-    /// Its servers' instance, whose `speed` divides the work.
-    instance: crate::pricing::entries::Instance,
+    /// The speed of its servers' vCPUs, which divides the work.
+    speed: f64,
     busy_area: Integral,
     queue_area: Integral,
     /// The same levels over the measured period, for the summary.
@@ -255,7 +255,7 @@ impl MicroservicesModel {
                         .as_ref()
                         .map_or(f.instance.price_per_hour, |s| s.price_per_hour),
                     vcpus: f.instance.vcpus,
-                    instance: f.instance.clone(),
+                    speed: f.instance.speed,
                     busy_area: Integral::default(),
                     queue_area: Integral::default(),
                     busy_level: Level::default(),
@@ -360,7 +360,8 @@ impl MicroservicesModel {
             self.stats.on_start(r.arrival, now);
         }
         // A wait on I/O holds the slot after the work, as a sync call does.
-        let held = self.fleets[svc].instance.run_time(self.calls.work(inv)) + self.calls.wait(inv);
+        let work = crate::pricing::entries::run_time(self.calls.work(inv), self.fleets[svc].speed);
+        let held = work + self.calls.wait(inv);
         sched.schedule(now + held, Event::WorkDone { inv });
     }
 

@@ -32,6 +32,7 @@ use crate::architectures::requests::Upcoming;
 use crate::architectures::sharing::Cpus;
 use crate::engine::{Model, Scheduler};
 use crate::kinds::servers::spec::FleetSpec;
+use crate::pricing::entries::run_time;
 use crate::results::stats::{Collector, RunStats};
 use crate::scenario::calls::CallTree;
 use crate::scenario::{CallMode, Scenario};
@@ -196,6 +197,12 @@ struct Place {
 
 const NO_SERVER: u32 = u32::MAX;
 
+/// A job's place when it runs on no server (not started, or ended).
+const IDLE: Place = Place {
+    server: NO_SERVER,
+    step: 0,
+};
+
 /// The stepping path's state: the servers' CPUs, where each running job
 /// is, and each request's waits.
 struct Stepping {
@@ -249,8 +256,8 @@ pub struct FleetModel<S> {
     many_slots: bool,
     /// The stepping path, when servers share CPUs or services wait.
     stepping: Option<Box<Stepping>>,
-    /// The servers' instance, whose `speed` divides the work.
-    instance: crate::pricing::entries::Instance,
+    /// The speed of the servers' vCPUs, which divides the work.
+    speed: f64,
     pub stats: Collector,
 }
 
@@ -262,18 +269,12 @@ pub fn sharing(
     spec: &FleetSpec,
     replication: u32,
 ) -> autoscale::Pool {
-    if steps(scenario, spec) {
+    if spec.steps(&scenario.services) {
         let routing = crate::rng::stream(scenario.seed, replication, crate::rng::purpose::ROUTING);
         pool.with_sharing(spec.concurrency, routing)
     } else {
         pool.with_concurrency(spec.concurrency)
     }
-}
-
-/// Whether a fleet of `spec` runs on the stepping path: its servers take
-/// more jobs than they have vCPUs, or some service waits on I/O.
-pub fn steps(scenario: &Scenario, spec: &FleetSpec) -> bool {
-    spec.steps(&scenario.services)
 }
 
 /// From how many slots a fleet's completions are kept on the calendar
@@ -297,16 +298,10 @@ impl<S: Servers> FleetModel<S> {
         let mut stats = Collector::new(scenario.warmup, scenario.window, price);
         stats.meter_transfer(scenario.transfer_meter(replication));
         stats.set_servers(spec.servers as u64);
-        let stepping = steps(scenario, spec).then(|| {
+        let stepping = spec.steps(&scenario.services).then(|| {
             Box::new(Stepping {
                 cpus: Cpus::new(spec.instance.vcpus, spec.servers as usize),
-                places: Blocks::filled(
-                    per_req,
-                    Place {
-                        server: NO_SERVER,
-                        step: 0,
-                    },
-                ),
+                places: Blocks::filled(per_req, IDLE),
                 waits: WorkBlocks::new(upcoming.waits_per_request()),
                 many_places: spec.places() >= CALENDAR_FROM_SLOTS,
                 many_servers: u64::from(spec.servers) >= CALENDAR_FROM_SLOTS,
@@ -328,7 +323,7 @@ impl<S: Servers> FleetModel<S> {
             servers: servers(per_req),
             many_slots: spec.slots() >= CALENDAR_FROM_SLOTS,
             stepping,
-            instance: spec.instance.clone(),
+            speed: spec.instance.speed,
             stats,
         }
     }
@@ -456,7 +451,7 @@ impl<S: Servers> FleetModel<S> {
             match step {
                 Step::Work(n) => {
                     let work = self.works.get(job.req, (n - root) as usize);
-                    offset += self.instance.run_time(work);
+                    offset += run_time(work, self.speed);
                 }
                 Step::Wait(_) => unreachable!("a fleet with waits runs on the stepping path"),
                 Step::Async(n) => {
@@ -509,14 +504,7 @@ impl<S: Servers> FleetModel<S> {
         self.busy -= 1;
         match &mut self.stepping {
             None => self.stats.set_busy(self.busy),
-            Some(st) => st.places.set(
-                req,
-                slot as usize,
-                Place {
-                    server: NO_SERVER,
-                    step: 0,
-                },
-            ),
+            Some(st) => st.places.set(req, slot as usize, IDLE),
         }
         self.servers.release_slot(req, slot, sched.now());
         let r = &mut self.requests[req as usize];
@@ -615,7 +603,7 @@ impl<S: Servers> FleetModel<S> {
             match s {
                 Step::Work(n) => {
                     let work = self.works.get(job.req, (n - root) as usize);
-                    let work = self.instance.run_time(work);
+                    let work = run_time(work, self.speed);
                     if work > SimTime::ZERO {
                         st.places
                             .set(job.req, job.slot as usize, Place { server, step });
@@ -727,14 +715,7 @@ impl<S: Servers> FleetModel<S> {
             if place.server == NO_SERVER {
                 continue;
             }
-            st.places.set(
-                req,
-                slot,
-                Place {
-                    server: NO_SERVER,
-                    step: 0,
-                },
-            );
+            st.places.set(req, slot, IDLE);
             let node = root as usize + slot;
             if let Some(Step::Work(_)) = self.plans[node].get(place.step as usize) {
                 let before = st.cpus.busy_on(place.server);
