@@ -95,12 +95,14 @@ fn concurrent_requests_share_one_instance_and_its_bill() {
     assert_eq!(d.instances.peak, 1);
     assert_eq!(d.cold_starts, 1);
     assert_usd(r.cost.total_usd, 0.0909 + 0.00144);
-    // One request per instance (Lambda's rule) needs three.
+    // One request per instance (Lambda's rule) needs three at once, and
+    // the autoscaler keeps 2.5 in progress at 60 % of one each: ⌈2.5 /
+    // 0.6⌉ = 5 instances.
     let r = run_waiting("50ms", "2450ms", "instance_concurrency = 1");
     let KindResult::Serverless(d) = &r.details else {
         panic!("serverless");
     };
-    assert_eq!(d.instances.peak, 3);
+    assert_eq!(d.instances.peak, 5);
 }
 
 #[test]
@@ -458,5 +460,118 @@ cold_start = "400ms"
         instance_seconds >= 9.0 * measured * 0.98,
         "{instance_seconds} instance-seconds for {} of CPU",
         9.0 * measured
+    );
+}
+
+/// A Cloud Run service of one-vCPU instances under a constant Poisson
+/// load, for two hours after ten minutes of warm-up, with `extra` keys.
+fn autoscaled(rps: u32, work: &str, wait: &str, extra: &str) -> ArchitectureResult {
+    let s = scenario(&format!(
+        r#"
+name = "cr-scale"
+duration = "2h"
+warmup = "10m"
+seed = 5
+[demand]
+shape = "constant"
+rps = {rps}
+[[services]]
+name = "api"
+work = {work}
+wait = {wait}
+[[architectures]]
+name = "run"
+kind = "serverless"
+platform = "cloud-run"
+vcpus = 1
+instance_concurrency = 80
+cold_start = "400ms"
+{extra}
+"#
+    ));
+    let r = architectures::run_architecture(&s, &s.architectures[0], 0);
+    let c = r.requests;
+    assert_eq!(c.arrived, c.completed + c.errors() + c.in_flight);
+    assert_eq!(c.errors(), 0);
+    r
+}
+
+/// The mean instances the autoscaler kept in rotation (the instances up
+/// also count those it let go, kept idle up to 15 minutes).
+fn mean_instances(r: &ArchitectureResult) -> f64 {
+    let KindResult::Serverless(d) = &r.details else {
+        panic!("serverless");
+    };
+    let a = d.functions[0].autoscaler.as_ref().expect("Cloud Run");
+    assert!(d.instances.mean >= a.in_rotation.mean);
+    a.in_rotation.mean
+}
+
+/// The CPU driver: 180 requests/s of 50 ms CPU use 9 vCPUs, so the
+/// autoscaler keeps ⌈9 / 0.6⌉ = 15 instances (16 when a minute's average
+/// comes out above 9; its spread is about 1.4 %), ⌈9 / 0.9⌉ = 10 at a 90 %
+/// target. Requests go to the least loaded instance, so the mean response
+/// beats 15 separate M/M/1-PS queues at ρ = 0.6 (50 / 0.4 = 125 ms).
+#[test]
+fn the_cpu_driver_keeps_a_minute_of_cpu_at_its_target() {
+    let work = r#"{ dist = "exponential", mean = "50ms" }"#;
+    let r = autoscaled(180, work, "\"0s\"", "");
+    let n = mean_instances(&r);
+    eprintln!(
+        "CPU driver at 60 %: {n:.2} instances, mean {:.1} ms, p99 {:.1} ms",
+        r.latency_ms.mean, r.latency_ms.p99
+    );
+    assert!((15.0..15.6).contains(&n), "{n} instances");
+    assert!(
+        (50.0..125.0).contains(&r.latency_ms.mean),
+        "{}",
+        r.latency_ms.mean
+    );
+    let r = autoscaled(180, work, "\"0s\"", "cpu_target = 0.9");
+    let n = mean_instances(&r);
+    eprintln!(
+        "CPU driver at 90 %: {n:.2} instances, mean {:.1} ms",
+        r.latency_ms.mean
+    );
+    assert!((10.0..10.6).contains(&n), "{n} instances");
+}
+
+/// The concurrency driver: 100 requests/s that wait 1 s on I/O (and use
+/// 1 ms of CPU) keep 100 in progress (M/G/∞), so the autoscaler keeps
+/// ⌈100 / (80 × 0.6)⌉ = 3 instances, ⌈100 / (80 × 0.95)⌉ = 2 at a 95 %
+/// target; the CPU driver (0.1 vCPU) asks for one.
+#[test]
+fn the_concurrency_driver_keeps_requests_in_progress_at_its_target() {
+    let wait = r#"{ dist = "exponential", mean = "1s" }"#;
+    for (extra, want) in [("", 3.0), ("concurrency_target = 0.95", 2.0)] {
+        let r = autoscaled(100, "\"1ms\"", wait, extra);
+        let n = mean_instances(&r);
+        eprintln!("concurrency driver `{extra}`: {n:.3} instances");
+        assert!((want - 0.02..want + 0.1).contains(&n), "{n} for {want}");
+    }
+}
+
+#[test]
+fn autoscaling_targets_are_checked() {
+    let base = format!(
+        "{}[[architectures]]\nname = \"s\"\nkind = \"serverless\"\n",
+        header("1h")
+    );
+    assert_refused(
+        &base,
+        &[
+            (
+                "platform = \"cloud-run\"\ncpu_target = 0.95",
+                "line 13, key `architectures[0].cpu_target`: expected 0 (off) or a utilisation between 0.1 and 0.9, found 0.95 (Cloud Run's `cpu_target` allows 10-90 %)",
+            ),
+            (
+                "platform = \"cloud-run\"\ncpu_target = 0\n[architectures.functions.api]\nconcurrency_target = 0",
+                "line 15, key `architectures[0].functions.api.concurrency_target`: `cpu_target` and `concurrency_target` cannot both be 0: Cloud Run scales on at least one",
+            ),
+            (
+                "concurrency_target = 0.5",
+                "line 12, key `architectures[0].concurrency_target`: `concurrency_target` is a Cloud Run setting (add platform = \"cloud-run\"); a Lambda function starts an environment for each invocation that finds none free",
+            ),
+        ],
     );
 }

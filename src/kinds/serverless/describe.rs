@@ -1,6 +1,7 @@
 //! What `check` says about a serverless architecture: the platform line,
 //! then one line per function.
 
+use crate::kinds::serverless::spec::cloud_run::Autoscaling;
 use crate::kinds::serverless::spec::{InstanceBilling, ServerlessSpec};
 use crate::scenario::describe::{Describe, spelled};
 use crate::scenario::{ScaleRefill, Scenario};
@@ -26,7 +27,7 @@ impl Describe for ServerlessSpec {
         for f in &sv.functions {
             let _ = writeln!(
                 s,
-                "    {:<10} {} MB {} (work × {:.2}), cold start {}, keep-alive {}, {} new per {}{}, {} per instance, {} idle selection, hop {}{}{}{}, {}",
+                "    {:<10} {} MB {} (work × {:.2}), cold start {}, keep-alive {}, {} new per {}{}, {} per instance, {} idle selection, hop {}{}{}{}{}, {}",
                 f.name,
                 f.memory_mb,
                 spelled(f.cpu),
@@ -59,6 +60,9 @@ impl Describe for ServerlessSpec {
                         f.pending_timeout
                     ))
                     .unwrap_or_default(),
+                f.autoscaling
+                    .map(|a| format!(", autoscaler {}", targets(a)))
+                    .unwrap_or_default(),
                 match f.instance_billing {
                     InstanceBilling::PerInvocation => format!("${}/GB-s", f.pricing.gb_second),
                     InstanceBilling::WhileServing { per_second } => {
@@ -69,4 +73,20 @@ impl Describe for ServerlessSpec {
             );
         }
     }
+}
+
+/// Cloud Run's autoscaling targets as `check` shows them.
+fn targets(a: Autoscaling) -> String {
+    let driver = |name: &str, t: f64| {
+        if t == 0.0 {
+            format!("{name} off")
+        } else {
+            format!("{name} {:.0} %", t * 100.0)
+        }
+    };
+    format!(
+        "{}, {}",
+        driver("CPU", a.cpu_target),
+        driver("concurrency", a.concurrency_target)
+    )
 }

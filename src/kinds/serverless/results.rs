@@ -217,7 +217,27 @@ pub struct FunctionResult {
     /// Invocations billed in the measured period (counted when they end).
     pub billed_invocations: u64,
     pub cost: crate::pricing::cost::CostBreakdown,
+    /// Cloud Run's autoscaler; absent on Lambda.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autoscaler: Option<AutoscalerResult>,
 }
+
+/// What Cloud Run's autoscaler did for one service.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AutoscalerResult {
+    /// Instances in rotation or starting: those it wanted (at least its
+    /// recommendation, more while requests overflowed them). The
+    /// `instances` beside it also count idle ones kept warm.
+    pub in_rotation: LevelSummary,
+    /// Instances it started ahead of requests (requests that start one
+    /// themselves count as cold starts).
+    pub started: u64,
+}
+
+aggregate_fields!(AutoscalerResult {
+    in_rotation,
+    started
+});
 
 aggregate_fields!(ColdStartCauses {
     new_demand,
@@ -240,6 +260,7 @@ aggregate_fields!(FunctionResult {
     waiting_gb_seconds,
     billed_invocations,
     cost,
+    autoscaler,
 });
 
 fn is_zero(x: &f64) -> bool {

@@ -110,6 +110,8 @@ macro_rules! function_keys {
             hop_latency: Option<Spanned<Dur>>,
             max_instances: Option<Spanned<i64>>,
             pending_timeout: Option<Spanned<Dur>>,
+            cpu_target: Option<Spanned<f64>>,
+            concurrency_target: Option<Spanned<f64>>,
         } }
     };
 }

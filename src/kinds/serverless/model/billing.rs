@@ -4,7 +4,9 @@
 
 use crate::architectures::{Kind, Outcome};
 use crate::kinds::serverless::model::{Function, NIL, ServerlessModel};
-use crate::kinds::serverless::results::{ColdStartCauses, FunctionResult, ServerlessResult};
+use crate::kinds::serverless::results::{
+    AutoscalerResult, ColdStartCauses, FunctionResult, ServerlessResult,
+};
 use crate::kinds::serverless::spec::ServerlessSpec;
 use crate::pricing::cost::CostBreakdown;
 use crate::pricing::entries::Cpu;
@@ -115,6 +117,10 @@ impl ServerlessModel {
                 waiting_gb_seconds: f.waiting_gb_seconds,
                 billed_invocations: f.billed_invocations,
                 cost,
+                autoscaler: f.scaling.as_deref_mut().map(|s| AutoscalerResult {
+                    in_rotation: s.wanted.summary(end, warmup),
+                    started: s.started,
+                }),
             });
         }
         if free_tier {

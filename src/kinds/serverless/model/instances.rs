@@ -6,6 +6,7 @@
 
 use crate::engine::Scheduler;
 use crate::kinds::serverless::model::keep_alive::{Expiry, Idle};
+use crate::kinds::serverless::model::rotation::Set;
 use crate::kinds::serverless::model::{Blocked, Event, Instance, NIL, ServerlessModel};
 use crate::kinds::serverless::spec::IdleSelection;
 use crate::time::SimTime;
@@ -41,6 +42,8 @@ impl ServerlessModel {
             prev: NIL,
             next: NIL,
             idle_epoch: 0,
+            set: Set::None,
+            starting: false,
         };
         let id = match self.free_instances.pop() {
             Some(id) => {
@@ -96,7 +99,7 @@ impl ServerlessModel {
             self.instances[next as usize].prev = prev;
         }
         f.idle_count -= 1;
-        f.idle_level.set(now, f.idle_count as u64, self.warmup);
+        f.idle_level.set(now, f.idle_now(), self.warmup);
         self.set_total_idle(-1);
         let i = &mut self.instances[id as usize];
         i.prev = NIL;
@@ -232,7 +235,7 @@ impl ServerlessModel {
         }
         f.idle_tail = id;
         f.idle_count += 1;
-        f.idle_level.set(now, f.idle_count as u64, self.warmup);
+        f.idle_level.set(now, f.idle_now(), self.warmup);
         let i = &mut self.instances[id as usize];
         i.prev = tail;
         i.next = NIL;
@@ -378,12 +381,16 @@ impl ServerlessModel {
                 return Err(Blocked::Reserved);
             }
         }
+        let scaled = self.functions[fi].scaling.is_some();
+        if scaled && let Some(id) = self.route(func, now) {
+            return Ok((id, false));
+        }
         if let Some(id) = self.functions[fi].provisioned_idle.pop() {
             self.set_total_idle(-1);
             return Ok((id, false));
         }
         let k = self.functions[fi].spec.instance_concurrency;
-        if k > 1 {
+        if k > 1 && !scaled {
             while let Some(id) = self.functions[fi].partial.pop() {
                 let i = &self.instances[id as usize];
                 // Entries may be stale: the id may since have been reused,
@@ -411,6 +418,9 @@ impl ServerlessModel {
         };
         if warm != NIL {
             self.unlink_idle(warm, now);
+            if scaled {
+                self.enter(warm, Set::Rotation, now);
+            }
             return Ok((warm, false));
         }
         if let Some(max) = self.functions[fi].spec.max_instances
@@ -422,6 +432,9 @@ impl ServerlessModel {
             return Err(Blocked::ScaleRate);
         }
         let id = self.new_instance(func, now, false);
+        if scaled {
+            self.enter(id, Set::Rotation, now);
+        }
         Ok((id, true))
     }
 }

@@ -6,6 +6,7 @@
 
 use crate::architectures::calls::{Invocation, Released};
 use crate::engine::Scheduler;
+use crate::kinds::serverless::model::rotation::Set;
 use crate::kinds::serverless::model::{Blocked, Event, ServerlessModel};
 use crate::time::SimTime;
 
@@ -140,14 +141,19 @@ impl ServerlessModel {
         let i = &mut self.instances[instance as usize];
         i.active += 1;
         if i.active == 1 {
-            i.busy_since = now;
+            // An instance still starting serves (and is billed) from its
+            // start.
+            i.busy_since = if i.starting { i.started } else { now };
         }
-        let partial = i.active < self.functions[func as usize].spec.instance_concurrency;
+        let (active, set) = (i.active, i.set);
         let f = &mut self.functions[func as usize];
-        if partial {
+        if f.scaling.is_some() {
+            self.load_changed(instance, active - 1, now);
+        } else if active < f.spec.instance_concurrency {
             f.partial.push(instance);
             self.keep_lists_lean(func);
         }
+        debug_assert!(set != Set::None || self.functions[func as usize].scaling.is_none());
         let f = &mut self.functions[func as usize];
         if f.busy == 0 {
             f.keep_alive.activity_starts(now);
@@ -160,6 +166,10 @@ impl ServerlessModel {
         }
         let root = self.calls.requests[req as usize].root;
         let work = self.calls.works.get(req, (node - root) as usize);
+        if let Some(s) = f.scaling.as_deref_mut() {
+            s.autoscaler.set_busy(now, f.busy);
+            s.autoscaler.work(work.as_secs_f64());
+        }
         let shared = f.spec.shared_vcpus();
         let mut delay = if f.slowdown == 1.0 {
             work
@@ -286,9 +296,12 @@ impl ServerlessModel {
         let counted = self.counted(now);
         let i = &mut self.instances[instance as usize];
         i.active -= 1;
-        let (active, provisioned) = (i.active, i.provisioned);
+        let (active, provisioned, set) = (i.active, i.provisioned, i.set);
         let f = &mut self.functions[func as usize];
         f.busy -= 1;
+        if let Some(s) = f.scaling.as_deref_mut() {
+            s.autoscaler.set_busy(now, f.busy);
+        }
         self.account_busy -= 1;
         self.stats.set_busy(self.account_busy as u64);
         let k = f.spec.instance_concurrency;
@@ -301,7 +314,18 @@ impl ServerlessModel {
             let f = &mut self.functions[func as usize];
             f.waiting_gb_seconds += wait * f.spec.memory_gb();
         }
-        if active == 0 {
+        if set != Set::None {
+            // Under Cloud Run's autoscaler.
+            self.load_changed(instance, active + 1, now);
+            if active == 0 {
+                self.bill_serving(instance, now);
+                if set == Set::Standby || self.worn_out(instance, now) {
+                    // Drained (or worn out): off to the idle list.
+                    self.leave(instance, now);
+                    self.become_idle(instance, now, sched);
+                }
+            }
+        } else if active == 0 {
             self.bill_serving(instance, now);
             self.become_idle(instance, now, sched);
         } else if active + 1 == k {

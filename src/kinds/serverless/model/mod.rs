@@ -76,18 +76,24 @@ use crate::architectures::sharing::Cpus;
 use crate::time::SimTime;
 use std::collections::{BinaryHeap, VecDeque};
 
+mod autoscaler;
 mod billing;
 mod instance_time;
 mod instances;
 mod invocations;
 mod keep_alive;
 mod recycling;
+mod rotation;
 mod scale_rate;
+mod scaling;
 
 use crate::kinds::serverless::results::{ColdStartCauses, Limit, RefusedBy};
+use autoscaler::Autoscaler;
 use keep_alive::KeepAlive;
 use recycling::Losses;
+use rotation::Set;
 use scale_rate::ScaleRate;
+use scaling::Scaling;
 
 use crate::architectures::{Outcome, Simulate, simulate};
 use crate::engine::Queues;
@@ -134,6 +140,14 @@ pub enum Event {
     ScaleWindow {
         func: u32,
     },
+    /// Cloud Run's autoscaler evaluates a service.
+    Scale {
+        func: u32,
+    },
+    /// An instance the autoscaler started is ready.
+    Ready {
+        id: u32,
+    },
     /// An idle instance reaches its `max_lifetime` (stale unless it is
     /// still idle in the same spell: `epoch` is its `idle_epoch`).
     Retire {
@@ -163,12 +177,17 @@ struct Instance {
     /// When it last went from no invocation to one (Cloud Run's
     /// request-based billing bills each such period).
     busy_since: SimTime,
-    /// Links of the function's idle list (oldest first).
+    /// Links of the function's idle list (oldest first), or of its list
+    /// by load under Cloud Run's autoscaler (`rotation`).
     prev: u32,
     next: u32,
     /// Bumped whenever it enters or leaves the idle list, to spot stale
     /// entries of the `newest` heap.
     idle_epoch: u32,
+    /// Under Cloud Run's autoscaler: in rotation, on standby, or neither.
+    set: Set,
+    /// Started by the autoscaler and not yet ready.
+    starting: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -243,6 +262,16 @@ struct Function {
     requests_usd: f64,
     instances_level: Level,
     idle_level: Level,
+    /// Cloud Run's autoscaler and its routing; None on Lambda.
+    scaling: Option<Box<Scaling>>,
+}
+
+impl Function {
+    /// Instances with no request: idle-listed, or idle in rotation.
+    #[inline]
+    fn idle_now(&self) -> u64 {
+        self.idle_count as u64 + self.scaling.as_ref().map_or(0, |s| s.idle as u64)
+    }
 }
 
 pub struct ServerlessModel {
@@ -269,6 +298,8 @@ pub struct ServerlessModel {
     provisioned_rate: f64,
     /// Reused marks for compacting the `partial` lists.
     scratch: Vec<bool>,
+    /// Reused list of instances the autoscaler moves.
+    out_scratch: Vec<u32>,
     /// The CPUs of instances whose requests share them (Cloud Run above
     /// one request per vCPU), by instance id; None when no function's do.
     cpus: Option<Box<Cpus<u32>>>,
@@ -315,6 +346,11 @@ impl ServerlessModel {
                 requests_usd: 0.0,
                 instances_level: Level::default(),
                 idle_level: Level::default(),
+                scaling: f.autoscaling.map(|targets| {
+                    let autoscaler =
+                        Autoscaler::new(targets, f.vcpus.unwrap_or(1), f.instance_concurrency);
+                    Box::new(Scaling::new(autoscaler, f.instance_concurrency))
+                }),
             })
             .collect();
         let provisioned_rate = spec
@@ -356,6 +392,7 @@ impl ServerlessModel {
             gateway_usd: 0.0,
             provisioned_rate,
             scratch: Vec::new(),
+            out_scratch: Vec::new(),
             cpus: spec
                 .functions
                 .iter()
@@ -377,15 +414,26 @@ impl Model for ServerlessModel {
     /// Creates the provisioned instances and schedules the first arrival.
     fn start(&mut self, sched: &mut Scheduler<Event>) {
         let mut provisioned = 0;
+        let mut idle = 0;
         for f in 0..self.functions.len() {
+            let scaled = self.functions[f].scaling.is_some();
             for _ in 0..self.functions[f].spec.provisioned {
                 let id = self.new_instance(f as u32, SimTime::ZERO, true);
-                self.functions[f].provisioned_idle.push(id);
                 provisioned += 1;
+                if scaled {
+                    // Minimum instances: in rotation for good.
+                    self.enter(id, Set::Rotation, SimTime::ZERO);
+                } else {
+                    self.functions[f].provisioned_idle.push(id);
+                    idle += 1;
+                }
+            }
+            if scaled {
+                sched.schedule(autoscaler::PERIOD, Event::Scale { func: f as u32 });
             }
         }
         self.stats.set_provisioned(provisioned);
-        self.set_total_idle(provisioned as i64);
+        self.set_total_idle(idle);
         self.upcoming.stage(sched, Event::Arrival);
     }
 
@@ -406,6 +454,8 @@ impl Model for ServerlessModel {
             Event::Retire { id, epoch } => self.on_retire(id, epoch, now),
             Event::Prewarm { func, epoch } => self.on_prewarm(func, epoch, now, sched),
             Event::PendingTimeout { func } => self.on_pending_timeout(func, now, sched),
+            Event::Scale { func } => self.on_scale(func, now, sched),
+            Event::Ready { id } => self.on_ready(id, now, sched),
             Event::ScaleWindow { func } => {
                 self.functions[func as usize].scale_wake_pending = false;
                 if self.queued > 0 {

@@ -28,6 +28,26 @@ const KEEP_ALIVE: SimTime = SimTime::from_secs(15 * 60);
 /// maximum instances", read 2026-12-06; the current "About maximum
 /// instances" page no longer states a figure, so this is a key).
 pub(crate) const PENDING_TIMEOUT: SimTime = SimTime::from_secs(60);
+/// Cloud Run's autoscaler keeps each instance's CPU and its requests in
+/// progress at 60 % of what it has, by default; a service may set each
+/// target between 10 % and 90 % (CPU) or 95 % (concurrency), or 0 to
+/// scale on the other alone (Cloud Run docs, "About instance autoscaling"
+/// and "Configure scaling controls", read 2026-12-07).
+const TARGET: f64 = 0.6;
+const CPU_TARGETS: (f64, f64) = (0.1, 0.9);
+const CONCURRENCY_TARGETS: (f64, f64) = (0.1, 0.95);
+
+/// What Cloud Run's autoscaler aims at for one service: the instances it
+/// wants are the larger of the CPU driver (a minute's average CPU use ÷
+/// vCPUs per instance ÷ `cpu_target`) and the concurrency driver (a
+/// minute's average requests in progress ÷ `instance_concurrency` ÷
+/// `concurrency_target`); 0 turns a driver off.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Autoscaling {
+    pub cpu_target: f64,
+    pub concurrency_target: f64,
+}
+
 /// Default instance size (Cloud Run docs, "Configure CPU limits" and
 /// "Configure memory limits").
 const MEMORY_MB: f64 = 512.0;
@@ -219,6 +239,19 @@ pub(crate) fn apply(
                 "minimum instances are modelled with billing = \"instance\" only (their idle price under request-based billing is not in the price files)".to_string(),
             ));
         }
+        f.autoscaling = Some(autoscaling(
+            [
+                ("cpu_target", &own.cpu_target, &base.cpu_target, CPU_TARGETS),
+                (
+                    "concurrency_target",
+                    &own.concurrency_target,
+                    &base.concurrency_target,
+                    CONCURRENCY_TARGETS,
+                ),
+            ],
+            &at,
+            ctx,
+        )?);
         let per_second = vcpus * price.vcpu_second + gib * price.gib_second;
         f.vcpus = Some(vcpus as u32);
         f.instance_billing = match billing {
@@ -237,6 +270,67 @@ pub(crate) fn apply(
         p.date = price.date.clone();
     }
     Ok(())
+}
+
+/// Where a function's key was set (its own table, else the
+/// architecture's): the span and the key path for a message.
+type WhereSet<'a> =
+    dyn Fn(Option<Range<usize>>, Option<Range<usize>>, &str) -> (Option<Range<usize>>, String) + 'a;
+
+type Target<'a> = (
+    &'static str,
+    &'a Option<toml::Spanned<f64>>,
+    &'a Option<toml::Spanned<f64>>,
+    (f64, f64),
+);
+
+/// A service's two autoscaling targets, each from its own table, else the
+/// architecture's, else 60 %: 0 or within the range Cloud Run allows, not
+/// both 0.
+fn autoscaling(
+    targets: [Target; 2],
+    at: &WhereSet<'_>,
+    ctx: &ErrorContext,
+) -> Result<Autoscaling, ScenarioError> {
+    let mut values = [TARGET; 2];
+    let mut last = (None, String::new());
+    for (slot, (name, own, base, (lo, hi))) in values.iter_mut().zip(targets) {
+        let Some(v) = own.as_ref().or(base.as_ref()) else {
+            continue;
+        };
+        let (span, key) = at(
+            own.as_ref().map(|x| x.span()),
+            base.as_ref().map(|x| x.span()),
+            name,
+        );
+        let x = *v.get_ref();
+        if !(x == 0.0 || (lo..=hi).contains(&x)) {
+            return Err(ctx.at(
+                span,
+                &key,
+                format!(
+                    "expected 0 (off) or a utilisation between {lo} and {hi}, found {x} \
+                     (Cloud Run's `{name}` allows {}-{} %)",
+                    lo * 100.0,
+                    hi * 100.0
+                ),
+            ));
+        }
+        *slot = x;
+        last = (span, key);
+    }
+    if values == [0.0, 0.0] {
+        return Err(ctx.at(
+            last.0,
+            &last.1,
+            "`cpu_target` and `concurrency_target` cannot both be 0: Cloud Run scales on at least one"
+                .to_string(),
+        ));
+    }
+    Ok(Autoscaling {
+        cpu_target: values[0],
+        concurrency_target: values[1],
+    })
 }
 
 /// `max_instances` and `pending_timeout` are Cloud Run's; Lambda caps a
@@ -259,14 +353,23 @@ fn refuse_max_instances_on_lambda(
                 "pending_timeout",
                 k.pending_timeout.as_ref().map(|p| p.span()),
             ),
+            ("cpu_target", k.cpu_target.as_ref().map(|p| p.span())),
+            (
+                "concurrency_target",
+                k.concurrency_target.as_ref().map(|p| p.span()),
+            ),
         ] {
             if let Some(span) = span {
+                let instead = if name.ends_with("_target") {
+                    "a Lambda function starts an environment for each invocation that finds none free"
+                } else {
+                    "a Lambda function is capped by `reserved_concurrency`"
+                };
                 return Err(ctx.at(
                     Some(span),
                     &format!("{at}.{name}"),
                     format!(
-                        "`{name}` is a Cloud Run setting (add platform = \"cloud-run\"); a Lambda \
-                         function is capped by `reserved_concurrency`"
+                        "`{name}` is a Cloud Run setting (add platform = \"cloud-run\"); {instead}"
                     ),
                 ));
             }

@@ -84,6 +84,10 @@ pub struct FunctionSpec {
     /// progress on it share. None on Lambda (one request per environment,
     /// its CPU set by its memory).
     pub vcpus: Option<u32>,
+    /// Cloud Run: its autoscaler's utilisation targets. None on Lambda,
+    /// which starts an environment per invocation that finds none free.
+    #[serde(skip)]
+    pub autoscaling: Option<crate::kinds::serverless::spec::cloud_run::Autoscaling>,
 }
 
 /// Instance time billed for itself, not per invocation.
@@ -215,6 +219,7 @@ fn resolve_function(
         pricing: ServerlessPricing::unpriced(),
         instance_billing: InstanceBilling::PerInvocation,
         vcpus: None,
+        autoscaling: None,
     })
 }
 
