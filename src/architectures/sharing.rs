@@ -205,6 +205,18 @@ impl<T: Copy> Cpus<T> {
         self.set_on(s, on);
     }
 
+    /// Server `s` is lost with everything on its CPU (a spot
+    /// interruption): its jobs, in no particular order, go into `lost`,
+    /// and any event pending for it is stale.
+    pub fn clear(&mut self, s: u32, now: SimTime, lost: &mut Vec<T>) {
+        self.advance(s, now);
+        self.set_on(s, 0);
+        let c = self.cpu(s);
+        lost.extend(c.heap.drain().map(|e| e.token));
+        c.pending = None;
+        c.generation = c.generation.wrapping_add(1);
+    }
+
     /// The completion event of generation `generation` fired on server
     /// `s` at `now`: returns the job it completes, or None for a stale
     /// event (or one whose job was cancelled).

@@ -397,9 +397,9 @@ concurrency = 8
                 "line 9, key `services[0].wait`: expected a duration such as \"50ms\" or \"2h\" (units ns, us, ms, s, m, h, d), found \"-1ms\"",
             ),
             (
-                "kind = \"fleet\"",
-                "kind = \"microservices\"",
-                "line 14, key `architectures[0].services.api.concurrency`: a service's servers here take at most one request per vCPU (2): requests sharing a vCPU are modelled on `kind = \"fleet\"` and `\"autoscaled\"` architectures, not yet per service of microservices",
+                "kind = \"fleet\"\nservers = 2\ninstance = { vcpus = 2, memory = \"4GB\", price_per_hour = 0.1 }\nconcurrency = 8\n",
+                "kind = \"microservices\"\nservers = 2\ninstance = { vcpus = 2, memory = \"4GB\", price_per_hour = 0.1 }\nconcurrency = 8\n[architectures.services.api]\nconcurrency = 0\n",
+                "line 16, key `architectures[0].services.api.concurrency`: expected the requests a server works on at once, between 1 and 100000, found 0",
             ),
         ],
     );
@@ -454,4 +454,73 @@ fn the_estimate_counts_the_stepping_path_as_slower() {
     assert_eq!(a.works(), b.works());
     assert_eq!((a.works_weight, b.works_weight), (1.0, 2.5));
     assert!((b.wall_seconds / a.wall_seconds - 2.5).abs() < 1e-12);
+}
+
+/// Two services on microservices, each on one one-vCPU server taking
+/// every request at once: `front` (exponential 10 ms of CPU) calls `back`
+/// (exponential 40 ms) synchronously, at 16 requests/s. A processor-
+/// sharing node with exponential work is quasi-reversible, so the network
+/// has product form (Kelly): E[T] = 10/(1 − 0.16) + 40/(1 − 0.64) =
+/// 11.905 + 111.111 = 123.016 ms. `front` holds its place but no CPU
+/// while it waits for `back`; were the wait on its CPU, its vCPU would be
+/// busy 0.16 + 0.64 × 1.0… and the front node far slower.
+fn micro_ps(seed: u64) -> String {
+    format!(
+        r#"
+name = "micro-ps"
+duration = "{secs}s"
+warmup = "5m"
+seed = {seed}
+window = "1m"
+[demand]
+shape = "constant"
+rps = 16
+[[services]]
+name = "front"
+work = {{ dist = "exponential", mean = "10ms" }}
+calls = [{{ service = "back", mode = "sync" }}]
+[[services]]
+name = "back"
+work = {{ dist = "exponential", mean = "40ms" }}
+[[architectures]]
+name = "micro"
+kind = "microservices"
+hop_latency = "0s"
+servers = 1
+concurrency = 100000
+instance = {{ vcpus = 1, memory = "2GB", price_per_hour = 0.05 }}
+"#,
+        secs = 300 + 1_000_000 / 16,
+    )
+}
+
+#[test]
+fn microservices_of_shared_cpus_are_a_product_form_network() {
+    let rs = runs(micro_ps);
+    assert_theory(
+        "Kelly PS network E[T]",
+        &rs,
+        mean_response_s,
+        0.123_016,
+        0.03,
+    );
+    // Busy vCPUs: 0.16 + 0.64 of two; the front's wait for its callee
+    // holds no CPU.
+    assert_theory("utilisation", &rs, |r| r.utilization, 0.80 / 2.0, 0.01);
+}
+
+/// The same services on spot servers that are interrupted: invocations
+/// whose work was on a lost server's CPU fail with it, and every request
+/// is completed, failed or in flight.
+#[test]
+fn a_lost_server_takes_its_shared_cpu_work_with_it() {
+    let text = micro_ps(3).replace(
+        "price_per_hour = 0.05 }\n",
+        "price_per_hour = 0.05 }\nmarket = \"spot\"\nspot = { price_per_hour = 0.02, mean_time_between_interruptions = \"1h\", interrupted_work = \"lose\", boot_time = \"10s\" }\n",
+    );
+    let s = scenario(&text.replace("duration = \"62800s\"", "duration = \"12h\""));
+    let r = run_architecture(&s, &s.architectures[0], 0);
+    let c = r.requests;
+    assert!(c.interrupted > 20, "{} interrupted", c.interrupted);
+    assert_eq!(c.arrived, c.completed + c.errors() + c.in_flight);
 }

@@ -37,4 +37,13 @@ impl Estimated for MicroservicesSpec {
         let (_, field, name) = top?;
         Some((count, "servers", format!("{key}.services.{name}.{field}")))
     }
+
+    /// Services whose servers share their CPUs step through them.
+    fn works_per_invocation(&self, _s: &Scenario) -> f64 {
+        if self.fleets.iter().any(|f| f.fleet().shares_cpu()) {
+            crate::scenario::estimate::STEPPING_WORKS
+        } else {
+            1.0
+        }
+    }
 }

@@ -148,22 +148,6 @@ pub(crate) fn validate_microservices(
             ServiceFleet::Fixed(f) => &f.instance,
             ServiceFleet::Autoscaled(a) => &a.fleet.instance,
         };
-        if let Some(c) = raw
-            .concurrency
-            .as_ref()
-            .filter(|_| fleet.fleet().shares_cpu())
-        {
-            return Err(ctx.at(
-                Some(c.span()),
-                &format!("{skey}.concurrency"),
-                format!(
-                    "a service's servers here take at most one request per vCPU ({}): \
-                     requests sharing a vCPU are modelled on `kind = \"fleet\"` and \
-                     `\"autoscaled\"` architectures, not yet per service of microservices",
-                    instance.vcpus
-                ),
-            ));
-        }
         if instance.lambda_managed.is_some() {
             return Err(ctx.at(
                 Some(raw.kind.span()),

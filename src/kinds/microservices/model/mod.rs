@@ -10,10 +10,15 @@
 //!   more bakers do not help without more ovens. An `async` call queues the
 //!   callee and returns at once.
 //! - A service's `wait` on I/O follows its work on the same slot, and is
-//!   held like a sync call: it counts in the service's busy level (and
-//!   its CPU metric). A service's servers take `concurrency` invocations
-//!   at once, at most one per vCPU here (CPUs shared among more are
-//!   modelled on the fleet kinds).
+//!   held like a sync call. A service's servers take `concurrency`
+//!   invocations at once. At or below one per vCPU each runs its work on
+//!   a vCPU of its own, and its wait and sync calls count in the
+//!   service's busy level (and its CPU metric), as the slot is held.
+//!   Above it (`sharing`) the work of the invocations on a server shares
+//!   its vCPUs (processor sharing, `crate::architectures::sharing`), an
+//!   invocation waiting on I/O or on a callee uses none, each goes to the
+//!   less loaded of two servers with a free place, and the busy level and
+//!   CPU metric are busy vCPUs.
 //! - `hop_latency` is added to every service-to-service call.
 //! - Each autoscaled service fleet runs its own policy on its own metric.
 //! - A service on spot (fixed or autoscaled) runs on a pool of its own
@@ -36,6 +41,7 @@
 
 use crate::architectures::calls::{CallStepper, Invocation, NIL, Released};
 use crate::architectures::requests::Upcoming;
+use crate::architectures::sharing::Cpus;
 use crate::engine::{Model, Scheduler};
 use crate::kinds::microservices::spec::{MicroservicesSpec, ServiceFleet as Fleets};
 use crate::kinds::servers::model::autoscale::{Integral, Interruption, Launches, Pool};
@@ -61,6 +67,14 @@ pub enum Event {
     /// An invocation's own work is done.
     WorkDone {
         inv: u32,
+    },
+    /// On a service whose servers' CPUs are shared: the next invocation
+    /// on server `server`'s CPU finishes its work, if nothing changed
+    /// there since (`generation`).
+    Cpu {
+        svc: u32,
+        server: u32,
+        generation: u32,
     },
     /// The policy of autoscaler `pool` (an index into the model's
     /// `pools`) reads its metric.
@@ -139,6 +153,9 @@ struct ServiceFleet {
     /// The same levels over the measured period, for the summary.
     busy_level: Level,
     queue_level: Level,
+    /// Its servers' CPUs when invocations share them (`concurrency` above
+    /// the vCPUs), with the invocations on them; None otherwise.
+    cpus: Option<Box<Cpus<u32>>>,
 }
 
 impl ServiceFleet {
@@ -206,7 +223,7 @@ impl MicroservicesModel {
             .map(|(svc, spec)| {
                 let f = spec.fleet();
                 let capacity = match spec {
-                    Fleets::Fixed(_) if f.spot.is_none() => Capacity::Fixed {
+                    Fleets::Fixed(_) if f.spot.is_none() && !f.shares_cpu() => Capacity::Fixed {
                         servers: f.servers as u64,
                         slots: f.places(),
                     },
@@ -229,7 +246,13 @@ impl MicroservicesModel {
                             let stream = crate::rng::stream(seed, replication, &purpose);
                             pool = pool.with_spot(spot, stream);
                         }
-                        let mut pool = pool.with_concurrency(f.concurrency);
+                        let mut pool = if f.shares_cpu() {
+                            let purpose = format!("{}/{svc}", crate::rng::purpose::ROUTING);
+                            let routing = crate::rng::stream(seed, replication, &purpose);
+                            pool.with_sharing(f.concurrency, routing)
+                        } else {
+                            pool.with_concurrency(f.concurrency)
+                        };
                         let initial = pool.start(f.servers);
                         pools.push(ServicePool {
                             svc,
@@ -260,6 +283,9 @@ impl MicroservicesModel {
                     queue_area: Integral::default(),
                     busy_level: Level::default(),
                     queue_level: Level::default(),
+                    cpus: f
+                        .shares_cpu()
+                        .then(|| Box::new(Cpus::new(f.instance.vcpus, f.servers as usize))),
                 }
             })
             .collect();
@@ -346,23 +372,99 @@ impl MicroservicesModel {
         let svc = self.calls.target(node) as usize;
         let f = &mut self.fleets[svc];
         f.busy += 1;
-        f.busy_area.set(now, f.busy);
-        f.busy_level.set(now, f.busy, self.warmup);
+        if f.cpus.is_none() {
+            f.busy_area.set(now, f.busy);
+            f.busy_level.set(now, f.busy, self.warmup);
+        }
         let server = match f.capacity {
             Capacity::Fixed { .. } => NIL,
             Capacity::Pooled(i) => self.pools[i].pool.take_slot(now),
         };
         self.calls.invocations[inv as usize].holder = server;
-        self.busy += 1;
-        self.stats.set_busy(self.busy);
+        if self.fleets[svc].cpus.is_none() {
+            self.busy += 1;
+            self.stats.set_busy(self.busy);
+        }
         let r = &self.calls.requests[req as usize];
         if node == r.root {
             self.stats.on_start(r.arrival, now);
         }
-        // A wait on I/O holds the slot after the work, as a sync call does.
         let work = crate::pricing::entries::run_time(self.calls.work(inv), self.fleets[svc].speed);
+        if let Some(cpus) = &mut self.fleets[svc].cpus {
+            // Its work joins its server's shared CPU.
+            if work == SimTime::ZERO {
+                return self.after_work(inv, now, sched);
+            }
+            let before = cpus.busy_on(server);
+            cpus.add(server, inv, work, now);
+            return self.cpu_moved(svc, server, before, now, sched);
+        }
+        // A wait on I/O holds the slot after the work, as a sync call does.
         let held = work + self.calls.wait(inv);
         sched.schedule(now + held, Event::WorkDone { inv });
+    }
+
+    /// On a shared CPU: the invocation's work is done; it waits on its I/O,
+    /// then makes its calls.
+    fn after_work(&mut self, inv: u32, now: SimTime, sched: &mut Scheduler<Event>) {
+        let wait = self.calls.wait(inv);
+        if wait > SimTime::ZERO {
+            sched.schedule(now + wait, Event::WorkDone { inv });
+        } else {
+            self.resume(inv, now, sched);
+        }
+    }
+
+    /// Server `server` of service `svc` changed what runs on its CPU (it
+    /// had `before` busy vCPUs): the levels follow, and its next
+    /// completion is rescheduled.
+    fn cpu_moved(
+        &mut self,
+        svc: usize,
+        server: u32,
+        before: u32,
+        now: SimTime,
+        sched: &mut Scheduler<Event>,
+    ) {
+        let f = &mut self.fleets[svc];
+        let cpus = f.cpus.as_mut().expect("a service sharing its CPUs");
+        let after = cpus.busy_on(server);
+        if after != before {
+            let busy = cpus.busy();
+            f.busy_area.set(now, busy);
+            f.busy_level.set(now, busy, self.warmup);
+            if let Capacity::Pooled(i) = f.capacity {
+                self.pools[i].pool.cpu_changed(server, before, after, now);
+            }
+            self.busy = self.busy + u64::from(after) - u64::from(before);
+            self.stats.set_busy(self.busy);
+        }
+        // Every invocation on a CPU is live: a lost server's are cleared.
+        if let Some(next) = cpus.next(server, now, |_| true) {
+            let e = Event::Cpu {
+                svc: svc as u32,
+                server,
+                generation: next.generation,
+            };
+            sched.schedule(next.at, e);
+        }
+    }
+
+    fn on_cpu(
+        &mut self,
+        svc: usize,
+        server: u32,
+        generation: u32,
+        now: SimTime,
+        sched: &mut Scheduler<Event>,
+    ) {
+        let cpus = self.fleets[svc].cpus.as_mut().expect("a shared CPU");
+        let before = cpus.busy_on(server);
+        let Some(inv) = cpus.complete(server, generation, now, |_| true) else {
+            return;
+        };
+        self.cpu_moved(svc, server, before, now, sched);
+        self.after_work(inv, now, sched);
     }
 
     /// Makes the invocation's remaining calls; ends it when none remain.
@@ -389,14 +491,19 @@ impl MicroservicesModel {
         let svc = self.calls.target(node) as usize;
         let f = &mut self.fleets[svc];
         f.busy -= 1;
-        f.busy_area.set(now, f.busy);
-        f.busy_level.set(now, f.busy, self.warmup);
+        let slots = f.cpus.is_none();
+        if slots {
+            f.busy_area.set(now, f.busy);
+            f.busy_level.set(now, f.busy, self.warmup);
+        }
         let capacity = f.capacity;
         if let Capacity::Pooled(i) = capacity {
             self.pools[i].pool.release_slot(server, now);
         }
-        self.busy -= 1;
-        self.stats.set_busy(self.busy);
+        if slots {
+            self.busy -= 1;
+            self.stats.set_busy(self.busy);
+        }
         self.release_invocation(inv, now, sched);
         match capacity {
             Capacity::Fixed { .. } => self.dispatch(svc, now, sched),
@@ -504,6 +611,11 @@ impl Model for MicroservicesModel {
             Event::Timeout { req, epoch } => self.on_timeout(req, epoch),
             Event::Invoke { inv } => self.on_invoke(inv, now, sched),
             Event::WorkDone { inv } => self.resume(inv, now, sched),
+            Event::Cpu {
+                svc,
+                server,
+                generation,
+            } => self.on_cpu(svc as usize, server, generation, now, sched),
             Event::Evaluate { pool } => {
                 let ServicePool { svc, pool: p, .. } = &mut self.pools[pool as usize];
                 let areas = self.fleets[*svc].areas(now);

@@ -39,6 +39,14 @@ impl MicroservicesModel {
     ) {
         let svc = self.pools[pool].svc;
         let mut callers = Vec::new();
+        // Invocations doing work on a shared CPU: their completions go
+        // with the server, so they end here.
+        let mut on_cpu = Vec::new();
+        if let Some(cpus) = &mut self.fleets[svc].cpus {
+            let before = cpus.busy_on(server);
+            cpus.clear(server, now, &mut on_cpu);
+            self.cpu_moved(svc, server, before, now, sched);
+        }
         for inv in self.calls.invocations.live_ids() {
             let x = self.calls.invocations[inv as usize];
             if x.holder != server || self.calls.target(x.node) as usize != svc {
@@ -54,11 +62,16 @@ impl MicroservicesModel {
             }
             let f = &mut self.fleets[svc];
             f.busy -= 1;
-            f.busy_area.set(now, f.busy);
-            f.busy_level.set(now, f.busy, self.warmup);
+            let slots = f.cpus.is_none();
+            if slots {
+                f.busy_area.set(now, f.busy);
+                f.busy_level.set(now, f.busy, self.warmup);
+            }
             self.pools[pool].pool.release_slot(server, now);
-            self.busy -= 1;
-            self.stats.set_busy(self.busy);
+            if slots {
+                self.busy -= 1;
+                self.stats.set_busy(self.busy);
+            }
             let r = &mut self.calls.requests[x.req as usize];
             if !r.failed {
                 r.failed = true;
@@ -69,6 +82,9 @@ impl MicroservicesModel {
         // ends, freeing its own slot.
         for caller in callers {
             self.resume(caller, now, sched);
+        }
+        for inv in on_cpu {
+            self.resume(inv, now, sched);
         }
     }
 }
