@@ -115,9 +115,15 @@ impl Scenario {
                     SimTime::from_secs_f64(w.mean())
                 )
             });
+            let memory = svc.memory.map_or(String::new(), |m| {
+                format!(
+                    ", {} MB a request in progress on {} MB of base",
+                    m.per_request_mb, m.base_mb
+                )
+            });
             let _ = writeln!(
                 s,
-                "  {:<12} work {} (mean {}){wait}{}",
+                "  {:<12} work {} (mean {}){wait}{memory}{}",
                 svc.name,
                 svc.work.describe(),
                 SimTime::from_secs_f64(svc.work.mean()),

@@ -31,6 +31,50 @@ pub struct Service {
     pub response_size: Option<Dist>,
     /// Bytes each invocation sends to the internet itself.
     pub outbound_size: Option<Dist>,
+    /// The memory it takes on a server, if the scenario says.
+    pub memory: Option<RequestMemory>,
+}
+
+/// What a service holds in memory on a server: `base_mb` whatever its
+/// load (its process, caches), and `per_request_mb` for each invocation in
+/// progress (buffers, a thread's stack and heap). A server takes no more
+/// invocations than its memory holds; those beyond queue.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RequestMemory {
+    pub per_request_mb: f64,
+    pub base_mb: f64,
+}
+
+/// The invocations at once a server of `memory_mb` holds for `services`
+/// (all that run on it), or None when none of them says what it takes.
+/// Their bases add up; each place is sized for the largest request, so
+/// that any mix fits. `Err` names what does not fit.
+pub fn places_in_memory(memory_mb: f64, services: &[Service]) -> Option<Result<u64, String>> {
+    let needs: Vec<(&str, RequestMemory)> = services
+        .iter()
+        .filter_map(|s| Some((s.name.as_str(), s.memory?)))
+        .collect();
+    if needs.is_empty() {
+        return None;
+    }
+    let base: f64 = needs.iter().map(|(_, m)| m.base_mb).sum();
+    let per = needs
+        .iter()
+        .map(|(_, m)| m.per_request_mb)
+        .fold(0.0, f64::max);
+    let left = memory_mb - base;
+    if left < per || left <= 0.0 {
+        let names: Vec<&str> = needs.iter().map(|(n, _)| *n).collect();
+        return Some(Err(format!(
+            "a server of {memory_mb} MB cannot hold one request: {} take{} {base} MB of base memory and {per} MB per request",
+            names.join(", "),
+            if names.len() == 1 { "s" } else { "" },
+        )));
+    }
+    if per == 0.0 {
+        return Some(Ok(u64::MAX));
+    }
+    Some(Ok((left / per).floor() as u64))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -2,8 +2,8 @@
 //! defines: names resolved, calls checked to form an acyclic graph.
 
 use super::calls::CallTree;
-use super::raw::RawScenario;
-use super::service::{Call, Service};
+use super::raw::{RawScenario, RawService};
+use super::service::{Call, RequestMemory, Service};
 use crate::demand::azure::AzureTrace;
 use crate::file_error::{ErrorContext, ScenarioError};
 use std::collections::HashMap;
@@ -68,6 +68,7 @@ pub(super) fn validate_services(
             assumed_memory_mb: None,
             response_size: s.response_size.as_ref().map(|d| d.get_ref().0.clone()),
             outbound_size: s.outbound_size.as_ref().map(|d| d.get_ref().0.clone()),
+            memory: service_memory(s, i, ctx)?,
         });
         if let (true, Some(r)) = (i > 0, &s.response_size) {
             return Err(ctx.at(
@@ -116,6 +117,7 @@ pub(super) fn trace_services(
             assumed_memory_mb: assumed_memory(trace),
             response_size: None,
             outbound_size: None,
+            memory: None,
         }];
         let calls = CallTree::build(&services).map_err(|m| ctx.at(None, "services", m))?;
         return Ok((services, calls));
@@ -132,6 +134,7 @@ pub(super) fn trace_services(
             assumed_memory_mb: assumed_memory(trace),
             response_size: None,
             outbound_size: None,
+            memory: None,
         })
         .collect();
     let total = trace.requests as f64;
@@ -199,4 +202,42 @@ fn find_cycle(services: &[Service]) -> Option<Vec<usize>> {
 fn assumed_memory(trace: &AzureTrace) -> Option<f64> {
     (trace.options.format == crate::demand::azure::AzureFormat::Invocations2021)
         .then_some(crate::pricing::catalog::lambda_defaults::MB_PER_VCPU)
+}
+
+/// `request_memory` and `base_memory` (which needs the first).
+fn service_memory(
+    s: &RawService,
+    i: usize,
+    ctx: &ErrorContext,
+) -> Result<Option<RequestMemory>, ScenarioError> {
+    let mb = |v: &toml::Spanned<String>, k: &str| {
+        crate::time::parse_memory_mb(v.get_ref())
+            .and_then(|mb| {
+                if mb.is_finite() && (0.0..=1e9).contains(&mb) {
+                    Ok(mb)
+                } else {
+                    Err(format!(
+                        "expected a memory between 0 and 1PB, found {}",
+                        v.get_ref()
+                    ))
+                }
+            })
+            .map_err(|e| ctx.at(Some(v.span()), &format!("services[{i}].{k}"), e))
+    };
+    match (&s.request_memory, &s.base_memory) {
+        (None, None) => Ok(None),
+        (None, Some(b)) => Err(ctx.at(
+            Some(b.span()),
+            &format!("services[{i}].base_memory"),
+            "`base_memory` goes with `request_memory` (the memory of each request in progress)",
+        )),
+        (Some(r), b) => Ok(Some(RequestMemory {
+            per_request_mb: mb(r, "request_memory")?,
+            base_mb: b
+                .as_ref()
+                .map(|b| mb(b, "base_memory"))
+                .transpose()?
+                .unwrap_or(0.0),
+        })),
+    }
 }

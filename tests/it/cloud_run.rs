@@ -575,3 +575,32 @@ fn autoscaling_targets_are_checked() {
         ],
     );
 }
+
+/// A Cloud Run instance of 512 MB whose service takes 256 MB of base and
+/// 100 MB a request holds ⌊256 / 100⌋ = 2 requests, not 80.
+#[test]
+fn an_instance_takes_no_more_requests_than_its_memory_holds() {
+    let s = scenario(
+        r#"
+name = "cr-memory"
+duration = "1h"
+[demand]
+shape = "constant"
+rps = 1
+[[services]]
+name = "api"
+work = "50ms"
+request_memory = "100MB"
+base_memory = "256MB"
+[[architectures]]
+name = "run"
+kind = "serverless"
+platform = "cloud-run"
+memory = "512MB"
+"#,
+    );
+    let scalesim::scenario::ArchitectureSpec::Serverless(spec) = &s.architectures[0].spec else {
+        panic!("serverless");
+    };
+    assert_eq!(spec.functions[0].instance_concurrency, 2);
+}

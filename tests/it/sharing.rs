@@ -524,3 +524,89 @@ fn a_lost_server_takes_its_shared_cpu_work_with_it() {
     assert!(c.interrupted > 20, "{} interrupted", c.interrupted);
     assert_eq!(c.arrived, c.completed + c.errors() + c.in_flight);
 }
+
+/// Memory as a capacity: a server of 4 GB whose service takes 1 GB of
+/// base and 100 MB a request holds ⌊3072 / 100⌋ = 30 requests, whatever
+/// `concurrency` asks (64). Requests that only wait (exponential 1 s on
+/// I/O, no CPU) then see an M/M/30 queue at 25 requests/s: Erlang C's
+/// mean response 1 s + W.
+#[test]
+fn a_server_takes_no_more_requests_than_its_memory_holds() {
+    let text = |seed: u64| {
+        format!(
+            r#"
+name = "memory"
+duration = "{secs}s"
+warmup = "5m"
+seed = {seed}
+[demand]
+shape = "constant"
+rps = 25
+[[services]]
+name = "api"
+work = "0s"
+wait = {{ dist = "exponential", mean = "1s" }}
+request_memory = "100MB"
+base_memory = "1GB"
+[[architectures]]
+name = "fleet"
+kind = "fleet"
+servers = 1
+concurrency = 64
+instance = {{ vcpus = 2, memory = "4GB", price_per_hour = 0.05 }}
+"#,
+            secs = 300 + 1_000_000 / 25,
+        )
+    };
+    let s = scenario(&text(1));
+    let scalesim::scenario::ArchitectureSpec::Fleet(f) = &s.architectures[0].spec else {
+        panic!("a fleet");
+    };
+    assert_eq!((f.concurrency, f.memory_bound), (30, Some(64)));
+    assert_eq!(
+        scalesim::kinds::servers::describe::concurrency_note(f),
+        ", 30 requests at once per server sharing its 2 vCPU (memory-bound: its 4096 MB hold 30, not the 64 asked)"
+    );
+    let rs = runs(text);
+    let theory = MMc::new(25.0, 1.0, 30).mean_response();
+    assert_theory("memory-bound M/M/30", &rs, mean_response_s, theory, 0.03);
+}
+
+#[test]
+fn memory_that_cannot_hold_a_request_is_refused() {
+    let base = r#"name = "x"
+duration = "1h"
+[demand]
+shape = "constant"
+rps = 5.0
+[[services]]
+name = "api"
+work = "5ms"
+request_memory = "100MB"
+[[architectures]]
+name = "f"
+kind = "fleet"
+servers = 2
+instance = { vcpus = 2, memory = "4GB", price_per_hour = 0.1 }
+"#;
+    crate::common::assert_bad_input(
+        base,
+        &[
+            (
+                "request_memory = \"100MB\"",
+                "request_memory = \"100MB\"\nbase_memory = \"4000MB\"",
+                "line 15, key `architectures[0].instance`: a server of 4096 MB cannot hold one request: api takes 4000 MB of base memory and 100 MB per request",
+            ),
+            (
+                "request_memory = \"100MB\"",
+                "base_memory = \"1GB\"",
+                "line 9, key `services[0].base_memory`: `base_memory` goes with `request_memory` (the memory of each request in progress)",
+            ),
+            (
+                "request_memory = \"100MB\"",
+                "request_memory = \"lots\"",
+                "line 9, key `services[0].request_memory`: expected a memory size such as \"512MB\" or \"2GB\", found \"lots\"",
+            ),
+        ],
+    );
+}

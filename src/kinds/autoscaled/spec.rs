@@ -34,11 +34,12 @@ pub(crate) fn validate_autoscaled(
     a: &RawArchitecture,
     key: &str,
     ctx: &ErrorContext,
+    services: &[crate::scenario::service::Service],
     prices: &Prices,
 ) -> Result<AutoscaledSpec, ScenarioError> {
     let instance = fleet_instance(a, key, ctx, prices)?;
     let (queue_limit, timeout) = fleet_limits(a, key, ctx)?;
-    let concurrency = fleet_concurrency(a, key, ctx, &instance)?;
+    let (concurrency, memory_bound) = fleet_concurrency(a, key, ctx, &instance, services)?;
     let (min, max) = size_limits(a, key, ctx)?;
     let (metric, target) = policy(a, key, ctx)?;
     let (controller, default_evaluation) = validate_controller(a, key, ctx)?;
@@ -84,6 +85,7 @@ pub(crate) fn validate_autoscaled(
             queue_limit,
             timeout,
             concurrency,
+            memory_bound,
         },
         scaling,
     })
@@ -333,7 +335,7 @@ impl KindSpec for AutoscaledSpec {
     };
 
     fn validate(a: &RawArchitecture, key: &str, cx: &Context) -> Result<Self, ScenarioError> {
-        validate_autoscaled(a, key, cx.ctx, cx.prices)
+        validate_autoscaled(a, key, cx.ctx, cx.shared.services, cx.prices)
     }
 }
 

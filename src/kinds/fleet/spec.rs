@@ -15,6 +15,6 @@ impl KindSpec for FleetSpec {
     };
 
     fn validate(a: &RawArchitecture, key: &str, cx: &Context) -> Result<Self, ScenarioError> {
-        validate_fleet(a, key, cx.ctx, cx.load, cx.prices)
+        validate_fleet(a, key, cx.ctx, cx.load, cx.shared.services, cx.prices)
     }
 }

@@ -133,7 +133,11 @@ pub(crate) fn validate_microservices(
         checked_name(&raw, &skey, ctx, &keys)?;
         let fleet = if *raw.kind.get_ref() == Kind::Autoscaled {
             ServiceFleet::Autoscaled(crate::kinds::autoscaled::spec::validate_autoscaled(
-                &raw, &skey, ctx, prices,
+                &raw,
+                &skey,
+                ctx,
+                std::slice::from_ref(&shared.services[i]),
+                prices,
             )?)
         } else {
             ServiceFleet::Fixed(validate_fleet(
@@ -141,6 +145,7 @@ pub(crate) fn validate_microservices(
                 &skey,
                 ctx,
                 &service_load(shared, i),
+                std::slice::from_ref(&shared.services[i]),
                 prices,
             )?)
         };

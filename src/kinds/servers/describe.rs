@@ -43,12 +43,18 @@ pub fn concurrency_note(f: &FleetSpec) -> String {
             f.instance.speed, f.instance.speed
         )
     };
-    if c == v {
+    let memory = f.memory_bound.map_or(String::new(), |asked| {
+        format!(
+            " (memory-bound: its {} MB hold {c}, not the {asked} asked)",
+            f.instance.memory_mb
+        )
+    });
+    if c == v && memory.is_empty() {
         speed
     } else if c > v {
-        format!(", {c} requests at once per server sharing its {v} vCPU{speed}")
+        format!(", {c} requests at once per server sharing its {v} vCPU{memory}{speed}")
     } else {
-        format!(", {c} request(s) at once per server{speed}")
+        format!(", {c} request(s) at once per server{memory}{speed}")
     }
 }
 

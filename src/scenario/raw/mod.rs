@@ -56,6 +56,10 @@ pub struct RawService {
     pub work: DistSpec,
     /// Time blocked on I/O after the work, holding no CPU.
     pub wait: Option<DistSpec>,
+    /// Memory each invocation in progress takes on its server.
+    pub request_memory: Option<Spanned<String>>,
+    /// Memory the service takes on a server whatever its load.
+    pub base_memory: Option<Spanned<String>>,
     #[serde(default)]
     pub calls: Vec<RawCall>,
     /// Bytes of the response each request gets (entry service only).

@@ -11,6 +11,7 @@ use crate::kinds::serverless::spec::{InstanceBilling, ServerlessSpec};
 use crate::pricing::catalog::Prices;
 use crate::pricing::entries::{CloudRunBilling, GatewayKind};
 use crate::scenario::raw::{RawArchitecture, RawFunctionKeys, ServerlessPlatform};
+use crate::scenario::service::{Service, places_in_memory};
 use crate::time::SimTime;
 use std::ops::Range;
 
@@ -67,6 +68,7 @@ pub(crate) fn apply(
     key: &str,
     ctx: &ErrorContext,
     spec: &mut ServerlessSpec,
+    services: &[Service],
     prices: &Prices,
 ) -> Result<(), ScenarioError> {
     let cloud_run = a
@@ -202,6 +204,21 @@ pub(crate) fn apply(
                     f.instance_concurrency
                 ),
             ));
+        }
+        // No more requests than the instance's memory holds.
+        let service = services.iter().position(|s| s.name == f.name);
+        let service = service.map_or(&[][..], |i| std::slice::from_ref(&services[i]));
+        match places_in_memory(f.memory_mb, service) {
+            Some(Ok(fit)) => f.instance_concurrency = f.instance_concurrency.min(fit as u32),
+            Some(Err(why)) => {
+                let (span, k) = at(
+                    own.memory.as_ref().map(|x| x.span()),
+                    base.memory.as_ref().map(|x| x.span()),
+                    "memory",
+                );
+                return Err(ctx.at(span, &k, why));
+            }
+            None => {}
         }
         let &(_, lo, hi) = SIZES.iter().find(|s| s.0 == vcpus).unwrap_or(&SIZES[0]);
         let gib = f.memory_gb();

@@ -335,7 +335,7 @@ pub(crate) fn validate_serverless(
         gateway_latency,
         free_tier: a.free_tier.as_ref().is_some_and(|f| *f.get_ref()),
     };
-    crate::kinds::serverless::spec::cloud_run::apply(a, key, ctx, &mut spec, prices)?;
+    crate::kinds::serverless::spec::cloud_run::apply(a, key, ctx, &mut spec, services, prices)?;
     Ok(spec)
 }
 

@@ -16,6 +16,7 @@ use crate::pricing::commitment::FleetPricing;
 use crate::pricing::entries::Instance;
 use crate::scenario::context::Load;
 use crate::scenario::raw::RawArchitecture;
+use crate::scenario::service::{Service, places_in_memory};
 use crate::scenario::values::{Servers, SizeBasis};
 use crate::time::SimTime;
 
@@ -37,8 +38,12 @@ pub struct FleetSpec {
     /// A request not finished this long after arrival times out.
     pub timeout: Option<SimTime>,
     /// Requests a server works on at once (worker threads, an event
-    /// loop's limit); the instance's vCPUs unless the scenario says.
+    /// loop's limit); the instance's vCPUs unless the scenario says, and
+    /// no more than its memory holds.
     pub concurrency: u32,
+    /// When memory, not `concurrency`, limits a server: the requests it
+    /// would have taken (for `check`).
+    pub memory_bound: Option<u32>,
 }
 
 impl FleetSpec {
@@ -81,6 +86,7 @@ pub(crate) fn validate_fleet(
     key: &str,
     ctx: &ErrorContext,
     load: &Load,
+    services: &[Service],
     prices: &Prices,
 ) -> Result<FleetSpec, ScenarioError> {
     let instance = fleet_instance(a, key, ctx, prices)?;
@@ -137,7 +143,7 @@ pub(crate) fn validate_fleet(
             }
         };
     let (queue_limit, timeout) = fleet_limits(a, key, ctx)?;
-    let concurrency = fleet_concurrency(a, key, ctx, &instance)?;
+    let (concurrency, memory_bound) = fleet_concurrency(a, key, ctx, &instance, services)?;
     let pricing = fleet_pricing(a, key, ctx, &instance, prices)?;
     let spot = fleet_spot(
         a,
@@ -156,6 +162,7 @@ pub(crate) fn validate_fleet(
         queue_limit,
         timeout,
         concurrency,
+        memory_bound,
     })
 }
 
@@ -164,24 +171,41 @@ pub(crate) fn validate_fleet(
 pub const MAX_CONCURRENCY: i64 = 100_000;
 
 /// `concurrency`: requests a server of a fleet works on at once; the
-/// instance's vCPUs when not given.
+/// instance's vCPUs when not given; no more than the memory of the
+/// instance holds for `services` (those that run on it), when they say
+/// what they take. Returns it, and what was asked when memory binds.
 pub(crate) fn fleet_concurrency(
     a: &RawArchitecture,
     key: &str,
     ctx: &ErrorContext,
     instance: &Instance,
-) -> Result<u32, ScenarioError> {
-    match &a.concurrency {
-        None => Ok(instance.vcpus),
-        Some(c) if (1..=MAX_CONCURRENCY).contains(c.get_ref()) => Ok(*c.get_ref() as u32),
-        Some(c) => Err(ctx.at(
-            Some(c.span()),
-            &format!("{key}.concurrency"),
-            format!(
-                "expected the requests a server works on at once, between 1 and {MAX_CONCURRENCY}, found {}",
-                c.get_ref()
-            ),
+    services: &[Service],
+) -> Result<(u32, Option<u32>), ScenarioError> {
+    let asked = match &a.concurrency {
+        None => instance.vcpus,
+        Some(c) if (1..=MAX_CONCURRENCY).contains(c.get_ref()) => *c.get_ref() as u32,
+        Some(c) => {
+            return Err(ctx.at(
+                Some(c.span()),
+                &format!("{key}.concurrency"),
+                format!(
+                    "expected the requests a server works on at once, between 1 and {MAX_CONCURRENCY}, found {}",
+                    c.get_ref()
+                ),
+            ));
+        }
+    };
+    match places_in_memory(instance.memory_mb, services) {
+        Some(Ok(fit)) if fit < u64::from(asked) => Ok((fit as u32, Some(asked))),
+        Some(Err(why)) => Err(ctx.at(
+            a.instance.as_ref().map(|i| i.span()),
+            &format!("{key}.instance"),
+            match instance.name.as_str() {
+                "custom" => why,
+                name => format!("{why} ({name})"),
+            },
         )),
+        _ => Ok((asked, None)),
     }
 }
 
