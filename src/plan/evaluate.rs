@@ -45,6 +45,10 @@ pub struct Candidate {
     /// replayed the same requests).
     #[serde(skip)]
     pub series: (Vec<f64>, Vec<f64>),
+    /// Lambda: the share of the billed GB-seconds that are waits on I/O,
+    /// which no memory size shortens; absent when nothing waits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiting_share: Option<f64>,
 }
 
 /// Runs candidates of one architecture.
@@ -83,6 +87,7 @@ impl Evaluator<'_> {
             },
             meets: verdict == Verdict::Meets,
             series: series(&self.slo, a),
+            waiting_share: a.serverless().and_then(|s| s.waiting_share()),
         })
     }
 

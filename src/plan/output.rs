@@ -190,6 +190,13 @@ pub fn plan_md(r: &PlanResult) -> String {
                         None => String::new(),
                     }
                 );
+                if let Some(w) = c.waiting_share {
+                    let _ = writeln!(
+                        s,
+                        "- waiting: {} of the billed GB-seconds are waits on I/O, which no memory size shortens",
+                        pct(w)
+                    );
+                }
                 let _ = writeln!(
                     s,
                     "- simulations: {}, {}\n",

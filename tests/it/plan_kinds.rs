@@ -379,3 +379,61 @@ spot = { discount = 0.65, mean_time_between_interruptions = "12h" }
         a.notes
     );
 }
+
+#[test]
+fn the_memory_search_says_how_much_of_the_bill_is_waiting() {
+    // The same function with 100 ms of wait on I/O after its work: at
+    // memory m an invocation is billed ⌈100 × max(1, 1769 / m) + 100⌉ ms,
+    // of which the 100 ms of wait is the same at every memory.
+    let text = r#"
+name = "wait-plan"
+duration = "20m"
+warmup = "5m"
+seed = 3
+replications = 2
+[demand]
+shape = "constant"
+rps = 20
+[[services]]
+name = "render"
+work = "100ms"
+wait = "100ms"
+[[architectures]]
+name = "fn"
+kind = "serverless"
+memory = "512MB"
+keep_alive = "1h"
+pricing = { gb_second = 0.00001, request_per_million = 0.2 }
+[slo]
+latency = "350ms"
+percentile = 99
+[plan]
+vary = ["memory"]
+"#;
+    let path = Path::new("wait-plan.toml");
+    let s = scalesim::scenario::parse(text, path).unwrap();
+    let r = plan::plan(&s, text, path, None, s.replications).unwrap();
+    let a = &r.architectures[0];
+    for c in &a.candidates {
+        let m: f64 = c.config[0]
+            .trim_start_matches("functions.render.memory = \"")
+            .trim_end_matches("MB\"")
+            .parse()
+            .unwrap();
+        let billed_ms = (100.0 * (1769.0 / m).max(1.0) + 100.0 - 1e-9).ceil();
+        let share = c.waiting_share.expect("the function waits");
+        // Cold starts (a handful in 15 minutes) are billed but not waits.
+        assert!(
+            (share / (100.0 / billed_ms) - 1.0).abs() < 0.005,
+            "{m} MB: {share} against {}",
+            100.0 / billed_ms
+        );
+    }
+    let md = scalesim::plan::output::plan_md(&r);
+    let chosen = a.choice.as_ref().unwrap().waiting_share.unwrap();
+    let line = format!(
+        "- waiting: {} of the billed GB-seconds are waits on I/O, which no memory size shortens",
+        scalesim::numbers::share(chosen)
+    );
+    assert!(md.contains(&line), "{md}");
+}

@@ -28,6 +28,19 @@ pub struct ServerlessResult {
     pub functions: Vec<FunctionResult>,
 }
 
+impl ServerlessResult {
+    /// The share of the GB-seconds billed per invocation (Lambda's
+    /// functions; Cloud Run bills instance time) that are waits on I/O,
+    /// or None when nothing of it waits.
+    pub fn waiting_share(&self) -> Option<f64> {
+        let lambda = self.functions.iter().filter(|f| f.autoscaler.is_none());
+        let (waiting, billed) = lambda.fold((0.0, 0.0), |(w, b), f| {
+            (w + f.waiting_gb_seconds, b + f.billed_gb_seconds)
+        });
+        (waiting > 0.0 && billed > 0.0).then(|| waiting / billed)
+    }
+}
+
 /// Why instances started cold. A cold start replaces, first, an instance
 /// recycled within the last keep-alive (it would still be warm without
 /// recycling), then one that keep-alive reclaimed (it would still be warm

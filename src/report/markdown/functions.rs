@@ -2,7 +2,9 @@
 //! architectures: with two or more of them (the same functions under
 //! different keep-alive policies, memory or provisioned concurrency),
 //! where each one's cold starts and idle memory-time go, as Shahrad et
-//! al. (ATC'20) compare keep-alive policies per application.
+//! al. (ATC'20) compare keep-alive policies per application; and, for
+//! any Lambda architecture whose functions wait on I/O, how much of its
+//! duration bill is that waiting.
 
 use crate::kinds::serverless::results::{FunctionResult, ServerlessResult};
 use crate::report::table::fmt_count;
@@ -34,6 +36,43 @@ pub fn section(md: &mut String, run: &RunSummary) {
     totals(md, &archs);
     by_function(md, &archs);
     against_first(md, &archs);
+}
+
+/// One line per Lambda architecture whose functions wait on I/O: the
+/// share of its billed GB-seconds that is waiting, which no memory size
+/// shortens (a fleet's server does other work meanwhile). Nothing when
+/// none waits.
+pub fn waiting(md: &mut String, run: &RunSummary) {
+    let waits: Vec<(&str, &ServerlessResult, f64)> = run
+        .architectures
+        .iter()
+        .filter_map(|a| {
+            let s = a.serverless()?;
+            Some((a.name.as_str(), s, s.waiting_share()?))
+        })
+        .collect();
+    if waits.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        md,
+        "Lambda bills an invocation's waits on I/O as it bills its work; no memory size shortens them:\n"
+    );
+    for (name, s, share) in waits {
+        let lambda = s.functions.iter().filter(|f| f.autoscaler.is_none());
+        let (w, b) = lambda.fold((0.0, 0.0), |(w, b), f| {
+            (w + f.waiting_gb_seconds, b + f.billed_gb_seconds)
+        });
+        let _ = writeln!(
+            md,
+            "- {}: {} of the billed GB-seconds ({} of {}) were waits.",
+            super::esc(name),
+            crate::numbers::share(share),
+            fmt_count(w.round() as u64),
+            fmt_count(b.round() as u64),
+        );
+    }
+    md.push('\n');
 }
 
 fn share(cold: u64, invocations: u64) -> String {

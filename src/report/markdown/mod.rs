@@ -72,6 +72,7 @@ pub fn render(scenario: &Scenario, run: &RunSummary, formats: &[Format]) -> Stri
     results(&mut md, &data);
     limits_hit(&mut md, scenario, run);
     spot_outcomes(&mut md, run);
+    functions::waiting(&mut md, run);
     comparisons(&mut md, &data);
     functions::section(&mut md, run);
     charts_section(&mut md, formats, data.replications());
