@@ -172,6 +172,25 @@ fn the_lower_tier_applies_to_the_monthly_equivalent_volume() {
 }
 
 #[test]
+fn arm64_tiers_start_at_7_5_and_18_75_billion_gb_seconds() {
+    // The same 1,620,000 GB-s on arm64: 7.0956 B a month is below arm64's
+    // first tier (7.5 B), so all of it is at $0.0000133334: $21.600108.
+    let steps = "shape = \"steps\"\nsteps = [{ at = \"0s\", rps = 300 }, { at = \"9m\", rps = 0 }]";
+    let arm = "cpu = \"arm64\"\n[architectures.functions.api]\nmemory = \"10240MB\"";
+    let r = run("10m", "0s", steps, "1s", arm);
+    assert_usd(r.cost.breakdown.compute_usd, 1_620_000.0 * 0.0000133334);
+    // 539 seconds of it in a 9-minute run (all finished) are 1,617,000 GB-s,
+    // × 2,628,000 / 540 = 7.869 B a month: the 0.369 B above 7.5 B save
+    // $0.0000013333 each, scaled back to 540 s.
+    let steps = steps.replace("9m", "539s");
+    let r = run("9m", "0s", &steps, "1s", arm);
+    let gb_s = 1_617_000.0;
+    let monthly = gb_s * 2_628_000.0 / 540.0;
+    let saving = (monthly - 7.5e9) * (0.0000133334 - 0.0000120001) * 540.0 / 2_628_000.0;
+    assert_usd(r.cost.breakdown.compute_usd, gb_s * 0.0000133334 - saving);
+}
+
+#[test]
 fn lambda_commitments_that_do_not_exist_are_refused() {
     let base = format!(
         "{}[[architectures]]\nname = \"l\"\nkind = \"serverless\"\n",
