@@ -61,7 +61,14 @@ pub struct Evaluator<'a> {
     pub slo: Slo,
     /// Simulations run so far (each of `replications` runs).
     pub runs: u32,
+    /// Told of each candidate as it is simulated, with the simulations
+    /// run so far (the CLI's progress lines).
+    pub on_candidate: Option<&'a OnCandidate<'a>>,
 }
+
+/// What hears of each candidate: the architecture, the candidate, and the
+/// architecture's simulations so far.
+pub type OnCandidate<'a> = dyn Fn(&str, &Candidate, u32) + Sync + 'a;
 
 impl Evaluator<'_> {
     /// Writes `values` (key, TOML value) into the architecture's table,
@@ -74,7 +81,7 @@ impl Evaluator<'_> {
         self.runs += 1;
         let a = &run.architectures[0];
         let verdict = decision::verdict(&self.slo, a);
-        Ok(Candidate {
+        let c = Candidate {
             config,
             cost_per_month_usd: decision::cost_per_month(a),
             latency_ms: decision::slo_latency(Some(&self.slo), a),
@@ -88,7 +95,11 @@ impl Evaluator<'_> {
             meets: verdict == Verdict::Meets,
             series: series(&self.slo, a),
             waiting_share: a.serverless().and_then(|s| s.waiting_share()),
-        })
+        };
+        if let Some(tell) = self.on_candidate {
+            tell(self.architecture, &c, self.runs);
+        }
+        Ok(c)
     }
 
     /// Runs the candidate's first [`SCREEN`] replications, and the rest

@@ -67,6 +67,19 @@ pub fn plan(
     seed: Option<u64>,
     replications: u32,
 ) -> Result<PlanResult, String> {
+    plan_telling(s, text, path, seed, replications, None)
+}
+
+/// [`plan`], telling `on_candidate` of each candidate as it is simulated
+/// (from the thread planning its architecture).
+pub fn plan_telling(
+    s: &Scenario,
+    text: &str,
+    path: &Path,
+    seed: Option<u64>,
+    replications: u32,
+    on_candidate: Option<&evaluate::OnCandidate<'_>>,
+) -> Result<PlanResult, String> {
     let slo = s.slo.ok_or_else(|| {
         format!(
             "{} has no [slo]: plan searches for the cheapest configuration meeting it",
@@ -88,6 +101,7 @@ pub fn plan(
                 replications,
                 slo,
                 runs: 0,
+                on_candidate,
             };
             let varied = crate::dispatch!(ArchitectureSpec, &a.spec, x => x.varied(&s.plan));
             let mut p = if varied {

@@ -129,8 +129,26 @@ fn plan_without_an_slo_is_refused_and_its_outputs_do_not_depend_on_jobs() {
             .unwrap()
     };
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
-    assert!(plan(&with, &a, "1").status.success());
+    let quiet = plan(&with, &a, "1");
+    assert!(quiet.status.success());
+    assert!(quiet.stderr.is_empty(), "--quiet prints nothing");
     assert!(plan(&with, &b, "2").status.success());
+    // Without --quiet, piped: a line per candidate simulated.
+    let piped = std::process::Command::new(env!("CARGO_BIN_EXE_scalesim"))
+        .args(["plan", with.to_str().unwrap(), "--out"])
+        .arg(dir.path().join("piped"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(piped.stderr).unwrap();
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("] fleet: servers = "))
+        .collect();
+    assert!(lines.len() >= 2, "{stderr}");
+    assert!(
+        lines[0].ends_with("(simulation 1 of at most 200)") && lines[0].contains("/month, p99 "),
+        "{stderr}"
+    );
     for f in ["plan.json", "plan.md", "plan.png", "plan.svg"] {
         assert!(
             std::fs::read(a.join(f)).unwrap() == std::fs::read(b.join(f)).unwrap(),
@@ -211,6 +229,7 @@ fn a_candidate_not_ruled_out_has_exactly_the_numbers_of_one_full_run() {
         replications: 5,
         slo: s.slo.unwrap(),
         runs: 0,
+        on_candidate: None,
     };
     let meets = ev
         .evaluate(&[("servers", toml::Value::Integer(6))])

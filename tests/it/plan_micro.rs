@@ -85,6 +85,7 @@ fn cheapest_in_grid(
         replications: s.replications,
         slo: s.slo.unwrap(),
         runs: 0,
+        on_candidate: None,
     };
     let mut best: Option<(f64, (u32, u32))> = None;
     for f in fronts {
