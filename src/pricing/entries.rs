@@ -214,8 +214,19 @@ pub struct CloudRunPrice {
     /// Per GiB of billable instance time, per second.
     pub gib_second: f64,
     pub request_per_million: f64,
+    /// The monthly free tier of a billing account: vCPU-seconds,
+    /// GiB-seconds and requests (0 where the price file gives none).
+    pub free: CloudRunFree,
     pub source: String,
     pub date: String,
+}
+
+/// Cloud Run's monthly free tier, per billing account.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct CloudRunFree {
+    pub vcpu_seconds: f64,
+    pub gib_seconds: f64,
+    pub requests: f64,
 }
 
 /// Lambda Managed Instances' fees on top of the EC2 instances it runs on,

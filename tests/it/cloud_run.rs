@@ -78,6 +78,24 @@ fn instance_based_billing_is_instance_seconds_times_price() {
 }
 
 #[test]
+fn the_free_tier_is_taken_pro_rata_off_each_line() {
+    // An hour is 3,600 / 2,628,000 of a month: 246.58 vCPU-s, 493.15
+    // GiB-s and 2,739.7 requests free. The hour used 360 instance-seconds
+    // (3,600 requests × 100 ms) of 1 vCPU and 0.5 GiB: 246.58 of its 360
+    // vCPU-s and all its 180 GiB-s are free, and 2,739.7 of its 3,600
+    // request fees.
+    let share = 3_600.0 / 2_628_000.0;
+    let free = 180_000.0 * share * 0.000024 + 180.0 * 0.0000025 + 2_000_000.0 * share * 0.4e-6;
+    let r = run("50ms", "free_tier = true");
+    assert_usd(r.cost.total_usd, 0.00909 + 0.00144 - free);
+    // Instance-based: 3,600 instance-seconds, of which 328.77 vCPU-s and
+    // 616.44 GiB-s free (240,000 and 450,000 a month); no request fee.
+    let free = 240_000.0 * share * 0.000018 + 450_000.0 * share * 0.000002;
+    let r = run("50ms", "billing = \"instance\"\nfree_tier = true");
+    assert_usd(r.cost.total_usd, 0.0684 - free);
+}
+
+#[test]
 fn concurrent_requests_share_one_instance_and_its_bill() {
     // Requests of 50 ms of CPU and 2,450 ms of wait every second: 2 or 3
     // at once, all on one instance (80 per instance), which is never

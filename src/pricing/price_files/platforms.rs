@@ -5,7 +5,7 @@
 use super::raw::{CpuName, RawFile};
 use super::{Catalog, meta, once, price};
 use crate::file_error::{ErrorContext, ScenarioError};
-use crate::pricing::entries::{CloudRunPrice, Cpu, FargatePrice, LambdaManagedPrice};
+use crate::pricing::entries::{CloudRunFree, CloudRunPrice, Cpu, FargatePrice, LambdaManagedPrice};
 
 pub(super) fn cpu(name: CpuName) -> Cpu {
     match name {
@@ -52,11 +52,31 @@ impl Catalog {
                 format!("Cloud Run {billing:?} billing in {}", m.region)
             })?;
             let p = |v, k: &str| price(v, &format!("{key}.{k}"), ctx);
+            // An amount a month, not a price: any finite count from 0.
+            let free = |v: &Option<toml::Spanned<f64>>, k: &str| match v {
+                None => Ok(0.0),
+                Some(v) if v.get_ref().is_finite() && (0.0..=1e15).contains(v.get_ref()) => {
+                    Ok(*v.get_ref())
+                }
+                Some(v) => Err(ctx.at(
+                    Some(v.span()),
+                    &format!("{key}.{k}"),
+                    format!(
+                        "expected an amount a month between 0 and 1e15, found {}",
+                        v.get_ref()
+                    ),
+                )),
+            };
             self.cloud_run.push(CloudRunPrice {
                 billing,
                 vcpu_second: p(&e.vcpu_second, "vcpu_second")?,
                 gib_second: p(&e.gib_second, "gib_second")?,
                 request_per_million: p(&e.request_per_million, "request_per_million")?,
+                free: CloudRunFree {
+                    vcpu_seconds: free(&e.free_vcpu_seconds, "free_vcpu_seconds")?,
+                    gib_seconds: free(&e.free_gib_seconds, "free_gib_seconds")?,
+                    requests: free(&e.free_requests, "free_requests")?,
+                },
                 region: m.region,
                 source: m.source,
                 date: m.date,

@@ -103,6 +103,9 @@ entry!(RawCloudRun {
     vcpu_second: Spanned<f64>,
     gib_second: Spanned<f64>,
     request_per_million: Spanned<f64>,
+    free_vcpu_seconds: Option<Spanned<f64>>,
+    free_gib_seconds: Option<Spanned<f64>>,
+    free_requests: Option<Spanned<f64>>,
 });
 
 entry!(RawLambdaManaged {

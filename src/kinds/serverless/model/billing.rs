@@ -42,7 +42,7 @@ impl ServerlessModel {
     }
 
     /// Closes the run at `end`: statistics, per-function results and cost.
-    pub fn finish(mut self, end: SimTime, free_tier: bool) -> ServerlessRun {
+    pub fn finish(mut self, end: SimTime, spec: &ServerlessSpec) -> ServerlessRun {
         let warmup = self.warmup;
         // Invocations still running at the end have been billed for what
         // ran inside the run, as a fleet's servers are: the run's cost
@@ -123,8 +123,21 @@ impl ServerlessModel {
                 }),
             });
         }
-        if free_tier {
-            apply_free_tier(&mut total, &functions, measured_s);
+        match &spec.cloud_run_free {
+            Some(tier) => {
+                let used = self.functions.iter().fold((0.0, 0.0, 0), |(v, g, r), f| {
+                    let s = f.instance_seconds;
+                    let vcpus = f64::from(f.spec.vcpus.unwrap_or(1));
+                    (
+                        v + s * vcpus,
+                        g + s * f.spec.memory_gb(),
+                        r + f.billed_invocations,
+                    )
+                });
+                super::instance_time::apply_cloud_run_free_tier(&mut total, tier, used, measured_s);
+            }
+            None if spec.free_tier => apply_free_tier(&mut total, &functions, measured_s),
+            None => {}
         }
         let instances = self.total_level.summary(end, warmup);
         let stats = self.stats.finish(end, in_flight);
@@ -225,7 +238,7 @@ impl Kind for ServerlessSpec {
     }
 
     fn finish(&self, scenario: &Scenario, model: ServerlessModel) -> Outcome {
-        let run = model.finish(scenario.duration, self.free_tier);
+        let run = model.finish(scenario.duration, self);
         let stats = run.stats;
         // Executions over instance capacity (instances × per-instance slots).
         let slots: f64 = run

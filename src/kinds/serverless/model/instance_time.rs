@@ -27,7 +27,7 @@ impl ServerlessModel {
             return;
         }
         let nanos = (now - i.busy_since).as_nanos().div_ceil(ROUNDING_NANOS) * ROUNDING_NANOS;
-        self.add_instance_cost(i.func, nanos as f64 / 1e9 * per_second);
+        self.add_instance_cost(i.func, nanos as f64 / 1e9, per_second);
     }
 
     /// Instance `id` stops at `now`: its life inside the measured period.
@@ -39,7 +39,7 @@ impl ServerlessModel {
             return;
         };
         let seconds = now.saturating_sub(i.started.max(self.warmup)).as_secs_f64();
-        self.add_instance_cost(i.func, seconds * per_second);
+        self.add_instance_cost(i.func, seconds, per_second);
     }
 
     /// At the end of the run: instances still serving are billed for the
@@ -57,8 +57,11 @@ impl ServerlessModel {
         }
     }
 
-    fn add_instance_cost(&mut self, func: u32, usd: f64) {
-        self.functions[func as usize].compute_usd += usd;
+    fn add_instance_cost(&mut self, func: u32, seconds: f64, per_second: f64) {
+        let usd = seconds * per_second;
+        let f = &mut self.functions[func as usize];
+        f.compute_usd += usd;
+        f.instance_seconds += seconds;
         self.stats.add_cost(usd);
     }
 }
@@ -93,4 +96,22 @@ pub(super) fn price_notes(spec: &ServerlessSpec) -> Option<Vec<PriceNote>> {
         });
     }
     Some(notes)
+}
+
+/// Cloud Run's monthly free tier, pro rata to the measured period, taken
+/// off the compute (vCPU-seconds and GiB-seconds of billed instance time,
+/// each at its price) and request charges.
+pub(super) fn apply_cloud_run_free_tier(
+    total: &mut crate::pricing::cost::CostBreakdown,
+    tier: &crate::kinds::serverless::spec::cloud_run::FreeTier,
+    used: (f64, f64, u64),
+    measured_s: f64,
+) {
+    let share = measured_s / (crate::pricing::cost::HOURS_PER_MONTH * 3600.0);
+    let (vcpu_s, gib_s, requests) = used;
+    let free_vcpu = (tier.free.vcpu_seconds * share).min(vcpu_s);
+    let free_gib = (tier.free.gib_seconds * share).min(gib_s);
+    total.compute_usd -= free_vcpu * tier.vcpu_second + free_gib * tier.gib_second;
+    let free_requests = (tier.free.requests * share).min(requests as f64);
+    total.requests_usd -= free_requests * tier.request;
 }

@@ -258,6 +258,8 @@ struct Function {
     on_demand_gb_seconds: f64,
     /// Invocations billed: when they end, or at the end of the run.
     billed_invocations: u64,
+    /// Cloud Run: instance-seconds billed (for the free tier).
+    instance_seconds: f64,
     compute_usd: f64,
     requests_usd: f64,
     instances_level: Level,
@@ -342,6 +344,7 @@ impl ServerlessModel {
                 waiting_gb_seconds: 0.0,
                 on_demand_gb_seconds: 0.0,
                 billed_invocations: 0,
+                instance_seconds: 0.0,
                 compute_usd: 0.0,
                 requests_usd: 0.0,
                 instances_level: Level::default(),

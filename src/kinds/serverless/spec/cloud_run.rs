@@ -9,7 +9,7 @@
 use crate::file_error::{ErrorContext, ScenarioError};
 use crate::kinds::serverless::spec::{InstanceBilling, ServerlessSpec};
 use crate::pricing::catalog::Prices;
-use crate::pricing::entries::{CloudRunBilling, GatewayKind};
+use crate::pricing::entries::{CloudRunBilling, CloudRunFree, GatewayKind};
 use crate::scenario::raw::{RawArchitecture, RawFunctionKeys, ServerlessPlatform};
 use crate::scenario::service::{Service, places_in_memory};
 use crate::time::SimTime;
@@ -47,6 +47,17 @@ const CONCURRENCY_TARGETS: (f64, f64) = (0.1, 0.95);
 pub struct Autoscaling {
     pub cpu_target: f64,
     pub concurrency_target: f64,
+}
+
+/// Cloud Run's monthly free tier (`free_tier = true`), per billing
+/// account, and the prices of what it makes free.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FreeTier {
+    pub free: CloudRunFree,
+    pub vcpu_second: f64,
+    pub gib_second: f64,
+    /// Per request.
+    pub request: f64,
 }
 
 /// Default instance size (Cloud Run docs, "Configure CPU limits" and
@@ -119,13 +130,6 @@ pub(crate) fn apply(
             "Cloud Run serves HTTP itself: no API gateway (leave `gateway` out)",
         ));
     }
-    if spec.free_tier {
-        return Err(refuse(
-            "free_tier",
-            a.free_tier.as_ref().map(|f| f.span()),
-            "Cloud Run's free tier is not modelled; leave `free_tier` out",
-        ));
-    }
     let billing = a
         .billing
         .as_ref()
@@ -151,6 +155,12 @@ pub(crate) fn apply(
             "the price files have no Cloud Run price for this billing",
         ));
     };
+    spec.cloud_run_free = spec.free_tier.then(|| FreeTier {
+        free: price.free,
+        vcpu_second: price.vcpu_second,
+        gib_second: price.gib_second,
+        request: price.request_per_million / 1e6,
+    });
     let base = a.function_keys();
     if let Some(f) = spec.functions.iter().find(|f| f.hybrid.is_some()) {
         // Cloud Run decides when an idle instance stops; the hybrid policy

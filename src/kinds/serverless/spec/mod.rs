@@ -35,6 +35,8 @@ pub struct ServerlessSpec {
     pub gateway_latency: SimTime,
     /// Apply the monthly free tier pro rata to the measured period.
     pub free_tier: bool,
+    /// Cloud Run with `free_tier`: its free tier and the prices it saves.
+    pub cloud_run_free: Option<crate::kinds::serverless::spec::cloud_run::FreeTier>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -334,6 +336,7 @@ pub(crate) fn validate_serverless(
         gateway,
         gateway_latency,
         free_tier: a.free_tier.as_ref().is_some_and(|f| *f.get_ref()),
+        cloud_run_free: None,
     };
     crate::kinds::serverless::spec::cloud_run::apply(a, key, ctx, &mut spec, services, prices)?;
     Ok(spec)
