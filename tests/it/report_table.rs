@@ -197,3 +197,52 @@ fn only_on_the_command_line_chooses_like_the_table_and_shards_agree() {
     );
     assert!(!bad_out.exists());
 }
+
+/// report.md says when the architectures do not pay for the same things:
+/// a gateway on one side and nothing on the other, a free tier on one
+/// side only; and says nothing when they do.
+#[test]
+fn the_report_says_where_bills_are_not_like_for_like() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = |text: &str| {
+        let file = dir.path().join("s.toml");
+        std::fs::write(&file, text).unwrap();
+        let out = dir.path().join("out");
+        let status = Command::new(env!("CARGO_BIN_EXE_scalesim"))
+            .args([
+                "run",
+                file.to_str().unwrap(),
+                "--quiet",
+                "--charts",
+                "none",
+                "--out",
+            ])
+            .arg(&out)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        std::fs::read_to_string(out.join("report.md")).unwrap()
+    };
+    let fleets = report(THREE);
+    assert!(!fleets.contains("## Like for like"), "{fleets}");
+    let mixed = THREE.replace(
+        "name = \"c\"\nkind = \"fleet\"\nservers = 3\ninstance = \"m5.large\"\n",
+        "name = \"c\"\nkind = \"serverless\"\ngateway = \"http\"\nfree_tier = true\n",
+    );
+    let md = report(&mixed);
+    assert!(
+        md.contains(
+            "## Like for like\n\nThe architectures do not pay for the same things:\n\n\
+             - Front door: c (API Gateway HTTP API, $"
+        ),
+        "{md}"
+    );
+    assert!(
+        md.contains(
+            "/month) has one in its bill; a, b have none, as load balancers (an Application \
+             Load Balancer is about $16 a month plus capacity units) are not modelled yet.\n\
+             - Free tier: c takes the platform's monthly free tier off the bill; the others pay in full.\n"
+        ),
+        "{md}"
+    );
+}

@@ -18,6 +18,7 @@ use std::fmt::Write as _;
 
 mod conclusion;
 mod functions;
+mod like_for_like;
 mod replicated;
 pub use conclusion::conclusion;
 use replicated::*;
@@ -73,6 +74,7 @@ pub fn render(scenario: &Scenario, run: &RunSummary, formats: &[Format]) -> Stri
     limits_hit(&mut md, scenario, run);
     spot_outcomes(&mut md, run);
     functions::waiting(&mut md, run);
+    like_for_like::section(&mut md, scenario, run);
     comparisons(&mut md, &data);
     functions::section(&mut md, run);
     charts_section(&mut md, formats, data.replications());
