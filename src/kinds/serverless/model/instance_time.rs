@@ -50,7 +50,9 @@ impl ServerlessModel {
             if !i.alive {
                 continue;
             }
-            if i.active > 0 {
+            // An instance still starting is billed for its start so far,
+            // as request-based billing bills startup.
+            if i.active > 0 || i.starting {
                 self.bill_serving(id, end);
             }
             self.bill_lifetime(id, end);

@@ -433,7 +433,11 @@ impl ServerlessModel {
         }
         let id = self.new_instance(func, now, false);
         if scaled {
-            self.enter(id, Set::Rotation, now);
+            // Starting: requests that find the rotation full may join it
+            // (and wait); it joins the rotation when ready (its `Ready` is
+            // set with its cold start, in `start_invocation`).
+            self.instances[id as usize].starting = true;
+            self.enter(id, Set::Starting, now);
         }
         Ok((id, true))
     }

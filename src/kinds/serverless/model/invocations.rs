@@ -182,6 +182,9 @@ impl ServerlessModel {
         if cold {
             let init = f.cold_start.sample(&mut self.cold_rng);
             self.instances[instance as usize].ready_at = now + init;
+            if f.scaling.is_some() {
+                sched.schedule(now + init, Event::Ready { id: instance });
+            }
             let cause = f.losses.replace(now, f.spec.keep_alive);
             if counted {
                 f.cold_starts += 1;

@@ -1,8 +1,8 @@
 //! Which of a Cloud Run service's instances take requests, and which
 //! first: instances in **rotation** (those the autoscaler wants), least
-//! loaded first, and instances on **standby** (starting, or taken out of
-//! rotation and draining), which take a request only when every instance
-//! in rotation is full, before anything starts cold.
+//! loaded first; then instances on **standby** (taken out of rotation and
+//! draining, but warm); then instances **starting**, whose start a
+//! request would wait for; only then does anything start cold.
 //!
 //! Each set is a list per load (requests in progress, 0 to
 //! `instance_concurrency`) threaded through the instances' own links, so
@@ -19,6 +19,7 @@ pub(super) enum Set {
     None,
     Rotation,
     Standby,
+    Starting,
 }
 
 /// The instances of one set, by load.
@@ -57,21 +58,46 @@ impl Loads {
 
     /// Takes `id` out; `load` is the load it was inserted at.
     pub fn remove(&mut self, instances: &mut [Instance], id: u32, load: u32) {
-        let Instance { prev, next, .. } = instances[id as usize];
-        if prev == NIL {
-            self.heads[load as usize] = next;
-        } else {
-            instances[prev as usize].next = next;
-        }
-        if next != NIL {
-            instances[next as usize].prev = prev;
-        }
+        self.unlink(instances, id, load as usize);
         let i = &mut instances[id as usize];
         i.prev = NIL;
         i.next = NIL;
         self.len -= 1;
         while self.min < self.heads.len() && self.heads[self.min] == NIL {
             self.min += 1;
+        }
+    }
+
+    /// Instance `id`, in this set at load `old`, now has one request more
+    /// or one fewer: O(1), the minimum following it.
+    pub fn shift(&mut self, instances: &mut [Instance], id: u32, old: u32) {
+        let new = instances[id as usize].active as usize;
+        self.unlink(instances, id, old as usize);
+        let head = self.heads[new];
+        if head != NIL {
+            instances[head as usize].prev = id;
+        }
+        let i = &mut instances[id as usize];
+        i.prev = NIL;
+        i.next = head;
+        self.heads[new] = id;
+        // Loads move by one: the new minimum is the new load, or the old
+        // one if something is still there.
+        let emptied_min = old as usize == self.min && self.heads[self.min] == NIL;
+        if new < self.min || emptied_min {
+            self.min = new;
+        }
+    }
+
+    fn unlink(&mut self, instances: &mut [Instance], id: u32, load: usize) {
+        let Instance { prev, next, .. } = instances[id as usize];
+        if prev == NIL {
+            self.heads[load] = next;
+        } else {
+            instances[prev as usize].next = next;
+        }
+        if next != NIL {
+            instances[next as usize].prev = prev;
         }
     }
 
@@ -142,10 +168,16 @@ mod tests {
         l.remove(&mut inst, 3, 1);
         assert_eq!(l.least(4), 1);
         // Instance 1 takes a request: 1 → 2; the least is now at 2.
-        l.remove(&mut inst, 1, 1);
         inst[1].active = 2;
-        l.insert(&mut inst, 1);
+        l.shift(&mut inst, 1, 1);
         assert_eq!(l.least(4), 1);
+        // And gives it back, and takes it again.
+        inst[1].active = 1;
+        l.shift(&mut inst, 1, 2);
+        assert_eq!(l.least(2), 1);
+        inst[1].active = 2;
+        l.shift(&mut inst, 1, 1);
+        assert_eq!(l.least(2), NIL);
         assert_eq!(l.least(2), NIL, "nothing below load 2");
         let mut seen = Vec::new();
         l.ascending(&inst, |id| {

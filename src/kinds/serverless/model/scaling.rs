@@ -6,9 +6,10 @@
 //! least loaded out, to drain and then idle under keep-alive.
 //!
 //! A request that finds every instance in rotation full still takes a slot
-//! on standby (a draining instance, which rejoins the rotation, or one
-//! still starting, whose start it waits for), then an idle instance, then
-//! starts one cold, as Cloud Run's on-demand scaling does.
+//! on standby (a draining instance, which rejoins the rotation), then on
+//! one still starting (it waits for the start), then an idle instance,
+//! then starts one cold, as Cloud Run's on-demand scaling does; that one
+//! is starting too, and joins the rotation when ready.
 
 use crate::engine::Scheduler;
 use crate::kinds::serverless::model::autoscaler::{Autoscaler, PERIOD};
@@ -22,8 +23,8 @@ pub(super) struct Scaling {
     pub autoscaler: Autoscaler,
     rotation: Loads,
     standby: Loads,
-    /// Instances started by the autoscaler and not yet ready.
-    starting: u32,
+    /// Instances not yet ready (started by the autoscaler or by a request).
+    starting: Loads,
     /// Instances in rotation with no request: idle, though not listed.
     pub idle: u32,
     /// Instances the autoscaler started (measured period).
@@ -38,7 +39,7 @@ impl Scaling {
             autoscaler,
             rotation: Loads::new(concurrency),
             standby: Loads::new(concurrency),
-            starting: 0,
+            starting: Loads::new(concurrency),
             idle: 0,
             started: 0,
             wanted: Level::default(),
@@ -67,6 +68,7 @@ impl ServerlessModel {
         match set {
             Set::Rotation => s.rotation.insert(&mut self.instances, id),
             Set::Standby => s.standby.insert(&mut self.instances, id),
+            Set::Starting => s.starting.insert(&mut self.instances, id),
             Set::None => unreachable!("entering no set"),
         }
         if idle {
@@ -85,6 +87,7 @@ impl ServerlessModel {
         match i.set {
             Set::Rotation => s.rotation.remove(&mut self.instances, id, i.active),
             Set::Standby => s.standby.remove(&mut self.instances, id, i.active),
+            Set::Starting => s.starting.remove(&mut self.instances, id, i.active),
             Set::None => return,
         }
         self.instances[id as usize].set = Set::None;
@@ -106,10 +109,10 @@ impl ServerlessModel {
         let loads = match i.set {
             Set::Rotation => &mut s.rotation,
             Set::Standby => &mut s.standby,
+            Set::Starting => &mut s.starting,
             Set::None => return,
         };
-        loads.remove(&mut self.instances, id, old);
-        loads.insert(&mut self.instances, id);
+        loads.shift(&mut self.instances, id, old);
         if !i.starting && (old == 0) != (i.active == 0) {
             self.rotation_idle(i.func, if old == 0 { -1 } else { 1 }, now);
         }
@@ -119,7 +122,7 @@ impl ServerlessModel {
     fn note_wanted(&mut self, func: u32, now: SimTime) {
         let warmup = self.warmup;
         let s = self.scaling(func);
-        let n = (s.rotation.len + s.starting) as u64;
+        let n = (s.rotation.len + s.starting.len) as u64;
         s.wanted.set(now, n, warmup);
     }
 
@@ -140,9 +143,10 @@ impl ServerlessModel {
         let k = self.functions[func as usize].spec.instance_concurrency;
         loop {
             let s = self.scaling(func);
-            let (id, standby) = match s.rotation.least(k) {
-                NIL => (s.standby.least(k), true),
-                id => (id, false),
+            let (id, standby) = match (s.rotation.least(k), s.standby.least(k)) {
+                (NIL, NIL) => (s.starting.least(k), false),
+                (NIL, id) => (id, true),
+                (id, _) => (id, false),
             };
             if id == NIL {
                 return None;
@@ -157,7 +161,7 @@ impl ServerlessModel {
                 }
                 continue;
             }
-            if standby && !self.instances[id as usize].starting {
+            if standby {
                 // A draining instance is needed after all.
                 self.leave(id, now);
                 self.enter(id, Set::Rotation, now);
@@ -174,17 +178,20 @@ impl ServerlessModel {
         let (provisioned, cap) = (f.spec.provisioned, f.spec.max_instances.unwrap_or(u32::MAX));
         let s = f.scaling.as_deref_mut().expect("an autoscaled service");
         let want = s.autoscaler.recommend(now).max(provisioned).min(cap);
-        let have = s.rotation.len + s.starting;
+        let have = s.rotation.len + s.starting.len;
         if want > have {
             self.scale_out(func, want - have, now, sched);
-        } else if want < have {
-            self.scale_in(func, have - want, now, sched);
+        } else if want < s.rotation.len {
+            // Only the rotation above the recommendation leaves: instances
+            // still starting are no reason to take warm ones out.
+            let n = s.rotation.len - want;
+            self.scale_in(func, n, now, sched);
         }
     }
 
     fn scale_out(&mut self, func: u32, mut n: u32, now: SimTime, sched: &mut Scheduler<Event>) {
         // Draining instances first: they are up and warm.
-        let back = self.least_loaded(func, Set::Standby, n, |i| !i.starting);
+        let back = self.least_loaded(func, Set::Standby, n, |_| true);
         for &id in &back {
             self.leave(id, now);
             self.enter(id, Set::Rotation, now);
@@ -215,15 +222,17 @@ impl ServerlessModel {
             let id = self.new_instance(func, now, false);
             let f = &mut self.functions[func as usize];
             let init = f.cold_start.sample(&mut self.cold_rng);
+            // It replaces what recycling or keep-alive took, if anything:
+            // later cold starts are new demand's.
+            f.losses.replace(now, f.spec.keep_alive);
             let s = f.scaling.as_deref_mut().expect("an autoscaled service");
-            s.starting += 1;
             if counted {
                 s.started += 1;
             }
             let i = &mut self.instances[id as usize];
             i.starting = true;
             i.ready_at = now + init;
-            self.enter(id, Set::Standby, now);
+            self.enter(id, Set::Starting, now);
             sched.schedule(now + init, Event::Ready { id });
             n -= 1;
         }
@@ -245,10 +254,10 @@ impl ServerlessModel {
             .scaling
             .as_deref()
             .expect("an autoscaled service");
-        let loads = if set == Set::Rotation {
-            &s.rotation
-        } else {
-            &s.standby
+        let loads = match set {
+            Set::Rotation => &s.rotation,
+            Set::Starting => &s.starting,
+            _ => &s.standby,
         };
         loads.ascending(instances, |id| {
             if may(&instances[id as usize]) {
@@ -278,9 +287,7 @@ impl ServerlessModel {
     /// Its start is billed as serving time if no request joined it (one
     /// that did is billed from the start with its request).
     pub(super) fn on_ready(&mut self, id: u32, now: SimTime, sched: &mut Scheduler<Event>) {
-        let func = self.instances[id as usize].func;
         self.leave(id, now);
-        self.scaling(func).starting -= 1;
         let i = &mut self.instances[id as usize];
         i.starting = false;
         if i.active == 0 {
