@@ -139,6 +139,13 @@ pub fn terminal(scenario: &Scenario, run: &RunSummary) -> String {
             let _ = writeln!(out, "  {}: {}", h.architecture, plain(&h.sentence(window)));
         }
     }
+    let unlike = crate::report::markdown::like_for_like::lines(scenario, run);
+    if !unlike.is_empty() {
+        let _ = writeln!(out, "\nnot like for like:");
+        for l in unlike {
+            let _ = writeln!(out, "  {}", plain(&l));
+        }
+    }
     let conclusion = crate::report::conclusion(&data);
     let first = conclusion.split("\n\n").next().unwrap_or_default();
     let _ = writeln!(out, "\n{}", plain(first.trim()));

@@ -230,6 +230,22 @@ fn the_report_says_where_bills_are_not_like_for_like() {
         "name = \"c\"\nkind = \"serverless\"\ngateway = \"http\"\nfree_tier = true\n",
     );
     let md = report(&mixed);
+    // The terminal says it too, under the table.
+    let file = dir.path().join("s.toml");
+    let out = Command::new(env!("CARGO_BIN_EXE_scalesim"))
+        .args(["run", file.to_str().unwrap(), "--charts", "none", "--out"])
+        .arg(dir.path().join("terminal"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("\nnot like for like:\n  Front door: c (API Gateway HTTP API, $"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\n  Free tier: c takes the platform's monthly free tier off the bill; the others pay in full.\n"),
+        "{stdout}"
+    );
     assert!(
         md.contains(
             "## Like for like\n\nThe architectures do not pay for the same things:\n\n\

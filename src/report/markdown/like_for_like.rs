@@ -39,6 +39,25 @@ fn free_tier(spec: &ArchitectureSpec) -> bool {
 /// Appends the section when the architectures differ in their front door
 /// or in free tiers; nothing when they pay for the same things.
 pub fn section(md: &mut String, scenario: &Scenario, run: &RunSummary) {
+    let lines = lines(scenario, run);
+    if lines.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        md,
+        "## Like for like\n\nThe architectures do not pay for the same things:\n"
+    );
+    for l in lines {
+        let _ = writeln!(md, "- {l}");
+    }
+    md.push('\n');
+}
+
+/// The differences, one Markdown sentence each (none when the
+/// architectures pay for the same things): for the report and the
+/// terminal.
+pub fn lines(scenario: &Scenario, run: &RunSummary) -> Vec<String> {
+    let mut out = Vec::new();
     let archs: Vec<_> = run
         .architectures
         .iter()
@@ -48,19 +67,12 @@ pub fn section(md: &mut String, scenario: &Scenario, run: &RunSummary) {
         })
         .collect();
     if archs.len() < 2 {
-        return;
+        return out;
     }
     let doors: Vec<_> = archs.iter().map(|(_, s)| front_door(s)).collect();
     let frees: Vec<bool> = archs.iter().map(|(_, s)| free_tier(s)).collect();
     let doors_differ = doors.iter().any(|d| d.1 != doors[0].1);
     let frees_differ = frees.iter().any(|&f| f != frees[0]);
-    if !doors_differ && !frees_differ {
-        return;
-    }
-    let _ = writeln!(
-        md,
-        "## Like for like\n\nThe architectures do not pay for the same things:\n"
-    );
     if doors_differ {
         let mut paid = Vec::new();
         let mut none = Vec::new();
@@ -83,9 +95,8 @@ pub fn section(md: &mut String, scenario: &Scenario, run: &RunSummary) {
                 none.push(name);
             }
         }
-        let _ = writeln!(
-            md,
-            "- Front door: {} {} one in {} bill; {} {} none, as load balancers (an \
+        out.push(format!(
+            "Front door: {} {} one in {} bill; {} {} none, as load balancers (an \
              Application Load Balancer is about $16 a month plus capacity units) are \
              not modelled yet.",
             paid.join(", "),
@@ -93,7 +104,7 @@ pub fn section(md: &mut String, scenario: &Scenario, run: &RunSummary) {
             if paid.len() == 1 { "its" } else { "their" },
             none.join(", "),
             if none.len() == 1 { "has" } else { "have" },
-        );
+        ));
     }
     if frees_differ {
         let with: Vec<String> = archs
@@ -102,13 +113,12 @@ pub fn section(md: &mut String, scenario: &Scenario, run: &RunSummary) {
             .filter(|(_, f)| **f)
             .map(|((r, _), _)| super::esc(&r.name))
             .collect();
-        let _ = writeln!(
-            md,
-            "- Free tier: {} take{} the platform's monthly free tier off the bill; the \
+        out.push(format!(
+            "Free tier: {} take{} the platform's monthly free tier off the bill; the \
              others pay in full.",
             with.join(", "),
             if with.len() == 1 { "s" } else { "" },
-        );
+        ));
     }
-    md.push('\n');
+    out
 }

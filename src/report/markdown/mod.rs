@@ -18,7 +18,7 @@ use std::fmt::Write as _;
 
 mod conclusion;
 mod functions;
-mod like_for_like;
+pub(crate) mod like_for_like;
 mod replicated;
 pub use conclusion::conclusion;
 use replicated::*;
