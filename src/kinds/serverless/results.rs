@@ -33,11 +33,17 @@ impl ServerlessResult {
     /// functions; Cloud Run bills instance time) that are waits on I/O,
     /// or None when nothing of it waits.
     pub fn waiting_share(&self) -> Option<f64> {
-        let lambda = self.functions.iter().filter(|f| f.autoscaler.is_none());
-        let (waiting, billed) = lambda.fold((0.0, 0.0), |(w, b), f| {
-            (w + f.waiting_gb_seconds, b + f.billed_gb_seconds)
-        });
+        let (waiting, billed) = self.lambda_gb_seconds();
         (waiting > 0.0 && billed > 0.0).then(|| waiting / billed)
+    }
+
+    /// Over the functions billed per invocation (Lambda's): GB-seconds
+    /// spent waiting on I/O, and all GB-seconds billed.
+    pub fn lambda_gb_seconds(&self) -> (f64, f64) {
+        let lambda = self.functions.iter().filter(|f| f.autoscaler.is_none());
+        lambda.fold((0.0, 0.0), |(w, b), f| {
+            (w + f.waiting_gb_seconds, b + f.billed_gb_seconds)
+        })
     }
 }
 

@@ -59,10 +59,7 @@ pub fn waiting(md: &mut String, run: &RunSummary) {
         "Lambda bills an invocation's waits on I/O as it bills its work; no memory size shortens them:\n"
     );
     for (name, s, share) in waits {
-        let lambda = s.functions.iter().filter(|f| f.autoscaler.is_none());
-        let (w, b) = lambda.fold((0.0, 0.0), |(w, b), f| {
-            (w + f.waiting_gb_seconds, b + f.billed_gb_seconds)
-        });
+        let (w, b) = s.lambda_gb_seconds();
         let _ = writeln!(
             md,
             "- {}: {} of the billed GB-seconds ({} of {}) were waits.",

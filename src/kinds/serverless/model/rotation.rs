@@ -44,14 +44,7 @@ impl Loads {
     /// Adds `id` at its current load (its links must be free).
     pub fn insert(&mut self, instances: &mut [Instance], id: u32) {
         let load = instances[id as usize].active as usize;
-        let head = self.heads[load];
-        if head != NIL {
-            instances[head as usize].prev = id;
-        }
-        let i = &mut instances[id as usize];
-        i.prev = NIL;
-        i.next = head;
-        self.heads[load] = id;
+        self.push_front(instances, id, load);
         self.min = self.min.min(load);
         self.len += 1;
     }
@@ -73,20 +66,25 @@ impl Loads {
     pub fn shift(&mut self, instances: &mut [Instance], id: u32, old: u32) {
         let new = instances[id as usize].active as usize;
         self.unlink(instances, id, old as usize);
-        let head = self.heads[new];
-        if head != NIL {
-            instances[head as usize].prev = id;
-        }
-        let i = &mut instances[id as usize];
-        i.prev = NIL;
-        i.next = head;
-        self.heads[new] = id;
+        self.push_front(instances, id, new);
         // Loads move by one: the new minimum is the new load, or the old
         // one if something is still there.
         let emptied_min = old as usize == self.min && self.heads[self.min] == NIL;
         if new < self.min || emptied_min {
             self.min = new;
         }
+    }
+
+    /// Links `id` first at `load` (the minimum is the caller's).
+    fn push_front(&mut self, instances: &mut [Instance], id: u32, load: usize) {
+        let head = self.heads[load];
+        if head != NIL {
+            instances[head as usize].prev = id;
+        }
+        let i = &mut instances[id as usize];
+        i.prev = NIL;
+        i.next = head;
+        self.heads[load] = id;
     }
 
     fn unlink(&mut self, instances: &mut [Instance], id: u32, load: usize) {
