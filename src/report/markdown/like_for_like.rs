@@ -76,7 +76,7 @@ pub fn lines(scenario: &Scenario, run: &RunSummary) -> Vec<String> {
     if doors_differ {
         let mut paid = Vec::new();
         let mut none = Vec::new();
-        for ((r, _), (door, priced)) in archs.iter().zip(&doors) {
+        for ((r, spec), (door, priced)) in archs.iter().zip(&doors) {
             let name = super::esc(&r.name);
             if *priced {
                 let b = &r.cost.breakdown;
@@ -91,6 +91,10 @@ pub fn lines(scenario: &Scenario, run: &RunSummary) -> Vec<String> {
                     "in its price".to_string()
                 };
                 paid.push(format!("{name} ({door}, {what})"));
+            } else if matches!(spec, ArchitectureSpec::Serverless(_)) {
+                // Lambda with `gateway` left out: the scenario's choice,
+                // not a gap in the model.
+                none.push(format!("{name} (no `gateway` set)"));
             } else {
                 none.push(name);
             }
