@@ -56,7 +56,7 @@ pub const DEFAULT_HOP_LATENCY: SimTime = SimTime::from_millis(1);
 /// trace has its own arrivals, so its fleet is sized for its own peak
 /// (functions do not all peak in the same minute); otherwise every
 /// request's share of work at the service, at the demand's rate.
-fn service_load(shared: &Shared, i: usize) -> Load {
+pub(crate) fn service_load(shared: &Shared, i: usize) -> Load {
     let (demand, h) = (shared.demand, shared.duration);
     match &demand.functions {
         Some(trace) if !trace.options.merge => {
@@ -90,6 +90,33 @@ pub fn service_peak_erlangs(s: &Shared, i: usize, hop: SimTime) -> f64 {
     l.peak_rps * hold
 }
 
+/// Refuses a `services.<name>` table naming no service of the scenario.
+pub(crate) fn known_service_tables(
+    a: &RawArchitecture,
+    key: &str,
+    ctx: &ErrorContext,
+    services: &[crate::scenario::service::Service],
+) -> Result<(), ScenarioError> {
+    for (name, table) in a
+        .services
+        .as_ref()
+        .map_or(&Default::default(), |s| s.get_ref())
+    {
+        if !services.iter().any(|s| &s.name == name) {
+            let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
+            return Err(ctx.at(
+                Some(table.span()),
+                &format!("{key}.services.{name}"),
+                format!(
+                    "unknown service \"{name}\"; the services are: {}",
+                    names.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn validate_microservices(
     a: &RawArchitecture,
     key: &str,
@@ -99,21 +126,7 @@ pub(crate) fn validate_microservices(
 ) -> Result<MicroservicesSpec, ScenarioError> {
     let services = shared.services;
     let tables = a.services.as_ref().map(|s| s.get_ref());
-    if let Some(t) = tables {
-        for (name, table) in t {
-            if !services.iter().any(|s| &s.name == name) {
-                let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
-                return Err(ctx.at(
-                    Some(table.span()),
-                    &format!("{key}.services.{name}"),
-                    format!(
-                        "unknown service \"{name}\"; the services are: {}",
-                        names.join(", ")
-                    ),
-                ));
-            }
-        }
-    }
+    known_service_tables(a, key, ctx, services)?;
     let mut fleets = Vec::with_capacity(services.len());
     for (i, svc) in services.iter().enumerate() {
         let raw = a.for_service(&svc.name, tables.and_then(|t| t.get(&svc.name)));

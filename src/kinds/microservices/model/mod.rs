@@ -51,11 +51,13 @@ use crate::time::SimTime;
 use std::collections::VecDeque;
 
 mod outcome;
+mod placement;
 mod spot;
 
 use crate::architectures::{Outcome, Simulate, simulate};
 use crate::engine::Queues;
 pub use outcome::ServiceRun;
+pub use placement::{OwnMachines, Placement};
 
 #[derive(Clone, Copy, Debug)]
 pub enum Event {
@@ -110,6 +112,11 @@ pub enum Event {
         req: u32,
         epoch: u32,
     },
+    /// An event of the model's [`Placement`] (a cluster's scan, a node
+    /// ready).
+    Placement {
+        id: u32,
+    },
 }
 
 /// What a service's fleet runs on.
@@ -136,6 +143,8 @@ struct ServicePool {
     initial: Launches,
     /// Spot: the listed interruption times.
     interruptions_at: Vec<SimTime>,
+    /// Servers up at the start.
+    initial_servers: u32,
 }
 
 /// One service's fleet.
@@ -198,7 +207,12 @@ fn launched(fleets: &[ServiceFleet], pools: &[ServicePool]) -> u64 {
     fleets.iter().map(|f| f.launched(pools)).sum()
 }
 
-pub struct MicroservicesModel {
+pub struct MicroservicesModel<P: Placement = OwnMachines> {
+    /// Where pooled services' servers run (see [`Placement`]).
+    placement: P,
+    /// Scratch lists, kept to spare an allocation per use.
+    stopped: Vec<u32>,
+    evicted: Vec<(u32, u32)>,
     upcoming: Upcoming,
     warmup: SimTime,
     timeout: Option<SimTime>,
@@ -214,6 +228,20 @@ pub struct MicroservicesModel {
 
 impl MicroservicesModel {
     pub fn new(scenario: &Scenario, spec: &MicroservicesSpec, replication: u32) -> Self {
+        MicroservicesModel::placed(scenario, spec, replication, OwnMachines)
+    }
+}
+
+impl<P: Placement> MicroservicesModel<P> {
+    /// The model with its pooled services' servers placed by `placement`;
+    /// with a placement that places ([`Placement::PLACES`]) every service
+    /// is pooled, so that each server is one the placement sees.
+    pub fn placed(
+        scenario: &Scenario,
+        spec: &MicroservicesSpec,
+        replication: u32,
+        placement: P,
+    ) -> Self {
         let upcoming = Upcoming::new(scenario, replication);
         let mut pools = Vec::new();
         let fleets: Vec<ServiceFleet> = spec
@@ -223,10 +251,12 @@ impl MicroservicesModel {
             .map(|(svc, spec)| {
                 let f = spec.fleet();
                 let capacity = match spec {
-                    Fleets::Fixed(_) if f.spot.is_none() && !f.shares_cpu() => Capacity::Fixed {
-                        servers: f.servers as u64,
-                        slots: f.places(),
-                    },
+                    Fleets::Fixed(_) if f.spot.is_none() && !f.shares_cpu() && !P::PLACES => {
+                        Capacity::Fixed {
+                            servers: f.servers as u64,
+                            slots: f.places(),
+                        }
+                    }
                     _ => {
                         let (vcpus, price) = (f.instance.vcpus, f.instance.price_per_hour);
                         let (seed, warmup) = (scenario.seed, scenario.warmup);
@@ -253,6 +283,9 @@ impl MicroservicesModel {
                         } else {
                             pool.with_concurrency(f.concurrency)
                         };
+                        if P::PLACES {
+                            pool = pool.report_stops();
+                        }
                         let initial = pool.start(f.servers);
                         pools.push(ServicePool {
                             svc,
@@ -264,6 +297,7 @@ impl MicroservicesModel {
                                 .as_ref()
                                 .map(|s| s.interruptions_at.clone())
                                 .unwrap_or_default(),
+                            initial_servers: f.servers,
                         });
                         Capacity::Pooled(pools.len() - 1)
                     }
@@ -291,10 +325,17 @@ impl MicroservicesModel {
             .collect();
         let mut stats = Collector::new(scenario.warmup, scenario.window, 0.0);
         stats.meter_transfer(scenario.transfer_meter(replication));
-        stats.set_servers(launched(&fleets, &pools));
-        stats.set_cost_rate(spend_rate(&fleets, &pools));
+        stats.set_servers(if P::PLACES {
+            placement.servers()
+        } else {
+            launched(&fleets, &pools)
+        });
+        stats.set_cost_rate(spend_rate(&fleets, &pools) + placement.spend_rate());
         let hop = spec.hop_latency;
         MicroservicesModel {
+            placement,
+            stopped: Vec::new(),
+            evicted: Vec::new(),
             calls: CallStepper::new(
                 &scenario.calls,
                 &upcoming,
@@ -557,32 +598,62 @@ impl MicroservicesModel {
         now: SimTime,
         sched: &mut Scheduler<Event>,
     ) {
-        schedule_launches(pool as u32, &launches, sched);
-        self.stats.set_servers(launched(&self.fleets, &self.pools));
+        self.schedule_launches(pool as u32, &launches, sched);
+        if P::PLACES {
+            self.pools[pool].pool.drain_stopped(&mut self.stopped);
+            for s in self.stopped.drain(..) {
+                self.placement.stopped(pool as u32, s, now, sched);
+            }
+        }
+        self.stats.set_servers(if P::PLACES {
+            self.placement.servers()
+        } else {
+            launched(&self.fleets, &self.pools)
+        });
         let (booting, draining) = self.pools.iter().fold((0, 0), |(b, d), p| {
             (b + p.pool.booting(), d + p.pool.draining())
         });
         self.stats.set_booting_draining(booting, draining);
         self.stats
-            .set_cost_rate(spend_rate(&self.fleets, &self.pools));
+            .set_cost_rate(spend_rate(&self.fleets, &self.pools) + self.placement.spend_rate());
         self.dispatch(self.pools[pool].svc, now, sched);
     }
+
+    /// Boot timers (through the placement) and interruption timers for
+    /// what `pool` launched.
+    fn schedule_launches(&mut self, pool: u32, launches: &Launches, sched: &mut Scheduler<Event>) {
+        let now = sched.now();
+        self.placement
+            .launched(pool, &launches.booted_at, now, sched);
+        for &(server, at) in &launches.interrupt_at {
+            sched.schedule(at, Event::Interrupt { pool, server });
+        }
+    }
+
+    /// The placement's event `id`: servers it evicts are replaced (each
+    /// replacement placed in turn), and its bill and count follow.
+    fn on_placement(&mut self, id: u32, now: SimTime, sched: &mut Scheduler<Event>) {
+        let mut evicted = std::mem::take(&mut self.evicted);
+        self.placement.on_event(id, now, sched, &mut evicted);
+        for &(pool, server) in &evicted {
+            let launches = self.pools[pool as usize].pool.evict(server, now);
+            self.pool_changed(pool as usize, launches, now, sched);
+        }
+        evicted.clear();
+        self.evicted = evicted;
+        self.stats.set_servers(self.placement.servers());
+        self.stats
+            .set_cost_rate(spend_rate(&self.fleets, &self.pools) + self.placement.spend_rate());
+    }
 }
 
-/// Boot and interruption timers for what `pool` launched.
-fn schedule_launches(pool: u32, launches: &Launches, sched: &mut Scheduler<Event>) {
-    for &(server, at) in &launches.booted_at {
-        sched.schedule(at, Event::BootDone { pool, server });
-    }
-    for &(server, at) in &launches.interrupt_at {
-        sched.schedule(at, Event::Interrupt { pool, server });
-    }
-}
-
-impl Model for MicroservicesModel {
+impl<P: Placement> Model for MicroservicesModel<P> {
     type Event = Event;
 
     fn start(&mut self, sched: &mut Scheduler<Event>) {
+        for (i, p) in self.pools.iter().enumerate() {
+            self.placement.start(i as u32, p.initial_servers, sched);
+        }
         for (i, p) in self.pools.iter().enumerate() {
             let pool = i as u32;
             if let Some(every) = p.pool.evaluation() {
@@ -592,10 +663,11 @@ impl Model for MicroservicesModel {
                 sched.schedule(at, Event::Scheduled { pool });
             }
         }
-        for (i, p) in self.pools.iter_mut().enumerate() {
+        for i in 0..self.pools.len() {
             let pool = i as u32;
-            schedule_launches(pool, &std::mem::take(&mut p.initial), sched);
-            for &at in &p.interruptions_at {
+            let initial = std::mem::take(&mut self.pools[i].initial);
+            self.schedule_launches(pool, &initial, sched);
+            for &at in &self.pools[i].interruptions_at {
                 sched.schedule(at, Event::InterruptOldest { pool });
             }
         }
@@ -652,6 +724,7 @@ impl Model for MicroservicesModel {
                 }
                 self.pool_changed(pool as usize, Launches::default(), now, sched);
             }
+            Event::Placement { id } => self.on_placement(id, now, sched),
         }
     }
 }

@@ -3,7 +3,7 @@
 //! because none of it runs while events are handled.
 
 use crate::architectures::{Kind, Outcome};
-use crate::kinds::microservices::model::{Capacity, MicroservicesModel};
+use crate::kinds::microservices::model::{Capacity, MicroservicesModel, Placement};
 use crate::kinds::microservices::results::{MicroservicesResult, ServiceFleetResult};
 use crate::kinds::microservices::spec::MicroservicesSpec;
 use crate::kinds::servers::bill::{add_burst_surplus, fleet_cost, fleet_prices};
@@ -29,9 +29,9 @@ pub struct ServiceRun {
     pub mean_slots: f64,
 }
 
-impl MicroservicesModel {
-    /// Closes the run at `end`.
-    pub fn finish(mut self, end: SimTime) -> (RunStats, Vec<ServiceRun>) {
+impl<P: Placement> MicroservicesModel<P> {
+    /// Closes the run at `end`, handing back its placement.
+    pub fn finish(mut self, end: SimTime) -> (RunStats, Vec<ServiceRun>, P) {
         let warmup = self.warmup;
         let in_flight = self.calls.in_flight(warmup);
         let measured = (end - warmup).as_secs_f64();
@@ -60,7 +60,7 @@ impl MicroservicesModel {
                 }
             })
             .collect();
-        (self.stats.finish(end, in_flight), services)
+        (self.stats.finish(end, in_flight), services, self.placement)
     }
 }
 
@@ -72,7 +72,7 @@ impl Kind for MicroservicesSpec {
     }
 
     fn finish(&self, scenario: &Scenario, model: MicroservicesModel) -> Outcome {
-        let (stats, runs) = model.finish(scenario.duration);
+        let (stats, runs, _) = model.finish(scenario.duration);
         let mut services = Vec::with_capacity(runs.len());
         let (mut total, mut slots, mut peak) = (0.0, 0.0, 0u64);
         let mut surplus = 0.0;

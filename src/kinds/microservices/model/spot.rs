@@ -1,12 +1,12 @@
 //! Spot interruptions in a microservices run: the notice's end, the
 //! replacement, and the invocations a lost server fails.
 
-use super::{Event, LOST, MicroservicesModel, NIL};
+use super::{Event, LOST, MicroservicesModel, NIL, Placement};
 use crate::engine::Scheduler;
 use crate::kinds::servers::model::autoscale::Interruption;
 use crate::time::SimTime;
 
-impl MicroservicesModel {
+impl<P: Placement> MicroservicesModel<P> {
     /// After a spot notice on `pool`: the notice's end, work lost now, and
     /// the replacement.
     pub(super) fn interrupted(

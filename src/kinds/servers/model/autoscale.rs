@@ -174,6 +174,9 @@ pub struct Pool {
     /// Serving and draining servers: the capacity that can run work.
     working: Level,
     billed_seconds: f64,
+    /// Servers stopped since the fleet last asked, when it asks
+    /// ([`Pool::report_stops`]): pods free their node's room.
+    stopped: Option<Vec<u32>>,
 }
 
 impl Pool {
@@ -227,6 +230,7 @@ impl Pool {
             launched_time: TimeAtLevel::default(),
             working: Level::default(),
             billed_seconds: 0.0,
+            stopped: None,
         }
     }
 
@@ -248,6 +252,20 @@ impl Pool {
         debug_assert!(concurrency <= self.vcpus);
         self.per_server = concurrency;
         self
+    }
+
+    /// Keeps the servers that stop, for [`Pool::drain_stopped`]: a fleet
+    /// whose servers hold room elsewhere (pods on nodes) must know.
+    pub fn report_stops(mut self) -> Self {
+        self.stopped = Some(Vec::new());
+        self
+    }
+
+    /// Moves the servers stopped since the last call into `out`.
+    pub fn drain_stopped(&mut self, out: &mut Vec<u32>) {
+        if let Some(stopped) = &mut self.stopped {
+            out.append(stopped);
+        }
     }
 
     /// Servers launched and not yet stopped (booting, serving, draining).
@@ -446,6 +464,9 @@ impl Pool {
                 self.serving -= 1;
             }
             State::Stopped => return,
+        }
+        if let Some(stopped) = &mut self.stopped {
+            stopped.push(s);
         }
         let server = &mut self.servers[s as usize];
         server.state = State::Stopped;

@@ -48,6 +48,32 @@ impl Pool {
         }
     }
 
+    /// Evicts server `s` (a pod whose node is being removed): it takes no
+    /// new work, stops once what it runs is done (at once if idle or still
+    /// starting), and a replacement is launched now, as a ReplicaSet
+    /// replaces an evicted pod. Nothing happens to a server already
+    /// leaving.
+    pub fn evict(&mut self, s: u32, now: SimTime) -> Launches {
+        let mut out = Launches::default();
+        match self.servers[s as usize].state {
+            State::Draining | State::Stopped => return out,
+            State::Booting => self.stop(s, now),
+            State::Serving => {
+                self.make_unavailable(s);
+                self.serving -= 1;
+                self.draining += 1;
+                self.servers[s as usize].state = State::Draining;
+                if self.servers[s as usize].busy == 0 {
+                    self.stop(s, now);
+                }
+            }
+        }
+        let boot = self.boot_time.sample(&mut self.boot_rng);
+        self.launch_one(now, boot, &mut out);
+        self.record_levels(now);
+        out
+    }
+
     /// Lets the policy read its metric over the period since the last
     /// evaluation, and carries out what it decides. `areas` are the
     /// fleet's integrals up to `now`.
