@@ -17,6 +17,9 @@ pub const MAX_PROFILE_PIECES: u64 = 10_000_000;
 pub const MAX_WINDOWS: u64 = 1_000_000;
 /// Servers of one fleet, counted, sized or as an autoscaled `max`.
 pub const MAX_SERVERS: u64 = 1_000_000;
+/// The most pods a Kubernetes node may take: EKS's largest VPC CNI count
+/// is 737, and 250 the most it recommends with prefix delegation.
+pub const MAX_PODS_PER_NODE: u32 = 1_000;
 /// Interruption times listed in a fleet's `spot.interruptions_at`: each is
 /// an event and a replacement server, and a list longer than this is a
 /// generated one that `mean_time_between_interruptions` says better.

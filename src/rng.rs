@@ -50,6 +50,8 @@ pub mod purpose {
     pub const DATA_TRANSFER: &str = "data_transfer";
     /// Spot interruption times, drawn per server in launch order.
     pub const SPOT_INTERRUPTIONS: &str = "spot_interruptions";
+    /// How long each new Kubernetes node takes to become Ready.
+    pub const NODE_PROVISIONING: &str = "node_provisioning";
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {

@@ -27,6 +27,7 @@
 
 pub mod autoscaled;
 pub mod fleet;
+pub mod kubernetes;
 pub mod microservices;
 pub mod serverless;
 pub mod servers;
@@ -47,6 +48,7 @@ macro_rules! with_kinds {
             Serverless serverless "serverless",
             Autoscaled autoscaled "autoscaled",
             Microservices microservices "microservices",
+            Kubernetes kubernetes "kubernetes",
         }
     };
     (exported $then:ident ! $args:tt) => { $crate::with_kinds! { @with [$crate::$then] $args } };

@@ -32,6 +32,10 @@ pub struct CostBreakdown {
     /// gateway.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nat_gateway_usd: Option<f64>,
+    /// A managed Kubernetes control plane's fee; present only on a
+    /// Kubernetes architecture.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control_plane_usd: Option<f64>,
 }
 
 impl CostBreakdown {
@@ -53,10 +57,14 @@ impl CostBreakdown {
             + self.provisioned_usd;
         // Added only when present, so totals without data transfer keep
         // their exact bits.
-        [self.egress_usd, self.nat_gateway_usd]
-            .into_iter()
-            .flatten()
-            .fold(base, |t, x| t + x)
+        [
+            self.egress_usd,
+            self.nat_gateway_usd,
+            self.control_plane_usd,
+        ]
+        .into_iter()
+        .flatten()
+        .fold(base, |t, x| t + x)
     }
 }
 

@@ -32,6 +32,11 @@ pub struct Instance {
     /// work takes work / speed on it. Not a price: the user's benchmark.
     #[serde(skip_serializing_if = "is_reference_speed")]
     pub speed: f64,
+    /// As a Kubernetes node: the most pods the node takes (EKS: one IP
+    /// address per pod, so the VPC CNI's count for the type); None for a
+    /// type no price file gives it for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_pods: Option<u32>,
 }
 
 /// The most and least a vCPU's `speed` may be, against the reference

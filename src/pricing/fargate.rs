@@ -98,6 +98,7 @@ pub fn task(
         burst: None,
         lambda_managed: None,
         speed: 1.0,
+        max_pods: None,
     })
 }
 

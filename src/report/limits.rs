@@ -78,47 +78,29 @@ pub fn hits(scenario: &Scenario, run: &RunSummary) -> Vec<Hit> {
                 }
             }
             ArchitectureSpec::Microservices(m) => {
-                let services = |with: &dyn Fn(&FleetSpec) -> Option<String>| {
-                    m.fleets
-                        .iter()
-                        .zip(&scenario.services)
-                        .filter_map(|(f, s)| with(f.fleet()).map(|v| format!("`{}`: {v}", s.name)))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                };
-                let queues = services(&|f| f.queue_limit.map(|q| q.to_string()));
-                if a.requests.rejected > 0 {
-                    hits.push(from_series(
-                        a,
-                        format!("`queue_limit` ({queues})"),
-                        "rejected",
-                        a.requests.rejected,
-                        |r| r.rejected,
-                        &windows,
-                    ));
-                }
-                if let Some(t) = m.timeout.filter(|_| a.requests.timed_out > 0) {
-                    hits.push(from_series(
-                        a,
-                        format!("`timeout` ({t})"),
-                        "timed out",
-                        a.requests.timed_out,
-                        |r| r.timed_out,
-                        &windows,
-                    ));
-                }
-                for ((f, s), r) in m.fleets.iter().zip(&scenario.services).zip(
-                    a.microservices()
-                        .map_or(&[][..], |r| &r.services[..])
-                        .iter(),
-                ) {
-                    if let crate::kinds::microservices::spec::ServiceFleet::Autoscaled(x) = f
-                        && r.servers >= u64::from(x.scaling.max)
-                    {
+                let results = a.microservices().map_or(&[][..], |r| &r.services[..]);
+                service_hits(&mut hits, a, m, results, scenario, &windows, "servers");
+            }
+            ArchitectureSpec::Kubernetes(k) => {
+                let results = a.kubernetes().map_or(&[][..], |r| &r.services[..]);
+                service_hits(
+                    &mut hits,
+                    a,
+                    &k.deployments,
+                    results,
+                    scenario,
+                    &windows,
+                    "pods",
+                );
+                let pools = a
+                    .kubernetes()
+                    .map_or(&[][..], |r| &r.cluster.node_pools[..]);
+                for (spec, r) in k.cluster.node_pools.iter().zip(pools) {
+                    if r.nodes.peak >= u64::from(spec.max) && k.cluster.autoscaler.is_some() {
                         hits.push(Hit {
                             limit: format!(
-                                "`max` of service `{}` ({} servers)",
-                                s.name, x.scaling.max
+                                "`max` of node pool `{}` ({} nodes)",
+                                spec.name, spec.max
                             ),
                             failed: 0,
                             how: "failed",
@@ -138,6 +120,64 @@ pub fn hits(scenario: &Scenario, run: &RunSummary) -> Vec<Hit> {
         out.extend(hits);
     }
     out
+}
+
+/// The limits of a microservices architecture's service fleets (or a
+/// Kubernetes architecture's deployments, whose servers are `unit`).
+fn service_hits(
+    hits: &mut Vec<Hit>,
+    a: &ArchitectureResult,
+    m: &crate::kinds::microservices::spec::MicroservicesSpec,
+    results: &[crate::kinds::microservices::results::ServiceFleetResult],
+    scenario: &Scenario,
+    windows: &Windows,
+    unit: &str,
+) {
+    let services = |with: &dyn Fn(&FleetSpec) -> Option<String>| {
+        m.fleets
+            .iter()
+            .zip(&scenario.services)
+            .filter_map(|(f, s)| with(f.fleet()).map(|v| format!("`{}`: {v}", s.name)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let queues = services(&|f| f.queue_limit.map(|q| q.to_string()));
+    if a.requests.rejected > 0 {
+        hits.push(from_series(
+            a,
+            format!("`queue_limit` ({queues})"),
+            "rejected",
+            a.requests.rejected,
+            |r| r.rejected,
+            windows,
+        ));
+    }
+    if let Some(t) = m.timeout.filter(|_| a.requests.timed_out > 0) {
+        hits.push(from_series(
+            a,
+            format!("`timeout` ({t})"),
+            "timed out",
+            a.requests.timed_out,
+            |r| r.timed_out,
+            windows,
+        ));
+    }
+    for ((f, s), r) in m.fleets.iter().zip(&scenario.services).zip(results) {
+        // A Kubernetes deployment of fixed replicas is pooled with min = max.
+        if let crate::kinds::microservices::spec::ServiceFleet::Autoscaled(x) = f
+            && r.kind != "fixed"
+            && r.servers >= u64::from(x.scaling.max)
+        {
+            hits.push(Hit {
+                limit: format!("`max` of service `{}` ({} {unit})", s.name, x.scaling.max),
+                failed: 0,
+                how: "failed",
+                when: None,
+                reached: true,
+                ..base(a)
+            });
+        }
+    }
 }
 
 /// The measured windows of a run.

@@ -109,7 +109,8 @@ aggregate_fields!(CostBreakdown {
     gateway_usd,
     provisioned_usd,
     egress_usd,
-    nat_gateway_usd
+    nat_gateway_usd,
+    control_plane_usd
 });
 aggregate_fields!(CostSummary {
     total_usd,

@@ -161,6 +161,14 @@ impl ArchitectureResult {
         }
     }
 
+    /// What a Kubernetes architecture adds, if this is one.
+    pub fn kubernetes(&self) -> Option<&crate::kinds::kubernetes::results::KubernetesResult> {
+        match &self.details {
+            KindResult::Kubernetes(r) => Some(r),
+            _ => None,
+        }
+    }
+
     /// What a microservices architecture adds, if this is one.
     pub fn microservices(&self) -> Option<&MicroservicesResult> {
         match &self.details {

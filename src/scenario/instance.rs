@@ -127,6 +127,7 @@ impl<'de> Deserialize<'de> for InstanceSpec {
                     burst: None,
                     lambda_managed: None,
                     speed: 1.0,
+                    max_pods: None,
                 };
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {

@@ -90,7 +90,11 @@ fn given_keys(a: &RawArchitecture) -> Vec<Given> {
         vcpus,
         functions,
         servers,
-        services
+        services,
+        cluster,
+        control_plane,
+        requests,
+        limits
     );
     server_key!(queue_limit, concurrency, speed, timeout, market, spot);
     for (k, s) in a.autoscaling_keys().present() {

@@ -14,7 +14,7 @@ pub use describe::spelled;
 
 pub(crate) mod context;
 pub mod estimate;
-mod instance;
+pub(crate) mod instance;
 mod keys;
 pub(crate) mod kind;
 mod kind_keys;

@@ -189,7 +189,7 @@ fn bad_input_gets_the_exact_message_exit_code_2_and_no_outputs() {
         (
             "servers = 2",
             "servers = 2\npreemptible = true",
-            "line 14, key `architectures[0].preemptible`: unknown field `preemptible`, expected one of `name`, `kind`, `servers`, `instance`, `queue_limit`, `concurrency`, `speed`, `timeout`, `memory`, `cpu`, `cold_start`, `keep_alive`, `max_lifetime`, `scale_rate`, `instance_concurrency`, `idle_selection`, `hop_latency`, `max_instances`, `pending_timeout`, `cpu_target`, `concurrency_target`, `concurrency_limit`, `call_mode`, `gateway`, `gateway_latency`, `free_tier`, `platform`, `billing`, `vcpus`, `pricing`, `market`, `spot`, `egress`, `nat_gateway`, `functions`, `min`, `max`, `initial`, `policy`, `evaluation`, `boot_time`, `scale_out_cooldown`, `scale_in_cooldown`, `tolerance`, `scheduled`, `controller`, `behavior`, `instance_warmup`, `alarm_datapoints`, `services`",
+            "line 14, key `architectures[0].preemptible`: unknown field `preemptible`, expected one of `name`, `kind`, `servers`, `instance`, `queue_limit`, `concurrency`, `speed`, `timeout`, `memory`, `cpu`, `cold_start`, `keep_alive`, `max_lifetime`, `scale_rate`, `instance_concurrency`, `idle_selection`, `hop_latency`, `max_instances`, `pending_timeout`, `cpu_target`, `concurrency_target`, `concurrency_limit`, `call_mode`, `gateway`, `gateway_latency`, `free_tier`, `platform`, `billing`, `vcpus`, `pricing`, `market`, `spot`, `egress`, `nat_gateway`, `functions`, `min`, `max`, `initial`, `policy`, `evaluation`, `boot_time`, `scale_out_cooldown`, `scale_in_cooldown`, `tolerance`, `scheduled`, `controller`, `behavior`, `instance_warmup`, `alarm_datapoints`, `services`, `cluster`, `control_plane`, `requests`, `limits`",
         ),
         (
             "work = \"5ms\"",
@@ -199,7 +199,7 @@ fn bad_input_gets_the_exact_message_exit_code_2_and_no_outputs() {
         (
             "kind = \"fleet\"",
             "kind = \"mainframe\"",
-            "line 12, key `architectures[0].kind`: unknown variant `mainframe`, expected one of `fleet`, `serverless`, `autoscaled`, `microservices`",
+            "line 12, key `architectures[0].kind`: unknown variant `mainframe`, expected one of `fleet`, `serverless`, `autoscaled`, `microservices`, `kubernetes`",
         ),
     ];
     common::assert_bad_input(GOOD, cases);

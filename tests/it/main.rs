@@ -24,6 +24,7 @@ mod fuzz;
 mod golden;
 mod json_schema;
 mod keepalive;
+mod kubernetes;
 mod lambda_managed;
 mod lambda_prices;
 mod laws;

@@ -159,6 +159,23 @@ impl Catalog {
                 Some(s) => crate::pricing::entries::check_speed(*s.get_ref())
                     .map_err(|m| ctx.at(Some(s.span()), &format!("{key}.speed"), m))?,
             };
+            let max_pods = match &e.max_pods {
+                None => None,
+                Some(m) if (1..=crate::limits::MAX_PODS_PER_NODE as i64).contains(m.get_ref()) => {
+                    Some(*m.get_ref() as u32)
+                }
+                Some(m) => {
+                    return Err(ctx.at(
+                        Some(m.span()),
+                        &format!("{key}.max_pods"),
+                        format!(
+                            "expected max_pods between 1 and {}, found {}",
+                            crate::limits::MAX_PODS_PER_NODE,
+                            m.get_ref()
+                        ),
+                    ));
+                }
+            };
             self.instances.push(Instance {
                 name,
                 vcpus: vcpus as u32,
@@ -171,6 +188,7 @@ impl Catalog {
                 burst,
                 lambda_managed: None,
                 speed,
+                max_pods,
             });
         }
         for (i, e) in raw.lambda.iter().enumerate() {

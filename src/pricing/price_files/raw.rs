@@ -73,6 +73,7 @@ entry!(RawInstance {
     baseline: Option<Spanned<f64>>,
     surplus_per_vcpu_hour: Option<Spanned<f64>>,
     speed: Option<Spanned<f64>>,
+    max_pods: Option<Spanned<i64>>,
 });
 entry!(RawLambda {
     cpu: Spanned<CpuName>,

@@ -33,7 +33,7 @@ const MAX_NAME_LINES: usize = 3;
 type Part = (&'static str, fn(&CostBreakdown) -> f64);
 
 /// The parts of a bar, bottom up.
-const PARTS: [Part; 6] = [
+const PARTS: [Part; 7] = [
     ("busy compute", |b| b.compute_usd),
     ("idle capacity", |b| b.idle_usd),
     ("requests", |b| b.requests_usd),
@@ -42,6 +42,7 @@ const PARTS: [Part; 6] = [
     ("data transfer", |b| {
         b.egress_usd.unwrap_or(0.0) + b.nat_gateway_usd.unwrap_or(0.0)
     }),
+    ("control plane", |b| b.control_plane_usd.unwrap_or(0.0)),
 ];
 
 /// `c` mixed with white: `amount` 0 is white, 1 is `c`.
@@ -60,7 +61,8 @@ fn fill(k: usize, own: RGBColor) -> RGBColor {
         2 => RGBColor(0x33, 0x33, 0x33),
         3 => RGBColor(0x99, 0x99, 0x99),
         4 => RGBColor(0xCC, 0xCC, 0xCC),
-        _ => RGBColor(0x66, 0x66, 0x66),
+        5 => RGBColor(0x66, 0x66, 0x66),
+        _ => RGBColor(0xB3, 0xB3, 0xB3),
     }
 }
 
@@ -124,7 +126,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &ChartData)
 }
 
 /// Each bar in dollars per month, part by part.
-fn bars(data: &ChartData) -> Vec<[f64; 6]> {
+fn bars(data: &ChartData) -> Vec<[f64; 7]> {
     data.run
         .architectures
         .iter()
@@ -146,7 +148,7 @@ fn span(i: usize) -> (f64, f64) {
 
 /// The non-empty segments of `bar` among the `used` parts, bottom up:
 /// (part, base, amount).
-fn segments(bar: &[f64; 6], used: &[usize]) -> Vec<(usize, f64, f64)> {
+fn segments(bar: &[f64; 7], used: &[usize]) -> Vec<(usize, f64, f64)> {
     let mut base = 0.0;
     let mut out = Vec::new();
     for &k in used.iter().filter(|&&k| bar[k] > 0.0) {
@@ -165,7 +167,7 @@ fn draw_bars<DB: DrawingBackend>(
     chart: &mut Plot<DB>,
     layout: &mut Layout,
     data: &ChartData,
-    (bars, used): (&[[f64; 6]], &[usize]),
+    (bars, used): (&[[f64; 7]], &[usize]),
 ) -> Drawn<DB> {
     let font = look::font(look::LEGEND_PX);
     for (i, bar) in bars.iter().enumerate() {
@@ -206,7 +208,7 @@ fn draw_segment_labels<DB: DrawingBackend>(
     chart: &Plot<DB>,
     layout: &mut Layout,
     data: &ChartData,
-    (bars, used): (&[[f64; 6]], &[usize]),
+    (bars, used): (&[[f64; 7]], &[usize]),
 ) -> Drawn<DB> {
     let font = look::font(look::NOTE_PX);
     for (i, bar) in bars.iter().enumerate() {

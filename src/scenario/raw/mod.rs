@@ -13,6 +13,7 @@ use super::values::{
     CallMode, CpuName, DistSpec, Dur, GatewayName, IdleSelection, Kind, Metric, Replications,
     ScaleRefill, Servers, SizeDistSpec,
 };
+use crate::kinds::kubernetes::keys::{RawCluster, RawControlPlane, RawResources};
 use crate::kinds::serverless::spec::keep_alive::RawKeepAlive;
 use crate::kinds::servers::keys::{ControllerName, RawAlarms, RawBehavior};
 use crate::kinds::servers::spec::spot::{Market, RawSpot};
@@ -177,6 +178,14 @@ table! {
         ..autoscaling_keys,
         /// Microservices: one fleet per service.
         pub services: Option<Spanned<BTreeMap<String, Spanned<RawServiceFleet>>>>,
+        /// Kubernetes: the nodes.
+        pub cluster: Option<Spanned<RawCluster>>,
+        /// Kubernetes: the managed control plane's fee.
+        pub control_plane: Option<Spanned<RawControlPlane>>,
+        /// Kubernetes: every pod's requests, unless its service's table says.
+        pub requests: Option<Spanned<RawResources>>,
+        /// Kubernetes: every pod's limits, unless its service's table says.
+        pub limits: Option<Spanned<RawResources>>,
     }
 }
 
@@ -191,6 +200,10 @@ table! {
         pub pricing: Option<Spanned<RawPricing>>,
         pub market: Option<Spanned<Market>>,
         pub spot: Option<Spanned<RawSpot>>,
+        /// Kubernetes: the pod's requests.
+        pub requests: Option<Spanned<RawResources>>,
+        /// Kubernetes: the pod's limits.
+        pub limits: Option<Spanned<RawResources>>,
     }
 }
 
@@ -288,6 +301,8 @@ impl RawArchitecture {
         raw.pricing = v.pricing.clone().or_else(|| self.pricing.clone());
         raw.market = v.market.clone().or_else(|| self.market.clone());
         raw.spot = v.spot.clone().or_else(|| self.spot.clone());
+        raw.requests = v.requests.clone().or_else(|| self.requests.clone());
+        raw.limits = v.limits.clone().or_else(|| self.limits.clone());
         raw.copy_autoscaling(v);
         raw
     }
