@@ -123,4 +123,18 @@ macro_rules! group_copy {
     };
 }
 
-pub(crate) use {group_copy, group_getter, group_struct, table, table_splice};
+/// `fn $set(&mut self, from: &$from)`: the group's keys `self` leaves
+/// unset, taken from `from` (an architecture's defaults for a part).
+macro_rules! group_default {
+    ($table:ident, $set:ident, $from:ident { $($k:ident: $t:ty),* $(,)? }) => {
+        impl $table {
+            pub fn $set(&mut self, from: &$from) {
+                $(if self.$k.is_none() {
+                    self.$k = from.$k.clone();
+                })*
+            }
+        }
+    };
+}
+
+pub(crate) use {group_copy, group_default, group_getter, group_struct, table, table_splice};

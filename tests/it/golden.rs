@@ -261,7 +261,7 @@ fn the_schema_refuses_a_summary_without_a_contract_key() {
             &bakery,
             Box::new(move |d: &mut Value| d["architectures"][micro]["kind"] = "mesh".into()),
             format!(
-                "/architectures/{micro}/kind: \"mesh\" is not one of [\"fleet\",\"autoscaled\",\"serverless\",\"microservices\"]"
+                "/architectures/{micro}/kind: \"mesh\" is not one of [\"fleet\",\"autoscaled\",\"serverless\",\"microservices\",\"kubernetes\"]"
             ),
         ),
     ];

@@ -16,6 +16,7 @@ use anyhow::Result;
 use rayon::prelude::*;
 use std::fmt::Write as _;
 
+mod clusters;
 mod conclusion;
 mod functions;
 pub(crate) mod like_for_like;
@@ -77,6 +78,7 @@ pub fn render(scenario: &Scenario, run: &RunSummary, formats: &[Format]) -> Stri
     like_for_like::section(&mut md, scenario, run);
     comparisons(&mut md, &data);
     functions::section(&mut md, run);
+    clusters::section(&mut md, run);
     charts_section(&mut md, formats, data.replications());
     let _ = writeln!(md, "## Conclusion\n");
     md.push_str(&conclusion(&data));

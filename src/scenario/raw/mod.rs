@@ -8,7 +8,7 @@ pub mod transfer;
 
 use super::demand::RawDemand;
 use super::instance::InstanceSpec;
-use super::keys::{group_copy, group_getter, group_struct, table, table_splice};
+use super::keys::{group_copy, group_default, group_getter, group_struct, table, table_splice};
 use super::values::{
     CallMode, CpuName, DistSpec, Dur, GatewayName, IdleSelection, Kind, Metric, Replications,
     ScaleRefill, Servers, SizeDistSpec,
@@ -246,6 +246,11 @@ autoscaling_keys!(group_copy!(
     RawArchitecture,
     copy_autoscaling,
     RawServiceFleet
+));
+autoscaling_keys!(group_default!(
+    RawArchitecture,
+    default_autoscaling,
+    RawArchitecture
 ));
 
 /// Which serverless platform an architecture models.

@@ -183,6 +183,10 @@ fn validate_deployment(
     let svc = &shared.services[i];
     let mut raw = a.for_service(&svc.name, tables.and_then(|t| t.get(&svc.name)));
     let skey = format!("{key}.services.{}", svc.name);
+    // The architecture's autoscaling keys are every HPA's defaults.
+    if *raw.kind.get_ref() == Kind::Autoscaled {
+        raw.default_autoscaling(a);
+    }
     if !matches!(raw.kind.get_ref(), Kind::Fleet | Kind::Autoscaled) {
         return Err(ctx.at(
             Some(raw.kind.span()),
