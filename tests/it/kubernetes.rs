@@ -361,5 +361,16 @@ node_pools = [{ instance = "m5.large", max = 2 }]
     assert!(
         err.contains("key `architectures[0].services.api.instance`: a pod's size is its `requests` and `limits`"),
         "{err}"
+    ); // Pods are not scaled by EC2 Auto Scaling.
+    let (code, err) = check_in(
+        dir.path(),
+        &format!(
+            "{base}[architectures.services.api]\nkind = \"autoscaled\"\nmax = 4\ncontroller = \"ec2-target-tracking\"\n"
+        ),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("key `architectures[0].services.api.controller`: pods are scaled by the HPA"),
+        "{err}"
     );
 }

@@ -96,6 +96,8 @@ struct PoolState {
     provisioning: Dist,
     /// Launched and not removed (provisioning, ready, draining).
     launched: u32,
+    /// Of those, draining for removal.
+    draining: u32,
     level: Level,
     billed_seconds: f64,
     scale_ups: u64,
@@ -120,6 +122,8 @@ pub struct ClusterRun {
     pub allocatable_memory_gib: f64,
     /// Mean vCPUs of launched nodes.
     pub node_vcpus: f64,
+    /// Mean pods bound, per deployment.
+    pub bound_pods: Vec<f64>,
 }
 
 pub struct PoolRun {
@@ -139,11 +143,21 @@ pub struct Cluster {
     nodes: Vec<Node>,
     /// Room of each node, beside `nodes` for [`pick`].
     rooms: Vec<NodeRoom>,
+    /// Slots of removed nodes, reused by the next node launched: the
+    /// scans and the scheduler's pick cost the nodes up, not every node
+    /// a long run ever had. (A removed node has no pod and no event left.)
+    free: Vec<u32>,
     /// Each deployment's pod requests, and its pods by the pool's index.
     requests: Vec<Res>,
     pods: Vec<Vec<Pod>>,
     pending: VecDeque<(u32, u32)>,
     pending_now: u64,
+    /// Requested on the nodes up (DaemonSets' included), and pods bound:
+    /// kept as they change, so that recording the levels is O(pools).
+    requested: Res,
+    bound: u64,
+    /// Pods bound per deployment, for its share of the nodes' bill.
+    bound_per: Vec<(u64, Level)>,
     last_scale_up: Option<SimTime>,
     provisioning_rng: Stream,
     control_plane_per_hour: f64,
@@ -178,6 +192,7 @@ impl Cluster {
                 max: p.max,
                 provisioning: p.provisioning.clone(),
                 launched: 0,
+                draining: 0,
                 level: Level::default(),
                 billed_seconds: 0.0,
                 scale_ups: 0,
@@ -192,10 +207,14 @@ impl Cluster {
             pools,
             nodes: Vec::new(),
             rooms: Vec::new(),
+            free: Vec::new(),
             requests: spec.pods.iter().map(|p| p.requests).collect(),
             pods: vec![Vec::new(); spec.pods.len()],
             pending: VecDeque::new(),
             pending_now: 0,
+            requested: Res::ZERO,
+            bound: 0,
+            bound_per: vec![(0, Level::default()); spec.pods.len()],
             last_scale_up: None,
             provisioning_rng: rng::stream(seed, replication, rng::purpose::NODE_PROVISIONING),
             control_plane_per_hour: spec.control_plane.per_hour,
@@ -243,16 +262,30 @@ impl Cluster {
     }
 
     fn add_node(&mut self, pool: u32, state: NodeState, now: SimTime) -> u32 {
-        self.nodes.push(Node {
-            pool,
-            state,
-            launched: now,
-            unneeded_since: None,
-            pods: Vec::new(),
-        });
-        self.rooms.push(self.empty_room(pool));
+        let room = self.empty_room(pool);
+        let node = match self.free.pop() {
+            Some(i) => {
+                let n = &mut self.nodes[i as usize];
+                debug_assert!(n.state == NodeState::Removed && n.pods.is_empty());
+                (n.pool, n.state, n.launched, n.unneeded_since) = (pool, state, now, None);
+                self.rooms[i as usize] = room;
+                i
+            }
+            None => {
+                self.nodes.push(Node {
+                    pool,
+                    state,
+                    launched: now,
+                    unneeded_since: None,
+                    pods: Vec::new(),
+                });
+                self.rooms.push(room);
+                (self.nodes.len() - 1) as u32
+            }
+        };
+        self.requested = self.requested.plus(self.daemonsets);
         self.pools[pool as usize].launched += 1;
-        (self.nodes.len() - 1) as u32
+        node
     }
 
     /// The levels the results read, after any change.
@@ -262,7 +295,7 @@ impl Cluster {
             p.level.set(now, u64::from(p.launched), w);
         }
         let (mut nodes, mut vcpus) = (0u64, 0u64);
-        let (mut req, mut all) = (Res::ZERO, Res::ZERO);
+        let (req, mut all) = (self.requested, Res::ZERO);
         for p in &self.pools {
             nodes += u64::from(p.launched);
             all = Res {
@@ -273,12 +306,9 @@ impl Cluster {
         for (i, p) in self.pools.iter().enumerate() {
             vcpus += u64::from(self.vcpus[i]) * u64::from(p.launched);
         }
-        let mut pods = 0u64;
-        for (n, r) in self.nodes.iter().zip(&self.rooms) {
-            if n.state != NodeState::Removed {
-                req = req.plus(r.used);
-                pods += n.pods.len() as u64;
-            }
+        let pods = self.bound;
+        for (n, level) in &mut self.bound_per {
+            level.set(now, *n, w);
         }
         self.nodes_level.set(now, nodes, w);
         self.node_vcpus.set(now, vcpus, w);
@@ -296,6 +326,9 @@ impl Cluster {
         let room = &mut self.rooms[node];
         room.used = room.used.plus(req);
         room.pods += 1;
+        self.requested = self.requested.plus(req);
+        self.bound += 1;
+        self.bound_per[d as usize].0 += 1;
         self.nodes[node].pods.push((d, server));
         self.nodes[node].unneeded_since = None;
         let pod = &mut self.pods[d as usize][server as usize];
@@ -319,6 +352,19 @@ impl Cluster {
         }) else {
             return false;
         };
+        self.start_on(d, server, node, now, sched);
+        true
+    }
+
+    /// Binds the pod to `node` and schedules its start there.
+    fn start_on(
+        &mut self,
+        d: u32,
+        server: u32,
+        node: usize,
+        now: SimTime,
+        sched: &mut Scheduler<Event>,
+    ) {
         self.bind(d, server, node);
         let pod = self.pods[d as usize][server as usize];
         if pod.created < now && pod.created >= self.warmup {
@@ -326,13 +372,18 @@ impl Cluster {
             self.waited_s += (now - pod.created).as_secs_f64();
         }
         sched.schedule(now + pod.start, Event::BootDone { pool: d, server });
-        true
     }
 
-    /// Binds what it can of the pending pods, in creation order.
-    fn bind_pending(&mut self, now: SimTime, sched: &mut Scheduler<Event>) {
+    /// Node `node` has room now (a pod left it, or it became Ready):
+    /// binds to it what fits of the pending pods, in creation order. Only
+    /// it can take them: they fitted on no other Ready node, and nothing
+    /// else changed.
+    fn bind_pending_on(&mut self, node: usize, now: SimTime, sched: &mut Scheduler<Event>) {
         if self.pending_now == 0 {
             self.pending.clear();
+            return;
+        }
+        if self.nodes[node].state != NodeState::Ready {
             return;
         }
         let mut left = VecDeque::with_capacity(self.pending.len());
@@ -340,7 +391,8 @@ impl Cluster {
             if self.pods[d as usize][s as usize].state != PodState::Pending {
                 continue;
             }
-            if self.try_bind(d, s, now, sched) {
+            if self.rooms[node].takes(self.requests[d as usize]) {
+                self.start_on(d, s, node, now, sched);
                 self.pending_now -= 1;
             } else {
                 left.push_back((d, s));
@@ -357,11 +409,10 @@ impl Cluster {
         sched: &mut Scheduler<Event>,
         evict: &mut Vec<(u32, u32)>,
     ) {
-        if self.pending_now > 0 {
-            for n in &mut self.nodes {
-                n.unneeded_since = None;
-            }
-            self.scale_up(now, sched);
+        // As the Cluster Autoscaler's loop: a scan that scales up does not
+        // scale down; unneeded timers run on, and pods no node pool can
+        // take (every pool at its max) do not hold the cluster's size.
+        if self.pending_now > 0 && self.scale_up(now, sched) {
             return;
         }
         self.mark_unneeded(ca, now);
@@ -374,8 +425,9 @@ impl Cluster {
     }
 
     /// Packs the pending pods onto the nodes still provisioning, then onto
-    /// new nodes of the pool that wastes least, and launches those.
-    fn scale_up(&mut self, now: SimTime, sched: &mut Scheduler<Event>) {
+    /// new nodes of the pool that wastes least, and launches those;
+    /// whether it launched any.
+    fn scale_up(&mut self, now: SimTime, sched: &mut Scheduler<Event>) -> bool {
         self.scratch.clear();
         for (n, r) in self.nodes.iter().zip(&self.rooms) {
             if n.state == NodeState::Provisioning {
@@ -397,7 +449,7 @@ impl Cluster {
             }
         }
         if unplaced.is_empty() {
-            return;
+            return false;
         }
         // Each pool's new nodes for the rest, and the CPU they leave idle.
         let mut best: Option<(u32, usize, f64)> = None;
@@ -408,32 +460,32 @@ impl Cluster {
                 continue;
             }
             let mut new: Vec<NodeRoom> = Vec::new();
-            let mut placed_cpu = 0u64;
             for &req in &unplaced {
                 if let Some(r) = new.iter_mut().find(|r| r.takes(req)) {
                     r.used = r.used.plus(req);
                     r.pods += 1;
-                    placed_cpu += req.cpu_m;
                 } else if new.len() < room && self.empty_room(pool).takes(req) {
                     let mut r = self.empty_room(pool);
                     r.used = r.used.plus(req);
                     r.pods += 1;
-                    placed_cpu += req.cpu_m;
                     new.push(r);
                 }
             }
             if new.is_empty() {
                 continue;
             }
-            let free = (new.len() as u64 * (p.allocatable.cpu_m - self.daemonsets.cpu_m))
-                .saturating_sub(placed_cpu);
-            let waste = free as f64 / (new.len() as u64 * p.allocatable.cpu_m) as f64;
+            // Idle CPU and idle memory, each as a share of the new nodes'.
+            let n = new.len() as u64;
+            let used = new.iter().fold(Res::ZERO, |u, r| u.plus(r.used));
+            let idle = |used: u64, all: u64| 1.0 - used as f64 / (n * all).max(1) as f64;
+            let waste = idle(used.cpu_m, p.allocatable.cpu_m)
+                + idle(used.memory_mib, p.allocatable.memory_mib);
             if best.is_none_or(|(_, _, w)| waste < w) {
                 best = Some((pool, new.len(), waste));
             }
         }
         let Some((pool, n, _)) = best else {
-            return;
+            return false;
         };
         for _ in 0..n {
             let node = self.add_node(pool, NodeState::Provisioning, now);
@@ -445,7 +497,7 @@ impl Cluster {
             sched.schedule(now + ready, Event::Placement { id: node + 1 });
         }
         self.last_scale_up = Some(now);
-        self.record(now);
+        true
     }
 
     fn utilization(&self, node: usize) -> f64 {
@@ -469,15 +521,10 @@ impl Cluster {
         }
     }
 
-    /// Ready nodes of `pool` not on their way out.
+    /// Nodes of `pool` not on their way out.
     fn staying(&self, pool: u32) -> u32 {
         let p = &self.pools[pool as usize];
-        let leaving = self
-            .nodes
-            .iter()
-            .filter(|n| n.pool == pool && n.state == NodeState::Draining)
-            .count() as u32;
-        p.launched - leaving
+        p.launched - p.draining
     }
 
     fn scale_down(&mut self, ca: AutoscalerSpec, now: SimTime, evict: &mut Vec<(u32, u32)>) {
@@ -504,10 +551,13 @@ impl Cluster {
             }
         }
         if removed > 0 {
-            self.record(now);
             return;
         }
-        // One node whose pods all fit elsewhere.
+        // One node whose pods all fit elsewhere, and one drain at a time
+        // (`--max-drain-parallelism`, 1 by default).
+        if self.pools.iter().any(|p| p.draining > 0) {
+            return;
+        }
         for &i in &due {
             let pool = self.nodes[i].pool;
             if self.staying(pool) <= self.pools[pool as usize].min || !self.movable(i) {
@@ -515,6 +565,7 @@ impl Cluster {
             }
             self.nodes[i].state = NodeState::Draining;
             self.nodes[i].unneeded_since = None;
+            self.pools[pool as usize].draining += 1;
             if now >= self.warmup {
                 self.pools[pool as usize].scale_downs += 1;
             }
@@ -549,8 +600,13 @@ impl Cluster {
     fn remove(&mut self, i: usize, now: SimTime) {
         let n = &mut self.nodes[i];
         debug_assert!(n.pods.is_empty());
-        n.state = NodeState::Removed;
         let p = &mut self.pools[n.pool as usize];
+        if n.state == NodeState::Draining {
+            p.draining -= 1;
+        }
+        n.state = NodeState::Removed;
+        self.requested = self.requested.minus(self.rooms[i].used);
+        self.free.push(i as u32);
         p.launched -= 1;
         if now >= self.warmup && n.unneeded_since.is_some() {
             p.scale_downs += 1;
@@ -603,6 +659,11 @@ impl Cluster {
             requested_memory_gib: self.requested_mem.summary(end, w).mean / 1024.0,
             allocatable_memory_gib: self.allocatable_mem.summary(end, w).mean / 1024.0,
             node_vcpus: self.node_vcpus.summary(end, w).mean,
+            bound_pods: self
+                .bound_per
+                .iter_mut()
+                .map(|(_, l)| l.summary(end, w).mean)
+                .collect(),
         }
     }
 }
@@ -657,6 +718,9 @@ impl Placement for Cluster {
                 let room = &mut self.rooms[node];
                 room.used = room.used.minus(req);
                 room.pods -= 1;
+                self.requested = self.requested.minus(req);
+                self.bound -= 1;
+                self.bound_per[pool as usize].0 -= 1;
                 let n = &mut self.nodes[node];
                 let at = n
                     .pods
@@ -667,7 +731,7 @@ impl Placement for Cluster {
                 if n.state == NodeState::Draining && n.pods.is_empty() {
                     self.remove(node, now);
                 } else {
-                    self.bind_pending(now, sched);
+                    self.bind_pending_on(node, now, sched);
                 }
             }
         }
@@ -689,7 +753,7 @@ impl Placement for Cluster {
             let node = (id - 1) as usize;
             debug_assert_eq!(self.nodes[node].state, NodeState::Provisioning);
             self.nodes[node].state = NodeState::Ready;
-            self.bind_pending(now, sched);
+            self.bind_pending_on(node, now, sched);
         }
         self.record(now);
     }

@@ -33,18 +33,20 @@ impl Kind for KubernetesSpec {
         let mut used_cpu = 0.0;
         let mut services = Vec::with_capacity(runs.len());
         let mut requested_share = 0.0;
-        for (((svc, fleet), pod), r) in scenario
+        for ((((svc, fleet), pod), r), bound) in scenario
             .services
             .iter()
             .zip(&self.deployments.fleets)
             .zip(&self.pods)
             .zip(&runs)
+            .zip(&run.bound_pods)
         {
             let inst = &fleet.fleet().instance;
             // Busy vCPUs of a pod run at its limit's share of a core.
             used_cpu += r.mean_busy * inst.speed;
             let pool = r.pool.as_ref().expect("every deployment is pooled");
-            let cores = pool.servers.mean * pod.requests.cpu_m as f64 / 1000.0;
+            // Pods bound to a node: a pending one requests nothing there.
+            let cores = bound * pod.requests.cpu_m as f64 / 1000.0;
             let share = if run.allocatable_cpu > 0.0 {
                 cores / run.allocatable_cpu
             } else {

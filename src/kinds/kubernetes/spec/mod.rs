@@ -225,8 +225,18 @@ fn validate_deployment(
     let start = start.unwrap_or_else(|| crate::dist::Dist::constant(POD_START));
     let services = std::slice::from_ref(svc);
     let fleet = if *raw.kind.get_ref() == Kind::Autoscaled {
-        if raw.controller.is_none() {
-            raw.controller = Some(Spanned::new(raw.kind.span(), ControllerName::KubernetesHpa));
+        match &raw.controller {
+            None => {
+                raw.controller = Some(Spanned::new(raw.kind.span(), ControllerName::KubernetesHpa))
+            }
+            Some(c) if *c.get_ref() == ControllerName::Ec2TargetTracking => {
+                return Err(ctx.at(
+                    Some(c.span()),
+                    &format!("{skey}.controller"),
+                    "pods are scaled by the HPA (\"kubernetes-hpa\", the default) or scalesim's \"custom\" policy, not by EC2 Auto Scaling",
+                ));
+            }
+            Some(_) => {}
         }
         let mut x = validate_autoscaled(&raw, &skey, ctx, services, cx.prices)?;
         x.scaling.boot_time = start;
