@@ -299,12 +299,67 @@ fn process(c: &mut Criterion) {
     g.bench_function("serverless-sparse", |b| {
         b.iter(|| black_box(whole_run(&sparse)))
     });
-    // 263,520 requests a day at a tenth of the traffic, on 5 architectures.
+    // 263,520 requests a day at a tenth of the traffic, on 6 architectures.
     let bakery = std::fs::read_to_string("scenarios/bakery.toml")
         .unwrap()
         .replace("peak_at = \"12:30\"", "peak_at = \"12:30\"\nscale = 0.1");
-    g.throughput(Throughput::Elements(263_520 * 5));
+    g.throughput(Throughput::Elements(263_520 * 6));
     g.bench_function("bakery-tenth", |b| b.iter(|| black_box(whole_run(&bakery))));
+    g.finish();
+}
+
+/// A Kubernetes cluster of 1,000 m5.large nodes holding 10,000 pods (ten
+/// of 0.18 vCPU per node: 1.93 − 0.125 allocatable after the DaemonSets),
+/// serving 200 k requests/s of 1 ms exponential work: the cluster layer
+/// (placement, scans, node billing) must keep the path at least 1 M
+/// requests/s. With the HPA: a day's diurnal demand on the bakery's
+/// deployments, pods and nodes coming and going.
+fn kubernetes(c: &mut Criterion) {
+    const REQUESTS: f64 = 1.0e6;
+    let mut g = c.benchmark_group("kubernetes");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(REQUESTS as u64));
+    let text = format!(
+        r#"
+name = "bench"
+duration = "{}s"
+seed = 1
+[demand]
+shape = "constant"
+rps = 200000
+[[services]]
+name = "api"
+work = {{ dist = "exponential", mean = "1ms" }}
+[[architectures]]
+name = "eks"
+kind = "kubernetes"
+servers = 10000
+requests = {{ cpu = 0.18, memory = "256MiB" }}
+[architectures.cluster]
+node_pools = [{{ instance = "m5.large", max = 1000 }}]
+"#,
+        REQUESTS / 200_000.0
+    );
+    let s = scenario::parse(&text, Path::new("bench.toml")).unwrap();
+    g.bench_function("1000-nodes-10000-pods", |b| {
+        b.iter(|| black_box(architectures::run_architecture(&s, &s.architectures[0], 0)))
+    });
+    // The bakery's EKS cluster alone: 2,635,200 requests of four
+    // invocations, HPA and Cluster Autoscaler at work.
+    let bakery = scenario::parse(
+        &std::fs::read_to_string("scenarios/bakery.toml").unwrap(),
+        Path::new("bakery.toml"),
+    )
+    .unwrap();
+    let eks = bakery
+        .architectures
+        .iter()
+        .find(|a| a.name == "eks")
+        .expect("the bakery's cluster");
+    g.throughput(Throughput::Elements(2_635_200));
+    g.bench_function("bakery-eks-day", |b| {
+        b.iter(|| black_box(architectures::run_architecture(&bakery, eks, 0)))
+    });
     g.finish();
 }
 
@@ -324,6 +379,7 @@ criterion_group!(
     process,
     replications,
     independent_runs,
-    sweep
+    sweep,
+    kubernetes
 );
 criterion_main!(benches);
