@@ -172,6 +172,67 @@ policy = {{ metric = "cpu", target = 0.5 }}
 }
 
 #[test]
+fn karpenter_batches_pending_pods_onto_the_cheapest_nodes_and_consolidates_at_once() {
+    // The step of the Cluster Autoscaler test under Karpenter, with a
+    // choice of m5.2xlarge ($0.384/h, 7 pods of 1 vCPU) and m5.large
+    // ($0.096/h, 1 pod): each HPA reading pends a few pods; the batch
+    // closes 1 s after the last, and one pod per m5.large is the lowest
+    // price per requested core until a batch of 4 or more (4 × $0.096 >
+    // $0.384 only from 5 pods). Every waiting pod waits the batch's 1 s
+    // and the 120 s provisioning — no 10 s scan — unless a node already
+    // provisioning takes it.
+    let a = run_first(&with_demand(
+        "3h",
+        "0s",
+        "1m",
+        r#"shape = "steps"
+steps = [{ at = "0s", rps = 5 }, { at = "1h", rps = 100 }, { at = "2h", rps = 5 }]"#,
+        &format!(
+            r#"{ONE_POD_PER_NODE}
+[architectures.cluster]
+autoscaler = "karpenter"
+node_pools = [
+  {{ instance = "m5.2xlarge", max = 30, provisioning = "2m" }},
+  {{ instance = "m5.large", min = 1, nodes = 1, max = 30, provisioning = "2m" }},
+]
+[architectures.services.api]
+kind = "autoscaled"
+initial = 1
+min = 1
+max = 30
+policy = {{ metric = "cpu", target = 0.5 }}
+"#
+        ),
+    ));
+    let c = &k8s(&a).cluster;
+    assert!(c.pods_waited >= 8, "{c:?}");
+    assert!(
+        c.mean_pod_wait_s > 100.0 && c.mean_pod_wait_s <= 121.0 + 1e-9,
+        "{c:?}"
+    );
+    let (big, small) = (&c.node_pools[0], &c.node_pools[1]);
+    assert!(small.scale_ups >= 2, "{small:?}");
+    // Consolidation after 0 s, checked every 10 s: once the HPA has
+    // scaled in (its 300 s window after the drop at 2 h, read every
+    // 15 s), the emptied nodes leave within a scan, not 10 minutes later.
+    let peak = a.timeseries.iter().map(|r| r.servers).fold(0.0, f64::max);
+    let first_lower = a
+        .timeseries
+        .iter()
+        .find(|r| r.start_s >= 7200.0 && r.servers < peak)
+        .expect("nodes leave");
+    assert!(
+        first_lower.start_s <= 7200.0 + 300.0 + 60.0,
+        "{first_lower:?}"
+    );
+    assert!(
+        big.scale_downs + small.scale_downs >= small.scale_ups,
+        "{c:?}"
+    );
+    assert_eq!(a.timeseries.last().unwrap().servers, 1.0);
+}
+
+#[test]
 fn a_fixed_cluster_bills_nodes_and_control_plane_to_the_cent() {
     // Three m5.large ($0.096/h) for the 9 measured hours: $2.592; the EKS
     // control plane $0.10/h: $0.90. GKE's is the same; AKS Free's is 0;
@@ -343,6 +404,11 @@ node_pools = [{ instance = "m5.large", max = 2 }]
                 "node_pools = [{ instance = \"m5.large\", max = 2 }]",
                 "node_pools = [{ instance = \"m5.large\" }]",
                 "line 20, key `architectures[0].cluster.node_pools[0].max`: a node pool needs `max`, the most nodes it may run: nothing else bounds the cost",
+            ),
+            (
+                "node_pools = [{ instance = \"m5.large\", max = 2 }]",
+                "consolidate_after = \"1m\"\nnode_pools = [{ instance = \"m5.large\", max = 2 }]",
+                "line 19, key `architectures[0].cluster.consolidate_after`: `consolidate_after` is Karpenter's: set autoscaler = \"karpenter\"",
             ),
             (
                 "servers = 2\n",

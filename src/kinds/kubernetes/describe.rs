@@ -3,6 +3,7 @@
 //! one per deployment.
 
 use crate::kinds::kubernetes::spec::KubernetesSpec;
+use crate::kinds::kubernetes::spec::cluster::NodeScaler;
 use crate::kinds::servers::describe::concurrency_note;
 use crate::scenario::Scenario;
 use crate::scenario::describe::{Describe, spelled};
@@ -12,6 +13,16 @@ impl Describe for KubernetesSpec {
     fn describe(&self, s: &mut String, name: &str, sc: &Scenario) {
         let c = &self.cluster;
         let nodes = match &c.autoscaler {
+            Some(a) if matches!(a.scaler, NodeScaler::Karpenter { .. }) => format!(
+                "karpenter (batches of pending pods, 1s idle / 10s at most; consolidates {} after {}, checked every {})",
+                if a.scaler == (NodeScaler::Karpenter { empty_only: true }) {
+                    "empty nodes"
+                } else {
+                    "nodes whose pods fit elsewhere"
+                },
+                a.unneeded_time,
+                a.scan_interval
+            ),
             Some(a) => format!(
                 "cluster-autoscaler (scan {}, scale down after {} under {} %, not within {} of a scale up)",
                 a.scan_interval,

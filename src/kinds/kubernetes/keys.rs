@@ -33,6 +33,10 @@ pub struct RawCluster {
     pub scale_down_unneeded_time: Option<Spanned<Dur>>,
     pub scale_down_delay_after_add: Option<Spanned<Dur>>,
     pub scale_down_utilization_threshold: Option<Spanned<f64>>,
+    /// Karpenter: how long a node must be consolidatable before it goes.
+    pub consolidate_after: Option<Spanned<Dur>>,
+    /// Karpenter: which nodes it consolidates.
+    pub consolidation: Option<Spanned<Consolidation>>,
     /// What the DaemonSets run and request on every node.
     pub daemonsets: Option<Spanned<RawDaemonSets>>,
 }
@@ -76,11 +80,24 @@ pub enum Scoring {
     MostAllocated,
 }
 
+/// Karpenter's `consolidationPolicy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Consolidation {
+    /// Only nodes with no pod but DaemonSets'.
+    WhenEmpty,
+    /// Also nodes whose pods fit on the other nodes (the default).
+    WhenEmptyOrUnderutilized,
+}
+
 /// What adds and removes nodes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum NodeAutoscaler {
     ClusterAutoscaler,
+    /// Batches pending pods and launches the cheapest node pool's nodes
+    /// that hold them; consolidates nodes whose pods fit elsewhere.
+    Karpenter,
     /// The node pools stay at their `nodes`.
     None,
 }

@@ -32,7 +32,7 @@
 use crate::dist::Dist;
 use crate::engine::Scheduler;
 use crate::kinds::kubernetes::spec::KubernetesSpec;
-use crate::kinds::kubernetes::spec::cluster::AutoscalerSpec;
+use crate::kinds::kubernetes::spec::cluster::{AutoscalerSpec, BATCH_IDLE, BATCH_MAX, NodeScaler};
 use crate::kinds::kubernetes::spec::layout::{NodeRoom, Res, Scoring, pick};
 use crate::kinds::microservices::model::{Event, Placement};
 use crate::pricing::cost;
@@ -45,9 +45,10 @@ use std::collections::VecDeque;
 const NIL: u32 = u32::MAX;
 /// The most empty nodes removed in one scan (`--max-empty-bulk-delete`).
 const MAX_EMPTY_BULK_DELETE: usize = 10;
-/// The placement event that is a scan; any other id is a node + 1 that
-/// became Ready.
+/// The placement event that is a scan; [`BATCH`] is the end of a
+/// Karpenter batch window; any other id is a node + 1 that became Ready.
 const SCAN: u32 = 0;
+const BATCH: u32 = u32::MAX;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum NodeState {
@@ -159,6 +160,10 @@ pub struct Cluster {
     /// Pods bound per deployment, for its share of the nodes' bill.
     bound_per: Vec<(u64, Level)>,
     last_scale_up: Option<SimTime>,
+    /// Karpenter: the first and the last pod to pend in the open batch,
+    /// and whether its end is scheduled.
+    batch: Option<(SimTime, SimTime)>,
+    batch_scheduled: bool,
     provisioning_rng: Stream,
     control_plane_per_hour: f64,
     warmup: SimTime,
@@ -216,6 +221,8 @@ impl Cluster {
             bound: 0,
             bound_per: vec![(0, Level::default()); spec.pods.len()],
             last_scale_up: None,
+            batch: None,
+            batch_scheduled: false,
             provisioning_rng: rng::stream(seed, replication, rng::purpose::NODE_PROVISIONING),
             control_plane_per_hour: spec.control_plane.per_hour,
             warmup,
@@ -412,7 +419,10 @@ impl Cluster {
         // As the Cluster Autoscaler's loop: a scan that scales up does not
         // scale down; unneeded timers run on, and pods no node pool can
         // take (every pool at its max) do not hold the cluster's size.
-        if self.pending_now > 0 && self.scale_up(now, sched) {
+        if ca.scaler == NodeScaler::ClusterAutoscaler
+            && self.pending_now > 0
+            && self.scale_up(now, sched)
+        {
             return;
         }
         self.mark_unneeded(ca, now);
@@ -424,17 +434,17 @@ impl Cluster {
         }
     }
 
-    /// Packs the pending pods onto the nodes still provisioning, then onto
-    /// new nodes of the pool that wastes least, and launches those;
-    /// whether it launched any.
-    fn scale_up(&mut self, now: SimTime, sched: &mut Scheduler<Event>) -> bool {
+    /// The requests of the pending pods that the nodes still provisioning
+    /// will not take (packed onto them first fit, in creation order), as
+    /// both autoscalers count them.
+    fn beyond_provisioning(&mut self) -> Vec<Res> {
         self.scratch.clear();
         for (n, r) in self.nodes.iter().zip(&self.rooms) {
             if n.state == NodeState::Provisioning {
                 self.scratch.push(*r);
             }
         }
-        let mut unplaced: Vec<Res> = Vec::new();
+        let mut left = Vec::new();
         for &(d, s) in &self.pending {
             if self.pods[d as usize][s as usize].state != PodState::Pending {
                 continue;
@@ -445,9 +455,17 @@ impl Cluster {
                     r.used = r.used.plus(req);
                     r.pods += 1;
                 }
-                None => unplaced.push(req),
+                None => left.push(req),
             }
         }
+        left
+    }
+
+    /// Packs the pending pods onto the nodes still provisioning, then onto
+    /// new nodes of the pool that wastes least, and launches those;
+    /// whether it launched any.
+    fn scale_up(&mut self, now: SimTime, sched: &mut Scheduler<Event>) -> bool {
+        let unplaced = self.beyond_provisioning();
         if unplaced.is_empty() {
             return false;
         }
@@ -488,16 +506,97 @@ impl Cluster {
             return false;
         };
         for _ in 0..n {
-            let node = self.add_node(pool, NodeState::Provisioning, now);
-            let p = &mut self.pools[pool as usize];
-            let ready = p.provisioning.sample(&mut self.provisioning_rng);
-            if now >= self.warmup {
-                p.scale_ups += 1;
-            }
-            sched.schedule(now + ready, Event::Placement { id: node + 1 });
+            self.launch_node(pool, now, sched);
         }
         self.last_scale_up = Some(now);
         true
+    }
+
+    /// A pod went pending under Karpenter: it opens a batch, or extends
+    /// the open one.
+    fn batch_pending(&mut self, now: SimTime, sched: &mut Scheduler<Event>) {
+        let first = self.batch.map_or(now, |(f, _)| f);
+        self.batch = Some((first, now));
+        if !self.batch_scheduled {
+            self.batch_scheduled = true;
+            sched.schedule(now + BATCH_IDLE, Event::Placement { id: BATCH });
+        }
+    }
+
+    /// The batch window's timer: provisions once the pods have stopped
+    /// coming for `BATCH_IDLE`, or `BATCH_MAX` after the first.
+    fn on_batch(&mut self, now: SimTime, sched: &mut Scheduler<Event>) {
+        self.batch_scheduled = false;
+        let Some((first, last)) = self.batch else {
+            return;
+        };
+        let due = (last + BATCH_IDLE).min(first + BATCH_MAX);
+        if now < due {
+            self.batch_scheduled = true;
+            sched.schedule(due, Event::Placement { id: BATCH });
+            return;
+        }
+        self.batch = None;
+        self.provision(now, sched);
+    }
+
+    /// Karpenter's provisioning: the pending pods that the nodes still
+    /// provisioning will not take, largest CPU request first, packed onto
+    /// new nodes one at a time, each of the node pool whose node holds the
+    /// next pods at the lowest price per requested core.
+    fn provision(&mut self, now: SimTime, sched: &mut Scheduler<Event>) {
+        let mut left = self.beyond_provisioning();
+        // Stable: equal requests keep their creation order.
+        left.sort_by(|a, b| b.cpu_m.cmp(&a.cpu_m).then(b.memory_mib.cmp(&a.memory_mib)));
+        let mut launched = false;
+        while !left.is_empty() {
+            let mut best: Option<(u32, Vec<usize>, f64)> = None;
+            for pool in 0..self.pools.len() as u32 {
+                let p = &self.pools[pool as usize];
+                if p.launched >= p.max {
+                    continue;
+                }
+                let mut room = self.empty_room(pool);
+                let mut taken = Vec::new();
+                for (i, &req) in left.iter().enumerate() {
+                    if room.takes(req) {
+                        room.used = room.used.plus(req);
+                        room.pods += 1;
+                        taken.push(i);
+                    }
+                }
+                if taken.is_empty() {
+                    continue;
+                }
+                let cores: u64 = taken.iter().map(|&i| left[i].cpu_m).sum();
+                let per_core = p.price_per_hour / cores.max(1) as f64;
+                if best.as_ref().is_none_or(|(_, _, b)| per_core < *b) {
+                    best = Some((pool, taken, per_core));
+                }
+            }
+            let Some((pool, taken, _)) = best else {
+                break;
+            };
+            for &i in taken.iter().rev() {
+                left.remove(i);
+            }
+            self.launch_node(pool, now, sched);
+            launched = true;
+        }
+        if launched {
+            self.last_scale_up = Some(now);
+        }
+    }
+
+    /// A new node of `pool`, Ready after the pool's provisioning time.
+    fn launch_node(&mut self, pool: u32, now: SimTime, sched: &mut Scheduler<Event>) {
+        let node = self.add_node(pool, NodeState::Provisioning, now);
+        let p = &mut self.pools[pool as usize];
+        let ready = p.provisioning.sample(&mut self.provisioning_rng);
+        if now >= self.warmup {
+            p.scale_ups += 1;
+        }
+        sched.schedule(now + ready, Event::Placement { id: node + 1 });
     }
 
     fn utilization(&self, node: usize) -> f64 {
@@ -511,7 +610,10 @@ impl Cluster {
             if self.nodes[i].state != NodeState::Ready {
                 continue;
             }
-            let low = self.utilization(i) < ca.utilization_threshold;
+            let low = match ca.scaler {
+                NodeScaler::Karpenter { empty_only: true } => self.nodes[i].pods.is_empty(),
+                _ => self.utilization(i) < ca.utilization_threshold,
+            };
             let n = &mut self.nodes[i];
             match (low, n.unneeded_since) {
                 (true, None) => n.unneeded_since = Some(now),
@@ -555,7 +657,9 @@ impl Cluster {
         }
         // One node whose pods all fit elsewhere, and one drain at a time
         // (`--max-drain-parallelism`, 1 by default).
-        if self.pools.iter().any(|p| p.draining > 0) {
+        if self.pools.iter().any(|p| p.draining > 0)
+            || ca.scaler == (NodeScaler::Karpenter { empty_only: true })
+        {
             return;
         }
         for &i in &due {
@@ -699,6 +803,12 @@ impl Placement for Cluster {
             if !self.try_bind(pool, server, now, sched) {
                 self.pending.push_back((pool, server));
                 self.pending_now += 1;
+                if self
+                    .autoscaler
+                    .is_some_and(|a| matches!(a.scaler, NodeScaler::Karpenter { .. }))
+                {
+                    self.batch_pending(now, sched);
+                }
             }
         }
         if !booted_at.is_empty() {
@@ -749,6 +859,8 @@ impl Placement for Cluster {
             let ca = self.autoscaler.expect("scans only with an autoscaler");
             self.scan(ca, now, sched, evict);
             sched.schedule(now + ca.scan_interval, Event::Placement { id: SCAN });
+        } else if id == BATCH {
+            self.on_batch(now, sched);
         } else {
             let node = (id - 1) as usize;
             debug_assert_eq!(self.nodes[node].state, NodeState::Provisioning);

@@ -6,7 +6,8 @@ use super::layout::{DEFAULT_MAX_PODS, Res, Scoring, eks_allocatable};
 use crate::dist::Dist;
 use crate::file_error::{ErrorContext, ScenarioError};
 use crate::kinds::kubernetes::keys::{
-    NodeAutoscaler, RawCluster, RawDaemonSets, RawNodePool, RawResources, Scoring as RawScoring,
+    Consolidation, NodeAutoscaler, RawCluster, RawDaemonSets, RawNodePool, RawResources,
+    Scoring as RawScoring,
 };
 use crate::pricing::catalog::Prices;
 use crate::pricing::entries::{Instance, Platform};
@@ -74,9 +75,31 @@ pub struct NodePoolSpec {
     pub reserved_given: bool,
 }
 
-/// The Cluster Autoscaler's timings (its FAQ's defaults).
+/// Which node autoscaler, and its own rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeScaler {
+    /// Scale-up at each scan, for the least-waste pool.
+    ClusterAutoscaler,
+    /// Scale-up by batches of pending pods (1 s idle, 10 s at most:
+    /// `--batch-idle-duration`, `--batch-max-duration`), onto the node
+    /// pools whose nodes hold them at the lowest price per requested core;
+    /// consolidation of empty nodes only (`empty_only`) or of any node
+    /// whose pods fit elsewhere.
+    Karpenter { empty_only: bool },
+}
+
+/// Karpenter's batching of pending pods (kubernetes-sigs/karpenter
+/// `pkg/operator/options/options.go`).
+pub const BATCH_IDLE: SimTime = SimTime::from_secs(1);
+pub const BATCH_MAX: SimTime = SimTime::from_secs(10);
+
+/// The node autoscaler's rules and timings (the Cluster Autoscaler FAQ's
+/// defaults; under Karpenter the scan is its disruption loop, the
+/// unneeded time its `consolidateAfter`, with no threshold and no delay
+/// after a scale-up).
 #[derive(Clone, Copy, Debug)]
 pub struct AutoscalerSpec {
+    pub scaler: NodeScaler,
     pub scan_interval: SimTime,
     pub unneeded_time: SimTime,
     pub delay_after_add: SimTime,
@@ -206,9 +229,57 @@ pub(super) fn validate_cluster(
             "expected a scan interval of at least 1s (the Cluster Autoscaler's default is 10s)",
         ));
     }
-    let autoscaler = match c.autoscaler.as_ref().map(|a| *a.get_ref()) {
+    let chosen = c.autoscaler.as_ref().map(|a| *a.get_ref());
+    // Each autoscaler's keys are its own.
+    let foreign: &[(&str, bool)] = match chosen {
+        Some(NodeAutoscaler::Karpenter) => &[
+            (
+                "scale_down_unneeded_time",
+                c.scale_down_unneeded_time.is_some(),
+            ),
+            (
+                "scale_down_delay_after_add",
+                c.scale_down_delay_after_add.is_some(),
+            ),
+            (
+                "scale_down_utilization_threshold",
+                c.scale_down_utilization_threshold.is_some(),
+            ),
+        ],
+        _ => &[
+            ("consolidate_after", c.consolidate_after.is_some()),
+            ("consolidation", c.consolidation.is_some()),
+        ],
+    };
+    if let Some((k, _)) = foreign.iter().find(|(_, given)| *given) {
+        let what = match chosen {
+            Some(NodeAutoscaler::Karpenter) => "the Cluster Autoscaler's, not Karpenter's",
+            _ => "Karpenter's: set autoscaler = \"karpenter\"",
+        };
+        return Err(err(
+            ctx,
+            raw.span(),
+            &format!("{ckey}.{k}"),
+            format!("`{k}` is {what}"),
+        ));
+    }
+    let autoscaler = match chosen {
         Some(NodeAutoscaler::None) => None,
+        Some(NodeAutoscaler::Karpenter) => Some(AutoscalerSpec {
+            scaler: NodeScaler::Karpenter {
+                empty_only: c
+                    .consolidation
+                    .as_ref()
+                    .is_some_and(|p| *p.get_ref() == Consolidation::WhenEmpty),
+            },
+            scan_interval,
+            // `consolidateAfter` defaults to 0 s (`pkg/apis/v1/nodepool.go`).
+            unneeded_time: dur(&c.consolidate_after, "consolidate_after", SimTime::ZERO)?,
+            delay_after_add: SimTime::ZERO,
+            utilization_threshold: 1.0,
+        }),
         None | Some(NodeAutoscaler::ClusterAutoscaler) => Some(AutoscalerSpec {
+            scaler: NodeScaler::ClusterAutoscaler,
             scan_interval,
             unneeded_time: dur(
                 &c.scale_down_unneeded_time,
