@@ -437,3 +437,69 @@ vary = ["memory"]
     );
     assert!(md.contains(&line), "{md}");
 }
+
+/// The same load on an EKS cluster: pods of one vCPU on m5.large nodes
+/// (one pod per node: 1.93 − 0.125 allocatable leaves no room for a
+/// second), the HPA at a target of the CPU request.
+const CLUSTER: &str = r#"
+name = "eks-plan"
+duration = "1h"
+warmup = "10m"
+seed = 5
+replications = 3
+[demand]
+shape = "constant"
+rps = 40
+[[services]]
+name = "api"
+work = { dist = "exponential", mean = "100ms" }
+[[architectures]]
+name = "eks"
+kind = "kubernetes"
+timeout = "10s"
+requests = { cpu = 1, memory = "1GiB" }
+[architectures.cluster]
+node_pools = [{ instance = "m5.large", max = 30 }]
+[architectures.services.api]
+kind = "autoscaled"
+initial = 4
+min = 4
+max = 30
+policy = { metric = "cpu", target = 0.6 }
+[slo]
+latency = "500ms"
+percentile = 99
+"#;
+
+#[test]
+fn a_cluster_plan_runs_the_pods_m_m_c_theory_asks_for_at_the_highest_target() {
+    let a = plan_of(CLUSTER);
+    let c = (1..100)
+        .find(|&c| MMc::new(40.0, 10.0, c).response_quantile(0.99) <= 0.5)
+        .unwrap();
+    let chosen = a.choice.as_ref().expect("a target meets it");
+    // The bill is one node per pod plus the $0.10/h control plane.
+    let nodes = (chosen.cost_per_month_usd.mean - 0.10 * 730.0) / (0.096 * 730.0);
+    assert!(
+        (nodes - f64::from(c)).abs() < 0.2,
+        "c = {c}; the plan pays for {nodes:.3} nodes: {:#?}",
+        a.candidates
+    );
+    // The highest meeting target: the next one up, if tried, misses.
+    let target = |c: &scalesim::plan::evaluate::Candidate| {
+        c.config
+            .iter()
+            .find_map(|l| l.split("target = ").nth(1))
+            .and_then(|t| t.trim_end_matches([' ', '}']).parse::<f64>().ok())
+            .expect("a target in the configuration")
+    };
+    let t = target(chosen);
+    if let Some(up) = a
+        .candidates
+        .iter()
+        .find(|c| (target(c) - t - 0.05).abs() < 1e-9)
+    {
+        assert!(!up.meets, "{:#?}", a.candidates);
+    }
+    assert!(a.candidates.len() <= 6, "{:#?}", a.candidates);
+}
