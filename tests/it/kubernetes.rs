@@ -120,6 +120,19 @@ policy = {{ metric = "cpu", target = 0.5 }}
             assert_eq!(row.servers, 1.0, "{row:?}");
         }
     }
+    // The timeline's starting servers are nodes provisioning: none
+    // before the step, some after it.
+    assert!(
+        a.timeseries
+            .iter()
+            .filter(|r| r.start_s < 3600.0)
+            .all(|r| r.booting_servers == 0.0)
+    );
+    assert!(
+        a.timeseries
+            .iter()
+            .any(|r| r.start_s >= 3600.0 && r.booting_servers > 0.0)
+    );
     // The pods up meanwhile are saturated by the backlog, so the HPA
     // overshoots (to its max of 30 here); an hour later it is back near
     // the 10 the load needs, and the nodes followed it down.

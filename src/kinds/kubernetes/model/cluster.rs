@@ -153,6 +153,8 @@ pub struct Cluster {
     pods: Vec<Vec<Pod>>,
     pending: VecDeque<(u32, u32)>,
     pending_now: u64,
+    /// Nodes launched and not yet Ready.
+    provisioning: u64,
     /// Requested on the nodes up (DaemonSets' included), and pods bound:
     /// kept as they change, so that recording the levels is O(pools).
     requested: Res,
@@ -217,6 +219,7 @@ impl Cluster {
             pods: vec![Vec::new(); spec.pods.len()],
             pending: VecDeque::new(),
             pending_now: 0,
+            provisioning: 0,
             requested: Res::ZERO,
             bound: 0,
             bound_per: vec![(0, Level::default()); spec.pods.len()],
@@ -591,6 +594,7 @@ impl Cluster {
     /// A new node of `pool`, Ready after the pool's provisioning time.
     fn launch_node(&mut self, pool: u32, now: SimTime, sched: &mut Scheduler<Event>) {
         let node = self.add_node(pool, NodeState::Provisioning, now);
+        self.provisioning += 1;
         let p = &mut self.pools[pool as usize];
         let ready = p.provisioning.sample(&mut self.provisioning_rng);
         if now >= self.warmup {
@@ -865,6 +869,7 @@ impl Placement for Cluster {
             let node = (id - 1) as usize;
             debug_assert_eq!(self.nodes[node].state, NodeState::Provisioning);
             self.nodes[node].state = NodeState::Ready;
+            self.provisioning -= 1;
             self.bind_pending_on(node, now, sched);
         }
         self.record(now);
@@ -881,5 +886,10 @@ impl Placement for Cluster {
 
     fn servers(&self) -> u64 {
         self.pools.iter().map(|p| u64::from(p.launched)).sum()
+    }
+
+    fn booting_draining(&self) -> (u64, u64) {
+        let draining: u64 = self.pools.iter().map(|p| u64::from(p.draining)).sum();
+        (self.provisioning, draining)
     }
 }

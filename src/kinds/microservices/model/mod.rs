@@ -610,9 +610,13 @@ impl<P: Placement> MicroservicesModel<P> {
         } else {
             launched(&self.fleets, &self.pools)
         });
-        let (booting, draining) = self.pools.iter().fold((0, 0), |(b, d), p| {
-            (b + p.pool.booting(), d + p.pool.draining())
-        });
+        let (booting, draining) = if P::PLACES {
+            self.placement.booting_draining()
+        } else {
+            self.pools.iter().fold((0, 0), |(b, d), p| {
+                (b + p.pool.booting(), d + p.pool.draining())
+            })
+        };
         self.stats.set_booting_draining(booting, draining);
         self.stats
             .set_cost_rate(spend_rate(&self.fleets, &self.pools) + self.placement.spend_rate());
@@ -642,6 +646,8 @@ impl<P: Placement> MicroservicesModel<P> {
         evicted.clear();
         self.evicted = evicted;
         self.stats.set_servers(self.placement.servers());
+        let (booting, draining) = self.placement.booting_draining();
+        self.stats.set_booting_draining(booting, draining);
         self.stats
             .set_cost_rate(spend_rate(&self.fleets, &self.pools) + self.placement.spend_rate());
     }

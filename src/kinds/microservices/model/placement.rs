@@ -49,6 +49,10 @@ pub trait Placement {
 
     /// What it bills as servers (nodes), for the timeline.
     fn servers(&self) -> u64;
+
+    /// Of those, the ones starting and the ones leaving (nodes
+    /// provisioning and draining), for the timeline.
+    fn booting_draining(&self) -> (u64, u64);
 }
 
 /// Plain microservices: every server on a machine of its own, booting as
@@ -89,5 +93,10 @@ impl Placement for OwnMachines {
     #[inline]
     fn servers(&self) -> u64 {
         0
+    }
+
+    #[inline]
+    fn booting_draining(&self) -> (u64, u64) {
+        (0, 0)
     }
 }
