@@ -428,6 +428,15 @@ impl Cluster {
         {
             return;
         }
+        // Karpenter watches pending pods all the time: pods its last nodes
+        // did not take (they bind in creation order, not as packed) open a
+        // batch again here rather than wait for another pod to pend.
+        if matches!(ca.scaler, NodeScaler::Karpenter { .. })
+            && self.pending_now > 0
+            && self.batch.is_none()
+        {
+            self.batch_pending(now, sched);
+        }
         self.mark_unneeded(ca, now);
         let cooling = self
             .last_scale_up
