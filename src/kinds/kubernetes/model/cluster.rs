@@ -1,7 +1,7 @@
 //! The cluster under the deployments: nodes with their allocatable room,
-//! the scheduler that binds pods to them, and the Cluster Autoscaler that
-//! adds and removes them. It is the [`Placement`] of the microservices
-//! model that runs the pods.
+//! the scheduler that binds pods to them, and the node autoscaler (the
+//! Cluster Autoscaler or Karpenter) that adds and removes them. It is the
+//! [`Placement`] of the microservices model that runs the pods.
 //!
 //! # Rules
 //! - A pod the deployment launches (HPA scale-out, a replacement) is
@@ -10,22 +10,27 @@
 //!   no such node it is **pending**, in creation order.
 //! - A stopped pod frees its requests and place; pending pods are bound
 //!   whenever room appears (a pod stops, a node becomes Ready).
-//! - Every `scan_interval` the Cluster Autoscaler, when pods are pending,
+//! - Cluster Autoscaler: every `scan_interval`, when pods are pending, it
 //!   packs them (first fit) onto the nodes still provisioning and then
 //!   onto new nodes of each node pool below its `max`, and launches the
-//!   new nodes of the pool that wastes least CPU (its `least-waste`
-//!   expander; ties to the first pool). A node is Ready after its pool's
-//!   `provisioning` time.
-//! - With no pod pending, each Ready node whose requests (DaemonSets'
-//!   included) are below `scale_down_utilization_threshold` of its
-//!   allocatable, CPU or memory whichever is higher, is **unneeded** from
-//!   that scan on; one unneeded for `scale_down_unneeded_time` is
-//!   removed, not within `scale_down_delay_after_add` of the last scale
-//!   up and never below its pool's `min`: empty nodes up to 10 at once,
-//!   else one node whose pods all fit on the other Ready nodes. Its pods
-//!   are evicted (each drains its requests in progress and is replaced
-//!   by a new pod, placed as any other) and the node goes once they
-//!   have.
+//!   new nodes of the pool that leaves the least CPU and memory idle (its
+//!   `least-waste` expander; ties to the first pool). A scan that
+//!   launched nodes removes none.
+//! - Karpenter: a pending pod opens a batch (closed 1 s after the last
+//!   pod, 10 s after the first); its pods, largest first, go onto new
+//!   nodes one at a time from the pool whose node holds the next pods at
+//!   the lowest price per requested core. Its scans reopen a batch for
+//!   pods still pending.
+//! - Scale-down: a Ready node whose requests (DaemonSets' included) are
+//!   below the threshold of its allocatable, CPU or memory whichever is
+//!   higher (Karpenter: any node, or only empty ones), is **unneeded**
+//!   from that scan on; one unneeded for the unneeded time
+//!   (`consolidate_after`) is removed, not within the delay after the last
+//!   scale-up and never below its pool's `min`: empty nodes up to 10 at
+//!   once, else one node whose pods all fit on the other Ready nodes,
+//!   while no other drains. Its pods are evicted (each drains its requests
+//!   in progress and is replaced by a new pod, placed as any other) and
+//!   the node goes once they have.
 //! - Nodes are billed per second with a 60-second minimum, from launch
 //!   (provisioning included) to removal; the control plane per hour.
 
