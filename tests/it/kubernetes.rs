@@ -32,6 +32,20 @@ fn k8s(a: &ArchitectureResult) -> &KubernetesResult {
     a.kubernetes().expect("a kubernetes architecture")
 }
 
+/// Service `api` scaled by the HPA at half its CPU request, from
+/// `initial` pods, between 1 and 30.
+fn hpa_api(initial: u32) -> String {
+    format!(
+        r#"[architectures.services.api]
+kind = "autoscaled"
+initial = {initial}
+min = 1
+max = 30
+policy = {{ metric = "cpu", target = 0.5 }}
+"#
+    )
+}
+
 /// One pod per m5.large node: a pod of 1 vCPU requested leaves 1.93 −
 /// 0.125 − 1 = 0.805 vCPU, too little for another.
 const ONE_POD_PER_NODE: &str = r#"requests = { cpu = 1, memory = "1GiB" }
@@ -96,13 +110,8 @@ steps = [{ at = "0s", rps = 5 }, { at = "1h", rps = 100 }]"#,
             r#"{ONE_POD_PER_NODE}
 [architectures.cluster]
 node_pools = [{{ instance = "m5.large", min = 1, max = 30, provisioning = "2m" }}]
-[architectures.services.api]
-kind = "autoscaled"
-initial = 1
-min = 1
-max = 30
-policy = {{ metric = "cpu", target = 0.5 }}
-"#
+{}"#,
+            hpa_api(1)
         ),
     ));
     let c = &k8s(&a).cluster;
@@ -159,13 +168,8 @@ steps = [{ at = "0s", rps = 100 }, { at = "1h", rps = 5 }]"#,
             r#"{ONE_POD_PER_NODE}
 [architectures.cluster]
 node_pools = [{{ instance = "m5.large", min = 1, max = 30 }}]
-[architectures.services.api]
-kind = "autoscaled"
-initial = 10
-min = 1
-max = 30
-policy = {{ metric = "cpu", target = 0.5 }}
-"#
+{}"#,
+            hpa_api(10)
         ),
     ));
     let c = &k8s(&a).cluster;
@@ -208,13 +212,8 @@ node_pools = [
   {{ instance = "m5.2xlarge", max = 30, provisioning = "2m" }},
   {{ instance = "m5.large", min = 1, nodes = 1, max = 30, provisioning = "2m" }},
 ]
-[architectures.services.api]
-kind = "autoscaled"
-initial = 1
-min = 1
-max = 30
-policy = {{ metric = "cpu", target = 0.5 }}
-"#
+{}"#,
+            hpa_api(1)
         ),
     ));
     let c = &k8s(&a).cluster;

@@ -95,6 +95,7 @@ struct Pod {
 /// One node pool's running state.
 struct PoolState {
     price_per_hour: f64,
+    vcpus: u32,
     allocatable: Res,
     max_pods: u32,
     min: u32,
@@ -183,7 +184,6 @@ pub struct Cluster {
     requested_mem: Level,
     allocatable_mem: Level,
     node_vcpus: Level,
-    vcpus: Vec<u32>,
     waited: u64,
     waited_s: f64,
     /// Scratch rooms for the autoscaler's simulations.
@@ -198,6 +198,7 @@ impl Cluster {
             .iter()
             .map(|p| PoolState {
                 price_per_hour: p.instance.price_per_hour,
+                vcpus: p.instance.vcpus,
                 allocatable: p.allocatable,
                 max_pods: p.max_pods,
                 min: p.min,
@@ -242,7 +243,6 @@ impl Cluster {
             requested_mem: Level::default(),
             allocatable_mem: Level::default(),
             node_vcpus: Level::default(),
-            vcpus: c.node_pools.iter().map(|p| p.instance.vcpus).collect(),
             waited: 0,
             waited_s: 0.0,
             scratch: Vec::new(),
@@ -313,13 +313,11 @@ impl Cluster {
         let (req, mut all) = (self.requested, Res::ZERO);
         for p in &self.pools {
             nodes += u64::from(p.launched);
+            vcpus += u64::from(p.vcpus) * u64::from(p.launched);
             all = Res {
                 cpu_m: all.cpu_m + p.allocatable.cpu_m * u64::from(p.launched),
                 memory_mib: all.memory_mib + p.allocatable.memory_mib * u64::from(p.launched),
             };
-        }
-        for (i, p) in self.pools.iter().enumerate() {
-            vcpus += u64::from(self.vcpus[i]) * u64::from(p.launched);
         }
         let pods = self.bound;
         for (n, level) in &mut self.bound_per {

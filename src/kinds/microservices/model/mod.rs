@@ -605,22 +605,26 @@ impl<P: Placement> MicroservicesModel<P> {
                 self.placement.stopped(pool as u32, s, now, sched);
             }
         }
-        self.stats.set_servers(if P::PLACES {
-            self.placement.servers()
+        self.record_capacity();
+        self.dispatch(self.pools[pool].svc, now, sched);
+    }
+
+    /// The collector's capacity after a change: servers launched (the
+    /// placement's nodes, when it places), those starting and leaving, and
+    /// the spend rate.
+    fn record_capacity(&mut self) {
+        let (servers, (booting, draining)) = if P::PLACES {
+            (self.placement.servers(), self.placement.booting_draining())
         } else {
-            launched(&self.fleets, &self.pools)
-        });
-        let (booting, draining) = if P::PLACES {
-            self.placement.booting_draining()
-        } else {
-            self.pools.iter().fold((0, 0), |(b, d), p| {
+            let moving = self.pools.iter().fold((0, 0), |(b, d), p| {
                 (b + p.pool.booting(), d + p.pool.draining())
-            })
+            });
+            (launched(&self.fleets, &self.pools), moving)
         };
+        self.stats.set_servers(servers);
         self.stats.set_booting_draining(booting, draining);
         self.stats
             .set_cost_rate(spend_rate(&self.fleets, &self.pools) + self.placement.spend_rate());
-        self.dispatch(self.pools[pool].svc, now, sched);
     }
 
     /// Boot timers (through the placement) and interruption timers for
@@ -645,11 +649,7 @@ impl<P: Placement> MicroservicesModel<P> {
         }
         evicted.clear();
         self.evicted = evicted;
-        self.stats.set_servers(self.placement.servers());
-        let (booting, draining) = self.placement.booting_draining();
-        self.stats.set_booting_draining(booting, draining);
-        self.stats
-            .set_cost_rate(spend_rate(&self.fleets, &self.pools) + self.placement.spend_rate());
+        self.record_capacity();
     }
 }
 
